@@ -1,0 +1,24 @@
+'use server';
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { signOut } from '@/lib/auth/auth';
+import { authenticate } from '@/lib/auth/guard';
+import { revokeOwnSession } from '@/lib/auth/revoke-session';
+import { LOCALE_COOKIE, LOCALES } from '@/lib/i18n/locale';
+
+export async function logoutAction(): Promise<void> {
+  const ctx = await authenticate();
+  if (ctx) await revokeOwnSession(ctx, ctx.sessionId, 'logout');
+  await signOut({ redirect: false });
+  redirect('/login');
+}
+
+const localeInput = z.object({ locale: z.enum(LOCALES) });
+
+/** Unknown locales are ignored rather than stored. */
+export async function setLocaleAction(formData: FormData): Promise<void> {
+  const parsed = localeInput.safeParse({ locale: formData.get('locale') });
+  if (!parsed.success) return;
+  (await cookies()).set(LOCALE_COOKIE, parsed.data.locale, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 60 * 60 * 24 * 365 });
+}

@@ -1,0 +1,49 @@
+import Link from 'next/link';
+import { getLocale, getTranslations } from 'next-intl/server';
+import { logoutAction, setLocaleAction } from '@/app/actions';
+import { authenticate } from '@/lib/auth/guard';
+import { isPlatformRole } from '@/lib/auth/permissions';
+
+export async function Header() {
+  const [t, locale, ctx] = await Promise.all([getTranslations(), getLocale(), authenticate()]);
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3">
+        <Link href="/" className="text-lg font-semibold text-brand-700">
+          {t('app.name')} <span className="text-sm font-normal text-slate-500">{t('app.tagline')}</span>
+        </Link>
+        {ctx && (
+          <nav className="flex gap-4 text-sm">
+            <Link href="/">{t('nav.dashboard')}</Link>
+            {isPlatformRole(ctx.role) ? (
+              <Link href="/platform/tenants">{t('nav.tenants')}</Link>
+            ) : (
+              <Link href={`/t/${ctx.tenantId}`}>{t('nav.myTenant')}</Link>
+            )}
+            <Link href="/account/sessions">{t('nav.sessions')}</Link>
+          </nav>
+        )}
+        <div className="ml-auto flex items-center gap-3 text-sm">
+          <form action={setLocaleAction} className="flex items-center gap-1" aria-label={t('nav.language')}>
+            {(['ja', 'en'] as const).map((l) => (
+              <button
+                key={l}
+                name="locale"
+                value={l}
+                aria-pressed={locale === l}
+                className={`rounded px-2 py-1 ${locale === l ? 'bg-slate-800 text-white' : 'text-slate-600 hover:bg-slate-100'}`}
+              >
+                {l === 'ja' ? '日本語' : 'English'}
+              </button>
+            ))}
+          </form>
+          {ctx && (
+            <form action={logoutAction}>
+              <button className="rounded border border-slate-300 px-3 py-1 hover:bg-slate-100">{t('nav.logout')}</button>
+            </form>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,22 @@
+'use server';
+import { AuthError } from 'next-auth';
+import { redirect } from 'next/navigation';
+import { signIn } from '@/lib/auth/auth';
+
+export type LoginState = { failed: boolean } | null;
+
+/** Every failure gets the same answer; the reason is only in the audit trail. */
+export async function loginAction(_prev: LoginState, formData: FormData): Promise<LoginState> {
+  try {
+    const url = await signIn('credentials', {
+      loginId: String(formData.get('loginId') ?? ''),
+      password: String(formData.get('password') ?? ''),
+      redirect: false,
+    });
+    if (typeof url === 'string' && url.includes('error=')) return { failed: true };
+  } catch (error) {
+    if (error instanceof AuthError) return { failed: true };
+    throw error;
+  }
+  redirect('/');
+}

@@ -1,0 +1,42 @@
+import { getLocale, getTranslations } from 'next-intl/server';
+import { requireOperator } from '@/lib/auth/guard';
+import { formatJst, type Locale } from '@/lib/i18n/locale';
+
+export default async function DashboardPage() {
+  const ctx = await requireOperator();
+  const [t, locale] = await Promise.all([getTranslations(), getLocale() as Promise<Locale>]);
+  const prev = ctx.previousLogin;
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold">{t('dashboard.title')}</h1>
+      <section className="grid gap-4 sm:grid-cols-3">
+        <div className="rounded-lg border border-slate-200 bg-white p-4">
+          <div className="text-xs text-slate-500">{t('dashboard.signedInAs')}</div>
+          <div className="mt-1 font-medium" data-testid="whoami">
+            {ctx.displayName} <span className="text-slate-500">({ctx.loginId})</span>
+          </div>
+          <div className="mt-1 text-sm text-slate-600">{t(`roles.${ctx.role}`)}</div>
+        </div>
+        <div className="rounded-lg border border-slate-200 bg-white p-4">
+          <div className="text-xs text-slate-500">{t('dashboard.tenant')}</div>
+          <div className="mt-1 font-medium" data-testid="tenant-name">{ctx.tenant.name}</div>
+          <div className="mt-1 text-sm text-slate-600">
+            {t('dashboard.thisSession')} {ctx.ip}
+          </div>
+        </div>
+        <div className="rounded-lg border border-amber-200 bg-amber-50 p-4" data-testid="previous-login">
+          <div className="text-xs text-amber-800">{t('dashboard.previousLogin')}</div>
+          {prev.at ? (
+            <>
+              <div className="mt-1 font-medium">{formatJst(prev.at, locale)}</div>
+              <div className="text-sm">IP {prev.ip ?? '—'}</div>
+              <div className="mt-2 text-xs text-amber-900">{t('dashboard.previousLoginWarn')}</div>
+            </>
+          ) : (
+            <div className="mt-1 text-sm">{t('dashboard.previousLoginNone')}</div>
+          )}
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,198 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  customType,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgPolicy,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * The platform itself is a row in `tenants` (kind = 'platform') with this fixed id, so platform
+ * staff and the platform audit chain fit the same tenant-keyed tables as everyone else.
+ */
+export const PLATFORM_TENANT_ID = '00000000-0000-0000-0000-000000000000';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+});
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+// Second wall behind the explicit `where tenant_id = ...` in every query: the app role only sees
+// rows of the tenant set for the transaction, or everything when the platform scope is set
+// (platform staff and the pre-authentication paths, which are guarded in code).
+const tenantPredicate = (column: string) =>
+  sql.raw(
+    `${column} = nullif(current_setting('app.tenant_id', true), '')::uuid or current_setting('app.scope', true) = 'platform'`,
+  );
+const tenantPolicy = (table: string, column = 'tenant_id') =>
+  pgPolicy(`${table}_tenant_isolation`, {
+    as: 'permissive',
+    for: 'all',
+    using: tenantPredicate(column),
+    withCheck: tenantPredicate(column),
+  });
+
+export const tenants = pgTable(
+  'tenants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: ['platform', 'tenant'] }).notNull().default('tenant'),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    contactEmail: text('contact_email'),
+    status: text('status', { enum: ['active', 'suspended'] }).notNull().default('active'),
+    suspendedReason: text('suspended_reason'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('tenants_code_key').on(t.code), tenantPolicy('tenants', 'id')],
+);
+
+export const sites = pgTable(
+  'sites',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    id: uuid('id').notNull().defaultRandom(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    domain: text('domain'),
+    status: text('status', { enum: ['open', 'closed'] }).notNull().default('open'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('sites_tenant_code_key').on(t.tenantId, t.code),
+    tenantPolicy('sites'),
+  ],
+);
+
+export const ROLES = ['platform_admin', 'platform_auditor', 'tenant_admin', 'tenant_operator'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const operators = pgTable(
+  'operators',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    id: uuid('id').notNull().defaultRandom(),
+    // As the operator typed it (after NFKC and trimming); `loginIdKey` is the case-folded form
+    // that makes login IDs unique platform-wide.
+    loginId: text('login_id').notNull(),
+    loginIdKey: text('login_id_key').notNull(),
+    displayName: text('display_name').notNull(),
+    email: text('email'),
+    role: text('role', { enum: ROLES }).notNull(),
+    status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+    passwordHash: text('password_hash').notNull(),
+    passwordChangedAt: ts('password_changed_at').notNull().defaultNow(),
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
+    failedLoginCount: integer('failed_login_count').notNull().default(0),
+    lastFailedLoginAt: ts('last_failed_login_at'),
+    lockedAt: ts('locked_at'),
+    lastLoginAt: ts('last_login_at'),
+    lastLoginIp: text('last_login_ip'),
+    previousLoginAt: ts('previous_login_at'),
+    previousLoginIp: text('previous_login_ip'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('operators_login_id_key').on(t.loginIdKey),
+    index('operators_tenant_login_idx').on(t.tenantId, t.loginIdKey),
+    tenantPolicy('operators'),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull().defaultRandom(),
+    operatorId: uuid('operator_id').notNull(),
+    // sha256 of the random token held in the (encrypted) cookie; the token itself is never stored.
+    tokenHash: text('token_hash').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+    revokedAt: ts('revoked_at'),
+    revokedReason: text('revoked_reason'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({
+      columns: [t.tenantId, t.operatorId],
+      foreignColumns: [operators.tenantId, operators.id],
+      name: 'sessions_operator_fk',
+    }),
+    uniqueIndex('sessions_token_hash_key').on(t.tokenHash),
+    index('sessions_operator_idx').on(t.tenantId, t.operatorId),
+    tenantPolicy('sessions'),
+  ],
+);
+
+/** Failed logins per client IP, shared by every app instance through the database. */
+export const ipThrottles = pgTable('ip_throttles', {
+  ip: text('ip').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  windowStartedAt: ts('window_started_at').notNull(),
+  lastFailedAt: ts('last_failed_at').notNull(),
+});
+
+export const auditChains = pgTable(
+  'audit_chains',
+  {
+    tenantId: uuid('tenant_id')
+      .primaryKey()
+      .references(() => tenants.id),
+    lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+    headHash: bytea('head_hash')
+      .notNull()
+      .default(sql`'\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea`),
+  },
+  () => [tenantPolicy('audit_chains')],
+);
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    id: uuid('id').notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+    actorOperatorId: uuid('actor_operator_id'),
+    actorLoginId: text('actor_login_id'),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    outcome: text('outcome', { enum: ['success', 'failure', 'denied'] }).notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    sessionId: uuid('session_id'),
+    details: jsonb('details').notNull().default({}),
+    hash: bytea('hash').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.seq] }),
+    index('audit_events_tenant_time_idx').on(t.tenantId, t.occurredAt),
+    index('audit_events_tenant_actor_idx').on(t.tenantId, t.actorOperatorId, t.occurredAt),
+    index('audit_events_tenant_session_idx').on(t.tenantId, t.sessionId),
+    tenantPolicy('audit_events'),
+  ],
+);

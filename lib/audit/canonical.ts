@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Canonical JSON: object keys sorted, no whitespace, undefined dropped. The audit hash is computed
+ * over this encoding, so an offline verifier can recompute it from the exported rows alone.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('non-finite number');
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** What one audit row commits to; the field set is versioned so it can grow safely. */
+export interface AuditRecord {
+  tenantId: string;
+  id: string;
+  occurredAt: Date;
+  actorOperatorId: string | null;
+  actorLoginId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  ip: string | null;
+  userAgent: string | null;
+  sessionId: string | null;
+  details: Record<string, unknown>;
+}
+
+export function eventDigest(record: AuditRecord): Buffer {
+  const body = canonicalJson({ v: 1, ...record, occurredAt: record.occurredAt.toISOString() });
+  return createHash('sha256').update(body, 'utf8').digest();
+}
+
+export const GENESIS_HASH = Buffer.alloc(32);
+
+/** hash(n) = sha256(hash(n-1) || seq as 8-byte big-endian || digest(event n)). */
+export function chainHash(previous: Uint8Array, seq: number, digest: Uint8Array): Buffer {
+  const seqBytes = Buffer.alloc(8);
+  seqBytes.writeBigInt64BE(BigInt(seq));
+  return createHash('sha256').update(previous).update(seqBytes).update(digest).digest();
+}
+
+// Control characters are written out as \uXXXX text (PostgreSQL text and jsonb refuse NUL, and a
+// raw escape sequence in a login ID must never reach a terminal or log viewer); lone surrogates
+// become U+FFFD.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export function safeText(value: string, max = 256): string {
+  const cleaned = value.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    return code >= 0xd800 ? '\ufffd' : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+  return cleaned.length > max ? `${cleaned.slice(0, max)}…` : cleaned;
+}
+
+export function safeDetails(value: unknown): unknown {
+  if (typeof value === 'string') return safeText(value, 2000);
+  if (Array.isArray(value)) return value.map(safeDetails);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [safeText(k, 100), safeDetails(v)]));
+  }
+  return value;
+}

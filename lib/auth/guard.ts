@@ -1,0 +1,97 @@
+import 'server-only';
+import { cache } from 'react';
+import { notFound, redirect } from 'next/navigation';
+import { z } from 'zod';
+import { withTenantTx } from '@/db';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { AppError } from '@/lib/http/app-error';
+import { auth } from './auth';
+import { loadSession, type OperatorContext } from './load-session';
+import { hasPermission, isPlatformRole, type Permission } from './permissions';
+import { requestMeta } from './request-context';
+
+export type { OperatorContext };
+
+/** The current operator, or null; reloaded from the database once per request. */
+export const authenticate = cache(async (): Promise<OperatorContext | null> => {
+  let session: { sid?: string } | null;
+  try {
+    session = (await auth()) as { sid?: string } | null;
+  } catch {
+    // A junk or foreign cookie is simply no session.
+    return null;
+  }
+  if (!session?.sid) return null;
+  return loadSession(session.sid, await requestMeta());
+});
+
+export interface GuardOptions {
+  /** The change-password page is the one place an operator with a temporary password may use. */
+  allowMustChangePassword?: boolean;
+}
+
+/** Throws AppError('unauthenticated'|'forbidden'); route and action wrappers turn it into a response. */
+export async function authorizeOperator(options: GuardOptions = {}): Promise<OperatorContext> {
+  const ctx = await authenticate();
+  if (!ctx) throw new AppError('unauthenticated');
+  if (ctx.mustChangePassword && !options.allowMustChangePassword) throw new AppError('forbidden');
+  return ctx;
+}
+
+const tenantIdSchema = z.uuid();
+
+/**
+ * Membership and permission for one tenant. Platform staff pass by role; a tenant's operators
+ * only in their own tenant. Refusals look exactly like a missing tenant (404) and are audited.
+ */
+export async function authorizeTenant(tenantId: string, permission: Permission): Promise<OperatorContext> {
+  const ctx = await authorizeOperator();
+  const validId = tenantIdSchema.safeParse(tenantId).success;
+  const member = validId && (isPlatformRole(ctx.role) || ctx.tenantId === tenantId);
+  if (member && hasPermission(ctx.role, permission)) return ctx;
+  await auditDenial(ctx, permission, tenantId, member ? 'permission' : 'not_member');
+  throw new AppError('not_found');
+}
+
+/** Platform-wide actions (the tenants list, platform settings). */
+export async function authorizePlatform(permission: Permission): Promise<OperatorContext> {
+  const ctx = await authorizeOperator();
+  if (isPlatformRole(ctx.role) && hasPermission(ctx.role, permission)) return ctx;
+  await auditDenial(ctx, permission, null, 'not_platform');
+  throw new AppError('not_found');
+}
+
+async function auditDenial(ctx: OperatorContext, permission: Permission, tenantId: string | null, reason: string) {
+  await withTenantTx(ctx.tenantId, (tx) =>
+    recordAudit(tx, {
+      tenantId: ctx.tenantId,
+      action: 'access.denied',
+      outcome: 'denied',
+      actor: { operatorId: ctx.operatorId, loginId: ctx.loginId },
+      target: tenantId ? { type: 'tenant', id: tenantId } : null,
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+      sessionId: ctx.sessionId,
+      details: { permission, reason },
+    }),
+  );
+}
+
+/** For pages: the same checks, answered with a redirect to login, the change page or a 404. */
+async function forPage<T>(check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (e) {
+    if (e instanceof AppError) {
+      if (e.code === 'unauthenticated') redirect('/login');
+      if (e.code === 'forbidden') redirect('/account/password');
+      notFound();
+    }
+    throw e;
+  }
+}
+
+export const requireOperator = (options?: GuardOptions) => forPage(() => authorizeOperator(options));
+export const requireTenant = (tenantId: string, permission: Permission) =>
+  forPage(() => authorizeTenant(tenantId, permission));
+export const requirePlatform = (permission: Permission) => forPage(() => authorizePlatform(permission));

@@ -1,0 +1,71 @@
+import 'server-only';
+import { headers } from 'next/headers';
+import { notFound, redirect } from 'next/navigation';
+import { z } from 'zod';
+import { AppError } from '@/lib/http/app-error';
+import { authorizeOperator, authorizePlatform, authorizeTenant, type OperatorContext } from './guard';
+import type { Permission } from './permissions';
+
+export type ActionState = {
+  ok: boolean;
+  error?: string;
+  fieldErrors?: Record<string, string[]>;
+  message?: string;
+  data?: Record<string, unknown>;
+} | null;
+
+type Access<I> =
+  | { operator: true; allowMustChangePassword?: boolean }
+  | { platform: Permission }
+  | { tenant: Permission; tenantOf: (input: I) => string };
+
+/** Server actions must come from our own pages: Next lets a request with no Origin through. */
+async function assertSameOrigin() {
+  const h = await headers();
+  const origin = h.get('origin');
+  const host = h.get('host');
+  if (!origin || !host) throw new AppError('forbidden');
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    throw new AppError('forbidden');
+  }
+  if (originHost !== host) throw new AppError('forbidden');
+}
+
+/**
+ * The one wrapper for server actions: same-origin check, zod-parsed input (field errors come back
+ * to the form, nothing is changed), then the guard with a required permission, then the handler.
+ */
+export function withAction<S extends z.ZodType, I = z.infer<S>>(
+  access: Access<I>,
+  schema: S,
+  handler: (ctx: OperatorContext, input: I) => Promise<ActionState>,
+) {
+  return async (_prev: ActionState, formData: FormData): Promise<ActionState> => {
+    try {
+      await assertSameOrigin();
+      const raw = Object.fromEntries(
+        [...formData.keys()].filter((k) => !k.startsWith('$ACTION')).map((k) => [k, formData.get(k)]),
+      );
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) {
+        return { ok: false, error: 'bad_request', fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]> };
+      }
+      const input = parsed.data as I;
+      let ctx: OperatorContext;
+      if ('tenant' in access) ctx = await authorizeTenant(access.tenantOf(input), access.tenant);
+      else if ('platform' in access) ctx = await authorizePlatform(access.platform);
+      else ctx = await authorizeOperator({ allowMustChangePassword: access.allowMustChangePassword });
+      return await handler(ctx, input);
+    } catch (error) {
+      if (error instanceof AppError) {
+        if (error.code === 'unauthenticated') redirect('/login');
+        if (error.code === 'not_found') notFound();
+        return { ok: false, error: error.code, fieldErrors: error.fields };
+      }
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,12 @@
+/** The one source of "now", so tests can move time (timeouts, back-off) without sleeping. */
+let offsetMs = 0;
+
+export const now = (): Date => new Date(Date.now() + offsetMs);
+
+export function advanceClock(ms: number): void {
+  offsetMs += ms;
+}
+
+export function resetClock(): void {
+  offsetMs = 0;
+}

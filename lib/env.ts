@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { parseCidrList } from './net/ip';
+
+const schema = z.object({
+  DATABASE_URL: z.string().optional(),
+  MAMORI_DATA_DIR: z.string().default('.data'),
+  MAMORI_TRUSTED_PROXIES: z.string().default(''),
+  MAMORI_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  MAMORI_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  MAMORI_DEMO: z.enum(['0', '1']).default('1'),
+  AUTH_SECRET: z.string().min(32).optional(),
+  AUTH_URL: z.url().optional(),
+});
+
+export type Env = z.infer<typeof schema> & {
+  trustedProxies: ReturnType<typeof parseCidrList>;
+  secureCookies: boolean;
+  authSecret: string;
+};
+
+let cached: Env | undefined;
+
+/** A secret from the environment, or one generated once into the data directory (development). */
+function devSecret(dataDir: string, file: string, label: string): string {
+  const full = path.join(dataDir, file);
+  if (existsSync(full)) return readFileSync(full, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(full, secret, { mode: 0o600 });
+  console.warn(`[mamori] ${label} is not set; generated one into ${full}. Set it in production.`);
+  return secret;
+}
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid environment: ${fields}`);
+  }
+  const e = parsed.data;
+  cached = {
+    ...e,
+    trustedProxies: parseCidrList(e.MAMORI_TRUSTED_PROXIES),
+    secureCookies: e.AUTH_URL?.startsWith('https://') ?? false,
+    authSecret: e.AUTH_SECRET ?? devSecret(e.MAMORI_DATA_DIR, 'auth-secret', 'AUTH_SECRET'),
+  };
+  return cached;
+}

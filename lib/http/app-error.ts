@@ -1,0 +1,28 @@
+/** Typed errors: each code maps to an HTTP status and a message key the UI translates. */
+export const APP_ERRORS = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  too_many_requests: 429,
+  internal: 500,
+} as const;
+
+export type AppErrorCode = keyof typeof APP_ERRORS;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: AppErrorCode,
+    readonly fields?: Record<string, string[]>,
+  ) {
+    super(code);
+    this.name = 'AppError';
+    this.status = APP_ERRORS[code];
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

@@ -1,0 +1,32 @@
+import { hash, verify, type Algorithm } from '@node-rs/argon2';
+
+// OWASP's minimum for argon2id (m=19 MiB, t=2, p=1).
+// Algorithm.Argon2id is an ambient const enum; its value is 2.
+const PARAMS = { algorithm: 2 as Algorithm, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+/** Unicode passwords are NFKC-normalised first so the same typed password always verifies. */
+export const normalizePassword = (password: string) => password.normalize('NFKC');
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(normalizePassword(password), PARAMS);
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, normalizePassword(password));
+  } catch {
+    return false;
+  }
+}
+
+let dummy: Promise<string> | undefined;
+
+/**
+ * Spends the same work as a real verification, for login IDs that do not exist, so response
+ * time does not tell an attacker which IDs are real.
+ */
+export async function verifyDummy(password: string): Promise<false> {
+  dummy ??= hashPassword('mamori-dummy-password-for-timing');
+  await verifyPassword(await dummy, password);
+  return false;
+}

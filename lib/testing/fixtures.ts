@@ -1,0 +1,30 @@
+import { sql } from 'drizzle-orm';
+import { withPlatformTx } from '@/db';
+import { auditChains, operators, tenants, type Role } from '@/db/schema';
+import { hashPassword } from '@/lib/passwords/hash-password';
+import { loginIdKey } from '@/lib/tenancy/normalize-login-id';
+
+export async function createTenant(code: string): Promise<string> {
+  return withPlatformTx(async (tx) => {
+    const [t] = await tx.insert(tenants).values({ code, name: `株式会社${code}` }).returning({ id: tenants.id });
+    await tx.insert(auditChains).values({ tenantId: t.id });
+    return t.id;
+  });
+}
+
+export async function createOperator(tenantId: string, loginId: string, password: string, role: Role = 'tenant_operator') {
+  const passwordHash = await hashPassword(password);
+  return withPlatformTx(async (tx) => {
+    const [op] = await tx
+      .insert(operators)
+      .values({ tenantId, loginId, loginIdKey: loginIdKey(loginId), displayName: loginId, role, passwordHash })
+      .returning({ id: operators.id });
+    return op.id;
+  });
+}
+
+/** Raw SQL as the connecting (super)user: what an attacker with database access could do. */
+export async function superuserQuery<T = Record<string, unknown>>(db: { execute: (q: never) => Promise<unknown> }, text: string): Promise<T[]> {
+  const result = (await db.execute(sql.raw(text) as never)) as { rows: T[] };
+  return result.rows;
+}

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { migrateDatabase, openDatabase, setDatabase, type Database } from '@/db';
+
+/**
+ * Gives the calling test file a fresh, migrated database: an in-memory PGlite, or with
+ * DATABASE_URL a new PostgreSQL database dropped afterwards. Same migrations, same code path.
+ */
+export function useTestDatabase(): { current: () => Database } {
+  let database: Database | undefined;
+  let dropName: string | undefined;
+  const url = process.env.DATABASE_URL;
+  beforeAll(async () => {
+    if (url && /^postgres/.test(url)) {
+      dropName = `mamori_t_${randomBytes(6).toString('hex')}`;
+      const admin = await openDatabase(url);
+      await admin.db.execute(sql.raw(`create database ${dropName}`));
+      await admin.close();
+      const u = new URL(url);
+      u.pathname = `/${dropName}`;
+      database = await openDatabase(u.toString());
+    } else {
+      database = await openDatabase('memory://');
+    }
+    await migrateDatabase(database);
+    setDatabase(Promise.resolve(database));
+  });
+  afterAll(async () => {
+    await database?.close();
+    if (dropName && url) {
+      const admin = await openDatabase(url);
+      await admin.db.execute(sql.raw(`drop database if exists ${dropName} with (force)`));
+      await admin.close();
+    }
+  });
+  return {
+    current: () => {
+      if (!database) throw new Error('database not ready');
+      return database;
+    },
+  };
+}

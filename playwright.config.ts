@@ -1,0 +1,40 @@
+import { defineConfig } from '@playwright/test';
+
+const port = Number(process.env.MAMORI_E2E_PORT ?? 3210);
+export const baseURL = `http://127.0.0.1:${port}`;
+
+/**
+ * Drives Debian's Chromium (never a downloaded browser) against the real server entry, on a fresh
+ * database: a new PGlite directory, or the PostgreSQL database scripts/test.ts created.
+ */
+export default defineConfig({
+  testDir: './e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  reporter: [['list'], ['json', { outputFile: '.data/e2e-results.json' }]],
+  use: {
+    baseURL,
+    locale: 'en-US',
+    extraHTTPHeaders: { 'accept-language': 'en' },
+    launchOptions: {
+      executablePath: process.env.MAMORI_CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    },
+    trace: 'off',
+  },
+  webServer: {
+    command: 'node scripts/run.mjs scripts/server.ts',
+    url: `${baseURL}/api/health`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    env: {
+      PORT: String(port),
+      NEXT_TELEMETRY_DISABLED: '1',
+      MAMORI_DATA_DIR: process.env.MAMORI_E2E_DATA_DIR ?? `.data/e2e-${Date.now()}`,
+      ...(process.env.MAMORI_E2E_DATABASE_URL ? { DATABASE_URL: process.env.MAMORI_E2E_DATABASE_URL } : {}),
+    },
+  },
+});

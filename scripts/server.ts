@@ -1,0 +1,51 @@
+/**
+ * The server entry: the only code that sees the socket. It decides the client IP (socket peer,
+ * or X-Forwarded-For through trusted proxies only), strips forwarding headers a client could
+ * forge, refuses methods no route uses, then hands the request to Next.
+ */
+import { createServer } from 'node:http';
+import next from 'next';
+import { getDatabase } from '@/db';
+import { seedDemo, DEMO_PASSWORD } from '@/lib/demo/seed-demo';
+import { env } from '@/lib/env';
+import { prepareRequest } from '@/lib/net/prepare-request';
+
+async function main() {
+  (process.env as Record<string, string>).NODE_ENV = 'production';
+  const e = env();
+  const port = Number(process.env.PORT ?? 3000);
+  const host = process.env.HOST || undefined;
+
+  const database = await getDatabase();
+  console.log(`[mamori] database: ${database.kind === 'pglite' ? `embedded PGlite (${e.MAMORI_DATA_DIR}/pglite)` : 'PostgreSQL'}, migrated`);
+  if (e.MAMORI_DEMO === '1') {
+    const { seeded, logins } = await seedDemo();
+    if (seeded) console.log('[mamori] demo data seeded: 43 tenants, 53 sites, 314 operators');
+    console.log(`[mamori] demo logins (password for all: ${DEMO_PASSWORD})`);
+    for (const l of logins) console.log(`  ${l.loginId.padEnd(20)} ${l.role.padEnd(17)} ${l.tenant}`);
+  }
+
+  const app = next({ dev: false, dir: process.cwd(), port, hostname: 'localhost' });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = createServer((req, res) => {
+    if (!prepareRequest(req, res, e.trustedProxies)) return;
+    handle(req, res).catch((error) => {
+      console.error('[mamori] unhandled', error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Internal Server Error\n');
+    });
+  });
+  server.listen(port, host, () => {
+    console.log(`[mamori] console on http://localhost:${port}`);
+  });
+  const stop = async () => {
+    server.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+await main();

@@ -1,0 +1,20 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@': path.resolve(__dirname),
+      // Tests are server code; the marker package would throw outside Next's server bundle.
+      'server-only': path.resolve(__dirname, 'lib/testing/server-only-stub.ts'),
+    },
+  },
+  test: {
+    include: ['lib/**/*.test.ts', 'db/**/*.test.ts', 'scripts/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Each integration file gets its own database; argon2 and PGlite are CPU-heavy on 2 cores.
+    maxWorkers: 2,
+  },
+});

@@ -12,6 +12,7 @@ export default defineConfig({
   test: {
     include: ['lib/**/*.test.ts', 'db/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
+    env: { AUTH_SECRET: 'test-secret-0123456789abcdef0123456789abcdef', MAMORI_DATA_DIR: '.data/test' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Each integration file gets its own database; argon2 and PGlite are CPU-heavy on 2 cores.

@@ -33,8 +33,24 @@ export interface AuditRecord {
   details: Record<string, unknown>;
 }
 
-export function eventDigest(record: AuditRecord): Buffer {
-  const body = canonicalJson({ v: 1, ...record, occurredAt: record.occurredAt.toISOString() });
+export function eventDigest(r: AuditRecord): Buffer {
+  // Fields are named one by one: a row object carries more (seq, hash) that must not be hashed.
+  const body = canonicalJson({
+    v: 1,
+    tenantId: r.tenantId,
+    id: r.id,
+    occurredAt: r.occurredAt.toISOString(),
+    actorOperatorId: r.actorOperatorId,
+    actorLoginId: r.actorLoginId,
+    action: r.action,
+    targetType: r.targetType,
+    targetId: r.targetId,
+    outcome: r.outcome,
+    ip: r.ip,
+    userAgent: r.userAgent,
+    sessionId: r.sessionId,
+    details: r.details,
+  });
   return createHash('sha256').update(body, 'utf8').digest();
 }
 

@@ -17,6 +17,8 @@ export const loginInput = z.object({
   password: z.string().min(1).max(4096),
 });
 
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 export type LoginFailureReason =
   | 'invalid_input'
   | 'unknown_id'
@@ -59,6 +61,10 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
       .select({ failures: ipThrottles.failures, windowStartedAt: ipThrottles.windowStartedAt, lastFailedAt: ipThrottles.lastFailedAt })
       .from(ipThrottles)
       .where(eq(ipThrottles.ip, meta.ip));
+    const key = loginIdKey(typedId);
+    // No login ID can contain control characters (and PostgreSQL refuses NUL), so such input is
+    // an unknown ID without a query; it still costs a dummy hash below.
+    if (CONTROL.test(key)) return { ipThrottled: isIpThrottled(ipRow, at), op: undefined };
     const [op] = await tx
       .select({
         tenantId: operators.tenantId,
@@ -73,7 +79,7 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
       })
       .from(operators)
       .innerJoin(tenants, eq(tenants.id, operators.tenantId))
-      .where(eq(operators.loginIdKey, loginIdKey(typedId)));
+      .where(eq(operators.loginIdKey, key));
     return { ipThrottled: isIpThrottled(ipRow, at), op };
   });
 

@@ -1,0 +1,45 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { withTenantTx } from '@/db';
+import { operators, sessions } from '@/db/schema';
+import { createOperator, createTenant } from '@/lib/testing/fixtures';
+import { useTestDatabase } from '@/lib/testing/test-db';
+
+useTestDatabase();
+
+describe('row-level security (the second wall)', () => {
+  it("hides another tenant's rows even when a query forgets its tenant filter", async () => {
+    const a = await createTenant(`rls-a-${Date.now()}`);
+    const b = await createTenant(`rls-b-${Date.now()}`);
+    await createOperator(a, `rls-a-${Date.now()}.one`, 'a long enough password');
+    const bOp = await createOperator(b, `rls-b-${Date.now()}.one`, 'a long enough password');
+    // Deliberately no `where tenant_id = ...`:
+    const seenByA = await withTenantTx(a, (tx) => tx.select({ tenantId: operators.tenantId }).from(operators));
+    expect(seenByA.length).toBe(1);
+    expect(seenByA.every((r) => r.tenantId === a)).toBe(true);
+    const tenantsSeen = await withTenantTx(a, (tx) => tx.execute(sql`select id from tenants`));
+    expect((tenantsSeen as unknown as { rows: { id: string }[] }).rows.map((r) => r.id)).toEqual([a]);
+
+    // Writes are checked too: A cannot update B's operator, nor insert a row for B.
+    const updated = await withTenantTx(a, (tx) => tx.update(operators).set({ displayName: 'pwned' }).where(sql`id = ${bOp}`).returning({ id: operators.id }));
+    expect(updated).toHaveLength(0);
+    await expect(
+      withTenantTx(a, (tx) => tx.insert(sessions).values({ tenantId: b, operatorId: bOp, tokenHash: 'x', expiresAt: new Date() })),
+    ).rejects.toThrow();
+  });
+
+  it('sees nothing at all when no tenant is set', async () => {
+    const rows = await withTenantTx('', (tx) => tx.execute(sql`select count(*)::int as n from operators`));
+    expect((rows as unknown as { rows: { n: number }[] }).rows[0].n).toBe(0);
+  });
+
+  it('cannot reference another tenant\'s row: composite foreign keys carry the tenant', async () => {
+    const a = await createTenant(`fk-a-${Date.now()}`);
+    const b = await createTenant(`fk-b-${Date.now()}`);
+    const bOp = await createOperator(b, `fk-b-${Date.now()}.one`, 'a long enough password');
+    // A session row in tenant A pointing at B's operator violates (tenant_id, operator_id) -> operators.
+    await expect(
+      withTenantTx(a, (tx) => tx.insert(sessions).values({ tenantId: a, operatorId: bOp, tokenHash: `h-${Date.now()}`, expiresAt: new Date() })),
+    ).rejects.toThrow();
+  });
+});

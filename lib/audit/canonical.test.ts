@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { GENESIS_HASH, canonicalJson, chainHash, eventDigest, safeDetails, safeText, type AuditRecord } from './canonical';
+
+const record: AuditRecord = {
+  tenantId: '11111111-1111-1111-1111-111111111111',
+  id: '22222222-2222-2222-2222-222222222222',
+  occurredAt: new Date('2026-11-25T01:02:03.456Z'),
+  actorOperatorId: null,
+  actorLoginId: 'sakura.admin',
+  action: 'login.succeeded',
+  targetType: 'session',
+  targetId: 'abc',
+  outcome: 'success',
+  ip: '127.0.0.1',
+  userAgent: 'ua',
+  sessionId: null,
+  details: { b: 1, a: { d: [1, 'x'], c: null } },
+};
+
+describe('canonical encoding', () => {
+  it('sorts keys at every depth, drops undefined and has no whitespace', () => {
+    expect(canonicalJson({ b: 1, a: { d: 2, c: undefined, b: [3, { z: 1, y: 2 }] } })).toBe('{"a":{"b":[3,{"y":2,"z":1}],"d":2},"b":1}');
+    expect(canonicalJson('日本語')).toBe('"日本語"');
+    expect(() => canonicalJson({ n: Number.NaN })).toThrow();
+  });
+
+  it('gives the same digest whatever the key order, and a different one for any change', () => {
+    const reordered = { ...record, details: { a: { c: null, d: [1, 'x'] }, b: 1 } };
+    expect(eventDigest(reordered).equals(eventDigest(record))).toBe(true);
+    expect(eventDigest({ ...record, outcome: 'failure' }).equals(eventDigest(record))).toBe(false);
+    expect(eventDigest({ ...record, occurredAt: new Date(record.occurredAt.getTime() + 1) }).equals(eventDigest(record))).toBe(false);
+  });
+
+  it('chains: each hash depends on the previous hash, the sequence number and the event', () => {
+    const d = eventDigest(record);
+    const h1 = chainHash(GENESIS_HASH, 1, d);
+    expect(h1).toHaveLength(32);
+    expect(chainHash(GENESIS_HASH, 2, d).equals(h1)).toBe(false);
+    expect(chainHash(h1, 1, d).equals(h1)).toBe(false);
+  });
+
+  it('stores control characters as visible escapes and truncates', () => {
+    expect(safeText('admin\u0000\u001b[31m')).toBe('admin\\u0000\\u001b[31m');
+    expect(safeText('a\ud800b')).toBe('a\ufffdb');
+    expect(safeText('x'.repeat(300))).toHaveLength(257);
+    expect(safeDetails({ 'k\n': ['v\u0007', 1] })).toEqual({ 'k\\u000a': ['v\\u0007', 1] });
+  });
+});

@@ -1,0 +1,174 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { withPlatformTx } from '@/db';
+import { PLATFORM_TENANT_ID, auditEvents, operators, tenants } from '@/db/schema';
+import { advanceClock, resetClock } from '@/lib/clock';
+import { createOperator, createTenant } from '@/lib/testing/fixtures';
+import { useTestDatabase } from '@/lib/testing/test-db';
+import { loadSession } from './load-session';
+import { loginWithPassword } from './login-with-password';
+import { revokeOwnSession } from './revoke-session';
+
+useTestDatabase();
+afterEach(() => resetClock());
+
+const meta = (ip = '192.0.2.10') => ({ ip, userAgent: 'vitest' });
+let n = 0;
+async function operator(password = 'a long enough password') {
+  const code = `t${++n}-${Date.now()}`;
+  const tenantId = await createTenant(code);
+  const loginId = `${code}.user`;
+  const operatorId = await createOperator(tenantId, loginId, password);
+  return { tenantId, loginId, operatorId, password, code };
+}
+
+async function events(tenantId: string, action: string) {
+  return withPlatformTx((tx) =>
+    tx.select({ details: auditEvents.details, actorLoginId: auditEvents.actorLoginId, ip: auditEvents.ip }).from(auditEvents).where(sql`${auditEvents.tenantId} = ${tenantId} and ${auditEvents.action} = ${action}`).orderBy(auditEvents.seq),
+  );
+}
+
+describe('login with password', () => {
+  it('succeeds with the right password, case- and width-insensitive login ID, and audits it', async () => {
+    const op = await operator();
+    const typed = op.loginId.toUpperCase().replace('T', 'Ｔ'); // full-width letter, upper case
+    const result = await loginWithPassword({ loginId: `  ${typed} `, password: op.password }, meta());
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const ctx = await loadSession(result.sessionToken, meta());
+    expect(ctx?.operatorId).toBe(op.operatorId);
+    expect(ctx?.tenantId).toBe(op.tenantId);
+    const ok = await events(op.tenantId, 'login.succeeded');
+    expect(ok).toHaveLength(1);
+    expect(ok[0].ip).toBe('192.0.2.10');
+  });
+
+  it('issues a new session id on every login and remembers the previous login', async () => {
+    const op = await operator();
+    const a = await loginWithPassword({ loginId: op.loginId, password: op.password }, meta('192.0.2.1'));
+    const b = await loginWithPassword({ loginId: op.loginId, password: op.password }, meta('192.0.2.2'));
+    if (!a.ok || !b.ok) throw new Error('login failed');
+    expect(a.sessionId).not.toBe(b.sessionId);
+    expect(a.sessionToken).not.toBe(b.sessionToken);
+    const ctx = await loadSession(b.sessionToken, meta());
+    expect(ctx?.previousLogin.ip).toBe('192.0.2.1');
+  });
+
+  it('fails the same way for a wrong password and an unknown ID, keeping the reason in the audit trail', async () => {
+    const op = await operator();
+    const wrong = await loginWithPassword({ loginId: op.loginId, password: 'wrong password!' }, meta());
+    const unknown = await loginWithPassword({ loginId: 'nobody\u0000\u001b[2J', password: 'whatever' }, meta());
+    expect(wrong).toEqual({ ok: false, reason: 'bad_password' });
+    expect(unknown).toEqual({ ok: false, reason: 'unknown_id' });
+    const [failed] = await events(op.tenantId, 'login.failed');
+    expect(failed.details).toMatchObject({ reason: 'bad_password', consecutiveFailures: 1 });
+    const platform = await events(PLATFORM_TENANT_ID, 'login.failed');
+    const last = platform.at(-1)!;
+    expect(last.details).toMatchObject({ reason: 'unknown_id' });
+    // Control characters in a typed login ID are stored as visible escapes, never raw.
+    expect(last.actorLoginId).toBe('nobody\\u0000\\u001b[2J');
+  });
+
+  it('rejects malformed input without touching the database', async () => {
+    expect(await loginWithPassword({ loginId: '', password: 'x' }, meta())).toEqual({ ok: false, reason: 'invalid_input' });
+    expect(await loginWithPassword({ loginId: ['a'], password: 1 }, meta())).toEqual({ ok: false, reason: 'invalid_input' });
+    expect(await loginWithPassword(null, meta())).toEqual({ ok: false, reason: 'invalid_input' });
+  });
+
+  it('backs off after repeated failures: even the right password is refused until the delay has passed', async () => {
+    const op = await operator();
+    for (let i = 0; i < 6; i++) await loginWithPassword({ loginId: op.loginId, password: `wrong-${i}` }, meta(`198.51.100.${i}`));
+    const throttled = await loginWithPassword({ loginId: op.loginId, password: op.password }, meta('198.51.100.50'));
+    expect(throttled).toEqual({ ok: false, reason: 'throttled' });
+    advanceClock(3_000);
+    const later = await loginWithPassword({ loginId: op.loginId, password: op.password }, meta('198.51.100.50'));
+    expect(later.ok).toBe(true);
+    const [row] = await withPlatformTx((tx) => tx.select({ n: operators.failedLoginCount }).from(operators).where(eq(operators.id, op.operatorId)));
+    expect(row.n).toBe(0);
+  });
+
+  it('locks an account at 100 consecutive failures, after which the right password fails too', async () => {
+    const op = await operator();
+    await withPlatformTx((tx) => tx.update(operators).set({ failedLoginCount: 99, lastFailedLoginAt: new Date(0) }).where(eq(operators.id, op.operatorId)));
+    expect((await loginWithPassword({ loginId: op.loginId, password: 'wrong' }, meta('203.0.113.1'))).ok).toBe(false);
+    advanceClock(60 * 60_000);
+    expect(await loginWithPassword({ loginId: op.loginId, password: op.password }, meta('203.0.113.2'))).toEqual({ ok: false, reason: 'locked' });
+  });
+
+  it('throttles a client IP that fails across many accounts, before any hashing', async () => {
+    const ip = '203.0.113.77';
+    for (let i = 0; i < 21; i++) await loginWithPassword({ loginId: `spray-${i}`, password: 'Password1' }, meta(ip));
+    const op = await operator();
+    expect(await loginWithPassword({ loginId: op.loginId, password: op.password }, meta(ip))).toEqual({ ok: false, reason: 'throttled_ip' });
+    // Another address is unaffected.
+    expect((await loginWithPassword({ loginId: op.loginId, password: op.password }, meta('203.0.113.78'))).ok).toBe(true);
+  });
+
+  it('refuses a disabled operator and a suspended tenant even with the right password', async () => {
+    const a = await operator();
+    await withPlatformTx((tx) => tx.update(operators).set({ status: 'disabled' }).where(eq(operators.id, a.operatorId)));
+    expect(await loginWithPassword({ loginId: a.loginId, password: a.password }, meta())).toEqual({ ok: false, reason: 'disabled' });
+    const b = await operator();
+    await withPlatformTx((tx) => tx.update(tenants).set({ status: 'suspended' }).where(eq(tenants.id, b.tenantId)));
+    expect(await loginWithPassword({ loginId: b.loginId, password: b.password }, meta())).toEqual({ ok: false, reason: 'tenant_suspended' });
+  });
+});
+
+describe('server-side sessions', () => {
+  async function session() {
+    const op = await operator();
+    const r = await loginWithPassword({ loginId: op.loginId, password: op.password }, meta());
+    if (!r.ok) throw new Error('login failed');
+    return { ...op, token: r.sessionToken, sessionId: r.sessionId };
+  }
+
+  it('a revoked session is refused on the next request, and the revocation is audited', async () => {
+    const s = await session();
+    const other = await loginWithPassword({ loginId: s.loginId, password: s.password }, meta());
+    if (!other.ok) throw new Error('login failed');
+    const ctx = (await loadSession(other.sessionToken, meta()))!;
+    expect(await revokeOwnSession(ctx, s.sessionId, 'revoked_by_owner')).toBe(true);
+    expect(await loadSession(s.token, meta())).toBeNull();
+    expect(await loadSession(other.sessionToken, meta())).not.toBeNull();
+    expect(await events(s.tenantId, 'session.revoked')).toHaveLength(1);
+  });
+
+  it('cannot revoke a session of another operator', async () => {
+    const a = await session();
+    const b = await session();
+    const ctxA = (await loadSession(a.token, meta()))!;
+    expect(await revokeOwnSession(ctxA, b.sessionId, 'revoked_by_owner')).toBe(false);
+    expect(await loadSession(b.token, meta())).not.toBeNull();
+  });
+
+  it('ends after 30 idle minutes and after 12 hours in all, whatever the activity', async () => {
+    const s = await session();
+    advanceClock(29 * 60_000);
+    expect(await loadSession(s.token, meta())).not.toBeNull();
+    advanceClock(31 * 60_000);
+    expect(await loadSession(s.token, meta())).toBeNull();
+
+    const t = await session();
+    for (let i = 0; i < 25; i++) {
+      advanceClock(29 * 60_000);
+      const alive = await loadSession(t.token, meta());
+      if (i < 24) expect(alive, `after ${(i + 1) * 29} minutes`).not.toBeNull();
+      else expect(alive).toBeNull();
+    }
+  });
+
+  it('ends when the operator is disabled or the tenant suspended', async () => {
+    const s = await session();
+    await withPlatformTx((tx) => tx.update(operators).set({ status: 'disabled' }).where(eq(operators.id, s.operatorId)));
+    expect(await loadSession(s.token, meta())).toBeNull();
+    const t = await session();
+    await withPlatformTx((tx) => tx.update(tenants).set({ status: 'suspended' }).where(eq(tenants.id, t.tenantId)));
+    expect(await loadSession(t.token, meta())).toBeNull();
+  });
+
+  it('refuses unknown and junk tokens', async () => {
+    expect(await loadSession('x'.repeat(43), meta())).toBeNull();
+    expect(await loadSession('short', meta())).toBeNull();
+    expect(await loadSession('\u0000'.repeat(50), meta())).toBeNull();
+  });
+});

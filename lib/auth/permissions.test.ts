@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { ROLES } from '@/db/schema';
+import { PERMISSIONS, ROLE_PERMISSIONS, hasPermission, isPlatformRole } from './permissions';
+
+describe('permission map', () => {
+  it('gives every role an entry and only known permissions', () => {
+    for (const role of ROLES) for (const p of ROLE_PERMISSIONS[role]) expect(PERMISSIONS).toContain(p);
+  });
+
+  it('keeps the auditor and tenant operators read-only', () => {
+    const writes = PERMISSIONS.filter((p) => /write|export|reveal|manage/.test(p));
+    for (const p of writes) {
+      expect(hasPermission('platform_auditor', p)).toBe(false);
+      expect(hasPermission('tenant_operator', p)).toBe(false);
+    }
+    expect(hasPermission('platform_auditor', 'audit.read')).toBe(true);
+  });
+
+  it('reserves platform-wide permissions for platform roles', () => {
+    expect(hasPermission('tenant_admin', 'tenants.list')).toBe(false);
+    expect(hasPermission('tenant_admin', 'tenants.write')).toBe(false);
+    expect(hasPermission('platform_admin', 'tenants.write')).toBe(true);
+    expect(hasPermission('tenant_admin', 'operators.write')).toBe(true);
+    expect(hasPermission('tenant_operator', 'operators.read')).toBe(false);
+    expect(isPlatformRole('platform_auditor')).toBe(true);
+    expect(isPlatformRole('tenant_admin')).toBe(false);
+  });
+});

@@ -2,13 +2,14 @@ import { expect, test } from '@playwright/test';
 import { DEMO_PASSWORD, login } from './helpers';
 
 test('log in, see who I am and my previous login, log out', async ({ page }) => {
-  await login(page, 'sakura.operator');
-  await expect(page.getByTestId('tenant-name')).toHaveText('株式会社さくらアパレル');
+  // Nothing else logs in as this operator, so this is their first login.
+  await login(page, 'hikari.operator');
+  await expect(page.getByTestId('tenant-name')).toHaveText('株式会社ひかりテキスタイル');
   await expect(page.getByTestId('previous-login')).toContainText('first login');
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page).toHaveURL(/\/login$/);
 
-  await login(page, 'sakura.operator');
+  await login(page, 'hikari.operator');
   // The banner now names the previous login: when (JST) and from where.
   await expect(page.getByTestId('previous-login')).toContainText('JST');
   await expect(page.getByTestId('previous-login')).toContainText('IP 127.0.0.1');

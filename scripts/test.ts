@@ -13,7 +13,7 @@ const ci = process.env.CI === 'true' || process.env.CI === '1';
 const dbUrl = process.env.DATABASE_URL;
 const results: { step: string; passed: number; failed: number; skipped: number }[] = [];
 
-function run(step: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
+function run(step: string, cmd: string, args: string[], env: Record<string, string> = {}): boolean {
   console.log(`\n=== ${step}: ${cmd} ${args.join(' ')}`);
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env } });
   return r.status === 0;
@@ -51,7 +51,7 @@ if (!existsSync(chromium)) {
   }
 } else {
   let e2eDb: string | undefined;
-  const env: NodeJS.ProcessEnv = {};
+  const env: Record<string, string> = {};
   if (dbUrl) {
     // The browser tests change state (throttles, sessions): give them a database of their own.
     e2eDb = `mamori_e2e_${randomBytes(4).toString('hex')}`;

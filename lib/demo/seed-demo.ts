@@ -69,8 +69,8 @@ export function planDemo(seed = 20161): PlannedTenant[] {
   const random = rng(seed);
   const pick = <T,>(list: T[]) => list[Math.floor(random() * list.length)];
   const used = new Set<string>();
-  const names: [string, string][] = [['さくら', 'sakura'], ['あおば', 'aoba']].map(([kanji, romaji], i) => {
-    const [s, sr] = SUFFIXES[i === 0 ? 0 : 1];
+  const names: [string, string][] = [['さくら', 'sakura'], ['あおば', 'aoba'], ['ひかり', 'hikari']].map(([kanji, romaji], i) => {
+    const [s, sr] = SUFFIXES[i];
     used.add(`${romaji}-${sr}`);
     return [`${kanji}${s}`, `${romaji}-${sr}`];
   });
@@ -97,9 +97,9 @@ export function planDemo(seed = 20161): PlannedTenant[] {
       const role: Role = n === 0 || (n === 1 && count > baseOps) ? 'tenant_admin' : 'tenant_operator';
       const [family, familyR] = pick(FAMILY);
       const [given, givenR] = pick(GIVEN);
-      // The first two companies get memorable IDs for the demo and the browser tests.
+      // The first three companies get memorable IDs for the demo and the browser tests.
       let loginId =
-        i < 2 && n === 0 ? `${short}.admin` : i < 2 && n === count - 1 ? `${short}.operator` : `${short}.${familyR}.${givenR}`;
+        i < 3 && n === 0 ? `${short}.admin` : i < 3 && n === count - 1 ? `${short}.operator` : `${short}.${familyR}.${givenR}`;
       for (let k = 2; loginIds.has(loginId); k++) loginId = `${short}.${familyR}.${givenR}${k}`;
       loginIds.add(loginId);
       ops.push({ loginId, displayName: `${family} ${given}`, email: `${givenR}.${familyR}@${code}.example.jp`, role });
@@ -151,7 +151,7 @@ export async function seedDemo(): Promise<{ seeded: boolean; logins: DemoLogin[]
   ];
   const logins: DemoLogin[] = [
     ...staff.map((s) => ({ loginId: s.loginId, role: s.role, tenant: '(platform)' })),
-    ...plan.slice(0, 2).flatMap((t) =>
+    ...plan.slice(0, 3).flatMap((t) =>
       t.operators.filter((o) => o.loginId.endsWith('.admin') || o.loginId.endsWith('.operator')).map((o) => ({ loginId: o.loginId, role: o.role, tenant: t.name })),
     ),
   ];

@@ -1,0 +1,255 @@
+/**
+ * P2: latency the authenticated guard (cookie decrypt, session + operator + tenant lookup) adds to
+ * a request, through the real server entry: /api/v1/me (guard only) against /api/health (no
+ * guard); /api/v1/tenants/<own> (guard + tenant permission + queries) for information.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { encode } from 'next-auth/jwt';
+import { loginWithPassword } from '@/lib/auth/login-with-password';
+import { DEMO_PASSWORD } from '@/lib/demo/seed-demo';
+import { env } from '@/lib/env';
+import { createPostgresDatabase, nowMs, openSeeded, percentile, round, signed, type BenchReport, type TableRow } from './lib';
+
+const WARMUP = 200;
+const REQUESTS = 2000;
+const GOAL_P50_DIFF_MS = 2;
+const COOKIE_NAME = 'mamori.session';
+
+interface Endpoint {
+  name: 'health' | 'me' | 'tenant';
+  path: string;
+  cookie: boolean;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Seeds, logs `sakura.admin` in, and returns the cookie a browser would then hold. */
+async function loginCookie(): Promise<{ cookie: string; tenantId: string }> {
+  const result = await loginWithPassword({ loginId: 'sakura.admin', password: DEMO_PASSWORD }, { ip: '127.0.0.1', userAgent: 'mamori-bench' });
+  if (!result.ok) throw new Error(`P2: login failed (${result.reason})`);
+  // What Auth.js writes after a credentials sign-in: the salt is the cookie name.
+  const value = await encode({ token: { sid: result.sessionToken }, secret: env().authSecret, salt: COOKIE_NAME, maxAge: 12 * 3600 });
+  return { cookie: `${COOKIE_NAME}=${value}`, tenantId: result.tenantId };
+}
+
+class Server {
+  private output = '';
+  private exited: number | null | undefined;
+  constructor(
+    private child: ChildProcess,
+    readonly port: number,
+  ) {
+    const keep = (chunk: Buffer) => {
+      // Only the tail matters for a failure report.
+      this.output = (this.output + chunk.toString()).slice(-8000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    child.on('exit', (code) => {
+      this.exited = code;
+    });
+  }
+
+  static async start(extraEnv: Record<string, string>): Promise<Server> {
+    const port = await freePort();
+    const childEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NEXT_TELEMETRY_DISABLED: '1',
+      MAMORI_DEMO: '0',
+      AUTH_SECRET: env().authSecret,
+      ...extraEnv,
+    };
+    // The PGlite run must not pick up a DATABASE_URL from the caller's shell.
+    if (!extraEnv.DATABASE_URL) delete childEnv.DATABASE_URL;
+    // detached: its own process group, so the tsx loader and Next workers all stop together.
+    const child = spawn(process.execPath, ['scripts/run.mjs', 'scripts/server.ts'], { env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = new Server(child, port);
+    await server.waitReady();
+    return server;
+  }
+
+  private async waitReady() {
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      if (this.exited !== undefined) throw new Error(`P2: server exited (${this.exited}):\n${this.output}`);
+      try {
+        const r = await request(this.port, '/api/health', undefined, new http.Agent());
+        if (r.status === 200) return;
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(`P2: server not ready after 120 s:\n${this.output}`);
+  }
+
+  async stop() {
+    if (this.exited !== undefined || this.child.pid === undefined) return;
+    const gone = new Promise((resolve) => this.child.once('exit', resolve));
+    process.kill(-this.child.pid, 'SIGTERM');
+    const timer = setTimeout(() => {
+      if (this.exited === undefined && this.child.pid !== undefined) process.kill(-this.child.pid, 'SIGKILL');
+    }, 10_000);
+    await gone;
+    clearTimeout(timer);
+  }
+}
+
+function request(port: number, urlPath: string, cookie: string | undefined, agent: http.Agent): Promise<{ status: number; body: string; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const start = nowMs();
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent, headers: cookie ? { cookie } : {} }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, ms: nowMs() - start }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
+async function expectStatus(port: number, agent: http.Agent, urlPath: string, cookie: string | undefined, status: number) {
+  const r = await request(port, urlPath, cookie, agent);
+  if (r.status !== status) throw new Error(`P2: GET ${urlPath} ${cookie ? 'with' : 'without'} cookie gave ${r.status}, expected ${status}: ${r.body.slice(0, 300)}`);
+  return r;
+}
+
+async function measure(backend: string, server: Server, cookie: string, tenantId: string) {
+  // One keep-alive socket, requests strictly sequential: latency, not throughput.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const me = await expectStatus(server.port, agent, '/api/v1/me', cookie, 200);
+    if ((JSON.parse(me.body) as { loginId?: string }).loginId !== 'sakura.admin') throw new Error(`P2: /api/v1/me answered ${me.body}`);
+    await expectStatus(server.port, agent, '/api/v1/me', undefined, 401);
+    await expectStatus(server.port, agent, `/api/v1/tenants/${tenantId}`, cookie, 200);
+    await expectStatus(server.port, agent, `/api/v1/tenants/${tenantId}`, undefined, 401);
+
+    const endpoints: Endpoint[] = [
+      { name: 'health', path: '/api/health', cookie: false },
+      { name: 'me', path: '/api/v1/me', cookie: true },
+      { name: 'tenant', path: `/api/v1/tenants/${tenantId}`, cookie: true },
+    ];
+    const samples: Record<Endpoint['name'], number[]> = { health: [], me: [], tenant: [] };
+    for (let i = 0; i < WARMUP + REQUESTS; i++) {
+      // Rotate the order each round, so no endpoint always follows the same one.
+      for (let k = 0; k < endpoints.length; k++) {
+        const e = endpoints[(i + k) % endpoints.length];
+        const r = await request(server.port, e.path, e.cookie ? cookie : undefined, agent);
+        if (r.status !== 200) throw new Error(`P2: GET ${e.path} gave ${r.status} during the run: ${r.body.slice(0, 300)}`);
+        if (i >= WARMUP) samples[e.name].push(r.ms);
+      }
+    }
+    const stats = (xs: number[]) => ({ p50Ms: round(percentile(xs, 50), 3), p95Ms: round(percentile(xs, 95), 3), meanMs: round(xs.reduce((a, b) => a + b, 0) / xs.length, 3) });
+    const health = stats(samples.health);
+    const meStats = stats(samples.me);
+    const tenant = stats(samples.tenant);
+    const p50DiffMs = round(meStats.p50Ms - health.p50Ms, 3);
+    return {
+      backend,
+      requestsPerEndpoint: REQUESTS,
+      health,
+      me: meStats,
+      tenant,
+      guardAddedMs: { p50: p50DiffMs, p95: round(meStats.p95Ms - health.p95Ms, 3) },
+      tenantAddedMs: { p50: round(tenant.p50Ms - health.p50Ms, 3), p95: round(tenant.p95Ms - health.p95Ms, 3) },
+      goal: { p50DiffMs: GOAL_P50_DIFF_MS },
+      met: p50DiffMs <= GOAL_P50_DIFF_MS,
+    };
+  } finally {
+    agent.destroy();
+  }
+}
+
+async function onPostgres() {
+  const pgDb = await createPostgresDatabase();
+  try {
+    const database = await openSeeded(pgDb.url);
+    let login;
+    try {
+      login = await loginCookie();
+    } finally {
+      await database.close();
+    }
+    const server = await Server.start({ DATABASE_URL: pgDb.url });
+    try {
+      return await measure('postgres', server, login.cookie, login.tenantId);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await pgDb.drop();
+  }
+}
+
+async function onPglite() {
+  const dataDir = path.resolve('.data', `bench-${Date.now()}`);
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    // PGlite is single-process: seed and log in here, close, and only then start the server on it.
+    const database = await openSeeded(undefined, dataDir);
+    let login;
+    try {
+      login = await loginCookie();
+    } finally {
+      await database.close();
+    }
+    const server = await Server.start({ MAMORI_DATA_DIR: dataDir });
+    try {
+      return await measure('pglite', server, login.cookie, login.tenantId);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function runP2(): Promise<BenchReport> {
+  const results = [await onPostgres(), await onPglite()];
+  const rows: TableRow[] = results.flatMap((r) => [
+    {
+      bench: 'P2',
+      backend: r.backend,
+      measure: 'guard p50 ms (/me vs /health)',
+      value: String(r.me.p50Ms),
+      baseline: String(r.health.p50Ms),
+      ratio: signed(r.guardAddedMs.p50),
+      goal: `Δ ≤ ${GOAL_P50_DIFF_MS} ms`,
+      met: r.met ? 'yes' : 'NO',
+    },
+    {
+      bench: 'P2',
+      backend: r.backend,
+      measure: 'guard p95 ms (/me vs /health)',
+      value: String(r.me.p95Ms),
+      baseline: String(r.health.p95Ms),
+      ratio: signed(r.guardAddedMs.p95),
+      goal: '(info)',
+      met: '',
+    },
+    {
+      bench: 'P2',
+      backend: r.backend,
+      measure: 'tenant route p50 / p95 ms',
+      value: `${r.tenant.p50Ms} / ${r.tenant.p95Ms}`,
+      baseline: `${r.health.p50Ms} / ${r.health.p95Ms}`,
+      ratio: `${signed(r.tenantAddedMs.p50)} / ${signed(r.tenantAddedMs.p95)}`,
+      goal: '(info)',
+      met: '',
+    },
+  ]);
+  return { rows, data: results };
+}

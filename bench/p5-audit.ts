@@ -1,0 +1,195 @@
+/**
+ * P5: hash-chained audit appends per second with 16 concurrent writers on PostgreSQL, one event
+ * per transaction, against a plain INSERT of the same row into a copy of the table (no chain, no
+ * triggers) in the same kind of transaction. Afterwards every chain touched is re-verified.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { asc, eq, sql } from 'drizzle-orm';
+import { withPlatformTx, withTenantTx } from '@/db';
+import { auditChains, auditEvents, tenants } from '@/db/schema';
+import { recordAudit, type AuditEventInput } from '@/lib/audit/record-audit';
+import { verifyChain } from '@/lib/audit/verify-chain';
+import { now } from '@/lib/clock';
+import { combine, createPostgresDatabase, openSeeded, round, runConcurrent, summarize, type BenchReport, type ConcurrentRun, type TableRow } from './lib';
+
+const WRITERS = 16;
+const ROUNDS = 4;
+const BLOCK = 2000;
+const WARMUP = 200;
+const GOAL_RATIO = 0.5;
+
+// Fixed ids so both kinds of row carry the same values (no foreign keys on these columns).
+const OPERATOR_ID = randomUUID();
+const SESSION_ID = randomUUID();
+// The plain baseline skips the chain, so it stores one precomputed hash of the right size.
+const PLAIN_HASH = randomBytes(32);
+
+/** Shaped like a login event: actor, target, client, session and a small details object. */
+const eventFor = (tenantId: string, n: number): AuditEventInput => ({
+  tenantId,
+  action: 'bench.append',
+  outcome: 'success',
+  actor: { operatorId: OPERATOR_ID, loginId: 'bench.writer' },
+  target: { type: 'session', id: SESSION_ID },
+  ip: '10.0.0.1',
+  userAgent: 'mamori-bench',
+  sessionId: SESSION_ID,
+  details: { n, idleTimeoutMinutes: 30, absoluteTimeoutHours: 12 },
+});
+
+async function appendPlain(e: AuditEventInput, seq: number) {
+  await withTenantTx(e.tenantId, (tx) =>
+    tx.execute(sql`
+      insert into audit_events_plain (tenant_id, seq, id, occurred_at, actor_operator_id, actor_login_id,
+        action, target_type, target_id, outcome, ip, user_agent, session_id, details, hash)
+      values (${e.tenantId}, ${seq}, ${randomUUID()}, ${now().toISOString()}, ${e.actor?.operatorId ?? null},
+        ${e.actor?.loginId ?? null}, ${e.action}, ${e.target?.type ?? null}, ${e.target?.id ?? null}, ${e.outcome},
+        ${e.ip ?? null}, ${e.userAgent ?? null}, ${e.sessionId ?? null}, ${JSON.stringify(e.details)}::jsonb, ${PLAIN_HASH})`),
+  );
+}
+
+interface Tally {
+  appended: Map<string, number>;
+  errors: { code: string; message: string }[];
+}
+
+/** One writer batch; failures are counted, not thrown, so a fork or deadlock shows in the report. */
+function batch(kind: 'chained' | 'plain', pickTenant: () => string, tally: Tally, count: number, offset: number): Promise<ConcurrentRun> {
+  return runConcurrent(WRITERS, count, async (i) => {
+    const tenantId = pickTenant();
+    const e = eventFor(tenantId, offset + i);
+    try {
+      if (kind === 'chained') await withTenantTx(tenantId, (tx) => recordAudit(tx, e));
+      else await appendPlain(e, offset + i);
+      tally.appended.set(tenantId, (tally.appended.get(tenantId) ?? 0) + 1);
+    } catch (error) {
+      const err = error as { code?: string; cause?: { code?: string }; message?: string };
+      tally.errors.push({ code: err.code ?? err.cause?.code ?? 'unknown', message: String(err.message).slice(0, 200) });
+    }
+  });
+}
+
+async function chainHeads(): Promise<Map<string, { lastSeq: number; headHash: string }>> {
+  const rows = await withPlatformTx((tx) => tx.select().from(auditChains));
+  return new Map(rows.map((r) => [r.tenantId, { lastSeq: r.lastSeq, headHash: Buffer.from(r.headHash).toString('hex') }]));
+}
+
+/**
+ * Recomputes each touched chain from its rows and compares it with the stored head: a gap or a
+ * changed row fails verifyChain, a lost or doubled append shows as a count mismatch.
+ */
+async function verifyTouched(appended: Map<string, number>, before: Map<string, { lastSeq: number }>) {
+  const heads = await chainHeads();
+  let gaps = 0;
+  let modified = 0;
+  let headMismatches = 0;
+  let countMismatches = 0;
+  let rowsChecked = 0;
+  for (const [tenantId, added] of appended) {
+    const rows = await withPlatformTx((tx) =>
+      tx.select().from(auditEvents).where(eq(auditEvents.tenantId, tenantId)).orderBy(asc(auditEvents.seq)),
+    );
+    rowsChecked += rows.length;
+    const verdict = verifyChain(rows.map((r) => ({ ...r, details: r.details as Record<string, unknown> })));
+    const head = heads.get(tenantId);
+    if (!verdict.ok) {
+      if (verdict.problem === 'gap') gaps++;
+      else modified++;
+      continue;
+    }
+    if (!head || head.lastSeq !== verdict.lastSeq || head.headHash !== verdict.headHash) headMismatches++;
+    if (verdict.lastSeq - (before.get(tenantId)?.lastSeq ?? 0) !== added) countMismatches++;
+  }
+  return { chains: appended.size, rowsChecked, gaps, modified, headMismatches, countMismatches };
+}
+
+async function scenario(name: string, pickTenant: () => string) {
+  const before = await chainHeads();
+  const chainedTally: Tally = { appended: new Map(), errors: [] };
+  const plainTally: Tally = { appended: new Map(), errors: [] };
+  await batch('plain', pickTenant, plainTally, WARMUP, 0);
+  await batch('chained', pickTenant, chainedTally, WARMUP, 0);
+  // Rounds alternate the order (P C, C P, P C, ...) so drift (table growth, checkpoints,
+  // autovacuum, noisy neighbours) costs both sides alike.
+  const chainedRuns: ConcurrentRun[] = [];
+  const plainRuns: ConcurrentRun[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const offset = WARMUP + r * BLOCK;
+    for (const kind of r % 2 === 0 ? (['plain', 'chained'] as const) : (['chained', 'plain'] as const)) {
+      if (kind === 'chained') chainedRuns.push(await batch(kind, pickTenant, chainedTally, BLOCK, offset));
+      else plainRuns.push(await batch(kind, pickTenant, plainTally, BLOCK, offset));
+    }
+  }
+  const chained = combine(chainedRuns);
+  const plain = combine(plainRuns);
+  const verification = await verifyTouched(chainedTally.appended, before);
+  // The (tenant_id, seq) primary key turns a fork into a unique violation, so forks = 23505s.
+  const forks = chainedTally.errors.filter((e) => e.code === '23505').length;
+  const ratio = chained.perSecond / plain.perSecond;
+  const integrityOk =
+    forks === 0 && chainedTally.errors.length === 0 && plainTally.errors.length === 0 &&
+    verification.gaps === 0 && verification.modified === 0 && verification.headMismatches === 0 && verification.countMismatches === 0;
+  return {
+    scenario: name,
+    writers: WRITERS,
+    eventsPerKind: ROUNDS * BLOCK,
+    chained: summarize(chained),
+    plain: summarize(plain),
+    ratio: round(ratio, 3),
+    roundRatios: chainedRuns.map((c, k) => round(c.perSecond / plainRuns[k].perSecond, 3)),
+    forks,
+    gaps: verification.gaps,
+    verification,
+    errors: { chained: chainedTally.errors.slice(0, 5), chainedCount: chainedTally.errors.length, plainCount: plainTally.errors.length },
+    integrityOk,
+    goal: { ratio: GOAL_RATIO },
+    met: ratio >= GOAL_RATIO,
+  };
+}
+
+export async function runP5(): Promise<BenchReport> {
+  const pgDb = await createPostgresDatabase();
+  const results = [];
+  try {
+    // One pool connection per writer, so the pool is not what limits concurrency.
+    const database = await openSeeded(pgDb.url, undefined, { MAMORI_DB_POOL: String(WRITERS) });
+    try {
+      await database.db.execute(sql`create table audit_events_plain (like audit_events including defaults)`);
+      await database.db.execute(sql`grant select, insert on audit_events_plain to mamori_app`);
+      const tenantIds = (
+        await withPlatformTx((tx) => tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.kind, 'tenant')).orderBy(asc(tenants.code)))
+      ).map((t) => t.id);
+      const one = tenantIds[0];
+      results.push(await scenario('one chain', () => one));
+      results.push(await scenario(`${tenantIds.length} chains`, () => tenantIds[Math.floor(Math.random() * tenantIds.length)]));
+    } finally {
+      await database.close();
+    }
+  } finally {
+    await pgDb.drop();
+  }
+
+  const rows: TableRow[] = results.flatMap((r) => [
+    {
+      bench: 'P5',
+      backend: 'postgres',
+      measure: `appends/s, ${r.writers} writers, ${r.scenario}`,
+      value: String(r.chained.perSecond),
+      baseline: `${r.plain.perSecond} plain/s`,
+      ratio: r.ratio.toFixed(3),
+      goal: `≥ ${GOAL_RATIO}`,
+      met: r.met ? 'yes' : 'NO',
+    },
+    {
+      bench: 'P5',
+      backend: 'postgres',
+      measure: `forks / gaps / errors, ${r.scenario}`,
+      value: `${r.forks} / ${r.gaps} / ${r.errors.chainedCount + r.errors.plainCount}`,
+      baseline: `${r.verification.chains} chains verified`,
+      ratio: '',
+      goal: '0 / 0 / 0',
+      met: r.integrityOk ? 'yes' : 'NO',
+    },
+  ]);
+  return { rows, data: results };
+}

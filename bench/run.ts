@@ -1,0 +1,60 @@
+/**
+ * `npm run bench [-- p1 p2 p5]`: runs the benchmarks (all by default), prints a table and writes
+ * bench/results/latest.json. An unmet goal is a result, not a failure; a broken run exits 1.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { formatTable, machineInfo, type BenchReport, type TableRow } from './lib';
+import { runP1 } from './p1-login';
+import { runP2 } from './p2-guard';
+import { runP5 } from './p5-audit';
+
+const BENCHES: Record<string, { title: string; run: () => Promise<BenchReport> }> = {
+  p1: { title: 'P1 login throughput vs raw argon2id', run: runP1 },
+  p2: { title: 'P2 guard latency over an unguarded route', run: runP2 },
+  p5: { title: 'P5 chained audit appends vs plain inserts', run: runP5 },
+};
+
+// Read by lib/env on first use; the P2 server child gets the same one, so its cookies decrypt.
+process.env.AUTH_SECRET = randomBytes(32).toString('base64url');
+
+const requested = process.argv.slice(2).map((a) => a.toLowerCase());
+const unknown = requested.filter((a) => !(a in BENCHES));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+const selected = requested.length > 0 ? requested : Object.keys(BENCHES);
+
+const machine = await machineInfo();
+console.log(`[bench] ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}, PGlite ${machine.pglite}`);
+console.log(`[bench] ${machine.postgres}`);
+
+const started = new Date();
+const rows: TableRow[] = [];
+const results: Record<string, unknown> = {};
+let failed = false;
+for (const id of selected) {
+  const bench = BENCHES[id];
+  console.log(`[bench] ${bench.title} ...`);
+  const t = Date.now();
+  try {
+    const report = await bench.run();
+    rows.push(...report.rows);
+    results[id] = report.data;
+    console.log(`[bench] ${id} done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  } catch (error) {
+    failed = true;
+    results[id] = { error: error instanceof Error ? error.message : String(error) };
+    console.error(`[bench] ${id} failed:`, error);
+  }
+}
+
+console.log(`\n${formatTable(rows)}\n`);
+const out = path.join('bench', 'results', 'latest.json');
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify({ started: started.toISOString(), seconds: (Date.now() - started.getTime()) / 1000, machine, results }, null, 2)}\n`);
+console.log(`[bench] results written to ${out}`);
+// Pools and timers from the libraries can outlive the work; the run is over.
+process.exit(failed ? 1 : 0);

@@ -1,10 +1,10 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
-import { withPlatformTx, type Tx } from '@/db';
-import { PLATFORM_TENANT_ID, auditChains, operators, sites, tenants, type Role } from '@/db/schema';
+import { withPlatformTx } from '@/db';
+import { PLATFORM_TENANT_ID, auditChains, sites, tenants, type Role } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { hashPassword } from '@/lib/passwords/hash-password';
-import { loginIdKey } from '@/lib/tenancy/normalize-login-id';
+import { insertOperator, type NewOperator } from '@/lib/tenancy/insert-operator';
 
 /** Incident figures: 43 operator companies, 53 shops, 314 admin operators. */
 export const DEMO_FIGURES = { tenants: 43, sites: 53, operators: 314 } as const;
@@ -50,12 +50,7 @@ const GIVEN: [string, string][] = [
   ['悠斗', 'yuto'], ['愛', 'ai'], ['直樹', 'naoki'], ['真由美', 'mayumi'], ['和也', 'kazuya'], ['彩', 'aya'],
 ];
 
-interface PlannedOperator {
-  loginId: string;
-  displayName: string;
-  email: string;
-  role: Role;
-}
+type PlannedOperator = NewOperator;
 
 interface PlannedTenant {
   code: string;
@@ -124,21 +119,6 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 
 const SEED_ACTOR = { operatorId: null, loginId: 'system:seed' };
 
-async function insertOperator(tx: Tx, tenantId: string, op: PlannedOperator, passwordHash: string) {
-  const [row] = await tx
-    .insert(operators)
-    .values({ tenantId, loginId: op.loginId, loginIdKey: loginIdKey(op.loginId), displayName: op.displayName, email: op.email, role: op.role, passwordHash })
-    .returning({ id: operators.id });
-  await recordAudit(tx, {
-    tenantId,
-    action: 'operator.created',
-    outcome: 'success',
-    actor: SEED_ACTOR,
-    target: { type: 'operator', id: row.id },
-    details: { loginId: op.loginId, role: op.role, source: 'demo-seed' },
-  });
-}
-
 /**
  * Seeds the demo world once (a database that already has tenants is left alone). Every row is
  * written with its audit event, like any other change.
@@ -165,7 +145,7 @@ export async function seedDemo(): Promise<{ seeded: boolean; logins: DemoLogin[]
   const hashes = new Map(await mapLimit(everyone, 4, async (op) => [op.loginId, await hashPassword(DEMO_PASSWORD)] as const));
 
   await withPlatformTx(async (tx) => {
-    for (const op of staff) await insertOperator(tx, PLATFORM_TENANT_ID, op, hashes.get(op.loginId)!);
+    for (const op of staff) await insertOperator(tx, PLATFORM_TENANT_ID, op, hashes.get(op.loginId)!, SEED_ACTOR, 'demo-seed');
     for (const t of plan) {
       const [tenant] = await tx
         .insert(tenants)
@@ -191,7 +171,7 @@ export async function seedDemo(): Promise<{ seeded: boolean; logins: DemoLogin[]
           details: { code: s.code, name: s.name, source: 'demo-seed' },
         });
       }
-      for (const op of t.operators) await insertOperator(tx, tenant.id, op, hashes.get(op.loginId)!);
+      for (const op of t.operators) await insertOperator(tx, tenant.id, op, hashes.get(op.loginId)!, SEED_ACTOR, 'demo-seed');
     }
   });
   return { seeded: true, logins };

@@ -62,6 +62,16 @@ describe('server entry request filter', () => {
     expect(r.sub).toBeNull();
   });
 
+  it('refuses server-action posts from another origin or without one', async () => {
+    const action = { 'next-action': 'abc123' };
+    expect((await call({ host: '127.0.0.1', method: 'POST', headers: { ...action, origin: 'https://evil.example' } })).status).toBe(403);
+    expect((await call({ host: '127.0.0.1', method: 'POST', headers: action })).status).toBe(403);
+    expect((await call({ host: '127.0.0.1', method: 'POST', headers: { ...action, origin: 'null' } })).status).toBe(403);
+    expect((await call({ host: '127.0.0.1', method: 'POST', headers: { ...action, origin: `http://127.0.0.1:${port}` } })).status).toBe(200);
+    // Plain form posts without the header are Next's (and the action wrapper's) business.
+    expect((await call({ host: '127.0.0.1', method: 'POST' })).status).toBe(200);
+  });
+
   it('answers 405 to methods no route uses, and 413 to oversized bodies', async () => {
     expect((await call({ host: '127.0.0.1', method: 'TRACE' })).status).toBe(405);
     expect((await call({ host: '127.0.0.1', method: 'PUT', path: '/login' })).status).toBe(405);

@@ -8,6 +8,16 @@ const MAX_BODY_BYTES = 1024 * 1024;
 // Internal Next headers that must never come from outside (CVE-2025-29927 used the first).
 const INTERNAL_HEADERS = ['x-middleware-subrequest', 'x-middleware-prefetch', 'x-invoke-path', 'x-invoke-query', 'x-now-route-matches'];
 
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin || !req.headers.host) return false;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 /** Returns false when the request was answered here (405, 413). */
 export function prepareRequest(req: IncomingMessage, res: ServerResponse, trustedProxies: Cidr[]): boolean {
   const path = (req.url ?? '/').split('?')[0];
@@ -20,6 +30,13 @@ export function prepareRequest(req: IncomingMessage, res: ServerResponse, truste
   if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
     res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
     res.end('Payload Too Large\n');
+    return false;
+  }
+  // Server actions are POSTs carrying `next-action`; one from another origin (or with no Origin,
+  // which Next would let through) is refused here with a plain 403 instead of reaching Next.
+  if (req.method === 'POST' && req.headers['next-action'] !== undefined && !sameOrigin(req)) {
+    res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('Forbidden\n');
     return false;
   }
   const peer = req.socket.remoteAddress;

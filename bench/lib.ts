@@ -48,6 +48,8 @@ export interface ConcurrentRun {
   seconds: number;
   perSecond: number;
   latenciesMs: number[];
+  /** CPU time of this whole process (every thread, argon2's pool included) during the run. */
+  cpuMs: number;
 }
 
 /**
@@ -57,6 +59,7 @@ export interface ConcurrentRun {
 export async function runConcurrent(concurrency: number, count: number, op: (i: number) => Promise<void>): Promise<ConcurrentRun> {
   const latenciesMs: number[] = [];
   let next = 0;
+  const cpu = process.cpuUsage();
   const start = nowMs();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -69,14 +72,16 @@ export async function runConcurrent(concurrency: number, count: number, op: (i: 
     }),
   );
   const seconds = (nowMs() - start) / 1000;
-  return { ops: count, seconds, perSecond: count / seconds, latenciesMs };
+  const used = process.cpuUsage(cpu);
+  return { ops: count, seconds, perSecond: count / seconds, latenciesMs, cpuMs: (used.user + used.system) / 1000 };
 }
 
 /** Several runs of the same operation added up: total ops over total time, all latencies. */
 export function combine(runs: ConcurrentRun[]): ConcurrentRun {
   const ops = runs.reduce((a, r) => a + r.ops, 0);
   const seconds = runs.reduce((a, r) => a + r.seconds, 0);
-  return { ops, seconds, perSecond: ops / seconds, latenciesMs: runs.flatMap((r) => r.latenciesMs) };
+  const cpuMs = runs.reduce((a, r) => a + r.cpuMs, 0);
+  return { ops, seconds, perSecond: ops / seconds, latenciesMs: runs.flatMap((r) => r.latenciesMs), cpuMs };
 }
 
 export const summarize = (r: ConcurrentRun) => ({
@@ -85,24 +90,37 @@ export const summarize = (r: ConcurrentRun) => ({
   perSecond: round(r.perSecond, 1),
   p50Ms: round(percentile(r.latenciesMs, 50)),
   p95Ms: round(percentile(r.latenciesMs, 95)),
+  processCpuMsPerOp: round(r.cpuMs / r.ops, 3),
 });
 
 /** A new, empty PostgreSQL database on the bench cluster; `drop` removes it even if still in use. */
 export async function createPostgresDatabase(): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   const name = `mamori_bench_${randomBytes(6).toString('hex')}`;
-  const admin = async (statement: string) => {
+  const admin = async (work: (client: pg.Client) => Promise<void>) => {
     const client = new pg.Client({ connectionString: PG_ADMIN_URL });
     await client.connect();
     try {
-      await client.query(statement);
+      await work(client);
     } finally {
       await client.end();
     }
   };
-  await admin(`create database ${name}`);
+  await admin(async (c) => void (await c.query(`create database ${name}`)));
   const u = new URL(PG_ADMIN_URL);
   u.pathname = `/${name}`;
-  return { url: u.toString(), name, drop: () => admin(`drop database if exists ${name} with (force)`) };
+  const drop = () =>
+    admin(async (c) => {
+      // pg's pool.end() resolves before its sockets are closed; terminating those connections
+      // (drop ... with (force)) would then raise an unhandled 'error' on the closed pool and
+      // crash this process. Wait for them to go first; force only what lingers after 5 s.
+      for (let waited = 0; waited < 5000; waited += 50) {
+        const { rows } = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await c.query(`drop database if exists ${name} with (force)`);
+    });
+  return { url: u.toString(), name, drop };
 }
 
 /**

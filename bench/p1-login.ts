@@ -7,9 +7,10 @@ import { DEMO_PASSWORD, planDemo } from '@/lib/demo/seed-demo';
 import { hashPassword, verifyPassword } from '@/lib/passwords/hash-password';
 import { combine, cores, createPostgresDatabase, openSeeded, round, runConcurrent, summarize, type BenchReport, type ConcurrentRun, type TableRow } from './lib';
 
-const ROUNDS = 3;
+const ROUNDS = 4;
 const OPS_PER_ROUND = 200;
 const WARMUP = 8 * cores;
+const OVERSUBSCRIBED = 3;
 const GOAL_RATIO = 0.8;
 const GOAL_PER_CORE = 40;
 
@@ -36,15 +37,24 @@ async function measure(backend: string, passwordHash: string) {
   };
   await runConcurrent(cores, WARMUP, verify);
   await runConcurrent(cores, WARMUP, login);
-  // Alternate baseline and subject in rounds so drift (turbo, neighbours, cache) hits both alike.
+  // Rounds alternate the order (R L, L R, ...) so drift (turbo, neighbours, caches) hits both alike.
   const raw: ConcurrentRun[] = [];
   const full: ConcurrentRun[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    raw.push(await runConcurrent(cores, OPS_PER_ROUND, verify));
-    full.push(await runConcurrent(cores, OPS_PER_ROUND, login));
+    for (const kind of r % 2 === 0 ? (['raw', 'login'] as const) : (['login', 'raw'] as const)) {
+      if (kind === 'raw') raw.push(await runConcurrent(cores, OPS_PER_ROUND, verify));
+      else full.push(await runConcurrent(cores, OPS_PER_ROUND, login));
+    }
   }
   const rawAll = combine(raw);
   const loginAll = combine(full);
+  // For information: with more logins in flight than cores, one login's database waits overlap
+  // another's hashing, which shows how much of the gap is idle cores rather than extra CPU.
+  const oversubscribed = {
+    concurrency: OVERSUBSCRIBED * cores,
+    rawVerify: summarize(await runConcurrent(OVERSUBSCRIBED * cores, OPS_PER_ROUND, verify)),
+    logins: summarize(await runConcurrent(OVERSUBSCRIBED * cores, OPS_PER_ROUND, login)),
+  };
   const ratio = loginAll.perSecond / rawAll.perSecond;
   const perCore = loginAll.perSecond / cores;
   const met = ratio >= GOAL_RATIO && perCore >= GOAL_PER_CORE;
@@ -56,6 +66,7 @@ async function measure(backend: string, passwordHash: string) {
     loginsPerSecondPerCore: round(perCore, 1),
     ratio: round(ratio, 3),
     roundRatios: full.map((f, k) => round(f.perSecond / raw[k].perSecond, 3)),
+    oversubscribed: { ...oversubscribed, ratio: round(oversubscribed.logins.perSecond / oversubscribed.rawVerify.perSecond, 3) },
     goal: { ratio: GOAL_RATIO, perCore: GOAL_PER_CORE },
     met,
   };
@@ -105,6 +116,26 @@ export async function runP1(): Promise<BenchReport> {
       ratio: '',
       goal: `≥ ${GOAL_PER_CORE}`,
       met: r.loginsPerSecondPerCore >= GOAL_PER_CORE ? 'yes' : 'NO',
+    },
+    {
+      bench: 'P1',
+      backend: r.backend,
+      measure: `logins/s (c=${r.oversubscribed.concurrency})`,
+      value: String(r.oversubscribed.logins.perSecond),
+      baseline: `${r.oversubscribed.rawVerify.perSecond} verify/s`,
+      ratio: r.oversubscribed.ratio.toFixed(3),
+      goal: '(info)',
+      met: '',
+    },
+    {
+      bench: 'P1',
+      backend: r.backend,
+      measure: 'process CPU ms per op',
+      value: String(r.logins.processCpuMsPerOp),
+      baseline: String(r.rawVerify.processCpuMsPerOp),
+      ratio: (r.logins.processCpuMsPerOp / r.rawVerify.processCpuMsPerOp).toFixed(2),
+      goal: '(info)',
+      met: '',
     },
     {
       bench: 'P1',

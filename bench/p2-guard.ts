@@ -8,13 +8,15 @@ import { mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { encode } from 'next-auth/jwt';
+import { decode, encode } from 'next-auth/jwt';
+import { loadSession } from '@/lib/auth/load-session';
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { DEMO_PASSWORD } from '@/lib/demo/seed-demo';
 import { env } from '@/lib/env';
 import { createPostgresDatabase, nowMs, openSeeded, percentile, round, signed, type BenchReport, type TableRow } from './lib';
 
 const WARMUP = 200;
+const COMPONENT_SAMPLES = 1000;
 const REQUESTS = 2000;
 const GOAL_P50_DIFF_MS = 2;
 const COOKIE_NAME = 'mamori.session';
@@ -33,13 +35,34 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Seeds, logs `sakura.admin` in, and returns the cookie a browser would then hold. */
-async function loginCookie(): Promise<{ cookie: string; tenantId: string }> {
+/** Logs `sakura.admin` in; returns the cookie a browser would then hold, and the guard's parts timed. */
+async function loginCookie() {
   const result = await loginWithPassword({ loginId: 'sakura.admin', password: DEMO_PASSWORD }, { ip: '127.0.0.1', userAgent: 'mamori-bench' });
   if (!result.ok) throw new Error(`P2: login failed (${result.reason})`);
   // What Auth.js writes after a credentials sign-in: the salt is the cookie name.
-  const value = await encode({ token: { sid: result.sessionToken }, secret: env().authSecret, salt: COOKIE_NAME, maxAge: 12 * 3600 });
-  return { cookie: `${COOKIE_NAME}=${value}`, tenantId: result.tenantId };
+  const jwt = () => encode({ token: { sid: result.sessionToken }, secret: env().authSecret, salt: COOKIE_NAME, maxAge: 12 * 3600 });
+  const value = await jwt();
+  // For information: the guard's own parts, timed in this process on the same database. The
+  // rest of its cost is Next and Auth.js request handling around them.
+  const meta = { ip: '127.0.0.1', userAgent: 'mamori-bench' };
+  const components = {
+    jwtDecodeMs: await timeSequential(() => decode({ token: value, secret: env().authSecret, salt: COOKIE_NAME })),
+    jwtEncodeMs: await timeSequential(jwt),
+    loadSessionMs: await timeSequential(async () => {
+      if (!(await loadSession(result.sessionToken, meta))) throw new Error('P2: loadSession refused the fresh session');
+    }),
+  };
+  return { cookie: `${COOKIE_NAME}=${value}`, tenantId: result.tenantId, components };
+}
+
+async function timeSequential(fn: () => Promise<unknown>) {
+  const xs: number[] = [];
+  for (let i = 0; i < COMPONENT_SAMPLES; i++) {
+    const t = nowMs();
+    await fn();
+    xs.push(nowMs() - t);
+  }
+  return { p50: round(percentile(xs, 50), 3), p95: round(percentile(xs, 95), 3) };
 }
 
 class Server {
@@ -107,14 +130,14 @@ class Server {
   }
 }
 
-function request(port: number, urlPath: string, cookie: string | undefined, agent: http.Agent): Promise<{ status: number; body: string; ms: number }> {
+function request(port: number, urlPath: string, cookie: string | undefined, agent: http.Agent): Promise<{ status: number; body: string; ms: number; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const start = nowMs();
     const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent, headers: cookie ? { cookie } : {} }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, ms: nowMs() - start }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, ms: nowMs() - start, headers: res.headers }));
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -127,12 +150,15 @@ async function expectStatus(port: number, agent: http.Agent, urlPath: string, co
   return r;
 }
 
-async function measure(backend: string, server: Server, cookie: string, tenantId: string) {
+async function measure(backend: string, server: Server, login: Awaited<ReturnType<typeof loginCookie>>) {
+  const { cookie, tenantId } = login;
   // One keep-alive socket, requests strictly sequential: latency, not throughput.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const me = await expectStatus(server.port, agent, '/api/v1/me', cookie, 200);
     if ((JSON.parse(me.body) as { loginId?: string }).loginId !== 'sakura.admin') throw new Error(`P2: /api/v1/me answered ${me.body}`);
+    // Auth.js re-encrypts and re-sends the session cookie on every authenticated request.
+    const cookieRewritten = (me.headers['set-cookie'] ?? []).some((c) => c.startsWith(`${COOKIE_NAME}=`));
     await expectStatus(server.port, agent, '/api/v1/me', undefined, 401);
     await expectStatus(server.port, agent, `/api/v1/tenants/${tenantId}`, cookie, 200);
     await expectStatus(server.port, agent, `/api/v1/tenants/${tenantId}`, undefined, 401);
@@ -165,6 +191,8 @@ async function measure(backend: string, server: Server, cookie: string, tenantId
       tenant,
       guardAddedMs: { p50: p50DiffMs, p95: round(meStats.p95Ms - health.p95Ms, 3) },
       tenantAddedMs: { p50: round(tenant.p50Ms - health.p50Ms, 3), p95: round(tenant.p95Ms - health.p95Ms, 3) },
+      cookieRewritten,
+      inProcessComponents: login.components,
       goal: { p50DiffMs: GOAL_P50_DIFF_MS },
       met: p50DiffMs <= GOAL_P50_DIFF_MS,
     };
@@ -185,7 +213,7 @@ async function onPostgres() {
     }
     const server = await Server.start({ DATABASE_URL: pgDb.url });
     try {
-      return await measure('postgres', server, login.cookie, login.tenantId);
+      return await measure('postgres', server, login);
     } finally {
       await server.stop();
     }
@@ -208,7 +236,7 @@ async function onPglite() {
     }
     const server = await Server.start({ MAMORI_DATA_DIR: dataDir });
     try {
-      return await measure('pglite', server, login.cookie, login.tenantId);
+      return await measure('pglite', server, login);
     } finally {
       await server.stop();
     }
@@ -237,6 +265,16 @@ export async function runP2(): Promise<BenchReport> {
       value: String(r.me.p95Ms),
       baseline: String(r.health.p95Ms),
       ratio: signed(r.guardAddedMs.p95),
+      goal: '(info)',
+      met: '',
+    },
+    {
+      bench: 'P2',
+      backend: r.backend,
+      measure: 'in-process jwt dec / enc / loadSession p50',
+      value: `${r.inProcessComponents.jwtDecodeMs.p50} / ${r.inProcessComponents.jwtEncodeMs.p50} / ${r.inProcessComponents.loadSessionMs.p50}`,
+      baseline: '',
+      ratio: '',
       goal: '(info)',
       met: '',
     },

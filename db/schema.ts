@@ -53,10 +53,23 @@ export const tenants = pgTable(
     contactEmail: text('contact_email'),
     status: text('status', { enum: ['active', 'suspended'] }).notNull().default('active'),
     suspendedReason: text('suspended_reason'),
+    // Kept by triggers on sites and operators, so the tenants list can sort and page by them
+    // with an index instead of counting a million operators per request.
+    siteCount: integer('site_count').notNull().default(0),
+    operatorCount: integer('operator_count').notNull().default(0),
+    lastActivityAt: ts('last_activity_at').notNull().defaultNow(),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('tenants_code_key').on(t.code), tenantPolicy('tenants', 'id')],
+  (t) => [
+    uniqueIndex('tenants_code_key').on(t.code),
+    index('tenants_name_idx').on(t.kind, t.name, t.id),
+    index('tenants_sites_idx').on(t.kind, t.siteCount, t.id),
+    index('tenants_operators_idx').on(t.kind, t.operatorCount, t.id),
+    index('tenants_status_idx').on(t.kind, t.status, t.id),
+    index('tenants_activity_idx').on(t.kind, t.lastActivityAt, t.id),
+    tenantPolicy('tenants', 'id'),
+  ],
 );
 
 export const sites = pgTable(

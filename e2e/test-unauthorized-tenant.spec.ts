@@ -37,7 +37,7 @@ test("an operator of tenant A opening tenant B's page gets 404, like a tenant th
   expect(await apiForeign.text()).toBe(await apiMissing.text());
 });
 
-test('tenant operators cannot open the platform tenants page; platform staff see all 43 tenants', async ({ page, browser }) => {
+test('tenant operators cannot open the platform tenants page; platform staff see every tenant', async ({ page, browser }) => {
   await login(page, 'sakura.operator');
   expect((await page.goto('/platform/tenants'))?.status()).toBe(404);
 
@@ -45,7 +45,8 @@ test('tenant operators cannot open the platform tenants page; platform staff see
   const staffPage = await staff.newPage();
   await login(staffPage, 'platform.auditor');
   await staffPage.goto('/platform/tenants');
-  await expect(staffPage.getByTestId('tenant-row')).toHaveCount(43);
+  // 43 demo tenants, plus any another test created: one page of 50 holds them all.
+  expect(await staffPage.getByTestId('tenant-row').count()).toBeGreaterThanOrEqual(43);
   await staffPage.getByRole('link', { name: '株式会社あおばファッション' }).click();
   await expect(staffPage.getByTestId('tenant-title')).toHaveText('株式会社あおばファッション');
   await staff.close();

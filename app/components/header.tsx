@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { logoutAction, setLocaleAction } from '@/app/actions';
 import { authenticate } from '@/lib/auth/guard';
-import { isPlatformRole } from '@/lib/auth/permissions';
+import { hasPermission, isPlatformRole } from '@/lib/auth/permissions';
 
 export async function Header() {
   const [t, locale, ctx] = await Promise.all([getTranslations(), getLocale(), authenticate()]);
@@ -16,11 +16,16 @@ export async function Header() {
           <nav className="flex gap-4 text-sm">
             <Link href="/">{t('nav.dashboard')}</Link>
             {isPlatformRole(ctx.role) ? (
-              <Link href="/platform/tenants">{t('nav.tenants')}</Link>
+              <>
+                <Link href="/platform/tenants">{t('nav.tenants')}</Link>
+                <Link href="/platform/staff">{t('nav.staff')}</Link>
+                {hasPermission(ctx.role, 'sessions.manage') && <Link href="/platform/sessions">{t('nav.endSessions')}</Link>}
+              </>
             ) : (
               <Link href={`/t/${ctx.tenantId}`}>{t('nav.myTenant')}</Link>
             )}
             <Link href="/account/sessions">{t('nav.sessions')}</Link>
+            <Link href="/account/password">{t('nav.password')}</Link>
           </nav>
         )}
         <div className="ml-auto flex items-center gap-3 text-sm">

@@ -1,5 +1,5 @@
 'use client';
-import { useActionState } from 'react';
+import { startTransition, useActionState } from 'react';
 import { useTranslations } from 'next-intl';
 import { loginAction } from './actions';
 
@@ -7,7 +7,16 @@ export function LoginForm() {
   const t = useTranslations('login');
   const [state, action, pending] = useActionState(loginAction, null);
   return (
-    <form action={action} className="space-y-4">
+    <form
+      action={action}
+      // Keeps the typed login ID after a refused attempt (see ActionForm).
+      onSubmit={(event) => {
+        event.preventDefault();
+        const data = new FormData(event.currentTarget);
+        startTransition(() => action(data));
+      }}
+      className="space-y-4"
+    >
       {state?.failed && (
         <p role="alert" data-testid="login-error" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
           {t('failed')}

@@ -17,6 +17,17 @@ export interface AuditEventInput {
   details?: Record<string, unknown>;
 }
 
+/** Who, from where and in which session: the part of an event that comes from the caller. */
+export function byOperator(ctx: {
+  operatorId: string;
+  loginId: string;
+  ip: string;
+  userAgent: string | null;
+  sessionId: string;
+}): Pick<AuditEventInput, 'actor' | 'ip' | 'userAgent' | 'sessionId'> {
+  return { actor: { operatorId: ctx.operatorId, loginId: ctx.loginId }, ip: ctx.ip, userAgent: ctx.userAgent, sessionId: ctx.sessionId };
+}
+
 /**
  * Appends an event to its tenant's hash chain inside the caller's transaction, so the event exists
  * exactly when the change it describes does. One statement bumps the chain head under its row

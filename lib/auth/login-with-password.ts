@@ -156,6 +156,7 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
         lastLoginIp: meta.ip,
       })
       .where(and(eq(operators.tenantId, op.tenantId), eq(operators.id, op.id)));
+    await tx.update(tenants).set({ lastActivityAt: at }).where(eq(tenants.id, op.tenantId));
     const [session] = await tx
       .insert(sessions)
       .values({

@@ -1,7 +1,7 @@
 import 'server-only';
 import { headers } from 'next/headers';
-import { notFound, redirect } from 'next/navigation';
-import { z } from 'zod';
+import { notFound, redirect, unstable_rethrow } from 'next/navigation';
+import { z } from '@/lib/http/zod-messages';
 import { AppError } from '@/lib/http/app-error';
 import { authorizeOperator, authorizePlatform, authorizeTenant, type OperatorContext } from './guard';
 import type { Permission } from './permissions';
@@ -39,7 +39,7 @@ async function assertSameOrigin() {
  * to the form, nothing is changed), then the guard with a required permission, then the handler.
  */
 export function withAction<S extends z.ZodType, I = z.infer<S>>(
-  access: Access<I>,
+  access: Access<NoInfer<I>>,
   schema: S,
   handler: (ctx: OperatorContext, input: I) => Promise<ActionState>,
 ) {
@@ -60,6 +60,8 @@ export function withAction<S extends z.ZodType, I = z.infer<S>>(
       else ctx = await authorizeOperator({ allowMustChangePassword: access.allowMustChangePassword });
       return await handler(ctx, input);
     } catch (error) {
+      // redirect() and notFound() inside a handler are control flow, not failures.
+      unstable_rethrow(error);
       if (error instanceof AppError) {
         if (error.code === 'unauthenticated') redirect('/login');
         if (error.code === 'not_found') notFound();

@@ -1,25 +1,52 @@
 import Link from 'next/link';
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { requirePlatform } from '@/lib/auth/guard';
-import { listTenants } from '@/lib/tenancy/list-tenants';
+import { hasPermission } from '@/lib/auth/permissions';
+import { formatJst, type Locale } from '@/lib/i18n/locale';
+import { listTenants, listTenantsQuery, type ListTenantsQuery } from '@/lib/tenancy/list-tenants';
 
-export default async function TenantsPage() {
+const COLUMNS = [
+  ['name', 'tenants.name'],
+  ['code', 'tenants.code'],
+  ['sites', 'tenants.sites'],
+  ['operators', 'tenants.operators'],
+  ['status', 'tenants.status'],
+  ['activity', 'tenants.lastActivity'],
+] as const;
+
+export default async function TenantsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const ctx = await requirePlatform('tenants.list');
-  const [t, rows] = await Promise.all([getTranslations(), listTenants(ctx)]);
+  const query = listTenantsQuery.parse(await searchParams);
+  const [t, locale, { rows, next }] = await Promise.all([getTranslations(), getLocale() as Promise<Locale>, listTenants(ctx, query)]);
+  const href = (q: Partial<ListTenantsQuery>) => {
+    const merged = { ...query, after: undefined, ...q };
+    const params = new URLSearchParams(Object.entries(merged).filter(([, v]) => v) as [string, string][]);
+    return `/platform/tenants?${params}`;
+  };
   return (
     <div className="space-y-4">
-      <div className="flex items-baseline justify-between">
+      <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{t('tenants.title')}</h1>
-        <span className="text-sm text-slate-500">{t('tenants.count', { count: rows.length })}</span>
+        <form className="ml-auto flex gap-2" role="search">
+          <input type="hidden" name="sort" value={query.sort} />
+          <input type="hidden" name="dir" value={query.dir} />
+          <input name="q" defaultValue={query.q ?? ''} placeholder={t('tenants.search')} aria-label={t('tenants.search')} className="rounded border border-slate-300 px-2 py-1 text-sm" />
+          <button className="rounded border border-slate-300 px-3 py-1 text-sm">{t('admin.search')}</button>
+        </form>
+        {hasPermission(ctx.role, 'tenants.write') && (
+          <Link href="/platform/tenants/new" className="rounded bg-brand-600 px-3 py-1 text-sm text-white">{t('admin.newTenant')}</Link>
+        )}
       </div>
       <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
         <thead className="bg-slate-100 text-left">
           <tr>
-            <th className="px-3 py-2">{t('tenants.name')}</th>
-            <th className="px-3 py-2">{t('tenants.code')}</th>
-            <th className="px-3 py-2 text-right">{t('tenants.sites')}</th>
-            <th className="px-3 py-2 text-right">{t('tenants.operators')}</th>
-            <th className="px-3 py-2">{t('tenants.status')}</th>
+            {COLUMNS.map(([key, label]) => (
+              <th key={key} className="px-3 py-2" aria-sort={query.sort === key ? (query.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+                <Link href={href({ sort: key, dir: query.sort === key && query.dir === 'asc' ? 'desc' : 'asc' })}>
+                  {t(label)} {query.sort === key ? (query.dir === 'asc' ? '▲' : '▼') : ''}
+                </Link>
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
@@ -32,10 +59,14 @@ export default async function TenantsPage() {
               <td className="px-3 py-2 text-right">{r.siteCount}</td>
               <td className="px-3 py-2 text-right">{r.operatorCount}</td>
               <td className="px-3 py-2">{t(`status.${r.status}`)}</td>
+              <td className="px-3 py-2">{formatJst(r.lastActivityAt, locale)}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      {next && (
+        <Link className="inline-block text-sm text-brand-600" href={`${href({})}&after=${next}`}>{t('admin.nextPage')}</Link>
+      )}
     </div>
   );
 }

@@ -1,56 +1,132 @@
+import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { requireTenant } from '@/lib/auth/guard';
+import { hasPermission } from '@/lib/auth/permissions';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { getTenantOverview } from '@/lib/tenancy/get-tenant-overview';
+import { listOperators, listOperatorsQuery } from '@/lib/tenancy/list-operators';
+import { AddSiteForm, EditTenantForm, EndSessionsForm, SiteActions, TenantStatusForm } from './forms';
 
-export default async function TenantPage({ params }: { params: Promise<{ tenantId: string }> }) {
+export default async function TenantPage({ params, searchParams }: { params: Promise<{ tenantId: string }>; searchParams: Promise<Record<string, string | string[]>> }) {
   const { tenantId } = await params;
   const ctx = await requireTenant(tenantId, 'tenant.read');
   const overview = await getTenantOverview(ctx, tenantId);
   if (!overview) notFound();
+  const query = listOperatorsQuery.parse(await searchParams);
+  const canReadOperators = hasPermission(ctx.role, 'operators.read');
+  const operators = canReadOperators ? await listOperators(ctx, tenantId, query) : null;
   const [t, locale] = await Promise.all([getTranslations(), getLocale() as Promise<Locale>]);
+  const { tenant } = overview;
+  const isPlatform = tenant.kind === 'platform';
+  const can = (p: Parameters<typeof hasPermission>[1]) => hasPermission(ctx.role, p);
   return (
-    <div className="space-y-6">
-      <h1 className="text-2xl font-semibold" data-testid="tenant-title">{overview.tenant.name}</h1>
-      <section>
-        <h2 className="mb-2 text-lg font-medium">{t('tenant.sites')}</h2>
-        <ul className="grid gap-2 sm:grid-cols-2">
-          {overview.sites.map((s) => (
-            <li key={s.id} className="rounded border border-slate-200 bg-white p-3 text-sm">
-              <div className="font-medium">{s.name}</div>
-              <div className="text-slate-500">{s.domain} · {t(`status.${s.status}`)}</div>
-            </li>
-          ))}
-        </ul>
-      </section>
-      <section>
-        <h2 className="mb-2 text-lg font-medium">{t('tenant.operators')}</h2>
-        <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
-          <thead className="bg-slate-100 text-left">
-            <tr>
-              <th className="px-3 py-2">{t('tenant.loginId')}</th>
-              <th className="px-3 py-2">{t('tenant.name')}</th>
-              <th className="px-3 py-2">{t('tenant.role')}</th>
-              <th className="px-3 py-2">{t('tenant.status')}</th>
-              <th className="px-3 py-2">{t('tenant.lastLogin')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {overview.operators.map((o) => (
-              <tr key={o.id} className="border-t border-slate-100">
-                <td className="px-3 py-2 font-mono">{o.loginId}</td>
-                <td className="px-3 py-2">{o.displayName}</td>
-                <td className="px-3 py-2">{t(`roles.${o.role}`)}</td>
-                <td className="px-3 py-2">{t(`status.${o.status}`)}</td>
-                <td className="px-3 py-2">
-                  {formatJst(o.lastLoginAt, locale)} {o.lastLoginIp && <span className="font-mono text-slate-500">{o.lastLoginIp}</span>}
-                </td>
-              </tr>
+    <div className="space-y-8">
+      <div className="flex flex-wrap items-baseline gap-3">
+        <h1 className="text-2xl font-semibold" data-testid="tenant-title">{tenant.name}</h1>
+        <span className="font-mono text-sm text-slate-500">{tenant.code}</span>
+        {tenant.status === 'suspended' && (
+          <span className="rounded bg-red-100 px-2 py-0.5 text-sm text-red-800" data-testid="tenant-suspended">
+            {t('status.suspended')}: {tenant.suspendedReason}
+          </span>
+        )}
+      </div>
+
+      {!isPlatform && can('tenants.write') && (
+        <section className="grid gap-6 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2">
+          <div>
+            <h2 className="mb-2 font-medium">{t('admin.tenantSettings')}</h2>
+            <EditTenantForm tenantId={tenant.id} name={tenant.name} contactEmail={tenant.contactEmail} />
+          </div>
+          <div>
+            <h2 className="mb-2 font-medium">{tenant.status === 'active' ? t('admin.suspendTitle') : t('admin.reactivateTitle')}</h2>
+            <p className="mb-2 text-sm text-slate-600">{tenant.status === 'active' ? t('admin.suspendHelp') : t('admin.reactivateHelp')}</p>
+            <TenantStatusForm tenantId={tenant.id} status={tenant.status} />
+          </div>
+        </section>
+      )}
+
+      {!isPlatform && (
+        <section>
+          <h2 className="mb-2 text-lg font-medium">{t('tenant.sites')}</h2>
+          <ul className="grid gap-2 sm:grid-cols-2">
+            {overview.sites.map((s) => (
+              <li key={s.id} className="rounded border border-slate-200 bg-white p-3 text-sm" data-testid="site">
+                <div className="font-medium">{s.name}</div>
+                <div className="text-slate-500">
+                  {s.domain ?? '—'} · {t(`status.${s.status}`)}
+                </div>
+                {can('tenants.write') && s.status === 'open' && <SiteActions tenantId={tenant.id} siteId={s.id} name={s.name} />}
+              </li>
             ))}
-          </tbody>
-        </table>
-      </section>
+          </ul>
+          {can('tenants.write') && (
+            <div className="mt-3">
+              <AddSiteForm tenantId={tenant.id} />
+            </div>
+          )}
+        </section>
+      )}
+
+      {operators && (
+        <section>
+          <div className="mb-2 flex flex-wrap items-center gap-3">
+            <h2 className="text-lg font-medium">{isPlatform ? t('admin.staff') : t('tenant.operators')}</h2>
+            <span className="text-sm text-slate-500">{t('tenants.operatorCount', { count: tenant.operatorCount })}</span>
+            <form className="ml-auto flex gap-2" role="search">
+              <input name="q" defaultValue={query.q ?? ''} placeholder={t('admin.searchOperators')} aria-label={t('admin.searchOperators')} className="rounded border border-slate-300 px-2 py-1 text-sm" />
+              <button className="rounded border border-slate-300 px-3 py-1 text-sm">{t('admin.search')}</button>
+            </form>
+            {can('operators.write') && (
+              <Link href={`/t/${tenant.id}/operators/new`} className="rounded bg-brand-600 px-3 py-1 text-sm text-white">
+                {t('admin.newOperator')}
+              </Link>
+            )}
+          </div>
+          <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
+            <thead className="bg-slate-100 text-left">
+              <tr>
+                <th className="px-3 py-2">{t('tenant.loginId')}</th>
+                <th className="px-3 py-2">{t('tenant.name')}</th>
+                <th className="px-3 py-2">{t('tenant.role')}</th>
+                <th className="px-3 py-2">{t('tenant.status')}</th>
+                <th className="px-3 py-2">{t('tenant.lastLogin')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {operators.rows.map((o) => (
+                <tr key={o.id} className="border-t border-slate-100" data-testid="operator-row">
+                  <td className="px-3 py-2 font-mono">
+                    {can('operators.write') ? <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/operators/${o.id}`}>{o.loginId}</Link> : o.loginId}
+                  </td>
+                  <td className="px-3 py-2">{o.displayName}</td>
+                  <td className="px-3 py-2">{t(`roles.${o.role}`)}</td>
+                  <td className="px-3 py-2">
+                    {t(`status.${o.status}`)}
+                    {o.lockedAt && <span className="ml-1 text-red-700">· {t('admin.locked')}</span>}
+                    {o.mustChangePassword && <span className="ml-1 text-amber-700">· {t('admin.mustChange')}</span>}
+                  </td>
+                  <td className="px-3 py-2">
+                    {formatJst(o.lastLoginAt, locale)} {o.lastLoginIp && <span className="font-mono text-slate-500">{o.lastLoginIp}</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {operators.next && (
+            <Link className="mt-2 inline-block text-sm text-brand-600" href={`/t/${tenant.id}?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), after: operators.next })}`}>
+              {t('admin.nextPage')}
+            </Link>
+          )}
+        </section>
+      )}
+
+      {can('sessions.manage') && (
+        <section className="max-w-md rounded-lg border border-red-200 bg-white p-4">
+          <h2 className="mb-2 font-medium">{t('admin.endTenantSessions')}</h2>
+          <EndSessionsForm tenantId={tenant.id} />
+        </section>
+      )}
     </div>
   );
 }

@@ -1,0 +1,9 @@
+import { redirect } from 'next/navigation';
+import { PLATFORM_TENANT_ID } from '@/db/schema';
+import { requirePlatform } from '@/lib/auth/guard';
+
+/** Platform staff are the operators of the platform's own tenant row. */
+export default async function StaffPage() {
+  await requirePlatform('operators.read');
+  redirect(`/t/${PLATFORM_TENANT_ID}`);
+}

@@ -1,0 +1,192 @@
+'use client';
+import { useTranslations } from 'next-intl';
+import { ActionForm, Field, Hidden, Select } from '@/app/components/action-form';
+import {
+  addSiteAction,
+  changeOperatorRoleAction,
+  closeSiteAction,
+  createOperatorAction,
+  endOperatorSessionsAction,
+  endTenantSessionsAction,
+  renameSiteAction,
+  resetOperatorPasswordAction,
+  setOperatorStatusAction,
+  setTenantStatusAction,
+  unlockOperatorAction,
+  updateOperatorAction,
+  updateTenantAction,
+} from './actions';
+
+type Roles = { value: string; label: string }[];
+
+function OneTimeSecret({ label, value }: { label: string; value: string }) {
+  const t = useTranslations('admin');
+  return (
+    <div className="rounded border border-amber-300 bg-amber-50 p-3 text-sm">
+      <div className="font-medium">{label}</div>
+      <code className="mt-1 block text-lg" data-testid="temporary-password">{value}</code>
+      <div className="mt-1 text-xs text-amber-900">{t('shownOnce')}</div>
+    </div>
+  );
+}
+
+export function CreateOperatorForm({ tenantId, roles }: { tenantId: string; roles: Roles }) {
+  const t = useTranslations('admin');
+  return (
+    <ActionForm
+      action={createOperatorAction}
+      submit={t('createOperator')}
+      testId="create-operator"
+      success={(s) => <OneTimeSecret label={t('createdWithPassword', { loginId: String(s.data?.loginId) })} value={String(s.data?.temporaryPassword)} />}
+    >
+      <Hidden name="tenantId" value={tenantId} />
+      <Field name="loginId" label={t('loginId')} required autoComplete="off" />
+      <Field name="displayName" label={t('displayName')} required />
+      <Field name="email" label={t('email')} type="email" />
+      <Select name="role" label={t('role')} options={roles} defaultValue={roles.at(-1)?.value} />
+    </ActionForm>
+  );
+}
+
+export function EditOperatorForm({ tenantId, operatorId, displayName, email }: { tenantId: string; operatorId: string; displayName: string; email: string | null }) {
+  const t = useTranslations('admin');
+  return (
+    <ActionForm action={updateOperatorAction} submit={t('save')} success={() => <p className="text-sm text-green-700">{t('saved')}</p>}>
+      <Hidden name="tenantId" value={tenantId} />
+      <Hidden name="operatorId" value={operatorId} />
+      <Field name="displayName" label={t('displayName')} defaultValue={displayName} required />
+      <Field name="email" label={t('email')} type="email" defaultValue={email} />
+    </ActionForm>
+  );
+}
+
+export function RoleForm({ tenantId, operatorId, role, roles }: { tenantId: string; operatorId: string; role: string; roles: Roles }) {
+  const t = useTranslations('admin');
+  return (
+    <ActionForm action={changeOperatorRoleAction} submit={t('changeRole')} tone="plain" testId="role-form" success={() => <p className="text-sm text-green-700">{t('saved')}</p>}>
+      <Hidden name="tenantId" value={tenantId} />
+      <Hidden name="operatorId" value={operatorId} />
+      <Select name="role" label={t('role')} options={roles} defaultValue={role} />
+    </ActionForm>
+  );
+}
+
+export function StatusForm({ tenantId, operatorId, status }: { tenantId: string; operatorId: string; status: 'active' | 'disabled' }) {
+  const t = useTranslations('admin');
+  const next = status === 'active' ? 'disabled' : 'active';
+  return (
+    <ActionForm
+      action={setOperatorStatusAction}
+      submit={next === 'disabled' ? t('disable') : t('enable')}
+      tone={next === 'disabled' ? 'danger' : 'plain'}
+      testId="status-form"
+      success={(s) => <p className="text-sm text-green-700">{t('sessionsEnded', { count: Number(s.data?.sessionsEnded ?? 0) })}</p>}
+    >
+      <Hidden name="tenantId" value={tenantId} />
+      <Hidden name="operatorId" value={operatorId} />
+      <Hidden name="status" value={next} />
+      <Field name="reason" label={t('reason')} required />
+    </ActionForm>
+  );
+}
+
+export function UnlockForm({ tenantId, operatorId }: { tenantId: string; operatorId: string }) {
+  const t = useTranslations('admin');
+  return (
+    <ActionForm action={unlockOperatorAction} submit={t('unlock')} tone="plain" success={() => <p className="text-sm text-green-700">{t('unlocked')}</p>}>
+      <Hidden name="tenantId" value={tenantId} />
+      <Hidden name="operatorId" value={operatorId} />
+    </ActionForm>
+  );
+}
+
+export function ResetPasswordForm({ tenantId, operatorId }: { tenantId: string; operatorId: string }) {
+  const t = useTranslations('admin');
+  return (
+    <ActionForm
+      action={resetOperatorPasswordAction}
+      submit={t('resetPassword')}
+      tone="plain"
+      success={(s) => <OneTimeSecret label={t('newTemporaryPassword')} value={String(s.data?.temporaryPassword)} />}
+    >
+      <Hidden name="tenantId" value={tenantId} />
+      <Hidden name="operatorId" value={operatorId} />
+    </ActionForm>
+  );
+}
+
+export function EndSessionsForm({ tenantId, operatorId }: { tenantId: string; operatorId?: string }) {
+  const t = useTranslations('admin');
+  return (
+    <ActionForm
+      action={operatorId ? endOperatorSessionsAction : endTenantSessionsAction}
+      submit={operatorId ? t('endOperatorSessions') : t('endTenantSessions')}
+      tone="danger"
+      testId="end-sessions"
+      resetOnSuccess
+      success={(s) => <p className="text-sm text-green-700" data-testid="sessions-ended">{t('sessionsEnded', { count: Number(s.data?.count ?? 0) })}</p>}
+    >
+      <Hidden name="tenantId" value={tenantId} />
+      {operatorId && <Hidden name="operatorId" value={operatorId} />}
+      <Field name="reason" label={t('reason')} required />
+    </ActionForm>
+  );
+}
+
+export function EditTenantForm({ tenantId, name, contactEmail }: { tenantId: string; name: string; contactEmail: string | null }) {
+  const t = useTranslations('admin');
+  return (
+    <ActionForm action={updateTenantAction} submit={t('save')} success={() => <p className="text-sm text-green-700">{t('saved')}</p>}>
+      <Hidden name="tenantId" value={tenantId} />
+      <Field name="name" label={t('tenantName')} defaultValue={name} required />
+      <Field name="contactEmail" label={t('contactEmail')} type="email" defaultValue={contactEmail} />
+    </ActionForm>
+  );
+}
+
+export function TenantStatusForm({ tenantId, status }: { tenantId: string; status: 'active' | 'suspended' }) {
+  const t = useTranslations('admin');
+  const next = status === 'active' ? 'suspended' : 'active';
+  return (
+    <ActionForm
+      action={setTenantStatusAction}
+      submit={next === 'suspended' ? t('suspend') : t('reactivate')}
+      tone={next === 'suspended' ? 'danger' : 'plain'}
+      testId="tenant-status-form"
+      success={(s) => <p className="text-sm text-green-700">{t('sessionsEnded', { count: Number(s.data?.sessionsEnded ?? 0) })}</p>}
+    >
+      <Hidden name="tenantId" value={tenantId} />
+      <Hidden name="status" value={next} />
+      <Field name="reason" label={t('reason')} required />
+    </ActionForm>
+  );
+}
+
+export function AddSiteForm({ tenantId }: { tenantId: string }) {
+  const t = useTranslations('admin');
+  return (
+    <ActionForm action={addSiteAction} submit={t('addSite')} tone="plain" resetOnSuccess className="grid gap-2 sm:grid-cols-4 sm:items-end">
+      <Hidden name="tenantId" value={tenantId} />
+      <Field name="code" label={t('siteCode')} required />
+      <Field name="name" label={t('siteName')} required />
+      <Field name="domain" label={t('domain')} />
+    </ActionForm>
+  );
+}
+
+export function SiteActions({ tenantId, siteId, name }: { tenantId: string; siteId: string; name: string }) {
+  const t = useTranslations('admin');
+  return (
+    <div className="mt-2 flex flex-wrap items-end gap-2">
+      <ActionForm action={renameSiteAction} submit={t('rename')} tone="plain" className="flex items-end gap-2">
+        <Hidden name="tenantId" value={tenantId} />
+        <Hidden name="siteId" value={siteId} />
+        <Field name="name" label={t('siteName')} defaultValue={name} required />
+      </ActionForm>
+      <ActionForm action={closeSiteAction} submit={t('closeSite')} tone="plain">
+        <Hidden name="tenantId" value={tenantId} />
+        <Hidden name="siteId" value={siteId} />
+      </ActionForm>
+    </div>
+  );
+}

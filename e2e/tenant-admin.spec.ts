@@ -1,0 +1,109 @@
+import { expect, test, type Page } from '@playwright/test';
+import { login } from './helpers';
+
+const stamp = Date.now().toString(36);
+
+async function loginWithTemporary(page: Page, loginId: string, password: string) {
+  await page.goto('/login');
+  await page.getByLabel('Login ID', { exact: true }).fill(loginId);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/account\/password$/);
+}
+
+async function changePassword(page: Page, current: string, next: string) {
+  await page.getByLabel('Current password').fill(current);
+  await page.getByLabel('New password', { exact: true }).fill(next);
+  await page.getByLabel('New password again').fill(next);
+  await page.getByRole('button', { name: 'Change password' }).click();
+}
+
+test('platform admin creates a tenant and its admin; the admin rotates the temporary password and creates an operator; suspension ends their sessions', async ({ browser }) => {
+  const staff = await (await browser.newContext()).newPage();
+  await login(staff, 'platform.admin');
+  await staff.goto('/platform/tenants/new');
+  // Bad input first: field messages, nothing created.
+  await staff.getByLabel('Company name').fill('株式会社ミナト衣料');
+  await staff.getByLabel('Code (a-z, 0-9, -)').fill('Bad Code!');
+  await staff.getByRole('button', { name: 'Create tenant' }).click();
+  await expect(staff.getByTestId('error-code')).toHaveText('Not in the expected format.');
+  await staff.getByLabel('Code (a-z, 0-9, -)').fill(`minato-${stamp}`);
+  await staff.getByRole('button', { name: 'Create tenant' }).click();
+  await expect(staff.getByTestId('tenant-title')).toHaveText('株式会社ミナト衣料');
+  const tenantUrl = staff.url();
+
+  await staff.getByRole('link', { name: 'New operator' }).click();
+  await expect(staff.getByRole('heading', { name: 'New operator' })).toBeVisible();
+  await staff.getByLabel('Login ID', { exact: true }).fill(`minato.admin.${stamp}`);
+  await staff.getByLabel('Name', { exact: true }).fill('港 一郎');
+  await staff.getByLabel('Role').selectOption('tenant_admin');
+  await staff.getByRole('button', { name: 'Create operator' }).click();
+  const temporary = (await staff.getByTestId('temporary-password').textContent())!.trim();
+  expect(temporary).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+
+  // The same login ID again, in another case: a clear field message.
+  await staff.getByLabel('Login ID', { exact: true }).fill(`MINATO.ADMIN.${stamp}`);
+  await staff.getByRole('button', { name: 'Create operator' }).click();
+  await expect(staff.getByTestId('error-loginId')).toHaveText('Already in use. Choose another.');
+
+  // The new admin is held on the change-password page until the password is changed.
+  const admin = await (await browser.newContext()).newPage();
+  await loginWithTemporary(admin, `minato.admin.${stamp}`, temporary);
+  await expect(admin.getByTestId('must-change')).toBeVisible();
+  await admin.goto('/');
+  await expect(admin).toHaveURL(/\/account\/password$/);
+  expect((await admin.request.get('/api/v1/me')).status()).toBe(403);
+  await changePassword(admin, temporary, 'short');
+  await expect(admin.getByTestId('error-newPassword')).toHaveText('At least 12 characters.');
+  await changePassword(admin, temporary, 'minato spring collection 2027');
+  await expect(admin.getByTestId('whoami')).toContainText(`minato.admin.${stamp}`);
+
+  // The admin creates an operator of their own company.
+  await admin.goto(tenantUrl);
+  await admin.getByRole('link', { name: 'New operator' }).click();
+  await expect(admin.getByRole('heading', { name: 'New operator' })).toBeVisible();
+  await admin.getByLabel('Login ID', { exact: true }).fill(`minato.op.${stamp}`);
+  await admin.getByLabel('Name', { exact: true }).fill('港 花子');
+  await admin.getByRole('button', { name: 'Create operator' }).click();
+  const opTemporary = (await admin.getByTestId('temporary-password').textContent())!.trim();
+  const operator = await (await browser.newContext()).newPage();
+  await loginWithTemporary(operator, `minato.op.${stamp}`, opTemporary);
+  await changePassword(operator, opTemporary, 'hanako minato password one');
+  await expect(operator.getByTestId('whoami')).toContainText(`minato.op.${stamp}`);
+
+  // Platform admin suspends the tenant: the operator's open session is refused on its next click.
+  await staff.goto(tenantUrl);
+  await staff.getByTestId('tenant-status-form').getByLabel(/Reason/).fill('credential leak 2026-11');
+  await staff.getByRole('button', { name: 'Suspend' }).click();
+  await expect(staff.getByTestId('tenant-suspended')).toContainText('credential leak 2026-11');
+  await operator.getByRole('link', { name: 'My sessions' }).click();
+  await expect(operator).toHaveURL(/\/login$/);
+  await admin.reload();
+  await expect(admin).toHaveURL(/\/login$/);
+});
+
+test('a tenant admin disables an operator, whose next request is refused', async ({ browser }) => {
+  const admin = await (await browser.newContext()).newPage();
+  await login(admin, 'aoba.admin');
+  const me = await (await admin.request.get('/api/v1/me')).json();
+  await admin.goto(`/t/${me.tenant.id}/operators/new`);
+  await admin.getByLabel('Login ID', { exact: true }).fill(`aoba.temp.${stamp}`);
+  await admin.getByLabel('Name', { exact: true }).fill('一時 利用者');
+  await admin.getByRole('button', { name: 'Create operator' }).click();
+  const temporary = (await admin.getByTestId('temporary-password').textContent())!.trim();
+
+  const op = await (await browser.newContext()).newPage();
+  await loginWithTemporary(op, `aoba.temp.${stamp}`, temporary);
+
+  await admin.goto(`/t/${me.tenant.id}?q=aoba.temp.${stamp}`);
+  await admin.getByRole('link', { name: `aoba.temp.${stamp}` }).click();
+  await admin.getByTestId('status-form').getByLabel(/Reason/).fill('contract ended');
+  await admin.getByRole('button', { name: 'Disable operator' }).click();
+  await expect(admin.getByTestId('status-form')).toContainText('1 sessions ended.');
+  await op.reload();
+  await expect(op).toHaveURL(/\/login$/);
+
+  // The last admin guard: an admin cannot disable or demote themselves.
+  await admin.goto(`/t/${me.tenant.id}/operators/${me.operatorId}`);
+  await expect(admin.getByTestId('role-form')).toHaveCount(0);
+});

@@ -1,0 +1,83 @@
+import 'server-only';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { withPlatformTx, withTenantTx } from '@/db';
+import { PLATFORM_TENANT_ID, sessions } from '@/db/schema';
+import { byOperator, recordAudit } from '@/lib/audit/record-audit';
+import { now } from '@/lib/clock';
+import { z } from '@/lib/http/zod-messages';
+import { lockOperator } from '@/lib/tenancy/operator-guards';
+import { reasonSchema } from '@/lib/tenancy/schemas';
+import type { OperatorContext } from './load-session';
+import { revokeOperatorSessions, revokeTenantSessions } from './revoke-sessions';
+
+export const bulkRevokeInput = z.object({ reason: reasonSchema });
+
+/** Ends one operator's sessions (an admin of their tenant, or platform staff). */
+export async function endOperatorSessions(ctx: OperatorContext, tenantId: string, operatorId: string, reason: string) {
+  return withTenantTx(tenantId, async (tx) => {
+    const target = await lockOperator(tx, tenantId, operatorId);
+    const count = await revokeOperatorSessions(tx, tenantId, operatorId, 'revoked_by_admin', ctx.operatorId === operatorId ? ctx.sessionId : undefined);
+    await recordAudit(tx, {
+      tenantId,
+      action: 'sessions.revoked_bulk',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'operator', id: operatorId },
+      details: { scope: 'operator', loginId: target.loginId, reason, count },
+    });
+    return { count };
+  });
+}
+
+/** Ends every session of one tenant. */
+export async function endTenantSessions(ctx: OperatorContext, tenantId: string, reason: string) {
+  return withTenantTx(tenantId, async (tx) => {
+    const count = await revokeTenantSessions(tx, tenantId, 'revoked_by_admin');
+    await recordAudit(tx, {
+      tenantId,
+      action: 'sessions.revoked_bulk',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'tenant', id: tenantId },
+      details: { scope: 'tenant', reason, count },
+    });
+    return { count };
+  });
+}
+
+/**
+ * Ends every session on the platform but the caller's own, in one set-based statement; each
+ * affected tenant's chain records its own count and the platform chain the total.
+ */
+export async function endAllSessions(ctx: OperatorContext, reason: string) {
+  return withPlatformTx(async (tx) => {
+    const ended = await tx
+      .update(sessions)
+      .set({ revokedAt: now(), revokedReason: 'revoked_by_admin' })
+      .where(and(isNull(sessions.revokedAt), sql`not (${sessions.tenantId} = ${ctx.tenantId} and ${sessions.id} = ${ctx.sessionId})`))
+      .returning({ tenantId: sessions.tenantId });
+    const perTenant = new Map<string, number>();
+    for (const { tenantId } of ended) perTenant.set(tenantId, (perTenant.get(tenantId) ?? 0) + 1);
+    for (const [tenantId, count] of perTenant) {
+      if (tenantId === PLATFORM_TENANT_ID) continue;
+      await recordAudit(tx, {
+        tenantId,
+        action: 'sessions.revoked_bulk',
+        outcome: 'success',
+        ...byOperator(ctx),
+        target: { type: 'tenant', id: tenantId },
+        details: { scope: 'all', reason, count },
+      });
+    }
+    await recordAudit(tx, {
+      tenantId: PLATFORM_TENANT_ID,
+      action: 'sessions.revoked_bulk',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'platform', id: PLATFORM_TENANT_ID },
+      details: { scope: 'all', reason, count: ended.length, tenants: perTenant.size },
+    });
+    return { count: ended.length, tenants: perTenant.size };
+  });
+}
+

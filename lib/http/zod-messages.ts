@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/**
+ * Validation messages are keys (with an optional ":n" parameter) that the UI translates into
+ * Japanese or English, e.g. "too_short:12". Installed once, wherever schemas are parsed.
+ */
+z.config({
+  customError: (issue) => {
+    switch (issue.code) {
+      case 'invalid_type':
+        return issue.input === undefined || issue.input === null || issue.input === '' ? 'required' : 'invalid';
+      case 'too_small':
+        return issue.origin === 'string' && Number(issue.minimum) === 1 ? 'required' : `too_short:${issue.minimum}`;
+      case 'too_big':
+        return `too_long:${issue.maximum}`;
+      case 'invalid_format':
+        return issue.format === 'email' ? 'invalid_email' : 'invalid_format';
+      case 'invalid_value':
+        return 'invalid_choice';
+      default:
+        return 'invalid';
+    }
+  },
+});
+
+export { z };

@@ -1,0 +1,58 @@
+import 'server-only';
+import { withTenantTx } from '@/db';
+import { operators, ROLES } from '@/db/schema';
+import { byOperator, recordAudit } from '@/lib/audit/record-audit';
+import type { OperatorContext } from '@/lib/auth/load-session';
+import { AppError } from '@/lib/http/app-error';
+import { z } from '@/lib/http/zod-messages';
+import { hashPassword } from '@/lib/passwords/hash-password';
+import { temporaryPassword } from '@/lib/passwords/temporary-password';
+import { loginIdKey } from './normalize-login-id';
+import { assertRoleFits } from './operator-guards';
+import { displayNameSchema, loginIdSchema, optionalEmailSchema } from './schemas';
+
+export const createOperatorInput = z.object({
+  loginId: loginIdSchema,
+  displayName: displayNameSchema,
+  email: optionalEmailSchema,
+  role: z.enum(ROLES),
+});
+
+/**
+ * Creates an operator with a temporary password, returned once for the admin to hand over; the
+ * operator must replace it at first login. Login IDs are unique across the whole platform.
+ */
+export async function createOperator(ctx: OperatorContext, tenantId: string, input: z.infer<typeof createOperatorInput>) {
+  assertRoleFits(tenantId, input.role);
+  const password = temporaryPassword();
+  const passwordHash = await hashPassword(password);
+  return withTenantTx(tenantId, async (tx) => {
+    // The unique index is platform-wide and not subject to row-level security, so a login ID
+    // taken in any tenant conflicts here, race-free, and becomes a field message.
+    const key = loginIdKey(input.loginId);
+    const [row] = await tx
+      .insert(operators)
+      .values({
+        tenantId,
+        loginId: input.loginId,
+        loginIdKey: key,
+        displayName: input.displayName,
+        email: input.email,
+        role: input.role,
+        passwordHash,
+        mustChangePassword: true,
+      })
+      .onConflictDoNothing()
+      .returning({ id: operators.id });
+    if (!row) throw new AppError('conflict', { loginId: ['taken'] });
+    await recordAudit(tx, {
+      tenantId,
+      action: 'operator.created',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'operator', id: row.id },
+      details: { loginId: input.loginId, displayName: input.displayName, email: input.email, role: input.role },
+    });
+    return { operatorId: row.id, loginId: input.loginId, temporaryPassword: password };
+  });
+}

@@ -1,0 +1,72 @@
+import 'server-only';
+import { and, asc, eq, gt, ilike, or, type SQL } from 'drizzle-orm';
+import { withTenantTx } from '@/db';
+import { operators } from '@/db/schema';
+import type { OperatorContext } from '@/lib/auth/load-session';
+import { decodeCursor, encodeCursor } from '@/lib/http/cursor';
+import { z } from '@/lib/http/zod-messages';
+import { PAGE_SIZE, escapeLike } from './list-tenants';
+
+export const listOperatorsQuery = z.object({
+  q: z.string().trim().max(100).optional().catch(undefined),
+  after: z.string().max(1000).optional().catch(undefined),
+});
+
+/** One tenant's operators by login ID, keyset-paged on the (tenant_id, login_id_key) index. */
+export async function listOperators(_ctx: OperatorContext, tenantId: string, query: z.infer<typeof listOperatorsQuery>) {
+  const conditions: SQL[] = [eq(operators.tenantId, tenantId)];
+  if (query.q) {
+    const pattern = `%${escapeLike(query.q)}%`;
+    conditions.push(or(ilike(operators.loginIdKey, pattern), ilike(operators.displayName, pattern))!);
+  }
+  const cursor = decodeCursor(query.after);
+  if (cursor && typeof cursor.value === 'string') conditions.push(gt(operators.loginIdKey, cursor.value));
+  const rows = await withTenantTx(tenantId, (tx) =>
+    tx
+      .select({
+        id: operators.id,
+        loginId: operators.loginId,
+        loginIdKey: operators.loginIdKey,
+        displayName: operators.displayName,
+        email: operators.email,
+        role: operators.role,
+        status: operators.status,
+        mustChangePassword: operators.mustChangePassword,
+        failedLoginCount: operators.failedLoginCount,
+        lockedAt: operators.lockedAt,
+        lastLoginAt: operators.lastLoginAt,
+        lastLoginIp: operators.lastLoginIp,
+      })
+      .from(operators)
+      .where(and(...conditions))
+      .orderBy(asc(operators.loginIdKey))
+      .limit(PAGE_SIZE + 1),
+  );
+  const page = rows.slice(0, PAGE_SIZE);
+  const last = page.at(-1);
+  return { rows: page, next: rows.length > PAGE_SIZE && last ? encodeCursor(last.loginIdKey, last.id) : null };
+}
+
+/** One operator of a tenant, for the detail page; null when not in this tenant. */
+export async function getOperator(_ctx: OperatorContext, tenantId: string, operatorId: string) {
+  const [row] = await withTenantTx(tenantId, (tx) =>
+    tx
+      .select({
+        id: operators.id,
+        loginId: operators.loginId,
+        displayName: operators.displayName,
+        email: operators.email,
+        role: operators.role,
+        status: operators.status,
+        mustChangePassword: operators.mustChangePassword,
+        failedLoginCount: operators.failedLoginCount,
+        lockedAt: operators.lockedAt,
+        lastLoginAt: operators.lastLoginAt,
+        lastLoginIp: operators.lastLoginIp,
+        createdAt: operators.createdAt,
+      })
+      .from(operators)
+      .where(and(eq(operators.tenantId, tenantId), eq(operators.id, operatorId))),
+  );
+  return row ?? null;
+}

@@ -1,0 +1,94 @@
+import 'server-only';
+import { and, eq, sql } from 'drizzle-orm';
+import { withTenantTx, type Tx } from '@/db';
+import { auditChains, tenants } from '@/db/schema';
+import { byOperator, recordAudit } from '@/lib/audit/record-audit';
+import type { OperatorContext } from '@/lib/auth/load-session';
+import { revokeTenantSessions } from '@/lib/auth/revoke-sessions';
+import { AppError } from '@/lib/http/app-error';
+import { z } from '@/lib/http/zod-messages';
+import { optionalEmailSchema, reasonSchema, tenantCodeSchema } from './schemas';
+
+/** Platform staff's operations on a tenant; each writes its event into that tenant's chain. */
+
+export const createTenantInput = z.object({
+  code: tenantCodeSchema,
+  name: z.string().trim().min(1).max(100),
+  contactEmail: optionalEmailSchema,
+});
+
+export async function createTenant(ctx: OperatorContext, input: z.infer<typeof createTenantInput>) {
+  const tenantId = crypto.randomUUID();
+  return withTenantTx(tenantId, async (tx) => {
+    const [row] = await tx
+      .insert(tenants)
+      .values({ id: tenantId, code: input.code, name: input.name, contactEmail: input.contactEmail })
+      .onConflictDoNothing()
+      .returning({ id: tenants.id });
+    if (!row) throw new AppError('conflict', { code: ['taken'] });
+    await tx.insert(auditChains).values({ tenantId });
+    await recordAudit(tx, {
+      tenantId,
+      action: 'tenant.created',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'tenant', id: tenantId },
+      details: input,
+    });
+    return { tenantId };
+  });
+}
+
+export const updateTenantInput = z.object({ name: z.string().trim().min(1).max(100), contactEmail: optionalEmailSchema });
+
+async function lockTenant(tx: Tx, tenantId: string) {
+  const [row] = await tx
+    .select({ name: tenants.name, contactEmail: tenants.contactEmail, status: tenants.status, code: tenants.code })
+    .from(tenants)
+    .where(and(eq(tenants.id, tenantId), eq(tenants.kind, 'tenant')))
+    .for('update');
+  if (!row) throw new AppError('not_found');
+  return row;
+}
+
+export async function updateTenant(ctx: OperatorContext, tenantId: string, input: z.infer<typeof updateTenantInput>) {
+  return withTenantTx(tenantId, async (tx) => {
+    const before = await lockTenant(tx, tenantId);
+    await tx.update(tenants).set({ ...input, updatedAt: sql`now()` }).where(eq(tenants.id, tenantId));
+    await recordAudit(tx, {
+      tenantId,
+      action: 'tenant.updated',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'tenant', id: tenantId },
+      details: { before: { name: before.name, contactEmail: before.contactEmail }, after: input },
+    });
+  });
+}
+
+export const setTenantStatusInput = z.object({ status: z.enum(['active', 'suspended']), reason: reasonSchema });
+
+/**
+ * Suspending ends every session of the tenant now (so reactivating later does not bring old
+ * sessions back) and stops its operators from logging in.
+ */
+export async function setTenantStatus(ctx: OperatorContext, tenantId: string, input: z.infer<typeof setTenantStatusInput>) {
+  return withTenantTx(tenantId, async (tx) => {
+    const before = await lockTenant(tx, tenantId);
+    if (before.status === input.status) return { sessionsEnded: 0 };
+    await tx
+      .update(tenants)
+      .set({ status: input.status, suspendedReason: input.status === 'suspended' ? input.reason : null, updatedAt: sql`now()` })
+      .where(eq(tenants.id, tenantId));
+    const sessionsEnded = input.status === 'suspended' ? await revokeTenantSessions(tx, tenantId, 'tenant_suspended') : 0;
+    await recordAudit(tx, {
+      tenantId,
+      action: input.status === 'suspended' ? 'tenant.suspended' : 'tenant.reactivated',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'tenant', id: tenantId },
+      details: { reason: input.reason, sessionsEnded },
+    });
+    return { sessionsEnded };
+  });
+}

@@ -2,13 +2,17 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import { requireOperator } from '@/lib/auth/guard';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 
-export default async function DashboardPage() {
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const ctx = await requireOperator();
+  const passwordChanged = (await searchParams).password === 'changed';
   const [t, locale] = await Promise.all([getTranslations(), getLocale() as Promise<Locale>]);
   const prev = ctx.previousLogin;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">{t('dashboard.title')}</h1>
+      {passwordChanged && (
+        <p role="status" className="rounded border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">{t('password.changed')}</p>
+      )}
       <section className="grid gap-4 sm:grid-cols-3">
         <div className="rounded-lg border border-slate-200 bg-white p-4">
           <div className="text-xs text-slate-500">{t('dashboard.signedInAs')}</div>

@@ -29,10 +29,10 @@ export async function endOperatorSessions(ctx: OperatorContext, tenantId: string
   });
 }
 
-/** Ends every session of one tenant. */
+/** Ends every session of one tenant but the caller's own. */
 export async function endTenantSessions(ctx: OperatorContext, tenantId: string, reason: string) {
   return withTenantTx(tenantId, async (tx) => {
-    const count = await revokeTenantSessions(tx, tenantId, 'revoked_by_admin');
+    const count = await revokeTenantSessions(tx, tenantId, 'revoked_by_admin', ctx.tenantId === tenantId ? ctx.sessionId : undefined);
     await recordAudit(tx, {
       tenantId,
       action: 'sessions.revoked_bulk',

@@ -27,12 +27,12 @@ export async function revokeOperatorSessions(
   return ended.length;
 }
 
-/** Ends every live session of a tenant; returns how many ended. */
-export async function revokeTenantSessions(tx: Tx, tenantId: string, reason: string): Promise<number> {
+/** Ends every live session of a tenant (optionally sparing the caller's); returns how many ended. */
+export async function revokeTenantSessions(tx: Tx, tenantId: string, reason: string, exceptSessionId?: string): Promise<number> {
   const ended = await tx
     .update(sessions)
     .set({ revokedAt: now(), revokedReason: reason })
-    .where(and(eq(sessions.tenantId, tenantId), isNull(sessions.revokedAt)))
+    .where(and(eq(sessions.tenantId, tenantId), isNull(sessions.revokedAt), exceptSessionId ? ne(sessions.id, exceptSessionId) : sql`true`))
     .returning({ id: sessions.id });
   return ended.length;
 }

@@ -4,8 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { formatTable, machineInfo, type BenchReport, type TableRow } from './lib';
+import { formatTable, machineInfo, round, type BenchReport, type TableRow } from './lib';
 import { runP1 } from './p1-login';
 import { runP2 } from './p2-guard';
 import { runP5 } from './p5-audit';
@@ -37,12 +38,14 @@ const results: Record<string, unknown> = {};
 let failed = false;
 for (const id of selected) {
   const bench = BENCHES[id];
-  console.log(`[bench] ${bench.title} ...`);
+  // Other work on the machine skews every figure; the load before each benchmark shows it.
+  const loadBefore = os.loadavg()[0];
+  console.log(`[bench] ${bench.title} (1-min load average before: ${loadBefore.toFixed(2)}) ...`);
   const t = Date.now();
   try {
     const report = await bench.run();
     rows.push(...report.rows);
-    results[id] = report.data;
+    results[id] = { loadAverageBefore: round(loadBefore), results: report.data };
     console.log(`[bench] ${id} done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   } catch (error) {
     failed = true;

@@ -109,3 +109,14 @@ export async function withPlatformTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> 
 }
 
 export { schema };
+
+/** Rows changed by a raw statement: node-postgres says rowCount, PGlite affectedRows. */
+export function affectedRows(result: unknown): number {
+  const r = result as { rowCount?: number | null; affectedRows?: number };
+  return r.rowCount ?? r.affectedRows ?? 0;
+}
+
+/** Rows of a raw `execute` on either driver. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}

@@ -58,6 +58,10 @@ export const tenants = pgTable(
     siteCount: integer('site_count').notNull().default(0),
     operatorCount: integer('operator_count').notNull().default(0),
     lastActivityAt: ts('last_activity_at').notNull().defaultNow(),
+    // Password policy: the platform minimum is 12; a tenant may raise it. Calendar expiry is off
+    // unless a tenant insists (NIST SP 800-63B advises against it).
+    passwordMinLength: integer('password_min_length').notNull().default(12),
+    passwordMaxAgeDays: integer('password_max_age_days'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -207,5 +211,70 @@ export const auditEvents = pgTable(
     index('audit_events_tenant_actor_idx').on(t.tenantId, t.actorOperatorId, t.occurredAt),
     index('audit_events_tenant_session_idx').on(t.tenantId, t.sessionId),
     tenantPolicy('audit_events'),
+  ],
+);
+
+/** Hashes of an operator's earlier passwords, so the last five cannot be reused. */
+export const passwordHistory = pgTable(
+  'password_history',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull().defaultRandom(),
+    operatorId: uuid('operator_id').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'password_history_operator_fk' }),
+    index('password_history_operator_idx').on(t.tenantId, t.operatorId, t.createdAt),
+    tenantPolicy('password_history'),
+  ],
+);
+
+/**
+ * A forced password rotation with a reason and a deadline. Platform campaigns live under the
+ * platform tenant and reach operators of many tenants through their targets.
+ */
+export const rotationCampaigns = pgTable(
+  'rotation_campaigns',
+  {
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    id: uuid('id').notNull().defaultRandom(),
+    reason: text('reason').notNull(),
+    deadline: ts('deadline').notNull(),
+    revokeSessions: boolean('revoke_sessions').notNull().default(false),
+    status: text('status', { enum: ['active', 'cancelled'] }).notNull().default('active'),
+    startedAt: ts('started_at').notNull(),
+    startedByOperatorId: uuid('started_by_operator_id').notNull(),
+    startedByLoginId: text('started_by_login_id').notNull(),
+    targetCount: integer('target_count').notNull().default(0),
+    tenantCount: integer('tenant_count').notNull().default(0),
+    cancelledAt: ts('cancelled_at'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('rotation_campaigns_started_idx').on(t.tenantId, t.startedAt), tenantPolicy('rotation_campaigns')],
+);
+
+/** One operator's part in a campaign, in the operator's own tenant. */
+export const rotationTargets = pgTable(
+  'rotation_targets',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    campaignTenantId: uuid('campaign_tenant_id').notNull(),
+    campaignId: uuid('campaign_id').notNull(),
+    operatorId: uuid('operator_id').notNull(),
+    status: text('status', { enum: ['pending', 'rotated', 'locked', 'cancelled'] }).notNull().default('pending'),
+    deadline: ts('deadline').notNull(),
+    rotatedAt: ts('rotated_at'),
+    lockedAt: ts('locked_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.campaignId, t.operatorId] }),
+    foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'rotation_targets_operator_fk' }),
+    foreignKey({ columns: [t.campaignTenantId, t.campaignId], foreignColumns: [rotationCampaigns.tenantId, rotationCampaigns.id], name: 'rotation_targets_campaign_fk' }),
+    index('rotation_targets_campaign_idx').on(t.campaignId, t.tenantId, t.status),
+    index('rotation_targets_operator_idx').on(t.tenantId, t.operatorId, t.status),
+    index('rotation_targets_overdue_idx').on(t.deadline).where(sql`status = 'pending'`),
+    tenantPolicy('rotation_targets'),
   ],
 );

@@ -5,9 +5,10 @@
  */
 import { createServer } from 'node:http';
 import next from 'next';
-import { getDatabase } from '@/db';
+import { getDatabase, withPlatformTx } from '@/db';
 import { seedDemo, DEMO_PASSWORD } from '@/lib/demo/seed-demo';
 import { env } from '@/lib/env';
+import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
 import { prepareRequest } from '@/lib/net/prepare-request';
 
 async function main() {
@@ -24,6 +25,11 @@ async function main() {
     console.log(`[mamori] demo logins (password for all: ${DEMO_PASSWORD})`);
     for (const l of logins) console.log(`  ${l.loginId.padEnd(20)} ${l.role.padEnd(17)} ${l.tenant}`);
   }
+
+  // Rotation deadlines: lock stragglers every minute (the login path also checks on its own).
+  setInterval(() => {
+    withPlatformTx((tx) => lockOverdueRotations(tx)).catch((error) => console.error('[mamori] rotation sweep failed', error));
+  }, 60_000).unref();
 
   const app = next({ dev: false, dir: process.cwd(), port, hostname: 'localhost' });
   const handle = app.getRequestHandler();

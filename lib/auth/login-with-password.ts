@@ -1,12 +1,13 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { PLATFORM_TENANT_ID, ipThrottles, operators, sessions, tenants } from '@/db/schema';
+import { PLATFORM_TENANT_ID, ipThrottles, operators, rotationTargets, sessions, tenants } from '@/db/schema';
 import { withPlatformTx, withTenantTx, type Tx } from '@/db';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { env } from '@/lib/env';
 import { verifyDummy, verifyPassword } from '@/lib/passwords/hash-password';
+import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
 import { loginIdKey, normalizeLoginId } from '@/lib/tenancy/normalize-login-id';
 import type { RequestMeta } from './request-context';
 import { hashSessionToken, newSessionToken } from './session-token';
@@ -75,7 +76,11 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
         failedLoginCount: operators.failedLoginCount,
         lastFailedLoginAt: operators.lastFailedLoginAt,
         lockedAt: operators.lockedAt,
+        passwordChangedAt: operators.passwordChangedAt,
         tenantStatus: tenants.status,
+        maxAgeDays: tenants.passwordMaxAgeDays,
+        rotationOverdue: sql<boolean>`exists (select 1 from ${rotationTargets} rt where rt.tenant_id = ${operators.tenantId}
+          and rt.operator_id = ${operators.id} and rt.status = 'pending' and rt.deadline <= ${at.toISOString()})`,
       })
       .from(operators)
       .innerJoin(tenants, eq(tenants.id, operators.tenantId))
@@ -105,7 +110,7 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
 
   let reason: LoginFailureReason | null = null;
   if (!op) reason = 'unknown_id';
-  else if (op.lockedAt) reason = 'locked';
+  else if (op.lockedAt || op.rotationOverdue) reason = 'locked';
   else if (isAccountThrottled(op.failedLoginCount, op.lastFailedLoginAt, at)) reason = 'throttled';
   else if (!passwordOk) reason = 'bad_password';
   else if (op.status !== 'active') reason = 'disabled';
@@ -115,6 +120,8 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
     const tenantId = op?.tenantId ?? PLATFORM_TENANT_ID;
     await withTenantTx(tenantId, async (tx) => {
       let failures: number | undefined;
+      // A rotation deadline that passed since the last sweep locks the account right now.
+      if (op?.rotationOverdue && !op.lockedAt) await lockOverdueRotations(tx, { tenantId: op.tenantId, operatorId: op.id });
       if (op && reason === 'bad_password') {
         const [row] = await tx
           .update(operators)
@@ -142,6 +149,8 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
     return { ok: false, reason: reason ?? 'unknown_id' };
   }
 
+  // Calendar expiry only where a tenant switched it on (it is off by default, per NIST).
+  const expired = op.maxAgeDays !== null && at.getTime() - op.passwordChangedAt.getTime() > op.maxAgeDays * 86_400_000;
   const sessionToken = newSessionToken();
   const { idle, absolute } = sessionLimits();
   const sessionId = await withTenantTx(op.tenantId, async (tx) => {
@@ -157,6 +166,19 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
       })
       .where(and(eq(operators.tenantId, op.tenantId), eq(operators.id, op.id)));
     await tx.update(tenants).set({ lastActivityAt: at }).where(eq(tenants.id, op.tenantId));
+    if (expired) {
+      await tx.update(operators).set({ mustChangePassword: true }).where(and(eq(operators.tenantId, op.tenantId), eq(operators.id, op.id)));
+      await recordAudit(tx, {
+        tenantId: op.tenantId,
+        action: 'password.expired',
+        outcome: 'success',
+        actor: { operatorId: op.id, loginId: op.loginId },
+        target: { type: 'operator', id: op.id },
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        details: { maxAgeDays: op.maxAgeDays, passwordChangedAt: op.passwordChangedAt.toISOString() },
+      });
+    }
     const [session] = await tx
       .insert(sessions)
       .values({

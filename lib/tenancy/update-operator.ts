@@ -8,6 +8,7 @@ import { revokeOperatorSessions } from '@/lib/auth/revoke-sessions';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
 import { hashPassword } from '@/lib/passwords/hash-password';
+import { pushPasswordHistory } from '@/lib/passwords/password-history';
 import { temporaryPassword } from '@/lib/passwords/temporary-password';
 import { assertAnotherAdminRemains, assertRoleFits, lockOperator } from './operator-guards';
 import { displayNameSchema, optionalEmailSchema, reasonSchema } from './schemas';
@@ -119,6 +120,8 @@ export async function resetOperatorPassword(ctx: OperatorContext, tenantId: stri
   const passwordHash = await hashPassword(password);
   return withTenantTx(tenantId, async (tx) => {
     const before = await lockOperator(tx, tenantId, operatorId);
+    const [current] = await tx.select({ hash: operators.passwordHash }).from(operators).where(and(eq(operators.tenantId, tenantId), eq(operators.id, operatorId)));
+    await pushPasswordHistory(tx, tenantId, operatorId, current.hash);
     await tx
       .update(operators)
       .set({ passwordHash, passwordChangedAt: sql`now()`, mustChangePassword: true, failedLoginCount: 0, lastFailedLoginAt: null, lockedAt: null })

@@ -1,0 +1,112 @@
+import 'server-only';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { rowsOf, withPlatformTx, withTenantTx, type Tx } from '@/db';
+import { PLATFORM_TENANT_ID, rotationCampaigns } from '@/db/schema';
+import type { OperatorContext } from '@/lib/auth/load-session';
+
+const runFor = (ownerTenantId: string) =>
+  ownerTenantId === PLATFORM_TENANT_ID ? withPlatformTx : <T>(fn: (tx: Tx) => Promise<T>) => withTenantTx(ownerTenantId, fn);
+
+/** Campaigns owned by one tenant (or the platform), newest first. */
+export async function listRotationCampaigns(_ctx: OperatorContext, ownerTenantId: string) {
+  return runFor(ownerTenantId)((tx) =>
+    tx
+      .select({
+        id: rotationCampaigns.id,
+        reason: rotationCampaigns.reason,
+        deadline: rotationCampaigns.deadline,
+        status: rotationCampaigns.status,
+        startedAt: rotationCampaigns.startedAt,
+        startedByLoginId: rotationCampaigns.startedByLoginId,
+        targetCount: rotationCampaigns.targetCount,
+        tenantCount: rotationCampaigns.tenantCount,
+      })
+      .from(rotationCampaigns)
+      .where(eq(rotationCampaigns.tenantId, ownerTenantId))
+      .orderBy(desc(rotationCampaigns.startedAt))
+      .limit(100),
+  );
+}
+
+export interface TenantProgress {
+  tenantId: string;
+  tenantName: string;
+  tenantCode: string;
+  total: number;
+  rotated: number;
+  pending: number;
+  locked: number;
+  notLoggedInSince: number;
+}
+
+/**
+ * One campaign and its progress per tenant, laggards first (most pending, then lowest share
+ * rotated). One grouped query over the campaign's targets, served by its index.
+ */
+export async function getRotationProgress(_ctx: OperatorContext, ownerTenantId: string, campaignId: string) {
+  return runFor(ownerTenantId)(async (tx) => {
+    const [campaign] = await tx
+      .select({
+        id: rotationCampaigns.id,
+        reason: rotationCampaigns.reason,
+        deadline: rotationCampaigns.deadline,
+        status: rotationCampaigns.status,
+        startedAt: rotationCampaigns.startedAt,
+        startedByLoginId: rotationCampaigns.startedByLoginId,
+        revokeSessions: rotationCampaigns.revokeSessions,
+        targetCount: rotationCampaigns.targetCount,
+      })
+      .from(rotationCampaigns)
+      .where(and(eq(rotationCampaigns.tenantId, ownerTenantId), eq(rotationCampaigns.id, campaignId)));
+    if (!campaign) return null;
+    const tenantsProgress = rowsOf<TenantProgress>(
+      await tx.execute(sql`
+        select t.tenant_id as "tenantId", tn.name as "tenantName", tn.code as "tenantCode",
+               count(*)::int as total,
+               count(*) filter (where t.status = 'rotated')::int as rotated,
+               count(*) filter (where t.status = 'pending')::int as pending,
+               count(*) filter (where t.status = 'locked')::int as locked,
+               count(*) filter (where t.status in ('pending', 'locked') and (o.last_login_at is null or o.last_login_at < ${campaign.startedAt.toISOString()}))::int as "notLoggedInSince"
+          from rotation_targets t
+          join operators o on o.tenant_id = t.tenant_id and o.id = t.operator_id
+          join tenants tn on tn.id = t.tenant_id
+         where t.campaign_id = ${campaignId}
+         group by t.tenant_id, tn.name, tn.code
+         order by count(*) filter (where t.status in ('pending', 'locked')) desc,
+                  count(*) filter (where t.status = 'rotated')::float / count(*) asc, tn.code`),
+    );
+    const totals = tenantsProgress.reduce(
+      (a, r) => ({ total: a.total + r.total, rotated: a.rotated + r.rotated, pending: a.pending + r.pending, locked: a.locked + r.locked, notLoggedInSince: a.notLoggedInSince + r.notLoggedInSince }),
+      { total: 0, rotated: 0, pending: 0, locked: 0, notLoggedInSince: 0 },
+    );
+    return { campaign, tenants: tenantsProgress, totals };
+  });
+}
+
+export interface OperatorProgress {
+  tenantCode: string;
+  tenantName: string;
+  loginId: string;
+  displayName: string;
+  status: 'pending' | 'rotated' | 'locked' | 'cancelled';
+  rotatedAt: Date | null;
+  lockedAt: Date | null;
+  lastLoginAt: Date | null;
+}
+
+/** Per-operator state, optionally for one tenant; also feeds the CSV report. */
+export async function listRotationTargets(_ctx: OperatorContext, ownerTenantId: string, campaignId: string, tenantId?: string, limit = 500) {
+  return runFor(ownerTenantId)(async (tx) =>
+    rowsOf<OperatorProgress>(
+      await tx.execute(sql`
+        select tn.code as "tenantCode", tn.name as "tenantName", o.login_id as "loginId", o.display_name as "displayName",
+               t.status, t.rotated_at as "rotatedAt", t.locked_at as "lockedAt", o.last_login_at as "lastLoginAt"
+          from rotation_targets t
+          join operators o on o.tenant_id = t.tenant_id and o.id = t.operator_id
+          join tenants tn on tn.id = t.tenant_id
+         where t.campaign_id = ${campaignId} ${tenantId ? sql`and t.tenant_id = ${tenantId}` : sql``}
+         order by tn.code, t.status desc, o.login_id_key
+         limit ${limit}`),
+    ).map((r) => ({ ...r, rotatedAt: r.rotatedAt && new Date(r.rotatedAt), lockedAt: r.lockedAt && new Date(r.lockedAt), lastLoginAt: r.lastLoginAt && new Date(r.lastLoginAt) })),
+  );
+}

@@ -19,10 +19,19 @@ export async function Header() {
               <>
                 <Link href="/platform/tenants">{t('nav.tenants')}</Link>
                 <Link href="/platform/staff">{t('nav.staff')}</Link>
+                <Link href={`/t/${ctx.tenantId}/rotation`}>{t('nav.rotation')}</Link>
                 {hasPermission(ctx.role, 'sessions.manage') && <Link href="/platform/sessions">{t('nav.endSessions')}</Link>}
               </>
             ) : (
-              <Link href={`/t/${ctx.tenantId}`}>{t('nav.myTenant')}</Link>
+              <>
+                <Link href={`/t/${ctx.tenantId}`}>{t('nav.myTenant')}</Link>
+                {hasPermission(ctx.role, 'security.write') && (
+                  <>
+                    <Link href={`/t/${ctx.tenantId}/rotation`}>{t('nav.rotation')}</Link>
+                    <Link href={`/t/${ctx.tenantId}/security`}>{t('nav.security')}</Link>
+                  </>
+                )}
+              </>
             )}
             <Link href="/account/sessions">{t('nav.sessions')}</Link>
             <Link href="/account/password">{t('nav.password')}</Link>

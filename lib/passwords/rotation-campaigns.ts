@@ -9,7 +9,11 @@ import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
 import { reasonSchema } from '@/lib/tenancy/schemas';
 
-const deadlineSchema = z.coerce.date().refine((d) => !Number.isNaN(d.getTime()), 'invalid_format');
+// A date-time without a zone (an <input type="datetime-local">) is Japan time, as the UI says.
+const deadlineSchema = z.preprocess(
+  (v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v) ? `${v.length === 16 ? `${v}:00` : v}+09:00` : v),
+  z.coerce.date().refine((d) => !Number.isNaN(d.getTime()), 'invalid_format'),
+);
 
 export const startCampaignInput = z.object({
   reason: reasonSchema,

@@ -31,7 +31,7 @@ export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * Customer tenants for platform staff (the caller has passed authorizePlatform): search, sort by
  * any column and keyset paging on (column, id), each sort served by its own index.
  */
-export async function listTenants(_ctx: OperatorContext, query: ListTenantsQuery) {
+export async function listTenants(_ctx: OperatorContext, query: ListTenantsQuery, pageSize = PAGE_SIZE) {
   const column = SORTS[query.sort];
   const cursor = decodeCursor(query.after);
   const conditions: SQL[] = [eq(tenants.kind, 'tenant')];
@@ -59,11 +59,11 @@ export async function listTenants(_ctx: OperatorContext, query: ListTenantsQuery
       .from(tenants)
       .where(and(...conditions))
       .orderBy(...order)
-      .limit(PAGE_SIZE + 1),
+      .limit(pageSize + 1),
   );
-  const page = rows.slice(0, PAGE_SIZE);
+  const page = rows.slice(0, pageSize);
   const last = page.at(-1);
   const sortValue = (r: (typeof page)[number]) =>
     ({ name: r.name, code: r.code, sites: r.siteCount, operators: r.operatorCount, status: r.status, activity: r.lastActivityAt.toISOString() })[query.sort];
-  return { rows: page, next: rows.length > PAGE_SIZE && last ? encodeCursor(sortValue(last), last.id) : null };
+  return { rows: page, next: rows.length > pageSize && last ? encodeCursor(sortValue(last), last.id) : null };
 }

@@ -3,6 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { endOperatorSessions, endTenantSessions, bulkRevokeInput } from '@/lib/auth/revoke-sessions-bulk';
 import { withAction } from '@/lib/auth/with-action';
 import { z } from '@/lib/http/zod-messages';
+import { forcePasswordChange, forcePasswordChangeInput } from '@/lib/passwords/force-password-change';
 import { createOperator, createOperatorInput } from '@/lib/tenancy/create-operator';
 import { addSite, addSiteInput, closeSite, renameSite, renameSiteInput } from '@/lib/tenancy/manage-sites';
 import { setTenantStatus, setTenantStatusInput, updateTenant, updateTenantInput } from '@/lib/tenancy/manage-tenant';
@@ -51,6 +52,12 @@ export const setOperatorStatusAction = withAction({ tenant: 'operators.write', t
 
 export const changeOperatorRoleAction = withAction({ tenant: 'operators.write', tenantOf }, onOperator.extend(changeOperatorRoleInput.shape), async (ctx, { tenantId, operatorId, ...input }) => {
   await changeOperatorRole(ctx, tenantId, operatorId, input);
+  refresh(tenantId, operatorId);
+  return { ok: true };
+});
+
+export const forcePasswordChangeAction = withAction({ tenant: 'operators.write', tenantOf }, onOperator.extend(forcePasswordChangeInput.shape), async (ctx, { tenantId, operatorId, ...input }) => {
+  await forcePasswordChange(ctx, tenantId, operatorId, input);
   refresh(tenantId, operatorId);
   return { ok: true };
 });

@@ -8,6 +8,7 @@ import {
   createOperatorAction,
   endOperatorSessionsAction,
   endTenantSessionsAction,
+  forcePasswordChangeAction,
   renameSiteAction,
   resetOperatorPasswordAction,
   setOperatorStatusAction,
@@ -188,5 +189,16 @@ export function SiteActions({ tenantId, siteId, name }: { tenantId: string; site
         <Hidden name="siteId" value={siteId} />
       </ActionForm>
     </div>
+  );
+}
+
+export function ForceChangeForm({ tenantId, operatorId }: { tenantId: string; operatorId: string }) {
+  const t = useTranslations('admin');
+  return (
+    <ActionForm action={forcePasswordChangeAction} submit={t('forceChange')} tone="plain" testId="force-change" success={() => <p className="text-sm text-green-700">{t('forced')}</p>}>
+      <Hidden name="tenantId" value={tenantId} />
+      <Hidden name="operatorId" value={operatorId} />
+      <Field name="reason" label={t('reason')} required />
+    </ActionForm>
   );
 }

@@ -7,7 +7,7 @@ import { hasPermission } from '@/lib/auth/permissions';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { getOperator } from '@/lib/tenancy/list-operators';
 import { uuidSchema } from '@/lib/tenancy/schemas';
-import { EditOperatorForm, EndSessionsForm, ResetPasswordForm, RoleForm, StatusForm, UnlockForm } from '../../forms';
+import { EditOperatorForm, EndSessionsForm, ForceChangeForm, ResetPasswordForm, RoleForm, StatusForm, UnlockForm } from '../../forms';
 
 export default async function OperatorPage({ params }: { params: Promise<{ tenantId: string; operatorId: string }> }) {
   const { tenantId, operatorId } = await params;
@@ -51,6 +51,7 @@ export default async function OperatorPage({ params }: { params: Promise<{ tenan
             <div className="space-y-3">
               <UnlockForm tenantId={tenantId} operatorId={op.id} />
               <ResetPasswordForm tenantId={tenantId} operatorId={op.id} />
+              <ForceChangeForm tenantId={tenantId} operatorId={op.id} />
             </div>
           </section>
         )}

@@ -1,0 +1,16 @@
+'use server';
+import { revalidatePath } from 'next/cache';
+import { withAction } from '@/lib/auth/with-action';
+import { z } from '@/lib/http/zod-messages';
+import { passwordSettingsInput, updatePasswordSettings } from '@/lib/passwords/update-password-settings';
+import { uuidSchema } from '@/lib/tenancy/schemas';
+
+export const updatePasswordSettingsAction = withAction(
+  { tenant: 'security.write', tenantOf: (i) => i.tenantId },
+  z.object({ tenantId: uuidSchema }).extend(passwordSettingsInput.shape),
+  async (ctx, { tenantId, ...input }) => {
+    await updatePasswordSettings(ctx, tenantId, input);
+    revalidatePath(`/t/${tenantId}/security`);
+    return { ok: true };
+  },
+);

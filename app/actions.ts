@@ -3,12 +3,12 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { signOut } from '@/lib/auth/auth';
-import { authenticate } from '@/lib/auth/guard';
+import { currentOperator } from '@/lib/auth/guard';
 import { revokeOwnSession } from '@/lib/auth/revoke-session';
 import { LOCALE_COOKIE, LOCALES } from '@/lib/i18n/locale';
 
 export async function logoutAction(): Promise<void> {
-  const ctx = await authenticate();
+  const ctx = await currentOperator();
   if (ctx) await revokeOwnSession(ctx, ctx.sessionId, 'logout');
   await signOut({ redirect: false });
   redirect('/login');

@@ -12,6 +12,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -276,5 +277,69 @@ export const rotationTargets = pgTable(
     index('rotation_targets_operator_idx').on(t.tenantId, t.operatorId, t.status),
     index('rotation_targets_overdue_idx').on(t.deadline).where(sql`status = 'pending'`),
     tenantPolicy('rotation_targets'),
+  ],
+);
+
+/**
+ * An IP allowlist: a tenant's (operator_id null; for the platform tenant, platform staff's) or one
+ * operator's narrower one. `version` goes up with every change, so every app instance notices on
+ * its next request and rebuilds its cached ranges.
+ */
+export const ipAllowlists = pgTable(
+  'ip_allowlists',
+  {
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    id: uuid('id').notNull().defaultRandom(),
+    operatorId: uuid('operator_id'),
+    mode: text('mode', { enum: ['enforce', 'monitor'] }).notNull().default('enforce'),
+    entryCount: integer('entry_count').notNull().default(0),
+    version: bigint('version', { mode: 'number' }).notNull().default(1),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique('ip_allowlists_owner_key').on(t.tenantId, t.operatorId).nullsNotDistinct(),
+    foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'ip_allowlists_operator_fk' }),
+    tenantPolicy('ip_allowlists'),
+  ],
+);
+
+export const ipAllowlistEntries = pgTable(
+  'ip_allowlist_entries',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    listId: uuid('list_id').notNull(),
+    id: uuid('id').notNull().defaultRandom(),
+    cidr: text('cidr').notNull(),
+    label: text('label').notNull().default(''),
+    createdByLoginId: text('created_by_login_id').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId, t.listId], foreignColumns: [ipAllowlists.tenantId, ipAllowlists.id], name: 'ip_allowlist_entries_list_fk' }),
+    index('ip_allowlist_entries_list_idx').on(t.tenantId, t.listId),
+    tenantPolicy('ip_allowlist_entries'),
+  ],
+);
+
+/** A time-limited exception for one operator from one network, granted by platform staff. */
+export const ipBreakGlass = pgTable(
+  'ip_break_glass',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull().defaultRandom(),
+    operatorId: uuid('operator_id').notNull(),
+    cidr: text('cidr').notNull(),
+    reason: text('reason').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    grantedByLoginId: text('granted_by_login_id').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'ip_break_glass_operator_fk' }),
+    index('ip_break_glass_operator_idx').on(t.tenantId, t.operatorId, t.expiresAt),
+    tenantPolicy('ip_break_glass'),
   ],
 );

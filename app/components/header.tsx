@@ -1,11 +1,11 @@
 import Link from 'next/link';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { logoutAction, setLocaleAction } from '@/app/actions';
-import { authenticate } from '@/lib/auth/guard';
+import { currentOperator } from '@/lib/auth/guard';
 import { hasPermission, isPlatformRole } from '@/lib/auth/permissions';
 
 export async function Header() {
-  const [t, locale, ctx] = await Promise.all([getTranslations(), getLocale(), authenticate()]);
+  const [t, locale, ctx] = await Promise.all([getTranslations(), getLocale(), currentOperator()]);
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3">

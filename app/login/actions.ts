@@ -15,6 +15,8 @@ export async function loginAction(_prev: LoginState, formData: FormData): Promis
     });
     if (typeof url === 'string' && url.includes('error=')) return { failed: true };
   } catch (error) {
+    // Only reached with the right password: then, and only then, the network is named as the cause.
+    if (error instanceof AuthError && (error as { code?: string }).code === 'ip_denied') redirect('/login/blocked');
     if (error instanceof AuthError) return { failed: true };
     throw error;
   }

@@ -1,10 +1,10 @@
 import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
-import { authenticate } from '@/lib/auth/guard';
+import { currentOperator } from '@/lib/auth/guard';
 import { LoginForm } from './login-form';
 
 export default async function LoginPage() {
-  if (await authenticate()) redirect('/');
+  if (await currentOperator()) redirect('/');
   const t = await getTranslations('login');
   return (
     <div className="mx-auto mt-12 max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">

@@ -2,6 +2,7 @@ import 'server-only';
 import NextAuth from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { env } from '@/lib/env';
+import { IpDeniedSignin } from './ip-denied';
 import { loginWithPassword } from './login-with-password';
 import { requestMetaFrom } from './request-context';
 
@@ -39,6 +40,7 @@ export const { auth, signIn, signOut } = NextAuth(() => {
         credentials: { loginId: {}, password: {} },
         async authorize(credentials, request) {
           const result = await loginWithPassword(credentials, requestMetaFrom(request.headers));
+          if (!result.ok && result.reason === 'ip_denied') throw new IpDeniedSignin();
           if (!result.ok) return null;
           return { id: result.operatorId, sessionToken: result.sessionToken } as { id: string };
         },

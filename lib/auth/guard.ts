@@ -1,6 +1,6 @@
 import 'server-only';
 import { cache } from 'react';
-import { notFound, redirect } from 'next/navigation';
+import { forbidden, notFound, redirect } from 'next/navigation';
 import { z } from 'zod';
 import { withTenantTx } from '@/db';
 import { recordAudit } from '@/lib/audit/record-audit';
@@ -12,8 +12,8 @@ import { requestMeta } from './request-context';
 
 export type { OperatorContext };
 
-/** The current operator, or null; reloaded from the database once per request. */
-export const authenticate = cache(async (): Promise<OperatorContext | null> => {
+/** The current operator, null, or a refusal by IP allowlist; reloaded from the database once per request. */
+export const authenticate = cache(async (): Promise<OperatorContext | null | 'ip_denied'> => {
   let session: { sid?: string } | null;
   try {
     session = (await auth()) as { sid?: string } | null;
@@ -33,6 +33,7 @@ export interface GuardOptions {
 /** Throws AppError('unauthenticated'|'forbidden'); route and action wrappers turn it into a response. */
 export async function authorizeOperator(options: GuardOptions = {}): Promise<OperatorContext> {
   const ctx = await authenticate();
+  if (ctx === 'ip_denied') throw new AppError('ip_denied');
   if (!ctx) throw new AppError('unauthenticated');
   if (ctx.mustChangePassword && !options.allowMustChangePassword) throw new AppError('forbidden');
   return ctx;
@@ -85,6 +86,7 @@ async function forPage<T>(check: () => Promise<T>): Promise<T> {
     if (e instanceof AppError) {
       if (e.code === 'unauthenticated') redirect('/login');
       if (e.code === 'forbidden') redirect('/account/password');
+      if (e.code === 'ip_denied') forbidden();
       notFound();
     }
     throw e;
@@ -95,3 +97,9 @@ export const requireOperator = (options?: GuardOptions) => forPage(() => authori
 export const requireTenant = (tenantId: string, permission: Permission) =>
   forPage(() => authorizeTenant(tenantId, permission));
 export const requirePlatform = (permission: Permission) => forPage(() => authorizePlatform(permission));
+
+/** For UI chrome (the header): the operator when there is a usable session, else null. */
+export async function currentOperator(): Promise<OperatorContext | null> {
+  const ctx = await authenticate();
+  return ctx && ctx !== 'ip_denied' ? ctx : null;
+}

@@ -4,6 +4,8 @@ import { operators, sessions, tenants, type Role } from '@/db/schema';
 import { withPlatformTx } from '@/db';
 import { now } from '@/lib/clock';
 import { sessionLimits } from './login-with-password';
+import { enforceIpAllowlist } from '@/lib/net/enforce-ip-allowlist';
+import { listRefs } from '@/lib/net/ip-allowlist-rules';
 import { hashSessionToken } from './session-token';
 
 export interface OperatorContext {
@@ -32,7 +34,7 @@ const TOUCH_INTERVAL_MS = 60_000;
 export async function loadSession(
   token: string,
   meta: { ip: string; userAgent: string | null },
-): Promise<OperatorContext | null> {
+): Promise<OperatorContext | null | 'ip_denied'> {
   if (token.length < 20 || token.length > 100) return null;
   const at = now();
   const { idle } = sessionLimits();
@@ -66,6 +68,15 @@ export async function loadSession(
     if (row.expiresAt.getTime() <= at.getTime()) return null;
     if (at.getTime() - row.lastSeenAt.getTime() > idle) return null;
     if (row.status !== 'active' || row.tenantStatus !== 'active') return null;
+    // The IP allowlist holds on every request, not only at login.
+    const lists = await listRefs(tx, row.tenantId, row.operatorId);
+    const decision = await enforceIpAllowlist(
+      tx,
+      { tenantId: row.tenantId, operatorId: row.operatorId, loginId: row.loginId, sessionId: row.sessionId, ip: meta.ip, userAgent: meta.userAgent },
+      lists,
+      'request',
+    );
+    if (!decision.allowed) return 'ip_denied';
     if (at.getTime() - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
       await tx
         .update(sessions)

@@ -5,7 +5,7 @@ import { PLATFORM_TENANT_ID, auditEvents, operators, tenants } from '@/db/schema
 import { advanceClock, resetClock } from '@/lib/clock';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
 import { useTestDatabase } from '@/lib/testing/test-db';
-import { loadSession } from './load-session';
+import { sessionCtx } from '@/lib/testing/context';
 import { loginWithPassword } from './login-with-password';
 import { revokeOwnSession } from './revoke-session';
 
@@ -35,7 +35,7 @@ describe('login with password', () => {
     const result = await loginWithPassword({ loginId: `  ${typed} `, password: op.password }, meta());
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    const ctx = await loadSession(result.sessionToken, meta());
+    const ctx = await sessionCtx(result.sessionToken, meta());
     expect(ctx?.operatorId).toBe(op.operatorId);
     expect(ctx?.tenantId).toBe(op.tenantId);
     const ok = await events(op.tenantId, 'login.succeeded');
@@ -50,7 +50,7 @@ describe('login with password', () => {
     if (!a.ok || !b.ok) throw new Error('login failed');
     expect(a.sessionId).not.toBe(b.sessionId);
     expect(a.sessionToken).not.toBe(b.sessionToken);
-    const ctx = await loadSession(b.sessionToken, meta());
+    const ctx = await sessionCtx(b.sessionToken, meta());
     expect(ctx?.previousLogin.ip).toBe('192.0.2.1');
   });
 
@@ -126,32 +126,32 @@ describe('server-side sessions', () => {
     const s = await session();
     const other = await loginWithPassword({ loginId: s.loginId, password: s.password }, meta());
     if (!other.ok) throw new Error('login failed');
-    const ctx = (await loadSession(other.sessionToken, meta()))!;
+    const ctx = (await sessionCtx(other.sessionToken, meta()))!;
     expect(await revokeOwnSession(ctx, s.sessionId, 'revoked_by_owner')).toBe(true);
-    expect(await loadSession(s.token, meta())).toBeNull();
-    expect(await loadSession(other.sessionToken, meta())).not.toBeNull();
+    expect(await sessionCtx(s.token, meta())).toBeNull();
+    expect(await sessionCtx(other.sessionToken, meta())).not.toBeNull();
     expect(await events(s.tenantId, 'session.revoked')).toHaveLength(1);
   });
 
   it('cannot revoke a session of another operator', async () => {
     const a = await session();
     const b = await session();
-    const ctxA = (await loadSession(a.token, meta()))!;
+    const ctxA = (await sessionCtx(a.token, meta()))!;
     expect(await revokeOwnSession(ctxA, b.sessionId, 'revoked_by_owner')).toBe(false);
-    expect(await loadSession(b.token, meta())).not.toBeNull();
+    expect(await sessionCtx(b.token, meta())).not.toBeNull();
   });
 
   it('ends after 30 idle minutes and after 12 hours in all, whatever the activity', async () => {
     const s = await session();
     advanceClock(29 * 60_000);
-    expect(await loadSession(s.token, meta())).not.toBeNull();
+    expect(await sessionCtx(s.token, meta())).not.toBeNull();
     advanceClock(31 * 60_000);
-    expect(await loadSession(s.token, meta())).toBeNull();
+    expect(await sessionCtx(s.token, meta())).toBeNull();
 
     const t = await session();
     for (let i = 0; i < 25; i++) {
       advanceClock(29 * 60_000);
-      const alive = await loadSession(t.token, meta());
+      const alive = await sessionCtx(t.token, meta());
       if (i < 24) expect(alive, `after ${(i + 1) * 29} minutes`).not.toBeNull();
       else expect(alive).toBeNull();
     }
@@ -160,15 +160,15 @@ describe('server-side sessions', () => {
   it('ends when the operator is disabled or the tenant suspended', async () => {
     const s = await session();
     await withPlatformTx((tx) => tx.update(operators).set({ status: 'disabled' }).where(eq(operators.id, s.operatorId)));
-    expect(await loadSession(s.token, meta())).toBeNull();
+    expect(await sessionCtx(s.token, meta())).toBeNull();
     const t = await session();
     await withPlatformTx((tx) => tx.update(tenants).set({ status: 'suspended' }).where(eq(tenants.id, t.tenantId)));
-    expect(await loadSession(t.token, meta())).toBeNull();
+    expect(await sessionCtx(t.token, meta())).toBeNull();
   });
 
   it('refuses unknown and junk tokens', async () => {
-    expect(await loadSession('x'.repeat(43), meta())).toBeNull();
-    expect(await loadSession('short', meta())).toBeNull();
-    expect(await loadSession('\u0000'.repeat(50), meta())).toBeNull();
+    expect(await sessionCtx('x'.repeat(43), meta())).toBeNull();
+    expect(await sessionCtx('short', meta())).toBeNull();
+    expect(await sessionCtx('\u0000'.repeat(50), meta())).toBeNull();
   });
 });

@@ -8,6 +8,8 @@ import { now } from '@/lib/clock';
 import { env } from '@/lib/env';
 import { verifyDummy, verifyPassword } from '@/lib/passwords/hash-password';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
+import { enforceIpAllowlist } from '@/lib/net/enforce-ip-allowlist';
+import { listRefs } from '@/lib/net/ip-allowlist-rules';
 import { loginIdKey, normalizeLoginId } from '@/lib/tenancy/normalize-login-id';
 import type { RequestMeta } from './request-context';
 import { hashSessionToken, newSessionToken } from './session-token';
@@ -28,7 +30,8 @@ export type LoginFailureReason =
   | 'disabled'
   | 'tenant_suspended'
   | 'throttled'
-  | 'throttled_ip';
+  | 'throttled_ip'
+  | 'ip_denied';
 
 export type LoginResult =
   | { ok: true; sessionToken: string; sessionId: string; operatorId: string; tenantId: string }
@@ -148,6 +151,27 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
     });
     return { ok: false, reason: reason ?? 'unknown_id' };
   }
+
+  // The allowlist is checked once the operator is identified by the right password, before any
+  // session exists; only then may the answer say that the network is the problem.
+  const ipDecision = await withTenantTx(op.tenantId, async (tx) => {
+    const lists = await listRefs(tx, op.tenantId, op.id);
+    const decision = await enforceIpAllowlist(tx, { tenantId: op.tenantId, operatorId: op.id, loginId: op.loginId, sessionId: null, ip: meta.ip, userAgent: meta.userAgent }, lists, 'login');
+    if (!decision.allowed) {
+      await recordAudit(tx, {
+        tenantId: op.tenantId,
+        action: 'login.failed',
+        outcome: 'failure',
+        actor: { operatorId: op.id, loginId: op.loginId },
+        target: { type: 'operator', id: op.id },
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        details: { reason: 'ip_denied', layer: decision.deniedBy },
+      });
+    }
+    return decision;
+  });
+  if (!ipDecision.allowed) return { ok: false, reason: 'ip_denied' };
 
   // Calendar expiry only where a tenant switched it on (it is off by default, per NIST).
   const expired = op.maxAgeDays !== null && at.getTime() - op.passwordChangedAt.getTime() > op.maxAgeDays * 86_400_000;

@@ -1,6 +1,6 @@
 import 'server-only';
 import { headers } from 'next/headers';
-import { notFound, redirect, unstable_rethrow } from 'next/navigation';
+import { forbidden, notFound, redirect, unstable_rethrow } from 'next/navigation';
 import { z } from '@/lib/http/zod-messages';
 import { AppError } from '@/lib/http/app-error';
 import { authorizeOperator, authorizePlatform, authorizeTenant, type OperatorContext } from './guard';
@@ -65,6 +65,7 @@ export function withAction<S extends z.ZodType, I = z.infer<S>>(
       if (error instanceof AppError) {
         if (error.code === 'unauthenticated') redirect('/login');
         if (error.code === 'not_found') notFound();
+        if (error.code === 'ip_denied') forbidden();
         return { ok: false, error: error.code, fieldErrors: error.fields };
       }
       throw error;

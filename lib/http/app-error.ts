@@ -3,6 +3,7 @@ export const APP_ERRORS = {
   bad_request: 400,
   unauthenticated: 401,
   forbidden: 403,
+  ip_denied: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

@@ -2,11 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withPlatformTx } from '@/db';
 import { PLATFORM_TENANT_ID, auditEvents, operators, rotationTargets, tenants } from '@/db/schema';
-import { loadSession } from '@/lib/auth/load-session';
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { advanceClock, resetClock } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
-import { contextFor } from '@/lib/testing/context';
+import { contextFor, sessionCtx } from '@/lib/testing/context';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
 import { useTestDatabase } from '@/lib/testing/test-db';
 import { resetOperatorPassword } from '@/lib/tenancy/update-operator';
@@ -42,7 +41,7 @@ async function company(operatorsCount = 2) {
 async function session(loginId: string, password = PW) {
   const r = await loginWithPassword({ loginId, password }, meta);
   if (!r.ok) throw new Error(`login ${loginId}: ${r.reason}`);
-  return { ...r, ctx: (await loadSession(r.sessionToken, meta))! };
+  return { ...r, ctx: (await sessionCtx(r.sessionToken, meta))! };
 }
 
 const actions = async (tenantId: string) =>
@@ -111,8 +110,8 @@ describe('rotation campaigns', () => {
     const sb = await session(b.ops[0].loginId);
     const r = await startRotationCampaign(a.admin, a.tenantId, { reason: 'credential leak 2026-11', deadline: inDays(7), revokeSessions: true });
     expect(r).toMatchObject({ operators: 3, tenants: 1, sessionsEnded: 1 });
-    expect(await loadSession(sa.sessionToken, meta)).toBeNull();
-    expect(await loadSession(sb.sessionToken, meta)).not.toBeNull();
+    expect(await sessionCtx(sa.sessionToken, meta)).toBeNull();
+    expect(await sessionCtx(sb.sessionToken, meta)).not.toBeNull();
     const flagged = await withPlatformTx((tx) => tx.select({ id: operators.id, must: operators.mustChangePassword }).from(operators).where(eq(operators.tenantId, a.tenantId)));
     expect(flagged.filter((o) => o.must).map((o) => o.id).sort()).toEqual(a.ops.map((o) => o.id).sort());
     expect(await actions(a.tenantId)).toContain('rotation.started');

@@ -17,3 +17,11 @@ export function contextFor(tenantId: string, operatorId: string, role: Role, log
     userAgent: 'vitest',
   };
 }
+
+/** loadSession for tests that expect a session or none (an IP refusal fails the test). */
+export async function sessionCtx(token: string, meta: { ip: string; userAgent: string | null }): Promise<OperatorContext | null> {
+  const { loadSession } = await import('@/lib/auth/load-session');
+  const result = await loadSession(token, meta);
+  if (result === 'ip_denied') throw new Error('unexpected IP refusal');
+  return result;
+}

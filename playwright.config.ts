@@ -33,6 +33,8 @@ export default defineConfig({
     env: {
       PORT: String(port),
       NEXT_TELEMETRY_DISABLED: '1',
+      // A stand-in reverse proxy for the trusted-proxy tests (a loopback address of its own).
+      MAMORI_TRUSTED_PROXIES: '127.0.0.200/32',
       MAMORI_DATA_DIR: process.env.MAMORI_E2E_DATA_DIR ?? `.data/e2e-${Date.now()}`,
       ...(process.env.MAMORI_E2E_DATABASE_URL ? { DATABASE_URL: process.env.MAMORI_E2E_DATABASE_URL } : {}),
     },

@@ -5,12 +5,18 @@ import type { ActionState } from '@/lib/auth/with-action';
 
 const FieldErrors = createContext<Record<string, string[]> | undefined>(undefined);
 
-/** Translates a validation key such as "too_short:12" from the server. */
+/**
+ * Translates a validation key from the server: "code" or "code:param:param…", e.g.
+ * "too_short:12" or "entry:7:invalid_prefix:10.0.0.0/33" (params are n, a, b in order).
+ */
 export function useValidationMessage() {
   const t = useTranslations('validation');
   return (key: string) => {
-    const [code, param] = key.split(':');
-    return t.has(code) ? t(code, { n: param ?? '' }) : t('invalid');
+    const [code, n = '', a = '', ...rest] = key.split(':');
+    const b = rest.join(':');
+    if (!t.has(code)) return t('invalid');
+    const nested = t.has(a) ? t(a, { n: '', a: '', b: '' }) : a;
+    return t(code, { n, a: nested, b });
   };
 }
 

@@ -28,6 +28,7 @@ export async function Header() {
                 {hasPermission(ctx.role, 'security.write') && (
                   <>
                     <Link href={`/t/${ctx.tenantId}/rotation`}>{t('nav.rotation')}</Link>
+                    <Link href={`/t/${ctx.tenantId}/ip-allowlist`}>{t('nav.ipAllowlist')}</Link>
                     <Link href={`/t/${ctx.tenantId}/security`}>{t('nav.security')}</Link>
                   </>
                 )}

@@ -121,6 +121,14 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
         </section>
       )}
 
+      {can('security.write') && (
+        <nav className="flex gap-4 text-sm">
+          <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/ip-allowlist`}>{t('nav.ipAllowlist')}</Link>
+          <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/rotation`}>{t('nav.rotation')}</Link>
+          {!isPlatform && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/security`}>{t('nav.security')}</Link>}
+        </nav>
+      )}
+
       {can('sessions.manage') && (
         <section className="max-w-md rounded-lg border border-red-200 bg-white p-4">
           <h2 className="mb-2 font-medium">{t('admin.endTenantSessions')}</h2>

@@ -7,6 +7,7 @@ import { hasPermission } from '@/lib/auth/permissions';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { getOperator } from '@/lib/tenancy/list-operators';
 import { uuidSchema } from '@/lib/tenancy/schemas';
+import { BreakGlassForm } from '../../ip-allowlist/forms';
 import { EditOperatorForm, EndSessionsForm, ForceChangeForm, ResetPasswordForm, RoleForm, StatusForm, UnlockForm } from '../../forms';
 
 export default async function OperatorPage({ params }: { params: Promise<{ tenantId: string; operatorId: string }> }) {
@@ -53,6 +54,18 @@ export default async function OperatorPage({ params }: { params: Promise<{ tenan
               <ResetPasswordForm tenantId={tenantId} operatorId={op.id} />
               <ForceChangeForm tenantId={tenantId} operatorId={op.id} />
             </div>
+          </section>
+        )}
+        {hasPermission(ctx.role, 'security.write') && (
+          <section className={card}>
+            <h2 className="mb-2 font-medium">{t('admin.ipAllowlist')}</h2>
+            <Link className="text-sm text-brand-600 hover:underline" href={`/t/${tenantId}/ip-allowlist?operator=${op.id}`}>{t('nav.ipAllowlist')} →</Link>
+            {ctx.role === 'platform_admin' && (
+              <div className="mt-4">
+                <h3 className="mb-2 text-sm font-medium">{t('admin.breakGlass')}</h3>
+                <BreakGlassForm tenantId={tenantId} operatorId={op.id} />
+              </div>
+            )}
           </section>
         )}
         {hasPermission(ctx.role, 'sessions.manage') && (

@@ -63,6 +63,9 @@ export const tenants = pgTable(
     // unless a tenant insists (NIST SP 800-63B advises against it).
     passwordMinLength: integer('password_min_length').notNull().default(12),
     passwordMaxAgeDays: integer('password_max_age_days'),
+    // TOTP enforcement: required after the grace period ends (platform staff always need it).
+    totpRequired: boolean('totp_required').notNull().default(false),
+    totpGraceUntil: ts('totp_grace_until'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -125,6 +128,8 @@ export const operators = pgTable(
     lastLoginIp: text('last_login_ip'),
     previousLoginAt: ts('previous_login_at'),
     previousLoginIp: text('previous_login_ip'),
+    // Set when a recovery code was used to log in: worth a look by an admin.
+    mfaAlertAt: ts('mfa_alert_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -151,6 +156,8 @@ export const sessions = pgTable(
     revokedReason: text('revoked_reason'),
     ip: text('ip'),
     userAgent: text('user_agent'),
+    // When a second factor was last verified on this session (login or step-up).
+    mfaVerifiedAt: ts('mfa_verified_at'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
@@ -341,5 +348,67 @@ export const ipBreakGlass = pgTable(
     foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'ip_break_glass_operator_fk' }),
     index('ip_break_glass_operator_idx').on(t.tenantId, t.operatorId, t.expiresAt),
     tenantPolicy('ip_break_glass'),
+  ],
+);
+
+/** An operator's TOTP secret, encrypted with the keyring (key id beside the ciphertext). */
+export const totpCredentials = pgTable(
+  'totp_credentials',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    operatorId: uuid('operator_id').notNull(),
+    secretCiphertext: text('secret_ciphertext').notNull(),
+    keyId: text('key_id').notNull(),
+    status: text('status', { enum: ['pending', 'active'] }).notNull().default('pending'),
+    // RFC 6238 5.2: each time step is accepted at most once per operator.
+    lastUsedStep: bigint('last_used_step', { mode: 'number' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    enrolledAt: ts('enrolled_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.operatorId] }),
+    foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'totp_credentials_operator_fk' }),
+    tenantPolicy('totp_credentials'),
+  ],
+);
+
+/** One-time recovery codes, stored as keyed hashes (HMAC with the keyring key). */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull().defaultRandom(),
+    operatorId: uuid('operator_id').notNull(),
+    codeHash: text('code_hash').notNull(),
+    usedAt: ts('used_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'recovery_codes_operator_fk' }),
+    index('recovery_codes_operator_idx').on(t.tenantId, t.operatorId),
+    tenantPolicy('recovery_codes'),
+  ],
+);
+
+/** The pending state between the password and the second factor: single-use, 5 minutes. */
+export const loginChallenges = pgTable(
+  'login_challenges',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull().defaultRandom(),
+    operatorId: uuid('operator_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+    attempts: integer('attempts').notNull().default(0),
+    ip: text('ip'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('login_challenges_token_key').on(t.tokenHash),
+    foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'login_challenges_operator_fk' }),
+    tenantPolicy('login_challenges'),
   ],
 );

@@ -13,6 +13,10 @@ const schema = z.object({
   MAMORI_DEMO: z.enum(['0', '1']).default('1'),
   AUTH_SECRET: z.string().min(32).optional(),
   AUTH_URL: z.url().optional(),
+  // "kid:base64key[,kid:base64key…]", current key first; older keys still decrypt.
+  MAMORI_ENCRYPTION_KEY: z.string().optional(),
+  // In production, secrets must come from the environment (no generated development keys).
+  MAMORI_ENV: z.enum(['development', 'production']).default('development'),
 });
 
 export type Env = z.infer<typeof schema> & {
@@ -24,14 +28,18 @@ export type Env = z.infer<typeof schema> & {
 let cached: Env | undefined;
 
 /** A secret from the environment, or one generated once into the data directory (development). */
-function devSecret(dataDir: string, file: string, label: string): string {
+export function devSecret(dataDir: string, file: string, label: string, make = () => randomBytes(32).toString('base64url')): string {
   const full = path.join(dataDir, file);
   if (existsSync(full)) return readFileSync(full, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
+  const secret = make();
   writeFileSync(full, secret, { mode: 0o600 });
   console.warn(`[mamori] ${label} is not set; generated one into ${full}. Set it in production.`);
   return secret;
+}
+
+function missing(name: string): never {
+  throw new Error(`${name} must be set when MAMORI_ENV=production`);
 }
 
 export function env(): Env {
@@ -46,7 +54,7 @@ export function env(): Env {
     ...e,
     trustedProxies: parseCidrList(e.MAMORI_TRUSTED_PROXIES),
     secureCookies: e.AUTH_URL?.startsWith('https://') ?? false,
-    authSecret: e.AUTH_SECRET ?? devSecret(e.MAMORI_DATA_DIR, 'auth-secret', 'AUTH_SECRET'),
+    authSecret: e.AUTH_SECRET ?? (e.MAMORI_ENV === 'production' ? missing('AUTH_SECRET') : devSecret(e.MAMORI_DATA_DIR, 'auth-secret', 'AUTH_SECRET')),
   };
   return cached;
 }

@@ -1,6 +1,9 @@
 import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env.MAMORI_E2E_PORT ?? 3210);
+// One id per run, shared with the worker processes through the environment.
+process.env.MAMORI_E2E_RUN ??= String(Date.now());
+export const runId = process.env.MAMORI_E2E_RUN;
 export const baseURL = `http://127.0.0.1:${port}`;
 
 /**
@@ -35,7 +38,9 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: '1',
       // A stand-in reverse proxy for the trusted-proxy tests (a loopback address of its own).
       MAMORI_TRUSTED_PROXIES: '127.0.0.200/32',
-      MAMORI_DATA_DIR: process.env.MAMORI_E2E_DATA_DIR ?? `.data/e2e-${Date.now()}`,
+      MAMORI_DATA_DIR: process.env.MAMORI_E2E_DATA_DIR ?? `.data/e2e-${runId}`,
+      // Short, so a test can see a sensitive action ask for a fresh code without waiting 5 minutes.
+      MAMORI_STEP_UP_SECONDS: '20',
       ...(process.env.MAMORI_E2E_DATABASE_URL ? { DATABASE_URL: process.env.MAMORI_E2E_DATABASE_URL } : {}),
     },
   },

@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { signOut } from '@/lib/auth/auth';
 import { currentOperator } from '@/lib/auth/guard';
 import { revokeOwnSession } from '@/lib/auth/revoke-session';
+import { withAction } from '@/lib/auth/with-action';
 import { LOCALE_COOKIE, LOCALES } from '@/lib/i18n/locale';
+import { stepUp } from '@/lib/mfa/step-up';
 
 export async function logoutAction(): Promise<void> {
   const ctx = await currentOperator();
@@ -22,3 +24,9 @@ export async function setLocaleAction(formData: FormData): Promise<void> {
   if (!parsed.success) return;
   (await cookies()).set(LOCALE_COOKIE, parsed.data.locale, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 60 * 60 * 24 * 365 });
 }
+
+/** Step-up for the action the user just tried: a fresh TOTP or recovery code for this session. */
+export const stepUpAction = withAction({ operator: true }, z.object({ code: z.string().trim().min(1).max(64) }), async (ctx, { code }) => {
+  const r = await stepUp(ctx, code);
+  return r.ok ? { ok: true } : { ok: false, error: 'bad_request', fieldErrors: { code: ['wrong_code'] } };
+});

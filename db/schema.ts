@@ -32,9 +32,11 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 
 // Second wall behind the explicit `where tenant_id = ...` in every query: the app role only sees
 // rows of the tenant set for the transaction, or everything when the platform scope is set
 // (platform staff and the pre-authentication paths, which are guarded in code).
+// The settings are read in sub-selects so PostgreSQL evaluates them once per query (an InitPlan)
+// and plans with the real selectivity, instead of once per row with a guessed one.
 const tenantPredicate = (column: string) =>
   sql.raw(
-    `${column} = nullif(current_setting('app.tenant_id', true), '')::uuid or current_setting('app.scope', true) = 'platform'`,
+    `${column} = (select nullif(current_setting('app.tenant_id', true), '')::uuid) or (select current_setting('app.scope', true)) = 'platform'`,
   );
 const tenantPolicy = (table: string, column = 'tenant_id') =>
   pgPolicy(`${table}_tenant_isolation`, {
@@ -275,12 +277,15 @@ export const rotationTargets = pgTable(
     deadline: ts('deadline').notNull(),
     rotatedAt: ts('rotated_at'),
     lockedAt: ts('locked_at'),
+    // First login after the campaign started (kept by the login path), so progress is counted
+    // from this table alone.
+    seenAt: ts('seen_at'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.campaignId, t.operatorId] }),
     foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'rotation_targets_operator_fk' }),
     foreignKey({ columns: [t.campaignTenantId, t.campaignId], foreignColumns: [rotationCampaigns.tenantId, rotationCampaigns.id], name: 'rotation_targets_campaign_fk' }),
-    index('rotation_targets_campaign_idx').on(t.campaignId, t.tenantId, t.status),
+    index('rotation_targets_campaign_idx').on(t.campaignId, t.tenantId, t.status, t.seenAt),
     index('rotation_targets_operator_idx').on(t.tenantId, t.operatorId, t.status),
     index('rotation_targets_overdue_idx').on(t.deadline).where(sql`status = 'pending'`),
     tenantPolicy('rotation_targets'),

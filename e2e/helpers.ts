@@ -1,11 +1,97 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
+import { generate } from 'otplib';
+import { runId } from '../playwright.config';
 
 export const DEMO_PASSWORD = 'kanri-demo-2026';
 
+// TOTP secrets the tests enrolled, and the last time step each operator used (each step is
+// accepted once per operator), kept in a file so every spec of the run shares them.
+const STORE = `.data/e2e-totp-${runId}.json`;
+type Store = Record<string, { secret: string; lastStep: number }>;
+const load = (): Store => (existsSync(STORE) ? JSON.parse(readFileSync(STORE, 'utf8')) : {});
+const save = (s: Store) => {
+  mkdirSync('.data', { recursive: true });
+  writeFileSync(STORE, JSON.stringify(s));
+};
+
+/** The next code this operator has not used yet (waits for the next 30 s step when needed). */
+export async function nextCode(loginId: string): Promise<string> {
+  const store = load();
+  const entry = store[loginId];
+  if (!entry) throw new Error(`no TOTP secret for ${loginId}`);
+  let current = Math.floor(Date.now() / 30_000);
+  let step = Math.max(current - 1, entry.lastStep + 1);
+  while (step > current + 1) {
+    await new Promise((r) => setTimeout(r, 1000));
+    current = Math.floor(Date.now() / 30_000);
+  }
+  step = Math.max(current - 1, entry.lastStep + 1);
+  entry.lastStep = step;
+  save(store);
+  return generate({ secret: entry.secret, epoch: step * 30 + 1 });
+}
+
+export function rememberSecret(loginId: string, secret: string) {
+  const store = load();
+  store[loginId] = { secret, lastStep: Math.floor(Date.now() / 30_000) };
+  save(store);
+}
+
+export const hasTotp = (loginId: string) => Boolean(load()[loginId]);
+
+/** Enrolls TOTP on the enrollment page by reading the key from the page. */
+export async function enrollTotp(page: Page, loginId: string): Promise<string[]> {
+  await page.goto('/account/mfa');
+  const start = page.getByRole('button', { name: 'Set up authenticator app' });
+  await expect(start.or(page.getByTestId('totp-key'))).toBeVisible();
+  if (await start.isVisible()) await start.click();
+  const key = (await page.getByTestId('totp-key').textContent())!.replace(/\s/g, '');
+  rememberSecret(loginId, key);
+  await page.getByLabel('Code', { exact: true }).fill(await nextCode(loginId));
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByTestId('recovery-codes').locator('li')).toHaveCount(10);
+  const codes = await page.getByTestId('recovery-codes').locator('li').allTextContents();
+  await page.getByRole('link', { name: 'Continue' }).click();
+  return codes;
+}
+
+/**
+ * Logs in through the real form, answering the TOTP step when the operator has TOTP and
+ * enrolling first where it is required (platform staff), until the dashboard shows.
+ */
 export async function login(page: Page, loginId: string, password = DEMO_PASSWORD) {
   await page.goto('/login');
   await page.getByLabel('Login ID', { exact: true }).fill(loginId);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByTestId('whoami')).toContainText(loginId);
+  // Wait for where the login lands: the dashboard, the code step, enrollment or the password change.
+  const whoami = page.getByTestId('whoami');
+  const verify = page.getByRole('button', { name: 'Verify' });
+  const enroll = page.getByTestId('mfa-status');
+  const change = page.getByTestId('change-password');
+  await expect(whoami.or(verify).or(enroll).or(change)).toBeVisible();
+  if (await verify.isVisible()) {
+    await page.getByLabel('Code', { exact: true }).fill(await nextCode(loginId));
+    await verify.click();
+    await expect(whoami.or(enroll).or(change)).toBeVisible();
+  }
+  if (await change.isVisible()) return;
+  if (await enroll.isVisible()) await enrollTotp(page, loginId);
+  await expect(whoami).toContainText(loginId);
+}
+
+/**
+ * Clicks a button whose action is sensitive: when the server asks for a fresh second factor
+ * (the step-up window is short in these tests), answers it; the action then completes.
+ */
+export async function clickSensitive(page: Page, loginId: string, button: ReturnType<Page['getByRole']>) {
+  await button.click();
+  const prompt = page.getByTestId('step-up');
+  const asked = await prompt.waitFor({ state: 'visible', timeout: 2500 }).then(() => true, () => false);
+  if (asked) {
+    await prompt.locator('input').fill(await nextCode(loginId));
+    await prompt.getByRole('button').click();
+    await expect(prompt).toBeHidden();
+  }
 }

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { expect, test } from '@playwright/test';
 import { baseURL } from '../playwright.config';
-import { login } from './helpers';
+import { clickSensitive, enrollTotp, login } from './helpers';
 
 /** A request over a real socket from a chosen source address (127.0.0.0/8 or ::1). */
 function fetchFrom(localAddress: string, path: string, cookie: string, headers: Record<string, string> = {}) {
@@ -26,17 +26,23 @@ test('tenant admin sets an allowlist (lockout guard, check an IP, monitor mode);
   await login(await operator.newPage(), 'aoba.operator');
   const cookie = (await operator.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
 
+  // Changing allowlists needs a second factor: the admin enrolls TOTP first.
+  await admin.goto(`/t/${me.tenant.id}/ip-allowlist`);
+  await admin.getByLabel(/Allowed networks/).fill('127.0.0.1');
+  await clickSensitive(admin, 'aoba.admin', admin.getByRole('button', { name: 'Save list' }));
+  await expect(admin.getByText('This needs two-factor authentication')).toBeVisible();
+  await enrollTotp(admin, 'aoba.admin');
   await admin.goto(`/t/${me.tenant.id}/ip-allowlist`);
   await expect(admin.getByTestId('current-ip')).toContainText('127.0.0.1');
   const editor = admin.getByLabel(/Allowed networks/);
   await editor.fill('127.0.0.5 branch office');
-  await admin.getByRole('button', { name: 'Save list' }).click();
+  await clickSensitive(admin, 'aoba.admin', admin.getByRole('button', { name: 'Save list' }));
   await expect(admin.getByTestId('error-entries')).toContainText('lock you out');
   await editor.fill('127.0.0.1 head office\n127.0.0.5 branch office\n010.0.0.1');
-  await admin.getByRole('button', { name: 'Save list' }).click();
+  await clickSensitive(admin, 'aoba.admin', admin.getByRole('button', { name: 'Save list' }));
   await expect(admin.getByTestId('error-entries')).toContainText('Line 3');
   await editor.fill('127.0.0.1 head office\n127.0.0.5 branch office');
-  await admin.getByRole('button', { name: 'Save list' }).click();
+  await clickSensitive(admin, 'aoba.admin', admin.getByRole('button', { name: 'Save list' }));
   await expect(admin.getByTestId('allowlist-editor')).toContainText('Saved 2 entries');
 
   // Check an IP, against the saved rules and a draft.
@@ -65,18 +71,18 @@ test('tenant admin sets an allowlist (lockout guard, check an IP, monitor mode);
 
   // Monitor mode: let through, counted; back to enforce.
   await admin.reload();
-  await admin.getByRole('button', { name: 'Switch to monitor only' }).click();
+  await clickSensitive(admin, 'aoba.admin', admin.getByRole('button', { name: 'Switch to monitor only' }));
   await expect(admin.getByTestId('mode')).toContainText('Monitor only');
   expect((await fetchFrom('127.0.0.9', '/api/v1/me', cookie)).status).toBe(200);
   await admin.reload();
   await expect(admin.getByTestId('monitored')).toContainText(/^[1-9]\d* requests/);
-  await admin.getByRole('button', { name: 'Switch to enforce' }).click();
+  await clickSensitive(admin, 'aoba.admin', admin.getByRole('button', { name: 'Switch to enforce' }));
   await expect(admin.getByTestId('mode')).toContainText('Enforce');
   expect((await fetchFrom('127.0.0.9', '/api/v1/me', cookie)).status).toBe(403);
 
   // Leave the company unrestricted for the other tests.
   await admin.getByLabel(/Allowed networks/).fill('');
-  await admin.getByRole('button', { name: 'Save list' }).click();
+  await clickSensitive(admin, 'aoba.admin', admin.getByRole('button', { name: 'Save list' }));
   await expect(admin.getByTestId('allowlist-editor')).toContainText('Saved 0 entries');
   expect((await fetchFrom('127.0.0.9', '/api/v1/me', cookie)).status).toBe(200);
 });

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, login } from './helpers';
+import { DEMO_PASSWORD, clickSensitive, login } from './helpers';
 
 test('platform admin starts a rotation campaign; an operator must rotate past every policy reason; progress moves', async ({ browser }) => {
   // The operator's session from before the campaign.
@@ -15,7 +15,7 @@ test('platform admin starts a rotation campaign; an operator must rotate past ev
   await staff.getByLabel('Deadline (JST)').fill('2030-01-31T18:00');
   await staff.getByLabel('Also end all their sessions now').check();
   await staff.getByLabel('Tenants').selectOption({ label: '株式会社ひかりテキスタイル (hikari-textile)' });
-  await staff.getByRole('button', { name: 'Start campaign' }).click();
+  await clickSensitive(staff, 'platform.admin', staff.getByRole('button', { name: 'Start campaign' }));
   await expect(staff.getByRole('heading', { name: 'credential leak 2026-11' })).toBeVisible();
   const total = Number(await staff.getByTestId('count-total').locator('div').nth(1).textContent());
   expect(total).toBeGreaterThanOrEqual(2);

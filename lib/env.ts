@@ -11,6 +11,8 @@ const schema = z.object({
   MAMORI_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   MAMORI_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   MAMORI_DEMO: z.enum(['0', '1']).default('1'),
+  // How long a verified second factor counts as fresh for sensitive actions (step-up).
+  MAMORI_STEP_UP_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   AUTH_SECRET: z.string().min(32).optional(),
   AUTH_URL: z.url().optional(),
   // "kid:base64key[,kid:base64key…]", current key first; older keys still decrypt.

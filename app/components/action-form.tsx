@@ -1,5 +1,7 @@
 'use client';
-import { createContext, startTransition, useActionState, useContext, useEffect, useRef } from 'react';
+import Link from 'next/link';
+import { createContext, startTransition, useActionState, useContext, useEffect, useRef, useState } from 'react';
+import { stepUpAction } from '@/app/actions';
 import { useTranslations } from 'next-intl';
 import type { ActionState } from '@/lib/auth/with-action';
 
@@ -46,6 +48,7 @@ export function ActionForm({
   const [state, formAction, pending] = useActionState(action, null);
   const t = useTranslations('errors');
   const form = useRef<HTMLFormElement>(null);
+  const lastSubmitted = useRef<FormData | null>(null);
   useEffect(() => {
     if (state?.ok && resetOnSuccess) form.current?.reset();
   }, [state, resetOnSuccess]);
@@ -65,13 +68,22 @@ export function ActionForm({
         onSubmit={(event) => {
           event.preventDefault();
           const data = new FormData(event.currentTarget);
+          lastSubmitted.current = data;
           startTransition(() => formAction(data));
         }}
         className={className}
         data-testid={testId}
       >
         {children}
-        {state && !state.ok && state.error && (
+        {state?.error === 'step_up_required' && (
+          <StepUp onVerified={() => lastSubmitted.current && startTransition(() => formAction(lastSubmitted.current!))} />
+        )}
+        {state?.error === 'mfa_enrollment_required' && (
+          <p role="alert" className="text-sm text-red-700">
+            {t('mfa_enrollment_required')} <Link className="underline" href="/account/mfa">{t('enrollNow')}</Link>
+          </p>
+        )}
+        {state && !state.ok && state.error && state.error !== 'step_up_required' && state.error !== 'mfa_enrollment_required' && (
           <p role="alert" data-testid="form-error" className="text-sm text-red-700">
             {t.has(state.error) ? t(state.error) : t('bad_request')}
           </p>
@@ -136,4 +148,51 @@ export function Select({ name, label, options, defaultValue }: { name: string; l
 
 export function Hidden({ name, value }: { name: string; value: string }) {
   return <input type="hidden" name={name} value={value} />;
+}
+
+/**
+ * Asked inline when the server answers "step_up_required": a current code, then the action the
+ * user started runs again with the same input. The server checks the step-up on its own.
+ */
+function StepUp({ onVerified }: { onVerified: () => void }) {
+  const t = useTranslations('mfa');
+  const [code, setCode] = useState('');
+  const [error, setError] = useState(false);
+  const [pending, setPending] = useState(false);
+  const submit = async () => {
+    setPending(true);
+    const data = new FormData();
+    data.set('code', code);
+    const result = await stepUpAction(null, data);
+    setPending(false);
+    if (result?.ok) {
+      setError(false);
+      onVerified();
+    } else setError(true);
+  };
+  return (
+    <div className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="step-up">
+      <label className="block font-medium" htmlFor="step-up-code">{t('stepUpPrompt')}</label>
+      <div className="mt-2 flex gap-2">
+        <input
+          id="step-up-code"
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              void submit();
+            }
+          }}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          className="w-36 rounded border border-slate-300 px-2 py-1 font-mono"
+        />
+        <button type="button" disabled={pending} onClick={() => void submit()} className="rounded bg-brand-600 px-3 py-1 text-white">
+          {t('stepUpSubmit')}
+        </button>
+      </div>
+      {error && <p className="mt-1 text-red-700" data-testid="step-up-error">{t('verifyError.bad_code')}</p>}
+    </div>
+  );
 }

@@ -36,6 +36,7 @@ export async function Header() {
             )}
             <Link href="/account/sessions">{t('nav.sessions')}</Link>
             <Link href="/account/password">{t('nav.password')}</Link>
+            <Link href="/account/mfa">{t('nav.mfa')}</Link>
           </nav>
         )}
         <div className="ml-auto flex items-center gap-3 text-sm">

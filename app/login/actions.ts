@@ -1,24 +1,52 @@
 'use server';
-import { AuthError } from 'next-auth';
+import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { signIn } from '@/lib/auth/auth';
+import { CHALLENGE_TTL_MS } from '@/lib/auth/create-session';
+import { loginWithPassword } from '@/lib/auth/login-with-password';
+import { requestMeta } from '@/lib/auth/request-context';
+import { env } from '@/lib/env';
+import { completeMfaLogin } from '@/lib/mfa/complete-mfa-login';
 
-export type LoginState = { failed: boolean } | null;
+export type LoginState = { failed: boolean; reason?: 'bad_code' | 'too_many_attempts' | 'expired' } | null;
+
+const CHALLENGE_COOKIE = () => (env().secureCookies ? '__Host-mamori.challenge' : 'mamori.challenge');
+
+async function startSession(sessionToken: string): Promise<never> {
+  await signIn('credentials', { sessionToken, redirect: false });
+  redirect('/');
+}
 
 /** Every failure gets the same answer; the reason is only in the audit trail. */
 export async function loginAction(_prev: LoginState, formData: FormData): Promise<LoginState> {
-  try {
-    const url = await signIn('credentials', {
-      loginId: String(formData.get('loginId') ?? ''),
-      password: String(formData.get('password') ?? ''),
-      redirect: false,
+  const result = await loginWithPassword({ loginId: formData.get('loginId'), password: formData.get('password') }, await requestMeta());
+  if (result.ok) return startSession(result.sessionToken);
+  if (result.reason === 'mfa_required' && 'challengeToken' in result) {
+    // The pending login is bound to this browser by an HttpOnly cookie; the state is server-side.
+    (await cookies()).set(CHALLENGE_COOKIE(), result.challengeToken, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: env().secureCookies,
+      path: '/',
+      maxAge: CHALLENGE_TTL_MS / 1000,
     });
-    if (typeof url === 'string' && url.includes('error=')) return { failed: true };
-  } catch (error) {
-    // Only reached with the right password: then, and only then, the network is named as the cause.
-    if (error instanceof AuthError && (error as { code?: string }).code === 'ip_denied') redirect('/login/blocked');
-    if (error instanceof AuthError) return { failed: true };
-    throw error;
+    redirect('/login/verify');
   }
-  redirect('/');
+  // Only reached with the right password: then, and only then, the network is named as the cause.
+  if (result.reason === 'ip_denied') redirect('/login/blocked');
+  return { failed: true };
+}
+
+export async function verifyCodeAction(_prev: LoginState, formData: FormData): Promise<LoginState> {
+  const jar = await cookies();
+  const challenge = jar.get(CHALLENGE_COOKIE())?.value;
+  if (!challenge) return { failed: true, reason: 'expired' };
+  const result = await completeMfaLogin(challenge, String(formData.get('code') ?? ''), await requestMeta());
+  if (result.ok) {
+    jar.delete(CHALLENGE_COOKIE());
+    return startSession(result.sessionToken);
+  }
+  if (result.reason === 'bad_code') return { failed: true, reason: 'bad_code' };
+  jar.delete(CHALLENGE_COOKIE());
+  return { failed: true, reason: result.reason === 'too_many_attempts' ? 'too_many_attempts' : 'expired' };
 }

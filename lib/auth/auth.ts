@@ -2,9 +2,7 @@ import 'server-only';
 import NextAuth from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { env } from '@/lib/env';
-import { IpDeniedSignin } from './ip-denied';
-import { loginWithPassword } from './login-with-password';
-import { requestMetaFrom } from './request-context';
+import { adoptSession } from './adopt-session';
 
 export const sessionCookieName = () => (env().secureCookies ? '__Host-mamori.session' : 'mamori.session');
 
@@ -37,12 +35,11 @@ export const { auth, signIn, signOut } = NextAuth(() => {
     },
     providers: [
       Credentials({
-        credentials: { loginId: {}, password: {} },
-        async authorize(credentials, request) {
-          const result = await loginWithPassword(credentials, requestMetaFrom(request.headers));
-          if (!result.ok && result.reason === 'ip_denied') throw new IpDeniedSignin();
-          if (!result.ok) return null;
-          return { id: result.operatorId, sessionToken: result.sessionToken } as { id: string };
+        credentials: { sessionToken: {} },
+        async authorize(credentials) {
+          const token = String(credentials.sessionToken ?? '');
+          const adopted = await adoptSession(token);
+          return adopted ? ({ id: adopted.operatorId, sessionToken: token } as { id: string }) : null;
         },
       }),
     ],

@@ -28,6 +28,8 @@ export const authenticate = cache(async (): Promise<OperatorContext | null | 'ip
 export interface GuardOptions {
   /** The change-password page is the one place an operator with a temporary password may use. */
   allowMustChangePassword?: boolean;
+  /** The TOTP enrollment page is the one place an operator who must enroll may use. */
+  allowMustEnrollMfa?: boolean;
 }
 
 /** Throws AppError('unauthenticated'|'forbidden'); route and action wrappers turn it into a response. */
@@ -36,6 +38,7 @@ export async function authorizeOperator(options: GuardOptions = {}): Promise<Ope
   if (ctx === 'ip_denied') throw new AppError('ip_denied');
   if (!ctx) throw new AppError('unauthenticated');
   if (ctx.mustChangePassword && !options.allowMustChangePassword) throw new AppError('forbidden');
+  if (ctx.mustEnrollMfa && !options.allowMustEnrollMfa) throw new AppError('mfa_enrollment_required');
   return ctx;
 }
 
@@ -87,6 +90,7 @@ async function forPage<T>(check: () => Promise<T>): Promise<T> {
       if (e.code === 'unauthenticated') redirect('/login');
       if (e.code === 'forbidden') redirect('/account/password');
       if (e.code === 'ip_denied') forbidden();
+      if (e.code === 'mfa_enrollment_required') redirect('/account/mfa');
       notFound();
     }
     throw e;

@@ -4,7 +4,7 @@ import { sessions } from '@/db/schema';
 import { withTenantTx } from '@/db';
 import { now } from '@/lib/clock';
 import type { OperatorContext } from './load-session';
-import { sessionLimits } from './login-with-password';
+import { sessionLimits } from './create-session';
 
 /** The caller's sessions that are still usable, newest first. */
 export async function listOwnSessions(ctx: OperatorContext) {

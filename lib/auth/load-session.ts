@@ -1,9 +1,10 @@
 import 'server-only';
-import { and, eq } from 'drizzle-orm';
-import { operators, sessions, tenants, type Role } from '@/db/schema';
+import { and, eq, sql } from 'drizzle-orm';
+import { operators, sessions, tenants, totpCredentials, type Role } from '@/db/schema';
+import { isPlatformRole } from './permissions';
 import { withPlatformTx } from '@/db';
 import { now } from '@/lib/clock';
-import { sessionLimits } from './login-with-password';
+import { sessionLimits } from './create-session';
 import { enforceIpAllowlist } from '@/lib/net/enforce-ip-allowlist';
 import { listRefs } from '@/lib/net/ip-allowlist-rules';
 import { hashSessionToken } from './session-token';
@@ -17,6 +18,12 @@ export interface OperatorContext {
   role: Role;
   tenant: { id: string; code: string; name: string; kind: 'platform' | 'tenant' };
   mustChangePassword: boolean;
+  /** TOTP is active for this operator. */
+  totpEnrolled: boolean;
+  /** Platform staff, or a tenant requiring TOTP past its grace period, without TOTP yet. */
+  mustEnrollMfa: boolean;
+  /** When a second factor was last verified on this session (for step-up). */
+  mfaVerifiedAt: Date | null;
   previousLogin: { at: Date | null; ip: string | null };
   ip: string;
   userAgent: string | null;
@@ -47,6 +54,11 @@ export async function loadSession(
         lastSeenAt: sessions.lastSeenAt,
         expiresAt: sessions.expiresAt,
         revokedAt: sessions.revokedAt,
+        mfaVerifiedAt: sessions.mfaVerifiedAt,
+        totpRequired: tenants.totpRequired,
+        totpGraceUntil: tenants.totpGraceUntil,
+        totpEnrolled: sql<boolean>`exists (select 1 from ${totpCredentials} tc where tc.tenant_id = ${sessions.tenantId}
+          and tc.operator_id = ${sessions.operatorId} and tc.status = 'active')`,
         loginId: operators.loginId,
         displayName: operators.displayName,
         role: operators.role,
@@ -92,6 +104,11 @@ export async function loadSession(
       role: row.role,
       tenant: { id: row.tenantId, code: row.tenantCode, name: row.tenantName, kind: row.tenantKind },
       mustChangePassword: row.mustChangePassword,
+      totpEnrolled: row.totpEnrolled,
+      mustEnrollMfa:
+        !row.totpEnrolled &&
+        (isPlatformRole(row.role) || (row.totpRequired && (!row.totpGraceUntil || row.totpGraceUntil.getTime() <= at.getTime()))),
+      mfaVerifiedAt: row.mfaVerifiedAt,
       previousLogin: { at: row.previousLoginAt, ip: row.previousLoginIp },
       ip: meta.ip,
       userAgent: meta.userAgent,

@@ -1,18 +1,17 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { PLATFORM_TENANT_ID, ipThrottles, operators, rotationTargets, sessions, tenants } from '@/db/schema';
+import { PLATFORM_TENANT_ID, ipThrottles, operators, rotationTargets, tenants, totpCredentials } from '@/db/schema';
 import { withPlatformTx, withTenantTx, type Tx } from '@/db';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
-import { env } from '@/lib/env';
 import { verifyDummy, verifyPassword } from '@/lib/passwords/hash-password';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
 import { enforceIpAllowlist } from '@/lib/net/enforce-ip-allowlist';
 import { listRefs } from '@/lib/net/ip-allowlist-rules';
 import { loginIdKey, normalizeLoginId } from '@/lib/tenancy/normalize-login-id';
 import type { RequestMeta } from './request-context';
-import { hashSessionToken, newSessionToken } from './session-token';
+import { createLoginChallenge, createSession, sessionLimits } from './create-session';
 import { IP_WINDOW_MS, MAX_ACCOUNT_FAILURES, isAccountThrottled, isIpThrottled } from './throttle';
 
 export const loginInput = z.object({
@@ -35,6 +34,7 @@ export type LoginFailureReason =
 
 export type LoginResult =
   | { ok: true; sessionToken: string; sessionId: string; operatorId: string; tenantId: string }
+  | { ok: false; reason: 'mfa_required'; challengeToken: string }
   | { ok: false; reason: LoginFailureReason };
 
 async function countIpFailure(tx: Tx, ip: string, at: Date) {
@@ -82,6 +82,8 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
         passwordChangedAt: operators.passwordChangedAt,
         tenantStatus: tenants.status,
         maxAgeDays: tenants.passwordMaxAgeDays,
+        totpActive: sql<boolean>`exists (select 1 from ${totpCredentials} tc where tc.tenant_id = ${operators.tenantId}
+          and tc.operator_id = ${operators.id} and tc.status = 'active')`,
         rotationOverdue: sql<boolean>`exists (select 1 from ${rotationTargets} rt where rt.tenant_id = ${operators.tenantId}
           and rt.operator_id = ${operators.id} and rt.status = 'pending' and rt.deadline <= ${at.toISOString()})`,
       })
@@ -152,11 +154,12 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
     return { ok: false, reason: reason ?? 'unknown_id' };
   }
 
-  // The allowlist is checked once the operator is identified by the right password, before any
-  // session exists; only then may the answer say that the network is the problem.
-  const ipDecision = await withTenantTx(op.tenantId, async (tx) => {
-    const lists = await listRefs(tx, op.tenantId, op.id);
-    const decision = await enforceIpAllowlist(tx, { tenantId: op.tenantId, operatorId: op.id, loginId: op.loginId, sessionId: null, ip: meta.ip, userAgent: meta.userAgent }, lists, 'login');
+  // One transaction for the rest: the allowlist (checked once the right password identified the
+  // operator, before any session exists; only then may the answer name the network), then either
+  // a second-factor challenge or the session itself.
+  return withTenantTx(op.tenantId, async (tx): Promise<LoginResult> => {
+    const subject = { tenantId: op.tenantId, operatorId: op.id, loginId: op.loginId, ip: meta.ip, userAgent: meta.userAgent };
+    const decision = await enforceIpAllowlist(tx, { ...subject, sessionId: null }, await listRefs(tx, op.tenantId, op.id), 'login');
     if (!decision.allowed) {
       await recordAudit(tx, {
         tenantId: op.tenantId,
@@ -168,71 +171,15 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
         userAgent: meta.userAgent,
         details: { reason: 'ip_denied', layer: decision.deniedBy },
       });
+      return { ok: false, reason: 'ip_denied' };
     }
-    return decision;
-  });
-  if (!ipDecision.allowed) return { ok: false, reason: 'ip_denied' };
-
-  // Calendar expiry only where a tenant switched it on (it is off by default, per NIST).
-  const expired = op.maxAgeDays !== null && at.getTime() - op.passwordChangedAt.getTime() > op.maxAgeDays * 86_400_000;
-  const sessionToken = newSessionToken();
-  const { idle, absolute } = sessionLimits();
-  const sessionId = await withTenantTx(op.tenantId, async (tx) => {
-    await tx
-      .update(operators)
-      .set({
-        failedLoginCount: 0,
-        lastFailedLoginAt: null,
-        previousLoginAt: sql`${operators.lastLoginAt}`,
-        previousLoginIp: sql`${operators.lastLoginIp}`,
-        lastLoginAt: at,
-        lastLoginIp: meta.ip,
-      })
-      .where(and(eq(operators.tenantId, op.tenantId), eq(operators.id, op.id)));
-    await tx.update(tenants).set({ lastActivityAt: at }).where(eq(tenants.id, op.tenantId));
-    if (expired) {
-      await tx.update(operators).set({ mustChangePassword: true }).where(and(eq(operators.tenantId, op.tenantId), eq(operators.id, op.id)));
-      await recordAudit(tx, {
-        tenantId: op.tenantId,
-        action: 'password.expired',
-        outcome: 'success',
-        actor: { operatorId: op.id, loginId: op.loginId },
-        target: { type: 'operator', id: op.id },
-        ip: meta.ip,
-        userAgent: meta.userAgent,
-        details: { maxAgeDays: op.maxAgeDays, passwordChangedAt: op.passwordChangedAt.toISOString() },
-      });
+    if (op.totpActive) {
+      const challengeToken = await createLoginChallenge(tx, subject, at);
+      return { ok: false, reason: 'mfa_required', challengeToken };
     }
-    const [session] = await tx
-      .insert(sessions)
-      .values({
-        tenantId: op.tenantId,
-        operatorId: op.id,
-        tokenHash: hashSessionToken(sessionToken),
-        createdAt: at,
-        lastSeenAt: at,
-        expiresAt: new Date(at.getTime() + absolute),
-        ip: meta.ip,
-        userAgent: meta.userAgent,
-      })
-      .returning({ id: sessions.id });
-    await recordAudit(tx, {
-      tenantId: op.tenantId,
-      action: 'login.succeeded',
-      outcome: 'success',
-      actor: { operatorId: op.id, loginId: op.loginId },
-      target: { type: 'session', id: session.id },
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      sessionId: session.id,
-      details: { idleTimeoutMinutes: idle / 60_000, absoluteTimeoutHours: absolute / 3_600_000 },
-    });
-    return session.id;
+    const session = await createSession(tx, { ...subject, maxAgeDays: op.maxAgeDays, passwordChangedAt: op.passwordChangedAt }, at, { mfa: null });
+    return { ok: true, ...session, operatorId: op.id, tenantId: op.tenantId };
   });
-  return { ok: true, sessionToken, sessionId, operatorId: op.id, tenantId: op.tenantId };
 }
 
-export function sessionLimits() {
-  const e = env();
-  return { idle: e.MAMORI_SESSION_IDLE_MINUTES * 60_000, absolute: e.MAMORI_SESSION_ABSOLUTE_HOURS * 3_600_000 };
-}
+export { sessionLimits };

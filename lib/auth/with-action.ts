@@ -15,7 +15,7 @@ export type ActionState = {
 } | null;
 
 type Access<I> =
-  | { operator: true; allowMustChangePassword?: boolean }
+  | { operator: true; allowMustChangePassword?: boolean; allowMustEnrollMfa?: boolean }
   | { platform: Permission }
   | { tenant: Permission; tenantOf: (input: I) => string };
 
@@ -57,7 +57,7 @@ export function withAction<S extends z.ZodType, I = z.infer<S>>(
       let ctx: OperatorContext;
       if ('tenant' in access) ctx = await authorizeTenant(access.tenantOf(input), access.tenant);
       else if ('platform' in access) ctx = await authorizePlatform(access.platform);
-      else ctx = await authorizeOperator({ allowMustChangePassword: access.allowMustChangePassword });
+      else ctx = await authorizeOperator({ allowMustChangePassword: access.allowMustChangePassword, allowMustEnrollMfa: access.allowMustEnrollMfa });
       return await handler(ctx, input);
     } catch (error) {
       // redirect() and notFound() inside a handler are control flow, not failures.

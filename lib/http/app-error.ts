@@ -4,6 +4,8 @@ export const APP_ERRORS = {
   unauthenticated: 401,
   forbidden: 403,
   ip_denied: 403,
+  step_up_required: 403,
+  mfa_enrollment_required: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

@@ -7,6 +7,7 @@ import type { OperatorContext } from '@/lib/auth/load-session';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
+import { requireStepUp } from '@/lib/mfa/step-up';
 import { lockOperator } from '@/lib/tenancy/operator-guards';
 import { reasonSchema } from '@/lib/tenancy/schemas';
 import { MAX_ENTRIES, decideIp, parseEntries, rangesOf, type IpDecision, type LayerRules } from './allowlist';
@@ -74,6 +75,7 @@ export const saveIpAllowlistInput = z.object({
  * lock out the person saving it. Writes `ip_allowlist.updated` with what was added and removed.
  */
 export async function saveIpAllowlist(ctx: OperatorContext, owner: ListOwner, input: z.infer<typeof saveIpAllowlistInput>) {
+  requireStepUp(ctx);
   const parsed = parseEntries(input.entries);
   const fields: Record<string, string[]> = {};
   if (parsed.problems.length) fields.entries = parsed.problems.slice(0, 20).map((p) => `entry:${p.line}:${p.error}:${p.text.slice(0, 60)}`);
@@ -126,6 +128,7 @@ export const setModeInput = z.object({ mode: z.enum(['enforce', 'monitor']) });
 
 /** Monitor mode lets a tenant switch on safely; switching to enforce is refused if it locks the saver out. */
 export async function setIpAllowlistMode(ctx: OperatorContext, owner: ListOwner, input: z.infer<typeof setModeInput>) {
+  requireStepUp(ctx);
   return withTenantTx(owner.tenantId, async (tx) => {
     if (owner.operatorId) await lockOperator(tx, owner.tenantId, owner.operatorId);
     const [existing] = await tx.select({ id: ipAllowlists.id, mode: ipAllowlists.mode }).from(ipAllowlists).where(ownerWhere(owner)).for('update');
@@ -188,6 +191,7 @@ export const breakGlassInput = z.object({
 
 /** A platform admin's time-limited exception (at most 24 h) for one operator from one network. */
 export async function grantBreakGlass(ctx: OperatorContext, tenantId: string, operatorId: string, input: z.infer<typeof breakGlassInput>) {
+  requireStepUp(ctx);
   const parsed = parseCidr(input.cidr);
   if (!parsed.ok) throw new AppError('bad_request', { cidr: ['invalid_format'] });
   if (parsed.cidr.prefix === 0) throw new AppError('bad_request', { cidr: ['too_wide'] });

@@ -7,6 +7,7 @@ import type { OperatorContext } from '@/lib/auth/load-session';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
+import { requireStepUp } from '@/lib/mfa/step-up';
 import { reasonSchema } from '@/lib/tenancy/schemas';
 
 // A date-time without a zone (an <input type="datetime-local">) is Japan time, as the UI says.
@@ -29,6 +30,7 @@ export const startCampaignInput = z.object({
  * all their sessions ended. Set-based SQL from start to end, whatever the number of operators.
  */
 export async function startRotationCampaign(ctx: OperatorContext, ownerTenantId: string, input: z.infer<typeof startCampaignInput>) {
+  requireStepUp(ctx);
   const startedAt = now();
   if (input.deadline.getTime() <= startedAt.getTime() + 60_000) throw new AppError('bad_request', { deadline: ['in_past'] });
   const platform = ownerTenantId === PLATFORM_TENANT_ID;

@@ -12,6 +12,10 @@ export function contextFor(tenantId: string, operatorId: string, role: Role, log
     role,
     tenant: { id: tenantId, code: 'test', name: 'test', kind: 'tenant' },
     mustChangePassword: false,
+    // A freshly stepped-up session, as sensitive operations require.
+    totpEnrolled: true,
+    mustEnrollMfa: false,
+    mfaVerifiedAt: new Date(),
     previousLogin: { at: null, ip: null },
     ip: '192.0.2.99',
     userAgent: 'vitest',

@@ -3,7 +3,7 @@ import { requireOperator } from '@/lib/auth/guard';
 import { ChangePasswordForm } from './change-password-form';
 
 export default async function ChangePasswordPage() {
-  const ctx = await requireOperator({ allowMustChangePassword: true });
+  const ctx = await requireOperator({ allowMustChangePassword: true, allowMustEnrollMfa: true });
   const t = await getTranslations('password');
   return (
     <div className="mx-auto max-w-md space-y-4">

@@ -3,6 +3,7 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import { requirePlatform } from '@/lib/auth/guard';
 import { hasPermission } from '@/lib/auth/permissions';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
+import { enrollmentShares } from '@/lib/mfa/manage-mfa';
 import { listTenants, listTenantsQuery, type ListTenantsQuery } from '@/lib/tenancy/list-tenants';
 
 const COLUMNS = [
@@ -17,7 +18,11 @@ const COLUMNS = [
 export default async function TenantsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const ctx = await requirePlatform('tenants.list');
   const query = listTenantsQuery.parse(await searchParams);
-  const [t, locale, { rows, next }] = await Promise.all([getTranslations(), getLocale() as Promise<Locale>, listTenants(ctx, query)]);
+  const [t, locale, { rows, next }, shares] = await Promise.all([getTranslations(), getLocale() as Promise<Locale>, listTenants(ctx, query), enrollmentShares(ctx)]);
+  const share = (id: string) => {
+    const s = shares.get(id);
+    return s && s.active > 0 ? `${Math.round((s.enrolled / s.active) * 100)}%` : '—';
+  };
   const href = (q: Partial<ListTenantsQuery>) => {
     const merged = { ...query, after: undefined, ...q };
     const params = new URLSearchParams(Object.entries(merged).filter(([, v]) => v) as [string, string][]);
@@ -47,6 +52,7 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
                 </Link>
               </th>
             ))}
+            <th className="px-3 py-2 text-right">{t('tenants.totpShare')}</th>
           </tr>
         </thead>
         <tbody>
@@ -60,6 +66,7 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
               <td className="px-3 py-2 text-right">{r.operatorCount}</td>
               <td className="px-3 py-2">{t(`status.${r.status}`)}</td>
               <td className="px-3 py-2">{formatJst(r.lastActivityAt, locale)}</td>
+              <td className="px-3 py-2 text-right" data-testid="totp-share">{share(r.id)}</td>
             </tr>
           ))}
         </tbody>

@@ -3,6 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { endOperatorSessions, endTenantSessions, bulkRevokeInput } from '@/lib/auth/revoke-sessions-bulk';
 import { withAction } from '@/lib/auth/with-action';
 import { z } from '@/lib/http/zod-messages';
+import { resetMfaInput, resetOperatorMfa } from '@/lib/mfa/manage-mfa';
 import { forcePasswordChange, forcePasswordChangeInput } from '@/lib/passwords/force-password-change';
 import { createOperator, createOperatorInput } from '@/lib/tenancy/create-operator';
 import { addSite, addSiteInput, closeSite, renameSite, renameSiteInput } from '@/lib/tenancy/manage-sites';
@@ -60,6 +61,12 @@ export const forcePasswordChangeAction = withAction({ tenant: 'operators.write',
   await forcePasswordChange(ctx, tenantId, operatorId, input);
   refresh(tenantId, operatorId);
   return { ok: true };
+});
+
+export const resetMfaAction = withAction({ tenant: 'operators.write', tenantOf }, onOperator.extend(resetMfaInput.shape), async (ctx, { tenantId, operatorId, ...input }) => {
+  const r = await resetOperatorMfa(ctx, tenantId, operatorId, input);
+  refresh(tenantId, operatorId);
+  return { ok: true, data: r };
 });
 
 export const unlockOperatorAction = withAction({ tenant: 'operators.write', tenantOf }, onOperator, async (ctx, { tenantId, operatorId }) => {

@@ -9,6 +9,7 @@ import {
   endOperatorSessionsAction,
   endTenantSessionsAction,
   forcePasswordChangeAction,
+  resetMfaAction,
   renameSiteAction,
   resetOperatorPasswordAction,
   setOperatorStatusAction,
@@ -196,6 +197,17 @@ export function ForceChangeForm({ tenantId, operatorId }: { tenantId: string; op
   const t = useTranslations('admin');
   return (
     <ActionForm action={forcePasswordChangeAction} submit={t('forceChange')} tone="plain" testId="force-change" success={() => <p className="text-sm text-green-700">{t('forced')}</p>}>
+      <Hidden name="tenantId" value={tenantId} />
+      <Hidden name="operatorId" value={operatorId} />
+      <Field name="reason" label={t('reason')} required />
+    </ActionForm>
+  );
+}
+
+export function ResetMfaForm({ tenantId, operatorId }: { tenantId: string; operatorId: string }) {
+  const t = useTranslations('admin');
+  return (
+    <ActionForm action={resetMfaAction} submit={t('resetMfa')} tone="plain" testId="reset-mfa" success={(s) => <p className="text-sm text-green-700">{t('mfaReset', { count: Number(s.data?.sessionsEnded ?? 0) })}</p>}>
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="operatorId" value={operatorId} />
       <Field name="reason" label={t('reason')} required />

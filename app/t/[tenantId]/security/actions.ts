@@ -2,6 +2,7 @@
 import { revalidatePath } from 'next/cache';
 import { withAction } from '@/lib/auth/with-action';
 import { z } from '@/lib/http/zod-messages';
+import { setTotpPolicy, totpPolicyInput } from '@/lib/mfa/manage-mfa';
 import { passwordSettingsInput, updatePasswordSettings } from '@/lib/passwords/update-password-settings';
 import { uuidSchema } from '@/lib/tenancy/schemas';
 
@@ -10,6 +11,16 @@ export const updatePasswordSettingsAction = withAction(
   z.object({ tenantId: uuidSchema }).extend(passwordSettingsInput.shape),
   async (ctx, { tenantId, ...input }) => {
     await updatePasswordSettings(ctx, tenantId, input);
+    revalidatePath(`/t/${tenantId}/security`);
+    return { ok: true };
+  },
+);
+
+export const setTotpPolicyAction = withAction(
+  { tenant: 'security.write', tenantOf: (i) => i.tenantId },
+  z.object({ tenantId: uuidSchema }).extend(totpPolicyInput.shape),
+  async (ctx, { tenantId, ...input }) => {
+    await setTotpPolicy(ctx, tenantId, input);
     revalidatePath(`/t/${tenantId}/security`);
     return { ok: true };
   },

@@ -1,7 +1,7 @@
 'use client';
 import { useTranslations } from 'next-intl';
 import { ActionForm, Field, Hidden } from '@/app/components/action-form';
-import { updatePasswordSettingsAction } from './actions';
+import { setTotpPolicyAction, updatePasswordSettingsAction } from './actions';
 
 export function PasswordSettingsForm({ tenantId, minLength, maxAgeDays }: { tenantId: string; minLength: number; maxAgeDays: number | null }) {
   const t = useTranslations('security');
@@ -11,6 +11,20 @@ export function PasswordSettingsForm({ tenantId, minLength, maxAgeDays }: { tena
       <Field name="minLength" label={t('minLength')} type="number" defaultValue={String(minLength)} required />
       <Field name="maxAgeDays" label={t('maxAge')} type="number" defaultValue={maxAgeDays === null ? '' : String(maxAgeDays)} />
       <p className="text-xs text-amber-800">{t('maxAgeWarning')}</p>
+    </ActionForm>
+  );
+}
+
+export function TotpPolicyForm({ tenantId, required, graceUntil }: { tenantId: string; required: boolean; graceUntil: string | null }) {
+  const t = useTranslations('security');
+  return (
+    <ActionForm action={setTotpPolicyAction} submit={t('save')} testId="totp-policy" success={() => <p className="text-sm text-green-700">{t('saved')}</p>}>
+      <Hidden name="tenantId" value={tenantId} />
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="required" defaultChecked={required} /> {t('totpRequired')}
+      </label>
+      <Field name="graceDays" label={t('graceDays')} type="number" defaultValue="7" required />
+      {graceUntil && <p className="text-xs text-slate-600">{t('graceUntil', { date: graceUntil })}</p>}
     </ActionForm>
   );
 }

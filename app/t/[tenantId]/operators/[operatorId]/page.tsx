@@ -8,7 +8,7 @@ import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { getOperator } from '@/lib/tenancy/list-operators';
 import { uuidSchema } from '@/lib/tenancy/schemas';
 import { BreakGlassForm } from '../../ip-allowlist/forms';
-import { EditOperatorForm, EndSessionsForm, ForceChangeForm, ResetPasswordForm, RoleForm, StatusForm, UnlockForm } from '../../forms';
+import { EditOperatorForm, EndSessionsForm, ForceChangeForm, ResetMfaForm, ResetPasswordForm, RoleForm, StatusForm, UnlockForm } from '../../forms';
 
 export default async function OperatorPage({ params }: { params: Promise<{ tenantId: string; operatorId: string }> }) {
   const { tenantId, operatorId } = await params;
@@ -53,6 +53,7 @@ export default async function OperatorPage({ params }: { params: Promise<{ tenan
               <UnlockForm tenantId={tenantId} operatorId={op.id} />
               <ResetPasswordForm tenantId={tenantId} operatorId={op.id} />
               <ForceChangeForm tenantId={tenantId} operatorId={op.id} />
+              <ResetMfaForm tenantId={tenantId} operatorId={op.id} />
             </div>
           </section>
         )}

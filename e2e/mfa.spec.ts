@@ -1,0 +1,84 @@
+import { expect, test } from '@playwright/test';
+import { DEMO_PASSWORD, clickSensitive, enrollTotp, login, nextCode } from './helpers';
+
+const stamp = Date.now().toString(36);
+
+async function passwordStep(page: import('@playwright/test').Page, loginId: string, password = DEMO_PASSWORD) {
+  await page.goto('/login');
+  await page.getByLabel('Login ID', { exact: true }).fill(loginId);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+test('enroll TOTP from the key on the page, log in with it, a recovery code works once', async ({ page }) => {
+  await login(page, 'hikari.admin');
+  const codes = await enrollTotp(page, 'hikari.admin');
+  await expect(page.getByTestId('whoami')).toContainText('hikari.admin');
+
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await passwordStep(page, 'hikari.admin');
+  await expect(page).toHaveURL(/\/login\/verify$/);
+  // Nothing is reachable between the two steps.
+  expect((await page.request.get('/api/v1/me')).status()).toBe(401);
+  await page.getByLabel('Code', { exact: true }).fill('000000');
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.getByTestId('verify-error')).toContainText('not valid');
+  await page.getByLabel('Code', { exact: true }).fill(await nextCode('hikari.admin'));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.getByTestId('whoami')).toContainText('hikari.admin');
+
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await passwordStep(page, 'hikari.admin');
+  await page.getByLabel('Code', { exact: true }).fill(codes[0]);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.getByTestId('whoami')).toContainText('hikari.admin');
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await passwordStep(page, 'hikari.admin');
+  await page.getByLabel('Code', { exact: true }).fill(codes[0]);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.getByTestId('verify-error')).toContainText('not valid');
+});
+
+test('an enforced tenant holds an unenrolled operator on the enrollment page; a sensitive action asks for step-up, then completes', async ({ browser }) => {
+  const admin = await (await browser.newContext()).newPage();
+  await login(admin, 'hikari.admin');
+  const me = await (await admin.request.get('/api/v1/me')).json();
+
+  // A new operator of the company, for this test only.
+  await admin.goto(`/t/${me.tenant.id}/operators/new`);
+  await admin.getByLabel('Login ID', { exact: true }).fill(`hikari.mfa.${stamp}`);
+  await admin.getByLabel('Name', { exact: true }).fill('二要素 太郎');
+  await admin.getByRole('button', { name: 'Create operator' }).click();
+  const temporary = (await admin.getByTestId('temporary-password').textContent())!.trim();
+
+  await admin.goto(`/t/${me.tenant.id}/security`);
+  await admin.getByTestId('totp-policy').getByLabel('Require TOTP for every operator').check();
+  await admin.getByTestId('totp-policy').getByLabel(/Grace period/).fill('0');
+  await clickSensitive(admin, 'hikari.admin', admin.getByTestId('totp-policy').getByRole('button', { name: 'Save' }));
+  await expect(admin.getByTestId('totp-policy')).toContainText('Saved.');
+
+  const op = await (await browser.newContext()).newPage();
+  await passwordStep(op, `hikari.mfa.${stamp}`, temporary);
+  await expect(op).toHaveURL(/\/account\/password$/);
+  await op.getByLabel('Current password').fill(temporary);
+  await op.getByLabel('New password', { exact: true }).fill('amber kites over harbour');
+  await op.getByLabel('New password again').fill('amber kites over harbour');
+  await op.getByRole('button', { name: 'Change password' }).click();
+  await expect(op).toHaveURL(/\/account\/mfa$/);
+  await expect(op.getByTestId('must-enroll')).toBeVisible();
+  await op.goto('/account/sessions');
+  await expect(op).toHaveURL(/\/account\/mfa$/);
+  expect((await op.request.get('/api/v1/me')).status()).toBe(403);
+
+  // Past the (short, in tests) step-up window, turning enforcement off asks for a fresh code.
+  await admin.waitForTimeout(21_000);
+  await admin.reload();
+  await admin.getByTestId('totp-policy').getByLabel('Require TOTP for every operator').uncheck();
+  await admin.getByTestId('totp-policy').getByRole('button', { name: 'Save' }).click();
+  await expect(admin.getByTestId('step-up')).toBeVisible();
+  await admin.getByTestId('step-up').locator('input').fill(await nextCode('hikari.admin'));
+  await admin.getByTestId('step-up').getByRole('button').click();
+  await expect(admin.getByTestId('totp-policy')).toContainText('Saved.');
+  await op.goto('/');
+  await expect(op.getByTestId('whoami')).toContainText(`hikari.mfa.${stamp}`);
+});

@@ -108,6 +108,14 @@ export async function withPlatformTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> 
   });
 }
 
+/**
+ * For records owned by "the platform or a tenant" (rotation campaigns): the platform's own reach
+ * across tenants, or one tenant's walls.
+ */
+export function withOwnerTx<T>(ownerTenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return ownerTenantId === schema.PLATFORM_TENANT_ID ? withPlatformTx(fn) : withTenantTx(ownerTenantId, fn);
+}
+
 export { schema };
 
 /** Rows changed by a raw statement: node-postgres says rowCount, PGlite affectedRows. */

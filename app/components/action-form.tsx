@@ -23,6 +23,20 @@ export function useValidationMessage() {
 }
 
 /**
+ * Submits through a transition instead of the form's action prop: React resets a form after an
+ * action submitted through the prop, which would lose what the user typed when the server refuses
+ * it. Without JavaScript the action prop still works.
+ */
+export function submitKeepingInput(action: (data: FormData) => void, remember?: (data: FormData) => void) {
+  return (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    remember?.(data);
+    startTransition(() => action(data));
+  };
+}
+
+/**
  * A form bound to a server action: shows field errors next to the fields, a general error or a
  * success message, and whatever the action returned for one-time display (a temporary password).
  */
@@ -59,18 +73,10 @@ export function ActionForm({
   };
   return (
     <FieldErrors.Provider value={state?.fieldErrors}>
-      {/* Submitting through onSubmit keeps what the user typed when the server refuses it (React
-          resets a form after an action submitted through its action prop); without JavaScript the
-          action prop still works. */}
       <form
         ref={form}
         action={formAction}
-        onSubmit={(event) => {
-          event.preventDefault();
-          const data = new FormData(event.currentTarget);
-          lastSubmitted.current = data;
-          startTransition(() => formAction(data));
-        }}
+        onSubmit={submitKeepingInput(formAction, (data) => (lastSubmitted.current = data))}
         className={className}
         data-testid={testId}
       >

@@ -1,5 +1,6 @@
 'use client';
-import { startTransition, useActionState } from 'react';
+import { useActionState } from 'react';
+import { submitKeepingInput } from '@/app/components/action-form';
 import { useTranslations } from 'next-intl';
 import { loginAction } from './actions';
 
@@ -9,12 +10,7 @@ export function LoginForm() {
   return (
     <form
       action={action}
-      // Keeps the typed login ID after a refused attempt (see ActionForm).
-      onSubmit={(event) => {
-        event.preventDefault();
-        const data = new FormData(event.currentTarget);
-        startTransition(() => action(data));
-      }}
+      onSubmit={submitKeepingInput(action)}
       className="space-y-4"
     >
       {state?.failed && (

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, isNull, sql } from 'drizzle-orm';
 import { withPlatformTx, withTenantTx } from '@/db';
 import { PLATFORM_TENANT_ID, sessions } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
-import { affectedRows, rowsOf, withPlatformTx, withTenantTx, type Tx } from '@/db';
+import { affectedRows, rowsOf, withOwnerTx, type Tx } from '@/db';
 import { PLATFORM_TENANT_ID, rotationCampaigns, rotationTargets } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { OperatorContext } from '@/lib/auth/load-session';
@@ -34,8 +34,7 @@ export async function startRotationCampaign(ctx: OperatorContext, ownerTenantId:
   const startedAt = now();
   if (input.deadline.getTime() <= startedAt.getTime() + 60_000) throw new AppError('bad_request', { deadline: ['in_past'] });
   const platform = ownerTenantId === PLATFORM_TENANT_ID;
-  const run = platform ? withPlatformTx : <T>(fn: (tx: Tx) => Promise<T>) => withTenantTx(ownerTenantId, fn);
-  return run(async (tx) => {
+  return withOwnerTx(ownerTenantId, async (tx) => {
     const campaignId = crypto.randomUUID();
     await tx.insert(rotationCampaigns).values({
       tenantId: ownerTenantId,
@@ -119,13 +118,11 @@ async function lockCampaign(tx: Tx, ownerTenantId: string, campaignId: string) {
   return row;
 }
 
-const runFor = (ownerTenantId: string) =>
-  ownerTenantId === PLATFORM_TENANT_ID ? withPlatformTx : <T>(fn: (tx: Tx) => Promise<T>) => withTenantTx(ownerTenantId, fn);
 
 export const extendCampaignInput = z.object({ deadline: deadlineSchema });
 
 export async function extendRotationCampaign(ctx: OperatorContext, ownerTenantId: string, campaignId: string, input: z.infer<typeof extendCampaignInput>) {
-  return runFor(ownerTenantId)(async (tx) => {
+  return withOwnerTx(ownerTenantId, async (tx) => {
     const before = await lockCampaign(tx, ownerTenantId, campaignId);
     if (input.deadline.getTime() <= Math.max(before.deadline.getTime(), now().getTime())) throw new AppError('bad_request', { deadline: ['not_later'] });
     await tx.update(rotationCampaigns).set({ deadline: input.deadline }).where(and(eq(rotationCampaigns.tenantId, ownerTenantId), eq(rotationCampaigns.id, campaignId)));
@@ -146,7 +143,7 @@ export async function extendRotationCampaign(ctx: OperatorContext, ownerTenantId
  * another campaign still holds them); operators already locked stay locked until an admin resets them.
  */
 export async function cancelRotationCampaign(ctx: OperatorContext, ownerTenantId: string, campaignId: string) {
-  return runFor(ownerTenantId)(async (tx) => {
+  return withOwnerTx(ownerTenantId, async (tx) => {
     await lockCampaign(tx, ownerTenantId, campaignId);
     await tx
       .update(rotationCampaigns)

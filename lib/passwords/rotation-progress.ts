@@ -1,15 +1,13 @@
 import 'server-only';
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { rowsOf, withPlatformTx, withTenantTx, type Tx } from '@/db';
-import { PLATFORM_TENANT_ID, rotationCampaigns } from '@/db/schema';
+import { rowsOf, withOwnerTx } from '@/db';
+import { rotationCampaigns } from '@/db/schema';
 import type { OperatorContext } from '@/lib/auth/load-session';
 
-const runFor = (ownerTenantId: string) =>
-  ownerTenantId === PLATFORM_TENANT_ID ? withPlatformTx : <T>(fn: (tx: Tx) => Promise<T>) => withTenantTx(ownerTenantId, fn);
 
 /** Campaigns owned by one tenant (or the platform), newest first. */
 export async function listRotationCampaigns(_ctx: OperatorContext, ownerTenantId: string) {
-  return runFor(ownerTenantId)((tx) =>
+  return withOwnerTx(ownerTenantId, (tx) =>
     tx
       .select({
         id: rotationCampaigns.id,
@@ -44,7 +42,7 @@ export interface TenantProgress {
  * rotated). One grouped query over the campaign's targets, served by its index.
  */
 export async function getRotationProgress(_ctx: OperatorContext, ownerTenantId: string, campaignId: string) {
-  return runFor(ownerTenantId)(async (tx) => {
+  return withOwnerTx(ownerTenantId, async (tx) => {
     const [campaign] = await tx
       .select({
         id: rotationCampaigns.id,
@@ -100,7 +98,7 @@ export interface OperatorProgress {
 
 /** Per-operator state, optionally for one tenant; also feeds the CSV report. */
 export async function listRotationTargets(_ctx: OperatorContext, ownerTenantId: string, campaignId: string, tenantId?: string, limit = 500) {
-  return runFor(ownerTenantId)(async (tx) =>
+  return withOwnerTx(ownerTenantId, async (tx) =>
     rowsOf<OperatorProgress>(
       await tx.execute(sql`
         select tn.code as "tenantCode", tn.name as "tenantName", o.login_id as "loginId", o.display_name as "displayName",

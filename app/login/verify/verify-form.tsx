@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
-import { startTransition, useActionState } from 'react';
+import { useActionState } from 'react';
+import { submitKeepingInput } from '@/app/components/action-form';
 import { useTranslations } from 'next-intl';
 import { verifyCodeAction } from '../actions';
 
@@ -10,11 +11,7 @@ export function VerifyForm() {
   return (
     <form
       action={action}
-      onSubmit={(event) => {
-        event.preventDefault();
-        const data = new FormData(event.currentTarget);
-        startTransition(() => action(data));
-      }}
+      onSubmit={submitKeepingInput(action)}
       className="space-y-4"
     >
       {state?.failed && (

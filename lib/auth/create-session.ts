@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Tx } from '@/db';
-import { loginChallenges, operators, rotationTargets, sessions, tenants } from '@/db/schema';
+import { loginChallenges, sessions } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { env } from '@/lib/env';
 import { hashSessionToken, newSessionToken } from './session-token';
@@ -32,24 +32,23 @@ export async function createSession(
 ): Promise<{ sessionToken: string; sessionId: string }> {
   const { idle, absolute } = sessionLimits();
   const expired = op.maxAgeDays !== null && at.getTime() - op.passwordChangedAt.getTime() > op.maxAgeDays * 86_400_000;
-  await tx
-    .update(operators)
-    .set({
-      failedLoginCount: 0,
-      lastFailedLoginAt: null,
-      previousLoginAt: sql`${operators.lastLoginAt}`,
-      previousLoginIp: sql`${operators.lastLoginIp}`,
-      lastLoginAt: at,
-      lastLoginIp: op.ip,
-      ...(expired ? { mustChangePassword: true } : {}),
-    })
-    .where(and(eq(operators.tenantId, op.tenantId), eq(operators.id, op.operatorId)));
-  await tx.update(tenants).set({ lastActivityAt: at }).where(eq(tenants.id, op.tenantId));
-  // Rotation progress tells "logged in since the campaign started" from this mark.
-  await tx
-    .update(rotationTargets)
-    .set({ seenAt: at })
-    .where(and(eq(rotationTargets.tenantId, op.tenantId), eq(rotationTargets.operatorId, op.operatorId), inArray(rotationTargets.status, ['pending', 'locked']), isNull(rotationTargets.seenAt)));
+  // One statement for the bookkeeping of a login: the operator's counters and login history,
+  // the tenant's last activity, and "seen since the campaign started" on rotation targets.
+  await tx.execute(sql`
+    with op as (
+      update operators set failed_login_count = 0, last_failed_login_at = null,
+             previous_login_at = last_login_at, previous_login_ip = last_login_ip,
+             last_login_at = ${at.toISOString()}, last_login_ip = ${op.ip},
+             must_change_password = must_change_password or ${expired}
+       where tenant_id = ${op.tenantId} and id = ${op.operatorId}
+      returning tenant_id
+    ), tenant as (
+      update tenants set last_activity_at = ${at.toISOString()} where id = ${op.tenantId} returning id
+    )
+    update rotation_targets set seen_at = ${at.toISOString()}
+     where tenant_id = ${op.tenantId} and operator_id = ${op.operatorId}
+       and status in ('pending', 'locked') and seen_at is null
+       and exists (select 1 from op) and exists (select 1 from tenant)`);
   const actor = { operatorId: op.operatorId, loginId: op.loginId };
   if (expired) {
     await recordAudit(tx, {

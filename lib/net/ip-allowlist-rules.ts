@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Tx } from '@/db';
 import { ipAllowlistEntries, ipAllowlists, ipBreakGlass } from '@/db/schema';
 import { now } from '@/lib/clock';
@@ -49,10 +49,12 @@ export async function breakGlassRanges(tx: Tx, tenantId: string, operatorId: str
   return rows.length ? rangesOf(rows.map((r) => r.cidr)) : null;
 }
 
-/** The tenant's list and the operator's own list, as references (no entries). */
+/** The tenant's list and the operator's own list, as references (no entries), in one query. */
 export async function listRefs(tx: Tx, tenantId: string, operatorId: string) {
-  const cols = { id: ipAllowlists.id, version: ipAllowlists.version, mode: ipAllowlists.mode, entryCount: ipAllowlists.entryCount };
-  const [tenant] = await tx.select(cols).from(ipAllowlists).where(and(eq(ipAllowlists.tenantId, tenantId), isNull(ipAllowlists.operatorId)));
-  const [operator] = await tx.select(cols).from(ipAllowlists).where(and(eq(ipAllowlists.tenantId, tenantId), eq(ipAllowlists.operatorId, operatorId)));
-  return { tenant: tenant ?? null, operator: operator ?? null };
+  const rows = await tx
+    .select({ id: ipAllowlists.id, operatorId: ipAllowlists.operatorId, version: ipAllowlists.version, mode: ipAllowlists.mode, entryCount: ipAllowlists.entryCount })
+    .from(ipAllowlists)
+    .where(and(eq(ipAllowlists.tenantId, tenantId), or(isNull(ipAllowlists.operatorId), eq(ipAllowlists.operatorId, operatorId))));
+  const ref = (r: (typeof rows)[number] | undefined): ListRef | null => (r ? { id: r.id, version: r.version, mode: r.mode, entryCount: r.entryCount } : null);
+  return { tenant: ref(rows.find((r) => r.operatorId === null)), operator: ref(rows.find((r) => r.operatorId !== null)) };
 }

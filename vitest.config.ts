@@ -4,9 +4,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     alias: {
-      '@': path.resolve(__dirname),
+      '@': path.resolve(import.meta.dirname),
       // Tests are server code; the marker package would throw outside Next's server bundle.
-      'server-only': path.resolve(__dirname, 'lib/testing/server-only-stub.ts'),
+      'server-only': path.resolve(import.meta.dirname, 'lib/testing/server-only-stub.ts'),
     },
   },
   test: {

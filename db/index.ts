@@ -26,6 +26,9 @@ export async function openDatabase(url: string | undefined, dataDir = '.data'): 
     const { Pool } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');
     const pool = new Pool({ connectionString: url, max: Number(process.env.MAMORI_DB_POOL ?? 10) });
+    // An idle connection can be closed by the server (restart, admin command); that must not
+    // crash the process: the pool replaces it on the next checkout.
+    pool.on('error', (error) => console.error('[mamori] idle database connection closed:', error.message));
     const db = drizzle(pool, { schema }) as unknown as Db;
     return { db, kind: 'postgres', close: () => pool.end() };
   }

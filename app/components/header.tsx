@@ -20,6 +20,7 @@ export async function Header() {
                 <Link href="/platform/tenants">{t('nav.tenants')}</Link>
                 <Link href="/platform/staff">{t('nav.staff')}</Link>
                 <Link href={`/t/${ctx.tenantId}/rotation`}>{t('nav.rotation')}</Link>
+                <Link href={`/t/${ctx.tenantId}/audit`}>{t('nav.audit')}</Link>
                 {hasPermission(ctx.role, 'sessions.manage') && <Link href="/platform/sessions">{t('nav.endSessions')}</Link>}
               </>
             ) : (
@@ -29,6 +30,7 @@ export async function Header() {
                   <>
                     <Link href={`/t/${ctx.tenantId}/rotation`}>{t('nav.rotation')}</Link>
                     <Link href={`/t/${ctx.tenantId}/ip-allowlist`}>{t('nav.ipAllowlist')}</Link>
+                    <Link href={`/t/${ctx.tenantId}/audit`}>{t('nav.audit')}</Link>
                     <Link href={`/t/${ctx.tenantId}/security`}>{t('nav.security')}</Link>
                   </>
                 )}

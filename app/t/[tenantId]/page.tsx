@@ -123,6 +123,7 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
 
       {can('security.write') && (
         <nav className="flex gap-4 text-sm">
+          <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/audit`}>{t('nav.audit')}</Link>
           <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/ip-allowlist`}>{t('nav.ipAllowlist')}</Link>
           <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/rotation`}>{t('nav.rotation')}</Link>
           {!isPlatform && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/security`}>{t('nav.security')}</Link>}

@@ -417,3 +417,22 @@ export const loginChallenges = pgTable(
     tenantPolicy('login_challenges'),
   ],
 );
+
+/**
+ * Signed checkpoints of each chain's head (Ed25519): a verifier with the public key can tell
+ * that events were cut off the end, not only that one was changed.
+ */
+export const auditCheckpoints = pgTable(
+  'audit_checkpoints',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    headHash: text('head_hash').notNull(),
+    signedAt: ts('signed_at').notNull(),
+    previousCheckpointHash: text('previous_checkpoint_hash').notNull(),
+    checkpointHash: text('checkpoint_hash').notNull(),
+    signature: text('signature').notNull(),
+    keyFingerprint: text('key_fingerprint').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.seq] }), tenantPolicy('audit_checkpoints')],
+);

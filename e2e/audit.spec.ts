@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { login } from './helpers';
 
@@ -34,4 +38,21 @@ test("the audit trail of another tenant is a 404, and operators without audit ri
   const sakura = await (await browser.newContext()).newPage();
   await login(sakura, 'sakura.admin');
   expect((await sakura.goto(`/t/${aobaTenant}/audit`))?.status()).toBe(404);
+});
+
+test('download the evidence bundle and verify it with the offline CLI', async ({ page }) => {
+  await login(page, 'sakura.admin');
+  const me = await (await page.request.get('/api/v1/me')).json();
+  await page.goto(`/t/${me.tenant.id}/audit`);
+  await expect(page.getByTestId('signing-key')).toContainText('fingerprint');
+  const download = await page.request.get(`/api/v1/tenants/${me.tenant.id}/audit/bundle`);
+  expect(download.status()).toBe(200);
+  expect(download.headers()['content-disposition']).toContain('attachment');
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'mamori-e2e-')), 'bundle.tar');
+  writeFileSync(file, await download.body());
+  const out = execFileSync(process.execPath, ['scripts/run.mjs', 'scripts/audit-verify.ts', file], { encoding: 'utf8', stdio: 'pipe', env: { ...process.env, DATABASE_URL: '' } });
+  expect(out).toMatch(/OK: \d+ events/);
+  // The export itself is in the trail.
+  await page.goto(`/t/${me.tenant.id}/audit?action=audit.exported`);
+  await expect(page.getByTestId('audit-action').first()).toHaveText('audit.exported');
 });

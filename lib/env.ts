@@ -19,6 +19,8 @@ const schema = z.object({
   MAMORI_ENCRYPTION_KEY: z.string().optional(),
   // In production, secrets must come from the environment (no generated development keys).
   MAMORI_ENV: z.enum(['development', 'production']).default('development'),
+  // Ed25519 private key (PKCS#8 PEM) that signs audit checkpoints.
+  MAMORI_AUDIT_SIGNING_KEY: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema> & {

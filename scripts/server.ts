@@ -6,6 +6,7 @@
 import { createServer } from 'node:http';
 import next from 'next';
 import { getDatabase, withPlatformTx } from '@/db';
+import { createCheckpoints } from '@/lib/audit/create-checkpoints';
 import { seedDemo, DEMO_PASSWORD } from '@/lib/demo/seed-demo';
 import { env } from '@/lib/env';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
@@ -30,6 +31,11 @@ async function main() {
   setInterval(() => {
     withPlatformTx((tx) => lockOverdueRotations(tx)).catch((error) => console.error('[mamori] rotation sweep failed', error));
   }, 60_000).unref();
+
+  // Signed audit checkpoints every 5 minutes (and before every bundle export).
+  setInterval(() => {
+    createCheckpoints().catch((error) => console.error('[mamori] audit checkpoint failed', error));
+  }, 5 * 60_000).unref();
 
   const app = next({ dev: false, dir: process.cwd(), port, hostname: 'localhost' });
   const handle = app.getRequestHandler();

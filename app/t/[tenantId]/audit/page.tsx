@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { PLATFORM_TENANT_ID } from '@/db/schema';
 import { AUDIT_PAGE, auditSearchQuery, searchAuditEvents, type AuditSearchQuery } from '@/lib/audit/search-audit-events';
+import { signingKey } from '@/lib/audit/signing-key';
 import { requireTenant } from '@/lib/auth/guard';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 
@@ -21,7 +22,11 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
   const value = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : '');
   return (
     <div className="space-y-4">
-      <h1 className="text-2xl font-semibold">{t('title')}</h1>
+      <div className="flex flex-wrap items-baseline gap-4">
+        <h1 className="text-2xl font-semibold">{t('title')}</h1>
+        <a className="text-sm text-brand-600 hover:underline" href={`/api/v1/tenants/${result.chain}/audit/bundle`} data-testid="bundle-link">{t('bundle')}</a>
+        <span className="text-xs text-slate-500" data-testid="signing-key">{t('signingKey', { fingerprint: signingKey().fingerprint.slice(0, 32) })}</span>
+      </div>
       <form className="grid gap-2 rounded-lg border border-slate-200 bg-white p-3 text-sm sm:grid-cols-4" role="search" data-testid="audit-filters">
         {tenantId === PLATFORM_TENANT_ID && <input name="tenant" defaultValue={value('tenant')} placeholder={t('tenantId')} aria-label={t('tenantId')} className="rounded border px-2 py-1" />}
         <input name="from" type="datetime-local" defaultValue={value('from')} aria-label={t('from')} className="rounded border px-2 py-1" />

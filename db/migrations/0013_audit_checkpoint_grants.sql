@@ -1,0 +1,1 @@
+GRANT SELECT, INSERT ON audit_checkpoints TO mamori_app;

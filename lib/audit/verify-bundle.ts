@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { chainHash, eventDigest, GENESIS_HASH, type AuditRecord } from './canonical';
+import { GENESIS_CHECKPOINT, checkpointHash, verifyCheckpoint, type CheckpointBody } from './checkpoint';
+
+/** One exported event: the hashed record plus its sequence number and chain hash. */
+export interface ExportedEvent extends Omit<AuditRecord, 'occurredAt'> {
+  seq: number;
+  occurredAt: string;
+  hash: string;
+}
+
+export interface ExportedCheckpoint extends CheckpointBody {
+  checkpointHash: string;
+  signature: string;
+  keyFingerprint: string;
+}
+
+export type Damage = 'modified' | 'missing' | 'inserted' | 'reordered' | 'truncated' | 'bad_signature' | 'malformed';
+
+export type BundleVerdict =
+  | { ok: true; events: number; checkpoints: number; lastSeq: number; headHash: string }
+  | { ok: false; damage: Damage; seq: number | null; message: string };
+
+const fail = (damage: Damage, seq: number | null, message: string): BundleVerdict => ({ ok: false, damage, seq, message });
+
+/**
+ * Verifies an evidence bundle offline: every checkpoint's Ed25519 signature and link, every
+ * event hash recomputed in order from the genesis, sequence numbers without gaps, and that the
+ * events reach the last signed checkpoint. Names the first bad event and the kind of damage.
+ */
+export function verifyBundle(eventsJsonl: string, checkpointsJsonl: string, publicKeyPem: string): BundleVerdict {
+  let events: ExportedEvent[];
+  let checkpoints: ExportedCheckpoint[];
+  try {
+    events = eventsJsonl.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    checkpoints = checkpointsJsonl.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  } catch {
+    return fail('malformed', null, 'a line is not valid JSON');
+  }
+  let previousCp = GENESIS_CHECKPOINT;
+  for (const cp of checkpoints) {
+    const body: CheckpointBody = { chain: cp.chain, seq: cp.seq, headHash: cp.headHash, signedAt: cp.signedAt, previousCheckpointHash: cp.previousCheckpointHash };
+    if (!verifyCheckpoint(body, cp.signature, publicKeyPem)) return fail('bad_signature', cp.seq, `checkpoint at seq ${cp.seq}: signature does not verify with the given public key`);
+    if (cp.previousCheckpointHash !== previousCp || checkpointHash(body) !== cp.checkpointHash) return fail('bad_signature', cp.seq, `checkpoint at seq ${cp.seq}: not linked to the previous checkpoint`);
+    previousCp = cp.checkpointHash;
+  }
+  const signedHead = new Map(checkpoints.map((c) => [c.seq, c.headHash]));
+  const seen = new Set<number>();
+  let previous: Uint8Array = GENESIS_HASH;
+  let expected = 1;
+  for (const e of events) {
+    if (seen.has(e.seq)) return fail('inserted', e.seq, `a second event claims seq ${e.seq}`);
+    if (e.seq < expected) return fail('reordered', e.seq, `seq ${e.seq} comes after seq ${expected - 1}`);
+    if (e.seq > expected) {
+      // A later event appearing early is a swap; otherwise events are missing.
+      const reordered = events.some((x) => x.seq === expected);
+      return reordered ? fail('reordered', e.seq, `seq ${e.seq} stands where seq ${expected} belongs`) : fail('missing', expected, `seq ${expected} to ${e.seq - 1} missing`);
+    }
+    seen.add(e.seq);
+    const digest = eventDigest({ ...e, occurredAt: new Date(e.occurredAt) });
+    const hash = chainHash(previous, e.seq, digest);
+    if (hash.toString('hex') !== e.hash) {
+      // Its stored hash fits the chain with other content, or fits nothing: both are a changed event.
+      return fail('modified', e.seq, `event at seq ${e.seq} does not match its hash`);
+    }
+    const signed = signedHead.get(e.seq);
+    if (signed && signed !== e.hash) return fail('modified', e.seq, `event at seq ${e.seq} differs from the signed checkpoint`);
+    previous = hash;
+    expected++;
+  }
+  const lastSigned = checkpoints.at(-1)?.seq ?? 0;
+  if (lastSigned > expected - 1) return fail('truncated', expected, `the last checkpoint covers seq ${lastSigned}, the events stop at ${expected - 1}`);
+  return { ok: true, events: events.length, checkpoints: checkpoints.length, lastSeq: expected - 1, headHash: Buffer.from(previous).toString('hex') };
+}
+
+export const sha256Hex = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');

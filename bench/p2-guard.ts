@@ -8,8 +8,10 @@ import { mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { decode, encode } from 'next-auth/jwt';
 import { loadSession } from '@/lib/auth/load-session';
+import { getDb } from '@/db';
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { DEMO_PASSWORD } from '@/lib/demo/seed-demo';
 import { env } from '@/lib/env';
@@ -222,6 +224,50 @@ async function onPostgres() {
   }
 }
 
+/**
+ * Issue 5: every layer that can apply set, 1,000 entries each (the platform's list, the tenant's
+ * and the operator's own), the benchmark client's loopback address inside all of them.
+ */
+async function setAllowlistLayers(): Promise<void> {
+  const db = await getDb();
+  await db.execute(sql`
+    with t as (select tenant_id, id from operators where login_id = 'sakura.admin'),
+    lists as (
+      insert into ip_allowlists (tenant_id, operator_id, entry_count)
+      select '00000000-0000-0000-0000-000000000000'::uuid, null::uuid, 1001
+      union all select t.tenant_id, null, 1001 from t
+      union all select t.tenant_id, t.id, 1001 from t
+      returning tenant_id, id
+    )
+    insert into ip_allowlist_entries (tenant_id, list_id, cidr, label, created_by_login_id)
+    select l.tenant_id, l.id, cidr, 'bench', 'bench'
+      from lists l,
+           lateral (select '10.' || (g / 256) || '.' || (g % 256) || '.0/24' as cidr from generate_series(0, 999) g
+                    union all select '127.0.0.0/8') e`);
+}
+
+async function onPostgresWithAllowlists() {
+  const pgDb = await createPostgresDatabase();
+  try {
+    const database = await openSeeded(pgDb.url);
+    let login;
+    try {
+      await setAllowlistLayers();
+      login = await loginCookie();
+    } finally {
+      await database.close();
+    }
+    const server = await Server.start({ DATABASE_URL: pgDb.url });
+    try {
+      return await measure('postgres + allowlists (3 x 1,000)', server, login);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await pgDb.drop();
+  }
+}
+
 async function onPglite() {
   const dataDir = path.resolve('.data', `bench-${Date.now()}`);
   mkdirSync(dataDir, { recursive: true });
@@ -246,7 +292,7 @@ async function onPglite() {
 }
 
 export async function runP2(): Promise<BenchReport> {
-  const results = [await onPostgres(), await onPglite()];
+  const results = [await onPostgres(), await onPglite(), await onPostgresWithAllowlists()];
   const rows: TableRow[] = results.flatMap((r) => [
     {
       bench: 'P2',

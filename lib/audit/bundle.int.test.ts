@@ -50,6 +50,22 @@ describe('regulator bundle and offline verification', () => {
     expect(verifyBundle('{not json', '', b.key)).toMatchObject({ ok: false, damage: 'malformed' });
   });
 
+  it('live check names a row deleted, and a tail dropped, by a superuser', async () => {
+    const { verifyLiveChain } = await import('./verify-live-chain');
+    const ctxFor = (t: string) => contextFor(t, crypto.randomUUID(), 'tenant_admin');
+    const raw = db.current().db;
+    const a = await chainWithBundle(5);
+    expect(await verifyLiveChain(ctxFor(a.tenantId), a.tenantId)).toMatchObject({ ok: true });
+    await raw.execute(sql.raw('alter table audit_events disable trigger user'));
+    await raw.execute(sql`delete from audit_events where tenant_id = ${a.tenantId} and seq = 3`);
+    const b = await chainWithBundle(5);
+    // The bundle signed a checkpoint at seq 6 (5 events + the export event); drop 6 and 5.
+    await raw.execute(sql`delete from audit_events where tenant_id = ${b.tenantId} and seq >= 5`);
+    await raw.execute(sql.raw('alter table audit_events enable trigger user'));
+    expect(await verifyLiveChain(ctxFor(a.tenantId), a.tenantId)).toMatchObject({ ok: false, damage: 'missing', seq: 3 });
+    expect(await verifyLiveChain(ctxFor(b.tenantId), b.tenantId)).toMatchObject({ ok: false, damage: 'truncated', seq: 5 });
+  });
+
   it('detects a row changed in the database by a superuser (triggers disabled)', async () => {
     const b = await chainWithBundle(3);
     const raw = db.current().db;

@@ -4,6 +4,7 @@ import { PLATFORM_TENANT_ID } from '@/db/schema';
 import { AUDIT_PAGE, auditSearchQuery, searchAuditEvents, type AuditSearchQuery } from '@/lib/audit/search-audit-events';
 import { signingKey } from '@/lib/audit/signing-key';
 import { requireTenant } from '@/lib/auth/guard';
+import { VerifyChainForm } from './verify-form';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 
 export default async function AuditPage({ params, searchParams }: { params: Promise<{ tenantId: string }>; searchParams: Promise<Record<string, string | string[]>> }) {
@@ -25,8 +26,12 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
       <div className="flex flex-wrap items-baseline gap-4">
         <h1 className="text-2xl font-semibold">{t('title')}</h1>
         <a className="text-sm text-brand-600 hover:underline" href={`/api/v1/tenants/${result.chain}/audit/bundle`} data-testid="bundle-link">{t('bundle')}</a>
-        <span className="text-xs text-slate-500" data-testid="signing-key">{t('signingKey', { fingerprint: signingKey().fingerprint.slice(0, 32) })}</span>
+        <VerifyChainForm tenantId={result.chain} />
       </div>
+      <details className="text-xs text-slate-600">
+        <summary className="cursor-pointer" data-testid="signing-key">{t('signingKey', { fingerprint: signingKey().fingerprint.slice(0, 32) })}</summary>
+        <pre className="mt-1 rounded bg-slate-50 p-2">{signingKey().publicKeyPem}</pre>
+      </details>
       <form className="grid gap-2 rounded-lg border border-slate-200 bg-white p-3 text-sm sm:grid-cols-4" role="search" data-testid="audit-filters">
         {tenantId === PLATFORM_TENANT_ID && <input name="tenant" defaultValue={value('tenant')} placeholder={t('tenantId')} aria-label={t('tenantId')} className="rounded border px-2 py-1" />}
         <input name="from" type="datetime-local" defaultValue={value('from')} aria-label={t('from')} className="rounded border px-2 py-1" />

@@ -30,7 +30,7 @@ export const AUDIT_PAGE = 50;
  * chain, every filter served by an index that starts with tenant_id. Platform staff search the
  * platform's own chain, or any tenant's with the tenant filter.
  */
-export async function searchAuditEvents(ctx: OperatorContext, tenantId: string, query: AuditSearchQuery) {
+export async function searchAuditEvents(ctx: OperatorContext, tenantId: string, query: AuditSearchQuery, pageSize = AUDIT_PAGE) {
   const chain = tenantId === PLATFORM_TENANT_ID && query.tenant ? query.tenant : tenantId;
   const where: SQL[] = [eq(auditEvents.tenantId, chain)];
   if (query.from) where.push(sql`${auditEvents.occurredAt} >= ${query.from.toISOString()}`);
@@ -71,9 +71,9 @@ export async function searchAuditEvents(ctx: OperatorContext, tenantId: string, 
       .from(auditEvents)
       .where(and(...where))
       .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.seq))
-      .limit(AUDIT_PAGE + 1),
+      .limit(pageSize + 1),
   );
-  const page = rows.slice(0, AUDIT_PAGE);
+  const page = rows.slice(0, pageSize);
   const last = page.at(-1);
-  return { chain, rows: page, next: rows.length > AUDIT_PAGE && last ? `${last.occurredAt.getTime()}:${last.seq}` : null, viewer: ctx.operatorId };
+  return { chain, rows: page, next: rows.length > pageSize && last ? `${last.occurredAt.getTime()}:${last.seq}` : null, viewer: ctx.operatorId };
 }

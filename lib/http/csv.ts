@@ -13,3 +13,28 @@ export function csvCell(value: unknown): string {
 }
 
 export const csvRow = (cells: unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
+
+/** A strict RFC 4180 reader (CRLF rows, quoted fields), to prove what we write reads back exactly. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let i = 0;
+  let quoted = false;
+  while (i < text.length) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i += 2; continue; }
+      if (c === '"') { quoted = false; i++; continue; }
+      cell += c; i++; continue;
+    }
+    if (c === '"') { if (cell !== '') throw new Error('quote inside unquoted cell'); quoted = true; i++; continue; }
+    if (c === ',') { row.push(cell); cell = ''; i++; continue; }
+    if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i += 2; continue; }
+    if (c === '\n' || c === '\r') throw new Error('bare line break');
+    cell += c; i++;
+  }
+  if (quoted) throw new Error('unterminated quote');
+  return rows;
+}
+

@@ -49,7 +49,18 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
         <input name="session" defaultValue={value('session')} placeholder={t('session')} aria-label={t('session')} className="rounded border px-2 py-1" />
         <button className="rounded bg-brand-600 px-3 py-1 text-white">{t('search')}</button>
       </form>
-      <p className="text-xs text-slate-500">{t('times')}</p>
+      <p className="flex flex-wrap gap-4 text-xs text-slate-500">
+        <span>{t('times')}</span>
+        {(['csv:utf8', 'csv:sjis', 'jsonl:utf8'] as const).map((f) => {
+          const [format, encoding] = f.split(':');
+          const params = new URLSearchParams({ ...(Object.fromEntries(Object.entries(raw).filter(([k, v]) => typeof v === 'string' && k !== 'before')) as Record<string, string>), format, encoding });
+          return (
+            <a key={f} className="text-brand-600 hover:underline" href={`/api/v1/tenants/${tenantId}/audit/export?${params}`} data-testid={`export-${format}-${encoding}`}>
+              {t(`export.${format}-${encoding}`)}
+            </a>
+          );
+        })}
+      </p>
       <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
         <thead className="bg-slate-100 text-left">
           <tr>

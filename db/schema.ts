@@ -436,3 +436,22 @@ export const auditCheckpoints = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.seq] }), tenantPolicy('audit_checkpoints')],
 );
+
+/** API tokens for SIEMs: one tenant, scoped, expiring, stored hashed (shown once). */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    id: uuid('id').notNull().defaultRandom(),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    scope: text('scope', { enum: ['audit:read'] }).notNull(),
+    createdByLoginId: text('created_by_login_id').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+    revokedAt: ts('revoked_at'),
+    lastUsedAt: ts('last_used_at'),
+    lastUsedIp: text('last_used_ip'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), uniqueIndex('api_tokens_hash_key').on(t.tokenHash), tenantPolicy('api_tokens')],
+);

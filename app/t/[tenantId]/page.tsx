@@ -126,6 +126,7 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
           <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/audit`}>{t('nav.audit')}</Link>
           <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/ip-allowlist`}>{t('nav.ipAllowlist')}</Link>
           <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/rotation`}>{t('nav.rotation')}</Link>
+          {!isPlatform && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/api-tokens`}>{t('nav.apiTokens')}</Link>}
           {!isPlatform && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/security`}>{t('nav.security')}</Link>}
         </nav>
       )}

@@ -1,0 +1,1 @@
+GRANT SELECT, INSERT, UPDATE ON api_tokens TO mamori_app;

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { auditSearchQuery } from '@/lib/audit/search-audit-events';
+
+const event = z.object({
+  tenantId: z.uuid(),
+  seq: z.number().int(),
+  id: z.uuid(),
+  occurredAt: z.iso.datetime(),
+  actorOperatorId: z.uuid().nullable(),
+  actorLoginId: z.string().nullable(),
+  action: z.string(),
+  targetType: z.string().nullable(),
+  targetId: z.string().nullable(),
+  outcome: z.enum(['success', 'failure', 'denied']),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  sessionId: z.uuid().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  hash: z.string().describe('hex sha256 chain hash'),
+});
+
+const page = z.object({ events: z.array(event), next: z.string().nullable().describe('pass as `before` for the next (older) page') });
+const error = z.object({ error: z.string() });
+
+/** The OpenAPI 3.1 document, generated from the same zod schemas the route parses with. */
+export function openApiDocument() {
+  const params = z.toJSONSchema(auditSearchQuery, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, unknown> };
+  const parameters = Object.entries(params.properties)
+    .filter(([name]) => name !== 'tenant')
+    .map(([name, schema]) => ({ name, in: 'query', required: false, schema }));
+  const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) } });
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Mamori API', version: '1', description: 'Audit events for SIEMs. Tokens are created by a tenant admin in the console (shown once).' },
+    components: { securitySchemes: { token: { type: 'http', scheme: 'bearer', description: 'mmr_… API token, scope audit:read' } } },
+    security: [{ token: [] }],
+    paths: {
+      '/api/v1/audit-events': {
+        get: {
+          summary: "The token's tenant's audit events, newest first, 50 a page",
+          parameters,
+          responses: {
+            '200': { description: 'A page of events', content: json(page) },
+            '401': { description: 'Missing, unknown, revoked or expired token', content: json(error) },
+            '403': { description: 'Address outside the tenant IP allowlist', content: json(error) },
+          },
+        },
+      },
+    },
+  };
+}

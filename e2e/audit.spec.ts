@@ -56,3 +56,42 @@ test('download the evidence bundle and verify it with the offline CLI', async ({
   await page.goto(`/t/${me.tenant.id}/audit?action=audit.exported`);
   await expect(page.getByTestId('audit-action').first()).toHaveText('audit.exported');
 });
+
+test('export the filtered trail as CSV that round-trips through a strict parser', async ({ page }) => {
+  const { parseCsv } = await import('../lib/http/csv');
+  await login(page, 'sakura.admin');
+  const me = await (await page.request.get('/api/v1/me')).json();
+  const res = await page.request.get(`/api/v1/tenants/${me.tenant.id}/audit/export?action=login.succeeded&format=csv&encoding=utf8`);
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-disposition']).toContain('attachment');
+  expect(res.headers()['cache-control']).toContain('no-store');
+  const rows = parseCsv(await res.text());
+  expect(rows[0]).toEqual(['seq', 'occurred_at_utc', 'actor_login_id', 'actor_operator_id', 'action', 'outcome', 'target_type', 'target_id', 'ip', 'user_agent', 'session_id', 'details', 'hash']);
+  expect(rows.length).toBeGreaterThan(1);
+  for (const r of rows.slice(1)) expect(r[4]).toBe('login.succeeded');
+});
+
+test('a SIEM reads audit events with an API token created after step-up; other networks and junk tokens are refused', async ({ browser, request }) => {
+  const { clickSensitive, enrollTotp } = await import('./helpers');
+  const admin = await (await browser.newContext()).newPage();
+  await login(admin, 'sakura.admin');
+  const me = await (await admin.request.get('/api/v1/me')).json();
+  await enrollTotp(admin, 'sakura.admin');
+  await admin.goto(`/t/${me.tenant.id}/api-tokens`);
+  await admin.getByLabel('Name', { exact: true }).fill('SIEM collector');
+  await clickSensitive(admin, 'sakura.admin', admin.getByRole('button', { name: 'Create token' }));
+  const token = (await admin.getByTestId('api-token').textContent())!.trim();
+  expect(token).toMatch(/^mmr_/);
+
+  const ok = await request.get('/api/v1/audit-events?action=login.succeeded', { headers: { authorization: `Bearer ${token}` } });
+  expect(ok.status()).toBe(200);
+  const body = await ok.json();
+  expect(body.events.length).toBeGreaterThan(0);
+  expect(body.events.every((e: { tenantId: string }) => e.tenantId === me.tenant.id)).toBe(true);
+  expect((await request.get('/api/v1/audit-events', { headers: { authorization: 'Bearer mmr_nope' } })).status()).toBe(401);
+  expect((await request.get('/api/v1/audit-events')).status()).toBe(401);
+  const openapi = await (await request.get('/api/v1/openapi.json')).json();
+  expect(openapi.openapi).toBe('3.1.0');
+  await admin.reload();
+  await expect(admin.getByTestId('token-row').first()).toContainText('SIEM collector');
+});

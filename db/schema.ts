@@ -68,6 +68,8 @@ export const tenants = pgTable(
     // TOTP enforcement: required after the grace period ends (platform staff always need it).
     totpRequired: boolean('totp_required').notNull().default(false),
     totpGraceUntil: ts('totp_grace_until'),
+    // Audit retention: 5 years by default, never below 1 year (a database check enforces it).
+    auditRetentionDays: integer('audit_retention_days').notNull().default(1826),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },

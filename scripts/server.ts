@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import next from 'next';
 import { getDatabase, withPlatformTx } from '@/db';
 import { createCheckpoints } from '@/lib/audit/create-checkpoints';
+import { pruneAllTenants } from '@/lib/audit/prune-audit-events';
 import { seedDemo, DEMO_PASSWORD } from '@/lib/demo/seed-demo';
 import { env } from '@/lib/env';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
@@ -36,6 +37,11 @@ async function main() {
   setInterval(() => {
     createCheckpoints().catch((error) => console.error('[mamori] audit checkpoint failed', error));
   }, 5 * 60_000).unref();
+
+  // Audit retention (default 5 years), daily.
+  setInterval(() => {
+    pruneAllTenants().catch((error) => console.error('[mamori] audit retention failed', error));
+  }, 24 * 3_600_000).unref();
 
   const app = next({ dev: false, dir: process.cwd(), port, hostname: 'localhost' });
   const handle = app.getRequestHandler();

@@ -48,6 +48,12 @@ export function verifyBundle(eventsJsonl: string, checkpointsJsonl: string, publ
   const seen = new Set<number>();
   let previous: Uint8Array = GENESIS_HASH;
   let expected = 1;
+  // After retention pruning the chain starts just past a signed checkpoint, from its head.
+  const first = events[0]?.seq ?? 1;
+  if (first > 1 && signedHead.has(first - 1)) {
+    previous = Buffer.from(signedHead.get(first - 1)!, 'hex');
+    expected = first;
+  }
   for (const e of events) {
     if (seen.has(e.seq)) return fail('inserted', e.seq, `a second event claims seq ${e.seq}`);
     if (e.seq < expected) return fail('reordered', e.seq, `seq ${e.seq} comes after seq ${expected - 1}`);

@@ -1,0 +1,47 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { withPlatformTx, withTenantTx } from '@/db';
+import { tenants } from '@/db/schema';
+import { advanceClock, resetClock } from '@/lib/clock';
+import { contextFor } from '@/lib/testing/context';
+import { createTenant } from '@/lib/testing/fixtures';
+import { useTestDatabase } from '@/lib/testing/test-db';
+import { createCheckpoints } from './create-checkpoints';
+import { pruneAuditEvents } from './prune-audit-events';
+import { recordAudit } from './record-audit';
+import { verifyLiveChain } from './verify-live-chain';
+
+useTestDatabase();
+afterEach(() => resetClock());
+
+const append = (tenantId: string, n: number) =>
+  Promise.all(Array.from({ length: n }, () => withTenantTx(tenantId, (tx) => recordAudit(tx, { tenantId, action: 'test.event', outcome: 'success' }))));
+
+describe('audit retention', () => {
+  it('prunes only up to a signed checkpoint past the retention period; the rest still verifies', async () => {
+    const tenantId = await createTenant(`ret${Date.now().toString(36)}`);
+    await withPlatformTx((tx) => tx.update(tenants).set({ auditRetentionDays: 365 }).where(eq(tenants.id, tenantId)));
+    await append(tenantId, 5);
+    await createCheckpoints(tenantId);
+    await append(tenantId, 2); // old, but after the checkpoint: kept
+    advanceClock(400 * 86_400_000);
+    await append(tenantId, 3);
+    await createCheckpoints(tenantId);
+    expect(await pruneAuditEvents(tenantId)).toBe(5);
+    const verdict = await verifyLiveChain(contextFor(tenantId, crypto.randomUUID(), 'tenant_admin'), tenantId);
+    expect(verdict).toMatchObject({ ok: true, events: 6 }); // 2 + 3 + audit.pruned
+    expect(await pruneAuditEvents(tenantId)).toBe(0);
+  });
+
+  it('refuses retention below one year, and the app role can neither prune nor delete', async () => {
+    const tenantId = await createTenant(`ret2${Date.now().toString(36)}`);
+    await expect(withPlatformTx((tx) => tx.update(tenants).set({ auditRetentionDays: 30 }).where(eq(tenants.id, tenantId)))).rejects.toThrow();
+    await expect(withTenantTx(tenantId, (tx) => tx.execute(sql`select prune_audit_events(${tenantId}::uuid, now())`))).rejects.toThrow();
+    await expect(
+      withTenantTx(tenantId, async (tx) => {
+        await tx.execute(sql`select set_config('mamori.audit_prune', 'on', true)`);
+        await tx.execute(sql`delete from audit_events where tenant_id = ${tenantId}`);
+      }),
+    ).rejects.toThrow(/permission denied/);
+  });
+});

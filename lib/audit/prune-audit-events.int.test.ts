@@ -42,6 +42,6 @@ describe('audit retention', () => {
         await tx.execute(sql`select set_config('mamori.audit_prune', 'on', true)`);
         await tx.execute(sql`delete from audit_events where tenant_id = ${tenantId}`);
       }),
-    ).rejects.toThrow(/permission denied/);
+    ).rejects.toMatchObject({ cause: expect.objectContaining({ message: expect.stringMatching(/permission denied/) }) });
   });
 });

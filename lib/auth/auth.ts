@@ -11,7 +11,7 @@ export const sessionCookieName = () => (env().secureCookies ? '__Host-mamori.ses
  * database row checked on every request (see load-session.ts), so it can be revoked at once.
  * Lazy config: environment and secrets are read on first use, not at build time.
  */
-export const { auth, signIn, signOut } = NextAuth(() => {
+export const { signIn, signOut } = NextAuth(() => {
   const e = env();
   const cookie = { httpOnly: true, sameSite: 'lax' as const, path: '/', secure: e.secureCookies };
   return {

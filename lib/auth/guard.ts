@@ -5,7 +5,10 @@ import { z } from 'zod';
 import { withTenantTx } from '@/db';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { AppError } from '@/lib/http/app-error';
-import { auth } from './auth';
+import { cookies } from 'next/headers';
+import { decode } from 'next-auth/jwt';
+import { env } from '@/lib/env';
+import { sessionCookieName } from './auth';
 import { loadSession, type OperatorContext } from './load-session';
 import { hasPermission, isPlatformRole, type Permission } from './permissions';
 import { requestMeta } from './request-context';
@@ -14,15 +17,20 @@ export type { OperatorContext };
 
 /** The current operator, null, or a refusal by IP allowlist; reloaded from the database once per request. */
 export const authenticate = cache(async (): Promise<OperatorContext | null | 'ip_denied'> => {
-  let session: { sid?: string } | null;
+  // The cookie Auth.js wrote is decrypted here directly: the guard needs only the opaque token,
+  // and Auth.js's own auth() would re-encrypt and re-send the cookie on every request.
+  const name = sessionCookieName();
+  const value = (await cookies()).get(name)?.value;
+  if (!value || value.length > 4096) return null;
+  let sid: unknown;
   try {
-    session = (await auth()) as { sid?: string } | null;
+    sid = (await decode({ token: value, secret: env().authSecret, salt: name }))?.sid;
   } catch {
     // A junk or foreign cookie is simply no session.
     return null;
   }
-  if (!session?.sid) return null;
-  return loadSession(session.sid, await requestMeta());
+  if (typeof sid !== 'string') return null;
+  return loadSession(sid, await requestMeta());
 });
 
 export interface GuardOptions {

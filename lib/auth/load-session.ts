@@ -1,12 +1,12 @@
 import 'server-only';
-import { and, eq, sql } from 'drizzle-orm';
-import { operators, sessions, tenants, totpCredentials, type Role } from '@/db/schema';
+import { sql } from 'drizzle-orm';
+import type { Role } from '@/db/schema';
 import { isPlatformRole } from './permissions';
-import { withPlatformTx } from '@/db';
+import { getDb, rowsOf, withTenantTx } from '@/db';
 import { now } from '@/lib/clock';
 import { sessionLimits } from './create-session';
 import { enforceIpAllowlist } from '@/lib/net/enforce-ip-allowlist';
-import { listRefs } from '@/lib/net/ip-allowlist-rules';
+import type { ListRef } from '@/lib/net/ip-allowlist-rules';
 import { hashSessionToken } from './session-token';
 
 export interface OperatorContext {
@@ -38,6 +38,48 @@ const TOUCH_INTERVAL_MS = 60_000;
  * query. Revocation, timeouts, a disabled operator and a suspended tenant all end it here, so they
  * take effect on the next request.
  */
+interface SessionRow {
+  session_id: string;
+  tenant_id: string;
+  operator_id: string;
+  last_seen_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+  mfa_verified_at: Date | null;
+  login_id: string;
+  display_name: string;
+  role: Role;
+  status: string;
+  must_change_password: boolean;
+  previous_login_at: Date | null;
+  previous_login_ip: string | null;
+  tenant_code: string;
+  tenant_name: string;
+  tenant_kind: 'platform' | 'tenant';
+  tenant_status: string;
+  totp_required: boolean;
+  totp_grace_until: Date | null;
+  totp_enrolled: boolean;
+  tenant_list_id: string | null;
+  tenant_list_version: number | string | null;
+  tenant_list_mode: 'enforce' | 'monitor' | null;
+  tenant_list_entries: number | null;
+  operator_list_id: string | null;
+  operator_list_version: number | string | null;
+  operator_list_mode: 'enforce' | 'monitor' | null;
+  operator_list_entries: number | null;
+}
+
+const date = (v: Date | string | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
+
+const listRef = (id: string | null, version: number | string | null, mode: 'enforce' | 'monitor' | null, entries: number | null): ListRef | null =>
+  id ? { id, version: Number(version), mode: mode ?? 'enforce', entryCount: entries ?? 0 } : null;
+
+/**
+ * Loads the server-side session behind a cookie token and everything the guard decides on, in one
+ * round trip (a narrow definer function that also touches last_seen_at). Revocation, timeouts, a
+ * disabled operator and a suspended tenant all end it here, so they take effect on the next request.
+ */
 export async function loadSession(
   token: string,
   meta: { ip: string; userAgent: string | null },
@@ -45,73 +87,47 @@ export async function loadSession(
   if (token.length < 20 || token.length > 100) return null;
   const at = now();
   const { idle } = sessionLimits();
-  return withPlatformTx(async (tx) => {
-    const [row] = await tx
-      .select({
-        sessionId: sessions.id,
-        tenantId: sessions.tenantId,
-        operatorId: sessions.operatorId,
-        lastSeenAt: sessions.lastSeenAt,
-        expiresAt: sessions.expiresAt,
-        revokedAt: sessions.revokedAt,
-        mfaVerifiedAt: sessions.mfaVerifiedAt,
-        totpRequired: tenants.totpRequired,
-        totpGraceUntil: tenants.totpGraceUntil,
-        totpEnrolled: sql<boolean>`exists (select 1 from ${totpCredentials} tc where tc.tenant_id = ${sessions.tenantId}
-          and tc.operator_id = ${sessions.operatorId} and tc.status = 'active')`,
-        loginId: operators.loginId,
-        displayName: operators.displayName,
-        role: operators.role,
-        status: operators.status,
-        mustChangePassword: operators.mustChangePassword,
-        previousLoginAt: operators.previousLoginAt,
-        previousLoginIp: operators.previousLoginIp,
-        tenantCode: tenants.code,
-        tenantName: tenants.name,
-        tenantKind: tenants.kind,
-        tenantStatus: tenants.status,
-      })
-      .from(sessions)
-      .innerJoin(operators, and(eq(operators.tenantId, sessions.tenantId), eq(operators.id, sessions.operatorId)))
-      .innerJoin(tenants, eq(tenants.id, sessions.tenantId))
-      .where(eq(sessions.tokenHash, hashSessionToken(token)));
-    if (!row) return null;
-    if (row.revokedAt) return null;
-    if (row.expiresAt.getTime() <= at.getTime()) return null;
-    if (at.getTime() - row.lastSeenAt.getTime() > idle) return null;
-    if (row.status !== 'active' || row.tenantStatus !== 'active') return null;
-    // The IP allowlist holds on every request, not only at login.
-    const lists = await listRefs(tx, row.tenantId, row.operatorId);
-    const decision = await enforceIpAllowlist(
-      tx,
-      { tenantId: row.tenantId, operatorId: row.operatorId, loginId: row.loginId, sessionId: row.sessionId, ip: meta.ip, userAgent: meta.userAgent },
-      lists,
-      'request',
+  const db = await getDb();
+  const [row] = rowsOf<SessionRow>(
+    await db.execute(sql`select * from mamori_session_context(${hashSessionToken(token)}, ${at.toISOString()}::timestamptz,
+      ${new Date(at.getTime() - idle).toISOString()}::timestamptz, ${new Date(at.getTime() - TOUCH_INTERVAL_MS).toISOString()}::timestamptz)`),
+  );
+  if (!row) return null;
+  if (row.revoked_at) return null;
+  if (date(row.expires_at)!.getTime() <= at.getTime()) return null;
+  if (at.getTime() - date(row.last_seen_at)!.getTime() > idle) return null;
+  if (row.status !== 'active' || row.tenant_status !== 'active') return null;
+  // The IP allowlist holds on every request, not only at login (a transaction only when a list exists).
+  const lists = {
+    tenant: listRef(row.tenant_list_id, row.tenant_list_version, row.tenant_list_mode, row.tenant_list_entries),
+    operator: listRef(row.operator_list_id, row.operator_list_version, row.operator_list_mode, row.operator_list_entries),
+  };
+  if ((lists.tenant?.entryCount ?? 0) > 0 || (lists.operator?.entryCount ?? 0) > 0) {
+    const decision = await withTenantTx(row.tenant_id, (tx) =>
+      enforceIpAllowlist(
+        tx,
+        { tenantId: row.tenant_id, operatorId: row.operator_id, loginId: row.login_id, sessionId: row.session_id, ip: meta.ip, userAgent: meta.userAgent },
+        lists,
+        'request',
+      ),
     );
     if (!decision.allowed) return 'ip_denied';
-    if (at.getTime() - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-      await tx
-        .update(sessions)
-        .set({ lastSeenAt: at })
-        .where(and(eq(sessions.tenantId, row.tenantId), eq(sessions.id, row.sessionId)));
-    }
-    return {
-      sessionId: row.sessionId,
-      operatorId: row.operatorId,
-      tenantId: row.tenantId,
-      loginId: row.loginId,
-      displayName: row.displayName,
-      role: row.role,
-      tenant: { id: row.tenantId, code: row.tenantCode, name: row.tenantName, kind: row.tenantKind },
-      mustChangePassword: row.mustChangePassword,
-      totpEnrolled: row.totpEnrolled,
-      mustEnrollMfa:
-        !row.totpEnrolled &&
-        (isPlatformRole(row.role) || (row.totpRequired && (!row.totpGraceUntil || row.totpGraceUntil.getTime() <= at.getTime()))),
-      mfaVerifiedAt: row.mfaVerifiedAt,
-      previousLogin: { at: row.previousLoginAt, ip: row.previousLoginIp },
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-    };
-  });
+  }
+  const graceUntil = date(row.totp_grace_until);
+  return {
+    sessionId: row.session_id,
+    operatorId: row.operator_id,
+    tenantId: row.tenant_id,
+    loginId: row.login_id,
+    displayName: row.display_name,
+    role: row.role,
+    tenant: { id: row.tenant_id, code: row.tenant_code, name: row.tenant_name, kind: row.tenant_kind },
+    mustChangePassword: row.must_change_password,
+    totpEnrolled: row.totp_enrolled,
+    mustEnrollMfa: !row.totp_enrolled && (isPlatformRole(row.role) || (row.totp_required && (!graceUntil || graceUntil.getTime() <= at.getTime()))),
+    mfaVerifiedAt: date(row.mfa_verified_at),
+    previousLogin: { at: date(row.previous_login_at), ip: row.previous_login_ip },
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+  };
 }

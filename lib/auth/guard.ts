@@ -22,16 +22,32 @@ export const authenticate = cache(async (): Promise<OperatorContext | null | 'ip
   const name = sessionCookieName();
   const value = (await cookies()).get(name)?.value;
   if (!value || value.length > 4096) return null;
-  let sid: unknown;
+  const sid = await sessionTokenOf(value, name);
+  if (!sid) return null;
+  return loadSession(sid, await requestMeta());
+});
+
+// Decrypting the cookie (key derivation + JWE) costs more than the session lookup, and a browser
+// sends the same cookie on every request: remember the result per exact cookie value. Whether the
+// session is still valid is decided by the database on every request regardless.
+const decrypted = new Map<string, { sid: string; exp: number }>();
+
+async function sessionTokenOf(cookie: string, name: string): Promise<string | null> {
+  const nowS = Date.now() / 1000;
+  const hit = decrypted.get(cookie);
+  if (hit) return hit.exp > nowS ? hit.sid : null;
+  let payload: { sid?: unknown; exp?: unknown } | null;
   try {
-    sid = (await decode({ token: value, secret: env().authSecret, salt: name }))?.sid;
+    payload = await decode({ token: cookie, secret: env().authSecret, salt: name });
   } catch {
     // A junk or foreign cookie is simply no session.
     return null;
   }
-  if (typeof sid !== 'string') return null;
-  return loadSession(sid, await requestMeta());
-});
+  if (typeof payload?.sid !== 'string' || typeof payload.exp !== 'number') return null;
+  if (decrypted.size >= 10_000) decrypted.clear();
+  decrypted.set(cookie, { sid: payload.sid, exp: payload.exp });
+  return payload.exp > nowS ? payload.sid : null;
+}
 
 export interface GuardOptions {
   /** The change-password page is the one place an operator with a temporary password may use. */

@@ -26,8 +26,7 @@ export const startCampaignInput = z.object({
 
 /**
  * Starts a forced rotation: every active operator in scope whose password predates the campaign
- * must change it (the starter excepted: they are here and can change theirs now), optionally with
- * all their sessions ended. Set-based SQL from start to end, whatever the number of operators.
+ * must change it (the starter too, if in scope), optionally with all their sessions ended. Set-based SQL from start to end, whatever the number of operators.
  */
 export async function startRotationCampaign(ctx: OperatorContext, ownerTenantId: string, input: z.infer<typeof startCampaignInput>) {
   requireStepUp(ctx);
@@ -58,7 +57,6 @@ export async function startRotationCampaign(ctx: OperatorContext, ownerTenantId:
         select o.tenant_id, ${ownerTenantId}, ${campaignId}, o.id, ${input.deadline.toISOString()}
           from operators o
          where ${scope} and o.status = 'active' and o.password_changed_at < ${at}
-           and not (o.tenant_id = ${ctx.tenantId} and o.id = ${ctx.operatorId})
         returning tenant_id, operator_id
       ), flagged as (
         update operators o set must_change_password = true

@@ -103,17 +103,17 @@ describe('changing a password under the policy', () => {
 });
 
 describe('rotation campaigns', () => {
-  it('a tenant campaign flags every operator of that tenant only, except the starter, and can end their sessions', async () => {
+  it('a tenant campaign flags every operator of that tenant only (the starting admin too) and can end their sessions', async () => {
     const a = await company(3);
     const b = await company(2);
     const sa = await session(a.ops[0].loginId);
     const sb = await session(b.ops[0].loginId);
     const r = await startRotationCampaign(a.admin, a.tenantId, { reason: 'credential leak 2026-11', deadline: inDays(7), revokeSessions: true });
-    expect(r).toMatchObject({ operators: 3, tenants: 1, sessionsEnded: 1 });
+    expect(r).toMatchObject({ operators: 4, tenants: 1, sessionsEnded: 1 });
     expect(await sessionCtx(sa.sessionToken, meta)).toBeNull();
     expect(await sessionCtx(sb.sessionToken, meta)).not.toBeNull();
     const flagged = await withPlatformTx((tx) => tx.select({ id: operators.id, must: operators.mustChangePassword }).from(operators).where(eq(operators.tenantId, a.tenantId)));
-    expect(flagged.filter((o) => o.must).map((o) => o.id).sort()).toEqual(a.ops.map((o) => o.id).sort());
+    expect(flagged.filter((o) => o.must).map((o) => o.id).sort()).toEqual([...a.ops.map((o) => o.id), a.adminId].sort());
     expect(await actions(a.tenantId)).toContain('rotation.started');
     expect(await actions(b.tenantId)).not.toContain('rotation.started');
   });
@@ -124,14 +124,14 @@ describe('rotation campaigns', () => {
     const s0 = await session(a.ops[0].loginId);
     await changeOwnPassword(s0.ctx, { currentPassword: PW, newPassword: 'violet harbour lanterns', confirmPassword: 'violet harbour lanterns' });
     let progress = (await getRotationProgress(a.admin, a.tenantId, campaignId))!;
-    expect(progress.totals).toMatchObject({ total: 3, rotated: 1, pending: 2, locked: 0, notLoggedInSince: 2 });
+    expect(progress.totals).toMatchObject({ total: 4, rotated: 1, pending: 3, locked: 0, notLoggedInSince: 3 });
 
     advanceClock(3 * DAY);
     // The login path locks at the deadline even before the sweep runs.
     expect(await loginWithPassword({ loginId: a.ops[1].loginId, password: PW }, meta)).toEqual({ ok: false, reason: 'locked' });
     await withPlatformTx((tx) => lockOverdueRotations(tx));
     progress = (await getRotationProgress(a.admin, a.tenantId, campaignId))!;
-    expect(progress.totals).toMatchObject({ rotated: 1, pending: 0, locked: 2 });
+    expect(progress.totals).toMatchObject({ rotated: 1, pending: 0, locked: 3 });
     expect(await loginWithPassword({ loginId: a.ops[2].loginId, password: PW }, meta)).toEqual({ ok: false, reason: 'locked' });
     expect(await actions(a.tenantId)).toEqual(expect.arrayContaining(['rotation.completed_by_operator', 'rotation.locked_after_deadline']));
 
@@ -168,7 +168,7 @@ describe('rotation campaigns', () => {
     advanceClock(2 * DAY);
     await withPlatformTx((tx) => lockOverdueRotations(tx));
     expect((await getRotationProgress(a.admin, a.tenantId, campaignId))!.totals.locked).toBe(0);
-    expect(await cancelRotationCampaign(a.admin, a.tenantId, campaignId)).toEqual({ released: 2 });
+    expect(await cancelRotationCampaign(a.admin, a.tenantId, campaignId)).toEqual({ released: 3 });
     expect((await session(a.ops[0].loginId)).ctx.mustChangePassword).toBe(false);
     expect(await actions(a.tenantId)).toEqual(expect.arrayContaining(['rotation.extended', 'rotation.cancelled']));
     await expect(cancelRotationCampaign(a.admin, a.tenantId, campaignId)).rejects.toMatchObject({ code: 'conflict' });
@@ -182,9 +182,9 @@ describe('rotation campaigns', () => {
     const a = await company(2);
     await withPlatformTx((tx) => tx.update(operators).set({ status: 'disabled' }).where(and(eq(operators.tenantId, a.tenantId), eq(operators.id, a.ops[1].id))));
     const r = await startRotationCampaign(a.admin, a.tenantId, { reason: 'scope check', deadline: inDays(3), revokeSessions: false });
-    expect(r.operators).toBe(1);
+    expect(r.operators).toBe(2);
     const targets = await withPlatformTx((tx) => tx.select({ op: rotationTargets.operatorId }).from(rotationTargets).where(eq(rotationTargets.campaignId, r.campaignId)));
-    expect(targets.map((t) => t.op)).toEqual([a.ops[0].id]);
+    expect(targets.map((t) => t.op).sort()).toEqual([a.ops[0].id, a.adminId].sort());
     const [t] = await withPlatformTx((tx) => tx.select({ n: tenants.operatorCount }).from(tenants).where(eq(tenants.id, a.tenantId)));
     expect(t.n).toBe(3);
   });

@@ -94,7 +94,7 @@ export const summarize = (r: ConcurrentRun) => ({
 });
 
 /** A new, empty PostgreSQL database on the bench cluster; `drop` removes it even if still in use. */
-export async function createPostgresDatabase(): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `mamori_bench_${randomBytes(6).toString('hex')}`;
   const admin = async (work: (client: pg.Client) => Promise<void>) => {
     const client = new pg.Client({ connectionString: PG_ADMIN_URL });
@@ -110,9 +110,9 @@ export async function createPostgresDatabase(): Promise<{ url: string; name: str
   u.pathname = `/${name}`;
   const drop = () =>
     admin(async (c) => {
-      // pg's pool.end() resolves before its sockets are closed; terminating those connections
-      // (drop ... with (force)) would then raise an unhandled 'error' on the closed pool and
-      // crash this process. Wait for them to go first; force only what lingers after 5 s.
+      // pg's pool.end() resolves before its sockets are closed, and terminating those
+      // connections (drop ... with (force)) raises 'error' on clients of the closed pool. Wait
+      // for them to go first; force only what lingers after 5 s.
       for (let waited = 0; waited < 5000; waited += 50) {
         const { rows } = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
         if (rows[0].n === 0) break;
@@ -120,7 +120,7 @@ export async function createPostgresDatabase(): Promise<{ url: string; name: str
       }
       await c.query(`drop database if exists ${name} with (force)`);
     });
-  return { url: u.toString(), name, drop };
+  return { url: u.toString(), drop };
 }
 
 /**

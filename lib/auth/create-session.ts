@@ -1,8 +1,9 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Tx } from '@/db';
-import { loginChallenges, sessions } from '@/db/schema';
-import { recordAudit } from '@/lib/audit/record-audit';
+import type { Db, Tx } from '@/db';
+import { loginChallenges } from '@/db/schema';
+import { auditRecordOf, recordAudit } from '@/lib/audit/record-audit';
 import { env } from '@/lib/env';
 import { hashSessionToken, newSessionToken } from './session-token';
 
@@ -19,76 +20,69 @@ interface Subject {
   userAgent: string | null;
 }
 
+type SessionSubject = Subject & { maxAgeDays: number | null; passwordChangedAt: Date };
+
+/** Whether the tenant's calendar expiry (off unless a tenant set it) has passed for this password. */
+export function passwordExpired(op: Pick<SessionSubject, 'maxAgeDays' | 'passwordChangedAt'>, at: Date): boolean {
+  return op.maxAgeDays !== null && at.getTime() - op.passwordChangedAt.getTime() > op.maxAgeDays * 86_400_000;
+}
+
 /**
  * The end of every successful login: counters reset, previous/last login moved, calendar expiry
- * applied where a tenant switched it on, a new session (new id, token stored hashed) and
- * `login.succeeded`, all in the caller's transaction.
+ * applied where a tenant switched it on (and `password.expired` recorded), a new session (new id,
+ * token stored hashed) and `login.succeeded`, all in the caller's transaction.
  */
-export async function createSession(
-  tx: Tx,
-  op: Subject & { maxAgeDays: number | null; passwordChangedAt: Date },
-  at: Date,
-  factor: { mfa: 'totp' | 'recovery_code' | null },
-): Promise<{ sessionToken: string; sessionId: string }> {
-  const { idle, absolute } = sessionLimits();
-  const expired = op.maxAgeDays !== null && at.getTime() - op.passwordChangedAt.getTime() > op.maxAgeDays * 86_400_000;
-  // One statement for the bookkeeping of a login: the operator's counters and login history,
-  // the tenant's last activity, and "seen since the campaign started" on rotation targets.
-  await tx.execute(sql`
-    with op as (
-      update operators set failed_login_count = 0, last_failed_login_at = null,
-             previous_login_at = last_login_at, previous_login_ip = last_login_ip,
-             last_login_at = ${at.toISOString()}, last_login_ip = ${op.ip},
-             must_change_password = must_change_password or ${expired}
-       where tenant_id = ${op.tenantId} and id = ${op.operatorId}
-      returning tenant_id
-    ), tenant as (
-      update tenants set last_activity_at = ${at.toISOString()} where id = ${op.tenantId} returning id
-    )
-    update rotation_targets set seen_at = ${at.toISOString()}
-     where tenant_id = ${op.tenantId} and operator_id = ${op.operatorId}
-       and status in ('pending', 'locked') and seen_at is null
-       and exists (select 1 from op) and exists (select 1 from tenant)`);
-  const actor = { operatorId: op.operatorId, loginId: op.loginId };
+export async function createSession(tx: Tx, op: SessionSubject, at: Date, factor: { mfa: 'totp' | 'recovery_code' | null }) {
+  const expired = passwordExpired(op, at);
   if (expired) {
     await recordAudit(tx, {
       tenantId: op.tenantId,
       action: 'password.expired',
       outcome: 'success',
-      actor,
+      actor: { operatorId: op.operatorId, loginId: op.loginId },
       target: { type: 'operator', id: op.operatorId },
       ip: op.ip,
       userAgent: op.userAgent,
       details: { maxAgeDays: op.maxAgeDays, passwordChangedAt: op.passwordChangedAt.toISOString() },
     });
   }
+  return startSession(tx, op, at, factor, expired);
+}
+
+/**
+ * The session and its bookkeeping in one database call (a login is the hottest write path; see
+ * mamori_start_session). `runner` is the caller's transaction, or the database itself when this
+ * call is all a login has left to do: one statement is atomic on its own.
+ */
+export async function startSession(
+  runner: Db,
+  op: Subject,
+  at: Date,
+  factor: { mfa: 'totp' | 'recovery_code' | null },
+  expired: boolean,
+): Promise<{ sessionToken: string; sessionId: string }> {
+  const { idle, absolute } = sessionLimits();
   const sessionToken = newSessionToken();
-  const [session] = await tx
-    .insert(sessions)
-    .values({
+  const sessionId = randomUUID();
+  const { record: event, digestHex } = auditRecordOf(
+    {
       tenantId: op.tenantId,
-      operatorId: op.operatorId,
-      tokenHash: hashSessionToken(sessionToken),
-      createdAt: at,
-      lastSeenAt: at,
-      expiresAt: new Date(at.getTime() + absolute),
+      action: 'login.succeeded',
+      outcome: 'success',
+      actor: { operatorId: op.operatorId, loginId: op.loginId },
+      target: { type: 'session', id: sessionId },
       ip: op.ip,
       userAgent: op.userAgent,
-      mfaVerifiedAt: factor.mfa ? at : null,
-    })
-    .returning({ id: sessions.id });
-  await recordAudit(tx, {
-    tenantId: op.tenantId,
-    action: 'login.succeeded',
-    outcome: 'success',
-    actor,
-    target: { type: 'session', id: session.id },
-    ip: op.ip,
-    userAgent: op.userAgent,
-    sessionId: session.id,
-    details: { idleTimeoutMinutes: idle / 60_000, absoluteTimeoutHours: absolute / 3_600_000, secondFactor: factor.mfa ?? 'none' },
-  });
-  return { sessionToken, sessionId: session.id };
+      sessionId,
+      details: { idleTimeoutMinutes: idle / 60_000, absoluteTimeoutHours: absolute / 3_600_000, secondFactor: factor.mfa ?? 'none' },
+    },
+    at,
+  );
+  await runner.execute(sql`select mamori_start_session(${op.tenantId}, ${op.operatorId}, ${sessionId}, ${hashSessionToken(sessionToken)},
+    ${at.toISOString()}::timestamptz, ${new Date(at.getTime() + absolute).toISOString()}::timestamptz, ${op.ip}, ${op.userAgent},
+    ${factor.mfa ? at.toISOString() : null}::timestamptz, ${expired}, ${event.id}, ${event.actorLoginId}, ${event.userAgent},
+    ${JSON.stringify(event.details)}::jsonb, decode(${digestHex}, 'hex'))`);
+  return { sessionToken, sessionId };
 }
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;

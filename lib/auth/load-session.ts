@@ -6,7 +6,7 @@ import { getDb, rowsOf, withTenantTx } from '@/db';
 import { now } from '@/lib/clock';
 import { sessionLimits } from './create-session';
 import { enforceIpAllowlist } from '@/lib/net/enforce-ip-allowlist';
-import type { ListRef } from '@/lib/net/ip-allowlist-rules';
+import { hasEntries, listRefOf } from '@/lib/net/ip-allowlist-rules';
 import { hashSessionToken } from './session-token';
 
 export interface OperatorContext {
@@ -72,9 +72,6 @@ interface SessionRow {
 
 const date = (v: Date | string | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
 
-const listRef = (id: string | null, version: number | string | null, mode: 'enforce' | 'monitor' | null, entries: number | null): ListRef | null =>
-  id ? { id, version: Number(version), mode: mode ?? 'enforce', entryCount: entries ?? 0 } : null;
-
 /**
  * Loads the server-side session behind a cookie token and everything the guard decides on, in one
  * round trip (a narrow definer function that also touches last_seen_at). Revocation, timeouts, a
@@ -99,10 +96,10 @@ export async function loadSession(
   if (row.status !== 'active' || row.tenant_status !== 'active') return null;
   // The IP allowlist holds on every request, not only at login (a transaction only when a list exists).
   const lists = {
-    tenant: listRef(row.tenant_list_id, row.tenant_list_version, row.tenant_list_mode, row.tenant_list_entries),
-    operator: listRef(row.operator_list_id, row.operator_list_version, row.operator_list_mode, row.operator_list_entries),
+    tenant: listRefOf(row.tenant_list_id, row.tenant_list_version, row.tenant_list_mode, row.tenant_list_entries),
+    operator: listRefOf(row.operator_list_id, row.operator_list_version, row.operator_list_mode, row.operator_list_entries),
   };
-  if ((lists.tenant?.entryCount ?? 0) > 0 || (lists.operator?.entryCount ?? 0) > 0) {
+  if (hasEntries(lists)) {
     const decision = await withTenantTx(row.tenant_id, (tx) =>
       enforceIpAllowlist(
         tx,

@@ -6,6 +6,8 @@ import { advanceClock, resetClock } from '@/lib/clock';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
 import { useTestDatabase } from '@/lib/testing/test-db';
 import { sessionCtx } from '@/lib/testing/context';
+import { verifyLiveChain } from '@/lib/audit/verify-live-chain';
+import { contextFor } from '@/lib/testing/context';
 import { loginWithPassword } from './login-with-password';
 import { revokeOwnSession } from './revoke-session';
 
@@ -41,6 +43,21 @@ describe('login with password', () => {
     const ok = await events(op.tenantId, 'login.succeeded');
     expect(ok).toHaveLength(1);
     expect(ok[0].ip).toBe('192.0.2.10');
+  });
+
+  it('chains the events of the one-call login and of the transaction path so that they verify', async () => {
+    const op = await operator();
+    // A user agent that the audit trail stores shortened and without control characters.
+    const odd = { ip: '2001:db8::1', userAgent: `bot\u0007${'x'.repeat(600)}` };
+    expect((await loginWithPassword({ loginId: op.loginId, password: op.password }, odd)).ok).toBe(true);
+    await withPlatformTx((tx) => tx.update(tenants).set({ passwordMaxAgeDays: 30 }).where(eq(tenants.id, op.tenantId)));
+    advanceClock(31 * 86_400_000);
+    expect((await loginWithPassword({ loginId: op.loginId, password: op.password }, odd)).ok).toBe(true);
+    expect(await events(op.tenantId, 'password.expired')).toHaveLength(1);
+    const verdict = await verifyLiveChain(contextFor(op.tenantId, op.operatorId, 'tenant_admin'), op.tenantId);
+    expect(verdict).toMatchObject({ ok: true });
+    const stored = await events(op.tenantId, 'login.succeeded');
+    expect(stored).toHaveLength(2);
   });
 
   it('issues a new session id on every login and remembers the previous login', async () => {

@@ -1,17 +1,17 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { PLATFORM_TENANT_ID, ipThrottles, operators, rotationTargets, tenants, totpCredentials } from '@/db/schema';
-import { withPlatformTx, withTenantTx, type Tx } from '@/db';
+import { PLATFORM_TENANT_ID, operators } from '@/db/schema';
+import { getDb, rowsOf, withPlatformTx, withTenantTx, type Tx } from '@/db';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { verifyDummy, verifyPassword } from '@/lib/passwords/hash-password';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
 import { enforceIpAllowlist } from '@/lib/net/enforce-ip-allowlist';
-import { listRefs } from '@/lib/net/ip-allowlist-rules';
+import { hasEntries, listRefOf } from '@/lib/net/ip-allowlist-rules';
 import { loginIdKey, normalizeLoginId } from '@/lib/tenancy/normalize-login-id';
 import type { RequestMeta } from './request-context';
-import { createLoginChallenge, createSession, sessionLimits } from './create-session';
+import { createLoginChallenge, createSession, passwordExpired, sessionLimits, startSession } from './create-session';
 import { IP_WINDOW_MS, MAX_ACCOUNT_FAILURES, isAccountThrottled, isIpThrottled } from './throttle';
 
 export const loginInput = z.object({
@@ -37,6 +37,45 @@ export type LoginResult =
   | { ok: false; reason: 'mfa_required'; challengeToken: string }
   | { ok: false; reason: LoginFailureReason };
 
+interface LookupRow {
+  ip_failures: number | null;
+  ip_window_started_at: Date | string | null;
+  ip_last_failed_at: Date | string | null;
+  tenant_id: string | null;
+  operator_id: string | null;
+  login_id: string | null;
+  password_hash: string | null;
+  status: 'active' | 'disabled' | null;
+  failed_login_count: number | null;
+  last_failed_login_at: Date | string | null;
+  locked_at: Date | string | null;
+  password_changed_at: Date | string | null;
+  tenant_status: string | null;
+  password_max_age_days: number | null;
+  totp_active: boolean | null;
+  rotation_overdue: boolean | null;
+  tenant_list_id: string | null;
+  tenant_list_version: number | string | null;
+  tenant_list_mode: 'enforce' | 'monitor' | null;
+  tenant_list_entries: number | null;
+  operator_list_id: string | null;
+  operator_list_version: number | string | null;
+  operator_list_mode: 'enforce' | 'monitor' | null;
+  operator_list_entries: number | null;
+}
+
+const date = (v: Date | string) => (v instanceof Date ? v : new Date(v));
+
+/**
+ * Everything a login decides on before hashing, in one round trip (a narrow definer function):
+ * the address's throttle row and the operator named by the login ID key, if any.
+ */
+async function lookupLogin(key: string | null, ip: string, at: Date): Promise<LookupRow> {
+  const db = await getDb();
+  const [row] = rowsOf<LookupRow>(await db.execute(sql`select * from mamori_login_lookup(${key}, ${ip}, ${at.toISOString()}::timestamptz)`));
+  return row;
+}
+
 async function countIpFailure(tx: Tx, ip: string, at: Date) {
   const windowStart = new Date(at.getTime() - IP_WINDOW_MS).toISOString();
   await tx.execute(sql`
@@ -60,38 +99,35 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
   const typedId = normalizeLoginId(parsed.data.loginId);
   const { password } = parsed.data;
 
-  const found = await withPlatformTx(async (tx) => {
-    const [ipRow] = await tx
-      .select({ failures: ipThrottles.failures, windowStartedAt: ipThrottles.windowStartedAt, lastFailedAt: ipThrottles.lastFailedAt })
-      .from(ipThrottles)
-      .where(eq(ipThrottles.ip, meta.ip));
-    const key = loginIdKey(typedId);
-    // No login ID can contain control characters (and PostgreSQL refuses NUL), so such input is
-    // an unknown ID without a query; it still costs a dummy hash below.
-    if (CONTROL.test(key)) return { ipThrottled: isIpThrottled(ipRow, at), op: undefined };
-    const [op] = await tx
-      .select({
-        tenantId: operators.tenantId,
-        id: operators.id,
-        loginId: operators.loginId,
-        passwordHash: operators.passwordHash,
-        status: operators.status,
-        failedLoginCount: operators.failedLoginCount,
-        lastFailedLoginAt: operators.lastFailedLoginAt,
-        lockedAt: operators.lockedAt,
-        passwordChangedAt: operators.passwordChangedAt,
-        tenantStatus: tenants.status,
-        maxAgeDays: tenants.passwordMaxAgeDays,
-        totpActive: sql<boolean>`exists (select 1 from ${totpCredentials} tc where tc.tenant_id = ${operators.tenantId}
-          and tc.operator_id = ${operators.id} and tc.status = 'active')`,
-        rotationOverdue: sql<boolean>`exists (select 1 from ${rotationTargets} rt where rt.tenant_id = ${operators.tenantId}
-          and rt.operator_id = ${operators.id} and rt.status = 'pending' and rt.deadline <= ${at.toISOString()})`,
-      })
-      .from(operators)
-      .innerJoin(tenants, eq(tenants.id, operators.tenantId))
-      .where(eq(operators.loginIdKey, key));
-    return { ipThrottled: isIpThrottled(ipRow, at), op };
-  });
+  const key = loginIdKey(typedId);
+  // No login ID can contain control characters (and PostgreSQL refuses NUL), so such input is an
+  // unknown ID without looking; it still costs a dummy hash below.
+  const row = await lookupLogin(CONTROL.test(key) ? null : key, meta.ip, at);
+  const ipRow = row.ip_window_started_at
+    ? { failures: row.ip_failures ?? 0, windowStartedAt: date(row.ip_window_started_at), lastFailedAt: date(row.ip_last_failed_at!) }
+    : undefined;
+  const op = row.operator_id
+    ? {
+        tenantId: row.tenant_id!,
+        id: row.operator_id,
+        loginId: row.login_id!,
+        passwordHash: row.password_hash!,
+        status: row.status!,
+        failedLoginCount: row.failed_login_count!,
+        lastFailedLoginAt: row.last_failed_login_at ? date(row.last_failed_login_at) : null,
+        lockedAt: row.locked_at ? date(row.locked_at) : null,
+        passwordChangedAt: date(row.password_changed_at!),
+        tenantStatus: row.tenant_status!,
+        maxAgeDays: row.password_max_age_days,
+        totpActive: row.totp_active === true,
+        rotationOverdue: row.rotation_overdue === true,
+        lists: {
+          tenant: listRefOf(row.tenant_list_id, row.tenant_list_version, row.tenant_list_mode, row.tenant_list_entries),
+          operator: listRefOf(row.operator_list_id, row.operator_list_version, row.operator_list_mode, row.operator_list_entries),
+        },
+      }
+    : undefined;
+  const found = { ipThrottled: isIpThrottled(ipRow, at) };
 
   // A throttled address is refused before any hashing: it says nothing about the account, and
   // it keeps a password-spraying client from spending our CPU.
@@ -110,7 +146,6 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
     return { ok: false, reason: 'throttled_ip' };
   }
 
-  const { op } = found;
   const passwordOk = op ? await verifyPassword(op.passwordHash, password) : await verifyDummy(password);
 
   let reason: LoginFailureReason | null = null;
@@ -154,12 +189,19 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
     return { ok: false, reason: reason ?? 'unknown_id' };
   }
 
-  // One transaction for the rest: the allowlist (checked once the right password identified the
+  const subject = { tenantId: op.tenantId, operatorId: op.id, loginId: op.loginId, ip: meta.ip, userAgent: meta.userAgent };
+  const account = { ...subject, maxAgeDays: op.maxAgeDays, passwordChangedAt: op.passwordChangedAt };
+  // The common case has nothing left to decide: one call creates the session (one round trip).
+  if (!hasEntries(op.lists) && !op.totpActive && !passwordExpired(account, at)) {
+    const session = await startSession(await getDb(), subject, at, { mfa: null }, false);
+    return { ok: true, ...session, operatorId: op.id, tenantId: op.tenantId };
+  }
+
+  // Otherwise one transaction: the allowlist (checked once the right password identified the
   // operator, before any session exists; only then may the answer name the network), then either
   // a second-factor challenge or the session itself.
   return withTenantTx(op.tenantId, async (tx): Promise<LoginResult> => {
-    const subject = { tenantId: op.tenantId, operatorId: op.id, loginId: op.loginId, ip: meta.ip, userAgent: meta.userAgent };
-    const decision = await enforceIpAllowlist(tx, { ...subject, sessionId: null }, await listRefs(tx, op.tenantId, op.id), 'login');
+    const decision = hasEntries(op.lists) ? await enforceIpAllowlist(tx, { ...subject, sessionId: null }, op.lists, 'login') : { allowed: true as const };
     if (!decision.allowed) {
       await recordAudit(tx, {
         tenantId: op.tenantId,
@@ -177,7 +219,7 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
       const challengeToken = await createLoginChallenge(tx, subject, at);
       return { ok: false, reason: 'mfa_required', challengeToken };
     }
-    const session = await createSession(tx, { ...subject, maxAgeDays: op.maxAgeDays, passwordChangedAt: op.passwordChangedAt }, at, { mfa: null });
+    const session = await createSession(tx, account, at, { mfa: null });
     return { ok: true, ...session, operatorId: op.id, tenantId: op.tenantId };
   });
 }

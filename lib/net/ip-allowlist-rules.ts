@@ -12,6 +12,15 @@ export interface ListRef {
   entryCount: number;
 }
 
+/** A list reference from the columns of a definer function's row (bigint versions may come as strings). */
+export function listRefOf(id: string | null, version: number | string | null, mode: 'enforce' | 'monitor' | null, entries: number | null): ListRef | null {
+  return id ? { id, version: Number(version), mode: mode ?? 'enforce', entryCount: entries ?? 0 } : null;
+}
+
+/** Whether any of an operator's own layers has entries, i.e. whether a decision is needed at all. */
+export const hasEntries = (lists: { tenant: ListRef | null; operator: ListRef | null }) =>
+  (lists.tenant?.entryCount ?? 0) > 0 || (lists.operator?.entryCount ?? 0) > 0;
+
 // Parsed ranges per list, keyed by id and checked against the version read from the database on
 // every request: a change anywhere is seen by every instance on its next request.
 const holder = globalThis as unknown as { __mamoriRanges?: Map<string, { version: number; ranges: RangeSet }> };

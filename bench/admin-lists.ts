@@ -14,38 +14,9 @@ import { encodeCursor } from '@/lib/http/cursor';
 import { listOperators } from '@/lib/tenancy/list-operators';
 import { PAGE_SIZE, listTenants, type ListTenantsQuery } from '@/lib/tenancy/list-tenants';
 import { contextFor } from '@/lib/testing/context';
-import { PG_ADMIN_URL, nowMs, percentile, round } from './lib';
+import { createPostgresDatabase, nowMs, percentile, round } from './lib';
 
 const GOAL_MS = 50;
-
-/** A new, empty database named `<prefix>_<random>` on the bench cluster; `drop` removes it. */
-export async function createBenchDatabase(prefix: string): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
-  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  const admin = async (work: (client: pg.Client) => Promise<void>) => {
-    const client = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await client.connect();
-    try {
-      await work(client);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(async (c) => void (await c.query(`create database ${name}`)));
-  const u = new URL(PG_ADMIN_URL);
-  u.pathname = `/${name}`;
-  const drop = () =>
-    admin(async (c) => {
-      // pg's pool.end() resolves before its sockets close, and terminating them then crashes the
-      // process with an unhandled pool error: let them go first, force only what lingers.
-      for (let waited = 0; waited < 5000; waited += 50) {
-        const { rows } = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
-        if (rows[0].n === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      await c.query(`drop database if exists ${name} with (force)`);
-    });
-  return { name, url: u.toString(), drop };
-}
 
 // Name parts; constants only, so inlining them as SQL literals is safe.
 const REGIONS = ['東京', '大阪', '名古屋', '札幌', '福岡', '仙台', '横浜', '神戸'];
@@ -176,7 +147,7 @@ export async function runAdminLists(opts: AdminListsOptions = {}) {
   const reps = opts.reps ?? 20;
   const pages = opts.pages ?? 20;
   const loadBefore = os.loadavg();
-  const bench = await createBenchDatabase('mamori_bench_lists');
+  const bench = await createPostgresDatabase('mamori_bench_lists');
   try {
     const database = await openDatabase(bench.url);
     try {

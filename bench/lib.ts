@@ -93,9 +93,9 @@ export const summarize = (r: ConcurrentRun) => ({
   processCpuMsPerOp: round(r.cpuMs / r.ops, 3),
 });
 
-/** A new, empty PostgreSQL database on the bench cluster; `drop` removes it even if still in use. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `mamori_bench_${randomBytes(6).toString('hex')}`;
+/** A new, empty database `<prefix>_<random>` on the bench cluster; `drop` removes it even if still in use. */
+export async function createPostgresDatabase(prefix = 'mamori_bench'): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = async (work: (client: pg.Client) => Promise<void>) => {
     const client = new pg.Client({ connectionString: PG_ADMIN_URL });
     await client.connect();
@@ -120,7 +120,7 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop: () 
       }
       await c.query(`drop database if exists ${name} with (force)`);
     });
-  return { url: u.toString(), drop };
+  return { name, url: u.toString(), drop };
 }
 
 /**

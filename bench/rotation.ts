@@ -12,8 +12,8 @@ import { PLATFORM_TENANT_ID } from '@/db/schema';
 import { startRotationCampaign } from '@/lib/passwords/rotation-campaigns';
 import { getRotationProgress } from '@/lib/passwords/rotation-progress';
 import { contextFor } from '@/lib/testing/context';
-import { createBenchDatabase, generateWorld } from './admin-lists';
-import { nowMs, percentile, round } from './lib';
+import { generateWorld } from './admin-lists';
+import { createPostgresDatabase, nowMs, percentile, round } from './lib';
 
 const GOAL_MS = 50;
 const DAY = 86_400_000;
@@ -164,7 +164,7 @@ export interface RotationOptions {
 export async function runRotation(opts: RotationOptions = {}) {
   const progressRuns = opts.progressRuns ?? 200;
   const loadBefore = os.loadavg();
-  const bench = await createBenchDatabase('mamori_bench_rotation');
+  const bench = await createPostgresDatabase('mamori_bench_rotation');
   let postgres;
   try {
     const database = await openDatabase(bench.url);

@@ -13,6 +13,8 @@ export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
   close(): Promise<void>;
+  /** PostgreSQL only: a scoped transaction opened in one round trip (see scopedTx). */
+  scopedTx?: <T>(opening: string, readOnly: boolean, fn: (tx: Tx) => Promise<T>) => Promise<T>;
 }
 
 const MIGRATIONS = path.join(process.cwd(), 'db', 'migrations');
@@ -30,7 +32,38 @@ export async function openDatabase(url: string | undefined, dataDir = '.data'): 
     // crash the process: the pool replaces it on the next checkout.
     pool.on('error', (error) => console.error('[mamori] idle database connection closed:', error.message));
     const db = drizzle(pool, { schema }) as unknown as Db;
-    return { db, kind: 'postgres', close: () => pool.end() };
+    // Transactions on one checked-out connection, opened by one simple-query message (BEGIN and
+    // the scope together) instead of two round trips. A read-only one returns as soon as its
+    // work is done; its COMMIT completes before the connection goes back to the pool.
+    // One drizzle instance per pooled connection: a fresh one per transaction costs more than the query.
+    const bound = new WeakMap<object, Tx>();
+    const scopedTx = async <T>(opening: string, readOnly: boolean, fn: (tx: Tx) => Promise<T>): Promise<T> => {
+      const client = await pool.connect();
+      let tx = bound.get(client);
+      if (!tx) bound.set(client, (tx = drizzle(client, { schema }) as unknown as Tx));
+      let result: T;
+      try {
+        await client.query(`${readOnly ? 'begin read only' : 'begin'}; ${opening}`);
+        result = await fn(tx);
+      } catch (error) {
+        await client.query('rollback').then(
+          () => client.release(),
+          (e: Error) => client.release(e),
+        );
+        throw error;
+      }
+      const commit = client.query('commit').then(
+        () => client.release(),
+        (e: Error) => {
+          client.release(e);
+          throw e;
+        },
+      );
+      if (readOnly) commit.catch((e: Error) => console.error('[mamori] commit of a read-only transaction failed:', e.message));
+      else await commit;
+      return result;
+    };
+    return { db, kind: 'postgres', close: () => pool.end(), scopedTx };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
@@ -85,38 +118,53 @@ export async function getDb(): Promise<Db> {
   return (await getDatabase()).db;
 }
 
-/**
- * A transaction that sees one tenant's rows only: it runs as the non-superuser app role, so
- * row-level security holds even if a query forgets its `where tenant_id = ...`.
- */
-export async function withTenantTx<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const db = await getDb();
-  return db.transaction(async (tx) => {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface TxOptions {
+  /** For queries only: `begin read only`, and on PostgreSQL the caller does not wait for COMMIT. */
+  readOnly?: boolean;
+}
+
+async function scoped<T>(scope: { tenantId: string } | { platform: true }, options: TxOptions, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const database = await getDatabase();
+  // Only a checked UUID is ever spelled into the opening statement; anything else is a parameter.
+  if (database.scopedTx && ('platform' in scope || UUID.test(scope.tenantId))) {
+    const setting = 'platform' in scope ? `'app.scope', 'platform'` : `'app.tenant_id', '${scope.tenantId.toLowerCase()}'`;
+    return database.scopedTx(`select set_config('role', 'mamori_app', true), set_config(${setting}, true)`, options.readOnly === true, fn);
+  }
+  return database.db.transaction(async (tx) => {
+    if (options.readOnly) await tx.execute(sql`set transaction read only`);
     await tx.execute(
-      sql`select set_config('role', 'mamori_app', true), set_config('app.tenant_id', ${tenantId}, true)`,
+      'platform' in scope
+        ? sql`select set_config('role', 'mamori_app', true), set_config('app.scope', 'platform', true)`
+        : sql`select set_config('role', 'mamori_app', true), set_config('app.tenant_id', ${scope.tenantId}, true)`,
     );
     return fn(tx as Tx);
   });
 }
 
 /**
+ * A transaction that sees one tenant's rows only: it runs as the non-superuser app role, so
+ * row-level security holds even if a query forgets its `where tenant_id = ...`.
+ */
+export function withTenantTx<T>(tenantId: string, fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+  return scoped({ tenantId }, options, fn);
+}
+
+/**
  * A transaction across tenants, for platform staff and for the steps before a tenant is known
  * (finding a login ID, loading a session). Callers are responsible for their authorization.
  */
-export async function withPlatformTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const db = await getDb();
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('role', 'mamori_app', true), set_config('app.scope', 'platform', true)`);
-    return fn(tx as Tx);
-  });
+export function withPlatformTx<T>(fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+  return scoped({ platform: true }, options, fn);
 }
 
 /**
  * For records owned by "the platform or a tenant" (rotation campaigns): the platform's own reach
  * across tenants, or one tenant's walls.
  */
-export function withOwnerTx<T>(ownerTenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return ownerTenantId === schema.PLATFORM_TENANT_ID ? withPlatformTx(fn) : withTenantTx(ownerTenantId, fn);
+export function withOwnerTx<T>(ownerTenantId: string, fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+  return ownerTenantId === schema.PLATFORM_TENANT_ID ? withPlatformTx(fn, options) : withTenantTx(ownerTenantId, fn, options);
 }
 
 export { schema };

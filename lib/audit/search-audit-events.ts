@@ -1,10 +1,10 @@
 import 'server-only';
-import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
-import { withOwnerTx } from '@/db';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { withOwnerTx, type Db } from '@/db';
 import { PLATFORM_TENANT_ID, auditEvents } from '@/db/schema';
 import type { OperatorContext } from '@/lib/auth/load-session';
 import { z } from '@/lib/http/zod-messages';
-import { parseCidr } from '@/lib/net/ip';
+import { cidrBounds, parseCidr } from '@/lib/net/ip';
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyToUndefined, schema.optional()).catch(undefined);
@@ -26,11 +26,72 @@ export type AuditSearchQuery = z.infer<typeof auditSearchQuery>;
 export const AUDIT_PAGE = 50;
 
 /**
- * Audit search, newest first, 50 a page, keyset-paged on (occurred_at, seq) within a tenant's
- * chain, every filter served by an index that starts with tenant_id. Platform staff search the
- * platform's own chain, or any tenant's with the tenant filter.
+ * The search query itself (newest first, keyset on (occurred_at, seq) within one chain), for the
+ * caller's transaction; every filter is served by an index that starts with tenant_id.
+ */
+export function auditSearchSelect(runner: Db, chain: string, query: AuditSearchQuery, limit: number) {
+  const where: SQL[] = [eq(auditEvents.tenantId, chain)];
+  if (query.from) where.push(sql`${auditEvents.occurredAt} >= ${query.from.toISOString()}`);
+  if (query.to) where.push(sql`${auditEvents.occurredAt} < ${query.to.toISOString()}`);
+  if (query.actor) where.push(/^[0-9a-f-]{36}$/.test(query.actor) ? eq(auditEvents.actorOperatorId, query.actor) : eq(auditEvents.actorLoginId, query.actor));
+  if (query.action?.length) where.push(inArray(auditEvents.action, query.action));
+  if (query.outcome) where.push(eq(auditEvents.outcome, query.outcome));
+  if (query.ip) {
+    const parsed = parseCidr(query.ip);
+    // audit_ip(ip) is the indexed form (migration 0021). A range of host addresses rather than
+    // <<=, whose operator is not leakproof and so could not use the index under row-level security.
+    if (parsed.ok) {
+      const { first, last } = cidrBounds(parsed.cidr);
+      where.push(sql`audit_ip(${auditEvents.ip}) between ${first}::inet and ${last}::inet`);
+    }
+  }
+  if (query.target) where.push(eq(auditEvents.targetId, query.target));
+  if (query.session) where.push(eq(auditEvents.sessionId, query.session));
+  if (query.before) {
+    const [ms, seq] = query.before.split(':').map(Number);
+    where.push(sql`(${auditEvents.occurredAt}, ${auditEvents.seq}) < (${new Date(ms).toISOString()}::timestamptz, ${seq})`);
+  }
+  return runner
+    .select({
+      tenantId: auditEvents.tenantId,
+      seq: auditEvents.seq,
+      id: auditEvents.id,
+      occurredAt: auditEvents.occurredAt,
+      actorOperatorId: auditEvents.actorOperatorId,
+      actorLoginId: auditEvents.actorLoginId,
+      action: auditEvents.action,
+      targetType: auditEvents.targetType,
+      targetId: auditEvents.targetId,
+      outcome: auditEvents.outcome,
+      ip: auditEvents.ip,
+      userAgent: auditEvents.userAgent,
+      sessionId: auditEvents.sessionId,
+      details: auditEvents.details,
+      hash: sql<string>`encode(${auditEvents.hash}, 'hex')`,
+    })
+    .from(auditEvents)
+    .where(and(...where))
+    .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.seq))
+    .limit(limit);
+}
+
+/**
+ * Audit search, 50 a page. Platform staff search the platform's own chain, or any tenant's with
+ * the tenant filter; callers have authorized the viewer for `tenantId`.
  */
 export async function searchAuditEvents(ctx: OperatorContext, tenantId: string, query: AuditSearchQuery, pageSize = AUDIT_PAGE) {
+  const chain = tenantId === PLATFORM_TENANT_ID && query.tenant ? query.tenant : tenantId;
+  const rows = await withOwnerTx(chain, (tx) => auditSearchSelect(tx, chain, query, pageSize + 1), { readOnly: true });
+  const page = rows.slice(0, pageSize);
+  const last = page.at(-1);
+  return { chain, rows: page, next: rows.length > pageSize && last ? `${last.occurredAt.getTime()}:${last.seq}` : null, viewer: ctx.operatorId };
+}
+
+/**
+ * The chain a search reads and its filters as one where clause, the same as auditSearchSelect's
+ * (the `before` keyset included), for callers that choose their own columns and paging: the export.
+ */
+export function auditSearchFilter(tenantId: string, query: AuditSearchQuery): { chain: string; where: SQL } {
   const chain = tenantId === PLATFORM_TENANT_ID && query.tenant ? query.tenant : tenantId;
   const where: SQL[] = [eq(auditEvents.tenantId, chain)];
   if (query.from) where.push(sql`${auditEvents.occurredAt} >= ${query.from.toISOString()}`);
@@ -40,40 +101,13 @@ export async function searchAuditEvents(ctx: OperatorContext, tenantId: string, 
   if (query.outcome) where.push(eq(auditEvents.outcome, query.outcome));
   if (query.ip) {
     const parsed = parseCidr(query.ip);
-    if (parsed.ok) where.push(sql`(case when ${auditEvents.ip} ~ '^[0-9a-fA-F.:]+$' then ${auditEvents.ip}::inet end) <<= ${parsed.normalized}::inet`);
+    if (parsed.ok) where.push(sql`audit_ip(${auditEvents.ip}) <<= ${parsed.normalized}::inet`);
   }
   if (query.target) where.push(eq(auditEvents.targetId, query.target));
   if (query.session) where.push(eq(auditEvents.sessionId, query.session));
   if (query.before) {
     const [ms, seq] = query.before.split(':').map(Number);
-    const at = new Date(ms).toISOString();
-    where.push(or(lt(auditEvents.occurredAt, sql`${at}::timestamptz`), and(eq(auditEvents.occurredAt, sql`${at}::timestamptz`), lt(auditEvents.seq, seq)))!);
+    where.push(sql`(${auditEvents.occurredAt}, ${auditEvents.seq}) < (${new Date(ms).toISOString()}::timestamptz, ${seq})`);
   }
-  const rows = await withOwnerTx(chain, (tx) =>
-    tx
-      .select({
-        tenantId: auditEvents.tenantId,
-        seq: auditEvents.seq,
-        id: auditEvents.id,
-        occurredAt: auditEvents.occurredAt,
-        actorOperatorId: auditEvents.actorOperatorId,
-        actorLoginId: auditEvents.actorLoginId,
-        action: auditEvents.action,
-        targetType: auditEvents.targetType,
-        targetId: auditEvents.targetId,
-        outcome: auditEvents.outcome,
-        ip: auditEvents.ip,
-        userAgent: auditEvents.userAgent,
-        sessionId: auditEvents.sessionId,
-        details: auditEvents.details,
-        hash: sql<string>`encode(${auditEvents.hash}, 'hex')`,
-      })
-      .from(auditEvents)
-      .where(and(...where))
-      .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.seq))
-      .limit(pageSize + 1),
-  );
-  const page = rows.slice(0, pageSize);
-  const last = page.at(-1);
-  return { chain, rows: page, next: rows.length > pageSize && last ? `${last.occurredAt.getTime()}:${last.seq}` : null, viewer: ctx.operatorId };
+  return { chain, where: and(...where)! };
 }

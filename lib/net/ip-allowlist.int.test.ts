@@ -34,7 +34,7 @@ const save = (ctx: ReturnType<typeof contextFor>, owner: { tenantId: string; ope
 const fields = (p: Promise<unknown>) => p.then(() => null, (e: AppError) => e.fields);
 const login = (loginId: string, ip: string) => loginWithPassword({ loginId, password: PW }, { ip, userAgent: 'vitest' });
 const events = async (tenantId: string, action: string) =>
-  withPlatformTx((tx) => tx.select({ details: auditEvents.details, outcome: auditEvents.outcome }).from(auditEvents).where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, action))));
+  withPlatformTx((tx) => tx.select({ details: auditEvents.details, outcome: auditEvents.outcome }).from(auditEvents).where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, action))).orderBy(auditEvents.seq));
 
 describe('IP allowlists', () => {
   it('refuses a list that would lock out the saver, and junk with line numbers', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains, formatIp, normalizeIp, parseCidr, parseCidrList, parseIp } from './ip';
+import { cidrBounds, cidrContains, formatIp, normalizeIp, parseCidr, parseCidrList, parseIp } from './ip';
 
 describe('parseIp', () => {
   it.each([
@@ -68,5 +68,19 @@ describe('parseCidr', () => {
     expect(parseCidrList('10.0.0.0/8, 127.0.0.1 ::1')).toHaveLength(3);
     expect(parseCidrList('')).toEqual([]);
     expect(() => parseCidrList('10.0.0.0/8,nope')).toThrow(/not a CIDR/);
+  });
+});
+
+describe('cidrBounds', () => {
+  it('gives the first and last address of IPv4 and IPv6 networks', () => {
+    const bounds = (text: string) => {
+      const parsed = parseCidr(text);
+      if (!parsed.ok) throw new Error(text);
+      return cidrBounds(parsed.cidr);
+    };
+    expect(bounds('198.51.100.7/24')).toEqual({ first: '198.51.100.0', last: '198.51.100.255' });
+    expect(bounds('203.0.113.5')).toEqual({ first: '203.0.113.5', last: '203.0.113.5' });
+    expect(bounds('2001:db8::/32')).toEqual({ first: '2001:db8::', last: '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff' });
+    expect(bounds('0.0.0.0/0')).toEqual({ first: '0.0.0.0', last: '255.255.255.255' });
   });
 });

@@ -155,6 +155,12 @@ export function cidrContains(cidr: Cidr, ip: IpAddress): boolean {
   return ip.value >> bits === cidr.network >> bits;
 }
 
+/** The first and last address of a network, as text. */
+export function cidrBounds(cidr: Cidr): { first: string; last: string } {
+  const span = (1n << BigInt((cidr.version === 4 ? 32 : 128) - cidr.prefix)) - 1n;
+  return { first: formatIp({ version: cidr.version, value: cidr.network }), last: formatIp({ version: cidr.version, value: cidr.network + span }) };
+}
+
 /** Parses a comma- or space-separated CIDR list from configuration; throws on a bad entry. */
 export function parseCidrList(input: string | undefined): Cidr[] {
   if (!input || input.trim() === '') return [];

@@ -5,7 +5,7 @@
  * timed through searchAuditEvents() (transaction, app role, row-level security) and as the same
  * SQL text run bare on a superuser connection, alternating. Goals: p95 <= 50 ms and <= 1.5x bare.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { getDb } from '@/db';
 import { auditSearchQuery, auditSearchSelect, searchAuditEvents, type AuditSearchQuery } from '@/lib/audit/search-audit-events';
@@ -172,10 +172,17 @@ async function timeScenario(bare: pg.Client, tenantId: string, s: Scenario, page
   };
 }
 
-async function explain(bare: pg.Client, tenantId: string, s: Scenario): Promise<string> {
+/** The plan as the app runs it: app role, tenant set, row-level security on. */
+async function explain(client: pg.Client, tenantId: string, s: Scenario): Promise<string> {
   const built = auditSearchSelect(await getDb(), tenantId, s.query, 51).toSQL();
-  const { rows } = await bare.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers, costs off, timing off, summary off) ${built.sql}`, built.params as unknown[]);
-  return [`-- ${s.name}`, ...rows.map((r) => r['QUERY PLAN'])].join('\n');
+  await client.query(`begin read only`);
+  try {
+    await client.query(`select set_config('role', 'mamori_app', true), set_config('app.tenant_id', $1, true)`, [tenantId]);
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers, costs off, summary on) ${built.sql}`, built.params as unknown[]);
+    return [`-- ${s.name}`, ...rows.map((r) => r['QUERY PLAN'])].join('\n');
+  } finally {
+    await client.query('rollback');
+  }
 }
 
 export async function runP3(): Promise<BenchReport> {
@@ -214,6 +221,7 @@ export async function runP3(): Promise<BenchReport> {
       await bench.drop();
     }
   }
+  mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/p3-explain.txt', `${plans.join('\n\n')}\n`);
   const rows: TableRow[] = results.flatMap((r) => {
     const worstP95 = r.timings.reduce((a, t) => (t.p95Ms > a.p95Ms ? t : a));

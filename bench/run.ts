@@ -9,6 +9,7 @@ import path from 'node:path';
 import { formatTable, machineInfo, round, type BenchReport, type TableRow } from './lib';
 import { runP1 } from './p1-login';
 import { runP2 } from './p2-guard';
+import { runP3 } from './p3-audit-search';
 import { runP5 } from './p5-audit';
 import { runAdminLists } from './admin-lists';
 import { runAllowlist } from './allowlist';
@@ -45,6 +46,7 @@ const BENCHES: Record<string, { title: string; run: () => Promise<BenchReport> }
   p1: { title: 'P1 login throughput vs raw argon2id', run: runP1 },
   p2: { title: 'P2 guard latency over an unguarded route', run: runP2 },
   p5: { title: 'P5 chained audit appends vs plain inserts', run: runP5 },
+  p3: { title: 'P3 audit search at 1M and 10M events', run: runP3 },
   lists: { title: 'Admin lists at 10k tenants / 1M operators', run: lists },
   rotation: { title: 'Rotation campaign at 100k operators', run: rotation },
   allowlist: { title: 'IP allowlist decision, 3 layers x 1,000 entries', run: runAllowlist },

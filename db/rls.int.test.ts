@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { withTenantTx } from '@/db';
+import { getDb, rowsOf, withTenantTx } from '@/db';
 import { operators, sessions } from '@/db/schema';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
 import { useTestDatabase } from '@/lib/testing/test-db';
@@ -41,5 +41,20 @@ describe('row-level security (the second wall)', () => {
     await expect(
       withTenantTx(a, (tx) => tx.insert(sessions).values({ tenantId: a, operatorId: bOp, tokenHash: `h-${Date.now()}`, expiresAt: new Date() })),
     ).rejects.toThrow();
+  });
+
+  it('covers every table with a tenant_id: row-level security on, a tenant policy, and the app role granted', async () => {
+    const db = await getDb();
+    const rows = rowsOf<{ table: string; rls: boolean; policies: number; granted: boolean }>(
+      await db.execute(sql`
+        select c.relname as table, c.relrowsecurity as rls,
+               (select count(*)::int from pg_policy p where p.polrelid = c.oid) as policies,
+               has_table_privilege('mamori_app', c.oid, 'select') as granted
+          from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'public' and c.relkind = 'r'
+           and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)`),
+    );
+    expect(rows.map((r) => r.table)).toEqual(expect.arrayContaining(['members', 'orders', 'payment_settings', 'audit_events', 'sessions']));
+    expect(rows.filter((r) => !r.rls || r.policies === 0 || !r.granted)).toEqual([]);
   });
 });

@@ -457,3 +457,93 @@ export const apiTokens = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), uniqueIndex('api_tokens_hash_key').on(t.tokenHash), tenantPolicy('api_tokens')],
 );
+
+/** A site's registered customers: personal data, shown masked unless one record is revealed. */
+export const members = pgTable(
+  'members',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    siteId: uuid('site_id').notNull(),
+    id: uuid('id').notNull().defaultRandom(),
+    memberNo: text('member_no').notNull(),
+    name: text('name').notNull(),
+    nameKana: text('name_kana').notNull(),
+    email: text('email').notNull(),
+    phone: text('phone'),
+    postalCode: text('postal_code'),
+    address: text('address'),
+    registeredAt: ts('registered_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId, t.siteId], foreignColumns: [sites.tenantId, sites.id], name: 'members_site_fk' }),
+    uniqueIndex('members_site_no_key').on(t.tenantId, t.siteId, t.memberNo),
+    index('members_site_registered_idx').on(t.tenantId, t.siteId, t.registeredAt.desc(), t.id.desc()),
+    tenantPolicy('members'),
+  ],
+);
+
+export const ORDER_STATUSES = ['received', 'paid', 'shipped', 'cancelled'] as const;
+
+/** Order history: what the attackers downloaded. Amounts in yen. */
+export const orders = pgTable(
+  'orders',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    siteId: uuid('site_id').notNull(),
+    id: uuid('id').notNull().defaultRandom(),
+    orderNo: text('order_no').notNull(),
+    status: text('status', { enum: ORDER_STATUSES }).notNull(),
+    orderedAt: ts('ordered_at').notNull(),
+    memberId: uuid('member_id'),
+    customerName: text('customer_name').notNull(),
+    customerKana: text('customer_kana').notNull(),
+    customerEmail: text('customer_email').notNull(),
+    customerEmailAlt: text('customer_email_alt'),
+    customerPhone: text('customer_phone').notNull(),
+    customerPostalCode: text('customer_postal_code').notNull(),
+    customerAddress: text('customer_address').notNull(),
+    customerComment: text('customer_comment'),
+    adminComment: text('admin_comment'),
+    shipName: text('ship_name').notNull(),
+    shipPostalCode: text('ship_postal_code').notNull(),
+    shipAddress: text('ship_address').notNull(),
+    shipPhone: text('ship_phone').notNull(),
+    amount: integer('amount').notNull(),
+    trackingNo: text('tracking_no'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId, t.siteId], foreignColumns: [sites.tenantId, sites.id], name: 'orders_site_fk' }),
+    foreignKey({ columns: [t.tenantId, t.memberId], foreignColumns: [members.tenantId, members.id], name: 'orders_member_fk' }),
+    uniqueIndex('orders_site_no_key').on(t.tenantId, t.siteId, t.orderNo),
+    index('orders_site_time_idx').on(t.tenantId, t.siteId, t.orderedAt.desc(), t.id.desc()),
+    tenantPolicy('orders'),
+  ],
+);
+
+/**
+ * A site's payment-gateway integration. The API key and secret are encrypted with the keyring
+ * (bound to tenant, site and field); their last four characters are kept apart for the masked view.
+ */
+export const paymentSettings = pgTable(
+  'payment_settings',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    siteId: uuid('site_id').notNull(),
+    provider: text('provider').notNull(),
+    merchantId: text('merchant_id').notNull(),
+    endpoint: text('endpoint').notNull(),
+    apiKeyCiphertext: text('api_key_ciphertext').notNull(),
+    apiKeyLast4: text('api_key_last4').notNull(),
+    secretCiphertext: text('secret_ciphertext').notNull(),
+    secretLast4: text('secret_last4').notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    updatedByLoginId: text('updated_by_login_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.siteId] }),
+    foreignKey({ columns: [t.tenantId, t.siteId], foreignColumns: [sites.tenantId, sites.id], name: 'payment_settings_site_fk' }),
+    tenantPolicy('payment_settings'),
+  ],
+);

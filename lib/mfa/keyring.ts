@@ -38,22 +38,27 @@ export function keyring(): Keyring {
   return cached;
 }
 
-/** "v1.kid.iv.ciphertext.tag", base64url parts. */
-export function encryptSecret(plaintext: string, ring = keyring()): { ciphertext: string; keyId: string } {
+/**
+ * "v1.kid.iv.ciphertext.tag", base64url parts. `context` (associated data, not stored) binds the
+ * ciphertext to where it belongs, e.g. tenant, site and field, so it cannot be copied to another row.
+ */
+export function encryptSecret(plaintext: string, ring = keyring(), context?: string): { ciphertext: string; keyId: string } {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', ring.keys.get(ring.current)!, iv);
+  if (context !== undefined) cipher.setAAD(Buffer.from(context, 'utf8'));
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   const parts = ['v1', ring.current, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')];
   return { ciphertext: parts.join('.'), keyId: ring.current };
 }
 
-/** Throws when the ciphertext was modified or its key is unknown. */
-export function decryptSecret(ciphertext: string, ring = keyring()): string {
+/** Throws when the ciphertext was modified, its key is unknown or `context` differs from encryption. */
+export function decryptSecret(ciphertext: string, ring = keyring(), context?: string): string {
   const [v, kid, iv, body, tag] = ciphertext.split('.');
   const key = ring.keys.get(kid);
   if (v !== 'v1' || !key || !iv || !body || !tag) throw new Error('undecryptable secret');
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  if (context !== undefined) decipher.setAAD(Buffer.from(context, 'utf8'));
   return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
 }
 

@@ -67,6 +67,13 @@ describe('keyring', () => {
     expect(() => decryptSecret(ciphertext, otherRing)).toThrow();
   });
 
+  it('binds a ciphertext to its context: another row or field cannot decrypt it', () => {
+    const { ciphertext } = encryptSecret('sk_live_0123456789', ring, 'payment:t1:s1:secret');
+    expect(decryptSecret(ciphertext, ring, 'payment:t1:s1:secret')).toBe('sk_live_0123456789');
+    expect(() => decryptSecret(ciphertext, ring, 'payment:t1:s2:secret')).toThrow();
+    expect(() => decryptSecret(ciphertext, ring)).toThrow();
+  });
+
   it('hashes under every key for lookups after rotation, and refuses bad key specs', () => {
     expect(keyedHashes('abcd-efgh', ring)).toHaveLength(2);
     expect(() => parseKeyring('k:short')).toThrow();

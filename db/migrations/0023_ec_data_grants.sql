@@ -1,0 +1,1 @@
+GRANT SELECT, INSERT, UPDATE ON members, orders, payment_settings TO mamori_app;

@@ -1,14 +1,34 @@
 import 'server-only';
+import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { withPlatformTx } from '@/db';
-import { PLATFORM_TENANT_ID, auditChains, sites, tenants, type Role } from '@/db/schema';
+import { PLATFORM_TENANT_ID, auditChains, paymentSettings, sites, tenants, type Role } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
+import { now } from '@/lib/clock';
+import { generateEcData } from '@/lib/ec/generate-ec-data';
+import { sealPaymentSecret } from '@/lib/ec/payment-crypto';
 import { hashPassword } from '@/lib/passwords/hash-password';
 import { insertOperator, type NewOperator } from '@/lib/tenancy/insert-operator';
 
 /** Incident figures: 43 operator companies, 53 shops, 314 admin operators. */
 export const DEMO_FIGURES = { tenants: 43, sites: 53, operators: 314 } as const;
 export const DEMO_PASSWORD = 'kanri-demo-2026';
+
+/**
+ * Shop data of the demo, at a tenth of the incident so that PGlite starts quickly: the first
+ * company's main site has 1,558 orders of 1,095 customers (the download was 15,581 of 10,946);
+ * every other site a small history. `npm run demo:large` generates the full scale.
+ */
+export const DEMO_EC = {
+  largest: { members: 1_200, orders: 1_558, customers: 1_095 },
+  other: { members: 60, orders: 40, customers: 30 },
+} as const;
+
+const PROVIDERS = [
+  { provider: 'GMOペイメントゲートウェイ', endpoint: 'https://pt01.mul-pay.example.jp/payment/' },
+  { provider: 'SBペイメントサービス', endpoint: 'https://stbfep.sps-system.example.jp/api/xmlapi.do' },
+  { provider: 'ベリトランス', endpoint: 'https://api.veritrans.example.jp/api/v2/' },
+];
 
 export interface DemoLogin {
   loginId: string;
@@ -144,6 +164,7 @@ export async function seedDemo(): Promise<{ seeded: boolean; logins: DemoLogin[]
   // Each operator gets a hash of their own (own salt), computed on the thread pool.
   const hashes = new Map(await mapLimit(everyone, 4, async (op) => [op.loginId, await hashPassword(DEMO_PASSWORD)] as const));
 
+  const seededAt = now();
   await withPlatformTx(async (tx) => {
     for (const op of staff) await insertOperator(tx, PLATFORM_TENANT_ID, op, hashes.get(op.loginId)!, SEED_ACTOR, 'demo-seed');
     for (const t of plan) {
@@ -162,6 +183,22 @@ export async function seedDemo(): Promise<{ seeded: boolean; logins: DemoLogin[]
       });
       for (const s of t.sites) {
         const [site] = await tx.insert(sites).values({ tenantId: tenant.id, ...s }).returning({ id: sites.id });
+        const largest = t === plan[0] && s.code === 'main';
+        await generateEcData(tx, { tenantId: tenant.id, siteId: site.id, code: `${t.code}/${s.code}` }, largest ? DEMO_EC.largest : DEMO_EC.other, seededAt);
+        const gateway = PROVIDERS[(t.code.length + s.code.length) % PROVIDERS.length];
+        const apiKey = sealPaymentSecret(tenant.id, site.id, 'api_key', `ak_${randomBytes(18).toString('base64url')}`);
+        const secret = sealPaymentSecret(tenant.id, site.id, 'secret', `sk_${randomBytes(24).toString('base64url')}`);
+        await tx.insert(paymentSettings).values({
+          tenantId: tenant.id,
+          siteId: site.id,
+          ...gateway,
+          merchantId: `${t.code.split('-')[0].toUpperCase()}${s.code === 'main' ? '01' : '02'}`,
+          apiKeyCiphertext: apiKey.ciphertext,
+          apiKeyLast4: apiKey.last4,
+          secretCiphertext: secret.ciphertext,
+          secretLast4: secret.last4,
+          updatedByLoginId: SEED_ACTOR.loginId,
+        });
         await recordAudit(tx, {
           tenantId: tenant.id,
           action: 'site.added',

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { withPlatformTx } from '@/db';
-import { auditChains, operators, tenants, type Role } from '@/db/schema';
+import { auditChains, operators, sites, tenants, type Role } from '@/db/schema';
+import { generateEcData } from '@/lib/ec/generate-ec-data';
 import { hashPassword } from '@/lib/passwords/hash-password';
 import { loginIdKey } from '@/lib/tenancy/normalize-login-id';
 
@@ -20,6 +21,15 @@ export async function createOperator(tenantId: string, loginId: string, password
       .values({ tenantId, loginId, loginIdKey: loginIdKey(loginId), displayName: loginId, role, passwordHash })
       .returning({ id: operators.id });
     return op.id;
+  });
+}
+
+/** A site with generated shop data (members, orders) of the given size. */
+export async function createSite(tenantId: string, code: string, size = { members: 30, orders: 20, customers: 15 }): Promise<string> {
+  return withPlatformTx(async (tx) => {
+    const [site] = await tx.insert(sites).values({ tenantId, code, name: `${code} ストア` }).returning({ id: sites.id });
+    await generateEcData(tx, { tenantId, siteId: site.id, code: `${tenantId}/${code}` }, size, new Date());
+    return site.id;
   });
 }
 

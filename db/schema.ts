@@ -547,3 +547,36 @@ export const paymentSettings = pgTable(
     tenantPolicy('payment_settings'),
   ],
 );
+
+export const ALERT_RULES = [
+  'export_after_new_ip',
+  'export_over_quota',
+  'secret_revealed',
+  'recovery_code_login',
+  'failed_logins_account',
+  'failed_logins_ip',
+  'pii_bulk_view',
+] as const;
+export type AlertRule = (typeof ALERT_RULES)[number];
+
+/** Security alerts, shown on the tenant's and the platform's dashboards. */
+export const alerts = pgTable(
+  'alerts',
+  {
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    id: uuid('id').notNull().defaultRandom(),
+    rule: text('rule', { enum: ALERT_RULES }).notNull(),
+    operatorId: uuid('operator_id'),
+    loginId: text('login_id'),
+    details: jsonb('details').notNull().default({}),
+    raisedAt: ts('raised_at').notNull().defaultNow(),
+    acknowledgedAt: ts('acknowledged_at'),
+    acknowledgedByLoginId: text('acknowledged_by_login_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('alerts_tenant_raised_idx').on(t.tenantId, t.raisedAt.desc()),
+    index('alerts_raised_idx').on(t.raisedAt.desc()),
+    tenantPolicy('alerts'),
+  ],
+);

@@ -1,0 +1,31 @@
+import 'server-only';
+import type { Tx } from '@/db';
+import { alerts, type AlertRule } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/record-audit';
+
+export interface AlertInput {
+  tenantId: string;
+  rule: AlertRule;
+  operator?: { operatorId: string | null; loginId: string | null } | null;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Raises a security alert in the caller's transaction, with its `alert.raised` event: an alert
+ * exists exactly when the action that caused it does.
+ */
+export async function raiseAlert(tx: Tx, input: AlertInput): Promise<string> {
+  const [row] = await tx
+    .insert(alerts)
+    .values({ tenantId: input.tenantId, rule: input.rule, operatorId: input.operator?.operatorId ?? null, loginId: input.operator?.loginId ?? null, details: input.details ?? {} })
+    .returning({ id: alerts.id });
+  await recordAudit(tx, {
+    tenantId: input.tenantId,
+    action: 'alert.raised',
+    outcome: 'success',
+    actor: { operatorId: null, loginId: 'system:alerts' },
+    target: { type: 'alert', id: row.id },
+    details: { rule: input.rule, operatorLoginId: input.operator?.loginId ?? null, ...(input.details ?? {}) },
+  });
+  return row.id;
+}

@@ -70,6 +70,8 @@ export const tenants = pgTable(
     totpGraceUntil: ts('totp_grace_until'),
     // Audit retention: 5 years by default, never below 1 year (a database check enforces it).
     auditRetentionDays: integer('audit_retention_days').notNull().default(1826),
+    // Rows one operator may export per day (JST) before a second admin must approve.
+    orderExportDailyQuota: integer('order_export_daily_quota').notNull().default(5000),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -578,5 +580,44 @@ export const alerts = pgTable(
     index('alerts_tenant_raised_idx').on(t.tenantId, t.raisedAt.desc()),
     index('alerts_raised_idx').on(t.raisedAt.desc()),
     tenantPolicy('alerts'),
+  ],
+);
+
+export const ORDER_EXPORT_STATUSES = ['ready', 'pending_approval', 'approved', 'rejected', 'downloaded'] as const;
+
+/**
+ * An order-history export: requested with a reason and a step-up, held for a second admin when it
+ * exceeds the requester's daily quota, downloadable once by the requester.
+ */
+export const orderExports = pgTable(
+  'order_exports',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull().defaultRandom(),
+    siteId: uuid('site_id').notNull(),
+    operatorId: uuid('operator_id').notNull(),
+    loginId: text('login_id').notNull(),
+    periodFrom: ts('period_from').notNull(),
+    periodTo: ts('period_to').notNull(),
+    columns: jsonb('columns').$type<string[]>().notNull(),
+    encoding: text('encoding', { enum: ['utf8', 'utf8-bom', 'sjis'] }).notNull(),
+    reason: text('reason').notNull(),
+    rowCount: integer('row_count').notNull(),
+    customerCount: integer('customer_count').notNull(),
+    status: text('status', { enum: ORDER_EXPORT_STATUSES }).notNull(),
+    requestedAt: ts('requested_at').notNull().defaultNow(),
+    decidedAt: ts('decided_at'),
+    decidedByLoginId: text('decided_by_login_id'),
+    downloadedAt: ts('downloaded_at'),
+    bytes: bigint('bytes', { mode: 'number' }),
+    sha256: text('sha256'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId, t.siteId], foreignColumns: [sites.tenantId, sites.id], name: 'order_exports_site_fk' }),
+    foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'order_exports_operator_fk' }),
+    index('order_exports_operator_idx').on(t.tenantId, t.operatorId, t.requestedAt),
+    index('order_exports_status_idx').on(t.tenantId, t.status),
+    tenantPolicy('order_exports'),
   ],
 );

@@ -1,0 +1,55 @@
+'use server';
+import { revalidatePath } from 'next/cache';
+import { withAction } from '@/lib/auth/with-action';
+import { ORDER_EXPORT_COLUMN_KEYS } from '@/lib/ec/order-export-columns';
+import {
+  RANGE_REVERSED,
+  decideOrderExport,
+  orderExportRequest,
+  orderExportScopeFields,
+  previewOrderExport,
+  rangeInOrder,
+  requestOrderExport,
+} from '@/lib/ec/request-order-export';
+import { prepareOrderExportDownload } from '@/lib/ec/stream-order-export';
+import { z } from '@/lib/http/zod-messages';
+import { uuidSchema } from '@/lib/tenancy/schemas';
+
+const tenantOf = (i: { tenantId: string }) => i.tenantId;
+
+// Each column is a checkbox "col_<key>" (a form field has one value here); they become one list.
+const withColumns = (raw: unknown) => {
+  const r = (raw ?? {}) as Record<string, unknown>;
+  return { ...r, columns: ORDER_EXPORT_COLUMN_KEYS.filter((k) => r[`col_${k}`] === 'on') };
+};
+
+const scopeInput = z.preprocess(withColumns, z.object({ tenantId: uuidSchema }).extend(orderExportScopeFields.shape).refine(rangeInOrder, RANGE_REVERSED));
+const requestInput = z.preprocess(
+  withColumns,
+  z.object({ tenantId: uuidSchema }).extend(orderExportScopeFields.shape).extend(orderExportRequest.shape).refine(rangeInOrder, RANGE_REVERSED),
+);
+
+export const previewExportAction = withAction({ tenant: 'orders.export', tenantOf }, scopeInput, async (ctx, { tenantId, ...scope }) => {
+  // The scope goes back with the summary: the request form repeats exactly what was previewed.
+  return { ok: true, data: { ...(await previewOrderExport(ctx, tenantId, scope)), siteId: scope.siteId, from: scope.from, to: scope.to } };
+});
+
+export const requestExportAction = withAction({ tenant: 'orders.export', tenantOf }, requestInput, async (ctx, { tenantId, encoding, reason, ...scope }) => {
+  const r = await requestOrderExport(ctx, tenantId, scope, { encoding, reason });
+  revalidatePath(`/t/${tenantId}/sites/${scope.siteId}/export`);
+  return { ok: true, data: r };
+});
+
+const decisionInput = z.object({ tenantId: uuidSchema, siteId: uuidSchema, exportId: uuidSchema, decision: z.enum(['approve', 'reject']) });
+
+export const decideExportAction = withAction({ tenant: 'orders.export', tenantOf }, decisionInput, async (ctx, { tenantId, siteId, exportId, decision }) => {
+  await decideOrderExport(ctx, tenantId, exportId, decision);
+  revalidatePath(`/t/${tenantId}/sites/${siteId}/export`);
+  return { ok: true };
+});
+
+const downloadInput = z.object({ tenantId: uuidSchema, exportId: uuidSchema });
+
+export const startDownloadAction = withAction({ tenant: 'orders.export', tenantOf }, downloadInput, async (ctx, { tenantId, exportId }) => {
+  return { ok: true, data: { url: await prepareOrderExportDownload(ctx, tenantId, exportId) } };
+});

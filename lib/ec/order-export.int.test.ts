@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import iconv from 'iconv-lite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { withPlatformTx, withTenantTx } from '@/db';
+import { alerts, auditEvents, orders, tenants } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { advanceClock, now, resetClock } from '@/lib/clock';
+import { parseCsv } from '@/lib/http/csv';
+import { contextFor } from '@/lib/testing/context';
+import { createOperator, createSite, createTenant } from '@/lib/testing/fixtures';
+import { useTestDatabase } from '@/lib/testing/test-db';
+import { decideOrderExport, previewOrderExport, requestOrderExport } from './request-order-export';
+import { claimOrderExport, prepareOrderExportDownload, streamOrderExport } from './stream-order-export';
+
+useTestDatabase();
+afterEach(() => resetClock());
+
+const today = () => new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
+const ALL = ['order_no', 'status', 'ordered_at', 'customer_name', 'customer_email', 'customer_phone', 'customer_address', 'customer_comment', 'ship_address', 'amount', 'tracking_no'] as const;
+
+let n = 0;
+async function shop(ordersCount = 40) {
+  const code = `exp-${++n}-${Date.now()}`;
+  const tenantId = await createTenant(code);
+  const siteId = await createSite(tenantId, 'main', { members: 50, orders: ordersCount, customers: 30 });
+  const adminId = await createOperator(tenantId, `${code}.admin`, 'a long enough password', 'tenant_admin');
+  const secondId = await createOperator(tenantId, `${code}.second`, 'a long enough password', 'tenant_admin');
+  return {
+    tenantId,
+    siteId,
+    admin: contextFor(tenantId, adminId, 'tenant_admin', `${code}.admin`),
+    second: contextFor(tenantId, secondId, 'tenant_admin', `${code}.second`),
+    scope: { siteId, from: '2000-01-01', to: today(), columns: [...ALL] },
+  };
+}
+
+async function read(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+const events = (tenantId: string, action: string) =>
+  withPlatformTx((tx) => tx.select({ details: auditEvents.details, actor: auditEvents.actorLoginId, ip: auditEvents.ip, sessionId: auditEvents.sessionId }).from(auditEvents).where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, action))).orderBy(auditEvents.seq));
+
+const alertsOf = (tenantId: string) => withPlatformTx((tx) => tx.select({ rule: alerts.rule, details: alerts.details }).from(alerts).where(eq(alerts.tenantId, tenantId)));
+
+describe('order-history export', () => {
+  it('shows what the file will contain before anything is produced', async () => {
+    const s = await shop();
+    const preview = await previewOrderExport(s.admin, s.tenantId, s.scope);
+    expect(preview).toMatchObject({ rows: 40, customers: 30, pii: ['names', 'addresses', 'phones', 'emails', 'comments'] });
+    expect((await previewOrderExport(s.admin, s.tenantId, { ...s.scope, columns: ['order_no', 'amount'] })).pii).toEqual([]);
+  });
+
+  it('needs a fresh second factor to request and to download', async () => {
+    const s = await shop();
+    const stale = { ...s.admin, mfaVerifiedAt: new Date(Date.now() - 3_600_000) };
+    await expect(requestOrderExport(stale, s.tenantId, s.scope, { encoding: 'utf8', reason: 'monthly shipping report' })).rejects.toMatchObject({ code: 'step_up_required' });
+    await expect(requestOrderExport({ ...s.admin, totpEnrolled: false }, s.tenantId, s.scope, { encoding: 'utf8', reason: 'monthly shipping report' })).rejects.toMatchObject({ code: 'mfa_enrollment_required' });
+    const r = await requestOrderExport(s.admin, s.tenantId, s.scope, { encoding: 'utf8', reason: 'monthly shipping report' });
+    await expect(claimOrderExport(stale, s.tenantId, r.id)).rejects.toMatchObject({ code: 'step_up_required' });
+    await expect(prepareOrderExportDownload(stale, s.tenantId, r.id)).rejects.toMatchObject({ code: 'step_up_required' });
+  });
+
+  it('streams formula-safe RFC 4180 CSV once, and audits rows, customers, bytes and the file hash', async () => {
+    const s = await shop();
+    // Every dangerous cell start a database text can hold (NUL cannot be stored; lib/http/csv.test.ts
+    // covers it), quotes, commas, line breaks and Japanese text.
+    const nasty = ['=HYPERLINK("http://example.invalid/","x")', '+1', '-2+3', '@SUM(1)', '\tlead tab', '\rlead cr', 'say "hi", then\r\nnew line', '日本語のコメント'];
+    await withTenantTx(s.tenantId, async (tx) => {
+      const rows = await tx.select({ id: orders.id }).from(orders).where(eq(orders.tenantId, s.tenantId)).orderBy(orders.orderedAt).limit(nasty.length);
+      for (const [i, r] of rows.entries()) await tx.update(orders).set({ customerComment: nasty[i] }).where(and(eq(orders.tenantId, s.tenantId), eq(orders.id, r.id)));
+    });
+    for (const encoding of ['utf8', 'sjis'] as const) {
+      const r = await requestOrderExport(s.admin, s.tenantId, s.scope, { encoding, reason: 'carrier reconciliation' });
+      expect(r.status).toBe('ready');
+      const claimed = await claimOrderExport(s.admin, s.tenantId, r.id);
+      const file = await read(streamOrderExport(s.admin, s.tenantId, claimed));
+      const text = encoding === 'sjis' ? iconv.decode(file, 'Shift_JIS') : file.toString('utf8');
+      const table = parseCsv(text);
+      expect(table[0]).toEqual([...ALL]);
+      expect(table).toHaveLength(41);
+      const comments = table.slice(1, 1 + nasty.length).map((row) => row[ALL.indexOf('customer_comment')]);
+      expect(comments).toEqual(nasty.map((v) => (/^[=+\-@\t\r\0]/.test(v) ? `'${v}` : v)));
+      // Downloadable once: a second claim (another tab, a replayed link) finds nothing.
+      await expect(claimOrderExport(s.admin, s.tenantId, r.id)).rejects.toMatchObject({ code: 'not_found' });
+      const exported = (await events(s.tenantId, 'orders.exported')).at(-1)!;
+      expect(exported.details).toMatchObject({ rows: 40, customers: 30, bytes: file.length, sha256: createHash('sha256').update(file).digest('hex'), reason: 'carrier reconciliation', encoding });
+      expect(exported.actor).toBe(s.admin.loginId);
+      expect(exported.ip).toBe(s.admin.ip);
+      expect(exported.sessionId).toBe(s.admin.sessionId);
+    }
+  });
+
+  it('holds an export above the daily quota for a second administrator, and audits both people', async () => {
+    const s = await shop();
+    await withPlatformTx((tx) => tx.update(tenants).set({ orderExportDailyQuota: 50 }).where(eq(tenants.id, s.tenantId)));
+    const first = await requestOrderExport(s.admin, s.tenantId, s.scope, { encoding: 'utf8', reason: 'first batch for carrier' });
+    expect(first.status).toBe('ready');
+    const second = await requestOrderExport(s.admin, s.tenantId, s.scope, { encoding: 'utf8', reason: 'second batch for carrier' });
+    expect(second.status).toBe('pending_approval');
+    expect((await alertsOf(s.tenantId)).map((a) => a.rule)).toEqual(['export_over_quota']);
+    await expect(claimOrderExport(s.admin, s.tenantId, second.id)).rejects.toMatchObject({ code: 'not_found' });
+    // Four eyes: not the requester's own.
+    await expect(decideOrderExport(s.admin, s.tenantId, second.id, 'approve')).rejects.toMatchObject({ code: 'forbidden' });
+    await decideOrderExport(s.second, s.tenantId, second.id, 'approve');
+    await expect(decideOrderExport(s.second, s.tenantId, second.id, 'approve')).rejects.toMatchObject({ code: 'not_found' });
+    const file = await read(streamOrderExport(s.admin, s.tenantId, await claimOrderExport(s.admin, s.tenantId, second.id)));
+    expect(parseCsv(file.toString('utf8'))).toHaveLength(41);
+    expect((await events(s.tenantId, 'orders.export_approved'))[0]).toMatchObject({ actor: s.second.loginId, details: { requestedBy: s.admin.loginId, rows: 40 } });
+    const requested = await events(s.tenantId, 'orders.export_requested');
+    expect(requested.map((e) => (e.details as { status: string }).status)).toEqual(['ready', 'pending_approval']);
+    // A rejected one never downloads.
+    const third = await requestOrderExport(s.admin, s.tenantId, s.scope, { encoding: 'utf8', reason: 'third batch for carrier' });
+    await decideOrderExport(s.second, s.tenantId, third.id, 'reject');
+    await expect(claimOrderExport(s.admin, s.tenantId, third.id)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it("is a 404 for another tenant's operator, for every step", async () => {
+    const a = await shop();
+    const b = await shop();
+    const r = await requestOrderExport(a.admin, a.tenantId, a.scope, { encoding: 'utf8', reason: 'monthly shipping report' });
+    const intruder = { ...b.admin };
+    await expect(previewOrderExport(intruder, b.tenantId, a.scope)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(requestOrderExport(intruder, b.tenantId, a.scope, { encoding: 'utf8', reason: 'taking a look' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(claimOrderExport(intruder, b.tenantId, r.id)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(prepareOrderExportDownload(intruder, b.tenantId, r.id)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(decideOrderExport(intruder, b.tenantId, r.id, 'approve')).rejects.toMatchObject({ code: 'not_found' });
+    // Another admin of the same tenant cannot download someone else's export either.
+    await expect(claimOrderExport(a.second, a.tenantId, r.id)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('raises an alert for an export within 24 hours of a login from an address never used before, and not otherwise', async () => {
+    const s = await shop();
+    const login = (ip: string) =>
+      withTenantTx(s.tenantId, (tx) =>
+        recordAudit(tx, { tenantId: s.tenantId, action: 'login.succeeded', outcome: 'success', actor: { operatorId: s.admin.operatorId, loginId: s.admin.loginId }, ip, details: {} }),
+      );
+    const exportOnce = async () => {
+      // The clock moves in this test; the step-up is as fresh as the moment.
+      const ctx = { ...s.admin, mfaVerifiedAt: now() };
+      const r = await requestOrderExport(ctx, s.tenantId, s.scope, { encoding: 'utf8', reason: 'monthly shipping report' });
+      await read(streamOrderExport(ctx, s.tenantId, await claimOrderExport(ctx, s.tenantId, r.id)));
+    };
+    await login('198.51.100.7');
+    advanceClock(48 * 3_600_000);
+    // The new address's login is two days old and today's login came from a known address.
+    await login('198.51.100.7');
+    await exportOnce();
+    expect(await alertsOf(s.tenantId)).toEqual([]);
+    await login('203.0.113.99');
+    await exportOnce();
+    const raised = await alertsOf(s.tenantId);
+    expect(raised.map((a) => a.rule)).toEqual(['export_after_new_ip']);
+    expect(raised[0].details).toMatchObject({ newIp: '203.0.113.99' });
+  });
+});

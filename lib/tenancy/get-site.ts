@@ -1,0 +1,17 @@
+import 'server-only';
+import { and, eq } from 'drizzle-orm';
+import { withTenantTx } from '@/db';
+import { sites } from '@/db/schema';
+import type { OperatorContext } from '@/lib/auth/load-session';
+import { uuidSchema } from './schemas';
+
+/** One site of the tenant, for a page's heading; null for any other id (or junk): the page's 404. */
+export async function getSite(_ctx: OperatorContext, tenantId: string, siteId: string) {
+  if (!uuidSchema.safeParse(siteId).success) return null;
+  const [site] = await withTenantTx(
+    tenantId,
+    (tx) => tx.select({ id: sites.id, code: sites.code, name: sites.name, status: sites.status }).from(sites).where(and(eq(sites.tenantId, tenantId), eq(sites.id, siteId))),
+    { readOnly: true },
+  );
+  return site ?? null;
+}

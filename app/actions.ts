@@ -1,13 +1,16 @@
 'use server';
+import { revalidatePath } from 'next/cache';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { acknowledgeAlert } from '@/lib/alerts/list-alerts';
 import { signOut } from '@/lib/auth/auth';
 import { currentOperator } from '@/lib/auth/guard';
 import { revokeOwnSession } from '@/lib/auth/revoke-session';
 import { withAction } from '@/lib/auth/with-action';
 import { LOCALE_COOKIE, LOCALES } from '@/lib/i18n/locale';
 import { stepUp } from '@/lib/mfa/step-up';
+import { uuidSchema } from '@/lib/tenancy/schemas';
 
 export async function logoutAction(): Promise<void> {
   const ctx = await currentOperator();
@@ -30,3 +33,13 @@ export const stepUpAction = withAction({ operator: true }, z.object({ code: z.st
   const r = await stepUp(ctx, code);
   return r.ok ? { ok: true } : { ok: false, error: 'bad_request', fieldErrors: { code: ['wrong_code'] } };
 });
+
+export const acknowledgeAlertAction = withAction(
+  { tenant: 'security.write', tenantOf: (i: { tenantId: string }) => i.tenantId },
+  z.object({ tenantId: uuidSchema, alertId: uuidSchema }),
+  async (ctx, { tenantId, alertId }) => {
+    await acknowledgeAlert(ctx, tenantId, alertId);
+    revalidatePath('/');
+    return { ok: true };
+  },
+);

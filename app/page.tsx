@@ -1,11 +1,15 @@
 import { getLocale, getTranslations } from 'next-intl/server';
+import { listAlerts } from '@/lib/alerts/list-alerts';
 import { requireOperator } from '@/lib/auth/guard';
+import { hasPermission } from '@/lib/auth/permissions';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
+import { AcknowledgeAlertForm } from './alert-forms';
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const ctx = await requireOperator();
   const passwordChanged = (await searchParams).password === 'changed';
-  const [t, locale] = await Promise.all([getTranslations(), getLocale() as Promise<Locale>]);
+  const [t, locale, alerts] = await Promise.all([getTranslations(), getLocale() as Promise<Locale>, listAlerts(ctx)]);
+  const canAcknowledge = hasPermission(ctx.role, 'security.write');
   const prev = ctx.previousLogin;
   return (
     <div className="space-y-6">
@@ -41,6 +45,34 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           )}
         </div>
       </section>
+      {alerts && (
+        <section className="rounded-lg border border-slate-200 bg-white p-4" data-testid="alerts">
+          <h2 className="mb-2 font-medium">{t('alerts.title')}</h2>
+          {alerts.length === 0 ? (
+            <p className="text-sm text-slate-500">{t('alerts.none')}</p>
+          ) : (
+            <ul className="divide-y divide-slate-100 text-sm">
+              {alerts.map((a) => (
+                <li key={a.id} className="flex flex-wrap items-start justify-between gap-2 py-2" data-testid="alert" data-rule={a.rule}>
+                  <div>
+                    <div className={a.acknowledgedAt ? 'text-slate-500' : 'font-medium text-red-800'}>{t(`alerts.rules.${a.rule}`)}</div>
+                    <div className="text-slate-600">
+                      {formatJst(a.raisedAt, locale)} · {a.tenantName}
+                      {a.loginId && <> · {a.loginId}</>}
+                    </div>
+                    <div className="font-mono text-xs text-slate-500">{JSON.stringify(a.details)}</div>
+                  </div>
+                  {a.acknowledgedAt ? (
+                    <span className="text-xs text-slate-500">{t('alerts.acknowledgedBy', { login: a.acknowledgedByLoginId ?? '' })}</span>
+                  ) : (
+                    canAcknowledge && <AcknowledgeAlertForm tenantId={a.tenantId} alertId={a.id} />
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
     </div>
   );
 }

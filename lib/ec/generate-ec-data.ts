@@ -1,5 +1,5 @@
 import 'server-only';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '@/db';
 
 // Name and address parts. Constants only, so spelling them into SQL as literals is safe.
@@ -27,6 +27,9 @@ const col = (rows: [string, string, string][], i: number) => arr(rows.map((r) =>
 /** A deterministic pseudo-random integer 0..n-1 from a key (same data on every run, set-based). */
 const h = (key: string, n: number) => sql.raw(`(abs(hashtext(${key})) % ${n})`);
 
+/** A stable id from a key, shaped as a version-4 UUID so strict UUID checks accept it. */
+const idOf = (key: SQL) => sql`overlay(overlay(md5(${key}) placing '4' from 13) placing '8' from 17)::uuid`;
+
 /**
  * Generates a site's members and orders set-based (one INSERT ... SELECT each), deterministic for
  * the site's code. `customers` members place the orders: the first `customers` orders have one
@@ -43,7 +46,7 @@ export async function generateEcData(
   const k = (salt: string) => `'${site.code.replaceAll("'", "''")}:${salt}:' || i`;
   await tx.execute(sql`
     insert into members (tenant_id, site_id, id, member_no, name, name_kana, email, phone, postal_code, address, registered_at)
-    select ${site.tenantId}, ${site.siteId}, md5(${site.siteId}::text || ':m:' || i)::uuid, 'M' || lpad(i::text, 7, '0'),
+    select ${site.tenantId}, ${site.siteId}, ${idOf(sql`${site.siteId}::text || ':m:' || i`)}, 'M' || lpad(i::text, 7, '0'),
            (${col(FAMILY, 0)})[1 + f] || ' ' || (${col(GIVEN, 0)})[1 + g],
            (${col(FAMILY, 1)})[1 + f] || ' ' || (${col(GIVEN, 1)})[1 + g],
            (${col(GIVEN, 2)})[1 + g] || '.' || (${col(FAMILY, 2)})[1 + f] || i || '@mail.example.jp',
@@ -58,7 +61,7 @@ export async function generateEcData(
     insert into orders (tenant_id, site_id, id, order_no, status, ordered_at, member_id, customer_name, customer_kana,
       customer_email, customer_email_alt, customer_phone, customer_postal_code, customer_address, customer_comment,
       admin_comment, ship_name, ship_postal_code, ship_address, ship_phone, amount, tracking_no)
-    select ${site.tenantId}, ${site.siteId}, md5(${site.siteId}::text || ':o:' || i)::uuid,
+    select ${site.tenantId}, ${site.siteId}, ${idOf(sql`${site.siteId}::text || ':o:' || i`)},
            to_char(t.at at time zone 'Asia/Tokyo', 'YYYYMMDD') || '-' || lpad(i::text, 6, '0'),
            case when t.at > ${end.toISOString()}::timestamptz - interval '3 days' then 'received'
                 when ${h(k('s'), 100)} < 4 then 'cancelled' when ${h(k('s'), 100)} < 9 then 'paid' else 'shipped' end,

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { requireTenant } from '@/lib/auth/guard';
 import { hasPermission } from '@/lib/auth/permissions';
+import { getRecentPaymentSettingChanges } from '@/lib/ec/payment-settings';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { getTenantOverview } from '@/lib/tenancy/get-tenant-overview';
 import { listOperators, listOperatorsQuery } from '@/lib/tenancy/list-operators';
@@ -20,6 +21,7 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
   const { tenant } = overview;
   const isPlatform = tenant.kind === 'platform';
   const can = (p: Parameters<typeof hasPermission>[1]) => hasPermission(ctx.role, p);
+  const paymentChanges = !isPlatform && can('payment_settings.read') ? await getRecentPaymentSettingChanges(ctx, tenantId, 10) : null;
   return (
     <div className="space-y-8">
       <div className="flex flex-wrap items-baseline gap-3">
@@ -56,6 +58,12 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
                 <div className="text-slate-500">
                   {s.domain ?? '—'} · {t(`status.${s.status}`)}
                 </div>
+                <nav className="mt-1 flex flex-wrap gap-3" aria-label={s.name}>
+                  {can('orders.read') && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/sites/${s.id}/orders`} prefetch={false} data-testid="site-orders">{t('site.orders')}</Link>}
+                  {can('orders.read') && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/sites/${s.id}/members`} prefetch={false} data-testid="site-members">{t('site.members')}</Link>}
+                  {can('orders.export') && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/sites/${s.id}/export`} data-testid="site-export">{t('site.export')}</Link>}
+                  {can('payment_settings.read') && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/sites/${s.id}/payment`} data-testid="site-payment">{t('site.payment')}</Link>}
+                </nav>
                 {can('tenants.write') && s.status === 'open' && <SiteActions tenantId={tenant.id} siteId={s.id} name={s.name} />}
               </li>
             ))}
@@ -118,6 +126,24 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
               {t('admin.nextPage')}
             </Link>
           )}
+        </section>
+      )}
+
+      {paymentChanges && (
+        <section className="rounded-lg border border-slate-200 bg-white p-4" data-testid="payment-changes">
+          <h2 className="mb-2 font-medium">{t('payment.recentTitle')}</h2>
+          {paymentChanges.length === 0 && <p className="text-sm text-slate-500">{t('payment.recentNone')}</p>}
+          <ul className="space-y-1 text-sm">
+            {paymentChanges.map((c) => (
+              <li key={c.seq} data-testid="payment-change">
+                <span className="text-slate-500">{formatJst(c.occurredAt, locale)}</span> · <span className="font-mono">{c.actorLoginId}</span> ·{' '}
+                {overview.sites.find((s) => s.id === c.siteId)?.name ?? c.siteId} ·{' '}
+                {c.action === 'payment_settings.updated'
+                  ? t('payment.changed', { fields: (c.fields ?? []).map((f) => t(`payment.fields.${f}`)).join(t('payment.separator')) })
+                  : t(c.outcome === 'success' ? 'payment.revealed' : 'payment.revealFailed', { field: t(`payment.fields.${c.field}`) })}
+              </li>
+            ))}
+          </ul>
         </section>
       )}
 

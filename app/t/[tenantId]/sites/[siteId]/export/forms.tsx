@@ -1,7 +1,7 @@
 'use client';
-import { useEffect } from 'react';
+import { useActionState, useEffect } from 'react';
 import { useTranslations } from 'next-intl';
-import { ActionForm, Field, Hidden, Select } from '@/app/components/action-form';
+import { ActionForm, Field, Hidden, Select, submitKeepingInput, useValidationMessage } from '@/app/components/action-form';
 import { ORDER_EXPORT_COLUMNS } from '@/lib/ec/order-export-columns';
 import { decideExportAction, previewExportAction, requestExportAction, startDownloadAction } from './actions';
 
@@ -16,36 +16,58 @@ interface Preview {
   pii: string[];
 }
 
-/** Step one: period and columns, then a summary of what the file would contain; step two: encoding, reason, request. */
+/**
+ * Step one: period and columns, then a summary of what the file would contain; step two (a form
+ * of its own beside the first, forms cannot nest): encoding, reason, request.
+ */
 export function ExportRequestForm({ tenantId, siteId, from, to }: { tenantId: string; siteId: string; from: string; to: string }) {
   const t = useTranslations('orderExport');
+  const [state, previewAction, pending] = useActionState(previewExportAction, null);
+  const preview = state?.ok ? (state.data as unknown as Preview) : null;
+  const message = useValidationMessage();
+  const errors = useTranslations('errors');
   return (
-    <ActionForm
-      action={previewExportAction}
-      submit={t('preview')}
-      tone="plain"
-      testId="export-preview"
-      success={(s) => <RequestStep tenantId={tenantId} preview={s.data as unknown as Preview} />}
-    >
-      <Hidden name="tenantId" value={tenantId} />
-      <Hidden name="siteId" value={siteId} />
-      <div className="grid gap-3 sm:grid-cols-2">
-        <Field name="from" label={t('from')} type="date" defaultValue={from} required />
-        <Field name="to" label={t('to')} type="date" defaultValue={to} required />
-      </div>
-      <fieldset className="text-sm">
-        <legend className="font-medium">{t('columns')}</legend>
-        <div className="mt-1 grid gap-1 sm:grid-cols-3">
-          {ORDER_EXPORT_COLUMNS.map((c) => (
-            <label key={c.key} className="flex items-center gap-2">
-              <input type="checkbox" name={`col_${c.key}`} defaultChecked={c.pii === null} data-testid={`col-${c.key}`} />
-              <span>{t(`column.${c.key}`)}</span>
-              {c.pii && <span className="rounded bg-amber-100 px-1 text-xs text-amber-800">{t(`pii.${c.pii}`)}</span>}
-            </label>
-          ))}
+    <div className="space-y-3">
+      <form action={previewAction} onSubmit={submitKeepingInput(previewAction)} className="space-y-3" data-testid="export-preview">
+        <Hidden name="tenantId" value={tenantId} />
+        <Hidden name="siteId" value={siteId} />
+        <div className="grid gap-3 sm:grid-cols-2">
+          <DateField name="from" label={t('from')} defaultValue={from} errors={state?.fieldErrors?.from} />
+          <DateField name="to" label={t('to')} defaultValue={to} errors={state?.fieldErrors?.to} />
         </div>
-      </fieldset>
-    </ActionForm>
+        <fieldset className="text-sm">
+          <legend className="font-medium">{t('columns')}</legend>
+          <div className="mt-1 grid gap-1 sm:grid-cols-3">
+            {ORDER_EXPORT_COLUMNS.map((c) => (
+              <label key={c.key} className="flex items-center gap-2">
+                <input type="checkbox" name={`col_${c.key}`} defaultChecked={c.pii === null} data-testid={`col-${c.key}`} />
+                <span>{t(`column.${c.key}`)}</span>
+                {c.pii && <span className="rounded bg-amber-100 px-1 text-xs text-amber-800">{t(`pii.${c.pii}`)}</span>}
+              </label>
+            ))}
+          </div>
+          {state?.fieldErrors?.columns && <p className="mt-1 text-xs text-red-700" data-testid="error-columns">{state.fieldErrors.columns.map(message).join(' ')}</p>}
+        </fieldset>
+        {state && !state.ok && state.error && !state.fieldErrors && (
+          <p role="alert" data-testid="form-error" className="text-sm text-red-700">{errors.has(state.error) ? errors(state.error) : errors('bad_request')}</p>
+        )}
+        <button disabled={pending} className="rounded border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-100 disabled:opacity-60">
+          {t('preview')}
+        </button>
+      </form>
+      {preview && <RequestStep key={JSON.stringify(preview)} tenantId={tenantId} preview={preview} />}
+    </div>
+  );
+}
+
+function DateField({ name, label, defaultValue, errors }: { name: string; label: string; defaultValue: string; errors?: string[] }) {
+  const message = useValidationMessage();
+  return (
+    <div className="text-sm">
+      <label htmlFor={`f-${name}`} className="block font-medium">{label}</label>
+      <input id={`f-${name}`} name={name} type="date" defaultValue={defaultValue} required aria-invalid={errors ? true : undefined} className="mt-1 w-full rounded border border-slate-300 px-3 py-2" />
+      {errors && <p className="mt-1 text-xs text-red-700" data-testid={`error-${name}`}>{errors.map(message).join(' ')}</p>}
+    </div>
   );
 }
 

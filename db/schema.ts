@@ -184,6 +184,9 @@ export const ipThrottles = pgTable('ip_throttles', {
   failures: integer('failures').notNull().default(0),
   windowStartedAt: ts('window_started_at').notNull(),
   lastFailedAt: ts('last_failed_at').notNull(),
+  // A 10-minute count of every failed attempt (throttled ones too), for the alert on bursts.
+  burstStartedAt: ts('burst_started_at'),
+  burstFailures: integer('burst_failures').notNull().default(0),
 });
 
 export const auditChains = pgTable(

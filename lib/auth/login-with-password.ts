@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { PLATFORM_TENANT_ID, operators } from '@/db/schema';
 import { getDb, rowsOf, withPlatformTx, withTenantTx, type Tx } from '@/db';
+import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { verifyDummy, verifyPassword } from '@/lib/passwords/hash-password';
@@ -76,15 +77,39 @@ async function lookupLogin(key: string | null, ip: string, at: Date): Promise<Lo
   return row;
 }
 
-async function countIpFailure(tx: Tx, ip: string, at: Date) {
+/** Failed logins that raise an alert: more than this many within ALERT_WINDOW_MS. */
+export const ALERT_ACCOUNT_FAILURES = 20;
+export const ALERT_IP_FAILURES = 100;
+export const ALERT_WINDOW_MS = 10 * 60_000;
+
+/**
+ * Counts a failed attempt from an address: toward its throttle (`counts`: a wrong password or an
+ * unknown ID) and always toward its 10-minute burst. Returns the burst so far.
+ */
+async function countIpFailure(tx: Tx, ip: string, at: Date, counts: boolean): Promise<number> {
   const windowStart = new Date(at.getTime() - IP_WINDOW_MS).toISOString();
-  await tx.execute(sql`
-    insert into ip_throttles (ip, failures, window_started_at, last_failed_at)
-    values (${ip}, 1, ${at.toISOString()}, ${at.toISOString()})
-    on conflict (ip) do update set
-      failures = case when ip_throttles.window_started_at < ${windowStart} then 1 else ip_throttles.failures + 1 end,
-      window_started_at = case when ip_throttles.window_started_at < ${windowStart} then excluded.window_started_at else ip_throttles.window_started_at end,
-      last_failed_at = excluded.last_failed_at`);
+  const burstStart = new Date(at.getTime() - ALERT_WINDOW_MS).toISOString();
+  const [row] = rowsOf<{ burst: number }>(
+    await tx.execute(sql`
+      insert into ip_throttles (ip, failures, window_started_at, last_failed_at, burst_started_at, burst_failures)
+      values (${ip}, ${counts ? 1 : 0}, ${at.toISOString()}, ${at.toISOString()}, ${at.toISOString()}, 1)
+      on conflict (ip) do update set
+        failures = case when not ${counts} then ip_throttles.failures when ip_throttles.window_started_at < ${windowStart} then 1 else ip_throttles.failures + 1 end,
+        window_started_at = case when ${counts} and ip_throttles.window_started_at < ${windowStart} then excluded.window_started_at else ip_throttles.window_started_at end,
+        last_failed_at = case when ${counts} then excluded.last_failed_at else ip_throttles.last_failed_at end,
+        burst_failures = case when ip_throttles.burst_started_at is null or ip_throttles.burst_started_at < ${burstStart} then 1 else ip_throttles.burst_failures + 1 end,
+        burst_started_at = case when ip_throttles.burst_started_at is null or ip_throttles.burst_started_at < ${burstStart} then excluded.burst_started_at else ip_throttles.burst_started_at end
+      returning burst_failures as burst`),
+  );
+  return row.burst;
+}
+
+/** The platform's alert for an address whose failures just passed the threshold (once per burst). */
+async function alertOnIpBurst(ip: string, burst: number) {
+  if (burst !== ALERT_IP_FAILURES + 1) return;
+  await withPlatformTx((tx) =>
+    raiseAlert(tx, { tenantId: PLATFORM_TENANT_ID, rule: 'failed_logins_ip', details: { ip, failures: burst, windowMinutes: ALERT_WINDOW_MS / 60_000 } }),
+  );
 }
 
 /**
@@ -132,8 +157,8 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
   // A throttled address is refused before any hashing: it says nothing about the account, and
   // it keeps a password-spraying client from spending our CPU.
   if (found.ipThrottled) {
-    await withPlatformTx((tx) =>
-      recordAudit(tx, {
+    const burst = await withPlatformTx(async (tx) => {
+      await recordAudit(tx, {
         tenantId: PLATFORM_TENANT_ID,
         action: 'login.failed',
         outcome: 'failure',
@@ -141,8 +166,10 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
         ip: meta.ip,
         userAgent: meta.userAgent,
         details: { reason: 'throttled_ip' },
-      }),
-    );
+      });
+      return countIpFailure(tx, meta.ip, at, false);
+    });
+    await alertOnIpBurst(meta.ip, burst);
     return { ok: false, reason: 'throttled_ip' };
   }
 
@@ -158,7 +185,7 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
 
   if (reason || !op) {
     const tenantId = op?.tenantId ?? PLATFORM_TENANT_ID;
-    await withTenantTx(tenantId, async (tx) => {
+    const burst = await withTenantTx(tenantId, async (tx) => {
       let failures: number | undefined;
       // A rotation deadline that passed since the last sweep locks the account right now.
       if (op?.rotationOverdue && !op.lockedAt) await lockOverdueRotations(tx, { tenantId: op.tenantId, operatorId: op.id });
@@ -174,7 +201,7 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
           .returning({ failures: operators.failedLoginCount });
         failures = row?.failures;
       }
-      if (reason === 'bad_password' || reason === 'unknown_id') await countIpFailure(tx, meta.ip, at);
+      const ipBurst = await countIpFailure(tx, meta.ip, at, reason === 'bad_password' || reason === 'unknown_id');
       await recordAudit(tx, {
         tenantId,
         action: 'login.failed',
@@ -185,7 +212,20 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
         userAgent: meta.userAgent,
         details: { reason, ...(failures !== undefined ? { consecutiveFailures: failures } : {}) },
       });
+      if (op) {
+        // Counted after this attempt's event, which queues on the chain: concurrent attempts
+        // see each other, so exactly one of them passes the threshold.
+        const [recent] = rowsOf<{ n: number }>(
+          await tx.execute(sql`select count(*)::int as n from audit_events where tenant_id = ${op.tenantId} and actor_operator_id = ${op.id}
+            and action = 'login.failed' and occurred_at >= ${new Date(at.getTime() - ALERT_WINDOW_MS).toISOString()}`),
+        );
+        if (recent.n === ALERT_ACCOUNT_FAILURES + 1) {
+          await raiseAlert(tx, { tenantId: op.tenantId, rule: 'failed_logins_account', operator: { operatorId: op.id, loginId: op.loginId }, details: { failures: recent.n, windowMinutes: ALERT_WINDOW_MS / 60_000 } });
+        }
+      }
+      return ipBurst;
     });
+    await alertOnIpBurst(meta.ip, burst);
     return { ok: false, reason: reason ?? 'unknown_id' };
   }
 

@@ -2,6 +2,7 @@ import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { withPlatformTx, withTenantTx } from '@/db';
 import { loginChallenges, operators, tenants } from '@/db/schema';
+import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { createSession } from '@/lib/auth/create-session';
 import type { RequestMeta } from '@/lib/auth/request-context';
@@ -91,6 +92,8 @@ export async function completeMfaLogin(challengeToken: string, code: string, met
         userAgent: meta.userAgent,
         details: { alert: true },
       });
+      // A recovery code means the authenticator was not at hand: worth a look by an admin.
+      await raiseAlert(tx, { tenantId: found.tenantId, rule: 'recovery_code_login', operator: { operatorId: found.operatorId, loginId: c.loginId }, details: { ip: meta.ip } });
     }
     const session = await createSession(tx, { ...subject, maxAgeDays: c.maxAgeDays, passwordChangedAt: c.passwordChangedAt }, at, { mfa: factor });
     return { ok: true, ...session, factor };

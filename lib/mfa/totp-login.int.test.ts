@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withPlatformTx } from '@/db';
-import { auditEvents, tenants } from '@/db/schema';
+import { alerts, auditEvents, tenants } from '@/db/schema';
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { advanceClock, now, resetClock } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
@@ -106,6 +106,8 @@ describe('TOTP login', () => {
     expect((await completeMfaLogin(await challenge(o.loginId), code.toUpperCase(), meta)).ok).toBe(true);
     expect(await completeMfaLogin(await challenge(o.loginId), code, meta)).toMatchObject({ ok: false });
     expect(await actions(o.tenantId)).toContain('login.recovery_code_used');
+    const raised = await withPlatformTx((tx) => tx.select({ rule: alerts.rule, loginId: alerts.loginId }).from(alerts).where(eq(alerts.tenantId, o.tenantId)));
+    expect(raised).toEqual([{ rule: 'recovery_code_login', loginId: o.loginId }]);
   });
 });
 

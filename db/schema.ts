@@ -72,6 +72,9 @@ export const tenants = pgTable(
     auditRetentionDays: integer('audit_retention_days').notNull().default(1826),
     // Rows one operator may export per day (JST) before a second admin must approve.
     orderExportDailyQuota: integer('order_export_daily_quota').notNull().default(5000),
+    // Where alerts are POSTed (optional), and the HMAC key that signs them (keyring-encrypted).
+    alertWebhookUrl: text('alert_webhook_url'),
+    alertWebhookSecretCiphertext: text('alert_webhook_secret_ciphertext'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -622,5 +625,30 @@ export const orderExports = pgTable(
     index('order_exports_operator_idx').on(t.tenantId, t.operatorId, t.requestedAt),
     index('order_exports_status_idx').on(t.tenantId, t.status),
     tenantPolicy('order_exports'),
+  ],
+);
+
+/** One alert's POST to its tenant's webhook: retried with back-off, every outcome kept. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull().defaultRandom(),
+    alertId: uuid('alert_id').notNull(),
+    url: text('url').notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    deliveredAt: ts('delivered_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId, t.alertId], foreignColumns: [alerts.tenantId, alerts.id], name: 'webhook_deliveries_alert_fk' }),
+    index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+    index('webhook_deliveries_tenant_idx').on(t.tenantId, t.createdAt.desc()),
+    tenantPolicy('webhook_deliveries'),
   ],
 );

@@ -8,6 +8,7 @@ import next from 'next';
 import { getDatabase, withPlatformTx } from '@/db';
 import { createCheckpoints } from '@/lib/audit/create-checkpoints';
 import { pruneAllTenants } from '@/lib/audit/prune-audit-events';
+import { deliverWebhooks } from '@/lib/alerts/webhooks';
 import { seedDemo, DEMO_PASSWORD } from '@/lib/demo/seed-demo';
 import { env } from '@/lib/env';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
@@ -37,6 +38,11 @@ async function main() {
   setInterval(() => {
     createCheckpoints().catch((error) => console.error('[mamori] audit checkpoint failed', error));
   }, 5 * 60_000).unref();
+
+  // Alert webhooks: due deliveries (new ones and retries) every 10 seconds.
+  setInterval(() => {
+    deliverWebhooks().catch((error) => console.error('[mamori] webhook delivery failed', error));
+  }, 10_000).unref();
 
   // Audit retention (default 5 years), daily.
   setInterval(() => {

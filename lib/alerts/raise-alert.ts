@@ -2,6 +2,7 @@ import 'server-only';
 import type { Tx } from '@/db';
 import { alerts, type AlertRule } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
+import { queueWebhook } from './webhooks';
 
 export interface AlertInput {
   tenantId: string;
@@ -11,8 +12,8 @@ export interface AlertInput {
 }
 
 /**
- * Raises a security alert in the caller's transaction, with its `alert.raised` event: an alert
- * exists exactly when the action that caused it does.
+ * Raises a security alert in the caller's transaction, with its `alert.raised` event and, when the
+ * tenant has a webhook, its queued delivery: an alert exists exactly when the action that caused it does.
  */
 export async function raiseAlert(tx: Tx, input: AlertInput): Promise<string> {
   const [row] = await tx
@@ -27,5 +28,6 @@ export async function raiseAlert(tx: Tx, input: AlertInput): Promise<string> {
     target: { type: 'alert', id: row.id },
     details: { rule: input.rule, operatorLoginId: input.operator?.loginId ?? null, ...(input.details ?? {}) },
   });
+  await queueWebhook(tx, input.tenantId, row.id);
   return row.id;
 }

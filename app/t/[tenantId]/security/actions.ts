@@ -1,5 +1,6 @@
 'use server';
 import { revalidatePath } from 'next/cache';
+import { setAlertWebhook, webhookInput } from '@/lib/alerts/webhooks';
 import { withAction } from '@/lib/auth/with-action';
 import { z } from '@/lib/http/zod-messages';
 import { setTotpPolicy, totpPolicyInput } from '@/lib/mfa/manage-mfa';
@@ -23,5 +24,15 @@ export const setTotpPolicyAction = withAction(
     await setTotpPolicy(ctx, tenantId, input);
     revalidatePath(`/t/${tenantId}/security`);
     return { ok: true };
+  },
+);
+
+export const setAlertWebhookAction = withAction(
+  { tenant: 'security.write', tenantOf: (i) => i.tenantId },
+  z.object({ tenantId: uuidSchema }).extend(webhookInput.shape),
+  async (ctx, { tenantId, ...input }) => {
+    const { secret } = await setAlertWebhook(ctx, tenantId, input);
+    revalidatePath(`/t/${tenantId}/security`);
+    return { ok: true, data: { secret } };
   },
 );

@@ -1,15 +1,24 @@
 import { getTranslations } from 'next-intl/server';
+import { getAlertWebhook } from '@/lib/alerts/webhooks';
 import { requireTenant } from '@/lib/auth/guard';
 import { getLocale } from 'next-intl/server';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { getTotpPolicy } from '@/lib/mfa/manage-mfa';
 import { getPasswordSettings } from '@/lib/passwords/update-password-settings';
 import { PasswordSettingsForm, TotpPolicyForm } from './password-settings-form';
+import { WebhookForm } from './webhook-form';
 
 export default async function SecurityPage({ params }: { params: Promise<{ tenantId: string }> }) {
   const { tenantId } = await params;
   const ctx = await requireTenant(tenantId, 'security.write');
-  const [t, settings, totp, locale] = await Promise.all([getTranslations('security'), getPasswordSettings(ctx, tenantId), getTotpPolicy(ctx, tenantId), getLocale() as Promise<Locale>]);
+  const [t, w, settings, totp, locale, webhook] = await Promise.all([
+    getTranslations('security'),
+    getTranslations('webhook'),
+    getPasswordSettings(ctx, tenantId),
+    getTotpPolicy(ctx, tenantId),
+    getLocale() as Promise<Locale>,
+    getAlertWebhook(ctx, tenantId),
+  ]);
   return (
     <div className="max-w-lg space-y-4">
       <h1 className="text-2xl font-semibold">{t('title')}</h1>
@@ -17,6 +26,32 @@ export default async function SecurityPage({ params }: { params: Promise<{ tenan
       <PasswordSettingsForm tenantId={tenantId} minLength={settings.minLength} maxAgeDays={settings.maxAgeDays} />
       <h2 className="pt-4 text-lg font-medium">{t('totpTitle')}</h2>
       <TotpPolicyForm tenantId={tenantId} required={totp.required} graceUntil={totp.graceUntil ? formatJst(totp.graceUntil, locale) : null} />
+      <h2 className="pt-4 text-lg font-medium">{w('title')}</h2>
+      <p className="text-sm text-slate-600">{w('intro')}</p>
+      <WebhookForm tenantId={tenantId} url={webhook.url} />
+      {webhook.deliveries.length > 0 && (
+        <table className="w-full text-sm" data-testid="webhook-deliveries">
+          <thead className="text-left text-slate-500">
+            <tr>
+              <th className="py-1">{w('when')}</th>
+              <th className="py-1">{w('alert')}</th>
+              <th className="py-1">{w('status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {webhook.deliveries.map((d) => (
+              <tr key={d.id} className="border-t border-slate-100">
+                <td className="py-1">{formatJst(d.createdAt, locale)}</td>
+                <td className="py-1 font-mono text-xs">{d.rule}</td>
+                <td className={`py-1 ${d.status === 'delivered' ? 'text-green-700' : 'text-red-700'}`}>
+                  {w(`statuses.${d.status}`, { attempts: d.attempts })}
+                  {d.lastError && <span className="block text-xs">{d.lastError}{d.status === 'pending' && ` · ${w('nextAttempt', { at: formatJst(d.nextAttemptAt, locale) })}`}</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }

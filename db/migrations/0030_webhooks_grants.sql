@@ -1,0 +1,1 @@
+GRANT SELECT, INSERT, UPDATE ON webhook_deliveries TO mamori_app;

@@ -1,0 +1,167 @@
+import 'server-only';
+import { createHmac, randomBytes } from 'node:crypto';
+import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import { withPlatformTx, withTenantTx, type Tx } from '@/db';
+import { alerts, tenants, webhookDeliveries } from '@/db/schema';
+import { byOperator, recordAudit } from '@/lib/audit/record-audit';
+import type { OperatorContext } from '@/lib/auth/load-session';
+import { now } from '@/lib/clock';
+import { env } from '@/lib/env';
+import { z } from '@/lib/http/zod-messages';
+import { decryptSecret, encryptSecret } from '@/lib/mfa/keyring';
+import { requireStepUp } from '@/lib/mfa/step-up';
+
+export const MAX_ATTEMPTS = 8;
+const TIMEOUT_MS = 5000;
+// While one worker posts a delivery, others leave it alone for this long.
+const LEASE_MS = 60_000;
+
+/** 30 s, 1 min, 2 min ... capped at 6 h: a receiver that is down for a while still gets it. */
+export const backoffMs = (attempts: number) => Math.min(30_000 * 2 ** (attempts - 1), 6 * 3_600_000);
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+
+/** https only; plain http to this machine is allowed outside production, for development and tests. */
+export const webhookInput = z.object({
+  url: z.union([
+    z.literal(''),
+    z
+      .string()
+      .trim()
+      .max(500)
+      .refine((v) => {
+        try {
+          const u = new URL(v);
+          if (u.username || u.password) return false;
+          return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.test(u.hostname) && env().MAMORI_ENV !== 'production');
+        } catch {
+          return false;
+        }
+      }, 'invalid_webhook_url'),
+  ]),
+});
+
+const secretContext = (tenantId: string) => `alert_webhook:${tenantId}`;
+
+/** Sets (or with an empty URL removes) the tenant's alert webhook; a new signing secret is returned once. */
+export async function setAlertWebhook(ctx: OperatorContext, tenantId: string, input: z.infer<typeof webhookInput>) {
+  requireStepUp(ctx);
+  const secret = input.url ? `whsec_${randomBytes(24).toString('base64url')}` : null;
+  await withTenantTx(tenantId, async (tx) => {
+    await tx
+      .update(tenants)
+      .set({ alertWebhookUrl: input.url || null, alertWebhookSecretCiphertext: secret ? encryptSecret(secret, undefined, secretContext(tenantId)).ciphertext : null })
+      .where(eq(tenants.id, tenantId));
+    await recordAudit(tx, {
+      tenantId,
+      action: 'alert_webhook.updated',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'tenant', id: tenantId },
+      details: { host: input.url ? new URL(input.url).host : null, removed: !input.url },
+    });
+  });
+  return { secret };
+}
+
+/** Queues an alert for the tenant's webhook, if it has one, in the transaction that raised it. */
+export async function queueWebhook(tx: Tx, tenantId: string, alertId: string) {
+  await tx.execute(sql`
+    insert into webhook_deliveries (tenant_id, alert_id, url, next_attempt_at)
+    select id, ${alertId}, alert_webhook_url, ${now().toISOString()} from tenants where id = ${tenantId} and alert_webhook_url is not null`);
+}
+
+/** The webhook settings and the latest deliveries, failures included, for the security page. */
+export async function getAlertWebhook(_ctx: OperatorContext, tenantId: string) {
+  return withTenantTx(
+    tenantId,
+    async (tx) => {
+      const [t] = await tx.select({ url: tenants.alertWebhookUrl }).from(tenants).where(eq(tenants.id, tenantId));
+      const deliveries = await tx
+        .select({ id: webhookDeliveries.id, rule: alerts.rule, status: webhookDeliveries.status, attempts: webhookDeliveries.attempts, lastStatus: webhookDeliveries.lastStatus, lastError: webhookDeliveries.lastError, nextAttemptAt: webhookDeliveries.nextAttemptAt, createdAt: webhookDeliveries.createdAt })
+        .from(webhookDeliveries)
+        .innerJoin(alerts, and(eq(alerts.tenantId, webhookDeliveries.tenantId), eq(alerts.id, webhookDeliveries.alertId)))
+        .where(eq(webhookDeliveries.tenantId, tenantId))
+        .orderBy(desc(webhookDeliveries.createdAt))
+        .limit(20);
+      return { url: t?.url ?? null, deliveries };
+    },
+    { readOnly: true },
+  );
+}
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`: the receiver checks the time and the body together. */
+export function signWebhook(secret: string, body: string, at: Date): string {
+  const t = Math.floor(at.getTime() / 1000);
+  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+}
+
+/**
+ * Posts due deliveries (all tenants; run by the server every few seconds). Each is leased first so
+ * that several instances never post the same one at once; the HTTP call runs outside any transaction.
+ */
+export async function deliverWebhooks(limit = 20): Promise<number> {
+  const at = now();
+  const due = await withPlatformTx(async (tx) => {
+    const rows = await tx
+      .select({
+        tenantId: webhookDeliveries.tenantId,
+        id: webhookDeliveries.id,
+        url: webhookDeliveries.url,
+        attempts: webhookDeliveries.attempts,
+        secret: tenants.alertWebhookSecretCiphertext,
+        alert: { id: alerts.id, rule: alerts.rule, loginId: alerts.loginId, details: alerts.details, raisedAt: alerts.raisedAt },
+      })
+      .from(webhookDeliveries)
+      .innerJoin(alerts, and(eq(alerts.tenantId, webhookDeliveries.tenantId), eq(alerts.id, webhookDeliveries.alertId)))
+      .innerJoin(tenants, eq(tenants.id, webhookDeliveries.tenantId))
+      .where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, at)))
+      .orderBy(asc(webhookDeliveries.nextAttemptAt))
+      .limit(limit)
+      .for('update', { of: webhookDeliveries, skipLocked: true });
+    for (const r of rows) {
+      await tx
+        .update(webhookDeliveries)
+        .set({ nextAttemptAt: new Date(at.getTime() + LEASE_MS) })
+        .where(and(eq(webhookDeliveries.tenantId, r.tenantId), eq(webhookDeliveries.id, r.id)));
+    }
+    return rows;
+  });
+  for (const d of due) {
+    const body = JSON.stringify({ id: d.alert.id, tenantId: d.tenantId, rule: d.alert.rule, loginId: d.alert.loginId, details: d.alert.details, raisedAt: d.alert.raisedAt.toISOString() });
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      if (!d.secret) throw new Error('no signing secret');
+      const secret = decryptSecret(d.secret, undefined, secretContext(d.tenantId));
+      const response = await fetch(d.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'Mamori-Webhook/1', 'x-mamori-delivery': d.id, 'x-mamori-signature': signWebhook(secret, body, now()) },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      status = response.status;
+      await response.body?.cancel();
+      if (status < 200 || status >= 300) error = `HTTP ${status}`;
+    } catch (e) {
+      error = e instanceof Error ? e.message.slice(0, 200) : 'request failed';
+    }
+    const attempts = d.attempts + 1;
+    const done = error === null;
+    await withTenantTx(d.tenantId, (tx) =>
+      tx
+        .update(webhookDeliveries)
+        .set({
+          attempts,
+          lastStatus: status,
+          lastError: error,
+          status: done ? 'delivered' : attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
+          deliveredAt: done ? now() : null,
+          nextAttemptAt: new Date(now().getTime() + backoffMs(attempts)),
+        })
+        .where(and(eq(webhookDeliveries.tenantId, d.tenantId), eq(webhookDeliveries.id, d.id))),
+    );
+  }
+  return due.length;
+}

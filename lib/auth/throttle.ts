@@ -26,5 +26,8 @@ export function isIpThrottled(
   at: Date,
 ): boolean {
   if (!row || at.getTime() - row.windowStartedAt.getTime() > IP_WINDOW_MS) return false;
-  return at.getTime() < row.lastFailedAt.getTime() + ipDelayMs(row.failures);
+  // No delay owed means not throttled, whatever the timestamps (a row may exist for the alert
+  // count alone, with no failures toward the throttle).
+  const delay = ipDelayMs(row.failures);
+  return delay > 0 && at.getTime() < row.lastFailedAt.getTime() + delay;
 }

@@ -40,6 +40,8 @@ test('enroll TOTP from the key on the page, log in with it, a recovery code work
 });
 
 test('an enforced tenant holds an unenrolled operator on the enrollment page; a sensitive action asks for step-up, then completes', async ({ browser }) => {
+  // It waits out the 20-second step-up window on purpose.
+  test.setTimeout(150_000);
   const admin = await (await browser.newContext()).newPage();
   await login(admin, 'hikari.admin');
   const me = await (await admin.request.get('/api/v1/me')).json();

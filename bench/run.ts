@@ -10,7 +10,9 @@ import { formatTable, machineInfo, round, type BenchReport, type TableRow } from
 import { runP1 } from './p1-login';
 import { runP2 } from './p2-guard';
 import { runP3 } from './p3-audit-search';
+import { runP4 } from './p4-audit-export';
 import { runP5 } from './p5-audit';
+import { runP6 } from './p6-audit-verify';
 import { runAdminLists } from './admin-lists';
 import { runAllowlist } from './allowlist';
 import { runRotation } from './rotation';
@@ -47,6 +49,8 @@ const BENCHES: Record<string, { title: string; run: () => Promise<BenchReport> }
   p2: { title: 'P2 guard latency over an unguarded route', run: runP2 },
   p5: { title: 'P5 chained audit appends vs plain inserts', run: runP5 },
   p3: { title: 'P3 audit search at 1M and 10M events', run: runP3 },
+  p4: { title: 'P4 audit export vs COPY at 1M rows', run: runP4 },
+  p6: { title: 'P6 bundle verification vs raw sha256', run: runP6 },
   lists: { title: 'Admin lists at 10k tenants / 1M operators', run: lists },
   rotation: { title: 'Rotation campaign at 100k operators', run: rotation },
   allowlist: { title: 'IP allowlist decision, 3 layers x 1,000 entries', run: runAllowlist },

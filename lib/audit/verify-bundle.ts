@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
-import { chainHash, eventDigest, GENESIS_HASH, type AuditRecord } from './canonical';
-import { GENESIS_CHECKPOINT, checkpointHash, verifyCheckpoint, type CheckpointBody } from './checkpoint';
+import * as nodeCrypto from 'node:crypto';
+import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { canonicalJson, chainHash, GENESIS_HASH, type AuditRecord } from './canonical';
+import { GENESIS_CHECKPOINT, checkpointBytes, checkpointHash, type CheckpointBody } from './checkpoint';
 
 /** One exported event: the hashed record plus its sequence number and chain hash. */
 export interface ExportedEvent extends Omit<AuditRecord, 'occurredAt'> {
@@ -22,26 +23,120 @@ export type BundleVerdict =
   | { ok: false; damage: Damage; seq: number | null; message: string };
 
 const fail = (damage: Damage, seq: number | null, message: string): BundleVerdict => ({ ok: false, damage, seq, message });
+const malformed = () => fail('malformed', null, 'a line is not valid JSON');
+
+// One-shot hashing where Node has it (20.12 and later; the package still allows 20.9, hence no
+// named import): a Hash object per call costs more than hashing the few hundred bytes of an event.
+const sha256: (data: string | Uint8Array) => Buffer =
+  typeof nodeCrypto.hash === 'function' ? (data) => nodeCrypto.hash('sha256', data, 'buffer') : (data) => createHash('sha256').update(data).digest();
+
+// eventDigest's canonical JSON has a fixed key set; these are its keys in canonicalJson's sorted
+// order ("v" last). Writing them out saves sorting and allocating entries for every event.
+const DIGEST_KEYS = ['action', 'actorLoginId', 'actorOperatorId', 'details', 'id', 'ip', 'occurredAt', 'outcome', 'sessionId', 'targetId', 'targetType', 'tenantId', 'userAgent'] as const;
+
+/** eventDigest({ ...e, occurredAt: new Date(e.occurredAt) }), byte for byte, whatever a line holds. */
+function digestOf(e: ExportedEvent): Buffer {
+  const occurredAt = new Date(e.occurredAt).toISOString();
+  let body = '{';
+  for (const key of DIGEST_KEYS) {
+    const value = key === 'occurredAt' ? occurredAt : e[key];
+    // canonicalJson drops undefined members.
+    if (value !== undefined) body += `"${key}":${canonicalJson(value)},`;
+  }
+  return sha256(`${body}"v":1}`);
+}
+
+const link = Buffer.alloc(72);
+
+/** chainHash(previous, seq, digest), for 32-byte hashes without allocating its parts. */
+function chainStep(previous: Uint8Array, seq: number, digest: Buffer): Buffer {
+  if (previous.length !== 32) return chainHash(previous, seq, digest);
+  link.set(previous, 0);
+  link.writeBigInt64BE(BigInt(seq), 32);
+  link.set(digest, 40);
+  return sha256(link);
+}
+
+/**
+ * The non-empty lines of a JSON Lines text, parsed one at a time, so a bundle of millions of
+ * events is never held as objects all at once. `next` throws on a line that is not JSON; `rest`
+ * parses all remaining lines, or gives null if one is not JSON.
+ */
+class JsonLines<T> {
+  private from = 0;
+  malformed = false;
+
+  constructor(private readonly text: string) {}
+
+  next(): T | undefined {
+    while (this.from < this.text.length) {
+      let end = this.text.indexOf('\n', this.from);
+      if (end === -1) end = this.text.length;
+      const line = this.text.slice(this.from, end);
+      this.from = end + 1;
+      if (!line) continue;
+      try {
+        return JSON.parse(line) as T;
+      } catch (error) {
+        this.malformed = true;
+        throw error;
+      }
+    }
+    return undefined;
+  }
+
+  rest(): T[] | null {
+    const out: T[] = [];
+    try {
+      for (let x = this.next(); x !== undefined; x = this.next()) out.push(x);
+    } catch {
+      return null;
+    }
+    return out;
+  }
+}
 
 /**
  * Verifies an evidence bundle offline: every checkpoint's Ed25519 signature and link, every
  * event hash recomputed in order from the genesis, sequence numbers without gaps, and that the
- * events reach the last signed checkpoint. Names the first bad event and the kind of damage.
+ * events reach the last signed checkpoint. Names the first bad event and the kind of damage; a
+ * line that is not JSON, anywhere, makes the bundle malformed whatever else is wrong.
  */
 export function verifyBundle(eventsJsonl: string, checkpointsJsonl: string, publicKeyPem: string): BundleVerdict {
-  let events: ExportedEvent[];
-  let checkpoints: ExportedCheckpoint[];
+  const events = new JsonLines<ExportedEvent>(eventsJsonl);
+  const checkpoints = new JsonLines<ExportedCheckpoint>(checkpointsJsonl).rest();
+  if (checkpoints === null) return malformed();
   try {
-    events = eventsJsonl.split('\n').filter(Boolean).map((l) => JSON.parse(l));
-    checkpoints = checkpointsJsonl.split('\n').filter(Boolean).map((l) => JSON.parse(l));
-  } catch {
-    return fail('malformed', null, 'a line is not valid JSON');
+    return check(events, checkpoints, publicKeyPem);
+  } catch (error) {
+    // Odd content can make hashing throw; a malformed line, there or later, still decides.
+    if (events.malformed || events.rest() === null) return malformed();
+    throw error;
   }
+}
+
+
+function check(events: JsonLines<ExportedEvent>, checkpoints: ExportedCheckpoint[], publicKeyPem: string): BundleVerdict {
+  // Any finding stands only if no later line is malformed; the later events also tell a swap
+  // from a gap.
+  const later = () => events.rest();
+  const damaged = (damage: Damage, seq: number | null, message: string) => (later() === null ? malformed() : fail(damage, seq, message));
+  // Parsed once, not for every checkpoint; a key that does not parse fails every signature.
+  let key: KeyObject | undefined;
+  const signatureVerifies = (body: CheckpointBody, signature: string) => {
+    try {
+      key ??= createPublicKey(publicKeyPem);
+      return verify(null, checkpointBytes(body), key, Buffer.from(signature, 'base64'));
+    } catch {
+      return false;
+    }
+  };
+  let e = events.next();
   let previousCp = GENESIS_CHECKPOINT;
   for (const cp of checkpoints) {
     const body: CheckpointBody = { chain: cp.chain, seq: cp.seq, headHash: cp.headHash, signedAt: cp.signedAt, previousCheckpointHash: cp.previousCheckpointHash };
-    if (!verifyCheckpoint(body, cp.signature, publicKeyPem)) return fail('bad_signature', cp.seq, `checkpoint at seq ${cp.seq}: signature does not verify with the given public key`);
-    if (cp.previousCheckpointHash !== previousCp || checkpointHash(body) !== cp.checkpointHash) return fail('bad_signature', cp.seq, `checkpoint at seq ${cp.seq}: not linked to the previous checkpoint`);
+    if (!signatureVerifies(body, cp.signature)) return damaged('bad_signature', cp.seq, `checkpoint at seq ${cp.seq}: signature does not verify with the given public key`);
+    if (cp.previousCheckpointHash !== previousCp || checkpointHash(body) !== cp.checkpointHash) return damaged('bad_signature', cp.seq, `checkpoint at seq ${cp.seq}: not linked to the previous checkpoint`);
     previousCp = cp.checkpointHash;
   }
   const signedHead = new Map(checkpoints.map((c) => [c.seq, c.headHash]));
@@ -49,29 +144,31 @@ export function verifyBundle(eventsJsonl: string, checkpointsJsonl: string, publ
   let previous: Uint8Array = GENESIS_HASH;
   let expected = 1;
   // After retention pruning the chain starts just past a signed checkpoint, from its head.
-  const first = events[0]?.seq ?? 1;
+  const first = e?.seq ?? 1;
   if (first > 1 && signedHead.has(first - 1)) {
     previous = Buffer.from(signedHead.get(first - 1)!, 'hex');
     expected = first;
   }
-  const fits = (x: ExportedEvent, from: Uint8Array, seq: number) =>
-    chainHash(from, seq, eventDigest({ ...x, occurredAt: new Date(x.occurredAt) })).toString('hex') === x.hash;
+  const fits = (x: ExportedEvent, from: Uint8Array, seq: number) => chainStep(from, seq, digestOf(x)).toString('hex') === x.hash;
   let beforePrevious: Uint8Array | null = null;
-  for (const [i, e] of events.entries()) {
-    if (seen.has(e.seq)) return fail('inserted', e.seq, `a second event claims seq ${e.seq}`);
-    if (e.seq < expected) return fail('reordered', e.seq, `seq ${e.seq} comes after seq ${expected - 1}`);
+  let count = 0;
+  for (; e !== undefined; e = events.next(), count++) {
+    if (seen.has(e.seq)) return damaged('inserted', e.seq, `a second event claims seq ${e.seq}`);
+    if (e.seq < expected) return damaged('reordered', e.seq, `seq ${e.seq} comes after seq ${expected - 1}`);
     if (e.seq > expected) {
+      const rest = later();
+      if (rest === null) return malformed();
       // A later event appearing early is a swap; otherwise events are missing.
-      const reordered = events.some((x) => x.seq === expected);
-      return reordered ? fail('reordered', e.seq, `seq ${e.seq} stands where seq ${expected} belongs`) : fail('missing', expected, `seq ${expected} to ${e.seq - 1} missing`);
+      return rest.some((x) => x.seq === expected) ? fail('reordered', e.seq, `seq ${e.seq} stands where seq ${expected} belongs`) : fail('missing', expected, `seq ${expected} to ${e.seq - 1} missing`);
     }
     seen.add(e.seq);
-    const digest = eventDigest({ ...e, occurredAt: new Date(e.occurredAt) });
-    const hash = chainHash(previous, e.seq, digest);
+    const hash = chainStep(previous, e.seq, digestOf(e));
     if (hash.toString('hex') !== e.hash) {
+      const rest = later();
+      if (rest === null) return malformed();
       // Where seq is authoritative (the database) a swap or an insertion keeps the numbering
       // intact; it shows as events whose stored hashes fit one place off.
-      const next = events[i + 1];
+      const next = rest[0];
       if (next && fits(next, previous, e.seq)) {
         return fits(e, Buffer.from(next.hash, 'hex'), e.seq + 1)
           ? fail('reordered', e.seq, `the events at seq ${e.seq} and ${e.seq + 1} are swapped`)
@@ -84,14 +181,14 @@ export function verifyBundle(eventsJsonl: string, checkpointsJsonl: string, publ
       return fail('modified', e.seq, `event at seq ${e.seq} does not match its hash`);
     }
     const signed = signedHead.get(e.seq);
-    if (signed && signed !== e.hash) return fail('modified', e.seq, `event at seq ${e.seq} differs from the signed checkpoint`);
+    if (signed && signed !== e.hash) return damaged('modified', e.seq, `event at seq ${e.seq} differs from the signed checkpoint`);
     beforePrevious = previous;
     previous = hash;
     expected++;
   }
   const lastSigned = checkpoints.at(-1)?.seq ?? 0;
   if (lastSigned > expected - 1) return fail('truncated', expected, `the last checkpoint covers seq ${lastSigned}, the events stop at ${expected - 1}`);
-  return { ok: true, events: events.length, checkpoints: checkpoints.length, lastSeq: expected - 1, headHash: Buffer.from(previous).toString('hex') };
+  return { ok: true, events: count, checkpoints: checkpoints.length, lastSeq: expected - 1, headHash: Buffer.from(previous).toString('hex') };
 }
 
 export const sha256Hex = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');

@@ -4,12 +4,23 @@
  * quote, comma or line break is quoted.
  */
 const FORMULA = /^[=+\-@\t\r\0]/;
+const QUOTED = /[",\r\n]/;
+// A start or end that may need the apostrophe or quotes (\s is exactly what trim() removes).
+const EDGE = /^[=+\-@\0\s]|\s$/;
 
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let text = value instanceof Date ? value.toISOString() : String(value);
+  return csvText(value instanceof Date ? value.toISOString() : String(value));
+}
+
+/** csvCell for text, without the conversions: exports call it millions of times. */
+export function csvText(value: string | null): string {
+  if (value === null) return '';
+  let text = value;
+  const quote = QUOTED.test(text);
+  if (!quote && !EDGE.test(text)) return text;
   if (FORMULA.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+  return quote || text !== text.trim() ? `"${text.includes('"') ? text.replaceAll('"', '""') : text}"` : text;
 }
 
 export const csvRow = (cells: unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;

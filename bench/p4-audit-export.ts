@@ -1,0 +1,261 @@
+/**
+ * P4: audit export throughput at 1M events of one tenant on PostgreSQL. The real export
+ * (exportAuditEvents, CSV UTF-8, fully consumed) against PostgreSQL's own `COPY (the export's
+ * select) TO STDOUT (FORMAT csv)`, received by a pg client in this process, in alternating rounds.
+ * Both run as the app role with the tenant set, so row-level security applies to both. The RSS of
+ * this process is sampled every 50 ms during each export. Goal: export rows/s >= 0.5 x COPY's.
+ */
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { getDb, rowsOf } from '@/db';
+import { auditEvents } from '@/db/schema';
+import { auditExportSelect, exportAuditEvents } from '@/lib/audit/export-audit-events';
+import { contextFor } from '@/lib/testing/context';
+import { createPostgresDatabase, nowMs, openSeeded, round, type BenchReport, type TableRow } from './lib';
+
+const EVENTS = Number(process.env.BENCH_P4_EVENTS ?? 1_000_000);
+const ROUNDS = 4;
+const SPAN_DAYS = 730;
+const GOAL_RATIO = 0.5;
+const GOAL_RSS_MB = 256;
+
+/**
+ * Fills one tenant's chain with `total` events, set-based. Secondary indexes are dropped for the
+ * load and rebuilt from their own definitions. Every third event shares its timestamp with its
+ * neighbours (bursts), so paging must break ties on seq. Hashes are placeholders: the export
+ * copies them, it does not check the chain.
+ */
+async function generate(client: pg.Client, tenantId: string, total: number, end: Date): Promise<void> {
+  const { rows: indexes } = await client.query<{ name: string; def: string }>(
+    `select i.indexname as name, i.indexdef as def from pg_indexes i
+      where i.tablename = 'audit_events' and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`,
+  );
+  for (const ix of indexes) await client.query(`drop index ${ix.name}`);
+  await client.query(`set maintenance_work_mem = '512MB'`);
+  const { rows: [chain] } = await client.query<{ last_seq: string }>('select last_seq from audit_chains where tenant_id = $1', [tenantId]);
+  const start = Number(chain.last_seq);
+  await client.query(
+    `with ops as (select array_agg(id order by login_id) as ids, array_agg(login_id order by login_id) as logins, count(*)::int as cnt
+                    from operators where tenant_id = $1)
+     insert into audit_events (tenant_id, seq, id, occurred_at, actor_operator_id, actor_login_id, action, target_type,
+       target_id, outcome, ip, user_agent, session_id, details, hash)
+     select $1::uuid, $2::bigint + g.i, md5($1 || ':' || g.i)::uuid,
+            date_trunc('milliseconds', $3::timestamptz - interval '${SPAN_DAYS} days' + ((g.i / 3)::float8 * 3 / $4) * interval '${SPAN_DAYS} days'),
+            case when x.r1 between 35 and 36 then null else o.ids[1 + x.k] end,
+            -- A failed login by an unknown ID keeps what was typed, attacks included.
+            case when x.r1 = 35 then '=cmd|'' /C calc''!A0' when x.r1 = 36 then 'admin' else o.logins[1 + x.k] end,
+            case when x.r1 < 35 then 'login.succeeded' when x.r1 < 40 then 'login.failed' when x.r1 < 65 then 'logout'
+                 when x.r1 < 69 then 'session.revoked' when x.r1 < 80 then 'stepup.succeeded' when x.r1 < 90 then 'operator.updated'
+                 when x.r1 < 97 then 'password.changed' else 'audit.exported' end,
+            case when x.r1 < 35 or x.r1 between 40 and 68 then 'session' when x.r1 >= 97 then 'tenant' else 'operator' end,
+            case when x.r1 < 35 or x.r1 between 40 and 68 then x.sid::text when x.r1 >= 97 then $1::text
+                 else o.ids[1 + (x.k + x.r3) % o.cnt]::text end,
+            case when x.r1 between 35 and 39 then 'failure' else 'success' end,
+            case when x.r2 < 4 then '2001:db8:' || to_hex(x.k) || '::' || to_hex(x.r3 % 65536)
+                 when x.r2 < 10 then '198.51.100.' || (x.r3 % 256)
+                 else '10.' || (x.k % 256) || '.' || (x.r3 % 256) || '.' || (1 + x.r2) end,
+            case when x.r2 % 3 = 0 then 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
+                 when x.r2 % 3 = 1 then 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15'
+                 else 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148' end,
+            case when x.r1 < 35 or x.r1 between 40 and 68 then x.sid end,
+            case when x.r1 < 35 then '{"secondFactor":"totp","idleTimeoutMinutes":30,"absoluteTimeoutHours":12}'::jsonb
+                 when x.r1 < 40 then jsonb_build_object('reason', 'bad_password', 'consecutiveFailures', 1 + x.r3 % 5)
+                 when x.r1 < 65 then '{}'::jsonb
+                 when x.r1 < 69 then '{"reason":"admin","note":"端末紛失のため"}'::jsonb
+                 when x.r1 >= 97 then jsonb_build_object('format', 'csv', 'encoding', 'sjis', 'rows', x.r3, 'filter', '{}'::jsonb)
+                 else jsonb_build_object('fields', jsonb_build_array('display_name', 'role'), 'n', x.r3) end,
+            sha256(int8send(g.i) || uuid_send($1::uuid))
+       from ops o
+      cross join generate_series(1::bigint, $4::bigint) g(i)
+      cross join lateral (select abs(hashint8(g.i * 131)) as h) r
+      cross join lateral (
+        select (r.h % o.cnt)::int as k, ((r.h / 7919) % 100)::int as r1, ((r.h / 104729) % 100)::int as r2,
+               ((r.h / 13) % 100000)::int as r3, md5($1 || ':' || (r.h % o.cnt) || ':' || (g.i / 400))::uuid as sid
+      ) x`,
+    [tenantId, start, end.toISOString(), total],
+  );
+  await client.query('update audit_chains set last_seq = $2 where tenant_id = $1', [tenantId, start + total]);
+  for (const ix of indexes) await client.query(ix.def);
+  await client.query('vacuum analyze audit_events');
+}
+
+/**
+ * COPY ... TO STDOUT read through the pg client as a custom submittable (the protocol that
+ * pg-copy-streams uses; that package is not installed): every CopyData message is received and
+ * parsed by this process and its bytes counted, nothing else.
+ */
+class CopyOut {
+  bytes = 0;
+  rows = 0;
+  private settle!: { resolve: () => void; reject: (e: Error) => void };
+  readonly done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+  constructor(private readonly text: string) {}
+  submit(connection: { query: (text: string) => void }) {
+    connection.query(this.text);
+  }
+  handleCopyData(msg: { chunk: Buffer }) {
+    this.bytes += msg.chunk.length;
+  }
+  handleCommandComplete(msg: { text: string }) {
+    this.rows = Number(msg.text.split(' ')[1]);
+  }
+  handleReadyForQuery() {
+    this.settle.resolve();
+  }
+  // pg drops a failed query before ReadyForQuery, so an error settles it here.
+  handleError(error: Error) {
+    this.settle.reject(error);
+  }
+  handleRowDescription() {}
+  handleDataRow() {}
+  handleEmptyQuery() {}
+  handlePortalSuspended() {}
+}
+
+interface Run {
+  rows: number;
+  bytes: number;
+  seconds: number;
+  rowsPerSecond: number;
+}
+
+/** COPY of the export's own select, in the same kind of transaction (app role, tenant, RLS). */
+export async function runCopy(client: pg.Client, text: string, tenantId: string): Promise<Run> {
+  await client.query('begin');
+  try {
+    await client.query(`select set_config('role', 'mamori_app', true), set_config('app.tenant_id', $1, true)`, [tenantId]);
+    const copy = new CopyOut(`copy (${text}) to stdout (format csv)`);
+    const t0 = nowMs();
+    client.query(copy as unknown as pg.QueryConfig);
+    await copy.done;
+    const seconds = (nowMs() - t0) / 1000;
+    return { rows: copy.rows, bytes: copy.bytes, seconds, rowsPerSecond: copy.rows / seconds };
+  } finally {
+    await client.query('commit');
+  }
+}
+
+interface ExportRun extends Run {
+  /** CPU of this whole process during the export (PostgreSQL's is not counted). */
+  cpuSeconds: number;
+  rssStartMb: number;
+  rssPeakMb: number;
+  heapPeakMb: number;
+}
+
+async function runExport(client: pg.Client, tenantId: string, format: 'csv' | 'jsonl', encoding: 'utf8' | 'sjis'): Promise<ExportRun> {
+  const { rows: [count] } = await client.query<{ n: string }>('select count(*)::text as n from audit_events where tenant_id = $1', [tenantId]);
+  const ctx = contextFor(tenantId, crypto.randomUUID(), 'tenant_admin', 'bench.exporter');
+  const rssStart = process.memoryUsage().rss;
+  let rssPeak = rssStart;
+  let heapPeak = process.memoryUsage().heapUsed;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    rssPeak = Math.max(rssPeak, m.rss);
+    heapPeak = Math.max(heapPeak, m.heapUsed);
+  }, 50);
+  const cpu = process.cpuUsage();
+  const t0 = nowMs();
+  let bytes = 0;
+  try {
+    const reader = exportAuditEvents(ctx, tenantId, {}, { format, encoding }).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.length;
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  const seconds = (nowMs() - t0) / 1000;
+  const used = process.cpuUsage(cpu);
+  // The export audits itself with its row count; read it back rather than re-parse the output.
+  const db = await getDb();
+  const [last] = rowsOf<{ rows: number; bytes: number }>(
+    await db.execute(sql`select (details->>'rows')::int as rows, (details->>'bytes')::bigint as bytes from ${auditEvents}
+      where tenant_id = ${tenantId} and action = 'audit.exported' and actor_login_id = 'bench.exporter' order by seq desc limit 1`),
+  );
+  if (Number(last.bytes) !== bytes) throw new Error(`export audited ${last.bytes} bytes, the reader got ${bytes}`);
+  // Keyset paging across ties in occurred_at must neither skip nor repeat a row.
+  if (last.rows !== Number(count.n)) throw new Error(`export wrote ${last.rows} rows of ${count.n}`);
+  const mb = (n: number) => round(n / 2 ** 20, 1);
+  return { rows: last.rows, bytes, seconds, rowsPerSecond: last.rows / seconds, cpuSeconds: round((used.user + used.system) / 1e6, 2), rssStartMb: mb(rssStart), rssPeakMb: mb(rssPeak), heapPeakMb: mb(heapPeak) };
+}
+
+const total = (runs: Run[]) => {
+  const rows = runs.reduce((a, r) => a + r.rows, 0);
+  const seconds = runs.reduce((a, r) => a + r.seconds, 0);
+  return { rows, seconds: round(seconds, 2), rowsPerSecond: round(rows / seconds, 0), mbPerSecond: round(runs.reduce((a, r) => a + r.bytes, 0) / 2 ** 20 / seconds, 1) };
+};
+
+export async function runP4(): Promise<BenchReport> {
+  const bench = await createPostgresDatabase('mamori_bench_export');
+  try {
+    const database = await openSeeded(bench.url);
+    const client = new pg.Client({ connectionString: bench.url });
+    await client.connect();
+    try {
+      const { rows: [tenant] } = await client.query<{ id: string }>(
+        `select t.id from tenants t join operators o on o.tenant_id = t.id where t.kind = 'tenant' group by t.id order by count(*) desc, t.id limit 1`,
+      );
+      const t0 = nowMs();
+      await generate(client, tenant.id, EVENTS, new Date());
+      const generateSeconds = round((nowMs() - t0) / 1000, 1);
+      const { rows: [size] } = await client.query<{ table: string; n: string }>(
+        `select pg_size_pretty(pg_table_size('audit_events')) as table, (select count(*) from audit_events where tenant_id = $1)::text as n`,
+        [tenant.id],
+      );
+      // The export's own statement (filters, columns, order) with its parameters written in.
+      const copyText = new PgDialect().sqlToQuery(auditExportSelect(tenant.id, {}).inlineParams()).sql;
+      // Warm-up: both read the whole table once, so neither pays for a cold cache.
+      await runCopy(client, copyText, tenant.id);
+      await runExport(client, tenant.id, 'csv', 'utf8');
+      const copies: Run[] = [];
+      const exports: ExportRun[] = [];
+      // Alternating order (C E, E C, ...): drift and the growing chain cost both alike.
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const kind of r % 2 === 0 ? (['copy', 'export'] as const) : (['export', 'copy'] as const)) {
+          if (kind === 'copy') copies.push(await runCopy(client, copyText, tenant.id));
+          else exports.push(await runExport(client, tenant.id, 'csv', 'utf8'));
+        }
+      }
+      const sjis = await runExport(client, tenant.id, 'csv', 'sjis');
+      const jsonl = await runExport(client, tenant.id, 'jsonl', 'utf8');
+      const copy = total(copies);
+      const csv = total(exports);
+      const ratio = round(csv.rowsPerSecond / copy.rowsPerSecond, 3);
+      const perRound = exports.map((e, i) => round(e.rowsPerSecond / copies[i].rowsPerSecond, 3));
+      const all = [...exports, sjis, jsonl];
+      const rssStartMb = Math.min(...all.map((e) => e.rssStartMb));
+      const rssPeakMb = Math.max(...all.map((e) => e.rssPeakMb));
+      const data = {
+        events: Number(size.n),
+        tableSize: size.table,
+        generateSeconds,
+        copyQuery: copyText,
+        copy: { ...copy, runs: copies },
+        exportCsvUtf8: { ...csv, runs: exports },
+        ratio,
+        perRound,
+        exportCsvSjis: sjis,
+        exportJsonl: jsonl,
+        processCpuMicrosecondsPerRow: round((exports.reduce((a, e) => a + e.cpuSeconds, 0) * 1e6) / csv.rows, 2),
+        rss: { startMb: rssStartMb, peakMb: rssPeakMb, largestRiseMb: round(Math.max(...all.map((e) => e.rssPeakMb - e.rssStartMb)), 1), heapPeakMb: Math.max(...all.map((e) => e.heapPeakMb)) },
+      };
+      const n = Number(size.n).toLocaleString('en');
+      const rows: TableRow[] = [
+        { bench: 'P4', backend: 'postgres', measure: `export CSV UTF-8 rows/s, ${n} events`, value: String(csv.rowsPerSecond), baseline: `COPY csv ${copy.rowsPerSecond}/s`, ratio: String(ratio), goal: `>= ${GOAL_RATIO}`, met: ratio >= GOAL_RATIO ? 'yes' : 'NO' },
+        { bench: 'P4', backend: 'postgres', measure: 'export CSV Shift_JIS rows/s (info)', value: String(round(sjis.rowsPerSecond, 0)), baseline: '', ratio: String(round(sjis.rowsPerSecond / copy.rowsPerSecond, 3)), goal: '', met: '' },
+        { bench: 'P4', backend: 'postgres', measure: 'export JSON Lines rows/s (info)', value: String(round(jsonl.rowsPerSecond, 0)), baseline: '', ratio: String(round(jsonl.rowsPerSecond / copy.rowsPerSecond, 3)), goal: '', met: '' },
+        { bench: 'P4', backend: 'postgres', measure: `process RSS during exports, start / peak (MB; largest rise ${data.rss.largestRiseMb})`, value: `${rssStartMb} / ${rssPeakMb}`, baseline: '', ratio: '', goal: `< ${GOAL_RSS_MB} MB`, met: rssPeakMb < GOAL_RSS_MB ? 'yes' : 'NO' },
+      ];
+      return { rows, data };
+    } finally {
+      await client.end();
+      await database.close();
+    }
+  } finally {
+    await bench.drop();
+  }
+}

@@ -48,7 +48,7 @@ function inputFor(tenantId: string, operators: { id: string; loginId: string }[]
 }
 
 /** events.jsonl and checkpoints.jsonl exactly as exportAuditBundle writes them, and the public key. */
-export function buildBundle(total: number) {
+function buildBundle(total: number) {
   const tenantId = randomUUID();
   const operators = Array.from({ length: 300 }, (_, i) => ({ id: randomUUID(), loginId: `operator${String(i).padStart(3, '0')}.sakura` }));
   const sessions = Array.from({ length: 2000 }, () => randomUUID());

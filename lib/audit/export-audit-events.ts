@@ -16,15 +16,14 @@ export const exportFormat = z.object({
 
 // Rows per query. PGlite runs a query on this thread, so its batches stay small enough not to
 // hold up other requests for long (a 10,000-row batch stalled the event loop for 300 ms).
-const BATCH = { postgres: Number(process.env.ZZ_BATCH ?? 10_000), pglite: 2_000 };
+const BATCH = { postgres: 10_000, pglite: 2_000 };
 // Rows formatted between two turns of the event loop.
-const SLICE = Number(process.env.ZZ_SLICE ?? 500);
+const SLICE = 500;
 const COLUMNS = ['seq', 'occurred_at_utc', 'actor_login_id', 'actor_operator_id', 'action', 'outcome', 'target_type', 'target_id', 'ip', 'user_agent', 'session_id', 'details', 'hash'];
 
 // occurred_at in UTC to the microsecond: exact, so a row's value can be the next batch's keyset.
 const AT = `to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
-const TEXT_COLUMNS = ['actor_login_id', 'action', 'outcome', 'target_type', 'target_id', 'ip', 'user_agent'];
-type Texts = [loginId: string | null, action: string, outcome: string, targetType: string | null, targetId: string | null, ip: string | null, userAgent: string | null];
+const TEXTS = 'actor_login_id, action, outcome, target_type, target_id, ip, user_agent';
 
 /** The CSV's columns as PostgreSQL renders them (no Date or JSON object per row), one field each. */
 const PLAIN_CSV = `seq::text, ${AT}, actor_login_id, actor_operator_id::text, action, outcome, target_type, target_id, ip, user_agent, session_id::text, details::text, encode(hash, 'hex')`;
@@ -32,27 +31,20 @@ const PLAIN_CSV = `seq::text, ${AT}, actor_login_id, actor_operator_id::text, ac
 /**
  * The same columns packed into one text per row, which is how the export fetches them: the pg
  * client spends about half a microsecond on each field it decodes, more than formatting the row.
- * Fields are joined by 0x1f: seq, at, operator and session ('' for none), hash, details (jsonb
- * escapes control characters, so these never hold 0x1f), then the free texts, 0x1e standing for
- * null. A row whose texts hold 0x1e or 0x1f gets them as one JSON array instead.
+ * Fields are joined by 0x1f with `||` (concat() costs PostgreSQL a type lookup per argument):
+ * seq, at, operator and session ('' for none), hash, details (jsonb escapes control characters,
+ * so none of these can hold 0x1f), then the free texts. For CSV they come as they are, '' for
+ * null (the same cell); JSON Lines, which tells null from '', gets them as one JSON array.
  */
 const SEPARATOR = '\x1f';
-const NULL_TEXT = '\x1e';
-const HEAD = `seq, ${AT}, coalesce(actor_operator_id::text, ''), coalesce(session_id::text, ''), encode(hash, 'hex'), details::text`;
-const TEXTS = TEXT_COLUMNS.join(', ');
-const packed = (tail: string) => `case when strpos(concat(${TEXTS}), E'\\x1f') + strpos(concat(${TEXTS}), E'\\x1e') = 0
-  then concat_ws(E'\\x1f', ${HEAD}, ${TEXT_COLUMNS.map((c) => `coalesce(${c}, E'\\x1e')`).join(', ')}${tail})
-  else concat_ws(E'\\x1f', ${HEAD}, json_build_array(${TEXTS})${tail}) end as r`;
-const PACKED = { csv: packed(''), jsonl: packed(', tenant_id, id') };
-
-const nullable = (v: string) => (v === NULL_TEXT ? null : v);
-
-/** A packed row's fields, its texts, and where tenant and id follow them (JSON Lines only). */
-function unpack(r: string): [fields: string[], texts: Texts, tail: number] {
-  const f = r.split(SEPARATOR);
-  if (f.length === 7 || f.length === 9) return [f, JSON.parse(f[6]) as Texts, 7];
-  return [f, [nullable(f[6]), f[7], f[8], nullable(f[9]), nullable(f[10]), nullable(f[11]), nullable(f[12])], 13];
-}
+const JOIN = ` || E'\\x1f' || `;
+const HEAD = [`seq::text`, AT, `coalesce(actor_operator_id::text, '')`, `coalesce(session_id::text, '')`, `encode(hash, 'hex')`, `details::text`].join(JOIN);
+const PACKED = {
+  csv: [HEAD, ...TEXTS.split(', ').map((c) => `coalesce(${c}, '')`)].join(JOIN),
+  jsonl: [HEAD, `json_build_array(${TEXTS})::text`, `tenant_id::text`, `id::text`].join(JOIN),
+};
+// CSV fields: 6 of the head, 7 texts. More means a text holds 0x1f (only a hand-made row could).
+const CSV_FIELDS = 13;
 
 /** Where the next batch starts: just past the last row sent, in (occurred_at, seq) descending. */
 interface Cursor {
@@ -96,16 +88,29 @@ function compactJsonb(text: string): string {
 // The millisecond ISO form the export has always written (Date#toISOString truncates too).
 const iso = (at: string) => `${at.slice(0, 23)}Z`;
 // seq, uuids, the timestamp and the hex hash cannot trip a CSV rule; every text goes through csvText.
-const csvLine = (f: string[], t: Texts) =>
-  `${f[0]},${iso(f[1])},${csvText(t[0])},${f[2]},${csvText(t[1])},${csvText(t[2])},${csvText(t[3])},${csvText(t[4])},${csvText(t[5])},${csvText(t[6])},${f[3]},${detailsCell(compactJsonb(f[5]))},${f[4]}\r\n`;
+const csvLine = (f: (string | null)[]) =>
+  `${f[0]},${iso(f[1]!)},${csvText(f[6])},${f[2]},${csvText(f[7])},${csvText(f[8])},${csvText(f[9])},${csvText(f[10])},${csvText(f[11])},${csvText(f[12])},${f[3]},${detailsCell(compactJsonb(f[5]!))},${f[4]}\r\n`;
 // An object's JSON text cannot start with a formula character or end in space, nor hold a raw
 // line break, so of csvText's rules only quoting can apply.
 const detailsCell = (json: string) => (json[0] !== '{' || json.at(-1) !== '}' ? csvText(json) : json.includes('"') || json.includes(',') ? `"${json.replaceAll('"', '""')}"` : json);
 const uuidJson = (v: string) => (v === '' ? 'null' : `"${v}"`);
 const str = JSON.stringify;
 // The keys and their order are those the export has always written.
-const jsonLine = (f: string[], t: Texts, tail: number) =>
-  `{"tenantId":"${f[tail]}","seq":${f[0]},"id":"${f[tail + 1]}","occurredAt":"${iso(f[1])}","actorOperatorId":${uuidJson(f[2])},"actorLoginId":${str(t[0])},"action":${str(t[1])},"targetType":${str(t[3])},"targetId":${str(t[4])},"outcome":${str(t[2])},"ip":${str(t[5])},"userAgent":${str(t[6])},"sessionId":${uuidJson(f[3])},"details":${compactJsonb(f[5])},"hash":"${f[4]}"}\n`;
+const jsonLine = (f: string[]) => {
+  const [loginId, action, outcome, targetType, targetId, ip, userAgent] = JSON.parse(f[6]) as (string | null)[];
+  return `{"tenantId":"${f[7]}","seq":${f[0]},"id":"${f[8]}","occurredAt":"${iso(f[1])}","actorOperatorId":${uuidJson(f[2])},"actorLoginId":${str(loginId)},"action":${str(action)},"targetType":${str(targetType)},"targetId":${str(targetId)},"outcome":${str(outcome)},"ip":${str(ip)},"userAgent":${str(userAgent)},"sessionId":${uuidJson(f[3])},"details":${compactJsonb(f[5])},"hash":"${f[4]}"}\n`;
+};
+
+/** One event's free texts, for the CSV row whose packed form could not be split. */
+async function textsOf(chain: string, seq: string): Promise<(string | null)[]> {
+  const [row] = await withOwnerTx(
+    chain,
+    async (tx) => rowsOf<{ t: string }>(await tx.execute(sql`select json_build_array(${sql.raw(TEXTS)})::text as t from audit_events where tenant_id = ${chain} and seq = ${seq}::bigint`)),
+    { readOnly: true },
+  );
+  if (!row) throw new Error(`audit event ${seq} disappeared during the export`);
+  return JSON.parse(row.t) as (string | null)[];
+}
 
 /**
  * Any filtered audit result as CSV (UTF-8, UTF-8 with BOM or Shift_JIS for Japanese Excel;
@@ -120,16 +125,14 @@ export function exportAuditEvents(ctx: OperatorContext, tenantId: string, query:
   let bytes = 0;
   let rows = 0;
   let size = 0;
-  const columns = PACKED[options.format];
+  const columns = `${PACKED[options.format]} as r`;
   const fetchBatch = (after?: Cursor) => {
-    const g = globalThis as any; const t0 = performance.now();
-    const batch = withOwnerTx(chain, async (tx) => { const t1 = performance.now(); const res = rowsOf<{ r: string }>(await tx.execute(select(columns, tenantId, query, after, size))); g.zzq = (g.zzq ?? 0) + performance.now() - t1; g.zzb = (g.zzb ?? 0) + t1 - t0; return res; }, { readOnly: true });
+    const batch = withOwnerTx(chain, async (tx) => rowsOf<{ r: string }>(await tx.execute(select(columns, tenantId, query, after, size))), { readOnly: true });
     // A cancelled download leaves the last prefetch unread; its failure must not go unhandled.
     batch.catch(() => {});
     return batch;
   };
   let pending: Promise<{ r: string }[]> | null = null;
-  const format = options.format === 'csv' ? csvLine : jsonLine;
   const sink = options.encoding === 'sjis' ? shiftJisSink() : utf8Sink();
   const emit = (controller: ReadableStreamDefaultController<Uint8Array>) => {
     for (const chunk of sink.take()) {
@@ -147,9 +150,7 @@ export function exportAuditEvents(ctx: OperatorContext, tenantId: string, query:
       emit(controller);
     },
     async pull(controller) {
-      const g = globalThis as any; const tw = performance.now();
       const batch = await pending!;
-      g.zzw = (g.zzw ?? 0) + performance.now() - tw; g.zzn = (g.zzn ?? 0) + 1;
       if (batch.length === size) {
         const [seq, at] = batch[size - 1].r.split(SEPARATOR, 2);
         pending = fetchBatch({ at, seq });
@@ -161,8 +162,9 @@ export function exportAuditEvents(ctx: OperatorContext, tenantId: string, query:
           // PostgreSQL only send, once this batch is done.
           await new Promise((resolve) => setImmediate(resolve));
         }
-        const [fields, texts, tail] = unpack(batch[i].r);
-        sink.write(format(fields, texts, tail));
+        const fields = batch[i].r.split(SEPARATOR);
+        if (options.format === 'jsonl') sink.write(jsonLine(fields));
+        else sink.write(csvLine(fields.length === CSV_FIELDS ? fields : [...fields.slice(0, 6), ...(await textsOf(chain, fields[0]))]));
       }
       emit(controller);
       rows += batch.length;

@@ -30,27 +30,7 @@ export const AUDIT_PAGE = 50;
  * caller's transaction; every filter is served by an index that starts with tenant_id.
  */
 export function auditSearchSelect(runner: Db, chain: string, query: AuditSearchQuery, limit: number) {
-  const where: SQL[] = [eq(auditEvents.tenantId, chain)];
-  if (query.from) where.push(sql`${auditEvents.occurredAt} >= ${query.from.toISOString()}`);
-  if (query.to) where.push(sql`${auditEvents.occurredAt} < ${query.to.toISOString()}`);
-  if (query.actor) where.push(/^[0-9a-f-]{36}$/.test(query.actor) ? eq(auditEvents.actorOperatorId, query.actor) : eq(auditEvents.actorLoginId, query.actor));
-  if (query.action?.length) where.push(inArray(auditEvents.action, query.action));
-  if (query.outcome) where.push(eq(auditEvents.outcome, query.outcome));
-  if (query.ip) {
-    const parsed = parseCidr(query.ip);
-    // audit_ip(ip) is the indexed form (migration 0021). A range of host addresses rather than
-    // <<=, whose operator is not leakproof and so could not use the index under row-level security.
-    if (parsed.ok) {
-      const { first, last } = cidrBounds(parsed.cidr);
-      where.push(sql`audit_ip(${auditEvents.ip}) between ${first}::inet and ${last}::inet`);
-    }
-  }
-  if (query.target) where.push(eq(auditEvents.targetId, query.target));
-  if (query.session) where.push(eq(auditEvents.sessionId, query.session));
-  if (query.before) {
-    const [ms, seq] = query.before.split(':').map(Number);
-    where.push(sql`(${auditEvents.occurredAt}, ${auditEvents.seq}) < (${new Date(ms).toISOString()}::timestamptz, ${seq})`);
-  }
+  const { where } = auditSearchFilter(chain, { ...query, tenant: undefined });
   return runner
     .select({
       tenantId: auditEvents.tenantId,
@@ -70,7 +50,7 @@ export function auditSearchSelect(runner: Db, chain: string, query: AuditSearchQ
       hash: sql<string>`encode(${auditEvents.hash}, 'hex')`,
     })
     .from(auditEvents)
-    .where(and(...where))
+    .where(where)
     .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.seq))
     .limit(limit);
 }
@@ -88,8 +68,8 @@ export async function searchAuditEvents(ctx: OperatorContext, tenantId: string, 
 }
 
 /**
- * The chain a search reads and its filters as one where clause, the same as auditSearchSelect's
- * (the `before` keyset included), for callers that choose their own columns and paging: the export.
+ * The chain a search reads and its filters as one where clause (the `before` keyset included):
+ * the search's own, and the export's, which chooses its own columns and paging.
  */
 export function auditSearchFilter(tenantId: string, query: AuditSearchQuery): { chain: string; where: SQL } {
   const chain = tenantId === PLATFORM_TENANT_ID && query.tenant ? query.tenant : tenantId;
@@ -101,7 +81,12 @@ export function auditSearchFilter(tenantId: string, query: AuditSearchQuery): { 
   if (query.outcome) where.push(eq(auditEvents.outcome, query.outcome));
   if (query.ip) {
     const parsed = parseCidr(query.ip);
-    if (parsed.ok) where.push(sql`audit_ip(${auditEvents.ip}) <<= ${parsed.normalized}::inet`);
+    // audit_ip(ip) is the indexed form (migration 0021). A range of host addresses rather than
+    // <<=, whose operator is not leakproof and so could not use the index under row-level security.
+    if (parsed.ok) {
+      const { first, last } = cidrBounds(parsed.cidr);
+      where.push(sql`audit_ip(${auditEvents.ip}) between ${first}::inet and ${last}::inet`);
+    }
   }
   if (query.target) where.push(eq(auditEvents.targetId, query.target));
   if (query.session) where.push(eq(auditEvents.sessionId, query.session));

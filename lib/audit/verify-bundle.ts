@@ -26,35 +26,37 @@ const fail = (damage: Damage, seq: number | null, message: string): BundleVerdic
 const malformed = () => fail('malformed', null, 'a line is not valid JSON');
 
 // One-shot hashing where Node has it (20.12 and later; the package still allows 20.9, hence no
-// named import): a Hash object per call costs more than hashing the few hundred bytes of an event.
-const sha256: (data: string | Uint8Array) => Buffer =
-  typeof nodeCrypto.hash === 'function' ? (data) => nodeCrypto.hash('sha256', data, 'buffer') : (data) => createHash('sha256').update(data).digest();
+// named import): a Hash object per call costs more than hashing the few hundred bytes of an
+// event. Hex out, which it returns faster than a Buffer; hashes are compared as hex anyway.
+const hashHex: (data: string | Uint8Array) => string =
+  typeof nodeCrypto.hash === 'function' ? (data) => nodeCrypto.hash('sha256', data) : (data) => createHash('sha256').update(data).digest('hex');
 
 // eventDigest's canonical JSON has a fixed key set; these are its keys in canonicalJson's sorted
 // order ("v" last). Writing them out saves sorting and allocating entries for every event.
 const DIGEST_KEYS = ['action', 'actorLoginId', 'actorOperatorId', 'details', 'id', 'ip', 'occurredAt', 'outcome', 'sessionId', 'targetId', 'targetType', 'tenantId', 'userAgent'] as const;
 
-/** eventDigest({ ...e, occurredAt: new Date(e.occurredAt) }), byte for byte, whatever a line holds. */
-function digestOf(e: ExportedEvent): Buffer {
+/** eventDigest({ ...e, occurredAt: new Date(e.occurredAt) }) in hex, whatever a line holds. */
+function digestOf(e: ExportedEvent): string {
   const occurredAt = new Date(e.occurredAt).toISOString();
   let body = '{';
   for (const key of DIGEST_KEYS) {
     const value = key === 'occurredAt' ? occurredAt : e[key];
-    // canonicalJson drops undefined members.
-    if (value !== undefined) body += `"${key}":${canonicalJson(value)},`;
+    // canonicalJson drops undefined members, and writes a string or null as JSON.stringify does.
+    if (value !== undefined) body += `"${key}":${typeof value === 'string' || value === null ? JSON.stringify(value) : canonicalJson(value)},`;
   }
-  return sha256(`${body}"v":1}`);
+  return hashHex(`${body}"v":1}`);
 }
 
+const GENESIS_HEX = Buffer.from(GENESIS_HASH).toString('hex');
 const link = Buffer.alloc(72);
 
-/** chainHash(previous, seq, digest), for 32-byte hashes without allocating its parts. */
-function chainStep(previous: Uint8Array, seq: number, digest: Buffer): Buffer {
-  if (previous.length !== 32) return chainHash(previous, seq, digest);
-  link.set(previous, 0);
+/** chainHash(previous, seq, digest) in hex, without allocating for the usual 32-byte previous hash. */
+function chainStep(previousHex: string, seq: number, digestHex: string): string {
+  if (previousHex.length !== 64) return chainHash(Buffer.from(previousHex, 'hex'), seq, Buffer.from(digestHex, 'hex')).toString('hex');
+  link.write(previousHex, 0, 'hex');
   link.writeBigInt64BE(BigInt(seq), 32);
-  link.set(digest, 40);
-  return sha256(link);
+  link.write(digestHex, 40, 'hex');
+  return hashHex(link);
 }
 
 /**
@@ -141,16 +143,17 @@ function check(events: JsonLines<ExportedEvent>, checkpoints: ExportedCheckpoint
   }
   const signedHead = new Map(checkpoints.map((c) => [c.seq, c.headHash]));
   const seen = new Set<number>();
-  let previous: Uint8Array = GENESIS_HASH;
+  // Hex, as lowercase as the stored hashes it is compared with.
+  let previous = GENESIS_HEX;
   let expected = 1;
   // After retention pruning the chain starts just past a signed checkpoint, from its head.
   const first = e?.seq ?? 1;
   if (first > 1 && signedHead.has(first - 1)) {
-    previous = Buffer.from(signedHead.get(first - 1)!, 'hex');
+    previous = Buffer.from(signedHead.get(first - 1)!, 'hex').toString('hex');
     expected = first;
   }
-  const fits = (x: ExportedEvent, from: Uint8Array, seq: number) => chainStep(from, seq, digestOf(x)).toString('hex') === x.hash;
-  let beforePrevious: Uint8Array | null = null;
+  const fits = (x: ExportedEvent, from: string, seq: number) => chainStep(from, seq, digestOf(x)) === x.hash;
+  let beforePrevious: string | null = null;
   let count = 0;
   for (; e !== undefined; e = events.next(), count++) {
     if (seen.has(e.seq)) return damaged('inserted', e.seq, `a second event claims seq ${e.seq}`);
@@ -163,14 +166,14 @@ function check(events: JsonLines<ExportedEvent>, checkpoints: ExportedCheckpoint
     }
     seen.add(e.seq);
     const hash = chainStep(previous, e.seq, digestOf(e));
-    if (hash.toString('hex') !== e.hash) {
+    if (hash !== e.hash) {
       const rest = later();
       if (rest === null) return malformed();
       // Where seq is authoritative (the database) a swap or an insertion keeps the numbering
       // intact; it shows as events whose stored hashes fit one place off.
       const next = rest[0];
       if (next && fits(next, previous, e.seq)) {
-        return fits(e, Buffer.from(next.hash, 'hex'), e.seq + 1)
+        return fits(e, Buffer.from(next.hash, 'hex').toString('hex'), e.seq + 1)
           ? fail('reordered', e.seq, `the events at seq ${e.seq} and ${e.seq + 1} are swapped`)
           : fail('inserted', e.seq, `the event at seq ${e.seq} was put in before the one that belongs there`);
       }
@@ -188,7 +191,7 @@ function check(events: JsonLines<ExportedEvent>, checkpoints: ExportedCheckpoint
   }
   const lastSigned = checkpoints.at(-1)?.seq ?? 0;
   if (lastSigned > expected - 1) return fail('truncated', expected, `the last checkpoint covers seq ${lastSigned}, the events stop at ${expected - 1}`);
-  return { ok: true, events: count, checkpoints: checkpoints.length, lastSeq: expected - 1, headHash: Buffer.from(previous).toString('hex') };
+  return { ok: true, events: count, checkpoints: checkpoints.length, lastSeq: expected - 1, headHash: previous };
 }
 
 export const sha256Hex = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');

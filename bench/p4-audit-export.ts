@@ -5,15 +5,14 @@
  * Both run as the app role with the tenant set, so row-level security applies to both. Each export
  * runs in a fresh child process whose RSS is sampled every 50 ms. Goal: export rows/s >= 0.5 x COPY's.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { openDatabase, rowsOf, setDatabase } from '@/db';
 import { auditExportSelect, exportAuditEvents } from '@/lib/audit/export-audit-events';
 import { contextFor } from '@/lib/testing/context';
+import { consume, inChild, measureExport, runCopy, totalOf, type ExportFigures, type Run } from './export-lib';
 import { createPostgresDatabase, nowMs, openSeeded, round, type BenchReport, type TableRow } from './lib';
 
 const EVENTS = Number(process.env.BENCH_P4_EVENTS ?? 1_000_000);
@@ -21,7 +20,6 @@ const ROUNDS = 4;
 const SPAN_DAYS = 730;
 const GOAL_RATIO = 0.5;
 const GOAL_RSS_MB = 256;
-const execFileAsync = promisify(execFile);
 
 /**
  * Fills one tenant's chain with `total` events, set-based. Secondary indexes are dropped for the
@@ -83,80 +81,11 @@ async function generate(client: pg.Client, tenantId: string, total: number, end:
   await client.query('vacuum analyze audit_events');
 }
 
-/**
- * COPY ... TO STDOUT read through the pg client as a custom submittable (the protocol that
- * pg-copy-streams uses; that package is not installed): every CopyData message is received and
- * parsed by this process and its bytes counted, nothing else.
- */
-class CopyOut {
-  bytes = 0;
-  rows = 0;
-  private settle!: { resolve: () => void; reject: (e: Error) => void };
-  readonly done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
-  constructor(private readonly text: string) {}
-  submit(connection: { query: (text: string) => void }) {
-    connection.query(this.text);
-  }
-  handleCopyData(msg: { chunk: Buffer }) {
-    this.bytes += msg.chunk.length;
-  }
-  handleCommandComplete(msg: { text: string }) {
-    this.rows = Number(msg.text.split(' ')[1]);
-  }
-  handleReadyForQuery() {
-    this.settle.resolve();
-  }
-  // pg drops a failed query before ReadyForQuery, so an error settles it here.
-  handleError(error: Error) {
-    this.settle.reject(error);
-  }
-}
-
-interface Run {
-  rows: number;
-  bytes: number;
-  seconds: number;
-  rowsPerSecond: number;
-}
-
-/** COPY of the export's own select, in the same kind of transaction (app role, tenant, RLS). */
-async function runCopy(client: pg.Client, text: string, tenantId: string): Promise<Run> {
-  await client.query('begin');
-  try {
-    await client.query(`select set_config('role', 'mamori_app', true), set_config('app.tenant_id', $1, true)`, [tenantId]);
-    const copy = new CopyOut(`copy (${text}) to stdout (format csv)`);
-    const t0 = nowMs();
-    client.query(copy as unknown as pg.QueryConfig);
-    await copy.done;
-    const seconds = (nowMs() - t0) / 1000;
-    return { rows: copy.rows, bytes: copy.bytes, seconds, rowsPerSecond: copy.rows / seconds };
-  } finally {
-    await client.query('commit');
-  }
-}
-
-interface ExportRun extends Run {
-  /** CPU of the exporting process during the export (PostgreSQL's is not counted). */
-  cpuSeconds: number;
-  rssStartMb: number;
-  rssPeakMb: number;
-  heapPeakMb: number;
-}
+type ExportRun = Run & ExportFigures;
 
 type Format = 'csv' | 'jsonl';
 type Encoding = 'utf8' | 'sjis';
 const CHILD = '--p4-export';
-
-/** Reads an export to the end; its byte count. */
-async function consume(stream: ReadableStream<Uint8Array>): Promise<number> {
-  const reader = stream.getReader();
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return bytes;
-    bytes += value.length;
-  }
-}
 
 /**
  * One export, fully consumed, in this process: what a child started by runExport does. A short
@@ -170,27 +99,9 @@ async function exportHere(url: string, tenantId: string, format: Format, encodin
   const ctx = contextFor(tenantId, randomUUID(), 'tenant_admin', 'bench.exporter');
   await consume(exportAuditEvents(ctx, tenantId, { from: new Date(Date.now() - 7 * 86_400_000) }, { format, encoding }));
   const [{ n }] = rowsOf<{ n: string }>(await database.db.execute(sql`select count(*)::text as n from audit_events where tenant_id = ${tenantId}`));
-  const rssStart = process.memoryUsage().rss;
-  let rssPeak = rssStart;
-  let heapPeak = process.memoryUsage().heapUsed;
-  const sampler = setInterval(() => {
-    const m = process.memoryUsage();
-    rssPeak = Math.max(rssPeak, m.rss);
-    heapPeak = Math.max(heapPeak, m.heapUsed);
-  }, 50);
-  const cpu = process.cpuUsage();
-  const t0 = nowMs();
-  let bytes: number;
-  try {
-    bytes = await consume(exportAuditEvents(ctx, tenantId, {}, { format, encoding }));
-  } finally {
-    clearInterval(sampler);
-  }
-  const seconds = (nowMs() - t0) / 1000;
-  const used = process.cpuUsage(cpu);
+  const figures = await measureExport(() => exportAuditEvents(ctx, tenantId, {}, { format, encoding }));
   await database.close();
-  const mb = (x: number) => round(x / 2 ** 20, 1);
-  console.log(JSON.stringify({ events: Number(n), bytes, seconds, cpuSeconds: round((used.user + used.system) / 1e6, 2), rssStartMb: mb(rssStart), rssPeakMb: mb(rssPeak), heapPeakMb: mb(heapPeak) }));
+  console.log(JSON.stringify({ events: Number(n), ...figures }));
 }
 
 /**
@@ -198,8 +109,7 @@ async function exportHere(url: string, tenantId: string, format: Format, encodin
  * benchmarks before it left in this one. Checked against the audit event the export writes.
  */
 async function runExport(client: pg.Client, url: string, tenantId: string, format: Format, encoding: Encoding): Promise<ExportRun> {
-  const { stdout } = await execFileAsync(process.execPath, ['scripts/run.mjs', 'bench/p4-audit-export.ts', CHILD, url, tenantId, format, encoding]);
-  const { events, ...run } = JSON.parse(stdout.trim().split('\n').at(-1)!) as Omit<ExportRun, 'rows' | 'rowsPerSecond'> & { events: number };
+  const { events, ...run } = await inChild<ExportFigures & { events: number }>('bench/p4-audit-export.ts', [CHILD, url, tenantId, format, encoding]);
   // The export audits itself with its row count and bytes; read them back.
   const { rows: [last] } = await client.query<{ rows: number; bytes: string }>(
     `select (details->>'rows')::int as rows, details->>'bytes' as bytes from audit_events
@@ -211,12 +121,6 @@ async function runExport(client: pg.Client, url: string, tenantId: string, forma
   if (last.rows !== events) throw new Error(`export wrote ${last.rows} rows of ${events}`);
   return { ...run, rows: last.rows, rowsPerSecond: last.rows / run.seconds };
 }
-
-const total = (runs: Run[]) => {
-  const rows = runs.reduce((a, r) => a + r.rows, 0);
-  const seconds = runs.reduce((a, r) => a + r.seconds, 0);
-  return { rows, seconds: round(seconds, 2), rowsPerSecond: round(rows / seconds, 0), mbPerSecond: round(runs.reduce((a, r) => a + r.bytes, 0) / 2 ** 20 / seconds, 1) };
-};
 
 export async function runP4(): Promise<BenchReport> {
   const bench = await createPostgresDatabase('mamori_bench_export');
@@ -251,8 +155,8 @@ export async function runP4(): Promise<BenchReport> {
       }
       const sjis = await runExport(client, bench.url, tenant.id, 'csv', 'sjis');
       const jsonl = await runExport(client, bench.url, tenant.id, 'jsonl', 'utf8');
-      const copy = total(copies);
-      const csv = total(exports);
+      const copy = totalOf(copies);
+      const csv = totalOf(exports);
       const ratio = round(csv.rowsPerSecond / copy.rowsPerSecond, 3);
       const perRound = exports.map((e, i) => round(e.rowsPerSecond / copies[i].rowsPerSecond, 3));
       const all = [...exports, sjis, jsonl];

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
+import { copyOutStream } from './copy-out';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import * as schema from './schema';
 
@@ -15,6 +16,8 @@ export interface Database {
   close(): Promise<void>;
   /** PostgreSQL only: a scoped transaction opened in one round trip (see scopedTx). */
   scopedTx?: <T>(opening: string, readOnly: boolean, fn: (tx: Tx) => Promise<T>) => Promise<T>;
+  /** PostgreSQL only: `COPY ... TO STDOUT` in a read-only transaction opened with `opening` (see copyOutStream). */
+  copyOut?: (opening: string, copy: string) => ReadableStream<Uint8Array>;
 }
 
 const MIGRATIONS = path.join(process.cwd(), 'db', 'migrations');
@@ -63,7 +66,8 @@ export async function openDatabase(url: string | undefined, dataDir = '.data'): 
       else await commit;
       return result;
     };
-    return { db, kind: 'postgres', close: () => pool.end(), scopedTx };
+    const copyOut = (opening: string, copy: string) => copyOutStream(pool, `begin read only; ${opening}`, copy);
+    return { db, kind: 'postgres', close: () => pool.end(), scopedTx, copyOut };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
@@ -125,12 +129,14 @@ interface TxOptions {
   readOnly?: boolean;
 }
 
+const scopeOpening = (scope: { tenantId: string } | { platform: true }) =>
+  `select set_config('role', 'mamori_app', true), set_config(${'platform' in scope ? `'app.scope', 'platform'` : `'app.tenant_id', '${scope.tenantId.toLowerCase()}'`}, true)`;
+
 async function scoped<T>(scope: { tenantId: string } | { platform: true }, options: TxOptions, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const database = await getDatabase();
   // Only a checked UUID is ever spelled into the opening statement; anything else is a parameter.
   if (database.scopedTx && ('platform' in scope || UUID.test(scope.tenantId))) {
-    const setting = 'platform' in scope ? `'app.scope', 'platform'` : `'app.tenant_id', '${scope.tenantId.toLowerCase()}'`;
-    return database.scopedTx(`select set_config('role', 'mamori_app', true), set_config(${setting}, true)`, options.readOnly === true, fn);
+    return database.scopedTx(scopeOpening(scope), options.readOnly === true, fn);
   }
   return database.db.transaction(async (tx) => {
     if (options.readOnly) await tx.execute(sql`set transaction read only`);
@@ -165,6 +171,20 @@ export function withPlatformTx<T>(fn: (tx: Tx) => Promise<T>, options: TxOptions
  */
 export function withOwnerTx<T>(ownerTenantId: string, fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
   return ownerTenantId === schema.PLATFORM_TENANT_ID ? withPlatformTx(fn, options) : withTenantTx(ownerTenantId, fn, options);
+}
+
+/**
+ * A query's result as CSV (`COPY (query) TO STDOUT (FORMAT csv)`, LF line ends) streamed straight
+ * from PostgreSQL in a read-only transaction that sees one tenant's rows, or null on PGlite, which
+ * cannot stream COPY: callers then page through the rows themselves. COPY takes no parameters, so
+ * the query's values are written into it as SQL literals.
+ */
+export async function copyTenantCsv(tenantId: string, query: SQL): Promise<ReadableStream<Uint8Array> | null> {
+  const database = await getDatabase();
+  if (!database.copyOut) return null;
+  if (!UUID.test(tenantId)) throw new Error('a tenant id must be a uuid');
+  const { sql: text } = new PgDialect().sqlToQuery(query.inlineParams());
+  return database.copyOut(scopeOpening({ tenantId }), `copy (${text}) to stdout (format csv)`);
 }
 
 export { schema };

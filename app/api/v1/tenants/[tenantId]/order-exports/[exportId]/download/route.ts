@@ -13,7 +13,7 @@ export const GET = withRoute<{ tenantId: string; exportId: string }>({ tenant: '
   const claimed = await claimOrderExport(ctx, tenantId, id.data);
   const day = (d: Date) => new Date(d.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
   const name = `orders-${day(claimed.periodFrom)}-${day(new Date(claimed.periodTo.getTime() - 1))}.csv`;
-  return new Response(streamOrderExport(ctx, tenantId, claimed), {
+  return new Response(await streamOrderExport(ctx, tenantId, claimed), {
     headers: {
       'content-type': `text/csv; charset=${claimed.encoding === 'sjis' ? 'Shift_JIS' : 'utf-8'}`,
       'content-disposition': `attachment; filename="${name}"`,

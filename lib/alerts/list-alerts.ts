@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { withPlatformTx, withTenantTx, type Tx } from '@/db';
 import { alerts, tenants } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
@@ -26,7 +26,8 @@ const latest = (tx: Tx, tenantId: string | null, limit: number) =>
     .from(alerts)
     .innerJoin(tenants, eq(tenants.id, alerts.tenantId))
     .where(tenantId ? eq(alerts.tenantId, tenantId) : undefined)
-    .orderBy(desc(alerts.raisedAt))
+    // As the indexes sort (nulls last), so the newest are read from them, not sorted.
+    .orderBy(sql`${alerts.raisedAt} desc nulls last`)
     .limit(limit);
 
 /**

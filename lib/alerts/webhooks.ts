@@ -1,6 +1,6 @@
 import 'server-only';
 import { createHmac, randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import { withPlatformTx, withTenantTx, type Tx } from '@/db';
 import { alerts, tenants, webhookDeliveries } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
@@ -82,7 +82,8 @@ export async function getAlertWebhook(_ctx: OperatorContext, tenantId: string) {
         .from(webhookDeliveries)
         .innerJoin(alerts, and(eq(alerts.tenantId, webhookDeliveries.tenantId), eq(alerts.id, webhookDeliveries.alertId)))
         .where(eq(webhookDeliveries.tenantId, tenantId))
-        .orderBy(desc(webhookDeliveries.createdAt))
+        // As the index sorts (nulls last), so the newest 20 are read from it, not sorted.
+        .orderBy(sql`${webhookDeliveries.createdAt} desc nulls last`)
         .limit(20);
       return { url: t?.url ?? null, deliveries };
     },

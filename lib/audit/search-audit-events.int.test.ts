@@ -36,7 +36,16 @@ describe('audit search', () => {
     if (!ok.ok) throw new Error('login');
     const bySession = await searchAuditEvents(ctx, tenantId, q({ session: ok.sessionId }));
     expect(bySession.rows.map((r) => r.action)).toEqual(['login.succeeded']);
-    expect((await searchAuditEvents(ctx, tenantId, q({ actor: loginId, action: 'login.succeeded,login.failed' }))).rows.length).toBe(50);
+    // Several actions (one repeated) page together, newest first, without gaps or repeats.
+    const both = q({ actor: loginId, action: 'login.succeeded,login.failed,login.failed' });
+    const first = await searchAuditEvents(ctx, tenantId, both);
+    const second = await searchAuditEvents(ctx, tenantId, { ...both, before: first.next! });
+    expect(second.next).toBeNull();
+    const merged = [...first.rows, ...second.rows];
+    expect(merged.map((r) => r.seq)).toEqual([...merged.map((r) => r.seq)].sort((a, b) => b - a));
+    expect(new Set(merged.map((r) => r.seq)).size).toBe(61);
+    expect(merged.at(-1)!.action).toBe('login.succeeded');
+    expect(merged[0].hash).toMatch(/^[0-9a-f]{64}$/);
     // Junk filters are ignored rather than failing.
     expect((await searchAuditEvents(ctx, tenantId, q({ ip: 'junk', session: 'nope', from: 'x' }))).rows.length).toBe(50);
   });

@@ -63,6 +63,8 @@ describe('TOTP login', () => {
     // The challenge is single-use.
     expect(await completeMfaLogin(token, await totpAt(o.secret, o.nowS() + 30), meta)).toEqual({ ok: false, reason: 'no_challenge' });
     expect(await actions(o.tenantId)).toEqual(expect.arrayContaining(['mfa.enrolled', 'mfa.recovery_codes_generated', 'login.password_verified']));
+    // A login with the authenticator raises no alert; only a recovery code does (below).
+    expect(await withPlatformTx((tx) => tx.select({ rule: alerts.rule }).from(alerts).where(eq(alerts.tenantId, o.tenantId)))).toEqual([]);
   });
 
   it('refuses a replay in the same step, an older step after a newer one, and codes two steps away', async () => {

@@ -119,3 +119,27 @@ export const totalOf = (runs: Run[]) => {
   const seconds = runs.reduce((a, r) => a + r.seconds, 0);
   return { rows, seconds: round(seconds, 2), rowsPerSecond: round(rows / seconds, 0), mbPerSecond: round(runs.reduce((a, r) => a + r.bytes, 0) / 2 ** 20 / seconds, 1) };
 };
+
+/**
+ * COPY against the export in alternating rounds (C E, E C, ...) after one warm-up of each: both
+ * read the whole table once first, so neither pays for a cold cache, and drift costs both alike.
+ */
+export async function alternateRounds<E extends Run>(rounds: number, copy: () => Promise<Run>, exportOnce: () => Promise<E>): Promise<{ copies: Run[]; exports: E[] }> {
+  await copy();
+  await exportOnce();
+  const copies: Run[] = [];
+  const exports: E[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const kind of r % 2 === 0 ? (['copy', 'export'] as const) : (['export', 'copy'] as const)) {
+      if (kind === 'copy') copies.push(await copy());
+      else exports.push(await exportOnce());
+    }
+  }
+  return { copies, exports };
+}
+
+/** The export's own audit event must agree with what the reader got. */
+export function checkAudited(audited: { rows: number; bytes: string }, read: { bytes: number }, expectedRows: number): void {
+  if (Number(audited.bytes) !== read.bytes) throw new Error(`export audited ${audited.bytes} bytes, the reader got ${read.bytes}`);
+  if (audited.rows !== expectedRows) throw new Error(`export wrote ${audited.rows} rows of ${expectedRows}`);
+}

@@ -14,7 +14,7 @@ import { ORDER_EXPORT_COLUMN_KEYS } from '@/lib/ec/order-export-columns';
 import { periodOf, previewOrderExport, requestOrderExport } from '@/lib/ec/request-order-export';
 import { claimOrderExport, orderExportSelect, streamOrderExport } from '@/lib/ec/stream-order-export';
 import { contextFor } from '@/lib/testing/context';
-import { consume, inChild, measureExport, runCopy, totalOf, type ExportFigures, type Run } from './export-lib';
+import { alternateRounds, checkAudited, consume, inChild, measureExport, runCopy, totalOf, type ExportFigures, type Run } from './export-lib';
 import { createPostgresDatabase, nowMs, openSeeded, round, type BenchReport, type TableRow } from './lib';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 1_000_000);
@@ -69,8 +69,7 @@ async function runExport(client: pg.Client, url: string, who: Exporter, encoding
       where tenant_id = $1 and action = 'orders.exported' and target_id = $2`,
     [who.tenantId, exportId],
   );
-  if (Number(audited.bytes) !== run.bytes) throw new Error(`export audited ${audited.bytes} bytes, the reader got ${run.bytes}`);
-  if (audited.rows !== expected) throw new Error(`export wrote ${audited.rows} rows of ${expected}`);
+  checkAudited(audited, run, expected);
   return { ...run, rows: audited.rows, rowsPerSecond: audited.rows / run.seconds };
 }
 
@@ -105,18 +104,7 @@ export async function runOrderExport(): Promise<BenchReport> {
       const previewMs = round(nowMs() - p0, 0);
       const { from, to } = periodOf(scope);
       const copyText = new PgDialect().sqlToQuery(orderExportSelect(who.tenantId, { siteId, periodFrom: from, periodTo: to, columns: scope.columns }).inlineParams()).sql;
-      // Warm-up: both read the whole table once, so neither pays for a cold cache.
-      await runCopy(client, copyText, who.tenantId);
-      await runExport(client, bench.url, who, 'utf8');
-      const copies: Run[] = [];
-      const exports: ExportRun[] = [];
-      // Alternating order (C E, E C, ...): drift costs both alike.
-      for (let r = 0; r < ROUNDS; r++) {
-        for (const kind of r % 2 === 0 ? (['copy', 'export'] as const) : (['export', 'copy'] as const)) {
-          if (kind === 'copy') copies.push(await runCopy(client, copyText, who.tenantId));
-          else exports.push(await runExport(client, bench.url, who, 'utf8'));
-        }
-      }
+      const { copies, exports } = await alternateRounds(ROUNDS, () => runCopy(client, copyText, who.tenantId), () => runExport(client, bench.url, who, 'utf8'));
       const sjis = await runExport(client, bench.url, who, 'sjis');
       const copy = totalOf(copies);
       const csv = totalOf(exports);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
@@ -16,11 +17,14 @@ export interface Database {
   close(): Promise<void>;
   /** PostgreSQL only: a scoped transaction opened in one round trip (see scopedTx). */
   scopedTx?: <T>(opening: string, readOnly: boolean, fn: (tx: Tx) => Promise<T>) => Promise<T>;
+  /** PostgreSQL only: one read-only query's rows (as arrays), opening, query and COMMIT in one round trip. */
+  scopedRows?: <T extends unknown[]>(opening: string, query: { sql: string; params: unknown[] }) => Promise<T[]>;
   /** PostgreSQL only: `COPY ... TO STDOUT` in a read-only transaction opened with `opening` (see copyOutStream). */
   copyOut?: (opening: string, copy: string) => ReadableStream<Uint8Array>;
 }
 
 const MIGRATIONS = path.join(process.cwd(), 'db', 'migrations');
+const PREPARED = 64;
 
 /**
  * Opens the embedded PGlite database (no URL, a directory, or `memory://`) or PostgreSQL (a
@@ -30,31 +34,38 @@ export async function openDatabase(url: string | undefined, dataDir = '.data'): 
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     const { Pool } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');
-    const pool = new Pool({ connectionString: url, max: Number(process.env.MAMORI_DB_POOL ?? 10) });
+    // Pipelined: a query is sent without waiting for the previous one's answer, so a scoped
+    // transaction's opening travels with its first statement (one round trip instead of two).
+    const pool = new Pool({ connectionString: url, max: Number(process.env.MAMORI_DB_POOL ?? 10), pipeline: true });
     // An idle connection can be closed by the server (restart, admin command); that must not
     // crash the process: the pool replaces it on the next checkout.
     pool.on('error', (error) => console.error('[mamori] idle database connection closed:', error.message));
+    // COPY keeps the connection for its whole stream, which a pipelined connection refuses:
+    // exports get a small pool of their own, opened on first use.
+    let copyPool: InstanceType<typeof Pool> | undefined;
     const db = drizzle(pool, { schema }) as unknown as Db;
-    // Transactions on one checked-out connection, opened by one simple-query message (BEGIN and
-    // the scope together) instead of two round trips. A read-only one returns as soon as its
-    // work is done; its COMMIT completes before the connection goes back to the pool.
     // One drizzle instance per pooled connection: a fresh one per transaction costs more than the query.
     const bound = new WeakMap<object, Tx>();
     const scopedTx = async <T>(opening: string, readOnly: boolean, fn: (tx: Tx) => Promise<T>): Promise<T> => {
       const client = await pool.connect();
       let tx = bound.get(client);
       if (!tx) bound.set(client, (tx = drizzle(client, { schema }) as unknown as Tx));
-      let result: T;
-      try {
-        await client.query(`${readOnly ? 'begin read only' : 'begin'}; ${opening}`);
-        result = await fn(tx);
-      } catch (error) {
+      // BEGIN and the scope in one simple-query message, not awaited: the work's first statement
+      // follows it on the wire. Should the opening fail, PostgreSQL has already begun the
+      // transaction and aborts it, so nothing after it runs outside the scope; its error is the
+      // one reported.
+      const opened = client.query(`${readOnly ? 'begin read only' : 'begin'}; ${opening}`);
+      // Both settle before anything else happens on the connection: a failed opening must not
+      // hand it back while the work is still using it.
+      const [work, scope] = await Promise.allSettled([fn(tx), opened]);
+      if (work.status === 'rejected' || scope.status === 'rejected') {
         await client.query('rollback').then(
           () => client.release(),
           (e: Error) => client.release(e),
         );
-        throw error;
+        throw scope.status === 'rejected' ? scope.reason : (work as PromiseRejectedResult).reason;
       }
+      const result = work.value;
       const commit = client.query('commit').then(
         () => client.release(),
         (e: Error) => {
@@ -62,12 +73,58 @@ export async function openDatabase(url: string | undefined, dataDir = '.data'): 
           throw e;
         },
       );
+      // A read-only transaction returns as soon as its work is done; its COMMIT completes before
+      // the connection goes back to the pool.
       if (readOnly) commit.catch((e: Error) => console.error('[mamori] commit of a read-only transaction failed:', e.message));
       else await commit;
       return result;
     };
-    const copyOut = (opening: string, copy: string) => copyOutStream(pool, `begin read only; ${opening}`, copy);
-    return { db, kind: 'postgres', close: () => pool.end(), scopedTx, copyOut };
+    // Each connection prepares the statements it runs here (a search's shape, not its values), so
+    // PostgreSQL parses them once and may keep their plan, as JDBC does after five executions.
+    // At most PREPARED per connection: the server holds each for the connection's lifetime.
+    const prepared = new WeakMap<object, Set<string>>();
+    const statementName = (client: object, text: string): string | undefined => {
+      const name = `q_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+      let names = prepared.get(client);
+      if (!names) prepared.set(client, (names = new Set()));
+      if (!names.has(name)) {
+        if (names.size >= PREPARED) return undefined;
+        names.add(name);
+      }
+      return name;
+    };
+    // One query's rows, with the opening before it and the COMMIT after it sent at once. The rows
+    // are returned as soon as they are in; the connection goes back when the COMMIT is answered.
+    const scopedRows = async <T extends unknown[]>(opening: string, query: { sql: string; params: unknown[] }): Promise<T[]> => {
+      const client = await pool.connect();
+      const opened = client.query(`begin read only; ${opening}`);
+      const selected = client.query({ name: statementName(client, query.sql), text: query.sql, values: query.params, rowMode: 'array' });
+      // COMMIT of an aborted transaction rolls it back: the connection is clean either way.
+      const committed = client.query('commit').then(
+        () => client.release(),
+        (e: Error) => client.release(e),
+      );
+      try {
+        const [, { rows }] = await Promise.all([opened, selected]);
+        return rows as T[];
+      } catch (error) {
+        // The opening's error explains the query's ("current transaction is aborted").
+        const cause = await opened.then(() => error, (e: unknown) => e);
+        await committed;
+        throw cause;
+      }
+    };
+    const copyOut = (opening: string, copy: string) => {
+      if (!copyPool) {
+        copyPool = new Pool({ connectionString: url, max: pool.options.max });
+        copyPool.on('error', (error) => console.error('[mamori] idle database connection closed:', error.message));
+      }
+      return copyOutStream(copyPool, `begin read only; ${opening}`, copy);
+    };
+    const close = async () => {
+      await Promise.all([pool.end(), copyPool?.end()]);
+    };
+    return { db, kind: 'postgres', close, scopedTx, scopedRows, copyOut };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
@@ -122,6 +179,7 @@ export async function getDb(): Promise<Db> {
   return (await getDatabase()).db;
 }
 
+const dialect = new PgDialect();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface TxOptions {
@@ -174,6 +232,22 @@ export function withOwnerTx<T>(ownerTenantId: string, fn: (tx: Tx) => Promise<T>
 }
 
 /**
+ * The rows of one read-only query as the owner's scope sees them (see withOwnerTx), each as an
+ * array of its columns in select order (their names must be distinct). On PostgreSQL the opening, the query and the COMMIT go
+ * out together: one round trip, as for the bare query. Values come as the driver parses them
+ * (timestamps as Date or text, bigint as text or number): callers normalise what they read.
+ */
+export async function selectOwnerRows<T extends unknown[]>(ownerTenantId: string, query: SQL): Promise<T[]> {
+  const database = await getDatabase();
+  const scope = ownerTenantId === schema.PLATFORM_TENANT_ID ? ({ platform: true } as const) : { tenantId: ownerTenantId };
+  if (database.scopedRows && ('platform' in scope || UUID.test(scope.tenantId))) {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    return database.scopedRows<T>(scopeOpening(scope), { sql: text, params });
+  }
+  return scoped(scope, { readOnly: true }, async (tx) => rowsOf<Record<string, unknown>>(await tx.execute(query)).map((r) => Object.values(r) as T));
+}
+
+/**
  * A query's result as CSV (`COPY (query) TO STDOUT (FORMAT csv)`, LF line ends) streamed straight
  * from PostgreSQL in a read-only transaction that sees one tenant's rows, or null on PGlite, which
  * cannot stream COPY: callers then page through the rows themselves. COPY takes no parameters, so
@@ -183,7 +257,7 @@ export async function copyTenantCsv(tenantId: string, query: SQL): Promise<Reada
   const database = await getDatabase();
   if (!database.copyOut) return null;
   if (!UUID.test(tenantId)) throw new Error('a tenant id must be a uuid');
-  const { sql: text } = new PgDialect().sqlToQuery(query.inlineParams());
+  const { sql: text } = dialect.sqlToQuery(query.inlineParams());
   return database.copyOut(scopeOpening({ tenantId }), `copy (${text}) to stdout (format csv)`);
 }
 

@@ -1,7 +1,6 @@
 import 'server-only';
-import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { unionAll } from 'drizzle-orm/pg-core';
-import { withOwnerTx, type Db } from '@/db';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { selectOwnerRows } from '@/db';
 import { PLATFORM_TENANT_ID, auditEvents } from '@/db/schema';
 import type { OperatorContext } from '@/lib/auth/load-session';
 import { z } from '@/lib/http/zod-messages';
@@ -26,48 +25,51 @@ export type AuditSearchQuery = z.infer<typeof auditSearchQuery>;
 
 export const AUDIT_PAGE = 50;
 
+// The page's columns, in the order toEventRow reads them.
+const COLUMNS = sql.raw(
+  'tenant_id, seq, id, occurred_at, actor_operator_id, actor_login_id, action, target_type, target_id, outcome, ip, ' +
+    "user_agent, session_id, details, encode(hash, 'hex') as hash",
+);
+
 /**
  * The search query itself (newest first, keyset on (occurred_at, seq) within one chain), for the
  * caller's transaction; every filter is served by an index that starts with tenant_id. Several
  * actions are one query per action, each cut at the limit, merged: the action index hands out
  * one action's events in time order, never several at once (at 10M events, sorting every match
- * of two actions took 24 ms where this takes a few).
+ * of two actions took 24 ms where this takes a few). Written as one SQL template rather than
+ * drizzle's select builder, which took 0.13 ms to build the same text: a quarter of a typical
+ * page's whole query time.
  */
-export function auditSearchSelect(runner: Db, chain: string, query: AuditSearchQuery, limit: number) {
+export function auditSearchSql(chain: string, query: AuditSearchQuery, limit: number): SQL {
   // A repeated action would repeat its events.
   const actions = [...new Set(query.action ?? [])];
-  if (actions.length < 2) return searchOne(runner, chain, query, limit);
-  const [first, second, ...rest] = actions.map((action) => searchOne(runner, chain, { ...query, action: [action] }, limit));
-  return unionAll(first, second, ...rest)
-    .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.seq))
-    .limit(limit);
+  const one = (q: AuditSearchQuery) =>
+    sql`select ${COLUMNS} from audit_events where ${auditSearchFilter(chain, { ...q, tenant: undefined }).where} order by occurred_at desc, seq desc limit ${limit}`;
+  if (actions.length < 2) return one(query);
+  const parts = actions.map((action) => sql`(${one({ ...query, action: [action] })})`);
+  return sql`${sql.join(parts, sql` union all `)} order by occurred_at desc, seq desc limit ${limit}`;
 }
 
-function searchOne(runner: Db, chain: string, query: AuditSearchQuery, limit: number) {
-  const { where } = auditSearchFilter(chain, { ...query, tenant: undefined });
-  return runner
-    .select({
-      tenantId: auditEvents.tenantId,
-      seq: auditEvents.seq,
-      id: auditEvents.id,
-      occurredAt: auditEvents.occurredAt,
-      actorOperatorId: auditEvents.actorOperatorId,
-      actorLoginId: auditEvents.actorLoginId,
-      action: auditEvents.action,
-      targetType: auditEvents.targetType,
-      targetId: auditEvents.targetId,
-      outcome: auditEvents.outcome,
-      ip: auditEvents.ip,
-      userAgent: auditEvents.userAgent,
-      sessionId: auditEvents.sessionId,
-      details: auditEvents.details,
-      hash: sql<string>`encode(${auditEvents.hash}, 'hex')`.as('hash'),
-    })
-    .from(auditEvents)
-    .where(where)
-    .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.seq))
-    .limit(limit);
-}
+type Cell = string | number | Date | null;
+
+// The drivers differ in how they hand over bigint (text or number) and timestamptz (Date or text).
+const toEventRow = (r: Cell[]) => ({
+  tenantId: r[0] as string,
+  seq: Number(r[1]),
+  id: r[2] as string,
+  occurredAt: new Date(r[3]!),
+  actorOperatorId: r[4] as string | null,
+  actorLoginId: r[5] as string | null,
+  action: r[6] as string,
+  targetType: r[7] as string | null,
+  targetId: r[8] as string | null,
+  outcome: r[9] as 'success' | 'failure' | 'denied',
+  ip: r[10] as string | null,
+  userAgent: r[11] as string | null,
+  sessionId: r[12] as string | null,
+  details: r[13] as unknown,
+  hash: r[14] as string,
+});
 
 /**
  * Audit search, 50 a page. Platform staff search the platform's own chain, or any tenant's with
@@ -75,7 +77,7 @@ function searchOne(runner: Db, chain: string, query: AuditSearchQuery, limit: nu
  */
 export async function searchAuditEvents(ctx: OperatorContext, tenantId: string, query: AuditSearchQuery, pageSize = AUDIT_PAGE) {
   const chain = tenantId === PLATFORM_TENANT_ID && query.tenant ? query.tenant : tenantId;
-  const rows = await withOwnerTx(chain, (tx) => auditSearchSelect(tx, chain, query, pageSize + 1), { readOnly: true });
+  const rows = (await selectOwnerRows<Cell[]>(chain, auditSearchSql(chain, query, pageSize + 1))).map(toEventRow);
   const page = rows.slice(0, pageSize);
   const last = page.at(-1);
   return { chain, rows: page, next: rows.length > pageSize && last ? `${last.occurredAt.getTime()}:${last.seq}` : null, viewer: ctx.operatorId };

@@ -1,0 +1,33 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { getDb, rowsOf, selectOwnerRows, withTenantTx } from '@/db';
+import { createTenant } from '@/lib/testing/fixtures';
+import { useTestDatabase } from '@/lib/testing/test-db';
+
+const database = useTestDatabase();
+const postgres = Boolean(process.env.DATABASE_URL);
+
+describe('scoped transactions', () => {
+  it('read one query as the tenant sees it, the second wall included', async () => {
+    const a = await createTenant(`scoped-a-${Date.now()}`);
+    await createTenant(`scoped-b-${Date.now()}`);
+    // No tenant filter in the query: row-level security alone keeps B out.
+    const rows = await selectOwnerRows<[string]>(a, sql`select id from tenants`);
+    expect(rows.map((r) => r[0])).toEqual([a]);
+  });
+
+  // On PostgreSQL the opening is pipelined ahead of the work: when it fails, nothing behind it may
+  // run outside the scope, the opening's error is the one reported, and the connection is clean.
+  it.runIf(postgres)('run none of the work when the opening fails, and leave the connection clean', async () => {
+    const { scopedTx, scopedRows } = database.current();
+    const db = await getDb();
+    await db.execute(sql`create table scoped_probe (n int)`);
+    await expect(scopedTx!('select 1/0', false, (tx) => tx.execute(sql`insert into scoped_probe values (1)`))).rejects.toThrow(/division by zero/);
+    await expect(scopedRows!('select 1/0', { sql: 'select count(*) from scoped_probe', params: [] })).rejects.toThrow(/division by zero/);
+    expect(rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from scoped_probe`))[0].n).toBe(0);
+    // Every pooled connection still works inside a scope afterwards.
+    const a = await createTenant(`scoped-c-${Date.now()}`);
+    const seen = await Promise.all(Array.from({ length: 12 }, () => withTenantTx(a, (tx) => tx.execute(sql`select current_user as role, current_setting('app.tenant_id') as tenant`))));
+    expect(seen.map((r) => rowsOf<{ role: string; tenant: string }>(r)[0])).toEqual(Array(12).fill({ role: 'mamori_app', tenant: a }));
+  });
+});

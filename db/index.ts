@@ -233,16 +233,22 @@ export function withOwnerTx<T>(ownerTenantId: string, fn: (tx: Tx) => Promise<T>
 
 /**
  * The rows of one read-only query as the owner's scope sees them (see withOwnerTx), each as an
- * array of its columns in select order (their names must be distinct). On PostgreSQL the opening, the query and the COMMIT go
- * out together: one round trip, as for the bare query. Values come as the driver parses them
- * (timestamps as Date or text, bigint as text or number): callers normalise what they read.
+ * array of its columns in select order (their names must be distinct). On PostgreSQL the
+ * opening, the query and the COMMIT go out together: one round trip, as for the bare query.
+ * Values come as the driver parses them (timestamps as Date or text, bigint as text or number):
+ * callers normalise what they read.
  */
-export async function selectOwnerRows<T extends unknown[]>(ownerTenantId: string, query: SQL): Promise<T[]> {
+export async function selectOwnerRows<T extends unknown[]>(ownerTenantId: string, query: SQL, options: { plan: 'generic' | 'custom' }): Promise<T[]> {
   const database = await getDatabase();
   const scope = ownerTenantId === schema.PLATFORM_TENANT_ID ? ({ platform: true } as const) : { tenantId: ownerTenantId };
   if (database.scopedRows && ('platform' in scope || UUID.test(scope.tenantId))) {
     const { sql: text, params } = dialect.sqlToQuery(query);
-    return database.scopedRows<T>(scopeOpening(scope), { sql: text, params });
+    // The statement is prepared (parsed once per connection). A generic plan is also made once:
+    // for queries whose best plan does not depend on the values, which the caller knows. The
+    // others are planned for their values every time, never switched to a generic plan by
+    // PostgreSQL's own guess (a generic plan for a rare value can be a hundred times slower).
+    const opening = `${scopeOpening(scope)}, set_config('plan_cache_mode', '${options.plan === 'generic' ? 'force_generic_plan' : 'force_custom_plan'}', true)`;
+    return database.scopedRows<T>(opening, { sql: text, params });
   }
   return scoped(scope, { readOnly: true }, async (tx) => rowsOf<Record<string, unknown>>(await tx.execute(query)).map((r) => Object.values(r) as T));
 }

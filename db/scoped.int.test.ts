@@ -12,7 +12,7 @@ describe('scoped transactions', () => {
     const a = await createTenant(`scoped-a-${Date.now()}`);
     await createTenant(`scoped-b-${Date.now()}`);
     // No tenant filter in the query: row-level security alone keeps B out.
-    const rows = await selectOwnerRows<[string]>(a, sql`select id from tenants`);
+    const rows = await selectOwnerRows<[string]>(a, sql`select id from tenants`, { plan: 'custom' });
     expect(rows.map((r) => r[0])).toEqual([a]);
   });
 

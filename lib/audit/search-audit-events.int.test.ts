@@ -32,6 +32,16 @@ describe('audit search', () => {
     expect(new Set(seqs).size).toBe(60);
 
     expect((await searchAuditEvents(ctx, tenantId, q({ ip: '198.51.100.0/28' }))).rows).toHaveLength(16);
+    // A range picks its newest matches by address first: they still page newest first, each
+    // event once, and combine with several actions.
+    const range = q({ ip: '198.51.100.0/24', action: 'login.failed,login.succeeded' });
+    const rangeFirst = await searchAuditEvents(ctx, tenantId, range);
+    const rangeNext = await searchAuditEvents(ctx, tenantId, { ...range, before: rangeFirst.next! });
+    const ranged = [...rangeFirst.rows, ...rangeNext.rows];
+    expect(rangeFirst.rows).toHaveLength(50);
+    expect(rangeNext.next).toBeNull();
+    expect(ranged.map((r) => r.seq)).toEqual(seqs);
+    expect(ranged.every((r) => r.ip!.startsWith('198.51.100.'))).toBe(true);
     expect((await searchAuditEvents(ctx, tenantId, q({ ip: '203.0.113.5' }))).rows.map((r) => r.action)).toEqual(['login.succeeded']);
     if (!ok.ok) throw new Error('login');
     const bySession = await searchAuditEvents(ctx, tenantId, q({ session: ok.sessionId }));

@@ -43,11 +43,22 @@ const COLUMNS = sql.raw(
 export function auditSearchSql(chain: string, query: AuditSearchQuery, limit: number): SQL {
   // A repeated action would repeat its events.
   const actions = [...new Set(query.action ?? [])];
-  const one = (q: AuditSearchQuery) =>
-    sql`select ${COLUMNS} from audit_events where ${auditSearchFilter(chain, { ...q, tenant: undefined }).where} order by occurred_at desc, seq desc limit ${limit}`;
+  // The limit is part of the text, not a parameter: a prepared statement's generic plan then
+  // knows it, costs like the custom one and is used (with `limit $n` it never was).
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new Error('limit must be a positive integer');
+  const top = sql.raw(String(limit));
+  const newest = sql`order by occurred_at desc, seq desc limit ${top}`;
+  const one = (q: AuditSearchQuery) => {
+    const { where } = auditSearchFilter(chain, { ...q, tenant: undefined });
+    if (!q.ip) return sql`select ${COLUMNS} from audit_events where ${where} ${newest}`;
+    // An address range is ordered by address, not time: the newest matches are picked from the
+    // covering index alone, and only those rows are read (at 10M events, a /24 with 7,677
+    // matches took 16 ms reading them all and 4 ms this way).
+    return sql`select ${COLUMNS} from audit_events where ${eq(auditEvents.tenantId, chain)} and seq in (select seq from audit_events where ${where} ${newest}) ${newest}`;
+  };
   if (actions.length < 2) return one(query);
   const parts = actions.map((action) => sql`(${one({ ...query, action: [action] })})`);
-  return sql`${sql.join(parts, sql` union all `)} order by occurred_at desc, seq desc limit ${limit}`;
+  return sql`${sql.join(parts, sql` union all `)} ${newest}`;
 }
 
 type Cell = string | number | Date | null;
@@ -72,12 +83,23 @@ const toEventRow = (r: Cell[]) => ({
 });
 
 /**
+ * At most one filter with an index of its own (several actions are one query each). Actor,
+ * action and target indexes hand out their matches newest first, the address index does from
+ * itself alone, a session has few events and the time index serves no filter at all: a plan made
+ * once for the query's shape serves rare and common values alike. With two, which index is better depends on how common each value is: the plan is then
+ * made for the values.
+ */
+function hasOneIndexedFilter(query: AuditSearchQuery): boolean {
+  return [query.actor, query.action?.length, query.ip, query.session, query.target].filter(Boolean).length <= 1;
+}
+
+/**
  * Audit search, 50 a page. Platform staff search the platform's own chain, or any tenant's with
  * the tenant filter; callers have authorized the viewer for `tenantId`.
  */
 export async function searchAuditEvents(ctx: OperatorContext, tenantId: string, query: AuditSearchQuery, pageSize = AUDIT_PAGE) {
   const chain = tenantId === PLATFORM_TENANT_ID && query.tenant ? query.tenant : tenantId;
-  const rows = (await selectOwnerRows<Cell[]>(chain, auditSearchSql(chain, query, pageSize + 1))).map(toEventRow);
+  const rows = (await selectOwnerRows<Cell[]>(chain, auditSearchSql(chain, query, pageSize + 1), { plan: hasOneIndexedFilter(query) ? 'generic' : 'custom' })).map(toEventRow);
   const page = rows.slice(0, pageSize);
   const last = page.at(-1);
   return { chain, rows: page, next: rows.length > pageSize && last ? `${last.occurredAt.getTime()}:${last.seq}` : null, viewer: ctx.operatorId };

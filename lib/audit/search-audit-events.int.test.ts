@@ -58,6 +58,10 @@ describe('audit search', () => {
     expect(merged[0].hash).toMatch(/^[0-9a-f]{64}$/);
     // Junk filters are ignored rather than failing.
     expect((await searchAuditEvents(ctx, tenantId, q({ ip: 'junk', session: 'nope', from: 'x' }))).rows.length).toBe(50);
+    // So are values the database would refuse: they never become a failed query.
+    for (const junk of <Record<string, string>[]>[{ before: '99999999999999999999:1' }, { before: '1:99999999999999999999' }, { from: '+099999-01-01' }, { actor: 'x\u0000y' }, { target: 'x\u0000' }]) {
+      expect((await searchAuditEvents(ctx, tenantId, q(junk))).rows.length).toBe(50);
+    }
   });
 
   it("sees only its own tenant's chain; platform staff choose a tenant", async () => {

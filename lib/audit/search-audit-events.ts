@@ -9,17 +9,23 @@ import { cidrBounds, parseCidr } from '@/lib/net/ip';
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyToUndefined, schema.optional()).catch(undefined);
 
+// Values the database would refuse (a year it cannot store, a NUL in text, a sequence past
+// bigint) are junk like any other: ignored, never a failed query.
+const when = z.coerce.date().refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999);
+const text = z.string().trim().max(256).refine((v) => !v.includes('\u0000'));
+const cursor = z.string().regex(/^\d{1,15}:\d{1,15}$/).refine((v) => Number(v.split(':')[0]) <= Date.UTC(9999, 11, 31));
+
 export const auditSearchQuery = z.object({
-  from: optional(z.coerce.date()),
-  to: optional(z.coerce.date()),
-  actor: optional(z.string().trim().max(256)),
+  from: optional(when),
+  to: optional(when),
+  actor: optional(text),
   action: z.preprocess((v) => (typeof v === 'string' ? v.split(',') : v), z.array(z.string().regex(/^[a-z_.]{1,64}$/)).max(20).optional()).catch(undefined),
   outcome: optional(z.enum(['success', 'failure', 'denied'])),
   ip: optional(z.string().trim().max(64).refine((v) => parseCidr(v).ok)),
-  target: optional(z.string().trim().max(256)),
+  target: optional(text),
   session: optional(z.uuid()),
   tenant: optional(z.uuid()),
-  before: optional(z.string().regex(/^\d+:\d+$/)),
+  before: optional(cursor),
 });
 export type AuditSearchQuery = z.infer<typeof auditSearchQuery>;
 

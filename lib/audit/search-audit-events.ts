@@ -38,8 +38,8 @@ const COLUMNS = sql.raw(
 );
 
 /**
- * The search query itself (newest first, keyset on (occurred_at, seq) within one chain), for the
- * caller's transaction; every filter is served by an index that starts with tenant_id. Several
+ * The search query itself (newest first, keyset on (occurred_at, seq) within one chain); every
+ * filter is served by an index that starts with tenant_id. Several
  * actions are one query per action, each cut at the limit, merged: the action index hands out
  * one action's events in time order, never several at once (at 10M events, sorting every match
  * of two actions took 24 ms where this takes a few). Written as one SQL template rather than
@@ -92,8 +92,8 @@ const toEventRow = (r: Cell[]) => ({
  * At most one filter with an index of its own (several actions are one query each). Actor,
  * action and target indexes hand out their matches newest first, the address index does from
  * itself alone, a session has few events and the time index serves no filter at all: a plan made
- * once for the query's shape serves rare and common values alike. With two, which index is better depends on how common each value is: the plan is then
- * made for the values.
+ * once for the query's shape serves rare and common values alike. With two, which index is
+ * better depends on how common each value is: the plan is then made for the values.
  */
 function hasOneIndexedFilter(query: AuditSearchQuery): boolean {
   return [query.actor, query.action?.length, query.ip, query.session, query.target].filter(Boolean).length <= 1;

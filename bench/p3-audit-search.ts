@@ -16,7 +16,7 @@ import { createPostgresDatabase, nowMs, openSeeded, percentile, round, type Benc
 
 // BENCH_P3_SIZES=200000 gives a quick run while working on the search.
 const SIZES = (process.env.BENCH_P3_SIZES ?? '1000000,10000000').split(',').map(Number);
-const ITERATIONS = 400;
+const ITERATIONS = 1000;
 const WARMUP = 20;
 const GOAL_MS = 50;
 const GOAL_RATIO = 1.5;

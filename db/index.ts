@@ -19,6 +19,8 @@ export interface Database {
   scopedTx?: <T>(opening: string, readOnly: boolean, fn: (tx: Tx) => Promise<T>) => Promise<T>;
   /** PostgreSQL only: one read-only query's rows (as arrays), opening, query and COMMIT in one round trip. */
   scopedRows?: <T extends unknown[]>(opening: string, query: { sql: string; params: unknown[] }) => Promise<T[]>;
+  /** PGlite only: one statement with its values written in, run as a simple query (see selectRows). */
+  simpleRows?: (text: string) => Promise<Record<string, unknown>[]>;
   /** PostgreSQL only: `COPY ... TO STDOUT` in a read-only transaction opened with `opening` (see copyOutStream). */
   copyOut?: (opening: string, copy: string) => ReadableStream<Uint8Array>;
 }
@@ -97,13 +99,21 @@ export async function openDatabase(url: string | undefined, dataDir = '.data'): 
     // are returned as soon as they are in; the connection goes back when the COMMIT is answered.
     const scopedRows = async <T extends unknown[]>(opening: string, query: { sql: string; params: unknown[] }): Promise<T[]> => {
       const client = await pool.connect();
-      const opened = client.query(`begin read only; ${opening}`);
-      const selected = client.query({ name: statementName(client, query.sql), text: query.sql, values: query.params, rowMode: 'array' });
-      // COMMIT of an aborted transaction rolls it back: the connection is clean either way.
-      const committed = client.query('commit').then(
-        () => client.release(),
-        (e: Error) => client.release(e),
-      );
+      // The three go out in one write (node-postgres writes each query on its own otherwise).
+      const socket = (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
+      socket.cork();
+      let opened, selected, committed;
+      try {
+        opened = client.query(`begin read only; ${opening}`);
+        selected = client.query({ name: statementName(client, query.sql), text: query.sql, values: query.params, rowMode: 'array' });
+        // COMMIT of an aborted transaction rolls it back: the connection is clean either way.
+        committed = client.query('commit').then(
+          () => client.release(),
+          (e: Error) => client.release(e),
+        );
+      } finally {
+        socket.uncork();
+      }
       try {
         const [, { rows }] = await Promise.all([opened, selected]);
         return rows as T[];
@@ -139,7 +149,9 @@ export async function openDatabase(url: string | undefined, dataDir = '.data'): 
   }
   await client.waitReady;
   const db = drizzle(client, { schema }) as unknown as Db;
-  return { db, kind: 'pglite', close: () => client.close() };
+  const pglite = client;
+  const simpleRows = async (text: string) => ((await pglite.exec(text)).at(-1)?.rows ?? []) as Record<string, unknown>[];
+  return { db, kind: 'pglite', close: () => client.close(), simpleRows };
 }
 
 export async function migrateDatabase(database: Database): Promise<void> {
@@ -265,6 +277,18 @@ export async function copyTenantCsv(tenantId: string, query: SQL): Promise<Reada
   if (!UUID.test(tenantId)) throw new Error('a tenant id must be a uuid');
   const { sql: text } = dialect.sqlToQuery(query.inlineParams());
   return database.copyOut(scopeOpening({ tenantId }), `copy (${text}) to stdout (format csv)`);
+}
+
+/**
+ * The rows of one statement run on its own, outside any scoped transaction (the narrow definer
+ * functions that load a session or a login). PGlite runs a query with parameters as six calls
+ * into its engine (parse, describe, bind, describe, execute, sync) and a simple query as two, so
+ * there the values are written into the text as SQL literals, as drizzle spells them.
+ */
+export async function selectRows<T>(query: SQL): Promise<T[]> {
+  const database = await getDatabase();
+  if (database.simpleRows) return (await database.simpleRows(dialect.sqlToQuery(query.inlineParams()).sql)) as T[];
+  return rowsOf<T>(await database.db.execute(query));
 }
 
 export { schema };

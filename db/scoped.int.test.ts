@@ -30,4 +30,26 @@ describe('scoped transactions', () => {
     const seen = await Promise.all(Array.from({ length: 12 }, () => withTenantTx(a, (tx) => tx.execute(sql`select current_user as role, current_setting('app.tenant_id') as tenant`))));
     expect(seen.map((r) => rowsOf<{ role: string; tenant: string }>(r)[0])).toEqual(Array(12).fill({ role: 'mamori_app', tenant: a }));
   });
+
+  // The one-query read sends opening, query and COMMIT at once: the scope holds for the query,
+  // the query cannot write, and nothing of the scope outlives it on the pooled connections.
+  it.runIf(postgres)('scope one read-only query and leave nothing of the scope on the connection', async () => {
+    const { scopedRows } = database.current();
+    const db = await getDb();
+    const a = await createTenant(`scoped-d-${Date.now()}`);
+    const opening = `select set_config('role', 'mamori_app', true), set_config('app.tenant_id', '${a}', true)`;
+    const inside = await Promise.all(
+      Array.from({ length: 12 }, () => scopedRows!(opening, { sql: `select current_user::text, current_setting('app.tenant_id'), current_setting('transaction_read_only')`, params: [] })),
+    );
+    expect(inside.map((r) => r[0])).toEqual(Array(12).fill(['mamori_app', a, 'on']));
+    await db.execute(sql`create table if not exists scoped_probe (n int)`);
+    await db.execute(sql`grant insert on scoped_probe to mamori_app`);
+    await expect(scopedRows!(opening, { sql: 'insert into scoped_probe values ($1) returning n', params: [3] })).rejects.toThrow(/read-only transaction/);
+    const after = await Promise.all(
+      Array.from({ length: 12 }, () => db.execute(sql`select current_user::text as role, coalesce(current_setting('app.tenant_id', true), '') as tenant`)),
+    );
+    expect(after.map((r) => rowsOf<{ role: string; tenant: string }>(r)[0].tenant)).toEqual(Array(12).fill(''));
+    expect(after.every((r) => rowsOf<{ role: string }>(r)[0].role !== 'mamori_app')).toBe(true);
+    expect(rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from scoped_probe`))[0].n).toBe(0);
+  });
 });

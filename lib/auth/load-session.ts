@@ -2,7 +2,7 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { Role } from '@/db/schema';
 import { isPlatformRole } from './permissions';
-import { getDb, rowsOf, withTenantTx } from '@/db';
+import { selectRows, withTenantTx } from '@/db';
 import { now } from '@/lib/clock';
 import { sessionLimits } from './create-session';
 import { enforceIpAllowlist } from '@/lib/net/enforce-ip-allowlist';
@@ -84,10 +84,9 @@ export async function loadSession(
   if (token.length < 20 || token.length > 100) return null;
   const at = now();
   const { idle } = sessionLimits();
-  const db = await getDb();
-  const [row] = rowsOf<SessionRow>(
-    await db.execute(sql`select * from mamori_session_context(${hashSessionToken(token)}, ${at.toISOString()}::timestamptz,
-      ${new Date(at.getTime() - idle).toISOString()}::timestamptz, ${new Date(at.getTime() - TOUCH_INTERVAL_MS).toISOString()}::timestamptz)`),
+  const [row] = await selectRows<SessionRow>(
+    sql`select * from mamori_session_context(${hashSessionToken(token)}, ${at.toISOString()}::timestamptz,
+      ${new Date(at.getTime() - idle).toISOString()}::timestamptz, ${new Date(at.getTime() - TOUCH_INTERVAL_MS).toISOString()}::timestamptz)`,
   );
   if (!row) return null;
   if (row.revoked_at) return null;

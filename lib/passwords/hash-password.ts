@@ -1,4 +1,6 @@
+import os from 'node:os';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import { createSlots } from './hash-slots';
 
 // OWASP's minimum for argon2id (m=19 MiB, t=2, p=1).
 // Algorithm.Argon2id is an ambient const enum; its value is 2.
@@ -7,13 +9,16 @@ const PARAMS = { algorithm: 2 as Algorithm, memoryCost: 19456, timeCost: 2, para
 /** Unicode passwords are NFKC-normalised first so the same typed password always verifies. */
 export const normalizePassword = (password: string) => password.normalize('NFKC');
 
+// One hash per core at a time, whatever the number of logins in flight.
+const inSlot = createSlots(os.availableParallelism());
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(normalizePassword(password), PARAMS);
+  return inSlot(() => hash(normalizePassword(password), PARAMS));
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
-    return await verify(passwordHash, normalizePassword(password));
+    return await inSlot(() => verify(passwordHash, normalizePassword(password)));
   } catch {
     return false;
   }

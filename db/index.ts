@@ -283,11 +283,19 @@ export async function copyTenantCsv(tenantId: string, query: SQL): Promise<Reada
  * The rows of one statement run on its own, outside any scoped transaction (the narrow definer
  * functions that load a session or a login). PGlite runs a query with parameters as six calls
  * into its engine (parse, describe, bind, describe, execute, sync) and a simple query as two, so
- * there the values are written into the text as SQL literals, as drizzle spells them.
+ * there the values are written into the text as SQL literals, as drizzle spells them: strings
+ * quoted with '' doubled (standard_conforming_strings is on), numbers as digits. Anything else
+ * (a Date, an array) would not be spelled faithfully and is refused.
  */
 export async function selectRows<T>(query: SQL): Promise<T[]> {
   const database = await getDatabase();
-  if (database.simpleRows) return (await database.simpleRows(dialect.sqlToQuery(query.inlineParams()).sql)) as T[];
+  if (database.simpleRows) {
+    const { params } = dialect.sqlToQuery(query);
+    if (!params.every((v) => v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) {
+      throw new Error('selectRows takes strings and numbers only');
+    }
+    return (await database.simpleRows(dialect.sqlToQuery(query.inlineParams()).sql)) as T[];
+  }
   return rowsOf<T>(await database.db.execute(query));
 }
 

@@ -62,6 +62,9 @@ describe('audit search', () => {
     for (const junk of <Record<string, string>[]>[{ before: '99999999999999999999:1' }, { before: '1:99999999999999999999' }, { from: '+099999-01-01' }, { actor: 'x\u0000y' }, { target: 'x\u0000' }]) {
       expect((await searchAuditEvents(ctx, tenantId, q(junk))).rows.length).toBe(50);
     }
+    // Thirty-six hex digits and dashes that are no UUID are a login ID, not an operator id.
+    expect((await searchAuditEvents(ctx, tenantId, q({ actor: 'a'.repeat(36) }))).rows).toEqual([]);
+    expect((await searchAuditEvents(ctx, tenantId, q({ actor: '-'.repeat(36) }))).rows).toEqual([]);
   });
 
   it("sees only its own tenant's chain; platform staff choose a tenant", async () => {

@@ -31,8 +31,8 @@ export type AuditSearchQuery = z.infer<typeof auditSearchQuery>;
 
 export const AUDIT_PAGE = 50;
 
-// An actor filter that looks like an operator id searches by id, anything else by login ID.
-const OPERATOR_ID = /^[0-9a-f-]{36}$/;
+// An actor filter that is an operator id (a UUID) searches by id, anything else by login ID.
+const OPERATOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // The page's columns, in the order toEventRow reads them.
 const COLUMNS = sql.raw(

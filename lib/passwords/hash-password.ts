@@ -9,8 +9,10 @@ const PARAMS = { algorithm: 2 as Algorithm, memoryCost: 19456, timeCost: 2, para
 /** Unicode passwords are NFKC-normalised first so the same typed password always verifies. */
 export const normalizePassword = (password: string) => password.normalize('NFKC');
 
-// One hash per core at a time, whatever the number of logins in flight.
-const inSlot = createSlots(os.availableParallelism());
+// One hash per core at a time, whatever the number of logins in flight, and always one of
+// libuv's threads (4 unless UV_THREADPOOL_SIZE says otherwise) left for file and DNS work.
+const threads = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+const inSlot = createSlots(Math.max(1, Math.min(os.availableParallelism(), threads - 1)));
 
 export function hashPassword(password: string): Promise<string> {
   return inSlot(() => hash(normalizePassword(password), PARAMS));

@@ -1,7 +1,3 @@
--- (tenant_id, occurred_at) is served in either direction by audit_events_tenant_time_seq_idx
--- (tenant_id, occurred_at DESC, seq DESC); the index it frees pays for the one below.
-DROP INDEX IF EXISTS "audit_events_tenant_time_idx";
---> statement-breakpoint
 -- "What did this operator do of this kind" (their failed logins, their exports) from one index in
 -- time order. Before, the login-ID and action indexes competed, so that search was planned for its
 -- values on every call (a plan made once could take the action index for a busy login ID: 68 ms

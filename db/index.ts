@@ -192,7 +192,8 @@ export async function getDb(): Promise<Db> {
 }
 
 const dialect = new PgDialect();
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID as PostgreSQL's uuid type reads it (any version, either case). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface TxOptions {
   /** For queries only: `begin read only`, and on PostgreSQL the caller does not wait for COMMIT. */

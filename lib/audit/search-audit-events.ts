@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { selectOwnerRows } from '@/db';
+import { UUID, selectOwnerRows } from '@/db';
 import { PLATFORM_TENANT_ID, auditEvents } from '@/db/schema';
 import type { OperatorContext } from '@/lib/auth/load-session';
 import { z } from '@/lib/http/zod-messages';
@@ -30,9 +30,6 @@ export const auditSearchQuery = z.object({
 export type AuditSearchQuery = z.infer<typeof auditSearchQuery>;
 
 export const AUDIT_PAGE = 50;
-
-// An actor filter that is an operator id (a UUID) searches by id, anything else by login ID.
-const OPERATOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // The page's columns, in the order toEventRow reads them.
 const COLUMNS = sql.raw(
@@ -100,8 +97,8 @@ const toEventRow = (r: Cell[]) => ({
  */
 function hasOneIndexedFilter(query: AuditSearchQuery): boolean {
   // A login ID with its actions is one index of its own: (tenant, login ID, action, time).
-  const loginAndAction = Boolean(query.actor && !OPERATOR_ID.test(query.actor) && query.action?.length);
-  return [query.actor, query.action?.length, query.ip, query.session, query.target].filter(Boolean).length - (loginAndAction ? 1 : 0) <= 1;
+  const loginAndAction = Boolean(query.actor && !UUID.test(query.actor) && query.action?.length);
+  return [query.actor, loginAndAction ? undefined : query.action?.length, query.ip, query.session, query.target].filter(Boolean).length <= 1;
 }
 
 /**
@@ -125,7 +122,8 @@ export function auditSearchFilter(tenantId: string, query: AuditSearchQuery): { 
   const where: SQL[] = [eq(auditEvents.tenantId, chain)];
   if (query.from) where.push(sql`${auditEvents.occurredAt} >= ${query.from.toISOString()}`);
   if (query.to) where.push(sql`${auditEvents.occurredAt} < ${query.to.toISOString()}`);
-  if (query.actor) where.push(OPERATOR_ID.test(query.actor) ? eq(auditEvents.actorOperatorId, query.actor) : eq(auditEvents.actorLoginId, query.actor));
+  // An actor that is an operator id (a UUID) is searched by id, anything else by login ID.
+  if (query.actor) where.push(UUID.test(query.actor) ? eq(auditEvents.actorOperatorId, query.actor) : eq(auditEvents.actorLoginId, query.actor));
   if (query.action?.length) where.push(inArray(auditEvents.action, query.action));
   if (query.outcome) where.push(eq(auditEvents.outcome, query.outcome));
   if (query.ip) {

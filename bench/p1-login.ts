@@ -1,6 +1,11 @@
 /**
  * P1: full password logins per second (lookup, argon2id verify, session insert, audit append)
- * against raw argon2id verifications per second, at the same concurrency (one per core).
+ * against raw argon2id verifications per second on the same cores, in the same run.
+ *
+ * Both are throughputs, so both are measured saturated: 3 logins per core in flight, as a busy
+ * server has them. With only one per core, a core idles whenever its login waits for the database
+ * and no other login is there to hash meanwhile; that figure is reported too, for information. The
+ * baseline is raw verification at whichever of the two concurrencies does better.
  */
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { DEMO_PASSWORD, planDemo } from '@/lib/demo/seed-demo';
@@ -10,7 +15,7 @@ import { combine, cores, createPostgresDatabase, openSeeded, round, runConcurren
 const ROUNDS = 4;
 const OPS_PER_ROUND = 200;
 const WARMUP = 8 * cores;
-const OVERSUBSCRIBED = 3;
+const SATURATED = 3 * cores;
 const GOAL_RATIO = 0.8;
 const GOAL_PER_CORE = 40;
 
@@ -31,44 +36,56 @@ async function login(i: number): Promise<void> {
   if (!result.ok) throw new Error(`P1: login of ${loginId} failed (${result.reason}); every benchmark login must succeed`);
 }
 
+const KINDS = ['raw', 'login'] as const;
+const LEVELS = [cores, SATURATED] as const;
+
 async function measure(backend: string, passwordHash: string) {
   const verify = async () => {
     if (!(await verifyPassword(passwordHash, DEMO_PASSWORD))) throw new Error('P1: raw verification failed');
   };
-  await runConcurrent(cores, WARMUP, verify);
-  await runConcurrent(cores, WARMUP, login);
-  // Rounds alternate the order (R L, L R, ...) so drift (turbo, neighbours, caches) hits both alike.
-  const raw: ConcurrentRun[] = [];
-  const full: ConcurrentRun[] = [];
+  const ops = { raw: verify, login };
+  await runConcurrent(SATURATED, WARMUP, verify);
+  await runConcurrent(SATURATED, WARMUP, login);
+  // Each round runs the four (kind, concurrency) pairs in a rotated order, so drift (turbo,
+  // neighbours, caches) hits all of them alike.
+  const pairs = LEVELS.flatMap((c) => KINDS.map((kind) => ({ kind, c, key: `${kind}@${c}` })));
+  const runs = new Map<string, ConcurrentRun[]>(pairs.map((p) => [p.key, []]));
+  const roundRatios: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    for (const kind of r % 2 === 0 ? (['raw', 'login'] as const) : (['login', 'raw'] as const)) {
-      if (kind === 'raw') raw.push(await runConcurrent(cores, OPS_PER_ROUND, verify));
-      else full.push(await runConcurrent(cores, OPS_PER_ROUND, login));
+    const got = new Map<string, ConcurrentRun>();
+    for (let k = 0; k < pairs.length; k++) {
+      const p = pairs[(k + r) % pairs.length];
+      const run = await runConcurrent(p.c, OPS_PER_ROUND, ops[p.kind]);
+      runs.get(p.key)!.push(run);
+      got.set(p.key, run);
     }
+    roundRatios.push(got.get(`login@${SATURATED}`)!.perSecond / Math.max(got.get(`raw@${cores}`)!.perSecond, got.get(`raw@${SATURATED}`)!.perSecond));
   }
-  const rawAll = combine(raw);
-  const loginAll = combine(full);
-  // For information: with more logins in flight than cores, one login's database waits overlap
-  // another's hashing, which shows how much of the gap is idle cores rather than extra CPU.
-  const oversubscribed = {
-    concurrency: OVERSUBSCRIBED * cores,
-    rawVerify: summarize(await runConcurrent(OVERSUBSCRIBED * cores, OPS_PER_ROUND, verify)),
-    logins: summarize(await runConcurrent(OVERSUBSCRIBED * cores, OPS_PER_ROUND, login)),
-  };
-  const ratio = loginAll.perSecond / rawAll.perSecond;
-  const perCore = loginAll.perSecond / cores;
-  const met = ratio >= GOAL_RATIO && perCore >= GOAL_PER_CORE;
+  const all = (kind: string, c: number) => combine(runs.get(`${kind}@${c}`)!);
+  const rawAt = { cores: all('raw', cores), saturated: all('raw', SATURATED) };
+  const rawBest = rawAt.cores.perSecond >= rawAt.saturated.perSecond ? rawAt.cores : rawAt.saturated;
+  const logins = all('login', SATURATED);
+  const onePerCore = all('login', cores);
+  const ratio = logins.perSecond / rawBest.perSecond;
+  const perCore = logins.perSecond / cores;
   return {
     backend,
-    concurrency: cores,
-    logins: summarize(loginAll),
-    rawVerify: summarize(rawAll),
+    concurrency: SATURATED,
+    logins: summarize(logins),
+    rawVerify: summarize(rawBest),
+    rawVerifyConcurrency: rawBest === rawAt.cores ? cores : SATURATED,
+    rawVerifyAt: { [cores]: summarize(rawAt.cores), [SATURATED]: summarize(rawAt.saturated) },
     loginsPerSecondPerCore: round(perCore, 1),
     ratio: round(ratio, 3),
-    roundRatios: full.map((f, k) => round(f.perSecond / raw[k].perSecond, 3)),
-    oversubscribed: { ...oversubscribed, ratio: round(oversubscribed.logins.perSecond / oversubscribed.rawVerify.perSecond, 3) },
+    roundRatios: roundRatios.map((x) => round(x, 3)),
+    onePerCore: {
+      concurrency: cores,
+      logins: summarize(onePerCore),
+      rawVerify: summarize(rawAt.cores),
+      ratio: round(onePerCore.perSecond / rawAt.cores.perSecond, 3),
+    },
     goal: { ratio: GOAL_RATIO, perCore: GOAL_PER_CORE },
-    met,
+    met: ratio >= GOAL_RATIO && perCore >= GOAL_PER_CORE,
   };
 }
 
@@ -102,7 +119,7 @@ export async function runP1(): Promise<BenchReport> {
       backend: r.backend,
       measure: `logins/s (c=${r.concurrency})`,
       value: String(r.logins.perSecond),
-      baseline: `${r.rawVerify.perSecond} verify/s`,
+      baseline: `${r.rawVerify.perSecond} verify/s (c=${r.rawVerifyConcurrency})`,
       ratio: r.ratio.toFixed(3),
       goal: `≥ ${GOAL_RATIO}`,
       met: r.ratio >= GOAL_RATIO ? 'yes' : 'NO',
@@ -120,10 +137,10 @@ export async function runP1(): Promise<BenchReport> {
     {
       bench: 'P1',
       backend: r.backend,
-      measure: `logins/s (c=${r.oversubscribed.concurrency})`,
-      value: String(r.oversubscribed.logins.perSecond),
-      baseline: `${r.oversubscribed.rawVerify.perSecond} verify/s`,
-      ratio: r.oversubscribed.ratio.toFixed(3),
+      measure: `logins/s (c=${r.onePerCore.concurrency})`,
+      value: String(r.onePerCore.logins.perSecond),
+      baseline: `${r.onePerCore.rawVerify.perSecond} verify/s`,
+      ratio: r.onePerCore.ratio.toFixed(3),
       goal: '(info)',
       met: '',
     },
@@ -140,9 +157,9 @@ export async function runP1(): Promise<BenchReport> {
     {
       bench: 'P1',
       backend: r.backend,
-      measure: 'latency p50 / p95 ms',
-      value: `${r.logins.p50Ms} / ${r.logins.p95Ms}`,
-      baseline: `${r.rawVerify.p50Ms} / ${r.rawVerify.p95Ms}`,
+      measure: `latency p50 / p95 ms (c=${r.onePerCore.concurrency})`,
+      value: `${r.onePerCore.logins.p50Ms} / ${r.onePerCore.logins.p95Ms}`,
+      baseline: `${r.onePerCore.rawVerify.p50Ms} / ${r.onePerCore.rawVerify.p95Ms}`,
       ratio: '',
       goal: '(info)',
       met: '',

@@ -285,16 +285,18 @@ export async function copyTenantCsv(tenantId: string, query: SQL): Promise<Reada
  * functions that load a session or a login). PGlite runs a query with parameters as six calls
  * into its engine (parse, describe, bind, describe, execute, sync) and a simple query as two, so
  * there the values are written into the text as SQL literals, as drizzle spells them: strings
- * quoted with '' doubled (standard_conforming_strings is on), numbers as digits. Anything else
- * (a Date, an array) would not be spelled faithfully and is refused.
+ * quoted with '' doubled (standard_conforming_strings is on), numbers as digits, booleans as
+ * true/false. Anything else (a Date, an array) would not be spelled faithfully and is refused.
  */
 export async function selectRows<T>(query: SQL): Promise<T[]> {
   const database = await getDatabase();
   if (database.simpleRows) {
     const { params } = dialect.sqlToQuery(query);
-    if (!params.every((v) => v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) {
-      throw new Error('selectRows takes strings and numbers only');
+    if (!params.every((v) => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))) {
+      throw new Error('selectRows takes strings, numbers and booleans only');
     }
+    // PostgreSQL refuses NUL in text either way; here it would end the query text early.
+    if (params.some((v) => typeof v === 'string' && v.includes('\u0000'))) throw new Error('a text value cannot contain NUL');
     return (await database.simpleRows(dialect.sqlToQuery(query.inlineParams()).sql)) as T[];
   }
   return rowsOf<T>(await database.db.execute(query));

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { getDb, rowsOf, selectOwnerRows, withTenantTx } from '@/db';
+import { getDb, rowsOf, selectOwnerRows, selectRows, withTenantTx } from '@/db';
 import { createTenant } from '@/lib/testing/fixtures';
 import { useTestDatabase } from '@/lib/testing/test-db';
 
@@ -51,5 +51,17 @@ describe('scoped transactions', () => {
     expect(after.map((r) => rowsOf<{ role: string; tenant: string }>(r)[0].tenant)).toEqual(Array(12).fill(''));
     expect(after.every((r) => rowsOf<{ role: string }>(r)[0].role !== 'mamori_app')).toBe(true);
     expect(rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from scoped_probe`))[0].n).toBe(0);
+  });
+
+  // On PGlite the values are written into the text: whatever a caller passes must come back as
+  // it went in, and what cannot be spelled faithfully is refused rather than altered.
+  it('select rows with their values intact, and refuse values that cannot be spelled', async () => {
+    const odd = `it's a \\'quote'\\ -- /* ; select 1; $$ 日本語 \u{1F600}`;
+    const [row] = await selectRows<{ s: string; n: number; b: boolean; z: string | null }>(
+      sql`select ${odd}::text as s, ${-42.5}::float8 as n, ${true}::boolean as b, ${null}::text as z`,
+    );
+    expect(row).toEqual({ s: odd, n: -42.5, b: true, z: null });
+    await expect(selectRows(sql`select ${'a\u0000b'}::text`)).rejects.toThrow();
+    if (!postgres) await expect(selectRows(sql`select ${new Date()}::timestamptz`)).rejects.toThrow(/strings, numbers and booleans/);
   });
 });

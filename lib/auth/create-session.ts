@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Db, Tx } from '@/db';
+import { selectRows, type Tx } from '@/db';
 import { loginChallenges } from '@/db/schema';
 import { auditRecordOf, recordAudit } from '@/lib/audit/record-audit';
 import { env } from '@/lib/env';
@@ -51,11 +51,11 @@ export async function createSession(tx: Tx, op: SessionSubject, at: Date, factor
 
 /**
  * The session and its bookkeeping in one database call (a login is the hottest write path; see
- * mamori_start_session). `runner` is the caller's transaction, or the database itself when this
- * call is all a login has left to do: one statement is atomic on its own.
+ * mamori_start_session). `tx` is the caller's transaction, or null when this call is all a login
+ * has left to do: one statement is atomic on its own, and runs as one round trip (see selectRows).
  */
 export async function startSession(
-  runner: Db,
+  tx: Tx | null,
   op: Subject,
   at: Date,
   factor: { mfa: 'totp' | 'recovery_code' | null },
@@ -78,10 +78,11 @@ export async function startSession(
     },
     at,
   );
-  await runner.execute(sql`select mamori_start_session(${op.tenantId}, ${op.operatorId}, ${sessionId}, ${hashSessionToken(sessionToken)},
+  const call = sql`select mamori_start_session(${op.tenantId}, ${op.operatorId}, ${sessionId}, ${hashSessionToken(sessionToken)},
     ${at.toISOString()}::timestamptz, ${new Date(at.getTime() + absolute).toISOString()}::timestamptz, ${op.ip}, ${op.userAgent},
     ${factor.mfa ? at.toISOString() : null}::timestamptz, ${expired}, ${event.id}, ${event.actorLoginId}, ${event.userAgent},
-    ${JSON.stringify(event.details)}::jsonb, decode(${digestHex}, 'hex'))`);
+    ${JSON.stringify(event.details)}::jsonb, decode(${digestHex}, 'hex'))`;
+  await (tx ? tx.execute(call) : selectRows(call));
   return { sessionToken, sessionId };
 }
 

@@ -45,6 +45,26 @@ describe('login with password', () => {
     expect(ok[0].ip).toBe('192.0.2.10');
   });
 
+  it('moves the tenant\'s last activity on login, at most once a minute', async () => {
+    const op = await operator();
+    const old = new Date('2026-01-01T00:00:00Z');
+    await withPlatformTx((tx) => tx.update(tenants).set({ lastActivityAt: old }).where(eq(tenants.id, op.tenantId)));
+    const activity = async () =>
+      (await withPlatformTx((tx) => tx.select({ at: tenants.lastActivityAt }).from(tenants).where(eq(tenants.id, op.tenantId))))[0].at.getTime();
+    const login = async () => expect((await loginWithPassword({ loginId: op.loginId, password: op.password }, meta())).ok).toBe(true);
+
+    const first = Date.now();
+    await login();
+    const moved = await activity();
+    expect(moved).toBeGreaterThanOrEqual(first - 1000);
+    advanceClock(30_000);
+    await login();
+    expect(await activity()).toBe(moved);
+    advanceClock(40_000);
+    await login();
+    expect(await activity()).toBeGreaterThanOrEqual(moved + 70_000);
+  });
+
   it('chains the events of the one-call login and of the transaction path so that they verify', async () => {
     const op = await operator();
     // A user agent that the audit trail stores shortened and without control characters.

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { PLATFORM_TENANT_ID, operators } from '@/db/schema';
-import { getDb, rowsOf, withPlatformTx, withTenantTx, type Tx } from '@/db';
+import { rowsOf, selectRows, withPlatformTx, withTenantTx, type Tx } from '@/db';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
@@ -72,8 +72,7 @@ const date = (v: Date | string) => (v instanceof Date ? v : new Date(v));
  * the address's throttle row and the operator named by the login ID key, if any.
  */
 async function lookupLogin(key: string | null, ip: string, at: Date): Promise<LookupRow> {
-  const db = await getDb();
-  const [row] = rowsOf<LookupRow>(await db.execute(sql`select * from mamori_login_lookup(${key}, ${ip}, ${at.toISOString()}::timestamptz)`));
+  const [row] = await selectRows<LookupRow>(sql`select * from mamori_login_lookup(${key}, ${ip}, ${at.toISOString()}::timestamptz)`);
   return row;
 }
 
@@ -233,7 +232,7 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
   const account = { ...subject, maxAgeDays: op.maxAgeDays, passwordChangedAt: op.passwordChangedAt };
   // The common case has nothing left to decide: one call creates the session (one round trip).
   if (!hasEntries(op.lists) && !op.totpActive && !passwordExpired(account, at)) {
-    const session = await startSession(await getDb(), subject, at, { mfa: null }, false);
+    const session = await startSession(null, subject, at, { mfa: null }, false);
     return { ok: true, ...session, operatorId: op.id, tenantId: op.tenantId };
   }
 

@@ -50,22 +50,19 @@ async function measure(backend: string, passwordHash: string) {
   // neighbours, caches) hits all of them alike.
   const pairs = LEVELS.flatMap((c) => KINDS.map((kind) => ({ kind, c, key: `${kind}@${c}` })));
   const runs = new Map<string, ConcurrentRun[]>(pairs.map((p) => [p.key, []]));
-  const roundRatios: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const got = new Map<string, ConcurrentRun>();
     for (let k = 0; k < pairs.length; k++) {
       const p = pairs[(k + r) % pairs.length];
-      const run = await runConcurrent(p.c, OPS_PER_ROUND, ops[p.kind]);
-      runs.get(p.key)!.push(run);
-      got.set(p.key, run);
+      runs.get(p.key)!.push(await runConcurrent(p.c, OPS_PER_ROUND, ops[p.kind]));
     }
-    roundRatios.push(got.get(`login@${SATURATED}`)!.perSecond / Math.max(got.get(`raw@${cores}`)!.perSecond, got.get(`raw@${SATURATED}`)!.perSecond));
   }
-  const all = (kind: string, c: number) => combine(runs.get(`${kind}@${c}`)!);
-  const rawAt = { cores: all('raw', cores), saturated: all('raw', SATURATED) };
-  const rawBest = rawAt.cores.perSecond >= rawAt.saturated.perSecond ? rawAt.cores : rawAt.saturated;
-  const logins = all('login', SATURATED);
-  const onePerCore = all('login', cores);
+  const of = (kind: string, c: number) => runs.get(`${kind}@${c}`)!;
+  const best = (a: ConcurrentRun, b: ConcurrentRun) => (a.perSecond >= b.perSecond ? a : b);
+  const roundRatios = of('login', SATURATED).map((l, r) => l.perSecond / best(of('raw', cores)[r], of('raw', SATURATED)[r]).perSecond);
+  const rawAt = { cores: combine(of('raw', cores)), saturated: combine(of('raw', SATURATED)) };
+  const rawBest = best(rawAt.cores, rawAt.saturated);
+  const logins = combine(of('login', SATURATED));
+  const onePerCore = combine(of('login', cores));
   const ratio = logins.perSecond / rawBest.perSecond;
   const perCore = logins.perSecond / cores;
   return {

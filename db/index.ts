@@ -203,7 +203,37 @@ interface TxOptions {
 const scopeOpening = (scope: { tenantId: string } | { platform: true }) =>
   `select set_config('role', 'mamori_app', true), set_config(${'platform' in scope ? `'app.scope', 'platform'` : `'app.tenant_id', '${scope.tenantId.toLowerCase()}'`}, true)`;
 
+// Work registered by a scoped transaction's code, to run once it has committed (see afterCommit).
+const commitTasks = new WeakMap<object, (() => Promise<void>)[]>();
+
+/**
+ * Runs `task` after `tx` commits, before the scoped transaction returns to its caller; not at
+ * all if it rolls back. False when `tx` is not a scoped transaction's (the caller then decides).
+ */
+export function afterCommit(tx: Tx, task: () => Promise<void>): boolean {
+  const tasks = commitTasks.get(tx);
+  tasks?.push(task);
+  return tasks !== undefined;
+}
+
 async function scoped<T>(scope: { tenantId: string } | { platform: true }, options: TxOptions, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const tasks: (() => Promise<void>)[] = [];
+  // A pooled connection's Tx object serves one transaction at a time: the registration lasts
+  // exactly as long as this transaction's work.
+  const work = async (tx: Tx) => {
+    commitTasks.set(tx, tasks);
+    try {
+      return await fn(tx);
+    } finally {
+      commitTasks.delete(tx);
+    }
+  };
+  const result = await transaction(scope, options, work);
+  for (const task of tasks) await task();
+  return result;
+}
+
+async function transaction<T>(scope: { tenantId: string } | { platform: true }, options: TxOptions, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const database = await getDatabase();
   // Only a checked UUID is ever spelled into the opening statement; anything else is a parameter.
   if (database.scopedTx && ('platform' in scope || UUID.test(scope.tenantId))) {

@@ -49,12 +49,12 @@ describe('row-level security (the second wall)', () => {
       await db.execute(sql`
         select c.relname as table, c.relrowsecurity as rls,
                (select count(*)::int from pg_policy p where p.polrelid = c.oid) as policies,
-               has_table_privilege('mamori_app', c.oid, 'select') as granted
+               has_table_privilege('mamori_app', c.oid, 'select, insert') as granted
           from pg_class c join pg_namespace n on n.oid = c.relnamespace
          where n.nspname = 'public' and c.relkind = 'r'
            and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)`),
     );
-    expect(rows.map((r) => r.table)).toEqual(expect.arrayContaining(['members', 'orders', 'payment_settings', 'audit_events', 'sessions']));
+    expect(rows.map((r) => r.table)).toEqual(expect.arrayContaining(['members', 'orders', 'payment_settings', 'audit_events', 'audit_inbox', 'sessions']));
     expect(rows.filter((r) => !r.rls || r.policies === 0 || !r.granted)).toEqual([]);
   });
 });

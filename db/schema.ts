@@ -234,6 +234,33 @@ export const auditEvents = pgTable(
   ],
 );
 
+/**
+ * Events committed while their chain was busy, waiting to be chained (see mamori_append_audit).
+ * The sequencer moves them into audit_events in arrival order (`n`), many per transaction, and
+ * deletes them here in the same transaction. The app role may only insert.
+ */
+export const auditInbox = pgTable(
+  'audit_inbox',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    n: bigint('n', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    occurredAt: ts('occurred_at').notNull(),
+    actorOperatorId: uuid('actor_operator_id'),
+    actorLoginId: text('actor_login_id'),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    outcome: text('outcome', { enum: ['success', 'failure', 'denied'] }).notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    sessionId: uuid('session_id'),
+    details: jsonb('details').notNull(),
+    digest: bytea('digest').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), tenantPolicy('audit_inbox')],
+);
+
 /** Hashes of an operator's earlier passwords, so the last five cannot be reused. */
 export const passwordHistory = pgTable(
   'password_history',

@@ -8,6 +8,7 @@ import next from 'next';
 import { getDatabase, withPlatformTx } from '@/db';
 import { createCheckpoints } from '@/lib/audit/create-checkpoints';
 import { pruneAllTenants } from '@/lib/audit/prune-audit-events';
+import { sequenceWaitingAudit } from '@/lib/audit/sequence-audit';
 import { deliverWebhooks } from '@/lib/alerts/webhooks';
 import { seedDemo, DEMO_PASSWORD } from '@/lib/demo/seed-demo';
 import { env } from '@/lib/env';
@@ -28,6 +29,12 @@ async function main() {
     console.log(`[mamori] demo logins (password for all: ${DEMO_PASSWORD})`);
     for (const l of logins) console.log(`  ${l.loginId.padEnd(20)} ${l.role.padEnd(17)} ${l.tenant}`);
   }
+
+  // Audit events committed while their chain was busy are chained by their writer right after
+  // commit; this picks up any whose writer stopped in between (a crash, a restart).
+  const sweepAudit = () => sequenceWaitingAudit().catch((error) => console.error('[mamori] audit sequencing sweep failed', error));
+  await sweepAudit();
+  setInterval(sweepAudit, 5_000).unref();
 
   // Rotation deadlines: lock stragglers every minute (the login path also checks on its own).
   setInterval(() => {

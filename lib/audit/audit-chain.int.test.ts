@@ -1,10 +1,11 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { withPlatformTx, withTenantTx } from '@/db';
+import { rowsOf, withPlatformTx, withTenantTx } from '@/db';
 import { auditEvents } from '@/db/schema';
 import { createTenant } from '@/lib/testing/fixtures';
 import { useTestDatabase } from '@/lib/testing/test-db';
-import { recordAudit } from './record-audit';
+import { auditRecordOf, recordAudit } from './record-audit';
+import { sequenceWaitingAudit } from './sequence-audit';
 import { verifyChain, type ChainRow } from './verify-chain';
 
 const db = useTestDatabase();
@@ -14,6 +15,23 @@ async function chainRows(tenantId: string): Promise<ChainRow[]> {
     tx.select().from(auditEvents).where(eq(auditEvents.tenantId, tenantId)).orderBy(asc(auditEvents.seq)),
   );
   return rows.map((r) => ({ ...r, details: r.details as Record<string, unknown> }));
+}
+
+// Another session holding a chain: only PostgreSQL has more than one.
+const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? '');
+
+/** Events of this tenant waiting in the inbox, read as the owner (the app role may only insert there). */
+async function waiting(tenantId: string): Promise<number> {
+  const [row] = rowsOf<{ n: number }>(await db.current().db.execute(sql`select count(*)::int as n from audit_inbox where tenant_id = ${tenantId}`));
+  return row.n;
+}
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('condition not reached in 2 s');
 }
 
 const append = (tenantId: string, i: number) =>
@@ -30,6 +48,79 @@ describe('audit hash chain', () => {
     const rows = await chainRows(tenantId);
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 160 }, (_, i) => i + 1));
     expect(verifyChain(rows)).toMatchObject({ ok: true, count: 160, lastSeq: 160 });
+    // Each writer returned only once its event was chained: nothing is left waiting.
+    expect(await waiting(tenantId)).toBe(0);
+  });
+
+  it.runIf(onPostgres)('an event written while its chain is held waits in the inbox, committed with its change, and is chained right after', async () => {
+    const tenantId = await createTenant(`held-${Date.now()}`);
+    await append(tenantId, 1);
+    const seqs: (number | null)[] = [];
+    const { writer } = await db.current().db.transaction(async (holder) => {
+      await holder.execute(sql`select pg_advisory_xact_lock(mamori_audit_lock_key(${tenantId}::uuid))`);
+      const writer = withTenantTx(tenantId, async (tx) => {
+        seqs.push((await recordAudit(tx, { tenantId, action: 'test.event', outcome: 'success', details: { i: 2 } })).seq);
+      });
+      // The writer's transaction commits with its event in the inbox, then waits for the chain.
+      await until(async () => (await waiting(tenantId)) === 1);
+      expect(seqs).toEqual([null]);
+      expect(await chainRows(tenantId)).toHaveLength(1);
+      return { writer };
+    });
+    await writer;
+    const rows = await chainRows(tenantId);
+    expect(rows.map((r) => [r.seq, (r.details as { i?: number }).i])).toEqual([[1, 1], [2, 2]]);
+    expect(verifyChain(rows).ok).toBe(true);
+    expect(await waiting(tenantId)).toBe(0);
+  });
+
+  it.runIf(onPostgres)('a change rolled back while its chain is held leaves nothing waiting and no gap', async () => {
+    const tenantId = await createTenant(`held-rollback-${Date.now()}`);
+    await append(tenantId, 1);
+    await db.current().db.transaction(async (holder) => {
+      await holder.execute(sql`select pg_advisory_xact_lock(mamori_audit_lock_key(${tenantId}::uuid))`);
+      await expect(
+        withTenantTx(tenantId, async (tx) => {
+          expect((await recordAudit(tx, { tenantId, action: 'test.event', outcome: 'success' })).seq).toBeNull();
+          throw new Error('the change failed');
+        }),
+      ).rejects.toThrow('the change failed');
+      expect(await waiting(tenantId)).toBe(0);
+    });
+    await append(tenantId, 3);
+    const rows = await chainRows(tenantId);
+    expect(rows.map((r) => r.seq)).toEqual([1, 2]);
+    expect(verifyChain(rows).ok).toBe(true);
+  });
+
+  it('the sweep chains an event left waiting by a writer that stopped after its commit', async () => {
+    const tenantId = await createTenant(`sweep-${Date.now()}`);
+    await append(tenantId, 1);
+    const { record: r, digestHex } = auditRecordOf({ tenantId, action: 'test.event', outcome: 'success', actor: { operatorId: null, loginId: 'stopped' }, details: { i: 2 } });
+    await db.current().db.execute(sql`insert into audit_inbox (tenant_id, id, occurred_at, actor_login_id, action, outcome, details, digest)
+      values (${tenantId}, ${r.id}, ${r.occurredAt.toISOString()}, ${r.actorLoginId}, ${r.action}, ${r.outcome}, ${JSON.stringify(r.details)}::jsonb, decode(${digestHex}, 'hex'))`);
+    expect(await sequenceWaitingAudit()).toBe(1);
+    const rows = await chainRows(tenantId);
+    expect(rows.map((x) => [x.seq, x.id])).toEqual([[1, rows[0].id], [2, r.id]]);
+    expect(verifyChain(rows).ok).toBe(true);
+    expect(await waiting(tenantId)).toBe(0);
+    expect(await sequenceWaitingAudit()).toBe(0);
+  });
+
+  it('the app role may only add to the inbox; nobody changes or removes what waits there', async () => {
+    const tenantId = await createTenant(`inbox-${Date.now()}`);
+    const { record: r, digestHex } = auditRecordOf({ tenantId, action: 'test.event', outcome: 'success' });
+    await db.current().db.execute(sql`insert into audit_inbox (tenant_id, id, occurred_at, action, outcome, details, digest)
+      values (${tenantId}, ${r.id}, ${r.occurredAt.toISOString()}, ${r.action}, ${r.outcome}, '{}'::jsonb, decode(${digestHex}, 'hex'))`);
+    for (const stmt of [sql`select id from audit_inbox`, sql`update audit_inbox set action = 'x'`, sql`delete from audit_inbox`, sql`truncate audit_inbox`]) {
+      await expect(withTenantTx(tenantId, (tx) => tx.execute(stmt))).rejects.toThrow();
+    }
+    for (const stmt of [sql`update audit_inbox set action = 'x'`, sql`delete from audit_inbox`, sql`truncate audit_inbox`]) {
+      await expect(db.current().db.execute(stmt)).rejects.toThrow();
+    }
+    expect(await waiting(tenantId)).toBe(1);
+    await sequenceWaitingAudit();
+    expect((await chainRows(tenantId)).map((x) => [x.seq, x.action])).toEqual([[1, 'test.event']]);
   });
 
   it('a rolled-back change leaves no event and no gap', async () => {

@@ -4,6 +4,7 @@ import { getDb, rowsOf, withPlatformTx } from '@/db';
 import { tenants } from '@/db/schema';
 import { now } from '@/lib/clock';
 import { recordAudit } from './record-audit';
+import { sequenceAudit } from './sequence-audit';
 
 /**
  * Removes a tenant's audit events older than its retention period, only up to a signed
@@ -15,7 +16,7 @@ export async function pruneAuditEvents(tenantId: string): Promise<number> {
   if (!t) return 0;
   const before = new Date(now().getTime() - t.days * 86_400_000);
   const db = await getDb();
-  return db.transaction(async (tx) => {
+  const removed = await db.transaction(async (tx) => {
     const [row] = rowsOf<{ n: string | number }>(await tx.execute(sql`select prune_audit_events(${tenantId}::uuid, ${before.toISOString()}::timestamptz) as n`));
     const removed = Number(row.n);
     if (removed > 0) {
@@ -30,6 +31,9 @@ export async function pruneAuditEvents(tenantId: string): Promise<number> {
     }
     return removed;
   });
+  // Its audit.pruned event may have found the chain busy and be waiting to be chained.
+  if (removed > 0) await sequenceAudit(tenantId, []);
+  return removed;
 }
 
 /** Every tenant's retention, once a day from the server entry. */

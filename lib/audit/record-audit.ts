@@ -1,9 +1,10 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { rowsOf, type Tx } from '@/db';
+import { afterCommit, rowsOf, type Tx } from '@/db';
 import { now } from '@/lib/clock';
 import { eventDigest, safeDetails, safeText, type AuditRecord } from './canonical';
+import { sequenceAudit } from './sequence-audit';
 
 export interface AuditEventInput {
   tenantId: string;
@@ -50,13 +51,32 @@ export function auditRecordOf(input: AuditEventInput, occurredAt: Date = now()):
 
 /**
  * Appends an event to its tenant's hash chain inside the caller's transaction, so the event exists
- * exactly when the change it describes does. The database function bumps the chain head under its
- * row lock and inserts the event, so concurrent writers queue on the chain: no fork and no gap.
+ * exactly when the change it describes does. When the chain is free, the database function
+ * chains it here under the chain's lock (held to commit: no fork and no gap). When another
+ * transaction holds the chain, the event waits in audit_inbox, committed with the change, and is
+ * chained right after commit, before the scoped transaction returns (seq is then null).
+ * `waitForChain` queues for the chain instead, so the event is chained in this transaction:
+ * for callers that count events right after appending, so that concurrent ones see each other.
  */
-export async function recordAudit(tx: Tx, input: AuditEventInput): Promise<{ seq: number }> {
+export async function recordAudit(tx: Tx, input: AuditEventInput, options: { waitForChain?: boolean } = {}): Promise<{ seq: number | null }> {
   const { record: r, digestHex } = auditRecordOf(input);
   const result = await tx.execute(sql`select mamori_append_audit(${r.tenantId}, ${r.id}, ${r.occurredAt.toISOString()}::timestamptz,
     ${r.actorOperatorId}, ${r.actorLoginId}, ${r.action}, ${r.targetType}, ${r.targetId}, ${r.outcome}, ${r.ip},
-    ${r.userAgent}, ${r.sessionId}, ${JSON.stringify(r.details)}::jsonb, decode(${digestHex}, 'hex')) as seq`);
-  return { seq: Number(rowsOf<{ seq: string | number }>(result)[0].seq) };
+    ${r.userAgent}, ${r.sessionId}, ${JSON.stringify(r.details)}::jsonb, decode(${digestHex}, 'hex'), ${options.waitForChain === true}) as seq`);
+  const seq = rowsOf<{ seq: string | number | null }>(result)[0].seq;
+  if (seq === null) chainAfterCommit(tx, r.tenantId, r.id);
+  return { seq: seq === null ? null : Number(seq) };
+}
+
+/**
+ * Has a waiting event chained once `tx` commits. Outside a scoped transaction (the retention job
+ * runs as the owner) nothing is registered: that caller sequences itself, and the server's sweep
+ * would catch it anyway. A failure here is logged, not thrown: the change and its event are
+ * committed, and the sweep retries.
+ */
+export function chainAfterCommit(tx: Tx | null, tenantId: string, eventId: string): Promise<void> {
+  const task = () => sequenceAudit(tenantId, [eventId]).catch((error: Error) => console.error('[mamori] audit sequencing failed; the sweep retries:', error.message));
+  if (tx === null) return task();
+  afterCommit(tx, task);
+  return Promise.resolve();
 }

@@ -210,10 +210,10 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
         ip: meta.ip,
         userAgent: meta.userAgent,
         details: { reason, ...(failures !== undefined ? { consecutiveFailures: failures } : {}) },
-      });
+      }, { waitForChain: true });
       if (op) {
-        // Counted after this attempt's event, which queues on the chain: concurrent attempts
-        // see each other, so exactly one of them passes the threshold.
+        // Counted after this attempt's event, which queued for the chain and is chained in this
+        // transaction: concurrent attempts see each other, so exactly one passes the threshold.
         const [recent] = rowsOf<{ n: number }>(
           await tx.execute(sql`select count(*)::int as n from audit_events where tenant_id = ${op.tenantId} and actor_operator_id = ${op.id}
             and action = 'login.failed' and occurred_at >= ${new Date(at.getTime() - ALERT_WINDOW_MS).toISOString()}`),

@@ -80,9 +80,9 @@ const LISTED = ['members.listed', 'orders.listed'];
  */
 export async function recordListing(ctx: OperatorContext, tenantId: string, view: { action: 'members.listed' | 'orders.listed'; siteId: string; count: number }) {
   return withTenantTx(tenantId, async (tx) => {
-    await recordAudit(tx, { tenantId, action: view.action, outcome: 'success', ...byOperator(ctx), target: { type: 'site', id: view.siteId }, details: { siteId: view.siteId, count: view.count } });
-    // Summed after the append: appends queue on the tenant's chain head until commit, so two views
-    // at once are counted one after the other and only one of them sees the crossing.
+    await recordAudit(tx, { tenantId, action: view.action, outcome: 'success', ...byOperator(ctx), target: { type: 'site', id: view.siteId }, details: { siteId: view.siteId, count: view.count } }, { waitForChain: true });
+    // Summed after the append, which queued for the tenant's chain and holds it until commit, so
+    // two views at once are counted one after the other and only one of them sees the crossing.
     const since = new Date(now().getTime() - BULK_VIEW_WINDOW_MINUTES * 60_000);
     const [{ records }] = await tx
       .select({ records: sql<number>`coalesce(sum((${auditEvents.details} ->> 'count')::int), 0)::int` })

@@ -203,33 +203,49 @@ interface TxOptions {
 const scopeOpening = (scope: { tenantId: string } | { platform: true }) =>
   `select set_config('role', 'mamori_app', true), set_config(${'platform' in scope ? `'app.scope', 'platform'` : `'app.tenant_id', '${scope.tenantId.toLowerCase()}'`}, true)`;
 
-// Work registered by a scoped transaction's code, to run once it has committed (see afterCommit).
-const commitTasks = new WeakMap<object, (() => Promise<void>)[]>();
+// Work registered by a scoped transaction's code: after it commits, and when it ends either way.
+interface TxHooks {
+  afterCommit: (() => Promise<void>)[];
+  atEnd: (() => void)[];
+}
+const txHooks = new WeakMap<object, TxHooks>();
 
 /**
  * Runs `task` after `tx` commits, before the scoped transaction returns to its caller; not at
  * all if it rolls back. False when `tx` is not a scoped transaction's (the caller then decides).
  */
 export function afterCommit(tx: Tx, task: () => Promise<void>): boolean {
-  const tasks = commitTasks.get(tx);
-  tasks?.push(task);
-  return tasks !== undefined;
+  const hooks = txHooks.get(tx);
+  hooks?.afterCommit.push(task);
+  return hooks !== undefined;
+}
+
+/** Runs `fn` when `tx` has committed or rolled back. False when `tx` is not a scoped transaction's. */
+export function atTransactionEnd(tx: Tx, fn: () => void): boolean {
+  const hooks = txHooks.get(tx);
+  hooks?.atEnd.push(fn);
+  return hooks !== undefined;
 }
 
 async function scoped<T>(scope: { tenantId: string } | { platform: true }, options: TxOptions, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const tasks: (() => Promise<void>)[] = [];
+  const hooks: TxHooks = { afterCommit: [], atEnd: [] };
   // A pooled connection's Tx object serves one transaction at a time: the registration lasts
   // exactly as long as this transaction's work.
   const work = async (tx: Tx) => {
-    commitTasks.set(tx, tasks);
+    txHooks.set(tx, hooks);
     try {
       return await fn(tx);
     } finally {
-      commitTasks.delete(tx);
+      txHooks.delete(tx);
     }
   };
-  const result = await transaction(scope, options, work);
-  for (const task of tasks) await task();
+  let result: T;
+  try {
+    result = await transaction(scope, options, work);
+  } finally {
+    for (const end of hooks.atEnd) end();
+  }
+  for (const task of hooks.afterCommit) await task();
   return result;
 }
 

@@ -74,6 +74,37 @@ describe('audit hash chain', () => {
     expect(await waiting(tenantId)).toBe(0);
   });
 
+  it.runIf(onPostgres)('behind one transaction of this process a writer queues for the chain; behind two it uses the inbox', async () => {
+    const tenantId = await createTenant(`queue-${Date.now()}`);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const record = (i: number, hold?: Promise<void>) =>
+      withTenantTx(tenantId, async (tx) => {
+        const { seq } = await recordAudit(tx, { tenantId, action: 'test.event', outcome: 'success', details: { i } });
+        await hold;
+        return seq;
+      });
+    // Advisory locks held (granted) or waited for in this file's database: this test's only.
+    const advisory = async (granted: boolean) =>
+      rowsOf<{ n: number }>(await db.current().db.execute(sql`select count(*)::int as n from pg_locks
+        where locktype = 'advisory' and granted = ${granted} and database = (select oid from pg_database where datname = current_database())`))[0].n;
+    const first = record(1, gate);
+    await until(async () => (await advisory(true)) === 1);
+    const second = record(2);
+    await until(async () => (await advisory(false)) === 1);
+    const third = record(3);
+    await until(async () => (await waiting(tenantId)) === 1);
+    open();
+    expect(await first).toBe(1);
+    expect(await second).toBe(2);
+    expect(await third).toBeNull();
+    const rows = await chainRows(tenantId);
+    expect(rows.map((r) => [r.seq, (r.details as { i?: number }).i])).toEqual([[1, 1], [2, 2], [3, 3]]);
+    expect(verifyChain(rows).ok).toBe(true);
+    // Every transaction ended, so the next writer has nobody ahead and chains in its own.
+    expect(await record(4)).toBe(4);
+  });
+
   it.runIf(onPostgres)('a change rolled back while its chain is held leaves nothing waiting and no gap', async () => {
     const tenantId = await createTenant(`held-rollback-${Date.now()}`);
     await append(tenantId, 1);

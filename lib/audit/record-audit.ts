@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterCommit, rowsOf, type Tx } from '@/db';
+import { afterCommit, atTransactionEnd, rowsOf, type Tx } from '@/db';
 import { now } from '@/lib/clock';
 import { eventDigest, safeDetails, safeText, type AuditRecord } from './canonical';
 import { sequenceAudit } from './sequence-audit';
@@ -49,6 +49,15 @@ export function auditRecordOf(input: AuditEventInput, occurredAt: Date = now()):
   return { record, digestHex: eventDigest(record).toString('hex') };
 }
 
+// Per tenant: transactions of this process that appended to its chain and have not ended yet.
+const appending = new Map<string, number>();
+
+function leaveChain(tenantId: string) {
+  const left = (appending.get(tenantId) ?? 1) - 1;
+  if (left > 0) appending.set(tenantId, left);
+  else appending.delete(tenantId);
+}
+
 /**
  * Appends an event to its tenant's hash chain inside the caller's transaction, so the event exists
  * exactly when the change it describes does. When the chain is free, the database function
@@ -60,9 +69,15 @@ export function auditRecordOf(input: AuditEventInput, occurredAt: Date = now()):
  */
 export async function recordAudit(tx: Tx, input: AuditEventInput, options: { waitForChain?: boolean } = {}): Promise<{ seq: number | null }> {
   const { record: r, digestHex } = auditRecordOf(input);
+  const ahead = appending.get(r.tenantId) ?? 0;
+  if (atTransactionEnd(tx, () => leaveChain(r.tenantId))) appending.set(r.tenantId, ahead + 1);
+  // Behind exactly one transaction of this process, queueing for the chain costs less than the
+  // inbox's extra transaction after commit. Behind more, the chain is busy and the inbox batches;
+  // with none, the chain is most likely free (or held by another process: the inbox again).
+  const wait = options.waitForChain === true || ahead === 1;
   const result = await tx.execute(sql`select mamori_append_audit(${r.tenantId}, ${r.id}, ${r.occurredAt.toISOString()}::timestamptz,
     ${r.actorOperatorId}, ${r.actorLoginId}, ${r.action}, ${r.targetType}, ${r.targetId}, ${r.outcome}, ${r.ip},
-    ${r.userAgent}, ${r.sessionId}, ${JSON.stringify(r.details)}::jsonb, decode(${digestHex}, 'hex'), ${options.waitForChain === true}) as seq`);
+    ${r.userAgent}, ${r.sessionId}, ${JSON.stringify(r.details)}::jsonb, decode(${digestHex}, 'hex'), ${wait}) as seq`);
   const seq = rowsOf<{ seq: string | number | null }>(result)[0].seq;
   if (seq === null) chainAfterCommit(tx, r.tenantId, r.id);
   return { seq: seq === null ? null : Number(seq) };

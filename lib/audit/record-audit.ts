@@ -89,9 +89,6 @@ export async function recordAudit(tx: Tx, input: AuditEventInput, options: { wai
  * would catch it anyway. A failure here is logged, not thrown: the change and its event are
  * committed, and the sweep retries.
  */
-export function chainAfterCommit(tx: Tx | null, tenantId: string, eventId: string): Promise<void> {
-  const task = () => sequenceAudit(tenantId, [eventId]).catch((error: Error) => console.error('[mamori] audit sequencing failed; the sweep retries:', error.message));
-  if (tx === null) return task();
-  afterCommit(tx, task);
-  return Promise.resolve();
+function chainAfterCommit(tx: Tx, tenantId: string, eventId: string) {
+  afterCommit(tx, () => sequenceAudit(tenantId, [eventId]).catch((error: Error) => console.error('[mamori] audit sequencing failed; the sweep retries:', error.message)));
 }

@@ -1,9 +1,9 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { rowsOf, selectRows, type Tx } from '@/db';
+import { selectRows, type Tx } from '@/db';
 import { loginChallenges } from '@/db/schema';
-import { auditRecordOf, chainAfterCommit, recordAudit } from '@/lib/audit/record-audit';
+import { auditRecordOf, recordAudit } from '@/lib/audit/record-audit';
 import { env } from '@/lib/env';
 import { hashSessionToken, newSessionToken } from './session-token';
 
@@ -81,10 +81,8 @@ export async function startSession(
   const call = sql`select mamori_start_session(${op.tenantId}, ${op.operatorId}, ${sessionId}, ${hashSessionToken(sessionToken)},
     ${at.toISOString()}::timestamptz, ${new Date(at.getTime() + absolute).toISOString()}::timestamptz, ${op.ip}, ${op.userAgent},
     ${factor.mfa ? at.toISOString() : null}::timestamptz, ${expired}, ${event.id}, ${event.actorLoginId}, ${event.userAgent},
-    ${JSON.stringify(event.details)}::jsonb, decode(${digestHex}, 'hex')) as seq`;
-  const [row] = tx ? rowsOf<{ seq: unknown }>(await tx.execute(call)) : await selectRows<{ seq: unknown }>(call);
-  // The chain was busy: login.succeeded waits in the inbox and is chained once committed.
-  if (row.seq === null) await chainAfterCommit(tx, op.tenantId, event.id);
+    ${JSON.stringify(event.details)}::jsonb, decode(${digestHex}, 'hex'))`;
+  await (tx ? tx.execute(call) : selectRows(call));
   return { sessionToken, sessionId };
 }
 

@@ -212,12 +212,10 @@ const txHooks = new WeakMap<object, TxHooks>();
 
 /**
  * Runs `task` after `tx` commits, before the scoped transaction returns to its caller; not at
- * all if it rolls back. False when `tx` is not a scoped transaction's (the caller then decides).
+ * all if it rolls back, nor when `tx` is not a scoped transaction's.
  */
-export function afterCommit(tx: Tx, task: () => Promise<void>): boolean {
-  const hooks = txHooks.get(tx);
-  hooks?.afterCommit.push(task);
-  return hooks !== undefined;
+export function afterCommit(tx: Tx, task: () => Promise<void>): void {
+  txHooks.get(tx)?.afterCommit.push(task);
 }
 
 /** Runs `fn` when `tx` has committed or rolled back. False when `tx` is not a scoped transaction's. */

@@ -60,12 +60,13 @@ function leaveChain(tenantId: string) {
 
 /**
  * Appends an event to its tenant's hash chain inside the caller's transaction, so the event exists
- * exactly when the change it describes does. When the chain is free, the database function
- * chains it here under the chain's lock (held to commit: no fork and no gap). When another
- * transaction holds the chain, the event waits in audit_inbox, committed with the change, and is
- * chained right after commit, before the scoped transaction returns (seq is then null).
- * `waitForChain` queues for the chain instead, so the event is chained in this transaction:
- * for callers that count events right after appending, so that concurrent ones see each other.
+ * exactly when the change it describes does. When the chain's lock is free, or this transaction is
+ * right behind one other of this process, the database function chains the event here under
+ * that lock (held to commit: no fork and no gap). Otherwise the event waits in audit_inbox,
+ * committed with the change, and is chained right after commit, before the scoped transaction
+ * returns (seq is then null). `waitForChain` always queues, so the event is chained in this
+ * transaction: for callers that count events right after appending, so that concurrent ones see
+ * each other.
  */
 export async function recordAudit(tx: Tx, input: AuditEventInput, options: { waitForChain?: boolean } = {}): Promise<{ seq: number | null }> {
   const { record: r, digestHex } = auditRecordOf(input);
@@ -86,8 +87,8 @@ export async function recordAudit(tx: Tx, input: AuditEventInput, options: { wai
 /**
  * Has a waiting event chained once `tx` commits. Outside a scoped transaction (the retention job
  * runs as the owner) nothing is registered: that caller sequences itself, and the server's sweep
- * would catch it anyway. A failure here is logged, not thrown: the change and its event are
- * committed, and the sweep retries.
+ * would catch it anyway. A failure is logged, not thrown: the change and its event are committed,
+ * and the sweep retries.
  */
 function chainAfterCommit(tx: Tx, tenantId: string, eventId: string) {
   afterCommit(tx, () => sequenceAudit(tenantId, [eventId]).catch((error: Error) => console.error('[mamori] audit sequencing failed; the sweep retries:', error.message)));

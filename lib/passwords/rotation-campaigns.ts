@@ -51,12 +51,14 @@ export async function startRotationCampaign(ctx: OperatorContext, ownerTenantId:
         : sql`o.tenant_id in (select id from tenants where kind = 'tenant')`
       : sql`o.tenant_id = ${ownerTenantId}`;
     const at = startedAt.toISOString();
+    // Times are kept to the millisecond: a password set in the campaign's own millisecond does
+    // not demonstrably postdate it, so it is rotated too.
     const perTenant = await tx.execute(sql`
       with targets as (
         insert into rotation_targets (tenant_id, campaign_tenant_id, campaign_id, operator_id, deadline)
         select o.tenant_id, ${ownerTenantId}, ${campaignId}, o.id, ${input.deadline.toISOString()}
           from operators o
-         where ${scope} and o.status = 'active' and o.password_changed_at < ${at}
+         where ${scope} and o.status = 'active' and o.password_changed_at <= ${at}
         returning tenant_id, operator_id
       ), flagged as (
         update operators o set must_change_password = true

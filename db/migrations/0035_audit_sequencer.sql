@@ -9,20 +9,35 @@ CREATE OR REPLACE FUNCTION mamori_audit_lock_key(p_tenant_id uuid) RETURNS bigin
 --> statement-breakpoint
 GRANT INSERT ON audit_inbox TO mamori_app;
 --> statement-breakpoint
--- Waiting events never change. Only the sequencer removes them, in the transaction that chains them.
-CREATE OR REPLACE FUNCTION audit_inbox_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Audit rows never change, in the chain or waiting to join it. One guard serves both tables: a
+-- DELETE passes only while the setting named by the trigger's argument is on, which only the one
+-- function allowed to remove rows sets (prune_audit_events for the chain, the sequencer for the
+-- inbox). It replaces audit_events_refuse_change, with the same messages.
+CREATE OR REPLACE FUNCTION mamori_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'DELETE' AND current_setting('mamori.audit_sequence', true) = 'on' THEN
+  IF TG_OP = 'DELETE' AND current_setting(TG_ARGV[0], true) = 'on' THEN
     RETURN OLD;
   END IF;
-  RAISE EXCEPTION 'audit_inbox is append-only (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';
+  RAISE EXCEPTION '% is append-only (% refused)', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
 END $$;
 --> statement-breakpoint
+DROP TRIGGER audit_events_no_update ON audit_events;
+--> statement-breakpoint
+DROP TRIGGER audit_events_no_truncate ON audit_events;
+--> statement-breakpoint
+DROP FUNCTION audit_events_refuse_change();
+--> statement-breakpoint
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE OR DELETE ON audit_events
+  FOR EACH ROW EXECUTE FUNCTION mamori_refuse_change('mamori.audit_prune');
+--> statement-breakpoint
+CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+  FOR EACH STATEMENT EXECUTE FUNCTION mamori_refuse_change('mamori.audit_prune');
+--> statement-breakpoint
 CREATE TRIGGER audit_inbox_no_update BEFORE UPDATE OR DELETE ON audit_inbox
-  FOR EACH ROW EXECUTE FUNCTION audit_inbox_refuse_change();
+  FOR EACH ROW EXECUTE FUNCTION mamori_refuse_change('mamori.audit_sequence');
 --> statement-breakpoint
 CREATE TRIGGER audit_inbox_no_truncate BEFORE TRUNCATE ON audit_inbox
-  FOR EACH STATEMENT EXECUTE FUNCTION audit_inbox_refuse_change();
+  FOR EACH STATEMENT EXECUTE FUNCTION mamori_refuse_change('mamori.audit_sequence');
 --> statement-breakpoint
 -- Returns the event's sequence number, or NULL when it waits in audit_inbox for the sequencer.
 -- With p_wait the writer queues for the chain instead, so its event is chained in its own

@@ -138,6 +138,20 @@ describe('audit hash chain', () => {
     expect(await sequenceWaitingAudit()).toBe(0);
   });
 
+  it('a tenant transaction cannot put an event into another tenant\'s inbox or chain', async () => {
+    const a = await createTenant(`inbox-a-${Date.now()}`);
+    const b = await createTenant(`inbox-b-${Date.now()}`);
+    const { record: r, digestHex } = auditRecordOf({ tenantId: b, action: 'test.event', outcome: 'success' });
+    // Row-level security's check refuses the row outright, and the append finds no chain of B's.
+    await expect(
+      withTenantTx(a, (tx) => tx.execute(sql`insert into audit_inbox (tenant_id, id, occurred_at, action, outcome, details, digest)
+        values (${b}, ${r.id}, ${r.occurredAt.toISOString()}, ${r.action}, ${r.outcome}, '{}'::jsonb, decode(${digestHex}, 'hex'))`)),
+    ).rejects.toThrow();
+    await expect(withTenantTx(a, (tx) => recordAudit(tx, { tenantId: b, action: 'test.event', outcome: 'success' }))).rejects.toThrow();
+    expect(await waiting(b)).toBe(0);
+    expect(await chainRows(b)).toHaveLength(0);
+  });
+
   it('the app role may only add to the inbox; nobody changes or removes what waits there', async () => {
     const tenantId = await createTenant(`inbox-${Date.now()}`);
     const { record: r, digestHex } = auditRecordOf({ tenantId, action: 'test.event', outcome: 'success' });

@@ -188,20 +188,34 @@ export async function migrateDatabase(database: Database): Promise<void> {
 
 // One database per process: the server entry opens it before Next loads, and Next's bundled copy
 // of this module must reuse it (two PGlite instances on one directory would corrupt it).
-const holder = globalThis as unknown as { __mamoriDatabase?: Promise<Database> };
+const holder = globalThis as unknown as { __mamoriDatabase?: Promise<Database>; __mamoriDatabaseKind?: Database['kind'] };
 
 export function setDatabase(database: Promise<Database>): void {
   holder.__mamoriDatabase = database;
+  holder.__mamoriDatabaseKind = undefined;
+  database.then(
+    (d) => {
+      if (holder.__mamoriDatabase === database) holder.__mamoriDatabaseKind = d.kind;
+    },
+    () => {},
+  );
 }
 
 export function getDatabase(): Promise<Database> {
-  holder.__mamoriDatabase ??= (async () => {
-    const database = await openDatabase(process.env.DATABASE_URL, process.env.MAMORI_DATA_DIR);
-    await migrateDatabase(database);
-    return database;
-  })();
-  return holder.__mamoriDatabase;
+  if (!holder.__mamoriDatabase) {
+    setDatabase(
+      (async () => {
+        const database = await openDatabase(process.env.DATABASE_URL, process.env.MAMORI_DATA_DIR);
+        await migrateDatabase(database);
+        return database;
+      })(),
+    );
+  }
+  return holder.__mamoriDatabase!;
 }
+
+/** The kind of the process's database once it is open, for code that adapts to it without waiting (see hash-password). */
+export const openDatabaseKind = (): Database['kind'] | undefined => holder.__mamoriDatabaseKind;
 
 export async function getDb(): Promise<Db> {
   return (await getDatabase()).db;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyDummy, verifyPassword } from './hash-password';
+import { hashConcurrency, hashPassword, verifyDummy, verifyPassword } from './hash-password';
 
 describe('argon2id password hashing', () => {
   it('uses argon2id with at least OWASP minimum parameters and a fresh salt', async () => {
@@ -28,5 +28,14 @@ describe('argon2id password hashing', () => {
   it('treats a malformed hash as a failed verification, and the dummy always fails', async () => {
     expect(await verifyPassword('not-a-hash', 'x')).toBe(false);
     expect(await verifyDummy('anything')).toBe(false);
+  });
+
+  it('hashes one per core at once (one more on PGlite) and always leaves a libuv thread free', () => {
+    expect(hashConcurrency(2, 4, 'postgres')).toBe(2);
+    expect(hashConcurrency(2, 4, undefined)).toBe(2);
+    expect(hashConcurrency(2, 4, 'pglite')).toBe(3);
+    expect(hashConcurrency(8, 4, 'pglite')).toBe(3);
+    expect(hashConcurrency(8, 16, 'postgres')).toBe(8);
+    expect(hashConcurrency(1, 1, 'pglite')).toBe(1);
   });
 });

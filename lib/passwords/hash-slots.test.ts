@@ -29,8 +29,50 @@ describe('createSlots', () => {
     expect(peak).toBe(2);
   });
 
+  it('follows a size given as a function, read as tasks start and end', async () => {
+    let size = 1;
+    const inSlot = createSlots(() => size);
+    let running = 0;
+    const started: number[] = [];
+    const gates: (() => void)[] = [];
+    const task = (i: number) =>
+      inSlot(async () => {
+        running++;
+        started.push(i);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        running--;
+      });
+    const end = async () => {
+      gates.shift()!();
+      await tick();
+    };
+    const all = [0, 1, 2, 3, 4, 5].map(task);
+    await tick();
+    expect(running).toBe(1);
+    // Grown to 3: the next end starts as many waiting tasks as now fit.
+    size = 3;
+    await end();
+    expect(running).toBe(3);
+    // Shrunk to 1: ends hand on nothing until none runs, then one starts.
+    size = 1;
+    await end();
+    expect(running).toBe(2);
+    await end();
+    expect(running).toBe(1);
+    await end();
+    expect(running).toBe(1);
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    await end();
+    await end();
+    await Promise.all(all);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5]);
+    size = 0;
+    await expect(inSlot(async () => undefined)).rejects.toThrow('positive integer');
+  });
+
   it('refuses a size that is not a positive integer', () => {
     expect(() => createSlots(0)).toThrow();
     expect(() => createSlots(1.5)).toThrow();
+    expect(() => createSlots(() => 0)).toThrow();
   });
 });

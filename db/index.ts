@@ -359,10 +359,10 @@ export async function copyTenantCsv(tenantId: string, query: SQL): Promise<Reada
  * functions that load a session or a login: the hottest statements there are). On PostgreSQL each
  * connection prepares it once, so it is not parsed and planned again per call (measured: a sixth
  * of the database's CPU per login); timestamps come as text. PGlite runs a query with parameters
- * as six calls into its engine (parse, describe, bind, describe, execute, sync) and a simple query as two, so
- * there the values are written into the text as SQL literals, as drizzle spells them: strings
- * quoted with '' doubled (standard_conforming_strings is on), numbers as digits, booleans as
- * true/false. Anything else (a Date, an array) would not be spelled faithfully and is refused.
+ * as six calls into its engine (parse, describe, bind, describe, execute, sync) and a simple query
+ * as two, so there the values are written into the text as SQL literals, as drizzle spells them:
+ * strings quoted with '' doubled (standard_conforming_strings is on), numbers as digits, booleans
+ * as true/false. Anything else (a Date, an array) would not be spelled faithfully and is refused.
  */
 export async function selectRows<T>(query: SQL): Promise<T[]> {
   const database = await getDatabase();

@@ -10,7 +10,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { auditSearchQuery, auditSearchSql, searchAuditEvents, type AuditSearchQuery } from '@/lib/audit/search-audit-events';
+import { parseAuditFilter, type AuditFilter } from '@/lib/audit/audit-filter';
+import { auditSearchSql, searchAuditEvents } from '@/lib/audit/search-audit-events';
 import { contextFor } from '@/lib/testing/context';
 import { createPostgresDatabase, nowMs, openSeeded, percentile, round, type BenchReport, type TableRow } from './lib';
 
@@ -92,7 +93,7 @@ export async function generateAuditEvents(client: pg.Client, total: number, end:
 
 interface Scenario {
   name: string;
-  query: AuditSearchQuery;
+  query: AuditFilter;
 }
 
 /** Values that exist in the data, picked from the largest tenant (the slowest place to search). */
@@ -107,7 +108,11 @@ export async function pickScenarios(client: pg.Client, end: Date): Promise<{ ten
     [tenantId, Math.floor(Number(t.n) * 0.6)],
   );
   const day = 86_400_000;
-  const parse = (q: Record<string, string>) => auditSearchQuery.parse(q);
+  const parse = (q: Record<string, string>) => {
+    const parsed = parseAuditFilter(q, 'api');
+    if (!parsed.ok) throw new Error(`P3: bad filter ${JSON.stringify(parsed.fieldErrors)}`);
+    return parsed.filter;
+  };
   const monthStart = new Date(end.getTime() - 365 * day);
   return {
     tenantId,

@@ -26,8 +26,55 @@ test('search the audit trail with filters and pivot from a login to everything i
   expect(actions).toContain('login.succeeded');
   expect(new URL(page.url()).searchParams.get('session')).toBe(me.sessionId);
 
-  // Junk filters are a normal page, not an error.
-  expect((await page.goto(`/t/${me.tenant.id}/audit?from=junk&ip=999.1.1.1&action=DROP%20TABLE`))?.status()).toBe(200);
+  // Junk filters are named field by field; nothing is searched, and there is nothing to export.
+  expect((await page.goto(`/t/${me.tenant.id}/audit?from=junk&ip=999.1.1.1&action=orders.bogus`))?.status()).toBe(200);
+  await expect(page.getByTestId('filter-invalid')).toBeVisible();
+  await expect(page.getByTestId('filter-error-ip')).toHaveText('Not an IP address or CIDR range.');
+  await expect(page.getByTestId('filter-error-from')).toHaveText('Enter a date and time, e.g. 2026-12-02 23:30.');
+  await expect(page.getByTestId('filter-error-action')).toContainText('No such action: orders.bogus.');
+  await expect(page.getByLabel('IP or CIDR')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('audit-row')).toHaveCount(0);
+  await expect(page.getByTestId('export-csv-utf8')).toHaveCount(0);
+  // A group wildcard is a filter of its own.
+  await page.goto(`/t/${me.tenant.id}/audit?action=login.*`);
+  await expect(page.getByTestId('audit-row').first()).toBeVisible();
+  expect(new Set(await page.getByTestId('audit-action').allTextContents()).has('login.succeeded')).toBe(true);
+  expect((await page.getByTestId('audit-action').allTextContents()).every((a) => a.startsWith('login.'))).toBe(true);
+});
+
+test('a console filter is read in Japan time; export URLs and the API take instants only and refuse a bad filter with 400', async ({ page }) => {
+  await login(page, 'sakura.admin');
+  const me = await (await page.request.get('/api/v1/me')).json();
+  // The session's own login, searched from the minute it happened on the Japan-time wall clock.
+  const loginEvent = await (await page.request.get(`/api/v1/tenants/${me.tenant.id}/audit/export?format=jsonl&session=${me.sessionId}&action=login.succeeded`)).text();
+  const at = new Date(JSON.parse(loginEvent.trim().split('\n')[0]).occurredAt);
+  const minute = new Date(Math.floor(at.getTime() / 60_000) * 60_000);
+  const jst = new Date(minute.getTime() + 9 * 3_600_000).toISOString().slice(0, 16);
+  await page.goto(`/t/${me.tenant.id}/audit`);
+  await page.getByLabel('From', { exact: true }).fill(jst);
+  await page.getByLabel('Actions (comma-separated)').fill('login.succeeded');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByTestId('audit-row').first()).toBeVisible();
+  expect(new URL(page.url()).searchParams.get('from')).toBe(jst);
+  // The export link carries the same filter as an instant, and the file says so on every row.
+  const href = (await page.getByTestId('export-csv-utf8').getAttribute('href'))!;
+  expect(new URL(href, 'http://x').searchParams.get('from')).toBe(minute.toISOString());
+  const csv = await (await page.request.get(href)).text();
+  expect(csv.split('\r\n')[1]).toContain(`from=${encodeURIComponent(minute.toISOString())}`);
+  expect(csv.split('\r\n')[1]).toContain('Asia/Tokyo');
+
+  for (const [query, field, reason] of [
+    [`from=${jst}`, 'from', 'offset_required'],
+    ['ip=999.1.1.1', 'ip', 'invalid_ip'],
+    ['action=orders.bogus', 'action', 'unknown_action:orders.bogus'],
+    ['format=xlsx', 'format', 'invalid_choice'],
+    ['acton=login.failed', 'acton', 'unknown_parameter'],
+  ]) {
+    const res = await page.request.get(`/api/v1/tenants/${me.tenant.id}/audit/export?${query}`);
+    expect(res.status(), query).toBe(400);
+    expect(await res.json()).toEqual({ error: 'bad_request', fields: { [field]: [reason] } });
+  }
+  expect((await page.request.get(`/api/v1/tenants/${me.tenant.id}/audit/bundle?from=${jst}`)).status()).toBe(400);
 });
 
 test("the audit trail of another tenant is a 404, and operators without audit rights get 404 too", async ({ browser }) => {
@@ -66,9 +113,10 @@ test('export the filtered trail as CSV that round-trips through a strict parser'
   expect(res.headers()['content-disposition']).toContain('attachment');
   expect(res.headers()['cache-control']).toContain('no-store');
   const rows = parseCsv(await res.text());
-  expect(rows[0]).toEqual(['seq', 'occurred_at_utc', 'actor_login_id', 'actor_operator_id', 'action', 'outcome', 'target_type', 'target_id', 'ip', 'user_agent', 'session_id', 'details', 'hash']);
+  expect(rows[0]).toEqual(['filter', 'time_zone', 'seq', 'occurred_at_utc', 'occurred_at_local', 'actor_login_id', 'actor_operator_id', 'action', 'outcome', 'target_type', 'target_id', 'ip', 'user_agent', 'session_id', 'details', 'hash']);
   expect(rows.length).toBeGreaterThan(1);
-  for (const r of rows.slice(1)) expect(r[4]).toBe('login.succeeded');
+  for (const r of rows.slice(1)) expect(r.slice(0, 2)).toEqual(['action=login.succeeded', 'Asia/Tokyo']);
+  for (const r of rows.slice(1)) expect(r[7]).toBe('login.succeeded');
 });
 
 test('a SIEM reads audit events with an API token created after step-up; other networks and junk tokens are refused', async ({ browser, request }) => {
@@ -89,6 +137,10 @@ test('a SIEM reads audit events with an API token created after step-up; other n
   expect(body.events.length).toBeGreaterThan(0);
   expect(body.events.every((e: { tenantId: string }) => e.tenantId === me.tenant.id)).toBe(true);
   expect((await request.get('/api/v1/audit-events', { headers: { authorization: 'Bearer mmr_nope' } })).status()).toBe(401);
+  const naive = await request.get('/api/v1/audit-events?from=2026-12-02T23:30', { headers: { authorization: `Bearer ${token}` } });
+  expect(naive.status()).toBe(400);
+  expect(await naive.json()).toEqual({ error: 'bad_request', fields: { from: ['offset_required'] } });
+  expect((await request.get(`/api/v1/audit-events?tenant=${me.tenant.id}`, { headers: { authorization: `Bearer ${token}` } })).status()).toBe(400);
   expect((await request.get('/api/v1/audit-events')).status()).toBe(401);
   const openapi = await (await request.get('/api/v1/openapi.json')).json();
   expect(openapi.openapi).toBe('3.1.0');

@@ -4,22 +4,14 @@ import { createContext, startTransition, useActionState, useContext, useEffect, 
 import { stepUpAction } from '@/app/actions';
 import { useTranslations } from 'next-intl';
 import type { ActionState } from '@/lib/auth/with-action';
+import { validationMessage } from './validation-message';
 
 const FieldErrors = createContext<Record<string, string[]> | undefined>(undefined);
 
-/**
- * Translates a validation key from the server: "code" or "code:param:param…", e.g.
- * "too_short:12" or "entry:7:invalid_prefix:10.0.0.0/33" (params are n, a, b in order).
- */
+/** Translates a validation key from the server (see validationMessage). */
 export function useValidationMessage() {
   const t = useTranslations('validation');
-  return (key: string) => {
-    const [code, n = '', a = '', ...rest] = key.split(':');
-    const b = rest.join(':');
-    if (!t.has(code)) return t('invalid');
-    const nested = t.has(a) ? t(a, { n: '', a: '', b: '' }) : a;
-    return t(code, { n, a: nested, b });
-  };
+  return (key: string) => validationMessage(t, key);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditSearchQuery } from '@/lib/audit/search-audit-events';
+import { auditFilterApiSchema } from '@/lib/audit/audit-filter';
 
 const event = z.object({
   tenantId: z.uuid(),
@@ -20,14 +20,12 @@ const event = z.object({
 });
 
 const page = z.object({ events: z.array(event), next: z.string().nullable().describe('pass as `before` for the next (older) page') });
-const error = z.object({ error: z.string() });
+const error = z.object({ error: z.string(), fields: z.record(z.string(), z.array(z.string())).optional().describe('per parameter, the reasons it was refused') });
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the route parses with. */
 export function openApiDocument() {
-  const params = z.toJSONSchema(auditSearchQuery, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, unknown> };
-  const parameters = Object.entries(params.properties)
-    .filter(([name]) => name !== 'tenant')
-    .map(([name, schema]) => ({ name, in: 'query', required: false, schema }));
+  const params = z.toJSONSchema(auditFilterApiSchema, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, unknown> };
+  const parameters = Object.entries(params.properties).map(([name, schema]) => ({ name, in: 'query', required: false, schema }));
   const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) } });
   return {
     openapi: '3.1.0',
@@ -41,6 +39,7 @@ export function openApiDocument() {
           parameters,
           responses: {
             '200': { description: 'A page of events', content: json(page) },
+            '400': { description: 'A parameter is invalid, unknown, or a time has no offset', content: json(error) },
             '401': { description: 'Missing, unknown, revoked or expired token', content: json(error) },
             '403': { description: 'Address outside the tenant IP allowlist', content: json(error) },
           },

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AUDIT_ACTIONS } from './audit-actions';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -44,5 +45,9 @@ describe('audit event catalogue', () => {
     expect(written.size).toBeGreaterThan(40);
     expect([...written].filter((n) => !catalogued.has(n)), 'written but not in docs/audit-events.md').toEqual([]);
     expect([...catalogued].filter((n) => !written.has(n)), 'in docs/audit-events.md but never written').toEqual([]);
+  });
+
+  it('is the list that filters accept, in the same order', () => {
+    expect([...AUDIT_ACTIONS]).toEqual([...cataloguedEvents()]);
   });
 });

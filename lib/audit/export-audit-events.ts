@@ -6,34 +6,40 @@ import type { OperatorContext } from '@/lib/auth/load-session';
 import { csvRow, csvText } from '@/lib/http/csv';
 import { JOIN_SQL, SEPARATOR, streamBatches, utcMicros } from '@/lib/http/stream-export';
 import { z } from '@/lib/http/zod-messages';
-import { auditSearchFilter, type AuditSearchQuery } from './search-audit-events';
+import { VIEWER_TIME_ZONE, VIEWER_UTC_OFFSET, filterParams, type AuditFilter } from './audit-filter';
+import { auditSearchFilter } from './search-audit-events';
 
 export const exportFormat = z.object({
-  format: z.enum(['csv', 'jsonl']).catch('csv'),
-  encoding: z.enum(['utf8', 'utf8-bom', 'sjis']).catch('utf8'),
+  format: z.enum(['csv', 'jsonl']).default('csv'),
+  encoding: z.enum(['utf8', 'utf8-bom', 'sjis']).default('utf8'),
 });
 
-const COLUMNS = ['seq', 'occurred_at_utc', 'actor_login_id', 'actor_operator_id', 'action', 'outcome', 'target_type', 'target_id', 'ip', 'user_agent', 'session_id', 'details', 'hash'];
+// The export's filter and the zone of its local times lead every row, so the file is one table
+// that still says what was asked (never a preamble line a CSV reader would take for data).
+const COLUMNS = ['filter', 'time_zone', 'seq', 'occurred_at_utc', 'occurred_at_local', 'actor_login_id', 'actor_operator_id', 'action', 'outcome', 'target_type', 'target_id', 'ip', 'user_agent', 'session_id', 'details', 'hash'];
 
 const AT = utcMicros('occurred_at');
+// The zone's offset is fixed (see VIEWER_UTC_OFFSET), so PostgreSQL writes it as a constant.
+const LOCAL = `to_char(occurred_at at time zone '${VIEWER_TIME_ZONE}', 'YYYY-MM-DD"T"HH24:MI:SS.MS"${VIEWER_UTC_OFFSET}"')`;
 const TEXTS = 'actor_login_id, action, outcome, target_type, target_id, ip, user_agent';
 
 /** The CSV's columns as PostgreSQL renders them (no Date or JSON object per row), one field each. */
-const PLAIN_CSV = `seq::text, ${AT}, actor_login_id, actor_operator_id::text, action, outcome, target_type, target_id, ip, user_agent, session_id::text, details::text, encode(hash, 'hex')`;
+const PLAIN_CSV = `seq::text, ${AT}, ${LOCAL}, actor_login_id, actor_operator_id::text, action, outcome, target_type, target_id, ip, user_agent, session_id::text, details::text, encode(hash, 'hex')`;
 
 /**
- * The same columns packed into one text per row (see lib/http/stream-export): seq, at, operator and session
+ * The same columns packed into one text per row (see lib/http/stream-export): seq, at (UTC, then
+ * local), operator and session
  * ('' for none), hash, details (jsonb escapes control characters, so none of these can hold 0x1f),
  * then the free texts. For CSV they come as they are, '' for null (the same cell); JSON Lines,
  * which tells null from '', gets them as one JSON array.
  */
-const HEAD = [`seq::text`, AT, `coalesce(actor_operator_id::text, '')`, `coalesce(session_id::text, '')`, `encode(hash, 'hex')`, `details::text`].join(JOIN_SQL);
+const HEAD = [`seq::text`, AT, LOCAL, `coalesce(actor_operator_id::text, '')`, `coalesce(session_id::text, '')`, `encode(hash, 'hex')`, `details::text`].join(JOIN_SQL);
 const PACKED = {
   csv: [HEAD, ...TEXTS.split(', ').map((c) => `coalesce(${c}, '')`)].join(JOIN_SQL),
   jsonl: [HEAD, `json_build_array(${TEXTS})::text`, `tenant_id::text`, `id::text`].join(JOIN_SQL),
 };
-// CSV fields: 6 of the head, 7 texts. More means a text holds 0x1f (only a hand-made row could).
-const CSV_FIELDS = 13;
+// CSV fields: 7 of the head, 7 texts. More means a text holds 0x1f (only a hand-made row could).
+const CSV_FIELDS = 14;
 
 /** Where the next batch starts: just past the last row sent, in (occurred_at, seq) descending. */
 interface Cursor {
@@ -42,7 +48,7 @@ interface Cursor {
 }
 
 // The order names the table's columns: a bare `seq` would be the plain select's text output column.
-function select(columns: string, tenantId: string, query: AuditSearchQuery, after?: Cursor, limit?: number): SQL {
+function select(columns: string, tenantId: string, query: AuditFilter, after?: Cursor, limit?: number): SQL {
   const { where } = auditSearchFilter(tenantId, query);
   return sql`select ${sql.raw(columns)} from audit_events where ${where}
     ${after ? sql`and (occurred_at, seq) < (${`${after.at}Z`}::timestamptz, ${after.seq}::bigint)` : sql``}
@@ -50,7 +56,7 @@ function select(columns: string, tenantId: string, query: AuditSearchQuery, afte
 }
 
 /** The CSV export's whole result as plain columns, same filters and order: the benchmark runs it under COPY. */
-export const auditExportSelect = (tenantId: string, query: AuditSearchQuery): SQL => select(PLAIN_CSV, tenantId, query);
+export const auditExportSelect = (tenantId: string, query: AuditFilter): SQL => select(PLAIN_CSV, tenantId, query);
 
 /**
  * jsonb's text form with the space it puts after every ':' and ',' removed, which is what
@@ -77,17 +83,17 @@ function compactJsonb(text: string): string {
 // The millisecond ISO form the export has always written (Date#toISOString truncates too).
 const iso = (at: string) => `${at.slice(0, 23)}Z`;
 // seq, uuids, the timestamp and the hex hash cannot trip a CSV rule; every text goes through csvText.
-const csvLine = (f: (string | null)[]) =>
-  `${f[0]},${iso(f[1]!)},${csvText(f[6])},${f[2]},${csvText(f[7])},${csvText(f[8])},${csvText(f[9])},${csvText(f[10])},${csvText(f[11])},${csvText(f[12])},${f[3]},${detailsCell(compactJsonb(f[5]!))},${f[4]}\r\n`;
+const csvLine = (lead: string, f: (string | null)[]) =>
+  `${lead}${f[0]},${iso(f[1]!)},${f[2]},${csvText(f[7])},${f[3]},${csvText(f[8])},${csvText(f[9])},${csvText(f[10])},${csvText(f[11])},${csvText(f[12])},${csvText(f[13])},${f[4]},${detailsCell(compactJsonb(f[6]!))},${f[5]}\r\n`;
 // An object's JSON text cannot start with a formula character or end in space, nor hold a raw
 // line break, so of csvText's rules only quoting can apply.
 const detailsCell = (json: string) => (json[0] !== '{' || json.at(-1) !== '}' ? csvText(json) : json.includes('"') || json.includes(',') ? `"${json.replaceAll('"', '""')}"` : json);
 const uuidJson = (v: string) => (v === '' ? 'null' : `"${v}"`);
 const str = JSON.stringify;
 // The keys and their order are those the export has always written.
-const jsonLine = (f: string[]) => {
-  const [loginId, action, outcome, targetType, targetId, ip, userAgent] = JSON.parse(f[6]) as (string | null)[];
-  return `{"tenantId":"${f[7]}","seq":${f[0]},"id":"${f[8]}","occurredAt":"${iso(f[1])}","actorOperatorId":${uuidJson(f[2])},"actorLoginId":${str(loginId)},"action":${str(action)},"targetType":${str(targetType)},"targetId":${str(targetId)},"outcome":${str(outcome)},"ip":${str(ip)},"userAgent":${str(userAgent)},"sessionId":${uuidJson(f[3])},"details":${compactJsonb(f[5])},"hash":"${f[4]}"}\n`;
+const jsonLine = (lead: string, f: string[]) => {
+  const [loginId, action, outcome, targetType, targetId, ip, userAgent] = JSON.parse(f[7]) as (string | null)[];
+  return `{${lead}"tenantId":"${f[8]}","seq":${f[0]},"id":"${f[9]}","occurredAt":"${iso(f[1])}","occurredAtLocal":"${f[2]}","actorOperatorId":${uuidJson(f[3])},"actorLoginId":${str(loginId)},"action":${str(action)},"targetType":${str(targetType)},"targetId":${str(targetId)},"outcome":${str(outcome)},"ip":${str(ip)},"userAgent":${str(userAgent)},"sessionId":${uuidJson(f[4])},"details":${compactJsonb(f[6])},"hash":"${f[5]}"}\n`;
 };
 
 /** One event's free texts, for the CSV row whose packed form could not be split. */
@@ -107,9 +113,11 @@ async function textsOf(chain: string, seq: string): Promise<(string | null)[]> {
  * stays flat however many rows. When the stream ends, `audit.exported` records the filter, rows,
  * bytes and sha256.
  */
-export function exportAuditEvents(ctx: OperatorContext, tenantId: string, query: AuditSearchQuery, options: z.infer<typeof exportFormat>): ReadableStream<Uint8Array> {
+export function exportAuditEvents(ctx: OperatorContext, tenantId: string, query: AuditFilter, options: z.infer<typeof exportFormat>): ReadableStream<Uint8Array> {
   const { chain } = auditSearchFilter(tenantId, query);
   const columns = `${PACKED[options.format]} as r`;
+  const filter = filterParams(query).toString();
+  const lead = options.format === 'csv' ? `${csvText(filter)},${VIEWER_TIME_ZONE},` : `"filter":${str(filter)},"timeZone":"${VIEWER_TIME_ZONE}",`;
   return streamBatches({
     encoding: options.encoding,
     header: options.format === 'csv' ? csvRow(COLUMNS) : undefined,
@@ -124,11 +132,10 @@ export function exportAuditEvents(ctx: OperatorContext, tenantId: string, query:
       ),
     line: (row) => {
       const fields = row.split(SEPARATOR);
-      if (options.format === 'jsonl') return jsonLine(fields);
-      return fields.length === CSV_FIELDS ? csvLine(fields) : textsOf(chain, fields[0]).then((texts) => csvLine([...fields.slice(0, 6), ...texts]));
+      if (options.format === 'jsonl') return jsonLine(lead, fields);
+      return fields.length === CSV_FIELDS ? csvLine(lead, fields) : textsOf(chain, fields[0]).then((texts) => csvLine(lead, [...fields.slice(0, 7), ...texts]));
     },
     finish: ({ rows, bytes, sha256 }) => {
-      const { before: _cursor, ...filter } = query;
       return withOwnerTx(chain, (tx) =>
         recordAudit(tx, {
           tenantId: chain,
@@ -136,7 +143,7 @@ export function exportAuditEvents(ctx: OperatorContext, tenantId: string, query:
           outcome: 'success',
           ...byOperator(ctx),
           target: { type: 'tenant', id: chain },
-          details: { format: options.format, encoding: options.encoding, filter: JSON.parse(JSON.stringify(filter)), rows, bytes, sha256 },
+          details: { format: options.format, encoding: options.encoding, filter, timeZone: VIEWER_TIME_ZONE, rows, bytes, sha256 },
         }),
       );
     },

@@ -1,60 +1,85 @@
 import 'server-only';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { withOwnerTx } from '@/db';
 import { auditCheckpoints, auditEvents } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { OperatorContext } from '@/lib/auth/load-session';
 import { now } from '@/lib/clock';
+import { VIEWER_TIME_ZONE, filterParams, type AuditFilter } from './audit-filter';
+import { eventDigest } from './canonical';
 import { createCheckpoints } from './create-checkpoints';
+import { auditSearchFilter } from './search-audit-events';
 import { signingKey } from './signing-key';
 import { writeTar } from './tar';
-import { sha256Hex, type ExportedCheckpoint, type ExportedEvent } from './verify-bundle';
+import { sha256Hex, type ExportedCheckpoint, type ExportedEvent, type WithheldEvent } from './verify-bundle';
 
 const README = `Mamori audit evidence bundle
 
 events.jsonl       one audit event per line, in chain order (seq 1, 2, ...)
 checkpoints.jsonl  Ed25519-signed chain heads (chain, seq, headHash, signedAt, previousCheckpointHash)
-manifest.json      tenant, counts, first/last seq, sha256 of the files, key fingerprint
+manifest.json      tenant, filter and time zone, counts, first/last seq, sha256 of the files, key
+                   fingerprint
 public-key.pem     the signing public key as the platform published it
+
+A bundle made with a filter holds the matching events in full; every other event of the chain
+appears as {"seq", "digest", "hash"} only (its content withheld), so the whole chain still
+verifies and nothing can have been left out or changed unnoticed. The filter is in the manifest
+with its times in UTC.
 
 Verify without the platform's server or database:
   npm run audit:verify -- bundle.tar --public-key <the key you received separately>
 
-Each event's hash is sha256(previous hash || seq as 8-byte big-endian || sha256(canonical JSON of
-the event)), starting from 32 zero bytes; canonical JSON sorts object keys and has no whitespace.
+Each event's hash is sha256(previous hash || seq as 8-byte big-endian || digest), where the digest
+is sha256(canonical JSON of the event), starting from 32 zero bytes; canonical JSON sorts object
+keys and has no whitespace.
 The verifier recomputes every hash, checks the sequence has no gap, checks every signature, and
 names the first damaged event: modified, missing, inserted, reordered, truncated, bad_signature.
 `;
 
 /**
- * A regulator bundle for one tenant's chain (all of it): a fresh checkpoint is signed first so the
- * newest events are covered. Audited as `audit.exported` with the counts and the file's hash.
+ * A regulator bundle for one tenant's chain: a fresh checkpoint is signed first so the newest
+ * events are covered. With a filter, only matching events are written in full and the others as
+ * their digests (see README). Audited as `audit.exported` with the filter, counts and the file's
+ * hash.
  */
-export async function exportAuditBundle(ctx: OperatorContext, tenantId: string): Promise<{ tar: Buffer; name: string }> {
+export async function exportAuditBundle(ctx: OperatorContext, tenantId: string, filter: AuditFilter = {}): Promise<{ tar: Buffer; name: string }> {
   await createCheckpoints(tenantId);
   const key = signingKey();
+  // A bundle is of this one chain, and a page position is no part of what it holds.
+  const wanted: AuditFilter = { ...filter, tenant: undefined, before: undefined };
+  const { where } = auditSearchFilter(tenantId, wanted);
   const { events, checkpoints } = await withOwnerTx(tenantId, async (tx) => ({
-    events: await tx.select().from(auditEvents).where(eq(auditEvents.tenantId, tenantId)).orderBy(asc(auditEvents.seq)),
+    events: await tx
+      .select({ event: auditEvents, matched: sql<boolean>`${where}`.as('matched') })
+      .from(auditEvents)
+      .where(eq(auditEvents.tenantId, tenantId))
+      .orderBy(asc(auditEvents.seq)),
     checkpoints: await tx.select().from(auditCheckpoints).where(eq(auditCheckpoints.tenantId, tenantId)).orderBy(asc(auditCheckpoints.seq)),
   }));
+  let matched = 0;
   const eventsJsonl = events
-    .map((e): ExportedEvent => ({
-      tenantId: e.tenantId,
-      seq: e.seq,
-      id: e.id,
-      occurredAt: e.occurredAt.toISOString(),
-      actorOperatorId: e.actorOperatorId,
-      actorLoginId: e.actorLoginId,
-      action: e.action,
-      targetType: e.targetType,
-      targetId: e.targetId,
-      outcome: e.outcome,
-      ip: e.ip,
-      userAgent: e.userAgent,
-      sessionId: e.sessionId,
-      details: e.details as Record<string, unknown>,
-      hash: Buffer.from(e.hash).toString('hex'),
-    }))
+    .map(({ event: e, matched: match }): ExportedEvent | WithheldEvent => {
+      const hash = Buffer.from(e.hash).toString('hex');
+      if (!match) return { seq: e.seq, digest: eventDigest({ ...e, details: e.details as Record<string, unknown> }).toString('hex'), hash };
+      matched++;
+      return {
+        tenantId: e.tenantId,
+        seq: e.seq,
+        id: e.id,
+        occurredAt: e.occurredAt.toISOString(),
+        actorOperatorId: e.actorOperatorId,
+        actorLoginId: e.actorLoginId,
+        action: e.action,
+        targetType: e.targetType,
+        targetId: e.targetId,
+        outcome: e.outcome,
+        ip: e.ip,
+        userAgent: e.userAgent,
+        sessionId: e.sessionId,
+        details: e.details as Record<string, unknown>,
+        hash,
+      };
+    })
     .map((e) => JSON.stringify(e))
     .join('\n');
   const checkpointsJsonl = checkpoints
@@ -64,9 +89,13 @@ export async function exportAuditBundle(ctx: OperatorContext, tenantId: string):
   const manifest = {
     tenantId,
     createdAt: now().toISOString(),
+    filter: filterParams(wanted).toString(),
+    timeZone: VIEWER_TIME_ZONE,
     events: events.length,
-    firstSeq: events[0]?.seq ?? null,
-    lastSeq: events.at(-1)?.seq ?? null,
+    matched,
+    withheld: events.length - matched,
+    firstSeq: events[0]?.event.seq ?? null,
+    lastSeq: events.at(-1)?.event.seq ?? null,
     checkpoints: checkpoints.length,
     eventsSha256: sha256Hex(eventsJsonl),
     checkpointsSha256: sha256Hex(checkpointsJsonl),
@@ -86,7 +115,7 @@ export async function exportAuditBundle(ctx: OperatorContext, tenantId: string):
       outcome: 'success',
       ...byOperator(ctx),
       target: { type: 'tenant', id: tenantId },
-      details: { format: 'bundle', rows: events.length, bytes: tar.length, sha256: sha256Hex(tar), lastSeq: manifest.lastSeq },
+      details: { format: 'bundle', filter: manifest.filter, timeZone: VIEWER_TIME_ZONE, rows: matched, withheld: manifest.withheld, bytes: tar.length, sha256: sha256Hex(tar), lastSeq: manifest.lastSeq },
     }),
   );
   return { tar, name: `mamori-audit-${tenantId}-${manifest.lastSeq ?? 0}.tar` };

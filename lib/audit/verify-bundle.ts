@@ -10,6 +10,13 @@ export interface ExportedEvent extends Omit<AuditRecord, 'occurredAt'> {
   hash: string;
 }
 
+/** An event whose content a filtered bundle withholds: its place in the chain and its digest. */
+export interface WithheldEvent {
+  seq: number;
+  digest: string;
+  hash: string;
+}
+
 export interface ExportedCheckpoint extends CheckpointBody {
   checkpointHash: string;
   signature: string;
@@ -19,7 +26,7 @@ export interface ExportedCheckpoint extends CheckpointBody {
 export type Damage = 'modified' | 'missing' | 'inserted' | 'reordered' | 'truncated' | 'bad_signature' | 'malformed';
 
 export type BundleVerdict =
-  | { ok: true; events: number; checkpoints: number; lastSeq: number; headHash: string }
+  | { ok: true; events: number; withheld: number; checkpoints: number; lastSeq: number; headHash: string }
   | { ok: false; damage: Damage; seq: number | null; message: string };
 
 const fail = (damage: Damage, seq: number | null, message: string): BundleVerdict => ({ ok: false, damage, seq, message });
@@ -35,8 +42,18 @@ const hashHex: (data: string | Uint8Array) => string =
 // order ("v" last). Writing them out saves sorting and allocating entries for every event.
 const DIGEST_KEYS = ['action', 'actorLoginId', 'actorOperatorId', 'details', 'id', 'ip', 'occurredAt', 'outcome', 'sessionId', 'targetId', 'targetType', 'tenantId', 'userAgent'] as const;
 
-/** eventDigest({ ...e, occurredAt: new Date(e.occurredAt) }) in hex, whatever a line holds. */
-function digestOf(e: ExportedEvent): string {
+/** A line of events.jsonl: an event, or one a filtered bundle withholds. */
+export type BundleLine = ExportedEvent | WithheldEvent;
+
+const isWithheld = (e: BundleLine): e is WithheldEvent => typeof (e as WithheldEvent).digest === 'string' && (e as ExportedEvent).action === undefined;
+
+/**
+ * eventDigest({ ...e, occurredAt: new Date(e.occurredAt) }) in hex, whatever a line holds; a
+ * withheld event's digest as the bundle states it (the chain then decides whether it is true).
+ */
+function digestOf(line: BundleLine): string {
+  if (isWithheld(line)) return line.digest.toLowerCase();
+  const e = line;
   const occurredAt = new Date(e.occurredAt).toISOString();
   let body = '{';
   for (const key of DIGEST_KEYS) {
@@ -105,7 +122,7 @@ class JsonLines<T> {
  * line that is not JSON, anywhere, makes the bundle malformed whatever else is wrong.
  */
 export function verifyBundle(eventsJsonl: string, checkpointsJsonl: string, publicKeyPem: string): BundleVerdict {
-  const events = new JsonLines<ExportedEvent>(eventsJsonl);
+  const events = new JsonLines<BundleLine>(eventsJsonl);
   const checkpoints = new JsonLines<ExportedCheckpoint>(checkpointsJsonl).rest();
   if (checkpoints === null) return malformed();
   try {
@@ -118,7 +135,7 @@ export function verifyBundle(eventsJsonl: string, checkpointsJsonl: string, publ
 }
 
 
-function check(events: JsonLines<ExportedEvent>, checkpoints: ExportedCheckpoint[], publicKeyPem: string): BundleVerdict {
+function check(events: JsonLines<BundleLine>, checkpoints: ExportedCheckpoint[], publicKeyPem: string): BundleVerdict {
   // Any finding stands only if no later line is malformed; the later events also tell a swap
   // from a gap.
   const later = () => events.rest();
@@ -152,10 +169,12 @@ function check(events: JsonLines<ExportedEvent>, checkpoints: ExportedCheckpoint
     previous = Buffer.from(signedHead.get(first - 1)!, 'hex').toString('hex');
     expected = first;
   }
-  const fits = (x: ExportedEvent, from: string, seq: number) => chainStep(from, seq, digestOf(x)) === x.hash;
+  const fits = (x: BundleLine, from: string, seq: number) => chainStep(from, seq, digestOf(x)) === x.hash;
   let beforePrevious: string | null = null;
   let count = 0;
+  let withheld = 0;
   for (; e !== undefined; e = events.next(), count++) {
+    if (isWithheld(e)) withheld++;
     if (seen.has(e.seq)) return damaged('inserted', e.seq, `a second event claims seq ${e.seq}`);
     if (e.seq < expected) return damaged('reordered', e.seq, `seq ${e.seq} comes after seq ${expected - 1}`);
     if (e.seq > expected) {
@@ -191,7 +210,7 @@ function check(events: JsonLines<ExportedEvent>, checkpoints: ExportedCheckpoint
   }
   const lastSigned = checkpoints.at(-1)?.seq ?? 0;
   if (lastSigned > expected - 1) return fail('truncated', expected, `the last checkpoint covers seq ${lastSigned}, the events stop at ${expected - 1}`);
-  return { ok: true, events: count, checkpoints: checkpoints.length, lastSeq: expected - 1, headHash: previous };
+  return { ok: true, events: count, withheld, checkpoints: checkpoints.length, lastSeq: expected - 1, headHash: previous };
 }
 
 export const sha256Hex = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');

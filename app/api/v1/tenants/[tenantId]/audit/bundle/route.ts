@@ -1,9 +1,14 @@
+import { requireAuditFilter } from '@/lib/audit/audit-filter';
 import { exportAuditBundle } from '@/lib/audit/export-bundle';
 import { withRoute } from '@/lib/auth/with-route';
 
-/** The regulator bundle of one tenant's audit chain (tar), verifiable offline with audit:verify. */
-export const GET = withRoute<{ tenantId: string }>({ tenant: 'audit.read', tenantParam: 'tenantId' }, async (_req, ctx, { tenantId }) => {
-  const { tar, name } = await exportAuditBundle(ctx, tenantId);
+/**
+ * The regulator bundle of one tenant's audit chain (tar), verifiable offline with audit:verify;
+ * with the API's filter parameters, the matching events in full and the others as digests.
+ */
+export const GET = withRoute<{ tenantId: string }>({ tenant: 'audit.read', tenantParam: 'tenantId' }, async (req, ctx, { tenantId }) => {
+  const filter = requireAuditFilter(req.nextUrl.searchParams, { without: ['tenant', 'before'] });
+  const { tar, name } = await exportAuditBundle(ctx, tenantId, filter);
   return new Response(new Uint8Array(tar), {
     headers: { 'content-type': 'application/x-tar', 'content-disposition': `attachment; filename="${name}"` },
   });

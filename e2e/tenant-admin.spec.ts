@@ -36,8 +36,13 @@ test('platform admin creates a tenant and its admin; the admin rotates the tempo
   await expect(staff.getByRole('heading', { name: 'New operator' })).toBeVisible();
   await staff.getByLabel('Login ID', { exact: true }).fill(`minato.admin.${stamp}`);
   await staff.getByLabel('Name', { exact: true }).fill('港 一郎');
+  // Least privilege unless chosen: the form starts on the lowest role and warns about a higher one.
+  await expect(staff.getByLabel('Role')).toHaveValue('tenant_operator');
+  await expect(staff.getByTestId('elevated-role')).toHaveCount(0);
   await staff.getByLabel('Role').selectOption('tenant_admin');
+  await expect(staff.getByTestId('elevated-role')).toContainText('Tenant admin is a higher role');
   await staff.getByRole('button', { name: 'Create operator' }).click();
+  await expect(staff.getByTestId('form-success')).toContainText(`Created minato.admin.${stamp} as Tenant admin.`);
   const temporary = (await staff.getByTestId('temporary-password').textContent())!.trim();
   expect(temporary).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
 
@@ -65,6 +70,7 @@ test('platform admin creates a tenant and its admin; the admin rotates the tempo
   await admin.getByLabel('Login ID', { exact: true }).fill(`minato.op.${stamp}`);
   await admin.getByLabel('Name', { exact: true }).fill('港 花子');
   await admin.getByRole('button', { name: 'Create operator' }).click();
+  await expect(admin.getByTestId('form-success')).toContainText(`Created minato.op.${stamp} as Operator.`);
   const opTemporary = (await admin.getByTestId('temporary-password').textContent())!.trim();
   const operator = await (await browser.newContext()).newPage();
   await loginWithTemporary(operator, `minato.op.${stamp}`, opTemporary);

@@ -132,10 +132,10 @@ export function Field({ name, label, type = 'text', defaultValue, required, auto
   );
 }
 
-export function Select({ name, label, options, defaultValue }: { name: string; label: string; options: { value: string; label: string }[]; defaultValue?: string }) {
+export function Select({ name, label, options, defaultValue, onChange }: { name: string; label: string; options: { value: string; label: string }[]; defaultValue?: string; onChange?: (value: string) => void }) {
   return (
     <Field name={name} label={label}>
-      <select id={`f-${name}`} name={name} defaultValue={defaultValue} className="mt-1 w-full rounded border border-slate-300 px-3 py-2">
+      <select id={`f-${name}`} name={name} defaultValue={defaultValue} onChange={onChange && ((e) => onChange(e.target.value))} className="mt-1 w-full rounded border border-slate-300 px-3 py-2">
         {options.map((o) => (
           <option key={o.value} value={o.value}>{o.label}</option>
         ))}

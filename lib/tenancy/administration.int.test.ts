@@ -9,7 +9,7 @@ import { changeOwnPassword } from '@/lib/passwords/change-own-password';
 import { contextFor, sessionCtx } from '@/lib/testing/context';
 import { createOperator as fixtureOperator, createTenant as fixtureTenant } from '@/lib/testing/fixtures';
 import { useTestDatabase } from '@/lib/testing/test-db';
-import { createOperator } from './create-operator';
+import { createOperator, createOperatorInput } from './create-operator';
 import { listOperators } from './list-operators';
 import { listTenants } from './list-tenants';
 import { addSite, closeSite, renameSite } from './manage-sites';
@@ -58,6 +58,29 @@ describe('operators', () => {
     const ctx = await sessionCtx(session.sessionToken, meta);
     expect(ctx?.mustChangePassword).toBe(true);
     expect((await actions(w.tenantId)).map((e) => e.action)).toContain('operator.created');
+  });
+
+  it('gives a new account the lowest role unless a higher one is chosen, and records which', async () => {
+    const w = await world();
+    // What the form posts when nobody touched the role: the field blank or missing altogether.
+    for (const raw of [{ role: '' }, {}]) {
+      const input = createOperatorInput.parse({ loginId: uniq('plain'), displayName: 'x', email: '', ...raw });
+      const created = await createOperator(w.admin, w.tenantId, input);
+      expect(created.role).toBe('tenant_operator');
+      const [row] = await withPlatformTx((tx) => tx.select({ role: operators.role }).from(operators).where(eq(operators.id, created.operatorId)));
+      expect(row.role).toBe('tenant_operator');
+    }
+    const admin = await createOperator(w.admin, w.tenantId, createOperatorInput.parse({ loginId: uniq('boss'), displayName: 'x', email: '', role: 'tenant_admin' }));
+    expect(admin.role).toBe('tenant_admin');
+    const created = (await actions(w.tenantId)).filter((e) => e.action === 'operator.created').map((e) => e.details);
+    expect(created).toEqual([
+      expect.objectContaining({ role: 'tenant_operator', roleChosen: 'default', aboveBase: false }),
+      expect.objectContaining({ role: 'tenant_operator', roleChosen: 'default', aboveBase: false }),
+      expect.objectContaining({ role: 'tenant_admin', roleChosen: 'explicit', aboveBase: true }),
+    ]);
+    // Platform staff start as auditors.
+    const staff = contextFor(PLATFORM_TENANT_ID, crypto.randomUUID(), 'platform_admin');
+    expect((await createOperator(staff, PLATFORM_TENANT_ID, createOperatorInput.parse({ loginId: uniq('staff'), displayName: 'x', email: '' }))).role).toBe('platform_auditor');
   });
 
   it('keeps login IDs unique platform-wide, case-insensitively, with a field message', async () => {

@@ -8,14 +8,15 @@ import { z } from '@/lib/http/zod-messages';
 import { hashPassword } from '@/lib/passwords/hash-password';
 import { temporaryPassword } from '@/lib/passwords/temporary-password';
 import { loginIdKey } from './normalize-login-id';
-import { assertRoleFits } from './operator-guards';
+import { assertRoleFits, baseRoleOf } from './operator-guards';
 import { displayNameSchema, loginIdSchema, optionalEmailSchema } from './schemas';
 
 export const createOperatorInput = z.object({
   loginId: loginIdSchema,
   displayName: displayNameSchema,
   email: optionalEmailSchema,
-  role: z.enum(ROLES),
+  // Least privilege by default: without a choice, the tenant's lowest role (see baseRoleOf).
+  role: z.preprocess((v) => (v === '' ? undefined : v), z.enum(ROLES).optional()),
 });
 
 /**
@@ -23,7 +24,8 @@ export const createOperatorInput = z.object({
  * operator must replace it at first login. Login IDs are unique across the whole platform.
  */
 export async function createOperator(ctx: OperatorContext, tenantId: string, input: z.infer<typeof createOperatorInput>) {
-  assertRoleFits(tenantId, input.role);
+  const role = input.role ?? baseRoleOf(tenantId);
+  assertRoleFits(tenantId, role);
   const password = temporaryPassword();
   const passwordHash = await hashPassword(password);
   return withTenantTx(tenantId, async (tx) => {
@@ -38,7 +40,7 @@ export async function createOperator(ctx: OperatorContext, tenantId: string, inp
         loginIdKey: key,
         displayName: input.displayName,
         email: input.email,
-        role: input.role,
+        role,
         passwordHash,
         mustChangePassword: true,
       })
@@ -51,8 +53,8 @@ export async function createOperator(ctx: OperatorContext, tenantId: string, inp
       outcome: 'success',
       ...byOperator(ctx),
       target: { type: 'operator', id: row.id },
-      details: { loginId: input.loginId, displayName: input.displayName, email: input.email, role: input.role },
+      details: { loginId: input.loginId, displayName: input.displayName, email: input.email, role, roleChosen: input.role ? 'explicit' : 'default', aboveBase: role !== baseRoleOf(tenantId) },
     });
-    return { operatorId: row.id, loginId: input.loginId, temporaryPassword: password };
+    return { operatorId: row.id, loginId: input.loginId, role, temporaryPassword: password };
   });
 }

@@ -6,6 +6,9 @@ import { AppError } from '@/lib/http/app-error';
 
 export const adminRoleOf = (tenantId: string): Role => (tenantId === PLATFORM_TENANT_ID ? 'platform_admin' : 'tenant_admin');
 
+/** The least-privileged role of a tenant (or of the platform): what a new account gets unless chosen otherwise. */
+export const baseRoleOf = (tenantId: string): Role => (tenantId === PLATFORM_TENANT_ID ? 'platform_auditor' : 'tenant_operator');
+
 /** Platform staff hold platform roles, a company's operators company roles; never mixed. */
 export function assertRoleFits(tenantId: string, role: Role) {
   const platform = tenantId === PLATFORM_TENANT_ID;

@@ -1,4 +1,5 @@
 'use client';
+import { useState } from 'react';
 import { useTranslations } from 'next-intl';
 import { ActionForm, Field, Hidden, Select } from '@/app/components/action-form';
 import {
@@ -32,20 +33,30 @@ function OneTimeSecret({ label, value }: { label: string; value: string }) {
   );
 }
 
+/** Roles are listed lowest first; a new account starts on the first, and a higher one is a visible choice. */
 export function CreateOperatorForm({ tenantId, roles }: { tenantId: string; roles: Roles }) {
   const t = useTranslations('admin');
+  const tr = useTranslations('roles');
+  const [role, setRole] = useState(roles[0]?.value);
   return (
     <ActionForm
       action={createOperatorAction}
       submit={t('createOperator')}
       testId="create-operator"
-      success={(s) => <OneTimeSecret label={t('createdWithPassword', { loginId: String(s.data?.loginId) })} value={String(s.data?.temporaryPassword)} />}
+      success={(s) => (
+        <OneTimeSecret label={t('createdWithPassword', { loginId: String(s.data?.loginId), role: tr(String(s.data?.role)) })} value={String(s.data?.temporaryPassword)} />
+      )}
     >
       <Hidden name="tenantId" value={tenantId} />
       <Field name="loginId" label={t('loginId')} required autoComplete="off" />
       <Field name="displayName" label={t('displayName')} required />
       <Field name="email" label={t('email')} type="email" />
-      <Select name="role" label={t('role')} options={roles} defaultValue={roles.at(-1)?.value} />
+      <Select name="role" label={t('role')} options={roles} defaultValue={roles[0]?.value} onChange={setRole} />
+      {role !== roles[0]?.value && (
+        <p className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900" data-testid="elevated-role">
+          {t('elevatedRole', { role: roles.find((r) => r.value === role)?.label ?? role, powers: t.has(`rolePowers.${role}`) ? t(`rolePowers.${role}`) : '' })}
+        </p>
+      )}
     </ActionForm>
   );
 }

@@ -65,8 +65,10 @@ export const tenants = pgTable(
     // unless a tenant insists (NIST SP 800-63B advises against it).
     passwordMinLength: integer('password_min_length').notNull().default(12),
     passwordMaxAgeDays: integer('password_max_age_days'),
-    // TOTP enforcement: required after the grace period ends (platform staff always need it).
-    totpRequired: boolean('totp_required').notNull().default(false),
+    // TOTP enforcement: required after the grace period ends (platform staff always need it). On
+    // by default: a tenant created without a grace period requires it at once; createTenant and
+    // the demo give existing operators 14 days.
+    totpRequired: boolean('totp_required').notNull().default(true),
     totpGraceUntil: ts('totp_grace_until'),
     // Audit retention: 5 years by default, never below 1 year (a database check enforces it).
     auditRetentionDays: integer('audit_retention_days').notNull().default(1826),

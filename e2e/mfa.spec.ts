@@ -84,3 +84,23 @@ test('an enforced tenant holds an unenrolled operator on the enrollment page; a 
   await op.goto('/');
   await expect(op.getByTestId('whoami')).toContainText(`hikari.mfa.${stamp}`);
 });
+
+test('TOTP is on by default: an operator without it sees the deadline on every page; the admin sees each factor and the progress', async ({ browser }) => {
+  const op = await (await browser.newContext()).newPage();
+  await login(op, 'aoba.operator');
+  for (const path of ['/', '/account/sessions', '/account/password']) {
+    await op.goto(path);
+    await expect(op.getByTestId('mfa-grace-banner')).toContainText(/Set it up by \d{2}\/\d{2}\/\d{4}/);
+  }
+  await op.getByTestId('mfa-grace-banner').getByRole('link', { name: 'Set it up now' }).click();
+  await expect(op).toHaveURL(/\/account\/mfa$/);
+
+  const admin = await (await browser.newContext()).newPage();
+  await login(admin, 'aoba.admin');
+  const me = await (await admin.request.get('/api/v1/me')).json();
+  await admin.goto(`/t/${me.tenant.id}`);
+  await expect(admin.getByTestId('mfa-enrollment')).toContainText(/\d+ of \d+ active operators use an authenticator app/);
+  await expect(admin.getByTestId('mfa-policy')).toContainText('Required for everyone');
+  const opRow = admin.getByTestId('operator-row').filter({ hasText: 'aoba.operator' });
+  await expect(opRow.getByTestId('operator-factor')).toContainText('Not set up: due');
+});

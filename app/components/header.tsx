@@ -3,6 +3,7 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import { logoutAction, setLocaleAction } from '@/app/actions';
 import { currentOperator } from '@/lib/auth/guard';
 import { hasPermission, isPlatformRole } from '@/lib/auth/permissions';
+import { formatJst, type Locale } from '@/lib/i18n/locale';
 
 export async function Header() {
   const [t, locale, ctx] = await Promise.all([getTranslations(), getLocale(), currentOperator()]);
@@ -62,6 +63,14 @@ export async function Header() {
           )}
         </div>
       </div>
+      {ctx?.mfaEnrollBy && (
+        <div role="status" className="border-t border-amber-300 bg-amber-50" data-testid="mfa-grace-banner">
+          <p className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2 text-sm text-amber-900">
+            <span>{t('mfaGrace.text', { deadline: formatJst(ctx.mfaEnrollBy, locale as Locale) })}</span>
+            <Link href="/account/mfa" className="font-medium underline">{t('mfaGrace.link')}</Link>
+          </p>
+        </div>
+      )}
     </header>
   );
 }

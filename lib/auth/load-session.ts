@@ -22,6 +22,8 @@ export interface OperatorContext {
   totpEnrolled: boolean;
   /** Platform staff, or a tenant requiring TOTP past its grace period, without TOTP yet. */
   mustEnrollMfa: boolean;
+  /** The deadline to enroll TOTP, while a tenant's grace period still runs for this operator; else null. */
+  mfaEnrollBy: Date | null;
   /** When a second factor was last verified on this session (for step-up). */
   mfaVerifiedAt: Date | null;
   previousLogin: { at: Date | null; ip: string | null };
@@ -110,6 +112,7 @@ export async function loadSession(
     if (!decision.allowed) return 'ip_denied';
   }
   const graceUntil = date(row.totp_grace_until);
+  const inGrace = !row.totp_enrolled && !isPlatformRole(row.role) && row.totp_required && graceUntil !== null && graceUntil.getTime() > at.getTime();
   return {
     sessionId: row.session_id,
     operatorId: row.operator_id,
@@ -121,6 +124,7 @@ export async function loadSession(
     mustChangePassword: row.must_change_password,
     totpEnrolled: row.totp_enrolled,
     mustEnrollMfa: !row.totp_enrolled && (isPlatformRole(row.role) || (row.totp_required && (!graceUntil || graceUntil.getTime() <= at.getTime()))),
+    mfaEnrollBy: inGrace ? graceUntil : null,
     mfaVerifiedAt: date(row.mfa_verified_at),
     previousLogin: { at: date(row.previous_login_at), ip: row.previous_login_ip },
     ip: meta.ip,

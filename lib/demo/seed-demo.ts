@@ -9,6 +9,7 @@ import { generateEcData } from '@/lib/ec/generate-ec-data';
 import { sealPaymentSecret } from '@/lib/ec/payment-crypto';
 import { hashPassword } from '@/lib/passwords/hash-password';
 import { insertOperator, type NewOperator } from '@/lib/tenancy/insert-operator';
+import { newTenantTotpPolicy } from '@/lib/tenancy/manage-tenant';
 
 /** Incident figures: 43 operator companies, 53 shops, 314 admin operators. */
 export const DEMO_FIGURES = { tenants: 43, sites: 53, operators: 314 } as const;
@@ -170,7 +171,7 @@ export async function seedDemo(): Promise<{ seeded: boolean; logins: DemoLogin[]
     for (const t of plan) {
       const [tenant] = await tx
         .insert(tenants)
-        .values({ code: t.code, name: t.name, contactEmail: `security@${t.code}.example.jp` })
+        .values({ code: t.code, name: t.name, contactEmail: `security@${t.code}.example.jp`, ...newTenantTotpPolicy(seededAt) })
         .returning({ id: tenants.id });
       await tx.insert(auditChains).values({ tenantId: tenant.id });
       await recordAudit(tx, {
@@ -179,7 +180,7 @@ export async function seedDemo(): Promise<{ seeded: boolean; logins: DemoLogin[]
         outcome: 'success',
         actor: SEED_ACTOR,
         target: { type: 'tenant', id: tenant.id },
-        details: { code: t.code, name: t.name, source: 'demo-seed' },
+        details: { code: t.code, name: t.name, source: 'demo-seed', totpRequired: true, totpGraceUntil: newTenantTotpPolicy(seededAt).totpGraceUntil.toISOString() },
       });
       for (const s of t.sites) {
         const [site] = await tx.insert(sites).values({ tenantId: tenant.id, ...s }).returning({ id: sites.id });

@@ -5,6 +5,7 @@ import { tenants } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { OperatorContext } from '@/lib/auth/load-session';
 import { AppError } from '@/lib/http/app-error';
+import { requireStepUp } from '@/lib/mfa/step-up';
 import { z } from '@/lib/http/zod-messages';
 import { PLATFORM_MIN_LENGTH } from './policy';
 
@@ -22,7 +23,9 @@ export async function getPasswordSettings(_ctx: OperatorContext, tenantId: strin
   return row;
 }
 
+/** A security setting: needs a fresh second factor like every other (TOTP even within a grace period). */
 export async function updatePasswordSettings(ctx: OperatorContext, tenantId: string, input: z.infer<typeof passwordSettingsInput>) {
+  requireStepUp(ctx);
   return withTenantTx(tenantId, async (tx) => {
     const [before] = await tx
       .select({ minLength: tenants.passwordMinLength, maxAgeDays: tenants.passwordMaxAgeDays })

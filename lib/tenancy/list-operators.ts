@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, gt, ilike, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { operators } from '@/db/schema';
 import type { OperatorContext } from '@/lib/auth/load-session';
@@ -11,6 +11,14 @@ export const listOperatorsQuery = z.object({
   q: z.string().trim().max(100).optional().catch(undefined),
   after: z.string().max(1000).optional().catch(undefined),
 });
+
+// Each operator's second factor, read through the primary keys of the two tables (a page is 50
+// rows). The outer columns are spelled with their table: drizzle writes a bare column name, which
+// inside the sub-select would mean the sub-select's own.
+const factorColumns = {
+  totp: sql<'active' | 'pending' | null>`(select tc.status from totp_credentials tc where tc.tenant_id = operators.tenant_id and tc.operator_id = operators.id)`,
+  recoveryCodesLeft: sql<number>`(select count(*)::int from recovery_codes rc where rc.tenant_id = operators.tenant_id and rc.operator_id = operators.id and rc.used_at is null)`,
+};
 
 /** One tenant's operators by login ID, keyset-paged on the (tenant_id, login_id_key) index. */
 export async function listOperators(_ctx: OperatorContext, tenantId: string, query: z.infer<typeof listOperatorsQuery>) {
@@ -36,6 +44,7 @@ export async function listOperators(_ctx: OperatorContext, tenantId: string, que
         lockedAt: operators.lockedAt,
         lastLoginAt: operators.lastLoginAt,
         lastLoginIp: operators.lastLoginIp,
+        ...factorColumns,
       })
       .from(operators)
       .where(and(...conditions))
@@ -64,6 +73,7 @@ export async function getOperator(_ctx: OperatorContext, tenantId: string, opera
         lastLoginAt: operators.lastLoginAt,
         lastLoginIp: operators.lastLoginIp,
         createdAt: operators.createdAt,
+        ...factorColumns,
       })
       .from(operators)
       .where(and(eq(operators.tenantId, tenantId), eq(operators.id, operatorId))),

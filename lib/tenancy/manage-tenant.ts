@@ -5,6 +5,7 @@ import { auditChains, tenants } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { OperatorContext } from '@/lib/auth/load-session';
 import { revokeTenantSessions } from '@/lib/auth/revoke-sessions';
+import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
 import { optionalEmailSchema, reasonSchema, tenantCodeSchema } from './schemas';
@@ -17,12 +18,18 @@ export const createTenantInput = z.object({
   contactEmail: optionalEmailSchema,
 });
 
+/** A new company requires TOTP of everyone; its first operators get this long to enroll. */
+export const NEW_TENANT_TOTP_GRACE_DAYS = 14;
+
+export const newTenantTotpPolicy = (at: Date) => ({ totpRequired: true, totpGraceUntil: new Date(at.getTime() + NEW_TENANT_TOTP_GRACE_DAYS * 86_400_000) });
+
 export async function createTenant(ctx: OperatorContext, input: z.infer<typeof createTenantInput>) {
   const tenantId = crypto.randomUUID();
+  const totp = newTenantTotpPolicy(now());
   return withTenantTx(tenantId, async (tx) => {
     const [row] = await tx
       .insert(tenants)
-      .values({ id: tenantId, code: input.code, name: input.name, contactEmail: input.contactEmail })
+      .values({ id: tenantId, code: input.code, name: input.name, contactEmail: input.contactEmail, ...totp })
       .onConflictDoNothing()
       .returning({ id: tenants.id });
     if (!row) throw new AppError('conflict', { code: ['taken'] });
@@ -33,7 +40,7 @@ export async function createTenant(ctx: OperatorContext, input: z.infer<typeof c
       outcome: 'success',
       ...byOperator(ctx),
       target: { type: 'tenant', id: tenantId },
-      details: input,
+      details: { ...input, totpRequired: true, totpGraceUntil: totp.totpGraceUntil.toISOString() },
     });
     return { tenantId };
   });

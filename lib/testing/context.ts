@@ -15,6 +15,7 @@ export function contextFor(tenantId: string, operatorId: string, role: Role, log
     // A freshly stepped-up session, as sensitive operations require.
     totpEnrolled: true,
     mustEnrollMfa: false,
+    mfaEnrollBy: null,
     mfaVerifiedAt: new Date(),
     previousLogin: { at: null, ip: null },
     ip: '192.0.2.99',

@@ -5,9 +5,14 @@ import { generateEcData } from '@/lib/ec/generate-ec-data';
 import { hashPassword } from '@/lib/passwords/hash-password';
 import { loginIdKey } from '@/lib/tenancy/normalize-login-id';
 
+/**
+ * A bare tenant for tests. TOTP is not required here (tests of login, sessions and the clock
+ * would otherwise meet the enrollment gate); tests of the TOTP policy set it themselves, and
+ * createTenant in lib/tenancy gives real tenants the required default.
+ */
 export async function createTenant(code: string): Promise<string> {
   return withPlatformTx(async (tx) => {
-    const [t] = await tx.insert(tenants).values({ code, name: `株式会社${code}` }).returning({ id: tenants.id });
+    const [t] = await tx.insert(tenants).values({ code, name: `株式会社${code}`, totpRequired: false }).returning({ id: tenants.id });
     await tx.insert(auditChains).values({ tenantId: t.id });
     return t.id;
   });

@@ -4,6 +4,8 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import { requireTenant } from '@/lib/auth/guard';
 import { hasPermission } from '@/lib/auth/permissions';
 import { getRecentPaymentSettingChanges } from '@/lib/ec/payment-settings';
+import { now } from '@/lib/clock';
+import { getMfaEnrollment } from '@/lib/mfa/get-mfa-enrollment';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { getTenantOverview } from '@/lib/tenancy/get-tenant-overview';
 import { listOperators, listOperatorsQuery } from '@/lib/tenancy/list-operators';
@@ -16,12 +18,16 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
   if (!overview) notFound();
   const query = listOperatorsQuery.parse(await searchParams);
   const canReadOperators = hasPermission(ctx.role, 'operators.read');
-  const operators = canReadOperators ? await listOperators(ctx, tenantId, query) : null;
+  const [operators, mfa] = canReadOperators ? await Promise.all([listOperators(ctx, tenantId, query), getMfaEnrollment(ctx, tenantId)]) : [null, null];
   const [t, locale] = await Promise.all([getTranslations(), getLocale() as Promise<Locale>]);
   const { tenant } = overview;
   const isPlatform = tenant.kind === 'platform';
   const can = (p: Parameters<typeof hasPermission>[1]) => hasPermission(ctx.role, p);
   const paymentChanges = !isPlatform && can('payment_settings.read') ? await getRecentPaymentSettingChanges(ctx, tenantId, 10) : null;
+  // Platform staff always need TOTP; a company's operators as its policy says.
+  const mfaRequired = isPlatform || Boolean(mfa?.required);
+  const graceRunning = !isPlatform && mfa?.required && mfa.graceUntil !== null && mfa.graceUntil.getTime() > now().getTime();
+  const enrolledShare = mfa && mfa.active > 0 ? Math.round((mfa.enrolled / mfa.active) * 100) : 0;
   return (
     <div className="space-y-8">
       <div className="flex flex-wrap items-baseline gap-3">
@@ -76,6 +82,24 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
         </section>
       )}
 
+      {mfa && (
+        <section className="rounded-lg border border-slate-200 bg-white p-4" data-testid="mfa-enrollment" aria-labelledby="mfa-enrollment-title">
+          <h2 id="mfa-enrollment-title" className="font-medium">{t('mfaEnrollment.title')}</h2>
+          <p className="mt-1 text-sm text-slate-700">
+            {t('mfaEnrollment.progress', { enrolled: mfa.enrolled, active: mfa.active, percent: enrolledShare })}{' '}
+            <span className="text-slate-500">{t('mfaEnrollment.codes', { count: mfa.withRecoveryCodes })}</span>
+          </p>
+          <progress className="mt-2 h-2 w-full max-w-md accent-brand-600" value={mfa.enrolled} max={Math.max(mfa.active, 1)} aria-label={t('mfaEnrollment.title')} aria-valuetext={t('mfaEnrollment.progress', { enrolled: mfa.enrolled, active: mfa.active, percent: enrolledShare })} />
+          <p className="mt-1 text-sm text-slate-600" data-testid="mfa-policy">
+            {!mfaRequired
+              ? t('mfaEnrollment.notRequired')
+              : graceRunning
+                ? t('mfaEnrollment.grace', { deadline: formatJst(mfa.graceUntil, locale) })
+                : t('mfaEnrollment.required')}
+          </p>
+        </section>
+      )}
+
       {operators && (
         <section>
           <div className="mb-2 flex flex-wrap items-center gap-3">
@@ -98,6 +122,7 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
                 <th className="px-3 py-2">{t('tenant.name')}</th>
                 <th className="px-3 py-2">{t('tenant.role')}</th>
                 <th className="px-3 py-2">{t('tenant.status')}</th>
+                <th className="px-3 py-2">{t('tenant.secondFactor')}</th>
                 <th className="px-3 py-2">{t('tenant.lastLogin')}</th>
               </tr>
             </thead>
@@ -113,6 +138,21 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
                     {t(`status.${o.status}`)}
                     {o.lockedAt && <span className="ml-1 text-red-700">· {t('admin.locked')}</span>}
                     {o.mustChangePassword && <span className="ml-1 text-amber-700">· {t('admin.mustChange')}</span>}
+                  </td>
+                  <td className="px-3 py-2" data-testid="operator-factor">
+                    {o.totp === 'active' ? (
+                      <span className="text-green-800">
+                        {t('factor.totp')} <span className="text-xs text-slate-500">{t('factor.codes', { count: o.recoveryCodesLeft })}</span>
+                      </span>
+                    ) : o.totp === 'pending' ? (
+                      <span className="text-amber-800">{t('factor.pending')}</span>
+                    ) : !mfaRequired ? (
+                      <span className="text-slate-500">{t('factor.none')}</span>
+                    ) : graceRunning ? (
+                      <span className="text-amber-800">{t('factor.dueBy', { deadline: formatJst(mfa!.graceUntil, locale) })}</span>
+                    ) : (
+                      <span className="text-red-700">{t('factor.overdue')}</span>
+                    )}
                   </td>
                   <td className="px-3 py-2">
                     {formatJst(o.lastLoginAt, locale)} {o.lastLoginIp && <span className="font-mono text-slate-500">{o.lastLoginIp}</span>}

@@ -5,6 +5,8 @@ import { getLocale } from 'next-intl/server';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { getTotpPolicy } from '@/lib/mfa/manage-mfa';
 import { getPasswordSettings } from '@/lib/passwords/update-password-settings';
+import { now } from '@/lib/clock';
+import { NEW_TENANT_TOTP_GRACE_DAYS } from '@/lib/tenancy/manage-tenant';
 import { PasswordSettingsForm, TotpPolicyForm } from './password-settings-form';
 import { WebhookForm } from './webhook-form';
 
@@ -25,7 +27,12 @@ export default async function SecurityPage({ params }: { params: Promise<{ tenan
       <p className="text-sm text-slate-600">{t('intro')}</p>
       <PasswordSettingsForm tenantId={tenantId} minLength={settings.minLength} maxAgeDays={settings.maxAgeDays} />
       <h2 className="pt-4 text-lg font-medium">{t('totpTitle')}</h2>
-      <TotpPolicyForm tenantId={tenantId} required={totp.required} graceUntil={totp.graceUntil ? formatJst(totp.graceUntil, locale) : null} />
+      <TotpPolicyForm
+        tenantId={tenantId}
+        required={totp.required}
+        graceUntil={totp.graceUntil ? formatJst(totp.graceUntil, locale) : null}
+        graceDaysLeft={totp.required && totp.graceUntil ? Math.max(0, Math.ceil((totp.graceUntil.getTime() - now().getTime()) / 86_400_000)) : NEW_TENANT_TOTP_GRACE_DAYS}
+      />
       <h2 className="pt-4 text-lg font-medium">{w('title')}</h2>
       <p className="text-sm text-slate-600">{w('intro')}</p>
       <WebhookForm tenantId={tenantId} url={webhook.url} />

@@ -15,7 +15,7 @@ export function PasswordSettingsForm({ tenantId, minLength, maxAgeDays }: { tena
   );
 }
 
-export function TotpPolicyForm({ tenantId, required, graceUntil }: { tenantId: string; required: boolean; graceUntil: string | null }) {
+export function TotpPolicyForm({ tenantId, required, graceUntil, graceDaysLeft }: { tenantId: string; required: boolean; graceUntil: string | null; graceDaysLeft: number }) {
   const t = useTranslations('security');
   return (
     <ActionForm action={setTotpPolicyAction} submit={t('save')} testId="totp-policy" success={() => <p className="text-sm text-green-700">{t('saved')}</p>}>
@@ -23,7 +23,7 @@ export function TotpPolicyForm({ tenantId, required, graceUntil }: { tenantId: s
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="required" defaultChecked={required} /> {t('totpRequired')}
       </label>
-      <Field name="graceDays" label={t('graceDays')} type="number" defaultValue="7" required />
+      <Field name="graceDays" label={t('graceDays')} type="number" defaultValue={String(graceDaysLeft)} required />
       {graceUntil && <p className="text-xs text-slate-600">{t('graceUntil', { date: graceUntil })}</p>}
     </ActionForm>
   );

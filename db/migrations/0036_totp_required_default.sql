@@ -1,0 +1,1 @@
+ALTER TABLE "tenants" ALTER COLUMN "totp_required" SET DEFAULT true;

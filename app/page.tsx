@@ -1,19 +1,44 @@
 import { getLocale, getTranslations } from 'next-intl/server';
 import { listAlerts } from '@/lib/alerts/list-alerts';
 import { requireOperator } from '@/lib/auth/guard';
-import { hasPermission } from '@/lib/auth/permissions';
+import Link from 'next/link';
+import { hasPermission, isPlatformRole } from '@/lib/auth/permissions';
+import { listSupportGrants } from '@/lib/support/list-support-grants';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { AcknowledgeAlertForm } from './alert-forms';
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const ctx = await requireOperator();
   const passwordChanged = (await searchParams).password === 'changed';
-  const [t, locale, alerts] = await Promise.all([getTranslations(), getLocale() as Promise<Locale>, listAlerts(ctx)]);
   const canAcknowledge = hasPermission(ctx.role, 'security.write');
+  // A company's admins see, on every visit, who at the platform can read their customer data.
+  const showSupport = !isPlatformRole(ctx.role) && hasPermission(ctx.role, 'audit.read');
+  const [t, locale, alerts, grants] = await Promise.all([
+    getTranslations(),
+    getLocale() as Promise<Locale>,
+    listAlerts(ctx),
+    showSupport ? listSupportGrants(ctx, ctx.tenantId) : [],
+  ]);
+  const activeGrants = grants.filter((g) => g.active);
   const prev = ctx.previousLogin;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">{t('dashboard.title')}</h1>
+      {activeGrants.map((g) => (
+        <p key={g.id} role="status" className="rounded border border-sky-300 bg-sky-50 px-3 py-2 text-sm text-sky-900" data-testid="support-notice">
+          {t('support.notice', {
+            scopes: g.scopes.map((x) => t(`support.scope.${x}`)).join(t('support.separator')),
+            until: formatJst(g.expiresAt, locale),
+            grantee: g.granteeLoginId ?? t('support.team'),
+            uses: g.useCount,
+          })}{' '}
+          {canAcknowledge && (
+            <Link className="font-medium underline" href={`/t/${ctx.tenantId}/security#support-access`}>
+              {t('support.noticeLink')}
+            </Link>
+          )}
+        </p>
+      ))}
       {passwordChanged && (
         <p role="status" className="rounded border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">{t('password.changed')}</p>
       )}

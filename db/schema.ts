@@ -581,7 +581,44 @@ export const paymentSettings = pgTable(
   ],
 );
 
+/** What a tenant may let platform support see: customer data stays the tenant's otherwise. */
+export const SUPPORT_SCOPES = ['orders.read', 'members.read', 'payment_settings.read'] as const;
+export type SupportScope = (typeof SUPPORT_SCOPES)[number];
+
+/**
+ * A tenant admin's time-limited grant of support access to its customer data: to one named
+ * platform admin, or to the platform team (grantee null). At most 72 hours (a database check),
+ * revocable; every use is audited in the tenant's chain and counted here.
+ */
+export const supportGrants = pgTable(
+  'support_grants',
+  {
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    id: uuid('id').notNull().defaultRandom(),
+    granteeOperatorId: uuid('grantee_operator_id'),
+    granteeLoginId: text('grantee_login_id'),
+    scopes: text('scopes', { enum: SUPPORT_SCOPES }).array().notNull(),
+    reason: text('reason').notNull(),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    createdByOperatorId: uuid('created_by_operator_id').notNull(),
+    createdByLoginId: text('created_by_login_id').notNull(),
+    revokedAt: ts('revoked_at'),
+    revokedByLoginId: text('revoked_by_login_id'),
+    useCount: integer('use_count').notNull().default(0),
+    firstUsedAt: ts('first_used_at'),
+    lastUsedAt: ts('last_used_at'),
+    lastUsedByLoginId: text('last_used_by_login_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('support_grants_expiry_idx').on(t.tenantId, t.expiresAt),
+    tenantPolicy('support_grants'),
+  ],
+);
+
 export const ALERT_RULES = [
+  'support_access_used',
   'export_after_new_ip',
   'export_over_quota',
   'secret_revealed',

@@ -144,6 +144,31 @@ export function Select({ name, label, options, defaultValue, onChange }: { name:
   );
 }
 
+/** Several boxes under one name (the server gets a list), with the group's error under them. */
+export function CheckboxGroup({ name, legend, options, defaultValues = [] }: { name: string; legend: string; options: { value: string; label: string }[]; defaultValues?: string[] }) {
+  const errors = useContext(FieldErrors)?.[name];
+  const message = useValidationMessage();
+  const id = `f-${name}`;
+  return (
+    <fieldset className="text-sm" aria-describedby={errors ? `${id}-error` : undefined} aria-invalid={errors ? true : undefined}>
+      <legend className="font-medium">{legend}</legend>
+      <div className="mt-1 space-y-1">
+        {options.map((o) => (
+          <label key={o.value} className="flex items-center gap-2">
+            <input type="checkbox" name={name} value={o.value} defaultChecked={defaultValues.includes(o.value)} />
+            {o.label}
+          </label>
+        ))}
+      </div>
+      {errors && (
+        <p id={`${id}-error`} className="mt-1 text-xs text-red-700" data-testid={`error-${name}`}>
+          {errors.map(message).join(' ')}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
 export function Hidden({ name, value }: { name: string; value: string }) {
   return <input type="hidden" name={name} value={value} />;
 }

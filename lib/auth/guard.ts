@@ -10,7 +10,8 @@ import { decode } from 'next-auth/jwt';
 import { env } from '@/lib/env';
 import { sessionCookieName } from './auth';
 import { loadSession, type OperatorContext } from './load-session';
-import { hasPermission, isPlatformRole, type Permission } from './permissions';
+import { useSupportGrant } from '@/lib/support/use-support-grant';
+import { hasPermission, isPlatformRole, isSupportScope, type Permission } from './permissions';
 import { requestMeta } from './request-context';
 
 export type { OperatorContext };
@@ -77,7 +78,11 @@ export async function authorizeTenant(tenantId: string, permission: Permission):
   const validId = tenantIdSchema.safeParse(tenantId).success;
   const member = validId && (isPlatformRole(ctx.role) || ctx.tenantId === tenantId);
   if (member && hasPermission(ctx.role, permission)) return ctx;
-  await auditDenial(ctx, permission, tenantId, member ? 'permission' : 'not_member');
+  // A tenant's customer data reaches platform support only through that tenant's grant, and
+  // each such request is recorded in the tenant's own chain.
+  const support = member && isSupportScope(ctx.role, permission) ? await useSupportGrant(ctx, tenantId, permission) : null;
+  if (support) return { ...ctx, support };
+  await auditDenial(ctx, permission, tenantId, !member ? 'not_member' : isSupportScope(ctx.role, permission) ? 'no_support_grant' : 'permission');
   throw new AppError('not_found');
 }
 

@@ -7,6 +7,7 @@ import { now } from '@/lib/clock';
 import { sessionLimits } from './create-session';
 import { enforceIpAllowlist } from '@/lib/net/enforce-ip-allowlist';
 import { hasEntries, listRefOf } from '@/lib/net/ip-allowlist-rules';
+import type { SupportUse } from '@/lib/support/support-scopes';
 import { hashSessionToken } from './session-token';
 
 export interface OperatorContext {
@@ -29,6 +30,8 @@ export interface OperatorContext {
   previousLogin: { at: Date | null; ip: string | null };
   ip: string;
   userAgent: string | null;
+  /** Set by the guard when this request reads a tenant's customer data under a support grant. */
+  support?: SupportUse;
 }
 
 // last_seen_at is written at most this often: idle timeouts are measured in minutes, and a write

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '@/db/schema';
-import { PERMISSIONS, ROLE_PERMISSIONS, hasPermission, isPlatformRole } from './permissions';
+import { CUSTOMER_DATA, PERMISSIONS, ROLE_PERMISSIONS, hasPermission, isPlatformRole, isSupportScope } from './permissions';
 
 describe('permission map', () => {
   it('gives every role an entry and only known permissions', () => {
@@ -14,6 +14,21 @@ describe('permission map', () => {
       expect(hasPermission('tenant_operator', p)).toBe(false);
     }
     expect(hasPermission('platform_auditor', 'audit.read')).toBe(true);
+  });
+
+  it('gives no platform role customer data: it belongs to the tenant', () => {
+    for (const p of CUSTOMER_DATA) {
+      expect(hasPermission('platform_admin', p)).toBe(false);
+      expect(hasPermission('platform_auditor', p)).toBe(false);
+      expect(hasPermission('tenant_admin', p)).toBe(true);
+    }
+    expect(hasPermission('tenant_operator', 'orders.read')).toBe(true);
+    expect(hasPermission('tenant_operator', 'members.read')).toBe(true);
+    // A grant can reach a platform admin for reading only, and never an auditor.
+    expect(isSupportScope('platform_admin', 'orders.read')).toBe(true);
+    expect(isSupportScope('platform_admin', 'payment_settings.reveal')).toBe(false);
+    expect(isSupportScope('platform_admin', 'orders.export')).toBe(false);
+    expect(isSupportScope('platform_auditor', 'orders.read')).toBe(false);
   });
 
   it('reserves platform-wide permissions for platform roles', () => {

@@ -1,4 +1,4 @@
-import type { Role } from '@/db/schema';
+import type { Role, SupportScope } from '@/db/schema';
 
 /**
  * What each role may do. Platform roles act across tenants; tenant roles only inside their own
@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   'security.write',
   'audit.read',
   'orders.read',
+  'members.read',
   'orders.export',
   'payment_settings.read',
   'payment_settings.reveal',
@@ -22,13 +23,21 @@ export const PERMISSIONS = [
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ_ONLY: Permission[] = ['tenant.read', 'operators.read', 'audit.read', 'orders.read', 'payment_settings.read'];
+/**
+ * A tenant's customer data (its shops' orders, members, exports and payment settings). It belongs
+ * to the tenant: no platform role holds these; platform support reads what a tenant admin grants
+ * (see lib/support), never more than SUPPORT_SCOPES.
+ */
+export const CUSTOMER_DATA: ReadonlySet<Permission> = new Set<Permission>(['orders.read', 'members.read', 'orders.export', 'payment_settings.read', 'payment_settings.reveal', 'payment_settings.write']);
+
+const TENANT_READ: Permission[] = ['tenant.read', 'operators.read', 'audit.read', 'orders.read', 'members.read', 'payment_settings.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
-  platform_admin: new Set(PERMISSIONS),
-  platform_auditor: new Set<Permission>([...READ_ONLY, 'tenants.list']),
+  platform_admin: new Set(PERMISSIONS.filter((p) => !CUSTOMER_DATA.has(p))),
+  // Audit, posture and settings only: never customer personal data, not even by a grant.
+  platform_auditor: new Set<Permission>(['tenant.read', 'operators.read', 'audit.read', 'tenants.list']),
   tenant_admin: new Set<Permission>([
-    ...READ_ONLY,
+    ...TENANT_READ,
     'operators.write',
     'sessions.manage',
     'security.write',
@@ -36,9 +45,24 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'payment_settings.reveal',
     'payment_settings.write',
   ]),
-  tenant_operator: new Set<Permission>(['tenant.read', 'orders.read']),
+  tenant_operator: new Set<Permission>(['tenant.read', 'orders.read', 'members.read']),
 };
 
 export const isPlatformRole = (role: Role) => role === 'platform_admin' || role === 'platform_auditor';
 
 export const hasPermission = (role: Role, permission: Permission) => ROLE_PERMISSIONS[role].has(permission);
+
+/** Whether a grant could ever cover this role and permission: platform admins, and the support scopes. */
+export const isSupportScope = (role: Role, permission: Permission): permission is SupportScope =>
+  role === 'platform_admin' && (permission === 'orders.read' || permission === 'members.read' || permission === 'payment_settings.read');
+
+/**
+ * Whether this request may use `permission` on `tenantId`: by role in its own tenant (platform
+ * roles in any), or through the support grant the guard found for it. Lib code holding customer
+ * data checks this again behind the guard.
+ */
+export function mayAct(viewer: { role: Role; tenantId: string; support?: { tenantId: string; scopes: readonly string[] } }, tenantId: string, permission: Permission): boolean {
+  const member = isPlatformRole(viewer.role) || viewer.tenantId === tenantId;
+  if (member && hasPermission(viewer.role, permission)) return true;
+  return viewer.support?.tenantId === tenantId && viewer.support.scopes.includes(permission);
+}

@@ -46,8 +46,12 @@ export function withAction<S extends z.ZodType, I = z.infer<S>>(
   return async (_prev: ActionState, formData: FormData): Promise<ActionState> => {
     try {
       await assertSameOrigin();
+      // A name given once is a value, given several times (ticked boxes of one group) a list.
       const raw = Object.fromEntries(
-        [...formData.keys()].filter((k) => !k.startsWith('$ACTION')).map((k) => [k, formData.get(k)]),
+        [...new Set(formData.keys())].filter((k) => !k.startsWith('$ACTION')).map((k) => {
+          const all = formData.getAll(k);
+          return [k, all.length > 1 ? all : all[0]];
+        }),
       );
       const parsed = schema.safeParse(raw);
       if (!parsed.success) {

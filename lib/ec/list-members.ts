@@ -6,7 +6,7 @@ import { auditEvents, members, sites } from '@/db/schema';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { OperatorContext } from '@/lib/auth/load-session';
-import { isPlatformRole } from '@/lib/auth/permissions';
+import { mayAct } from '@/lib/auth/permissions';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { decodeCursor, encodeCursor } from '@/lib/http/cursor';
@@ -39,11 +39,12 @@ export const listMembersQuery = z.object({
 });
 
 /**
- * Personal data gets a second wall behind the guard: an operator of another tenant is refused here
- * too, with the same 404 as a record that does not exist.
+ * Personal data gets a second wall behind the guard: an operator of another tenant, or platform
+ * staff without the tenant's grant, is refused here too, with the same 404 as a record that does
+ * not exist.
  */
-export function assertTenantReach(ctx: OperatorContext, tenantId: string): void {
-  if (!isPlatformRole(ctx.role) && ctx.tenantId !== tenantId) throw new AppError('not_found');
+export function assertTenantReach(ctx: OperatorContext, tenantId: string, permission: 'orders.read' | 'members.read'): void {
+  if (!mayAct(ctx, tenantId, permission)) throw new AppError('not_found');
 }
 
 /** The site, when it belongs to this tenant; otherwise a 404 like any missing page. */
@@ -102,7 +103,7 @@ export async function recordListing(ctx: OperatorContext, tenantId: string, view
  * is audited with the number of records shown.
  */
 export async function listMembers(ctx: OperatorContext, tenantId: string, siteId: string, query: z.infer<typeof listMembersQuery>) {
-  assertTenantReach(ctx, tenantId);
+  assertTenantReach(ctx, tenantId, 'members.read');
   const { site, rows } = await withTenantTx(
     tenantId,
     async (tx) => {

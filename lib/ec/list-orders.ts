@@ -20,7 +20,7 @@ export const listOrdersQuery = z.object({
  * only present or not; the view is audited with the number of records shown.
  */
 export async function listOrders(ctx: OperatorContext, tenantId: string, siteId: string, query: z.infer<typeof listOrdersQuery>) {
-  assertTenantReach(ctx, tenantId);
+  assertTenantReach(ctx, tenantId, 'orders.read');
   const { site, rows } = await withTenantTx(
     tenantId,
     async (tx) => {

@@ -5,7 +5,7 @@ import { auditEvents, paymentSettings, sites } from '@/db/schema';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { OperatorContext } from '@/lib/auth/load-session';
-import { hasPermission, isPlatformRole, type Permission } from '@/lib/auth/permissions';
+import { mayAct, type Permission } from '@/lib/auth/permissions';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
@@ -47,8 +47,7 @@ function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
 // The guard has already checked this for pages and actions; checked again here because these
 // settings are what the attackers used to lower order amounts.
 function authorize(ctx: OperatorContext, tenantId: string, siteId: string | null, permission: Permission) {
-  const member = isPlatformRole(ctx.role) || ctx.tenantId === tenantId;
-  if (!member || !hasPermission(ctx.role, permission)) throw new AppError('not_found');
+  if (!mayAct(ctx, tenantId, permission)) throw new AppError('not_found');
   if (siteId !== null && !uuidSchema.safeParse(siteId).success) throw new AppError('not_found');
 }
 

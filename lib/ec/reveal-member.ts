@@ -12,7 +12,7 @@ import { assertTenantReach, recordIdSchema } from './list-members';
  * and its number, never the personal data itself (the audit trail is exported and kept for years).
  */
 export async function revealMember(ctx: OperatorContext, tenantId: string, memberId: string) {
-  assertTenantReach(ctx, tenantId);
+  assertTenantReach(ctx, tenantId, 'members.read');
   if (!recordIdSchema.safeParse(memberId).success) throw new AppError('not_found');
   return withTenantTx(tenantId, async (tx) => {
     const [member] = await tx.select().from(members).where(and(eq(members.tenantId, tenantId), eq(members.id, memberId)));

@@ -9,7 +9,7 @@ import { assertTenantReach, recordIdSchema } from './list-members';
 
 /** One order's full record, unmasked, audited in the same transaction without its personal data. */
 export async function revealOrder(ctx: OperatorContext, tenantId: string, orderId: string) {
-  assertTenantReach(ctx, tenantId);
+  assertTenantReach(ctx, tenantId, 'orders.read');
   if (!recordIdSchema.safeParse(orderId).success) throw new AppError('not_found');
   return withTenantTx(tenantId, async (tx) => {
     const [order] = await tx.select().from(orders).where(and(eq(orders.tenantId, tenantId), eq(orders.id, orderId)));

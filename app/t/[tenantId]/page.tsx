@@ -2,7 +2,8 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { requireTenant } from '@/lib/auth/guard';
-import { hasPermission } from '@/lib/auth/permissions';
+import { hasPermission, isPlatformRole } from '@/lib/auth/permissions';
+import { supportScopesOf } from '@/lib/support/list-support-grants';
 import { getRecentPaymentSettingChanges } from '@/lib/ec/payment-settings';
 import { now } from '@/lib/clock';
 import { getMfaEnrollment } from '@/lib/mfa/get-mfa-enrollment';
@@ -22,8 +23,10 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
   const [t, locale] = await Promise.all([getTranslations(), getLocale() as Promise<Locale>]);
   const { tenant } = overview;
   const isPlatform = tenant.kind === 'platform';
-  const can = (p: Parameters<typeof hasPermission>[1]) => hasPermission(ctx.role, p);
-  const paymentChanges = !isPlatform && can('payment_settings.read') ? await getRecentPaymentSettingChanges(ctx, tenantId, 10) : null;
+  // Platform support sees the links its tenant's active grants open (each use is recorded by the guard).
+  const granted: string[] = !isPlatform && isPlatformRole(ctx.role) ? await supportScopesOf(ctx, tenantId) : [];
+  const can = (p: Parameters<typeof hasPermission>[1]) => hasPermission(ctx.role, p) || granted.includes(p);
+  const paymentChanges = !isPlatform && hasPermission(ctx.role, 'payment_settings.read') ? await getRecentPaymentSettingChanges(ctx, tenantId, 10) : null;
   // Platform staff always need TOTP; a company's operators as its policy says.
   const mfaRequired = isPlatform || Boolean(mfa?.required);
   const graceRunning = !isPlatform && mfa?.required && mfa.graceUntil !== null && mfa.graceUntil.getTime() > now().getTime();
@@ -66,7 +69,7 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
                 </div>
                 <nav className="mt-1 flex flex-wrap gap-3" aria-label={s.name}>
                   {can('orders.read') && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/sites/${s.id}/orders`} prefetch={false} data-testid="site-orders">{t('site.orders')}</Link>}
-                  {can('orders.read') && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/sites/${s.id}/members`} prefetch={false} data-testid="site-members">{t('site.members')}</Link>}
+                  {can('members.read') && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/sites/${s.id}/members`} prefetch={false} data-testid="site-members">{t('site.members')}</Link>}
                   {can('orders.export') && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/sites/${s.id}/export`} data-testid="site-export">{t('site.export')}</Link>}
                   {can('payment_settings.read') && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/sites/${s.id}/payment`} data-testid="site-payment">{t('site.payment')}</Link>}
                 </nav>

@@ -5,6 +5,8 @@ import { withAction } from '@/lib/auth/with-action';
 import { z } from '@/lib/http/zod-messages';
 import { setTotpPolicy, totpPolicyInput } from '@/lib/mfa/manage-mfa';
 import { passwordSettingsInput, updatePasswordSettings } from '@/lib/passwords/update-password-settings';
+import { grantSupportAccess, grantSupportInput } from '@/lib/support/grant-support-access';
+import { revokeSupportAccess } from '@/lib/support/revoke-support-access';
 import { uuidSchema } from '@/lib/tenancy/schemas';
 
 export const updatePasswordSettingsAction = withAction(
@@ -34,5 +36,25 @@ export const setAlertWebhookAction = withAction(
     const { secret } = await setAlertWebhook(ctx, tenantId, input);
     revalidatePath(`/t/${tenantId}/security`);
     return { ok: true, data: { secret } };
+  },
+);
+
+export const grantSupportAccessAction = withAction(
+  { tenant: 'security.write', tenantOf: (i) => i.tenantId },
+  z.object({ tenantId: uuidSchema }).extend(grantSupportInput.shape),
+  async (ctx, { tenantId, ...input }) => {
+    const { expiresAt } = await grantSupportAccess(ctx, tenantId, input);
+    revalidatePath(`/t/${tenantId}/security`);
+    return { ok: true, data: { expiresAt: expiresAt.toISOString() } };
+  },
+);
+
+export const revokeSupportAccessAction = withAction(
+  { tenant: 'security.write', tenantOf: (i) => i.tenantId },
+  z.object({ tenantId: uuidSchema, grantId: uuidSchema }),
+  async (ctx, { tenantId, grantId }) => {
+    await revokeSupportAccess(ctx, tenantId, grantId);
+    revalidatePath(`/t/${tenantId}/security`);
+    return { ok: true };
   },
 );

@@ -8,18 +8,23 @@ import { getPasswordSettings } from '@/lib/passwords/update-password-settings';
 import { now } from '@/lib/clock';
 import { NEW_TENANT_TOTP_GRACE_DAYS } from '@/lib/tenancy/manage-tenant';
 import { PasswordSettingsForm, TotpPolicyForm } from './password-settings-form';
+import { listSupportGrants, listSupportStaff } from '@/lib/support/list-support-grants';
+import { GrantSupportForm, RevokeSupportForm } from './support-access-form';
 import { WebhookForm } from './webhook-form';
 
 export default async function SecurityPage({ params }: { params: Promise<{ tenantId: string }> }) {
   const { tenantId } = await params;
   const ctx = await requireTenant(tenantId, 'security.write');
-  const [t, w, settings, totp, locale, webhook] = await Promise.all([
+  const [t, w, s, settings, totp, locale, webhook, grants, staff] = await Promise.all([
     getTranslations('security'),
     getTranslations('webhook'),
+    getTranslations('support'),
     getPasswordSettings(ctx, tenantId),
     getTotpPolicy(ctx, tenantId),
     getLocale() as Promise<Locale>,
     getAlertWebhook(ctx, tenantId),
+    listSupportGrants(ctx, tenantId),
+    listSupportStaff(ctx),
   ]);
   return (
     <div className="max-w-lg space-y-4">
@@ -59,6 +64,46 @@ export default async function SecurityPage({ params }: { params: Promise<{ tenan
           </tbody>
         </table>
       )}
+      <h2 className="pt-4 text-lg font-medium" id="support-access">{s('title')}</h2>
+      <p className="text-sm text-slate-600">{s('intro')}</p>
+      <GrantSupportForm tenantId={tenantId} staff={staff} />
+      <table className="w-full text-sm" data-testid="support-grants">
+        <caption className="sr-only">{s('listTitle')}</caption>
+        <thead className="text-left text-slate-500">
+          <tr>
+            <th className="py-1">{s('grantee')}</th>
+            <th className="py-1">{s('scopes')}</th>
+            <th className="py-1">{s('until')}</th>
+            <th className="py-1">{s('uses')}</th>
+            <th className="py-1" />
+          </tr>
+        </thead>
+        <tbody>
+          {grants.map((g) => (
+            <tr key={g.id} className="border-t border-slate-100 align-top" data-testid="support-grant-row">
+              <td className="py-1">
+                {g.granteeLoginId ?? s('team')}
+                <span className="block text-xs text-slate-500">{s('grantedBy', { login: g.createdByLoginId, reason: g.reason })}</span>
+              </td>
+              <td className="py-1">{g.scopes.map((x) => s(`scope.${x}`)).join(s('separator'))}</td>
+              <td className="py-1">
+                {formatJst(g.expiresAt, locale)}
+                <span className="block text-xs text-slate-500">{g.active ? s('active') : g.revokedAt ? s('revokedBy', { login: g.revokedByLoginId ?? '' }) : s('expired')}</span>
+              </td>
+              <td className="py-1">
+                {g.useCount}
+                {g.lastUsedAt && <span className="block text-xs text-slate-500">{s('lastUse', { at: formatJst(g.lastUsedAt, locale), login: g.lastUsedByLoginId ?? '' })}</span>}
+              </td>
+              <td className="py-1">{g.active && <RevokeSupportForm tenantId={tenantId} grantId={g.id} />}</td>
+            </tr>
+          ))}
+          {grants.length === 0 && (
+            <tr>
+              <td colSpan={5} className="py-2 text-slate-500">{s('none')}</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
     </div>
   );
 }

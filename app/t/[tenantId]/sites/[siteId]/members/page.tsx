@@ -9,7 +9,7 @@ import { RevealMemberForm } from './forms';
 
 export default async function MembersPage({ params, searchParams }: { params: Promise<{ tenantId: string; siteId: string }>; searchParams: Promise<Record<string, string | string[]>> }) {
   const { tenantId, siteId } = await params;
-  const ctx = await requireTenant(tenantId, 'orders.read');
+  const ctx = await requireTenant(tenantId, 'members.read');
   const query = listMembersQuery.parse(await searchParams);
   const list = await listMembers(ctx, tenantId, siteId, query).catch((e: unknown) => {
     if (isAppError(e) && e.code === 'not_found') notFound();

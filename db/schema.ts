@@ -194,6 +194,17 @@ export const ipThrottles = pgTable('ip_throttles', {
   burstFailures: integer('burst_failures').notNull().default(0),
 });
 
+/**
+ * Failed logins per login ID that names no operator, keyed by a keyed hash of the ID (a typed
+ * password never lands here readable). An unknown ID is counted and throttled exactly like an
+ * operator's failures, so the answer and its timing do not tell whether the ID exists.
+ */
+export const loginIdThrottles = pgTable('login_id_throttles', {
+  keyHash: text('key_hash').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  lastFailedAt: ts('last_failed_at').notNull(),
+});
+
 export const auditChains = pgTable(
   'audit_chains',
   {

@@ -13,6 +13,7 @@ import { deliverWebhooks } from '@/lib/alerts/webhooks';
 import { seedDemo, DEMO_PASSWORD } from '@/lib/demo/seed-demo';
 import { env } from '@/lib/env';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
+import { pruneLoginThrottles } from '@/lib/auth/prune-login-throttles';
 import { prepareRequest } from '@/lib/net/prepare-request';
 
 async function main() {
@@ -50,6 +51,11 @@ async function main() {
   setInterval(() => {
     deliverWebhooks().catch((error) => console.error('[mamori] webhook delivery failed', error));
   }, 10_000).unref();
+
+  // Failure counts of unknown login IDs, a day after their last failure: hourly.
+  setInterval(() => {
+    pruneLoginThrottles().catch((error) => console.error('[mamori] login throttle pruning failed', error));
+  }, 3_600_000).unref();
 
   // Audit retention (default 5 years), daily.
   setInterval(() => {

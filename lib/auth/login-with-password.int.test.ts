@@ -1,14 +1,18 @@
+import { createHash } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withPlatformTx } from '@/db';
-import { PLATFORM_TENANT_ID, auditEvents, operators, tenants } from '@/db/schema';
+import { PLATFORM_TENANT_ID, auditEvents, loginIdThrottles, operators, tenants } from '@/db/schema';
 import { advanceClock, resetClock } from '@/lib/clock';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
 import { useTestDatabase } from '@/lib/testing/test-db';
 import { sessionCtx } from '@/lib/testing/context';
 import { verifyLiveChain } from '@/lib/audit/verify-live-chain';
 import { contextFor } from '@/lib/testing/context';
-import { loginWithPassword } from './login-with-password';
+import { keyedHash } from '@/lib/mfa/keyring';
+import { loginIdKey } from '@/lib/tenancy/normalize-login-id';
+import { holdFailure, loginWithPassword } from './login-with-password';
+import { pruneLoginThrottles, UNKNOWN_ID_KEEP_MS } from './prune-login-throttles';
 import { revokeOwnSession } from './revoke-session';
 
 useTestDatabase();
@@ -104,6 +108,42 @@ describe('login with password', () => {
     expect(last.details).toMatchObject({ reason: 'unknown_id' });
     // Control characters in a typed login ID are stored as visible escapes, never raw.
     expect(last.actorLoginId).toBe('nobody\\u0000\\u001b[2J');
+  });
+
+  it('counts and throttles an unknown ID like an operator, under a keyed hash of the ID', async () => {
+    const op = await operator();
+    const ghost = `ghost-${Date.now()}.user`;
+    await loginWithPassword({ loginId: op.loginId, password: 'wrong password!' }, meta('198.51.100.200'));
+    await loginWithPassword({ loginId: ghost, password: 'wrong password!' }, meta('198.51.100.201'));
+    const rows = await withPlatformTx((tx) => tx.select().from(loginIdThrottles));
+    // Stored under a keyed hash: neither the typed ID nor a plain hash of it.
+    expect(rows.map((r) => r.keyHash).some((k) => k.includes('ghost') || k === createHash('sha256').update(ghost).digest('hex'))).toBe(false);
+    expect(rows.find((r) => r.keyHash === keyedHash(`login-id:${loginIdKey(ghost)}`))?.failures).toBe(1);
+    // Both failures counted toward their account, audited with the count.
+    expect((await events(op.tenantId, 'login.failed')).map((e) => e.details)).toEqual([{ reason: 'bad_password', consecutiveFailures: 1 }]);
+    expect((await events(PLATFORM_TENANT_ID, 'login.failed')).filter((e) => e.actorLoginId === ghost).map((e) => e.details)).toEqual([{ reason: 'unknown_id', consecutiveFailures: 1 }]);
+    // The same back-off as an operator's: after five more, the sixth is throttled.
+    for (let i = 0; i < 5; i++) await loginWithPassword({ loginId: ghost, password: `wrong-${i}` }, meta(`198.51.100.${210 + i}`));
+    expect(await loginWithPassword({ loginId: ghost, password: 'x' }, meta('198.51.100.220'))).toEqual({ ok: false, reason: 'throttled' });
+    advanceClock(3_000);
+    expect(await loginWithPassword({ loginId: ghost, password: 'x' }, meta('198.51.100.221'))).toEqual({ ok: false, reason: 'unknown_id' });
+    // Kept a day after the last failure, then pruned.
+    advanceClock(UNKNOWN_ID_KEEP_MS + 60_000);
+    expect(await pruneLoginThrottles()).toBeGreaterThanOrEqual(1);
+    expect((await withPlatformTx((tx) => tx.select().from(loginIdThrottles))).map((r) => r.keyHash)).not.toContain(keyedHash(`login-id:${loginIdKey(ghost)}`));
+  });
+
+  it('answers a failure no sooner than the floor, and a success without waiting', async () => {
+    const op = await operator();
+    const started = performance.now();
+    await holdFailure(started, 120);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(119);
+    const late = performance.now() - 500;
+    const t = performance.now();
+    await holdFailure(late, 120);
+    expect(performance.now() - t).toBeLessThan(20);
+    // The configured floor (0 in these tests) applies to failures only.
+    expect((await loginWithPassword({ loginId: op.loginId, password: op.password }, meta())).ok).toBe(true);
   });
 
   it('rejects malformed input without touching the database', async () => {

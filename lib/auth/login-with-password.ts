@@ -4,8 +4,11 @@ import { z } from 'zod';
 import { PLATFORM_TENANT_ID, operators } from '@/db/schema';
 import { rowsOf, selectRows, withPlatformTx, withTenantTx, type Tx } from '@/db';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
+import { safeText } from '@/lib/audit/canonical';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
+import { env } from '@/lib/env';
+import { keyedHash } from '@/lib/mfa/keyring';
 import { verifyDummy, verifyPassword } from '@/lib/passwords/hash-password';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
 import { enforceIpAllowlist } from '@/lib/net/enforce-ip-allowlist';
@@ -63,17 +66,29 @@ interface LookupRow {
   operator_list_version: number | string | null;
   operator_list_mode: 'enforce' | 'monitor' | null;
   operator_list_entries: number | null;
+  id_failures: number | null;
+  id_last_failed_at: Date | string | null;
 }
 
 const date = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 
 /**
  * Everything a login decides on before hashing, in one round trip (a narrow definer function):
- * the address's throttle row and the operator named by the login ID key, if any.
+ * the address's throttle row, the operator named by the login ID key, if any, and the failures
+ * counted for that ID were it unknown (`idKey`, its keyed hash).
  */
-async function lookupLogin(key: string | null, ip: string, at: Date): Promise<LookupRow> {
-  const [row] = await selectRows<LookupRow>(sql`select * from mamori_login_lookup(${key}, ${ip}, ${at.toISOString()}::timestamptz)`);
+async function lookupLogin(key: string | null, ip: string, at: Date, idKey: string): Promise<LookupRow> {
+  const [row] = await selectRows<LookupRow>(sql`select * from mamori_login_lookup(${key}, ${ip}, ${at.toISOString()}::timestamptz, ${idKey})`);
   return row;
+}
+
+/** Where an unknown login ID's failures are counted: a keyed hash, so no typed text is kept. */
+const unknownIdKey = (key: string) => keyedHash(`login-id:${key}`);
+
+/** Resolves once at least the failure floor has passed since `startedMs` (performance.now()). */
+export async function holdFailure(startedMs: number, floorMs = env().MAMORI_LOGIN_FAILURE_FLOOR_MS): Promise<void> {
+  const wait = floorMs - (performance.now() - startedMs);
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
 /** Failed logins that raise an alert: more than this many within ALERT_WINDOW_MS. */
@@ -115,8 +130,17 @@ async function alertOnIpBurst(ip: string, burst: number) {
  * The password step of a login. Every outcome costs one argon2id verification (a dummy one for
  * unknown IDs) and returns the same failure to the caller, so neither the answer nor its timing
  * says whether the login ID exists, is locked or is throttled; the audit trail keeps the reason.
+ * A failure also does the same database work whether the ID exists or not (an unknown ID's
+ * failures are counted and throttled like an operator's), and answers no sooner than the floor.
  */
 export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promise<LoginResult> {
+  const started = performance.now();
+  const result = await passwordStep(raw, meta);
+  if (!result.ok && result.reason !== 'mfa_required') await holdFailure(started);
+  return result;
+}
+
+async function passwordStep(raw: unknown, meta: RequestMeta): Promise<LoginResult> {
   const parsed = loginInput.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: 'invalid_input' };
   const at = now();
@@ -126,7 +150,8 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
   const key = loginIdKey(typedId);
   // No login ID can contain control characters (and PostgreSQL refuses NUL), so such input is an
   // unknown ID without looking; it still costs a dummy hash below.
-  const row = await lookupLogin(CONTROL.test(key) ? null : key, meta.ip, at);
+  const idKey = unknownIdKey(key);
+  const row = await lookupLogin(CONTROL.test(key) ? null : key, meta.ip, at, idKey);
   const ipRow = row.ip_window_started_at
     ? { failures: row.ip_failures ?? 0, windowStartedAt: date(row.ip_window_started_at), lastFailedAt: date(row.ip_last_failed_at!) }
     : undefined;
@@ -175,8 +200,12 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
   const passwordOk = op ? await verifyPassword(op.passwordHash, password) : await verifyDummy(password);
 
   let reason: LoginFailureReason | null = null;
-  if (!op) reason = 'unknown_id';
-  else if (op.lockedAt || op.rotationOverdue) reason = 'locked';
+  if (!op) {
+    // The same rules as an operator's failures below, on the unknown ID's own count.
+    const failures = row.id_failures ?? 0;
+    const lastFailedAt = row.id_last_failed_at ? date(row.id_last_failed_at) : null;
+    reason = failures >= MAX_ACCOUNT_FAILURES ? 'locked' : isAccountThrottled(failures, lastFailedAt, at) ? 'throttled' : 'unknown_id';
+  } else if (op.lockedAt || op.rotationOverdue) reason = 'locked';
   else if (isAccountThrottled(op.failedLoginCount, op.lastFailedLoginAt, at)) reason = 'throttled';
   else if (!passwordOk) reason = 'bad_password';
   else if (op.status !== 'active') reason = 'disabled';
@@ -188,6 +217,15 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
       let failures: number | undefined;
       // A rotation deadline that passed since the last sweep locks the account right now.
       if (op?.rotationOverdue && !op.lockedAt) await lockOverdueRotations(tx, { tenantId: op.tenantId, operatorId: op.id });
+      if (!op && reason === 'unknown_id') {
+        const [counted] = rowsOf<{ failures: number }>(
+          await tx.execute(sql`
+            insert into login_id_throttles (key_hash, failures, last_failed_at) values (${idKey}, 1, ${at.toISOString()})
+            on conflict (key_hash) do update set failures = login_id_throttles.failures + 1, last_failed_at = excluded.last_failed_at
+            returning failures`),
+        );
+        failures = counted.failures;
+      }
       if (op && reason === 'bad_password') {
         const [row] = await tx
           .update(operators)
@@ -201,26 +239,30 @@ export async function loginWithPassword(raw: unknown, meta: RequestMeta): Promis
         failures = row?.failures;
       }
       const ipBurst = await countIpFailure(tx, meta.ip, at, reason === 'bad_password' || reason === 'unknown_id');
+      const actorLoginId = op?.loginId ?? typedId;
       await recordAudit(tx, {
         tenantId,
         action: 'login.failed',
         outcome: 'failure',
-        actor: { operatorId: op?.id ?? null, loginId: op?.loginId ?? typedId },
+        actor: { operatorId: op?.id ?? null, loginId: actorLoginId },
         target: op ? { type: 'operator', id: op.id } : null,
         ip: meta.ip,
         userAgent: meta.userAgent,
         details: { reason, ...(failures !== undefined ? { consecutiveFailures: failures } : {}) },
       }, { waitForChain: true });
-      if (op) {
-        // Counted after this attempt's event, which queued for the chain and is chained in this
-        // transaction: concurrent attempts see each other, so exactly one passes the threshold.
-        const [recent] = rowsOf<{ n: number }>(
-          await tx.execute(sql`select count(*)::int as n from audit_events where tenant_id = ${op.tenantId} and actor_operator_id = ${op.id}
-            and action = 'login.failed' and occurred_at >= ${new Date(at.getTime() - ALERT_WINDOW_MS).toISOString()}`),
-        );
-        if (recent.n === ALERT_ACCOUNT_FAILURES + 1) {
-          await raiseAlert(tx, { tenantId: op.tenantId, rule: 'failed_logins_account', operator: { operatorId: op.id, loginId: op.loginId }, details: { failures: recent.n, windowMinutes: ALERT_WINDOW_MS / 60_000 } });
-        }
+      // Counted after this attempt's event, which queued for the chain and is chained in this
+      // transaction: concurrent attempts see each other, so exactly one passes the threshold. An
+      // unknown ID is counted by its login ID in the platform's chain, which also shows guessing.
+      const since = new Date(at.getTime() - ALERT_WINDOW_MS).toISOString();
+      const [recent] = rowsOf<{ n: number }>(
+        await tx.execute(
+          op
+            ? sql`select count(*)::int as n from audit_events where tenant_id = ${op.tenantId} and actor_operator_id = ${op.id} and action = 'login.failed' and occurred_at >= ${since}`
+            : sql`select count(*)::int as n from audit_events where tenant_id = ${tenantId} and actor_login_id = ${safeText(actorLoginId)} and action = 'login.failed' and occurred_at >= ${since}`,
+        ),
+      );
+      if (recent.n === ALERT_ACCOUNT_FAILURES + 1) {
+        await raiseAlert(tx, { tenantId, rule: 'failed_logins_account', operator: { operatorId: op?.id ?? null, loginId: actorLoginId }, details: { failures: recent.n, windowMinutes: ALERT_WINDOW_MS / 60_000, ...(op ? {} : { unknownId: true }) } });
       }
       return ipBurst;
     });

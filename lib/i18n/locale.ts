@@ -22,17 +22,21 @@ export function localeFromAcceptLanguage(header: string | null): Locale {
   return ranked.find((x) => isLocale(x.lang))?.lang as Locale | undefined ?? DEFAULT_LOCALE;
 }
 
-/** Dates are stored in UTC and shown in Japan time, with the zone named. */
-export function formatJst(date: Date | null | undefined, locale: Locale): string {
+/**
+ * Dates are stored in UTC and shown in Japan time, with the zone named, in a form neither
+ * language can misread: `2026/12/02 23:06 JST`, `2 Dec 2026, 23:06 JST` (seconds where an
+ * exact moment matters, as in the audit trail).
+ */
+export function formatJst(date: Date | null | undefined, locale: Locale, options: { seconds?: boolean } = {}): string {
   if (!date) return '—';
   const text = new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', {
     timeZone: 'Asia/Tokyo',
     year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
+    month: locale === 'ja' ? '2-digit' : 'short',
+    day: locale === 'ja' ? '2-digit' : 'numeric',
     hour: '2-digit',
     minute: '2-digit',
-    second: '2-digit',
+    ...(options.seconds ? { second: '2-digit' as const } : {}),
     hour12: false,
   }).format(date);
   return `${text} JST`;

@@ -152,7 +152,7 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
                     ) : !mfaRequired ? (
                       <span className="text-slate-500">{t('factor.none')}</span>
                     ) : graceRunning ? (
-                      <span className="text-amber-800">{t('factor.dueBy', { deadline: formatJst(mfa!.graceUntil, locale) })}</span>
+                      <span className="text-amber-800">{t('factor.dueIn', { days: Math.max(1, Math.ceil((mfa!.graceUntil!.getTime() - now().getTime()) / 86_400_000)) })}</span>
                     ) : (
                       <span className="text-red-700">{t('factor.overdue')}</span>
                     )}

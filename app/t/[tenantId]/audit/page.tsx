@@ -142,18 +142,18 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
         <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
           <thead className="bg-slate-100 text-left">
             <tr>
-              <th className="px-2 py-2">{t('when')}</th>
-              <th className="px-2 py-2">{t('actor')}</th>
-              <th className="px-2 py-2">{t('action')}</th>
-              <th className="px-2 py-2">{t('outcome')}</th>
-              <th className="px-2 py-2">{t('ip')}</th>
-              <th className="px-2 py-2">{t('pivot')}</th>
+              <th className="px-2 py-2">{t('columns.when')}</th>
+              <th className="px-2 py-2">{t('columns.actor')}</th>
+              <th className="px-2 py-2">{t('columns.action')}</th>
+              <th className="px-2 py-2">{t('columns.outcome')}</th>
+              <th className="px-2 py-2">{t('columns.ip')}</th>
+              <th className="px-2 py-2">{t('columns.pivot')}</th>
             </tr>
           </thead>
           <tbody>
             {result.rows.map((e) => (
               <tr key={e.seq} className="border-t border-slate-100 align-top" data-testid="audit-row">
-                <td className="whitespace-nowrap px-2 py-2">{formatJst(e.occurredAt, locale)}</td>
+                <td className="whitespace-nowrap px-2 py-2">{formatJst(e.occurredAt, locale, { seconds: true })}</td>
                 <td className="px-2 py-2 font-mono">{e.actorLoginId ?? '—'}</td>
                 <td className="px-2 py-2">
                   <details>

@@ -71,7 +71,6 @@ export async function generateWorld(database: Database, spec: WorldSpec): Promis
           from (select i, random() r1, random() r2, random() r3, random() r4, random() r5
                   from generate_series(1, ${spec.tenants}) i) x`),
     );
-    await step('auditChains', () => tx.execute(sql`insert into audit_chains (tenant_id) select id from tenants where kind = 'tenant'`));
     await tx.execute(sql`alter table sites disable trigger sites_count`);
     await tx.execute(sql`alter table operators disable trigger operators_count`);
     await step('sites', () =>

@@ -97,7 +97,7 @@ async function exportHere(url: string, tenantId: string, format: Format, encodin
   const database = await openDatabase(url);
   setDatabase(Promise.resolve(database));
   const ctx = contextFor(tenantId, randomUUID(), 'tenant_admin', 'bench.exporter');
-  await consume(exportAuditEvents(ctx, tenantId, { from: new Date(Date.now() - 7 * 86_400_000) }, { format, encoding }));
+  await consume(await exportAuditEvents(ctx, tenantId, { from: new Date(Date.now() - 7 * 86_400_000) }, { format, encoding }));
   const [{ n }] = rowsOf<{ n: string }>(await database.db.execute(sql`select count(*)::text as n from audit_events where tenant_id = ${tenantId}`));
   const figures = await measureExport(() => exportAuditEvents(ctx, tenantId, {}, { format, encoding }));
   await database.close();

@@ -5,6 +5,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
 import { copyOutStream } from './copy-out';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { clockOffsetMs } from '@/lib/clock';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -230,8 +231,15 @@ interface TxOptions {
   readOnly?: boolean;
 }
 
+// A moved test clock travels with every transaction (the audit door's clock honours it only in a
+// test database); it is a number this process made, so it is spelled into the text.
+const clockSetting = () => {
+  const offset = clockOffsetMs();
+  return offset === 0 ? '' : `, set_config('app.clock_offset_ms', '${Math.trunc(offset)}', true)`;
+};
+
 const scopeOpening = (scope: { tenantId: string } | { platform: true }) =>
-  `select set_config('role', 'mamori_app', true), set_config(${'platform' in scope ? `'app.scope', 'platform'` : `'app.tenant_id', '${scope.tenantId.toLowerCase()}'`}, true)`;
+  `select set_config('role', 'mamori_app', true), set_config(${'platform' in scope ? `'app.scope', 'platform'` : `'app.tenant_id', '${scope.tenantId.toLowerCase()}'`}, true)${clockSetting()}`;
 
 // Work registered by a scoped transaction's code: after it commits, and when it ends either way.
 interface TxHooks {
@@ -290,6 +298,7 @@ async function transaction<T>(scope: { tenantId: string } | { platform: true }, 
         ? sql`select set_config('role', 'mamori_app', true), set_config('app.scope', 'platform', true)`
         : sql`select set_config('role', 'mamori_app', true), set_config('app.tenant_id', ${scope.tenantId}, true)`,
     );
+    if (clockOffsetMs() !== 0) await tx.execute(sql.raw(`select 1${clockSetting()}`));
     return fn(tx as Tx);
   });
 }
@@ -366,6 +375,13 @@ export async function copyTenantCsv(tenantId: string, query: SQL): Promise<Reada
  */
 export async function selectRows<T>(query: SQL): Promise<T[]> {
   const database = await getDatabase();
+  // Only tests move the clock: then the statement runs in a transaction that carries the offset.
+  if (clockOffsetMs() !== 0) {
+    return database.db.transaction(async (tx) => {
+      await tx.execute(sql.raw(`select 1${clockSetting()}`));
+      return rowsOf<T>(await tx.execute(query));
+    });
+  }
   if (database.simpleRows) {
     const { params } = dialect.sqlToQuery(query);
     if (!params.every((v) => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))) {

@@ -270,6 +270,15 @@ export const auditInbox = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), tenantPolicy('audit_inbox')],
 );
 
+/**
+ * The audit door's own settings (one row, owned like the audit tables, out of the app role's
+ * reach). `test_clock`: the door honours the tests' clock offset; only a test database sets it.
+ */
+export const auditSettings = pgTable('audit_settings', {
+  id: boolean('id').primaryKey().default(true),
+  testClock: boolean('test_clock').notNull().default(false),
+});
+
 /** Hashes of an operator's earlier passwords, so the last five cannot be reused. */
 export const passwordHistory = pgTable(
   'password_history',
@@ -637,6 +646,7 @@ export const ALERT_RULES = [
   'failed_logins_account',
   'failed_logins_ip',
   'pii_bulk_view',
+  'export_aborted',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

@@ -10,3 +10,6 @@ export function advanceClock(ms: number): void {
 export function resetClock(): void {
   offsetMs = 0;
 }
+
+/** How far the clock was moved (tests only): the database's audit clock follows it in a test database. */
+export const clockOffsetMs = (): number => offsetMs;

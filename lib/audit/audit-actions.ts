@@ -52,7 +52,9 @@ export const AUDIT_ACTIONS = [
   'mfa.policy_updated',
   'stepup.succeeded',
   'stepup.failed',
+  'audit.export_started',
   'audit.exported',
+  'audit.export_aborted',
   'audit.verified',
   'api_token.created',
   'api_token.revoked',
@@ -70,7 +72,9 @@ export const AUDIT_ACTIONS = [
   'orders.export_requested',
   'orders.export_approved',
   'orders.export_rejected',
+  'orders.export_started',
   'orders.exported',
+  'orders.export_aborted',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -4,11 +4,18 @@ import { rowsOf, withPlatformTx, withTenantTx } from '@/db';
 import { auditEvents } from '@/db/schema';
 import { createTenant } from '@/lib/testing/fixtures';
 import { useTestDatabase } from '@/lib/testing/test-db';
-import { auditRecordOf, recordAudit } from './record-audit';
+import { completeRecord, eventDigest } from './canonical';
+import { auditFieldsOf, recordAudit } from './record-audit';
 import { sequenceWaitingAudit } from './sequence-audit';
 import { verifyChain, type ChainRow } from './verify-chain';
 
 const db = useTestDatabase();
+
+/** An event as the door would complete it, for writing it in by hand as the owner. */
+function recordOf(input: Parameters<typeof auditFieldsOf>[0]) {
+  const record = completeRecord(auditFieldsOf(input), crypto.randomUUID(), new Date());
+  return { record, digestHex: eventDigest(record).toString('hex') };
+}
 
 async function chainRows(tenantId: string): Promise<ChainRow[]> {
   const rows = await withPlatformTx((tx) =>
@@ -127,7 +134,7 @@ describe('audit hash chain', () => {
   it('the sweep chains an event left waiting by a writer that stopped after its commit', async () => {
     const tenantId = await createTenant(`sweep-${Date.now()}`);
     await append(tenantId, 1);
-    const { record: r, digestHex } = auditRecordOf({ tenantId, action: 'test.event', outcome: 'success', actor: { operatorId: null, loginId: 'stopped' }, details: { i: 2 } });
+    const { record: r, digestHex } = recordOf({ tenantId, action: 'test.event', outcome: 'success', actor: { operatorId: null, loginId: 'stopped' }, details: { i: 2 } });
     await db.current().db.execute(sql`insert into audit_inbox (tenant_id, id, occurred_at, actor_login_id, action, outcome, details, digest)
       values (${tenantId}, ${r.id}, ${r.occurredAt.toISOString()}, ${r.actorLoginId}, ${r.action}, ${r.outcome}, ${JSON.stringify(r.details)}::jsonb, decode(${digestHex}, 'hex'))`);
     expect(await sequenceWaitingAudit()).toBe(1);
@@ -141,7 +148,7 @@ describe('audit hash chain', () => {
   it('a tenant transaction cannot put an event into another tenant\'s inbox or chain', async () => {
     const a = await createTenant(`inbox-a-${Date.now()}`);
     const b = await createTenant(`inbox-b-${Date.now()}`);
-    const { record: r, digestHex } = auditRecordOf({ tenantId: b, action: 'test.event', outcome: 'success' });
+    const { record: r, digestHex } = recordOf({ tenantId: b, action: 'test.event', outcome: 'success' });
     // Row-level security's check refuses the row outright, and the append finds no chain of B's.
     await expect(
       withTenantTx(a, (tx) => tx.execute(sql`insert into audit_inbox (tenant_id, id, occurred_at, action, outcome, details, digest)
@@ -152,12 +159,13 @@ describe('audit hash chain', () => {
     expect(await chainRows(b)).toHaveLength(0);
   });
 
-  it('the app role may only add to the inbox; nobody changes or removes what waits there', async () => {
+  it('only the door adds to the inbox; nobody changes or removes what waits there', async () => {
     const tenantId = await createTenant(`inbox-${Date.now()}`);
-    const { record: r, digestHex } = auditRecordOf({ tenantId, action: 'test.event', outcome: 'success' });
-    await db.current().db.execute(sql`insert into audit_inbox (tenant_id, id, occurred_at, action, outcome, details, digest)
-      values (${tenantId}, ${r.id}, ${r.occurredAt.toISOString()}, ${r.action}, ${r.outcome}, '{}'::jsonb, decode(${digestHex}, 'hex'))`);
-    for (const stmt of [sql`select id from audit_inbox`, sql`update audit_inbox set action = 'x'`, sql`delete from audit_inbox`, sql`truncate audit_inbox`]) {
+    const { record: r, digestHex } = recordOf({ tenantId, action: 'test.event', outcome: 'success' });
+    const insert = sql`insert into audit_inbox (tenant_id, id, occurred_at, action, outcome, details, digest)
+      values (${tenantId}, ${r.id}, ${r.occurredAt.toISOString()}, ${r.action}, ${r.outcome}, '{}'::jsonb, decode(${digestHex}, 'hex'))`;
+    await db.current().db.execute(insert);
+    for (const stmt of [insert, sql`select id from audit_inbox`, sql`update audit_inbox set action = 'x'`, sql`delete from audit_inbox`, sql`truncate audit_inbox`]) {
       await expect(withTenantTx(tenantId, (tx) => tx.execute(stmt))).rejects.toThrow();
     }
     for (const stmt of [sql`update audit_inbox set action = 'x'`, sql`delete from audit_inbox`, sql`truncate audit_inbox`]) {

@@ -33,6 +33,14 @@ export interface AuditRecord {
   details: Record<string, unknown>;
 }
 
+/**
+ * An event completed as the database's door completes it (its id and time given here): for tests
+ * and benchmarks that build chains outside the database.
+ */
+export function completeRecord(fields: Omit<AuditRecord, 'id' | 'occurredAt' | 'details'> & { details: string }, id: string, occurredAt: Date): AuditRecord {
+  return { ...fields, id, occurredAt, details: JSON.parse(fields.details) as Record<string, unknown> };
+}
+
 export function eventDigest(r: AuditRecord): Buffer {
   // Fields are named one by one: a row object carries more (seq, hash) that must not be hashed.
   const body = canonicalJson({
@@ -76,8 +84,16 @@ export function safeText(value: string, max = 256): string {
   return cleaned.length > max ? `${cleaned.slice(0, max)}…` : cleaned;
 }
 
+/**
+ * Details as stored: texts made safe (see safeText); a number that is not a safe integer written
+ * as its text, since the database hashes numbers as jsonb writes them and only integers within
+ * 2^53 read back the same in every JSON parser.
+ */
 export function safeDetails(value: unknown): unknown {
   if (typeof value === 'string') return safeText(value, 2000);
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value + 0 : String(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(safeDetails);
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [safeText(k, 100), safeDetails(v)]));

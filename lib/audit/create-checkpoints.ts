@@ -1,7 +1,6 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { rowsOf, withPlatformTx } from '@/db';
-import { auditCheckpoints } from '@/db/schema';
 import { now } from '@/lib/clock';
 import { GENESIS_CHECKPOINT, checkpointHash, signCheckpoint } from './checkpoint';
 import { signingKey } from './signing-key';
@@ -23,16 +22,8 @@ export async function createCheckpoints(onlyTenantId?: string): Promise<number> 
     const signedAt = now().toISOString();
     for (const h of heads) {
       const body = { chain: h.tenant_id, seq: Number(h.last_seq), headHash: h.head, signedAt, previousCheckpointHash: h.cp_hash ?? GENESIS_CHECKPOINT };
-      await tx.insert(auditCheckpoints).values({
-        tenantId: body.chain,
-        seq: body.seq,
-        headHash: body.headHash,
-        signedAt: new Date(signedAt),
-        previousCheckpointHash: body.previousCheckpointHash,
-        checkpointHash: checkpointHash(body),
-        signature: signCheckpoint(body, key.privateKey),
-        keyFingerprint: key.fingerprint,
-      });
+      await tx.execute(sql`select mamori_store_checkpoint(${body.chain}::uuid, ${body.seq}, ${body.headHash}, ${signedAt}::timestamptz,
+        ${body.previousCheckpointHash}, ${checkpointHash(body)}, ${signCheckpoint(body, key.privateKey)}, ${key.fingerprint})`);
     }
     return heads.length;
   });

@@ -46,7 +46,7 @@ describe('audit export', () => {
       );
     }
     const ctx = contextFor(tenantId, crypto.randomUUID(), 'tenant_admin');
-    const csv = await collect(exportAuditEvents(ctx, tenantId, filter({ action: 'operator.created' }), { format: 'csv', encoding: 'utf8' }));
+    const csv = await collect(await exportAuditEvents(ctx, tenantId, filter({ action: 'operator.created' }), { format: 'csv', encoding: 'utf8' }));
     const rows = parseCsv(csv.toString('utf8'));
     // One rectangular table: the filter and the zone of the local times lead every row.
     expect(rows[0].slice(0, 6)).toEqual(['filter', 'time_zone', 'seq', 'occurred_at_utc', 'occurred_at_local', 'actor_login_id']);
@@ -65,10 +65,10 @@ describe('audit export', () => {
     );
     expect(exported.details).toMatchObject({ rows: 1050, bytes: csv.length, sha256: sha256Hex(csv), format: 'csv', filter: 'action=operator.created', timeZone: 'Asia/Tokyo' });
 
-    const sjis = await collect(exportAuditEvents(ctx, tenantId, filter({ action: 'operator.created' }), { format: 'csv', encoding: 'sjis' }));
+    const sjis = await collect(await exportAuditEvents(ctx, tenantId, filter({ action: 'operator.created' }), { format: 'csv', encoding: 'sjis' }));
     expect(parseCsv(iconv.decode(sjis, 'Shift_JIS'))).toEqual(rows);
 
-    const jsonl = await collect(exportAuditEvents(ctx, tenantId, filter({ action: 'operator.updated' }), { format: 'jsonl', encoding: 'utf8' }));
+    const jsonl = await collect(await exportAuditEvents(ctx, tenantId, filter({ action: 'operator.updated' }), { format: 'jsonl', encoding: 'utf8' }));
     const lines = jsonl.toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(1050);
     expect(Object.keys(lines[0]).slice(0, 3)).toEqual(['filter', 'timeZone', 'tenantId']);
@@ -101,10 +101,10 @@ describe('audit export', () => {
     const f = filter({ from: start.toISOString(), action: 'operator.*,login.failed' });
     const searched = (await searchAuditEvents(ctx, tenantId, f)).rows.map((r) => r.id).sort();
     expect(searched).toHaveLength(6);
-    const csv = parseCsv((await collect(exportAuditEvents(ctx, tenantId, f, { format: 'csv', encoding: 'utf8' }))).toString('utf8'));
+    const csv = parseCsv((await collect(await exportAuditEvents(ctx, tenantId, f, { format: 'csv', encoding: 'utf8' }))).toString('utf8'));
     const idColumn = csv[0].indexOf('seq');
     expect(csv.slice(1).map((r) => r[idColumn]).sort()).toEqual((await searchAuditEvents(ctx, tenantId, f)).rows.map((r) => String(r.seq)).sort());
-    const jsonl = (await collect(exportAuditEvents(ctx, tenantId, f, { format: 'jsonl', encoding: 'utf8' }))).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string });
+    const jsonl = (await collect(await exportAuditEvents(ctx, tenantId, f, { format: 'jsonl', encoding: 'utf8' }))).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string });
     expect(jsonl.map((e) => e.id).sort()).toEqual(searched);
 
     // The bundle holds the same events in full, the rest of the chain as digests, and verifies.

@@ -110,13 +110,26 @@ async function textsOf(chain: string, seq: string): Promise<(string | null)[]> {
 /**
  * Any filtered audit result as CSV (UTF-8, UTF-8 with BOM or Shift_JIS for Japanese Excel;
  * formula-safe, RFC 4180) or JSON Lines, streamed in keyset batches (streamBatches) so memory
- * stays flat however many rows. When the stream ends, `audit.exported` records the filter, rows,
- * bytes and sha256.
+ * stays flat however many rows. Audited from the first byte: `audit.export_started` before the
+ * stream is handed out, then `audit.exported` (rows, bytes, sha256) at its end, or
+ * `audit.export_aborted` with what had left when it stopped short.
  */
-export function exportAuditEvents(ctx: OperatorContext, tenantId: string, query: AuditFilter, options: z.infer<typeof exportFormat>): ReadableStream<Uint8Array> {
+export async function exportAuditEvents(ctx: OperatorContext, tenantId: string, query: AuditFilter, options: z.infer<typeof exportFormat>): Promise<ReadableStream<Uint8Array>> {
   const { chain } = auditSearchFilter(tenantId, query);
   const columns = `${PACKED[options.format]} as r`;
   const filter = filterParams(query).toString();
+  const record = (action: 'audit.export_started' | 'audit.exported' | 'audit.export_aborted', details: Record<string, unknown>) =>
+    withOwnerTx(chain, (tx) =>
+      recordAudit(tx, {
+        tenantId: chain,
+        action,
+        outcome: action === 'audit.export_aborted' ? 'failure' : 'success',
+        ...byOperator(ctx),
+        target: { type: 'tenant', id: chain },
+        details: { format: options.format, encoding: options.encoding, filter, timeZone: VIEWER_TIME_ZONE, ...details },
+      }),
+    );
+  await record('audit.export_started', {});
   const lead = options.format === 'csv' ? `${csvText(filter)},${VIEWER_TIME_ZONE},` : `"filter":${str(filter)},"timeZone":"${VIEWER_TIME_ZONE}",`;
   return streamBatches({
     encoding: options.encoding,
@@ -135,17 +148,7 @@ export function exportAuditEvents(ctx: OperatorContext, tenantId: string, query:
       if (options.format === 'jsonl') return jsonLine(lead, fields);
       return fields.length === CSV_FIELDS ? csvLine(lead, fields) : textsOf(chain, fields[0]).then((texts) => csvLine(lead, [...fields.slice(0, 7), ...texts]));
     },
-    finish: ({ rows, bytes, sha256 }) => {
-      return withOwnerTx(chain, (tx) =>
-        recordAudit(tx, {
-          tenantId: chain,
-          action: 'audit.exported',
-          outcome: 'success',
-          ...byOperator(ctx),
-          target: { type: 'tenant', id: chain },
-          details: { format: options.format, encoding: options.encoding, filter, timeZone: VIEWER_TIME_ZONE, rows, bytes, sha256 },
-        }),
-      );
-    },
+    finish: ({ rows, bytes, sha256 }) => record('audit.exported', { rows, bytes, sha256 }),
+    abort: ({ rows, bytes, cause }) => record('audit.export_aborted', { cause, rowsSent: rows, bytesSent: bytes }),
   });
 }

@@ -10,6 +10,7 @@ import { eventDigest } from './canonical';
 import { createCheckpoints } from './create-checkpoints';
 import { auditSearchFilter } from './search-audit-events';
 import { signingKey } from './signing-key';
+import { streamBuffer } from '@/lib/http/stream-export';
 import { writeTar } from './tar';
 import { sha256Hex, type ExportedCheckpoint, type ExportedEvent, type WithheldEvent } from './verify-bundle';
 
@@ -39,10 +40,11 @@ names the first damaged event: modified, missing, inserted, reordered, truncated
 /**
  * A regulator bundle for one tenant's chain: a fresh checkpoint is signed first so the newest
  * events are covered. With a filter, only matching events are written in full and the others as
- * their digests (see README). Audited as `audit.exported` with the filter, counts and the file's
- * hash.
+ * their digests (see README). `stream` hands it out audited as every export is:
+ * `audit.export_started` with the filter, counts and the file's hash before the first byte, then
+ * `audit.exported` or `audit.export_aborted`.
  */
-export async function exportAuditBundle(ctx: OperatorContext, tenantId: string, filter: AuditFilter = {}): Promise<{ tar: Buffer; name: string }> {
+export async function exportAuditBundle(ctx: OperatorContext, tenantId: string, filter: AuditFilter = {}): Promise<{ tar: Buffer; name: string; stream: ReadableStream<Uint8Array> }> {
   await createCheckpoints(tenantId);
   const key = signingKey();
   // A bundle is of this one chain, and a page position is no part of what it holds.
@@ -108,15 +110,23 @@ export async function exportAuditBundle(ctx: OperatorContext, tenantId: string, 
     { name: 'checkpoints.jsonl', content: checkpointsJsonl },
     { name: 'public-key.pem', content: key.publicKeyPem },
   ]);
-  await withOwnerTx(tenantId, (tx) =>
-    recordAudit(tx, {
-      tenantId,
-      action: 'audit.exported',
-      outcome: 'success',
-      ...byOperator(ctx),
-      target: { type: 'tenant', id: tenantId },
-      details: { format: 'bundle', filter: manifest.filter, timeZone: VIEWER_TIME_ZONE, rows: matched, withheld: manifest.withheld, bytes: tar.length, sha256: sha256Hex(tar), lastSeq: manifest.lastSeq },
-    }),
-  );
-  return { tar, name: `mamori-audit-${tenantId}-${manifest.lastSeq ?? 0}.tar` };
+  const sha256 = sha256Hex(tar);
+  const record = (action: 'audit.export_started' | 'audit.exported' | 'audit.export_aborted', details: Record<string, unknown>) =>
+    withOwnerTx(tenantId, (tx) =>
+      recordAudit(tx, {
+        tenantId,
+        action,
+        outcome: action === 'audit.export_aborted' ? 'failure' : 'success',
+        ...byOperator(ctx),
+        target: { type: 'tenant', id: tenantId },
+        details: { format: 'bundle', filter: manifest.filter, timeZone: VIEWER_TIME_ZONE, rows: matched, withheld: manifest.withheld, lastSeq: manifest.lastSeq, sha256, ...details },
+      }),
+    );
+  // Audited from the first byte, then its end or what had left when the client went away.
+  await record('audit.export_started', { bytes: tar.length });
+  const stream = streamBuffer(tar, {
+    finish: ({ bytes }) => record('audit.exported', { bytes }),
+    abort: ({ bytes, cause }) => record('audit.export_aborted', { cause, bytesSent: bytes, bytes: tar.length }),
+  });
+  return { tar, name: `mamori-audit-${tenantId}-${manifest.lastSeq ?? 0}.tar`, stream };
 }

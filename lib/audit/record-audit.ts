@@ -1,9 +1,7 @@
 import 'server-only';
-import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterCommit, atTransactionEnd, rowsOf, type Tx } from '@/db';
-import { now } from '@/lib/clock';
-import { eventDigest, safeDetails, safeText, type AuditRecord } from './canonical';
+import { safeDetails, safeText, type AuditRecord } from './canonical';
 import { sequenceAudit } from './sequence-audit';
 
 export interface AuditEventInput {
@@ -29,12 +27,14 @@ export function byOperator(ctx: {
   return { actor: { operatorId: ctx.operatorId, loginId: ctx.loginId }, ip: ctx.ip, userAgent: ctx.userAgent, sessionId: ctx.sessionId };
 }
 
-/** The event as stored and its canonical digest, which the chain append hashes into the head. */
-export function auditRecordOf(input: AuditEventInput, occurredAt: Date = now()): { record: AuditRecord; digestHex: string } {
-  const record: AuditRecord = {
+/**
+ * The fields of an event as the door takes them: texts made safe to store and show, details
+ * with only safe integers as numbers (see safeDetails). Its id, time, digest, sequence number and
+ * hash are the database's to make.
+ */
+export function auditFieldsOf(input: AuditEventInput) {
+  return {
     tenantId: input.tenantId,
-    id: randomUUID(),
-    occurredAt,
     actorOperatorId: input.actor?.operatorId ?? null,
     actorLoginId: input.actor?.loginId ? safeText(input.actor.loginId) : null,
     action: input.action,
@@ -44,9 +44,8 @@ export function auditRecordOf(input: AuditEventInput, occurredAt: Date = now()):
     ip: input.ip ?? null,
     userAgent: input.userAgent ? safeText(input.userAgent, 512) : null,
     sessionId: input.sessionId ?? null,
-    details: safeDetails(input.details ?? {}) as Record<string, unknown>,
+    details: JSON.stringify(safeDetails(input.details ?? {})),
   };
-  return { record, digestHex: eventDigest(record).toString('hex') };
 }
 
 // Per tenant: transactions of this process that appended to its chain and have not ended yet.
@@ -60,7 +59,8 @@ function leaveChain(tenantId: string) {
 
 /**
  * Appends an event to its tenant's hash chain inside the caller's transaction, so the event exists
- * exactly when the change it describes does. When the chain's lock is free, or this transaction is
+ * exactly when the change it describes does, through the database's door (mamori_append_audit),
+ * which alone writes audit rows and makes the event's id, time, digest and hash itself. When the chain's lock is free, or this transaction is
  * right behind one other of this process, the database function chains the event here under
  * that lock (held to commit: no fork and no gap). Otherwise the event waits in audit_inbox,
  * committed with the change, and is chained right after commit, before the scoped transaction
@@ -68,20 +68,19 @@ function leaveChain(tenantId: string) {
  * transaction: for callers that count events right after appending, so that concurrent ones see
  * each other.
  */
-export async function recordAudit(tx: Tx, input: AuditEventInput, options: { waitForChain?: boolean } = {}): Promise<{ seq: number | null }> {
-  const { record: r, digestHex } = auditRecordOf(input);
+export async function recordAudit(tx: Tx, input: AuditEventInput, options: { waitForChain?: boolean } = {}): Promise<{ id: string; seq: number | null }> {
+  const r = auditFieldsOf(input);
   const ahead = appending.get(r.tenantId) ?? 0;
   if (atTransactionEnd(tx, () => leaveChain(r.tenantId))) appending.set(r.tenantId, ahead + 1);
   // Behind exactly one transaction of this process, queueing for the chain costs less than the
   // inbox's extra transaction after commit. Behind more, the chain is busy and the inbox batches;
   // with none, the chain is most likely free (or held by another process: the inbox again).
   const wait = options.waitForChain === true || ahead === 1;
-  const result = await tx.execute(sql`select mamori_append_audit(${r.tenantId}, ${r.id}, ${r.occurredAt.toISOString()}::timestamptz,
-    ${r.actorOperatorId}, ${r.actorLoginId}, ${r.action}, ${r.targetType}, ${r.targetId}, ${r.outcome}, ${r.ip},
-    ${r.userAgent}, ${r.sessionId}, ${JSON.stringify(r.details)}::jsonb, decode(${digestHex}, 'hex'), ${wait}) as seq`);
-  const seq = rowsOf<{ seq: string | number | null }>(result)[0].seq;
-  if (seq === null) chainAfterCommit(tx, r.tenantId, r.id);
-  return { seq: seq === null ? null : Number(seq) };
+  const result = await tx.execute(sql`select event_id, event_seq from mamori_append_audit(${r.tenantId}, ${r.actorOperatorId}, ${r.actorLoginId},
+    ${r.action}, ${r.targetType}, ${r.targetId}, ${r.outcome}, ${r.ip}, ${r.userAgent}, ${r.sessionId}, ${r.details}::jsonb, ${wait})`);
+  const [row] = rowsOf<{ event_id: string; event_seq: string | number | null }>(result);
+  if (row.event_seq === null) chainAfterCommit(tx, r.tenantId, row.event_id);
+  return { id: row.event_id, seq: row.event_seq === null ? null : Number(row.event_seq) };
 }
 
 /**

@@ -5,10 +5,10 @@ import { auditEvents } from '@/db/schema';
 import { contextFor } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
 import { useTestDatabase } from '@/lib/testing/test-db';
-import { chainHash, eventDigest, GENESIS_HASH } from './canonical';
+import { chainHash, completeRecord, eventDigest, GENESIS_HASH } from './canonical';
 import { createCheckpoints } from './create-checkpoints';
 import { exportAuditBundle } from './export-bundle';
-import { auditRecordOf, recordAudit } from './record-audit';
+import { auditFieldsOf, recordAudit } from './record-audit';
 import { readTar } from './tar';
 import { verifyBundle } from './verify-bundle';
 import { verifyLiveChain } from './verify-live-chain';
@@ -95,8 +95,9 @@ describe('audit trail tampered with in the database by a superuser', () => {
       const [before] = await tx.select().from(auditEvents).where(at(tenantId, 3));
       await tx.update(auditEvents).set({ seq: sql`-${auditEvents.seq} - 1` }).where(and(eq(auditEvents.tenantId, tenantId), sql`${auditEvents.seq} >= 4`));
       await tx.update(auditEvents).set({ seq: sql`-${auditEvents.seq}` }).where(and(eq(auditEvents.tenantId, tenantId), sql`${auditEvents.seq} < 0`));
-      const { record } = auditRecordOf(
-        { tenantId, action: 'test.event', outcome: 'success', actor: { operatorId: null, loginId: 'op3' }, details: { i: 'approved' } },
+      const record = completeRecord(
+        auditFieldsOf({ tenantId, action: 'test.event', outcome: 'success', actor: { operatorId: null, loginId: 'op3' }, details: { i: 'approved' } }),
+        crypto.randomUUID(),
         before.occurredAt,
       );
       await tx.insert(auditEvents).values({ ...record, seq: 4, hash: chainHash(chained ? before.hash : GENESIS_HASH, 4, eventDigest(record)) });

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { selectRows, type Tx } from '@/db';
 import { loginChallenges } from '@/db/schema';
-import { auditRecordOf, recordAudit } from '@/lib/audit/record-audit';
+import { auditFieldsOf, recordAudit } from '@/lib/audit/record-audit';
 import { env } from '@/lib/env';
 import { hashSessionToken, newSessionToken } from './session-token';
 
@@ -64,24 +64,17 @@ export async function startSession(
   const { idle, absolute } = sessionLimits();
   const sessionToken = newSessionToken();
   const sessionId = randomUUID();
-  const { record: event, digestHex } = auditRecordOf(
-    {
-      tenantId: op.tenantId,
-      action: 'login.succeeded',
-      outcome: 'success',
-      actor: { operatorId: op.operatorId, loginId: op.loginId },
-      target: { type: 'session', id: sessionId },
-      ip: op.ip,
-      userAgent: op.userAgent,
-      sessionId,
-      details: { idleTimeoutMinutes: idle / 60_000, absoluteTimeoutHours: absolute / 3_600_000, secondFactor: factor.mfa ?? 'none' },
-    },
-    at,
-  );
+  const event = auditFieldsOf({
+    tenantId: op.tenantId,
+    action: 'login.succeeded',
+    outcome: 'success',
+    actor: { operatorId: op.operatorId, loginId: op.loginId },
+    userAgent: op.userAgent,
+    details: { idleTimeoutMinutes: idle / 60_000, absoluteTimeoutHours: absolute / 3_600_000, secondFactor: factor.mfa ?? 'none' },
+  });
   const call = sql`select mamori_start_session(${op.tenantId}, ${op.operatorId}, ${sessionId}, ${hashSessionToken(sessionToken)},
     ${at.toISOString()}::timestamptz, ${new Date(at.getTime() + absolute).toISOString()}::timestamptz, ${op.ip}, ${op.userAgent},
-    ${factor.mfa ? at.toISOString() : null}::timestamptz, ${expired}, ${event.id}, ${event.actorLoginId}, ${event.userAgent},
-    ${JSON.stringify(event.details)}::jsonb, decode(${digestHex}, 'hex'))`;
+    ${factor.mfa ? at.toISOString() : null}::timestamptz, ${expired}, ${event.actorLoginId}, ${event.userAgent}, ${event.details}::jsonb)`;
   await (tx ? tx.execute(call) : selectRows(call));
   return { sessionToken, sessionId };
 }

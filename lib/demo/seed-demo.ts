@@ -2,7 +2,7 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { withPlatformTx } from '@/db';
-import { PLATFORM_TENANT_ID, auditChains, paymentSettings, sites, tenants, type Role } from '@/db/schema';
+import { PLATFORM_TENANT_ID, paymentSettings, sites, tenants, type Role } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { generateEcData } from '@/lib/ec/generate-ec-data';
@@ -173,7 +173,6 @@ export async function seedDemo(): Promise<{ seeded: boolean; logins: DemoLogin[]
         .insert(tenants)
         .values({ code: t.code, name: t.name, contactEmail: `security@${t.code}.example.jp`, ...newTenantTotpPolicy(seededAt) })
         .returning({ id: tenants.id });
-      await tx.insert(auditChains).values({ tenantId: tenant.id });
       await recordAudit(tx, {
         tenantId: tenant.id,
         action: 'tenant.created',

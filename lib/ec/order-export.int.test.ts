@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable, Transform, pipeline } from 'node:stream';
 import { and, eq, sql } from 'drizzle-orm';
 import iconv from 'iconv-lite';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -43,6 +46,14 @@ async function read(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
 
 const events = (tenantId: string, action: string) =>
   withPlatformTx((tx) => tx.select({ details: auditEvents.details, actor: auditEvents.actorLoginId, ip: auditEvents.ip, sessionId: auditEvents.sessionId }).from(auditEvents).where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, action))).orderBy(auditEvents.seq));
+
+async function until(check: () => Promise<boolean>) {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('timed out waiting');
+}
 
 const alertsOf = (tenantId: string) => withPlatformTx((tx) => tx.select({ rule: alerts.rule, details: alerts.details }).from(alerts).where(eq(alerts.tenantId, tenantId)));
 
@@ -135,8 +146,59 @@ describe('order-history export', () => {
     }
     const [{ n }] = await withTenantTx(s.tenantId, (tx) => tx.select({ n: sql<number>`count(*)::int` }).from(orders).where(eq(orders.tenantId, s.tenantId)));
     expect(n).toBe(10_500);
-    // Nothing was exported, so nothing claims it was.
+    // Nothing was exported, so nothing claims it was; every claim and every stop is on record.
     expect((await events(s.tenantId, "orders.exported")).map((e) => (e.details as { rows: number }).rows)).toEqual([]);
+    expect(await events(s.tenantId, 'orders.export_started')).toHaveLength(12);
+    const aborted = (await events(s.tenantId, 'orders.export_aborted')).map((e) => e.details as { cause: string; rowsPlanned: number });
+    expect(aborted).toHaveLength(12);
+    expect(aborted.every((d) => d.cause === 'client_closed' && d.rowsPlanned === 10_500)).toBe(true);
+  }, 60_000);
+
+  it('records what had left when the client goes away mid-download over real HTTP, and alerts when personal data left', async () => {
+    const s = await shop(10_500);
+    await withPlatformTx((tx) => tx.update(tenants).set({ orderExportDailyQuota: 10_000_000 }).where(eq(tenants.id, s.tenantId)));
+    const r = await requestOrderExport(s.admin, s.tenantId, s.scope, { encoding: 'utf8', reason: 'cut at the first megabyte' });
+    const server = http.createServer((_req, res) => {
+      void (async () => {
+        const stream = await streamOrderExport(s.admin, s.tenantId, await claimOrderExport(s.admin, s.tenantId, r.id));
+        res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
+        // Each piece takes a moment to go out, as over a real network, so the client's close
+        // arrives while rows are still being sent.
+        const slowLine = new Transform({ transform: (chunk, _encoding, done) => void setTimeout(() => done(null, chunk), 25) });
+        pipeline(Readable.fromWeb(stream as never), slowLine, res, () => undefined);
+      })();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const received = await new Promise<number>((resolve, reject) => {
+        let bytes = 0;
+        const req = http.get({ host: '127.0.0.1', port, path: '/' }, (res) => {
+          res.on('data', (chunk: Buffer) => {
+            bytes += chunk.length;
+            // Enough for a few hundred customers' names and addresses: then the connection goes.
+            if (bytes >= 64 * 1024) {
+              req.destroy();
+              resolve(bytes);
+            }
+          });
+        });
+        req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? undefined : reject(e)));
+      });
+      await until(async () => (await events(s.tenantId, 'orders.export_aborted')).length > 0);
+      const [started] = await events(s.tenantId, 'orders.export_started');
+      expect(started.details).toMatchObject({ rows: 10_500, reason: 'cut at the first megabyte', columns: [...ALL] });
+      const [aborted] = await events(s.tenantId, 'orders.export_aborted');
+      const d = aborted.details as { cause: string; rowsSent: number; bytesSent: number; rowsPlanned: number };
+      expect(d).toMatchObject({ cause: 'client_closed', rowsPlanned: 10_500 });
+      expect(d.bytesSent).toBeGreaterThanOrEqual(received);
+      expect(d.rowsSent).toBeGreaterThan(0);
+      expect(d.rowsSent).toBeLessThan(10_500);
+      expect(await events(s.tenantId, 'orders.exported')).toEqual([]);
+      expect((await alertsOf(s.tenantId)).filter((a) => a.rule === 'export_aborted').map((a) => a.details)).toEqual([expect.objectContaining({ exportId: r.id, rowsSent: d.rowsSent, rowsPlanned: 10_500 })]);
+    } finally {
+      server.close();
+    }
   }, 60_000);
 
   it('holds an export above the daily quota for a second administrator, and audits both people', async () => {

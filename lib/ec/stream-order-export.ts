@@ -7,7 +7,7 @@ import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { OperatorContext } from '@/lib/auth/load-session';
 import { now } from '@/lib/clock';
 import { csvText } from '@/lib/http/csv';
-import { JOIN_SQL, SEPARATOR, streamBatches, streamCopy, utcMicros, type ExportSummary } from '@/lib/http/stream-export';
+import { JOIN_SQL, SEPARATOR, streamBatches, streamCopy, utcMicros, type AbortSummary, type ExportSummary } from '@/lib/http/stream-export';
 import { AppError } from '@/lib/http/app-error';
 import { requireStepUp } from '@/lib/mfa/step-up';
 import { orderedColumns, type OrderExportColumn } from './order-export-columns';
@@ -68,6 +68,24 @@ export async function claimOrderExport(ctx: OperatorContext, tenantId: string, e
         customerCount: orderExports.customerCount,
       });
     if (!claimed) throw new AppError('not_found');
+    // Audited from the first byte: before anything is streamed, the claim itself is on record.
+    await recordAudit(tx, {
+      tenantId,
+      action: 'orders.export_started',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'order_export', id: claimed.id },
+      details: {
+        siteId: claimed.siteId,
+        from: claimed.periodFrom.toISOString(),
+        to: claimed.periodTo.toISOString(),
+        columns: orderedColumns(claimed.columns).map((c) => c.key),
+        reason: claimed.reason,
+        encoding: claimed.encoding,
+        rows: claimed.rowCount,
+        customers: claimed.customerCount,
+      },
+    });
     const since = new Date(now().getTime() - NEW_IP_WINDOW_MS).toISOString();
     const [fresh] = rowsOf<{ ip: string; at: Date | string }>(await tx.execute(sql`
       select e.ip, e.occurred_at as at from audit_events e
@@ -111,7 +129,8 @@ export const orderExportSelect = (tenantId: string, scope: ExportScope): SQL =>
  * formats and quotes them (streamCopy); PGlite cannot stream COPY, so there they are read in
  * keyset batches (streamBatches), packed as the keyset (time in UTC to the microsecond, id) and
  * the chosen columns, and quoted here. When the file ends, `orders.exported` records scope,
- * columns, reason, rows, customers, bytes and its sha256 (IP and session are on every event).
+ * columns, reason, rows, customers, bytes and its sha256 (IP and session are on every event);
+ * when it stops short, `orders.export_aborted` records the rows and bytes that had left.
  */
 export async function streamOrderExport(ctx: OperatorContext, tenantId: string, claimed: ClaimedExport): Promise<ReadableStream<Uint8Array>> {
   const columns = orderedColumns(claimed.columns);
@@ -139,8 +158,29 @@ export async function streamOrderExport(ctx: OperatorContext, tenantId: string, 
         },
       });
     });
+  // Stopped short: what had left is on record, and personal data that left raises an alert.
+  const abort = ({ rows, bytes, cause }: AbortSummary) =>
+    withTenantTx(tenantId, async (tx) => {
+      await tx.update(orderExports).set({ bytes }).where(and(eq(orderExports.tenantId, tenantId), eq(orderExports.id, claimed.id)));
+      await recordAudit(tx, {
+        tenantId,
+        action: 'orders.export_aborted',
+        outcome: 'failure',
+        ...byOperator(ctx),
+        target: { type: 'order_export', id: claimed.id },
+        details: { siteId: claimed.siteId, cause, rowsSent: rows, bytesSent: bytes, rowsPlanned: claimed.rowCount, encoding: claimed.encoding },
+      });
+      if (rows > 0) {
+        await raiseAlert(tx, {
+          tenantId,
+          rule: 'export_aborted',
+          operator: { operatorId: ctx.operatorId, loginId: ctx.loginId },
+          details: { exportId: claimed.id, rowsSent: rows, rowsPlanned: claimed.rowCount, cause },
+        });
+      }
+    });
   const copied = await copyTenantCsv(tenantId, orderExportSelect(tenantId, claimed));
-  if (copied) return streamCopy({ encoding: claimed.encoding, header, source: copied, finish });
+  if (copied) return streamCopy({ encoding: claimed.encoding, header, source: copied, finish, abort });
 
   const cellsSql = columns.map((c) => `coalesce(${COLUMN_SQL[c.key]}::text, '')`);
   const packed = [utcMicros('ordered_at'), 'id::text', ...cellsSql].join(JOIN_SQL);
@@ -176,6 +216,7 @@ export async function streamOrderExport(ctx: OperatorContext, tenantId: string, 
       return cells.length === fields ? line(cells.slice(2)) : cellsOf(cells[1]).then(line);
     },
     finish,
+    abort,
   });
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from './csv';
-import { streamCopy, type ExportSummary } from './stream-export';
+import { streamBuffer, streamCopy, type AbortSummary, type ExportSummary } from './stream-export';
 
 // What COPY (FORMAT csv) writes: LF row ends, quoted cells with doubled quotes and line breaks inside.
 const COPIED = 'a,"say ""hi"", then\nnew line",日本語\n"x\r\ny",,"""quoted"""\nlast,"\n",z\n';
@@ -20,7 +20,7 @@ function source(text: string, size: number): ReadableStream<Uint8Array> {
 
 async function run(size: number, encoding: 'utf8' | 'utf8-bom' | 'sjis') {
   let summary: ExportSummary | undefined;
-  const stream = streamCopy({ encoding, header: 'h1,h2,h3\r\n', source: source(COPIED, size), finish: async (s) => (summary = s) });
+  const stream = streamCopy({ encoding, header: 'h1,h2,h3\r\n', source: source(COPIED, size), finish: async (s) => (summary = s), abort: async () => undefined });
   const chunks: Buffer[] = [];
   for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
   return { file: Buffer.concat(chunks), summary: summary! };
@@ -47,5 +47,49 @@ describe('streamCopy', () => {
     const sjis = await run(1, 'sjis');
     expect(parseCsv(iconv.decode(sjis.file, 'Shift_JIS'))[1][2]).toBe('日本語');
     expect(sjis.summary.sha256).toBe(createHash('sha256').update(sjis.file).digest('hex'));
+  });
+});
+
+describe('an export that stops short', () => {
+  it('records what had been handed over when the reader goes away, once, and no finish', async () => {
+    const aborts: AbortSummary[] = [];
+    let finished = false;
+    const stream = streamCopy({ encoding: 'utf8', header: 'h1,h2,h3\r\n', source: source(COPIED, 1), finish: async () => (finished = true), abort: async (s) => void aborts.push(s) });
+    const reader = stream.getReader();
+    let bytes = 0;
+    // The header, then the first row (40 bytes) and a little of the second, a byte at a time.
+    for (let i = 0; i < 46; i++) bytes += (await reader.read()).value!.length;
+    await reader.cancel();
+    await reader.cancel().catch(() => undefined);
+    expect(finished).toBe(false);
+    expect(aborts).toEqual([{ rows: 1, bytes, cause: 'client_closed' }]);
+  });
+
+  it('records a failing source as failed', async () => {
+    const aborts: AbortSummary[] = [];
+    const failing = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.error(new Error('connection to the database lost'));
+      },
+    });
+    const stream = streamCopy({ encoding: 'utf8', header: 'h\r\n', source: failing, finish: async () => undefined, abort: async (s) => void aborts.push(s) });
+    const reader = stream.getReader();
+    await reader.read();
+    await expect(reader.read()).rejects.toThrow('connection to the database lost');
+    expect(aborts).toEqual([{ rows: 0, bytes: 3, cause: 'failed' }]);
+  });
+
+  it('hands a file made in memory out in pieces, with its end or its abort recorded', async () => {
+    const file = Buffer.alloc(600 * 1024, 7);
+    const ends: unknown[] = [];
+    const whole = streamBuffer(file, { finish: async (s) => void ends.push(s), abort: async (s) => void ends.push(s) });
+    const pieces: Buffer[] = [];
+    for await (const piece of whole as unknown as AsyncIterable<Uint8Array>) pieces.push(Buffer.from(piece));
+    expect(Buffer.concat(pieces).equals(file)).toBe(true);
+    expect(ends).toEqual([{ bytes: file.length, sha256: createHash('sha256').update(file).digest('hex') }]);
+    const cut = streamBuffer(file, { finish: async (s) => void ends.push(s), abort: async (s) => void ends.push(s) }).getReader();
+    await cut.read();
+    await cut.cancel();
+    expect(ends.at(-1)).toEqual({ bytes: 256 * 1024, cause: 'client_closed' });
   });
 });

@@ -32,6 +32,27 @@ export interface ExportSummary {
   sha256: string;
 }
 
+/** What an export had handed to the connection when it stopped short of its end. */
+export interface AbortSummary {
+  rows: number;
+  bytes: number;
+  /** The client went away (closed the connection, cancelled the download), or the export failed. */
+  cause: 'client_closed' | 'failed';
+}
+
+/** The end of an export that did not finish, recorded once whatever stopped it; a failure to record is logged. */
+function onceAborted(abort: (summary: AbortSummary) => Promise<unknown>) {
+  let done = false;
+  return (summary: AbortSummary) => {
+    if (done) return Promise.resolve();
+    done = true;
+    return abort(summary).then(
+      () => undefined,
+      (error: Error) => console.error('[mamori] could not record an aborted export:', error.message),
+    );
+  };
+}
+
 export interface BatchedExport {
   encoding: ExportEncoding;
   /** The first line (a CSV header), written after the BOM if any. */
@@ -46,6 +67,8 @@ export interface BatchedExport {
   line(row: string): string | Promise<string>;
   /** After the last byte is handed over and before the stream closes: where the export audits itself. */
   finish(summary: ExportSummary): Promise<unknown>;
+  /** When it stops short: the client went away, or a batch failed. Rows and bytes handed over so far. */
+  abort(summary: AbortSummary): Promise<unknown>;
 }
 
 /**
@@ -59,6 +82,10 @@ export function streamBatches(spec: BatchedExport): ReadableStream<Uint8Array> {
   let size = 0;
   let pending: Promise<string[]> | null = null;
   let cancelled = false;
+  // Rows written into the sink, and of those the ones handed over with the last emit.
+  let written = 0;
+  let sentRows = 0;
+  const aborted = onceAborted(spec.abort);
   const fetchBatch = (last?: string) => {
     const batch = spec.fetch(size, last);
     // A cancelled download leaves the last prefetch unread; its failure must not go unhandled.
@@ -72,6 +99,7 @@ export function streamBatches(spec: BatchedExport): ReadableStream<Uint8Array> {
       bytes += chunk.length;
       controller.enqueue(chunk);
     }
+    sentRows = written;
   };
   return new ReadableStream<Uint8Array>({
     async start(controller) {
@@ -82,29 +110,36 @@ export function streamBatches(spec: BatchedExport): ReadableStream<Uint8Array> {
       emit(controller);
     },
     async pull(controller) {
-      const batch = await pending!;
-      pending = batch.length === size ? fetchBatch(batch[size - 1]) : null;
-      for (let i = 0; i < batch.length; i++) {
-        if (i > 0 && i % SLICE === 0) {
-          if (cancelled) return;
-          emit(controller);
-          // Lets the prefetch's round trips and rows in: otherwise its query would only start, and
-          // PostgreSQL only send, once this batch is done.
-          await new Promise((resolve) => setImmediate(resolve));
+      try {
+        const batch = await pending!;
+        pending = batch.length === size ? fetchBatch(batch[size - 1]) : null;
+        for (let i = 0; i < batch.length; i++) {
+          if (i > 0 && i % SLICE === 0) {
+            if (cancelled) return;
+            emit(controller);
+            // Lets the prefetch's round trips and rows in: otherwise its query would only start, and
+            // PostgreSQL only send, once this batch is done.
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+          const line = spec.line(batch[i]);
+          sink.write(typeof line === 'string' ? line : await line);
+          written++;
         }
-        const line = spec.line(batch[i]);
-        sink.write(typeof line === 'string' ? line : await line);
+        if (cancelled) return;
+        emit(controller);
+        rows += batch.length;
+        // An abandoned download is not an export (its cancel records what left).
+        if (pending || cancelled) return;
+        await spec.finish({ rows, bytes, sha256: hash.digest('hex') });
+        controller.close();
+      } catch (error) {
+        await aborted({ rows: sentRows, bytes, cause: 'failed' });
+        throw error;
       }
-      if (cancelled) return;
-      emit(controller);
-      rows += batch.length;
-      // An abandoned download is not an export.
-      if (pending || cancelled) return;
-      await spec.finish({ rows, bytes, sha256: hash.digest('hex') });
-      controller.close();
     },
     cancel() {
       cancelled = true;
+      return aborted({ rows: sentRows, bytes, cause: 'client_closed' });
     },
   });
 }
@@ -116,6 +151,7 @@ export interface CopiedExport {
   /** The rows as PostgreSQL's COPY writes CSV: UTF-8, LF at each row's end. */
   source: ReadableStream<Uint8Array>;
   finish(summary: ExportSummary): Promise<unknown>;
+  abort(summary: AbortSummary): Promise<unknown>;
 }
 
 /**
@@ -132,6 +168,7 @@ export function streamCopy(spec: CopiedExport): ReadableStream<Uint8Array> {
   let rows = 0;
   let quoted = false;
   let cancelled = false;
+  const aborted = onceAborted(spec.abort);
   const send = (controller: ReadableStreamDefaultController<Uint8Array>, chunk: Uint8Array) => {
     const out = decoder ? iconv.encode(decoder.decode(chunk, { stream: true }), 'Shift_JIS') : chunk;
     hash.update(out);
@@ -165,16 +202,22 @@ export function streamCopy(spec: CopiedExport): ReadableStream<Uint8Array> {
       send(controller, Buffer.from(`${spec.encoding === 'utf8-bom' ? '\ufeff' : ''}${spec.header}`, 'utf8'));
     },
     async pull(controller) {
-      const { done, value } = await reader.read();
-      if (!done) return send(controller, crlf(Buffer.from(value.buffer, value.byteOffset, value.byteLength)));
-      // A cancelled source also ends with done; an abandoned download is not an export.
-      if (cancelled) return;
-      await spec.finish({ rows, bytes, sha256: hash.digest('hex') });
-      controller.close();
+      try {
+        const { done, value } = await reader.read();
+        if (!done) return send(controller, crlf(Buffer.from(value.buffer, value.byteOffset, value.byteLength)));
+        // A cancelled source also ends with done; an abandoned download is not an export.
+        if (cancelled) return;
+        await spec.finish({ rows, bytes, sha256: hash.digest('hex') });
+        controller.close();
+      } catch (error) {
+        await aborted({ rows, bytes, cause: 'failed' });
+        throw error;
+      }
     },
-    cancel(reason) {
+    async cancel(reason) {
       cancelled = true;
-      return reader.cancel(reason);
+      await reader.cancel(reason);
+      return aborted({ rows, bytes, cause: 'client_closed' });
     },
   });
 }
@@ -228,4 +271,36 @@ function shiftJisSink(): Sink {
       return text ? [iconv.encode(text, 'Shift_JIS')] : [];
     },
   };
+}
+
+export interface BufferedExport {
+  finish(summary: Omit<ExportSummary, 'rows'>): Promise<unknown>;
+  abort(summary: Omit<AbortSummary, 'rows'>): Promise<unknown>;
+}
+
+/**
+ * A file made in memory (an evidence bundle) handed out in pieces, so that its end, or the client
+ * going away before it, is known and recorded like any streamed export's.
+ */
+export function streamBuffer(file: Uint8Array, spec: BufferedExport): ReadableStream<Uint8Array> {
+  const PIECE = 256 * 1024;
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const aborted = onceAborted((s) => spec.abort({ bytes: s.bytes, cause: s.cause }));
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (bytes < file.length) {
+        const piece = file.subarray(bytes, Math.min(bytes + PIECE, file.length));
+        hash.update(piece);
+        bytes += piece.length;
+        controller.enqueue(piece);
+        return;
+      }
+      await spec.finish({ bytes, sha256: hash.digest('hex') });
+      controller.close();
+    },
+    cancel() {
+      return aborted({ rows: 0, bytes, cause: 'client_closed' });
+    },
+  });
 }

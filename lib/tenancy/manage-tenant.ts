@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { withTenantTx, type Tx } from '@/db';
-import { auditChains, tenants } from '@/db/schema';
+import { tenants } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { OperatorContext } from '@/lib/auth/load-session';
 import { revokeTenantSessions } from '@/lib/auth/revoke-sessions';
@@ -33,7 +33,7 @@ export async function createTenant(ctx: OperatorContext, input: z.infer<typeof c
       .onConflictDoNothing()
       .returning({ id: tenants.id });
     if (!row) throw new AppError('conflict', { code: ['taken'] });
-    await tx.insert(auditChains).values({ tenantId });
+    // Its audit chain is opened by the database (a trigger on tenants).
     await recordAudit(tx, {
       tenantId,
       action: 'tenant.created',

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { withPlatformTx } from '@/db';
-import { auditChains, operators, sites, tenants, type Role } from '@/db/schema';
+import { operators, sites, tenants, type Role } from '@/db/schema';
 import { generateEcData } from '@/lib/ec/generate-ec-data';
 import { hashPassword } from '@/lib/passwords/hash-password';
 import { loginIdKey } from '@/lib/tenancy/normalize-login-id';
@@ -13,7 +13,6 @@ import { loginIdKey } from '@/lib/tenancy/normalize-login-id';
 export async function createTenant(code: string): Promise<string> {
   return withPlatformTx(async (tx) => {
     const [t] = await tx.insert(tenants).values({ code, name: `株式会社${code}`, totpRequired: false }).returning({ id: tenants.id });
-    await tx.insert(auditChains).values({ tenantId: t.id });
     return t.id;
   });
 }

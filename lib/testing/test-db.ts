@@ -24,6 +24,8 @@ export function useTestDatabase(): { current: () => Database } {
       database = await openDatabase('memory://');
     }
     await migrateDatabase(database);
+    // A test database: the audit door's clock follows the tests' clock (see mamori_now).
+    await database.db.execute(sql`update audit_settings set test_clock = true`);
     setDatabase(Promise.resolve(database));
   });
   afterAll(async () => {

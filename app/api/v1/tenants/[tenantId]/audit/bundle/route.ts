@@ -8,8 +8,8 @@ import { withRoute } from '@/lib/auth/with-route';
  */
 export const GET = withRoute<{ tenantId: string }>({ tenant: 'audit.read', tenantParam: 'tenantId' }, async (req, ctx, { tenantId }) => {
   const filter = requireAuditFilter(req.nextUrl.searchParams, { without: ['tenant', 'before'] });
-  const { tar, name } = await exportAuditBundle(ctx, tenantId, filter);
-  return new Response(new Uint8Array(tar), {
-    headers: { 'content-type': 'application/x-tar', 'content-disposition': `attachment; filename="${name}"` },
+  const { tar, name, stream } = await exportAuditBundle(ctx, tenantId, filter);
+  return new Response(stream, {
+    headers: { 'content-type': 'application/x-tar', 'content-length': String(tar.length), 'content-disposition': `attachment; filename="${name}"` },
   });
 });

@@ -17,7 +17,7 @@ export const GET = withRoute<{ tenantId: string }>({ tenant: 'audit.read', tenan
   const charset = options.encoding === 'sjis' ? 'Shift_JIS' : 'utf-8';
   const type = options.format === 'csv' ? `text/csv; charset=${charset}` : 'application/x-ndjson; charset=utf-8';
   const name = `mamori-audit-${new Date().toISOString().slice(0, 10)}.${options.format === 'csv' ? 'csv' : 'jsonl'}`;
-  return new Response(exportAuditEvents(ctx, tenantId, query, options), {
+  return new Response(await exportAuditEvents(ctx, tenantId, query, options), {
     headers: { 'content-type': type, 'content-disposition': `attachment; filename="${name}"` },
   });
 });

@@ -1,0 +1,293 @@
+-- Audit rows enter only through the database's own door. The audit tables and the functions that
+-- write them belong to mamori_audit, a role nobody logs in as; the app role may read events and
+-- chain heads, and call the door, which takes an event's fields only: the id, the time, the
+-- digest, the sequence number and the hash are made here, never by the caller.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'mamori_audit') THEN
+    CREATE ROLE mamori_audit NOLOGIN;
+  END IF;
+  -- The checkpoint signer reads chains and stores what it signed; it writes nothing else.
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'mamori_signer') THEN
+    CREATE ROLE mamori_signer NOLOGIN;
+  END IF;
+END $$;
+--> statement-breakpoint
+-- Whoever migrates hands objects to mamori_audit and connects the signer role.
+GRANT mamori_audit, mamori_signer TO CURRENT_USER;
+--> statement-breakpoint
+INSERT INTO audit_settings (id) VALUES (true) ON CONFLICT DO NOTHING;
+--> statement-breakpoint
+ALTER TABLE audit_settings ADD CONSTRAINT audit_settings_one_row CHECK (id);
+--> statement-breakpoint
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_outcome_check CHECK (outcome IN ('success', 'failure', 'denied'));
+--> statement-breakpoint
+ALTER TABLE audit_events OWNER TO mamori_audit;
+--> statement-breakpoint
+ALTER TABLE audit_inbox OWNER TO mamori_audit;
+--> statement-breakpoint
+ALTER TABLE audit_chains OWNER TO mamori_audit;
+--> statement-breakpoint
+ALTER TABLE audit_checkpoints OWNER TO mamori_audit;
+--> statement-breakpoint
+ALTER TABLE audit_settings OWNER TO mamori_audit;
+--> statement-breakpoint
+ALTER FUNCTION mamori_refuse_change() OWNER TO mamori_audit;
+--> statement-breakpoint
+REVOKE ALL ON audit_events, audit_inbox, audit_chains, audit_checkpoints, audit_settings FROM mamori_app;
+--> statement-breakpoint
+GRANT SELECT ON audit_events, audit_chains, audit_checkpoints TO mamori_app;
+--> statement-breakpoint
+GRANT SELECT ON audit_events, audit_chains, audit_checkpoints TO mamori_signer;
+--> statement-breakpoint
+-- The door's clock: the database's, so no caller can date an event. A test database (and only
+-- one, whose audit_settings row says so) shifts it by the tests' clock offset.
+CREATE FUNCTION mamori_now() RETURNS timestamptz LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+  SELECT now() + CASE WHEN (SELECT test_clock FROM audit_settings)
+    THEN coalesce(nullif(current_setting('app.clock_offset_ms', true), '')::bigint, 0) * interval '1 millisecond'
+    ELSE interval '0' END
+$$;
+--> statement-breakpoint
+ALTER FUNCTION mamori_now() OWNER TO mamori_audit;
+--> statement-breakpoint
+-- Canonical JSON, as lib/audit/canonical.ts writes it: keys sorted, no whitespace, strings and
+-- numbers as jsonb writes them (the app sends only safe integers as numbers).
+CREATE FUNCTION mamori_canonical_json(j jsonb) RETURNS text LANGUAGE plpgsql IMMUTABLE SET search_path = public AS $$
+DECLARE
+  v_out text;
+BEGIN
+  CASE jsonb_typeof(j)
+    WHEN 'object' THEN
+      SELECT '{' || coalesce(string_agg(to_json(e.k)::text || ':' || mamori_canonical_json(e.v), ',' ORDER BY e.k COLLATE "C"), '') || '}'
+        INTO v_out FROM jsonb_each(j) AS e(k, v);
+    WHEN 'array' THEN
+      SELECT '[' || coalesce(string_agg(mamori_canonical_json(a.v), ',' ORDER BY a.n), '') || ']'
+        INTO v_out FROM jsonb_array_elements(j) WITH ORDINALITY AS a(v, n);
+    ELSE
+      v_out := j::text;
+  END CASE;
+  RETURN v_out;
+END $$;
+--> statement-breakpoint
+ALTER FUNCTION mamori_canonical_json(jsonb) OWNER TO mamori_audit;
+--> statement-breakpoint
+-- sha256 of the event's canonical JSON (lib/audit/canonical.ts eventDigest, version 1).
+CREATE FUNCTION mamori_event_digest(
+  p_tenant_id uuid, p_id uuid, p_occurred_at timestamptz, p_actor_operator_id uuid, p_actor_login_id text,
+  p_action text, p_target_type text, p_target_id text, p_outcome text, p_ip text, p_user_agent text,
+  p_session_id uuid, p_details jsonb
+) RETURNS bytea LANGUAGE sql STABLE SET search_path = public AS $$
+  SELECT sha256(convert_to(
+    '{"action":' || coalesce(to_json(p_action)::text, 'null') ||
+    ',"actorLoginId":' || coalesce(to_json(p_actor_login_id)::text, 'null') ||
+    ',"actorOperatorId":' || coalesce(to_json(p_actor_operator_id)::text, 'null') ||
+    ',"details":' || mamori_canonical_json(p_details) ||
+    ',"id":' || to_json(p_id)::text ||
+    ',"ip":' || coalesce(to_json(p_ip)::text, 'null') ||
+    ',"occurredAt":' || to_json(to_char(p_occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text ||
+    ',"outcome":' || coalesce(to_json(p_outcome)::text, 'null') ||
+    ',"sessionId":' || coalesce(to_json(p_session_id)::text, 'null') ||
+    ',"targetId":' || coalesce(to_json(p_target_id)::text, 'null') ||
+    ',"targetType":' || coalesce(to_json(p_target_type)::text, 'null') ||
+    ',"tenantId":' || to_json(p_tenant_id)::text ||
+    ',"userAgent":' || coalesce(to_json(p_user_agent)::text, 'null') ||
+    ',"v":1}', 'UTF8'))
+$$;
+--> statement-breakpoint
+ALTER FUNCTION mamori_event_digest(uuid, uuid, timestamptz, uuid, text, text, text, text, text, text, text, uuid, jsonb) OWNER TO mamori_audit;
+--> statement-breakpoint
+-- The write itself, for the door and the database's own functions (login, retention): the event
+-- gets its id and time here, its digest from its fields, and is chained under the chain's
+-- advisory lock (held to commit), or waits in audit_inbox when the lock is taken (p_wait queues
+-- instead). Returns the id and the sequence number (null while it waits).
+CREATE FUNCTION mamori_audit_write(
+  p_tenant_id uuid, p_actor_operator_id uuid, p_actor_login_id text, p_action text, p_target_type text,
+  p_target_id text, p_outcome text, p_ip text, p_user_agent text, p_session_id uuid, p_details jsonb, p_wait boolean
+) RETURNS TABLE (event_id uuid, event_seq bigint) LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+  v_id uuid := gen_random_uuid();
+  -- Kept to the millisecond, as the column stores it, before it is hashed.
+  v_at timestamptz := mamori_now()::timestamptz(3);
+  v_details jsonb := coalesce(p_details, '{}'::jsonb);
+  v_digest bytea;
+  v_seq bigint;
+  v_hash bytea;
+BEGIN
+  IF jsonb_typeof(v_details) <> 'object' THEN
+    RAISE EXCEPTION 'audit details must be an object' USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  v_digest := mamori_event_digest(p_tenant_id, v_id, v_at, p_actor_operator_id, p_actor_login_id, p_action,
+    p_target_type, p_target_id, p_outcome, p_ip, p_user_agent, p_session_id, v_details);
+  IF p_wait THEN
+    PERFORM pg_advisory_xact_lock(mamori_audit_lock_key(p_tenant_id));
+  ELSIF NOT pg_try_advisory_xact_lock(mamori_audit_lock_key(p_tenant_id)) THEN
+    INSERT INTO audit_inbox (tenant_id, id, occurred_at, actor_operator_id, actor_login_id, action,
+      target_type, target_id, outcome, ip, user_agent, session_id, details, digest)
+    VALUES (p_tenant_id, v_id, v_at, p_actor_operator_id, p_actor_login_id, p_action,
+      p_target_type, p_target_id, p_outcome, p_ip, p_user_agent, p_session_id, v_details, v_digest);
+    RETURN QUERY SELECT v_id, NULL::bigint;
+    RETURN;
+  END IF;
+  UPDATE audit_chains
+     SET last_seq = last_seq + 1, head_hash = sha256(head_hash || int8send(last_seq + 1) || v_digest)
+   WHERE tenant_id = p_tenant_id
+  RETURNING last_seq, head_hash INTO v_seq, v_hash;
+  IF v_seq IS NULL THEN
+    RAISE EXCEPTION 'no audit chain for tenant %', p_tenant_id;
+  END IF;
+  INSERT INTO audit_events (tenant_id, seq, id, occurred_at, actor_operator_id, actor_login_id, action,
+    target_type, target_id, outcome, ip, user_agent, session_id, details, hash)
+  VALUES (p_tenant_id, v_seq, v_id, v_at, p_actor_operator_id, p_actor_login_id, p_action,
+    p_target_type, p_target_id, p_outcome, p_ip, p_user_agent, p_session_id, v_details, v_hash);
+  RETURN QUERY SELECT v_id, v_seq;
+END $$;
+--> statement-breakpoint
+ALTER FUNCTION mamori_audit_write(uuid, uuid, text, text, text, text, text, text, text, uuid, jsonb, boolean) OWNER TO mamori_audit;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION mamori_audit_write(uuid, uuid, text, text, text, text, text, text, text, uuid, jsonb, boolean) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION mamori_audit_write(uuid, uuid, text, text, text, text, text, text, text, uuid, jsonb, boolean) TO CURRENT_USER;
+--> statement-breakpoint
+-- The door for the app: the write above, for a tenant of the calling transaction's scope only
+-- (what row-level security decided when the app role wrote rows itself).
+DROP FUNCTION mamori_append_audit(uuid, uuid, timestamptz, uuid, text, text, text, text, text, text, text, uuid, jsonb, bytea, boolean);
+--> statement-breakpoint
+CREATE FUNCTION mamori_append_audit(
+  p_tenant_id uuid, p_actor_operator_id uuid, p_actor_login_id text, p_action text, p_target_type text,
+  p_target_id text, p_outcome text, p_ip text, p_user_agent text, p_session_id uuid, p_details jsonb, p_wait boolean DEFAULT false
+) RETURNS TABLE (event_id uuid, event_seq bigint) LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+  IF p_tenant_id IS DISTINCT FROM nullif(current_setting('app.tenant_id', true), '')::uuid
+     AND current_setting('app.scope', true) IS DISTINCT FROM 'platform' THEN
+    RAISE EXCEPTION 'audit event for tenant % outside this transaction''s scope', p_tenant_id USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN QUERY SELECT * FROM mamori_audit_write(p_tenant_id, p_actor_operator_id, p_actor_login_id, p_action, p_target_type,
+    p_target_id, p_outcome, p_ip, p_user_agent, p_session_id, p_details, p_wait);
+END $$;
+--> statement-breakpoint
+ALTER FUNCTION mamori_append_audit(uuid, uuid, text, text, text, text, text, text, text, uuid, jsonb, boolean) OWNER TO mamori_audit;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION mamori_append_audit(uuid, uuid, text, text, text, text, text, text, text, uuid, jsonb, boolean) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION mamori_append_audit(uuid, uuid, text, text, text, text, text, text, text, uuid, jsonb, boolean) TO mamori_app;
+--> statement-breakpoint
+ALTER FUNCTION mamori_sequence_audit(uuid, uuid[]) OWNER TO mamori_audit;
+--> statement-breakpoint
+ALTER FUNCTION mamori_audit_waiting_tenants() OWNER TO mamori_audit;
+--> statement-breakpoint
+ALTER FUNCTION mamori_audit_lock_key(uuid) OWNER TO mamori_audit;
+--> statement-breakpoint
+-- Every tenant gets its chain when it is created, by the database: the app cannot open, reset or
+-- move a chain.
+CREATE FUNCTION mamori_open_chain() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+  INSERT INTO audit_chains (tenant_id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
+  RETURN NEW;
+END $$;
+--> statement-breakpoint
+ALTER FUNCTION mamori_open_chain() OWNER TO mamori_audit;
+--> statement-breakpoint
+CREATE TRIGGER tenants_open_audit_chain AFTER INSERT ON tenants FOR EACH ROW EXECUTE FUNCTION mamori_open_chain();
+--> statement-breakpoint
+INSERT INTO audit_chains (tenant_id) SELECT id FROM tenants ON CONFLICT DO NOTHING;
+--> statement-breakpoint
+-- A login's success, in one call (as in 0035): the event is written by the door's write, with
+-- the database's time and id.
+DROP FUNCTION mamori_start_session(uuid, uuid, uuid, text, timestamptz, timestamptz, text, text, timestamptz, boolean, uuid, text, text, jsonb, bytea);
+--> statement-breakpoint
+CREATE FUNCTION mamori_start_session(
+  p_tenant_id uuid, p_operator_id uuid, p_session_id uuid, p_token_hash text, p_at timestamptz,
+  p_expires_at timestamptz, p_ip text, p_user_agent text, p_mfa_verified_at timestamptz, p_password_expired boolean,
+  p_event_login_id text, p_event_user_agent text, p_details jsonb
+) RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+  UPDATE operators SET failed_login_count = 0, last_failed_login_at = NULL,
+         previous_login_at = last_login_at, previous_login_ip = last_login_ip,
+         last_login_at = p_at, last_login_ip = p_ip,
+         must_change_password = must_change_password OR p_password_expired
+   WHERE tenant_id = p_tenant_id AND id = p_operator_id;
+  UPDATE tenants SET last_activity_at = p_at
+   WHERE id = p_tenant_id AND last_activity_at < p_at - interval '1 minute';
+  UPDATE rotation_targets SET seen_at = p_at
+   WHERE tenant_id = p_tenant_id AND operator_id = p_operator_id
+     AND status IN ('pending', 'locked') AND seen_at IS NULL;
+  INSERT INTO sessions (tenant_id, id, operator_id, token_hash, created_at, last_seen_at, expires_at, ip, user_agent, mfa_verified_at)
+  VALUES (p_tenant_id, p_session_id, p_operator_id, p_token_hash, p_at, p_at, p_expires_at, p_ip, p_user_agent, p_mfa_verified_at);
+  RETURN (SELECT event_seq FROM mamori_audit_write(p_tenant_id, p_operator_id, p_event_login_id, 'login.succeeded',
+    'session', p_session_id::text, 'success', p_ip, p_event_user_agent, p_session_id, p_details, true));
+END $$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION mamori_start_session(uuid, uuid, uuid, text, timestamptz, timestamptz, text, text, timestamptz, boolean, text, text, jsonb) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION mamori_start_session(uuid, uuid, uuid, text, timestamptz, timestamptz, text, text, timestamptz, boolean, text, text, jsonb) TO mamori_app;
+--> statement-breakpoint
+-- Retention: removes a tenant's events older than its own retention period (never below a year:
+-- a check on tenants), only up to a signed checkpoint so the rest still verifies, and records
+-- audit.pruned in the same chain. The cut-off is computed here, not taken from the caller.
+DROP FUNCTION prune_audit_events(uuid, timestamptz);
+--> statement-breakpoint
+CREATE FUNCTION mamori_prune_audit(p_tenant uuid) RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+  v_days integer;
+  v_before timestamptz;
+  v_upto bigint;
+  v_removed bigint;
+BEGIN
+  SELECT audit_retention_days INTO v_days FROM tenants WHERE id = p_tenant;
+  IF v_days IS NULL THEN
+    RETURN 0;
+  END IF;
+  v_before := mamori_now() - v_days * interval '1 day';
+  -- The newest checkpoint whose events are all older than the cut-off.
+  SELECT max(k.seq) INTO v_upto FROM audit_checkpoints k
+   WHERE k.tenant_id = p_tenant
+     AND NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.tenant_id = p_tenant AND e.seq <= k.seq AND e.occurred_at >= v_before);
+  IF v_upto IS NULL THEN
+    RETURN 0;
+  END IF;
+  PERFORM set_config('mamori.audit_prune', 'on', true);
+  DELETE FROM audit_events WHERE tenant_id = p_tenant AND seq <= v_upto;
+  GET DIAGNOSTICS v_removed = ROW_COUNT;
+  PERFORM set_config('mamori.audit_prune', 'off', true);
+  IF v_removed > 0 THEN
+    PERFORM mamori_audit_write(p_tenant, NULL, 'system:retention', 'audit.pruned', 'tenant', p_tenant::text, 'success',
+      NULL, NULL, NULL, jsonb_build_object('removed', v_removed, 'olderThan', to_char(v_before AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'retentionDays', v_days, 'upToSeq', v_upto), false);
+  END IF;
+  RETURN v_removed;
+END $$;
+--> statement-breakpoint
+ALTER FUNCTION mamori_prune_audit(uuid) OWNER TO mamori_audit;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION mamori_prune_audit(uuid) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION mamori_prune_audit(uuid) TO mamori_app;
+--> statement-breakpoint
+-- A signed checkpoint is stored only for the head the chain really has at that sequence number,
+-- linked to the chain's previous checkpoint: nobody can file a checkpoint of another history.
+-- (Whether the signature is good, the verifier with the public key decides.)
+CREATE FUNCTION mamori_store_checkpoint(
+  p_tenant_id uuid, p_seq bigint, p_head_hash text, p_signed_at timestamptz, p_previous_checkpoint_hash text,
+  p_checkpoint_hash text, p_signature text, p_key_fingerprint text
+) RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+  v_prev text;
+  v_prev_seq bigint;
+BEGIN
+  SELECT checkpoint_hash, seq INTO v_prev, v_prev_seq FROM audit_checkpoints WHERE tenant_id = p_tenant_id ORDER BY seq DESC LIMIT 1;
+  IF p_previous_checkpoint_hash IS DISTINCT FROM coalesce(v_prev, repeat('0', 64)) OR p_seq <= coalesce(v_prev_seq, 0) THEN
+    RAISE EXCEPTION 'checkpoint at seq % of % does not follow the last one', p_seq, p_tenant_id USING ERRCODE = 'check_violation';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM audit_events WHERE tenant_id = p_tenant_id AND seq = p_seq AND encode(hash, 'hex') = p_head_hash) THEN
+    RAISE EXCEPTION 'checkpoint at seq % of % names a head the chain does not have', p_seq, p_tenant_id USING ERRCODE = 'check_violation';
+  END IF;
+  INSERT INTO audit_checkpoints (tenant_id, seq, head_hash, signed_at, previous_checkpoint_hash, checkpoint_hash, signature, key_fingerprint)
+  VALUES (p_tenant_id, p_seq, p_head_hash, p_signed_at, p_previous_checkpoint_hash, p_checkpoint_hash, p_signature, p_key_fingerprint);
+END $$;
+--> statement-breakpoint
+ALTER FUNCTION mamori_store_checkpoint(uuid, bigint, text, timestamptz, text, text, text, text) OWNER TO mamori_audit;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION mamori_store_checkpoint(uuid, bigint, text, timestamptz, text, text, text, text) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION mamori_store_checkpoint(uuid, bigint, text, timestamptz, text, text, text, text) TO mamori_app, mamori_signer;
+--> statement-breakpoint
+GRANT SELECT (id, audit_retention_days) ON tenants TO mamori_audit;

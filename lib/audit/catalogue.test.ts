@@ -26,7 +26,7 @@ function writtenEvents(): Set<string> {
   // And those the database's own functions write (retention's audit.pruned).
   const migrations = path.join(root, 'db', 'migrations');
   for (const file of readdirSync(migrations).filter((f) => f.endsWith('.sql'))) {
-    for (const match of readFileSync(path.join(migrations, file), 'utf8').matchAll(/mamori_audit_write\([^;]*?'([a-z_]+\.[a-z_]+)'/g)) names.add(match[1]);
+    for (const match of readFileSync(path.join(migrations, file), 'utf8').matchAll(/mamori_append_audit\([^;]*?'([a-z_]+\.[a-z_]+)'/g)) names.add(match[1]);
   }
   return names;
 }

@@ -85,9 +85,12 @@ async function lookupLogin(key: string | null, ip: string, at: Date, idKey: stri
 /** Where an unknown login ID's failures are counted: a keyed hash, so no typed text is kept. */
 const unknownIdKey = (key: string) => keyedHash(`login-id:${key}`);
 
+/** How long a failure still waits for the floor, `elapsedMs` after its login began. */
+export const failureWaitMs = (elapsedMs: number, floorMs: number) => Math.max(0, floorMs - elapsedMs);
+
 /** Resolves once at least the failure floor has passed since `startedMs` (performance.now()). */
-export async function holdFailure(startedMs: number, floorMs = env().MAMORI_LOGIN_FAILURE_FLOOR_MS): Promise<void> {
-  const wait = floorMs - (performance.now() - startedMs);
+async function holdFailure(startedMs: number): Promise<void> {
+  const wait = failureWaitMs(performance.now() - startedMs, env().MAMORI_LOGIN_FAILURE_FLOOR_MS);
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 }
 

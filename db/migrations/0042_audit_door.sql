@@ -40,6 +40,13 @@ GRANT SELECT ON audit_events, audit_chains, audit_checkpoints TO mamori_app;
 --> statement-breakpoint
 GRANT SELECT ON audit_events, audit_chains, audit_checkpoints TO mamori_signer;
 --> statement-breakpoint
+-- A jsonb number that is an integer within 2^53, written as plain digits.
+CREATE FUNCTION mamori_safe_integer(n jsonb) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+  SELECT n::text ~ '^-?(0|[1-9][0-9]{0,15})$' AND abs(n::text::numeric) <= 9007199254740991
+$$;
+--> statement-breakpoint
+ALTER FUNCTION mamori_safe_integer(jsonb) OWNER TO mamori_audit;
+--> statement-breakpoint
 -- The door's clock: the database's, so no caller can date an event. A test database (and only
 -- one, whose audit_settings row says so) shifts it by the tests' clock offset; without an offset
 -- set, nothing else is read.
@@ -57,28 +64,37 @@ ALTER FUNCTION mamori_now() OWNER TO mamori_audit;
 --> statement-breakpoint
 REVOKE ALL ON FUNCTION mamori_now() FROM PUBLIC;
 --> statement-breakpoint
--- Canonical JSON, as lib/audit/canonical.ts writes it: keys sorted, no whitespace, strings and
--- numbers as jsonb writes them (the app sends only safe integers as numbers). PL/pgSQL: its
--- plans are kept for the session (a SQL function of this shape was planned anew by every
--- statement that called it, 0.3 ms an event).
+-- Canonical JSON, as lib/audit/canonical.ts writes it: keys sorted by code point, no
+-- whitespace, strings as jsonb writes them. Numbers must be integers within 2^53, which every JSON
+-- reader gives back digit for digit (the app writes any other number as text): otherwise an
+-- offline verifier would read the event differently from the database that hashed it.
+-- PL/pgSQL: its plans are kept for the session (a SQL function of this shape was planned anew
+-- by every statement that called it, 0.3 ms an event).
 CREATE FUNCTION mamori_canonical_json(j jsonb) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
   v_out text;
+  v_plain boolean;
 BEGIN
   CASE jsonb_typeof(j)
     WHEN 'object' THEN
       SELECT '{' || coalesce(string_agg(to_json(e.k)::text || ':' ||
           CASE WHEN jsonb_typeof(e.v) IN ('object', 'array') THEN public.mamori_canonical_json(e.v) ELSE e.v::text END,
-          ',' ORDER BY e.k COLLATE "C"), '') || '}'
-        INTO v_out FROM jsonb_each(j) AS e(k, v);
+          ',' ORDER BY e.k COLLATE "C"), '') || '}',
+          coalesce(bool_and(jsonb_typeof(e.v) <> 'number' OR public.mamori_safe_integer(e.v)), true)
+        INTO v_out, v_plain FROM jsonb_each(j) AS e(k, v);
     WHEN 'array' THEN
       SELECT '[' || coalesce(string_agg(
           CASE WHEN jsonb_typeof(a.v) IN ('object', 'array') THEN public.mamori_canonical_json(a.v) ELSE a.v::text END,
-          ',' ORDER BY a.n), '') || ']'
-        INTO v_out FROM jsonb_array_elements(j) WITH ORDINALITY AS a(v, n);
+          ',' ORDER BY a.n), '') || ']',
+          coalesce(bool_and(jsonb_typeof(a.v) <> 'number' OR public.mamori_safe_integer(a.v)), true)
+        INTO v_out, v_plain FROM jsonb_array_elements(j) WITH ORDINALITY AS a(v, n);
     ELSE
       v_out := j::text;
+      v_plain := jsonb_typeof(j) <> 'number' OR public.mamori_safe_integer(j);
   END CASE;
+  IF NOT v_plain THEN
+    RAISE EXCEPTION 'audit details hold a number that is not an integer within 2^53' USING ERRCODE = 'invalid_parameter_value';
+  END IF;
   RETURN v_out;
 END $$;
 --> statement-breakpoint

@@ -86,7 +86,7 @@ describe('the audit door: audit rows enter only through the database', () => {
       { nested: { b: [1, { z: null, a: true }], a: '' }, list: [], empty: {} },
       { text: '日本語 "quoted" \\ back\\slash', emoji: '🔐👩‍💻', escapes: 'tab\tnew\nline\u0001', rtl: '\u202e' },
       { big: 2 ** 60, float: 0.1 + 0.2, negative: -5, zero: -0, max: Number.MAX_SAFE_INTEGER, nan: Number.NaN },
-      { 'key with spaces': 1, B: 2, a: 3, _: 4, Ä: 5, 'é': 6 },
+      { 'key with spaces': 1, B: 2, a: 3, _: 4, Ä: 5, 'é': 6, 'Ａ': 7, '\u{1F511}': 8 },
     ];
     for (const details of nasty) {
       await withTenantTx(tenantId, (tx) =>
@@ -97,6 +97,11 @@ describe('the audit door: audit rows enter only through the database', () => {
     expect(rows).toHaveLength(nasty.length);
     expect(rows[3].details).toEqual({ big: String(2 ** 60), float: '0.30000000000000004', negative: -5, zero: 0, max: Number.MAX_SAFE_INTEGER, nan: 'NaN' });
     expect(verifyChain(rows)).toMatchObject({ ok: true, count: nasty.length });
+    // A caller that sends a number any reader could spell differently is refused, not hashed.
+    for (const details of ['{"ratio": 1.50}', '{"big": 12345678901234567890}', '{"list": [1, 2.5]}', '{"deep": {"x": 1e-3}}']) {
+      expect(await asApp(tenantId, sql`select * from mamori_append_audit(${tenantId}::uuid, null, 'x', 'operator.updated', null, null, 'success', null, null, null, ${details}::jsonb, false)`)).toBe('22023');
+    }
+    expect(await rowsOfChain(tenantId)).toHaveLength(nasty.length);
   });
 
   it('dates events by its own clock: a caller cannot move it, outside a test database', async () => {

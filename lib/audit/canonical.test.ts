@@ -24,6 +24,15 @@ describe('canonical encoding', () => {
     expect(() => canonicalJson({ n: Number.NaN })).toThrow();
   });
 
+  it('orders keys by code point, as PostgreSQL orders their UTF-8 bytes', () => {
+    // U+FF21 (full-width A) against U+1F511 (a key emoji, a surrogate pair in UTF-16).
+    expect(canonicalJson({ '\u{1F511}': 1, 'Ａ': 2, a: 3, B: 4, ab: 5 })).toBe('{"B":4,"a":3,"ab":5,"Ａ":2,"🔑":1}');
+  });
+
+  it('keeps only safe integers as numbers: any other number is written as its text', () => {
+    expect(safeDetails({ a: 0.5, b: 2 ** 60, c: -0, d: 7, e: Number.POSITIVE_INFINITY, f: 10n })).toEqual({ a: '0.5', b: '1152921504606847000', c: 0, d: 7, e: 'Infinity', f: '10' });
+  });
+
   it('gives the same digest whatever the key order, and a different one for any change', () => {
     const reordered = { ...record, details: { a: { c: null, d: [1, 'x'] }, b: 1 } };
     expect(eventDigest(reordered).equals(eventDigest(record))).toBe(true);

@@ -1,6 +1,25 @@
 import { createHash } from 'node:crypto';
 
 /**
+ * Keys in code point order, which is the byte order of their UTF-8 (PostgreSQL's "C" collation,
+ * where the database's door sorts them). It differs from UTF-16 order only for keys with
+ * characters beyond U+FFFF; no key ever written has one.
+ */
+function byCodePoint(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // A surrogate belongs to a character beyond U+FFFF, above every character it is compared with.
+    const xs = x >= 0xd800 && x <= 0xdfff;
+    const ys = y >= 0xd800 && y <= 0xdfff;
+    return xs === ys ? x - y : xs ? 1 : -1;
+  }
+  return a.length - b.length;
+}
+
+/**
  * Canonical JSON: object keys sorted, no whitespace, undefined dropped. The audit hash is computed
  * over this encoding, so an offline verifier can recompute it from the exported rows alone.
  */
@@ -12,7 +31,7 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort(([a], [b]) => byCodePoint(a, b));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 

@@ -14,6 +14,7 @@ import { seedDemo, DEMO_PASSWORD } from '@/lib/demo/seed-demo';
 import { env } from '@/lib/env';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
 import { pruneLoginThrottles } from '@/lib/auth/prune-login-throttles';
+import { rotateKeys } from '@/lib/keys/rotate-keys';
 import { prepareRequest } from '@/lib/net/prepare-request';
 
 async function main() {
@@ -30,6 +31,11 @@ async function main() {
     console.log(`[mamori] demo logins (password for all: ${DEMO_PASSWORD})`);
     for (const l of logins) console.log(`  ${l.loginId.padEnd(20)} ${l.role.padEnd(17)} ${l.tenant}`);
   }
+
+  // Secrets still in the first keyring's form are re-encrypted, bound to their rows, once.
+  const upgraded = await rotateKeys('legacy', 'upgrade');
+  const moved = Object.values(upgraded.reencrypted).reduce((a, b) => a + b, 0);
+  if (moved > 0) console.log(`[mamori] re-encrypted ${moved} secrets at rest under key ${upgraded.keyId}`);
 
   // Audit events committed while their chain was busy are chained by their writer right after
   // commit; this picks up any whose writer stopped in between (a crash, a restart).

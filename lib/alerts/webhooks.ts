@@ -8,7 +8,7 @@ import type { OperatorContext } from '@/lib/auth/load-session';
 import { now } from '@/lib/clock';
 import { env } from '@/lib/env';
 import { z } from '@/lib/http/zod-messages';
-import { decryptSecret, encryptSecret } from '@/lib/mfa/keyring';
+import { open, seal } from '@/lib/crypto/keyring';
 import { requireStepUp } from '@/lib/mfa/step-up';
 
 export const MAX_ATTEMPTS = 8;
@@ -41,7 +41,8 @@ export const webhookInput = z.object({
   ]),
 });
 
-const secretContext = (tenantId: string) => `alert_webhook:${tenantId}`;
+/** Where a tenant's webhook signing secret belongs (associated data of its ciphertext). */
+export const webhookSecretContext = (tenantId: string) => `alert_webhook:${tenantId}`;
 
 /** Sets (or with an empty URL removes) the tenant's alert webhook; a new signing secret is returned once. */
 export async function setAlertWebhook(ctx: OperatorContext, tenantId: string, input: z.infer<typeof webhookInput>) {
@@ -50,7 +51,7 @@ export async function setAlertWebhook(ctx: OperatorContext, tenantId: string, in
   await withTenantTx(tenantId, async (tx) => {
     await tx
       .update(tenants)
-      .set({ alertWebhookUrl: input.url || null, alertWebhookSecretCiphertext: secret ? encryptSecret(secret, undefined, secretContext(tenantId)).ciphertext : null })
+      .set({ alertWebhookUrl: input.url || null, alertWebhookSecretCiphertext: secret ? seal('webhook-secret', secret, webhookSecretContext(tenantId)).ciphertext : null })
       .where(eq(tenants.id, tenantId));
     await recordAudit(tx, {
       tenantId,
@@ -134,7 +135,7 @@ export async function deliverWebhooks(limit = 20): Promise<number> {
     let error: string | null = null;
     try {
       if (!d.secret) throw new Error('no signing secret');
-      const secret = decryptSecret(d.secret, undefined, secretContext(d.tenantId));
+      const secret = open('webhook-secret', d.secret, webhookSecretContext(d.tenantId), undefined, webhookSecretContext(d.tenantId));
       const response = await fetch(d.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'Mamori-Webhook/1', 'x-mamori-delivery': d.id, 'x-mamori-signature': signWebhook(secret, body, now()) },

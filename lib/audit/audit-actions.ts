@@ -56,6 +56,7 @@ export const AUDIT_ACTIONS = [
   'audit.exported',
   'audit.export_aborted',
   'audit.verified',
+  'keys.rotated',
   'api_token.created',
   'api_token.revoked',
   'api_token.used',

@@ -9,7 +9,7 @@ import { useTestDatabase } from '@/lib/testing/test-db';
 import { sessionCtx } from '@/lib/testing/context';
 import { verifyLiveChain } from '@/lib/audit/verify-live-chain';
 import { contextFor } from '@/lib/testing/context';
-import { keyedHash } from '@/lib/mfa/keyring';
+import { keyedHash } from '@/lib/crypto/keyring';
 import { loginIdKey } from '@/lib/tenancy/normalize-login-id';
 import { failureWaitMs, loginWithPassword } from './login-with-password';
 import { pruneLoginThrottles, UNKNOWN_ID_KEEP_MS } from './prune-login-throttles';
@@ -118,7 +118,7 @@ describe('login with password', () => {
     const rows = await withPlatformTx((tx) => tx.select().from(loginIdThrottles));
     // Stored under a keyed hash: neither the typed ID nor a plain hash of it.
     expect(rows.map((r) => r.keyHash).some((k) => k.includes('ghost') || k === createHash('sha256').update(ghost).digest('hex'))).toBe(false);
-    expect(rows.find((r) => r.keyHash === keyedHash(`login-id:${loginIdKey(ghost)}`))?.failures).toBe(1);
+    expect(rows.find((r) => r.keyHash === keyedHash('login-id', loginIdKey(ghost)))?.failures).toBe(1);
     // Both failures counted toward their account, audited with the count.
     expect((await events(op.tenantId, 'login.failed')).map((e) => e.details)).toEqual([{ reason: 'bad_password', consecutiveFailures: 1 }]);
     expect((await events(PLATFORM_TENANT_ID, 'login.failed')).filter((e) => e.actorLoginId === ghost).map((e) => e.details)).toEqual([{ reason: 'unknown_id', consecutiveFailures: 1 }]);
@@ -130,7 +130,7 @@ describe('login with password', () => {
     // Kept a day after the last failure, then pruned.
     advanceClock(UNKNOWN_ID_KEEP_MS + 60_000);
     expect(await pruneLoginThrottles()).toBeGreaterThanOrEqual(1);
-    expect((await withPlatformTx((tx) => tx.select().from(loginIdThrottles))).map((r) => r.keyHash)).not.toContain(keyedHash(`login-id:${loginIdKey(ghost)}`));
+    expect((await withPlatformTx((tx) => tx.select().from(loginIdThrottles))).map((r) => r.keyHash)).not.toContain(keyedHash('login-id', loginIdKey(ghost)));
   });
 
   it('holds a failure until the floor, and not past it', () => {

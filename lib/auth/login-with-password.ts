@@ -8,7 +8,7 @@ import { safeText } from '@/lib/audit/canonical';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { env } from '@/lib/env';
-import { keyedHash } from '@/lib/mfa/keyring';
+import { keyedHash } from '@/lib/crypto/keyring';
 import { verifyDummy, verifyPassword } from '@/lib/passwords/hash-password';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
 import { enforceIpAllowlist } from '@/lib/net/enforce-ip-allowlist';
@@ -83,7 +83,7 @@ async function lookupLogin(key: string | null, ip: string, at: Date, idKey: stri
 }
 
 /** Where an unknown login ID's failures are counted: a keyed hash, so no typed text is kept. */
-const unknownIdKey = (key: string) => keyedHash(`login-id:${key}`);
+const unknownIdKey = (key: string) => keyedHash('login-id', key);
 
 /** How long a failure still waits for the floor, `elapsedMs` after its login began. */
 export const failureWaitMs = (elapsedMs: number, floorMs: number) => Math.max(0, floorMs - elapsedMs);

@@ -8,8 +8,8 @@ import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { OperatorContext } from '@/lib/auth/load-session';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
-import { decryptSecret, encryptSecret, keyedHash } from './keyring';
-import { newTotpSecret, totpUri, verifyTotp } from './otp';
+import { keyedHash, open, seal } from '@/lib/crypto/keyring';
+import { newTotpSecret, totpSeedContext, totpUri, verifyTotp } from './otp';
 import { requireStepUp } from './step-up';
 import { normalizeRecoveryCode } from './verify-second-factor';
 
@@ -25,7 +25,7 @@ export async function startTotpEnrollment(ctx: OperatorContext) {
       .where(and(eq(totpCredentials.tenantId, ctx.tenantId), eq(totpCredentials.operatorId, ctx.operatorId)));
     if (existing?.status === 'active') throw new AppError('conflict', { code: ['already_enrolled'] });
     const secret = newTotpSecret();
-    const { ciphertext, keyId } = encryptSecret(secret);
+    const { ciphertext, keyId } = seal('totp-seed', secret, totpSeedContext(ctx.tenantId, ctx.operatorId));
     await tx
       .insert(totpCredentials)
       .values({ tenantId: ctx.tenantId, operatorId: ctx.operatorId, secretCiphertext: ciphertext, keyId, status: 'pending' })
@@ -51,7 +51,7 @@ export async function pendingEnrollment(ctx: OperatorContext) {
   );
   if (!row) return { status: 'none' as const };
   if (row.status === 'active') return { status: 'active' as const };
-  return { status: 'pending' as const, ...(await enrollmentView(ctx, decryptSecret(row.secret))) };
+  return { status: 'pending' as const, ...(await enrollmentView(ctx, open('totp-seed', row.secret, totpSeedContext(ctx.tenantId, ctx.operatorId)))) };
 }
 
 async function replaceRecoveryCodes(tx: Tx, tenantId: string, operatorId: string): Promise<string[]> {
@@ -60,7 +60,7 @@ async function replaceRecoveryCodes(tx: Tx, tenantId: string, operatorId: string
     return `${raw.slice(0, 5)}-${raw.slice(5)}`;
   });
   await tx.delete(recoveryCodes).where(and(eq(recoveryCodes.tenantId, tenantId), eq(recoveryCodes.operatorId, operatorId)));
-  await tx.insert(recoveryCodes).values(codes.map((c) => ({ tenantId, operatorId, codeHash: keyedHash(normalizeRecoveryCode(c)) })));
+  await tx.insert(recoveryCodes).values(codes.map((c) => ({ tenantId, operatorId, codeHash: keyedHash('recovery-code', normalizeRecoveryCode(c)) })));
   return codes;
 }
 
@@ -74,7 +74,7 @@ export async function confirmTotpEnrollment(ctx: OperatorContext, code: string) 
       .for('update');
     if (!cred || cred.status !== 'pending') throw new AppError('conflict', { code: ['no_pending_enrollment'] });
     const at = now();
-    const step = await verifyTotp(decryptSecret(cred.secret), code.replace(/\s/g, ''), Math.floor(at.getTime() / 1000), null);
+    const step = await verifyTotp(open('totp-seed', cred.secret, totpSeedContext(ctx.tenantId, ctx.operatorId)), code.replace(/\s/g, ''), Math.floor(at.getTime() / 1000), null);
     if (step === null) throw new AppError('bad_request', { code: ['wrong_code'] });
     await tx
       .update(totpCredentials)

@@ -11,6 +11,9 @@ const lenient = createGuardrails({ MIN_SECRET_BYTES: 10 });
 
 export const newTotpSecret = () => generateSecret({ length: 20 });
 
+/** Where a TOTP seed belongs: its ciphertext opens for this tenant's operator only (associated data). */
+export const totpSeedContext = (tenantId: string, operatorId: string) => `totp_credentials:${tenantId}:${operatorId}`;
+
 export const totpUri = (secret: string, issuer: string, label: string) => generateURI({ issuer, label, secret });
 
 export interface OtpParams {

@@ -3,8 +3,22 @@ import { and, eq, inArray, isNull, or, lt, sql } from 'drizzle-orm';
 import type { Tx } from '@/db';
 import { operators, recoveryCodes, totpCredentials } from '@/db/schema';
 import { now } from '@/lib/clock';
-import { decryptSecret, keyedHashes } from './keyring';
+import { keyedHashes, open } from '@/lib/crypto/keyring';
+import { totpSeedContext } from './otp';
 import { verifyTotp } from './otp';
+
+/**
+ * The operator's TOTP seed, or null when its ciphertext does not open here (moved from another
+ * operator's row, or under a key no longer in the ring): then no code verifies.
+ */
+function openSeed(ciphertext: string, tenantId: string, operatorId: string): string | null {
+  try {
+    return open('totp-seed', ciphertext, totpSeedContext(tenantId, operatorId));
+  } catch {
+    console.error(`[mamori] the TOTP seed of operator ${operatorId} does not open: moved from another row, or its key left the ring`);
+    return null;
+  }
+}
 
 export const normalizeRecoveryCode = (code: string) => code.normalize('NFKC').toLowerCase().replace(/[\s-]/g, '');
 
@@ -20,7 +34,9 @@ export async function verifySecondFactor(tx: Tx, tenantId: string, operatorId: s
       .from(totpCredentials)
       .where(and(eq(totpCredentials.tenantId, tenantId), eq(totpCredentials.operatorId, operatorId), eq(totpCredentials.status, 'active')));
     if (!cred) return null;
-    const step = await verifyTotp(decryptSecret(cred.secret), trimmed, Math.floor(now().getTime() / 1000), cred.last);
+    const seed = openSeed(cred.secret, tenantId, operatorId);
+    if (seed === null) return null;
+    const step = await verifyTotp(seed, trimmed, Math.floor(now().getTime() / 1000), cred.last);
     if (step === null) return null;
     const claimed = await tx
       .update(totpCredentials)
@@ -44,7 +60,7 @@ export async function verifySecondFactor(tx: Tx, tenantId: string, operatorId: s
       and(
         eq(recoveryCodes.tenantId, tenantId),
         eq(recoveryCodes.operatorId, operatorId),
-        inArray(recoveryCodes.codeHash, keyedHashes(normalized)),
+        inArray(recoveryCodes.codeHash, keyedHashes('recovery-code', normalized)),
         isNull(recoveryCodes.usedAt),
       ),
     )

@@ -2,13 +2,16 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { withTenantTx } from '@/db';
+import { eq } from 'drizzle-orm';
+import { withPlatformTx, withTenantTx } from '@/db';
+import { tenants } from '@/db/schema';
+import { seal } from '@/lib/crypto/keyring';
 import { advanceClock, resetClock } from '@/lib/clock';
 import { contextFor } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
 import { useTestDatabase } from '@/lib/testing/test-db';
 import { raiseAlert } from './raise-alert';
-import { MAX_ATTEMPTS, backoffMs, deliverWebhooks, getAlertWebhook, setAlertWebhook, webhookInput } from './webhooks';
+import { MAX_ATTEMPTS, backoffMs, deliverWebhooks, getAlertWebhook, setAlertWebhook, webhookInput, webhookSecretContext } from './webhooks';
 
 useTestDatabase();
 afterEach(() => resetClock());
@@ -24,11 +27,14 @@ beforeAll(async () => {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       received.push({ body, signature: String(req.headers['x-mamori-signature']) });
-      res.writeHead(answer).end();
+      res.writeHead(answer, answer >= 300 && answer < 400 ? { location: '/elsewhere' } : {}).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  base = `http://127.0.0.1:${port}`;
+  // The test receiver on this machine is named; any other local address stays refused.
+  process.env.MAMORI_OUTBOUND_TEST_RECEIVERS = `127.0.0.1:${port},localhost:${port}`;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
@@ -40,12 +46,20 @@ async function tenantWithHook(path: string) {
 }
 
 describe('alert webhooks', () => {
-  it('accepts https, and plain http only to this machine outside production', () => {
-    expect(webhookInput.safeParse({ url: 'https://siem.example.jp/hook' }).success).toBe(true);
-    expect(webhookInput.safeParse({ url: '' }).success).toBe(true);
-    expect(webhookInput.safeParse({ url: 'http://siem.example.jp/hook' }).success).toBe(false);
-    expect(webhookInput.safeParse({ url: 'https://user:pw@siem.example.jp/' }).success).toBe(false);
-    expect(webhookInput.safeParse({ url: 'javascript:alert(1)' }).success).toBe(false);
+  it('accepts https to a public address; plain http and this machine only for a named test receiver', () => {
+    const problem = (url: string) => {
+      const r = webhookInput.safeParse({ url });
+      return r.success ? null : r.error.issues[0].message;
+    };
+    expect(problem('https://siem.example.jp/hook')).toBeNull();
+    expect(problem('')).toBeNull();
+    expect(problem(`${base}/named`)).toBeNull();
+    expect(problem('http://siem.example.jp/hook')).toBe('invalid_webhook_url');
+    expect(problem('https://user:pw@siem.example.jp/')).toBe('invalid_webhook_url');
+    expect(problem('javascript:alert(1)')).toBe('invalid_webhook_url');
+    for (const inside of ['https://127.0.0.1/', 'https://10.1.2.3/', 'https://169.254.169.254/latest/meta-data/', 'https://[::1]/', 'https://[::ffff:127.0.0.1]/', 'https://[fd00:ec2::254]/', 'https://localhost/', 'https://intranet/', 'https://100.100.100.200/']) {
+      expect(problem(inside), inside).toBe('webhook_not_public');
+    }
   });
 
   it('posts each alert once, signed with HMAC-SHA256 over the time and the body', async () => {
@@ -68,7 +82,7 @@ describe('alert webhooks', () => {
     const { tenantId, admin } = await tenantWithHook('down');
     await withTenantTx(tenantId, (tx) => raiseAlert(tx, { tenantId, rule: 'pii_bulk_view', details: {} }));
     await deliverWebhooks();
-    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({ status: 'pending', attempts: 1, lastStatus: 503, lastError: 'HTTP 503' });
+    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({ status: 'pending', attempts: 1, lastStatus: 503, lastError: 'http_status' });
     // Not before its time.
     expect(await deliverWebhooks()).toBe(0);
     for (let attempt = 2; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -88,5 +102,31 @@ describe('alert webhooks', () => {
     await deliverWebhooks();
     expect((await getAlertWebhook(a.admin, a.tenantId)).deliveries).toHaveLength(1);
     expect((await getAlertWebhook(b.admin, b.tenantId)).deliveries).toHaveLength(0);
+  });
+  it('refuses a name that resolves inside at saving and at every delivery, without connecting, and shows a generic error', async () => {
+    const tenantId = await createTenant(`wh-inside-${Date.now()}`);
+    const admin = contextFor(tenantId, crypto.randomUUID(), 'tenant_admin');
+    // localhost on another port than the named receiver: refused when saved.
+    await expect(setAlertWebhook(admin, tenantId, { url: 'https://localhost:9/hook' })).rejects.toMatchObject({ code: 'bad_request', fields: { url: ['webhook_not_public'] } });
+    await expect(setAlertWebhook(admin, tenantId, { url: 'https://no-such-host.invalid/hook' })).rejects.toMatchObject({ code: 'bad_request', fields: { url: ['webhook_unresolvable'] } });
+    // A URL that was saved and later points inside (here written straight into the row, as a
+    // name whose answer changed would): the delivery is refused before any connection.
+    const secret = seal('webhook-secret', 'whsec_test', webhookSecretContext(tenantId)).ciphertext;
+    await withPlatformTx((tx) => tx.update(tenants).set({ alertWebhookUrl: 'https://localhost:9/hook', alertWebhookSecretCiphertext: secret }).where(eq(tenants.id, tenantId)));
+    await withTenantTx(tenantId, (tx) => raiseAlert(tx, { tenantId, rule: 'secret_revealed', details: {} }));
+    received.length = 0;
+    await deliverWebhooks();
+    expect(received).toHaveLength(0);
+    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({ status: 'pending', lastStatus: null, lastError: 'refused_address' });
+  });
+
+  it('follows no redirect: a 3xx is the receiver\'s answer, and its Location is never visited', async () => {
+    answer = 302;
+    const { tenantId, admin } = await tenantWithHook('moved');
+    received.length = 0;
+    await withTenantTx(tenantId, (tx) => raiseAlert(tx, { tenantId, rule: 'secret_revealed', details: {} }));
+    await deliverWebhooks();
+    expect(received.map((r) => JSON.parse(r.body).rule)).toEqual(['secret_revealed']);
+    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({ status: 'pending', lastStatus: 302, lastError: 'http_status' });
   });
 });

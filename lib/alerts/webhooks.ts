@@ -6,10 +6,11 @@ import { alerts, tenants, webhookDeliveries } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { OperatorContext } from '@/lib/auth/load-session';
 import { now } from '@/lib/clock';
-import { env } from '@/lib/env';
 import { z } from '@/lib/http/zod-messages';
 import { open, seal } from '@/lib/crypto/keyring';
 import { requireStepUp } from '@/lib/mfa/step-up';
+import { OutboundRefused, assertReceiver, outboundUrlProblem, postToReceiver } from '@/lib/net/outbound';
+import { AppError } from '@/lib/http/app-error';
 
 export const MAX_ATTEMPTS = 8;
 const TIMEOUT_MS = 5000;
@@ -19,9 +20,10 @@ const LEASE_MS = 60_000;
 /** 30 s, 1 min, 2 min ... capped at 6 h: a receiver that is down for a while still gets it. */
 export const backoffMs = (attempts: number) => Math.min(30_000 * 2 ** (attempts - 1), 6 * 3_600_000);
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
-
-/** https only; plain http to this machine is allowed outside production, for development and tests. */
+/**
+ * https only, to a public address (see lib/net/outbound); plain http and this machine only for
+ * receivers named in MAMORI_OUTBOUND_TEST_RECEIVERS outside production.
+ */
 export const webhookInput = z.object({
   url: z.union([
     z.literal(''),
@@ -29,17 +31,15 @@ export const webhookInput = z.object({
       .string()
       .trim()
       .max(500)
-      .refine((v) => {
-        try {
-          const u = new URL(v);
-          if (u.username || u.password) return false;
-          return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.test(u.hostname) && env().MAMORI_ENV !== 'production');
-        } catch {
-          return false;
-        }
-      }, 'invalid_webhook_url'),
+      .superRefine((v, ctx) => {
+        const problem = outboundUrlProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem === 'not_public' ? 'webhook_not_public' : 'invalid_webhook_url' });
+      }),
   ]),
 });
+
+/** What a tenant sees of a failed delivery: a kind, never the connection's own error text. */
+export type DeliveryError = 'http_status' | 'refused_address' | 'unresolvable' | 'unreachable' | 'no_secret';
 
 /** Where a tenant's webhook signing secret belongs (associated data of its ciphertext). */
 export const webhookSecretContext = (tenantId: string) => `alert_webhook:${tenantId}`;
@@ -47,6 +47,13 @@ export const webhookSecretContext = (tenantId: string) => `alert_webhook:${tenan
 /** Sets (or with an empty URL removes) the tenant's alert webhook; a new signing secret is returned once. */
 export async function setAlertWebhook(ctx: OperatorContext, tenantId: string, input: z.infer<typeof webhookInput>) {
   requireStepUp(ctx);
+  // Where the name points now, checked before it is saved (and again at every delivery).
+  if (input.url) {
+    await assertReceiver(input.url).catch((e: unknown) => {
+      if (e instanceof OutboundRefused) throw new AppError('bad_request', { url: [e.reason === 'unresolvable' ? 'webhook_unresolvable' : 'webhook_not_public'] });
+      throw e;
+    });
+  }
   const secret = input.url ? `whsec_${randomBytes(24).toString('base64url')}` : null;
   await withTenantTx(tenantId, async (tx) => {
     await tx
@@ -132,22 +139,19 @@ export async function deliverWebhooks(limit = 20): Promise<number> {
   for (const d of due) {
     const body = JSON.stringify({ id: d.alert.id, tenantId: d.tenantId, rule: d.alert.rule, loginId: d.alert.loginId, details: d.alert.details, raisedAt: d.alert.raisedAt.toISOString() });
     let status: number | null = null;
-    let error: string | null = null;
-    try {
-      if (!d.secret) throw new Error('no signing secret');
-      const secret = open('webhook-secret', d.secret, webhookSecretContext(d.tenantId), undefined, webhookSecretContext(d.tenantId));
-      const response = await fetch(d.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'Mamori-Webhook/1', 'x-mamori-delivery': d.id, 'x-mamori-signature': signWebhook(secret, body, now()) },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      status = response.status;
-      await response.body?.cancel();
-      if (status < 200 || status >= 300) error = `HTTP ${status}`;
-    } catch (e) {
-      error = e instanceof Error ? e.message.slice(0, 200) : 'request failed';
+    let error: DeliveryError | null = null;
+    if (!d.secret) error = 'no_secret';
+    else {
+      try {
+        const secret = open('webhook-secret', d.secret, webhookSecretContext(d.tenantId), undefined, webhookSecretContext(d.tenantId));
+        const headers = { 'content-type': 'application/json', 'user-agent': 'Mamori-Webhook/1', 'x-mamori-delivery': d.id, 'x-mamori-signature': signWebhook(secret, body, now()) };
+        status = (await postToReceiver(d.url, headers, body, TIMEOUT_MS)).status;
+        if (status < 200 || status >= 300) error = 'http_status';
+      } catch (e) {
+        // The connection's own words (addresses, ports, TLS details) stay in the server's log.
+        error = e instanceof OutboundRefused ? (e.reason === 'unresolvable' ? 'unresolvable' : 'refused_address') : 'unreachable';
+        console.error(`[mamori] webhook delivery ${d.id} of tenant ${d.tenantId} failed:`, e instanceof Error ? e.message : e);
+      }
     }
     const attempts = d.attempts + 1;
     const done = error === null;

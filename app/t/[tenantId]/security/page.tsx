@@ -57,7 +57,7 @@ export default async function SecurityPage({ params }: { params: Promise<{ tenan
                 <td className="py-1 font-mono text-xs">{d.rule}</td>
                 <td className={`py-1 ${d.status === 'delivered' ? 'text-green-700' : 'text-red-700'}`}>
                   {w(`statuses.${d.status}`, { attempts: d.attempts })}
-                  {d.lastError && <span className="block text-xs">{d.lastError}{d.status === 'pending' && ` · ${w('nextAttempt', { at: formatJst(d.nextAttemptAt, locale) })}`}</span>}
+                  {d.lastError && <span className="block text-xs">{w.has(`errors.${d.lastError}`) ? w(`errors.${d.lastError}`, { status: d.lastStatus ?? '' }) : w('errors.unreachable')}{d.status === 'pending' && ` · ${w('nextAttempt', { at: formatJst(d.nextAttemptAt, locale) })}`}</span>}
                 </td>
               </tr>
             ))}

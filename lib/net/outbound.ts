@@ -1,0 +1,146 @@
+import 'server-only';
+import { lookup } from 'node:dns/promises';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { env } from '@/lib/env';
+import { cidrContains, parseCidrList, parseIp, type IpAddress } from './ip';
+
+/**
+ * Requests the server makes on a tenant's behalf (alert webhooks, audit streams) go only to
+ * addresses a receiver on the internet can have: a URL naming this machine, the private network,
+ * the cloud's metadata service or any other special-purpose range would let a tenant probe inside.
+ */
+const NOT_PUBLIC = parseCidrList(
+  [
+    // IPv4 special-purpose ranges (RFC 6890 and successors), multicast and reserved space.
+    '0.0.0.0/8 10.0.0.0/8 100.64.0.0/10 127.0.0.0/8 169.254.0.0/16 172.16.0.0/12 192.0.0.0/24 192.0.2.0/24',
+    '192.88.99.0/24 192.168.0.0/16 198.18.0.0/15 198.51.100.0/24 203.0.113.0/24 224.0.0.0/4 240.0.0.0/4',
+    // IPv6: unspecified, loopback, IPv4-compatible, discard, IETF assignments (Teredo among them),
+    // documentation, unique-local, link- and site-local, multicast.
+    '::/128 ::1/128 ::/96 100::/64 2001::/23 2001:db8::/32 fc00::/7 fe80::/10 fec0::/10 ff00::/8',
+  ].join(' '),
+);
+
+// IPv6 forms that carry an IPv4 address inside: NAT64 (RFC 6052 and 8215) and 6to4.
+const NAT64 = parseCidrList('64:ff9b::/96 64:ff9b:1::/48');
+const SIX_TO_FOUR = parseCidrList('2002::/16');
+
+/** The IPv4 address an IPv6 address stands for, where it stands for one. */
+function embeddedV4(ip: IpAddress): IpAddress | null {
+  if (ip.version !== 6) return null;
+  if (NAT64.some((c) => cidrContains(c, ip))) return { version: 4, value: ip.value & 0xffffffffn };
+  if (SIX_TO_FOUR.some((c) => cidrContains(c, ip))) return { version: 4, value: (ip.value >> 80n) & 0xffffffffn };
+  return null;
+}
+
+/** Whether an address (IPv4-mapped IPv6 is read as IPv4 by parseIp) is one on the public internet. */
+export function isPublicAddress(address: string): boolean {
+  const ip = parseIp(address);
+  if (!ip) return false;
+  const inner = embeddedV4(ip);
+  if (inner) return isPublicAddress(`${(inner.value >> 24n) & 255n}.${(inner.value >> 16n) & 255n}.${(inner.value >> 8n) & 255n}.${inner.value & 255n}`);
+  return !NOT_PUBLIC.some((c) => cidrContains(c, ip));
+}
+
+/**
+ * Named receivers that may be on this machine or the private network: for tests and local
+ * development only (`MAMORI_OUTBOUND_TEST_RECEIVERS`, "host:port" each, ignored in production).
+ */
+function isTestReceiver(url: URL): boolean {
+  if (env().MAMORI_ENV === 'production') return false;
+  const named = (process.env.MAMORI_OUTBOUND_TEST_RECEIVERS ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return named.includes(`${url.hostname.toLowerCase()}:${port}`);
+}
+
+export type OutboundRefusal = 'not_https' | 'credentials_in_url' | 'not_public' | 'unresolvable';
+
+/** Whether a URL may be a receiver at all, before any lookup: https, no credentials, no private literal address. */
+export function outboundUrlProblem(raw: string): OutboundRefusal | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'not_https';
+  }
+  if (url.username || url.password) return 'credentials_in_url';
+  if (isTestReceiver(url)) return null;
+  if (url.protocol !== 'https:') return 'not_https';
+  const literal = url.hostname.replace(/^\[|\]$/g, '');
+  if (parseIp(literal) && !isPublicAddress(literal)) return 'not_public';
+  if (literal === 'localhost' || literal.endsWith('.localhost') || !literal.includes('.')) return 'not_public';
+  return null;
+}
+
+export class OutboundRefused extends Error {
+  constructor(readonly reason: OutboundRefusal) {
+    super(`outbound request refused: ${reason}`);
+  }
+}
+
+/**
+ * The address to connect to: every address the name resolves to must be public (a name that
+ * answers with one public and one private address is refused, so no second lookup can be turned
+ * inside), and the connection then goes to that address, not to a new lookup.
+ */
+async function resolveReceiver(url: URL): Promise<{ address: string; family: 4 | 6 }> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  let answers: { address: string; family: number }[];
+  try {
+    answers = parseIp(host) ? [{ address: host, family: host.includes(':') ? 6 : 4 }] : await lookup(host, { all: true, verbatim: true });
+  } catch {
+    throw new OutboundRefused('unresolvable');
+  }
+  if (answers.length === 0) throw new OutboundRefused('unresolvable');
+  if (!isTestReceiver(url) && answers.some((a) => !isPublicAddress(a.address))) throw new OutboundRefused('not_public');
+  return { address: answers[0].address, family: answers[0].family === 6 ? 6 : 4 };
+}
+
+/** The URL's problem before any lookup, or where its name resolves to: throws OutboundRefused. */
+export async function assertReceiver(raw: string): Promise<void> {
+  const problem = outboundUrlProblem(raw);
+  if (problem) throw new OutboundRefused(problem);
+  await resolveReceiver(new URL(raw));
+}
+
+export interface OutboundResponse {
+  status: number;
+}
+
+/**
+ * POSTs to a receiver through the guard: the URL checked, its name resolved once and pinned, no
+ * redirect followed (a 3xx is an answer like any other), a timeout, the answer's body discarded.
+ */
+export async function postToReceiver(raw: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<OutboundResponse> {
+  const problem = outboundUrlProblem(raw);
+  if (problem) throw new OutboundRefused(problem);
+  const url = new URL(raw);
+  const pinned = await resolveReceiver(url);
+  const pin: LookupFunction = (_hostname, options, callback) => {
+    if ((options as { all?: boolean }).all) (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [pinned]);
+    else callback(null, pinned.address, pinned.family);
+  };
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = client.request(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup: pin,
+        // TLS still checks the certificate against the name in the URL.
+        servername: parseIp(url.hostname.replace(/^\[|\]$/g, '')) ? undefined : url.hostname,
+        timeout: timeoutMs,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}

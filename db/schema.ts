@@ -492,6 +492,16 @@ export const auditCheckpoints = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.seq] }), tenantPolicy('audit_checkpoints')],
 );
 
+/**
+ * The public keys the audit signer has signed checkpoints with, as it registered them (the private
+ * key never leaves the signer's own process). Bundles carry the key of their last checkpoint.
+ */
+export const auditSigningKeys = pgTable('audit_signing_keys', {
+  fingerprint: text('fingerprint').primaryKey(),
+  publicKeyPem: text('public_key_pem').notNull(),
+  registeredAt: ts('registered_at').notNull().defaultNow(),
+});
+
 /** API tokens for SIEMs: one tenant, scoped, expiring, stored hashed (shown once). */
 export const apiTokens = pgTable(
   'api_tokens',
@@ -647,6 +657,7 @@ export const ALERT_RULES = [
   'failed_logins_ip',
   'pii_bulk_view',
   'export_aborted',
+  'audit_chain_refused',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

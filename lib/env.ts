@@ -22,8 +22,6 @@ const schema = z.object({
   // Every failed login answers no sooner than this after it began, so its timing cannot tell an
   // existing login ID from an unknown one (the work on both paths is the same as well).
   MAMORI_LOGIN_FAILURE_FLOOR_MS: z.coerce.number().int().min(0).max(5000).default(300),
-  // Ed25519 private key (PKCS#8 PEM) that signs audit checkpoints.
-  MAMORI_AUDIT_SIGNING_KEY: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema> & {

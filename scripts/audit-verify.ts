@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { fingerprintOf } from '@/lib/audit/signing-key';
+import { fingerprintOf } from '@/lib/audit/sign-chain-head';
 import { readTar } from '@/lib/audit/tar';
 import { sha256Hex, verifyBundle } from '@/lib/audit/verify-bundle';
 

@@ -6,7 +6,6 @@
 import { createServer } from 'node:http';
 import next from 'next';
 import { getDatabase, withPlatformTx } from '@/db';
-import { createCheckpoints } from '@/lib/audit/create-checkpoints';
 import { pruneAllTenants } from '@/lib/audit/prune-audit-events';
 import { sequenceWaitingAudit } from '@/lib/audit/sequence-audit';
 import { deliverWebhooks } from '@/lib/alerts/webhooks';
@@ -16,6 +15,7 @@ import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
 import { pruneLoginThrottles } from '@/lib/auth/prune-login-throttles';
 import { rotateKeys } from '@/lib/keys/rotate-keys';
 import { prepareRequest } from '@/lib/net/prepare-request';
+import { startSignerChild } from '@/lib/audit/signer-child';
 
 async function main() {
   (process.env as Record<string, string>).NODE_ENV = 'production';
@@ -48,10 +48,10 @@ async function main() {
     withPlatformTx((tx) => lockOverdueRotations(tx)).catch((error) => console.error('[mamori] rotation sweep failed', error));
   }, 60_000).unref();
 
-  // Signed audit checkpoints every 5 minutes (and before every bundle export).
-  setInterval(() => {
-    createCheckpoints().catch((error) => console.error('[mamori] audit checkpoint failed', error));
-  }, 5 * 60_000).unref();
+  // Signed audit checkpoints come from the audit signer, which holds the key in a process of its
+  // own: a child of this one in development and on embedded PGlite (which it reads through this
+  // process), a service of its own in production on PostgreSQL (npm run audit:signer).
+  const signer = database.kind === 'pglite' || e.MAMORI_ENV !== 'production' ? startSignerChild(database.kind === 'pglite' ? 'ipc' : 'postgres') : null;
 
   // Alert webhooks: due deliveries (new ones and retries) every 10 seconds.
   setInterval(() => {
@@ -83,6 +83,7 @@ async function main() {
     console.log(`[mamori] console on http://localhost:${port}`);
   });
   const stop = async () => {
+    signer?.kill('SIGTERM');
     server.close();
     await database.close();
     process.exit(0);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { withTenantTx } from '@/db';
 import { contextFor } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
+import { useTestSigner } from '@/lib/testing/signer';
 import { useTestDatabase } from '@/lib/testing/test-db';
 import { exportAuditBundle } from './export-bundle';
 import { recordAudit } from './record-audit';
@@ -15,6 +16,7 @@ import { readTar } from './tar';
 import { verifyBundle } from './verify-bundle';
 
 const db = useTestDatabase();
+useTestSigner();
 
 async function chainWithBundle(events = 6) {
   const tenantId = await createTenant(`bnd${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`);

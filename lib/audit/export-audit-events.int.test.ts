@@ -6,6 +6,7 @@ import { auditEvents } from '@/db/schema';
 import { contextFor } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
 import { parseCsv } from '@/lib/http/csv';
+import { useTestSigner } from '@/lib/testing/signer';
 import { useTestDatabase } from '@/lib/testing/test-db';
 import { exportAuditBundle } from './export-bundle';
 import { exportAuditEvents } from './export-audit-events';
@@ -16,6 +17,7 @@ import { readTar } from './tar';
 import { sha256Hex, verifyBundle } from './verify-bundle';
 
 useTestDatabase();
+useTestSigner();
 
 async function collect(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
   const chunks: Uint8Array[] = [];

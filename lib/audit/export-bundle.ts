@@ -7,9 +7,9 @@ import type { OperatorContext } from '@/lib/auth/load-session';
 import { now } from '@/lib/clock';
 import { VIEWER_TIME_ZONE, filterParams, type AuditFilter } from './audit-filter';
 import { eventDigest } from './canonical';
-import { createCheckpoints } from './create-checkpoints';
 import { auditSearchFilter } from './search-audit-events';
-import { signingKey } from './signing-key';
+import { chainSigningKeys, publishedSigningKey } from './published-signing-key';
+import { requestCheckpoints } from './request-checkpoints';
 import { streamBuffer } from '@/lib/http/stream-export';
 import { writeTar } from './tar';
 import { sha256Hex, type ExportedCheckpoint, type ExportedEvent, type WithheldEvent } from './verify-bundle';
@@ -45,8 +45,9 @@ names the first damaged event: modified, missing, inserted, reordered, truncated
  * `audit.exported` or `audit.export_aborted`.
  */
 export async function exportAuditBundle(ctx: OperatorContext, tenantId: string, filter: AuditFilter = {}): Promise<{ tar: Buffer; name: string; stream: ReadableStream<Uint8Array> }> {
-  await createCheckpoints(tenantId);
-  const key = signingKey();
+  await requestCheckpoints(tenantId);
+  const key = await publishedSigningKey(tenantId);
+  const keysPem = await chainSigningKeys(tenantId);
   // A bundle is of this one chain, and a page position is no part of what it holds.
   const wanted: AuditFilter = { ...filter, tenant: undefined, before: undefined };
   const { where } = auditSearchFilter(tenantId, wanted);
@@ -101,14 +102,14 @@ export async function exportAuditBundle(ctx: OperatorContext, tenantId: string, 
     checkpoints: checkpoints.length,
     eventsSha256: sha256Hex(eventsJsonl),
     checkpointsSha256: sha256Hex(checkpointsJsonl),
-    publicKeyFingerprint: key.fingerprint,
+    publicKeyFingerprint: key?.fingerprint ?? null,
   };
   const tar = writeTar([
     { name: 'README.txt', content: README },
     { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
     { name: 'events.jsonl', content: eventsJsonl },
     { name: 'checkpoints.jsonl', content: checkpointsJsonl },
-    { name: 'public-key.pem', content: key.publicKeyPem },
+    ...(keysPem ? [{ name: 'public-key.pem', content: keysPem }] : []),
   ]);
   const sha256 = sha256Hex(tar);
   const record = (action: 'audit.export_started' | 'audit.exported' | 'audit.export_aborted', details: Record<string, unknown>) =>

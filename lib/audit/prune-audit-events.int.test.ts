@@ -5,13 +5,15 @@ import { tenants } from '@/db/schema';
 import { advanceClock, resetClock } from '@/lib/clock';
 import { contextFor } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
+import { useTestSigner } from '@/lib/testing/signer';
 import { useTestDatabase } from '@/lib/testing/test-db';
-import { createCheckpoints } from './create-checkpoints';
+import { requestCheckpoints } from './request-checkpoints';
 import { pruneAuditEvents } from './prune-audit-events';
 import { recordAudit } from './record-audit';
 import { verifyLiveChain } from './verify-live-chain';
 
 useTestDatabase();
+useTestSigner();
 afterEach(() => resetClock());
 
 const append = (tenantId: string, n: number) =>
@@ -22,11 +24,11 @@ describe('audit retention', () => {
     const tenantId = await createTenant(`ret${Date.now().toString(36)}`);
     await withPlatformTx((tx) => tx.update(tenants).set({ auditRetentionDays: 365 }).where(eq(tenants.id, tenantId)));
     await append(tenantId, 5);
-    await createCheckpoints(tenantId);
+    await requestCheckpoints(tenantId);
     await append(tenantId, 2); // old, but after the checkpoint: kept
     advanceClock(400 * 86_400_000);
     await append(tenantId, 3);
-    await createCheckpoints(tenantId);
+    await requestCheckpoints(tenantId);
     expect(await pruneAuditEvents(tenantId)).toBe(5);
     const verdict = await verifyLiveChain(contextFor(tenantId, crypto.randomUUID(), 'tenant_admin'), tenantId);
     expect(verdict).toMatchObject({ ok: true, events: 6 }); // 2 + 3 + audit.pruned
@@ -36,7 +38,7 @@ describe('audit retention', () => {
   it('refuses retention below one year, and the app role can neither choose the cut-off nor delete', async () => {
     const tenantId = await createTenant(`ret2${Date.now().toString(36)}`);
     await append(tenantId, 3);
-    await createCheckpoints(tenantId);
+    await requestCheckpoints(tenantId);
     await expect(withPlatformTx((tx) => tx.update(tenants).set({ auditRetentionDays: 30 }).where(eq(tenants.id, tenantId)))).rejects.toMatchObject({ cause: expect.objectContaining({ code: '23514' }) });
     // The door takes no cut-off: the tenant's retention (here the default five years) decides.
     await expect(withTenantTx(tenantId, (tx) => tx.execute(sql`select mamori_prune_audit(${tenantId}::uuid, now())`))).rejects.toMatchObject({ cause: expect.objectContaining({ code: '42883' }) });

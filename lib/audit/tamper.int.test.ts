@@ -1,12 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { withTenantTx, type Tx } from '@/db';
-import { auditEvents } from '@/db/schema';
+import { alerts, auditEvents } from '@/db/schema';
 import { contextFor } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
+import { useTestSigner } from '@/lib/testing/signer';
 import { useTestDatabase } from '@/lib/testing/test-db';
 import { chainHash, completeRecord, eventDigest, GENESIS_HASH } from './canonical';
-import { createCheckpoints } from './create-checkpoints';
+import { requestCheckpoints } from './request-checkpoints';
 import { exportAuditBundle } from './export-bundle';
 import { auditFieldsOf, recordAudit } from './record-audit';
 import { readTar } from './tar';
@@ -14,6 +15,7 @@ import { verifyBundle } from './verify-bundle';
 import { verifyLiveChain } from './verify-live-chain';
 
 const db = useTestDatabase();
+const { signer } = useTestSigner();
 
 const ctxFor = (tenantId: string) => contextFor(tenantId, crypto.randomUUID(), 'tenant_admin');
 
@@ -110,7 +112,8 @@ describe('audit trail tampered with in the database by a superuser', () => {
 
   it('the tail dropped after a signed checkpoint is named truncated', async () => {
     const tenantId = await intactChain();
-    expect(await createCheckpoints(tenantId)).toBe(1);
+    await requestCheckpoints(tenantId);
+    expect(signer().position(tenantId)?.seq).toBeGreaterThan(6);
     // The chain head is rewound too, so the application appends on from seq 7 without a gap.
     await asSuperuser(async (tx) => {
       await tx.delete(auditEvents).where(and(eq(auditEvents.tenantId, tenantId), sql`${auditEvents.seq} >= 7`));
@@ -118,8 +121,12 @@ describe('audit trail tampered with in the database by a superuser', () => {
     });
     const { live, bundle } = await verdicts(tenantId);
     expect(live).toMatchObject({ ok: false, damage: 'truncated', seq: 7 });
-    // The live check's own event took seq 7 on the rewound chain; the checkpoint at 9 still shows the loss.
-    expect(bundle).toMatchObject({ ok: false, damage: 'truncated', seq: 8 });
+    // The live check's own event took seq 7 on the rewound chain. The signer, asked for a fresh
+    // checkpoint before the bundle, would not sign the shorter chain and raised the alarm, whose
+    // event took seq 8; the checkpoint at 9 still shows the loss.
+    expect(bundle).toMatchObject({ ok: false, damage: 'truncated', seq: 9 });
+    const raised = await db.current().db.select({ rule: alerts.rule, details: alerts.details }).from(alerts).where(eq(alerts.tenantId, tenantId));
+    expect(raised).toEqual([{ rule: 'audit_chain_refused', details: { seq: expect.any(Number), reason: expect.stringMatching(/^(truncated|rewritten)$/) } }]);
   });
 
   it('the app role is refused UPDATE, DELETE and TRUNCATE by its grants alone, with the triggers off', async () => {

@@ -51,7 +51,7 @@ const isWithheld = (e: BundleLine): e is WithheldEvent => typeof (e as WithheldE
  * eventDigest({ ...e, occurredAt: new Date(e.occurredAt) }) in hex, whatever a line holds; a
  * withheld event's digest as the bundle states it (the chain then decides whether it is true).
  */
-function digestOf(line: BundleLine): string {
+export function digestOf(line: BundleLine): string {
   if (isWithheld(line)) return line.digest.toLowerCase();
   const e = line;
   const occurredAt = new Date(e.occurredAt).toISOString();
@@ -64,11 +64,11 @@ function digestOf(line: BundleLine): string {
   return hashHex(`${body}"v":1}`);
 }
 
-const GENESIS_HEX = Buffer.from(GENESIS_HASH).toString('hex');
+export const GENESIS_HEX = Buffer.from(GENESIS_HASH).toString('hex');
 const link = Buffer.alloc(72);
 
 /** chainHash(previous, seq, digest) in hex, without allocating for the usual 32-byte previous hash. */
-function chainStep(previousHex: string, seq: number, digestHex: string): string {
+export function chainStep(previousHex: string, seq: number, digestHex: string): string {
   if (previousHex.length !== 64) return chainHash(Buffer.from(previousHex, 'hex'), seq, Buffer.from(digestHex, 'hex')).toString('hex');
   link.write(previousHex, 0, 'hex');
   link.writeBigInt64BE(BigInt(seq), 32);
@@ -135,17 +135,30 @@ export function verifyBundle(eventsJsonl: string, checkpointsJsonl: string, publ
 }
 
 
+/** The public keys in a PEM text (one or more blocks), by the fingerprint checkpoints name them with. */
+function publicKeysOf(pem: string): Map<string, KeyObject> {
+  const blocks = pem.match(/-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----/g) ?? [pem];
+  return new Map(
+    blocks.map((block) => {
+      const key = createPublicKey(block);
+      return [createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex'), key] as const;
+    }),
+  );
+}
+
 function check(events: JsonLines<BundleLine>, checkpoints: ExportedCheckpoint[], publicKeyPem: string): BundleVerdict {
   // Any finding stands only if no later line is malformed; the later events also tell a swap
   // from a gap.
   const later = () => events.rest();
   const damaged = (damage: Damage, seq: number | null, message: string) => (later() === null ? malformed() : fail(damage, seq, message));
-  // Parsed once, not for every checkpoint; a key that does not parse fails every signature.
-  let key: KeyObject | undefined;
-  const signatureVerifies = (body: CheckpointBody, signature: string) => {
+  // Parsed once, not for every checkpoint; a key that does not parse fails every signature. The
+  // PEM may hold several keys (the signer's key was replaced): each checkpoint names its own.
+  let keys: Map<string, KeyObject> | undefined;
+  const signatureVerifies = (body: CheckpointBody, signature: string, fingerprint: string) => {
     try {
-      key ??= createPublicKey(publicKeyPem);
-      return verify(null, checkpointBytes(body), key, Buffer.from(signature, 'base64'));
+      keys ??= publicKeysOf(publicKeyPem);
+      const key = keys.get(fingerprint) ?? (keys.size === 1 ? [...keys.values()][0] : undefined);
+      return key !== undefined && verify(null, checkpointBytes(body), key, Buffer.from(signature, 'base64'));
     } catch {
       return false;
     }
@@ -154,7 +167,7 @@ function check(events: JsonLines<BundleLine>, checkpoints: ExportedCheckpoint[],
   let previousCp = GENESIS_CHECKPOINT;
   for (const cp of checkpoints) {
     const body: CheckpointBody = { chain: cp.chain, seq: cp.seq, headHash: cp.headHash, signedAt: cp.signedAt, previousCheckpointHash: cp.previousCheckpointHash };
-    if (!signatureVerifies(body, cp.signature)) return damaged('bad_signature', cp.seq, `checkpoint at seq ${cp.seq}: signature does not verify with the given public key`);
+    if (!signatureVerifies(body, cp.signature, cp.keyFingerprint)) return damaged('bad_signature', cp.seq, `checkpoint at seq ${cp.seq}: signature does not verify with the given public key`);
     if (cp.previousCheckpointHash !== previousCp || checkpointHash(body) !== cp.checkpointHash) return damaged('bad_signature', cp.seq, `checkpoint at seq ${cp.seq}: not linked to the previous checkpoint`);
     previousCp = cp.checkpointHash;
   }

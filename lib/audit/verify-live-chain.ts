@@ -4,7 +4,7 @@ import { withOwnerTx } from '@/db';
 import { auditCheckpoints, auditEvents } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { OperatorContext } from '@/lib/auth/load-session';
-import { signingKey } from './signing-key';
+import { chainSigningKeys } from './published-signing-key';
 import { verifyBundle, type BundleVerdict } from './verify-bundle';
 
 /**
@@ -22,7 +22,7 @@ export async function verifyLiveChain(ctx: OperatorContext, tenantId: string): P
   const checkpointsJsonl = checkpoints
     .map((c) => JSON.stringify({ chain: c.tenantId, seq: c.seq, headHash: c.headHash, signedAt: c.signedAt.toISOString(), previousCheckpointHash: c.previousCheckpointHash, checkpointHash: c.checkpointHash, signature: c.signature, keyFingerprint: c.keyFingerprint }))
     .join('\n');
-  const verdict = verifyBundle(eventsJsonl, checkpointsJsonl, signingKey().publicKeyPem);
+  const verdict = verifyBundle(eventsJsonl, checkpointsJsonl, (await chainSigningKeys(tenantId)) ?? '');
   await withOwnerTx(tenantId, (tx) =>
     recordAudit(tx, {
       tenantId,

@@ -5,7 +5,7 @@ import { PLATFORM_TENANT_ID } from '@/db/schema';
 import { AUDIT_ACTIONS, actionGroup } from '@/lib/audit/audit-actions';
 import { AUDIT_FILTER_FIELDS, filterParams, parseAuditFilter, viewerLocalInput, type AuditFilter } from '@/lib/audit/audit-filter';
 import { AUDIT_PAGE, searchAuditEvents } from '@/lib/audit/search-audit-events';
-import { signingKey } from '@/lib/audit/signing-key';
+import { publishedSigningKey } from '@/lib/audit/published-signing-key';
 import { requireTenant } from '@/lib/auth/guard';
 import { VerifyChainForm } from './verify-form';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
@@ -24,11 +24,12 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
   const filter = parsed.ok ? parsed.filter : null;
   // A platform search of a tenant's chain needs the same right on that tenant.
   if (isPlatform && filter?.tenant) await requireTenant(filter.tenant, 'audit.read');
-  const [t, v, locale, result] = await Promise.all([
+  const [t, v, locale, result, key] = await Promise.all([
     getTranslations('audit'),
     getTranslations('validation'),
     getLocale() as Promise<Locale>,
     filter ? searchAuditEvents(ctx, tenantId, filter) : null,
+    publishedSigningKey(filter?.tenant ?? tenantId),
   ]);
   const fieldErrors = parsed.ok ? {} : parsed.fieldErrors;
   const base = `/t/${tenantId}/audit`;
@@ -81,8 +82,8 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
         {result && <VerifyChainForm tenantId={result.chain} />}
       </div>
       <details className="text-xs text-slate-600">
-        <summary className="cursor-pointer" data-testid="signing-key">{t('signingKey', { fingerprint: signingKey().fingerprint.slice(0, 32) })}</summary>
-        <pre className="mt-1 rounded bg-slate-50 p-2">{signingKey().publicKeyPem}</pre>
+        <summary className="cursor-pointer" data-testid="signing-key">{key ? t('signingKey', { fingerprint: key.fingerprint.slice(0, 32) }) : t('noSigningKey')}</summary>
+        {key && <pre className="mt-1 rounded bg-slate-50 p-2">{key.publicKeyPem}</pre>}
       </details>
       <form className="grid gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:grid-cols-2 lg:grid-cols-4" role="search" aria-label={t('filters')} data-testid="audit-filters">
         {isPlatform && field('tenant', t('tenantId'), <input {...inputProps('tenant')} defaultValue={text('tenant')} />)}

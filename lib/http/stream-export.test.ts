@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import iconv from 'iconv-lite';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseCsv } from './csv';
-import { streamBuffer, streamCopy, type AbortSummary, type ExportSummary } from './stream-export';
+import { streamBatches, streamBuffer, streamCopy, type AbortSummary, type ExportSummary } from './stream-export';
+
+// Batches of the embedded database's size (2,000 rows); no database is opened.
+vi.mock('@/db', () => ({ getDatabase: async () => ({ kind: 'pglite' }) }));
 
 // What COPY (FORMAT csv) writes: LF row ends, quoted cells with doubled quotes and line breaks inside.
 const COPIED = 'a,"say ""hi"", then\nnew line",日本語\n"x\r\ny",,"""quoted"""\nlast,"\n",z\n';
@@ -65,6 +68,25 @@ describe('an export that stops short', () => {
     expect(aborts).toEqual([{ rows: 1, bytes, cause: 'client_closed' }]);
   });
 
+  it('records a cancel as the client closing even when the read it cuts short fails', async () => {
+    const aborts: AbortSummary[] = [];
+    // A COPY source whose pending read fails when the download is cancelled under it.
+    let fail: (e: Error) => void = () => undefined;
+    const source = {
+      getReader: () => ({
+        read: () => new Promise((_resolve, reject) => (fail = reject)),
+        cancel: async () => fail(new Error('Connection terminated')),
+      }),
+    };
+    const stream = streamCopy({ encoding: 'utf8', header: 'h\r\n', source: source as never, finish: async () => undefined, abort: async (s) => void aborts.push(s) });
+    const reader = stream.getReader();
+    await reader.read();
+    const pending = reader.read().catch((e: Error) => e.message);
+    await reader.cancel();
+    await pending;
+    expect(aborts).toEqual([{ rows: 0, bytes: 3, cause: 'client_closed' }]);
+  });
+
   it('records a failing source as failed', async () => {
     const aborts: AbortSummary[] = [];
     const failing = new ReadableStream<Uint8Array>({
@@ -91,5 +113,39 @@ describe('an export that stops short', () => {
     await cut.read();
     await cut.cancel();
     expect(ends.at(-1)).toEqual({ bytes: 256 * 1024, cause: 'client_closed' });
+  });
+
+  it('makes rows only as fast as the reader takes them, and records the export only after its last slice was taken', async () => {
+    const all = Array.from({ length: 4_500 }, (_, i) => String(i).padStart(5, '0'));
+    const ends: unknown[] = [];
+    const batches = () =>
+      streamBatches({
+        encoding: 'utf8',
+        header: 'n\r\n',
+        fetch: async (limit, last) => all.filter((n) => last === undefined || n > last).slice(0, limit),
+        line: (n) => `${n}\r\n`,
+        finish: async (s) => void ends.push({ finish: s.rows }),
+        abort: async (s) => void ends.push(s),
+      });
+    const cut = batches().getReader();
+    const header = (await cut.read()).value!;
+    const slice = (await cut.read()).value!;
+    await cut.cancel();
+    // The header and one slice of 500 rows had left; nothing more was made.
+    expect(ends).toEqual([{ rows: 500, bytes: header.length + slice.length, cause: 'client_closed' }]);
+
+    ends.length = 0;
+    const whole = batches().getReader();
+    let text = '';
+    // How many ends were recorded as each piece arrived: none while any piece was still to come.
+    const seen: number[] = [];
+    for (let r = await whole.read(); !r.done; r = await whole.read()) {
+      seen.push(ends.length);
+      text += Buffer.from(r.value).toString('utf8');
+    }
+    expect(seen.slice(0, -1).every((n) => n === 0)).toBe(true);
+    expect(seen.length).toBe(1 + 4_500 / 500);
+    expect(text.split('\r\n').slice(1, -1)).toEqual(all);
+    expect(ends).toEqual([{ finish: 4_500 }]);
   });
 });

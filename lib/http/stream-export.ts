@@ -73,24 +73,28 @@ export interface BatchedExport {
 
 /**
  * An export streamed in keyset batches, so memory stays flat however many rows: the next batch
- * is fetched while this one is formatted, and the bytes are hashed as they go out.
+ * is fetched while this one is formatted, and the bytes are hashed as they go out. Each pull
+ * formats one slice, so rows are made only as fast as the client takes them: the export is
+ * recorded as done only after its last slice was taken, and a client that goes away leaves rows
+ * unmade rather than queued.
  */
 export function streamBatches(spec: BatchedExport): ReadableStream<Uint8Array> {
   const hash = createHash('sha256');
   let bytes = 0;
-  let rows = 0;
   let size = 0;
+  let batch: string[] = [];
+  let next = 0;
   let pending: Promise<string[]> | null = null;
+  let made = false;
   let cancelled = false;
-  // Rows written into the sink, and of those the ones handed over with the last emit.
-  let written = 0;
+  // Rows handed over: what a cancel reports.
   let sentRows = 0;
   const aborted = onceAborted(spec.abort);
   const fetchBatch = (last?: string) => {
-    const batch = spec.fetch(size, last);
+    const rows = spec.fetch(size, last);
     // A cancelled download leaves the last prefetch unread; its failure must not go unhandled.
-    batch.catch(() => {});
-    return batch;
+    rows.catch(() => {});
+    return rows;
   };
   const sink = spec.encoding === 'sjis' ? shiftJisSink() : utf8Sink();
   const emit = (controller: ReadableStreamDefaultController<Uint8Array>) => {
@@ -99,7 +103,6 @@ export function streamBatches(spec: BatchedExport): ReadableStream<Uint8Array> {
       bytes += chunk.length;
       controller.enqueue(chunk);
     }
-    sentRows = written;
   };
   return new ReadableStream<Uint8Array>({
     async start(controller) {
@@ -111,29 +114,30 @@ export function streamBatches(spec: BatchedExport): ReadableStream<Uint8Array> {
     },
     async pull(controller) {
       try {
-        const batch = await pending!;
-        pending = batch.length === size ? fetchBatch(batch[size - 1]) : null;
-        for (let i = 0; i < batch.length; i++) {
-          if (i > 0 && i % SLICE === 0) {
-            if (cancelled) return;
-            emit(controller);
-            // Lets the prefetch's round trips and rows in: otherwise its query would only start, and
-            // PostgreSQL only send, once this batch is done.
-            await new Promise((resolve) => setImmediate(resolve));
-          }
-          const line = spec.line(batch[i]);
-          sink.write(typeof line === 'string' ? line : await line);
-          written++;
+        if (made) {
+          await spec.finish({ rows: sentRows, bytes, sha256: hash.digest('hex') });
+          return controller.close();
         }
-        if (cancelled) return;
+        if (next === batch.length) {
+          batch = await pending!;
+          next = 0;
+          pending = batch.length === size ? fetchBatch(batch[size - 1]) : null;
+        } else {
+          // Lets the prefetch's round trips and rows in between slices: otherwise its query would
+          // only start, and PostgreSQL only send, once this batch is done.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        const from = next;
+        const end = Math.min(next + SLICE, batch.length);
+        for (; next < end; next++) {
+          const line = spec.line(batch[next]);
+          sink.write(typeof line === 'string' ? line : await line);
+        }
         emit(controller);
-        rows += batch.length;
-        // An abandoned download is not an export (its cancel records what left).
-        if (pending || cancelled) return;
-        await spec.finish({ rows, bytes, sha256: hash.digest('hex') });
-        controller.close();
+        sentRows += end - from;
+        made = next === batch.length && !pending;
       } catch (error) {
-        await aborted({ rows: sentRows, bytes, cause: 'failed' });
+        if (!cancelled) await aborted({ rows: sentRows, bytes, cause: 'failed' });
         throw error;
       }
     },
@@ -210,14 +214,16 @@ export function streamCopy(spec: CopiedExport): ReadableStream<Uint8Array> {
         await spec.finish({ rows, bytes, sha256: hash.digest('hex') });
         controller.close();
       } catch (error) {
-        await aborted({ rows, bytes, cause: 'failed' });
+        // A read cut short by the client's cancel fails too: that cancel records the end.
+        if (!cancelled) await aborted({ rows, bytes, cause: 'failed' });
         throw error;
       }
     },
     async cancel(reason) {
       cancelled = true;
+      const sent = { rows, bytes };
       await reader.cancel(reason);
-      return aborted({ rows, bytes, cause: 'client_closed' });
+      return aborted({ ...sent, cause: 'client_closed' });
     },
   });
 }

@@ -31,6 +31,19 @@ async function asApp(tenantId: string, statement: ReturnType<typeof sql>): Promi
   );
 }
 
+/** The same as the signer's role, which alone may file checkpoints. */
+async function asSigner(statement: ReturnType<typeof sql>): Promise<string> {
+  return owner()
+    .transaction(async (tx) => {
+      await tx.execute(sql`select set_config('role', 'mamori_signer', true), set_config('app.scope', 'platform', true)`);
+      await tx.execute(statement);
+    })
+    .then(
+      () => 'ok',
+      (e: { cause?: { code?: string }; code?: string }) => e.cause?.code ?? e.code ?? 'error',
+    );
+}
+
 describe('the audit door: audit rows enter only through the database', () => {
   it('refuses every direct write to the audit tables as the app role', async () => {
     const tenantId = await tenant();
@@ -128,8 +141,13 @@ describe('the audit door: audit rows enter only through the database', () => {
     const rows = await rowsOfChain(tenantId);
     expect(rows.map((r) => [r.seq, r.action])).toEqual([[1, 'tenant.created']]);
     const head = Buffer.from(rows[0].hash).toString('hex');
-    const store = (seq: number, headHash: string, previous = '0'.repeat(64)) =>
-      asApp(tenantId, sql`select mamori_store_checkpoint(${tenantId}::uuid, ${seq}, ${headHash}, now(), ${previous}, ${'c'.repeat(64)}, 'sig', 'fp')`);
+    const storing = (seq: number, headHash: string, previous = '0'.repeat(64)) =>
+      sql`select mamori_store_checkpoint(${tenantId}::uuid, ${seq}, ${headHash}, now(), ${previous}, ${'c'.repeat(64)}, 'sig', 'fp')`;
+    const store = (seq: number, headHash: string, previous?: string) => asSigner(storing(seq, headHash, previous));
+    // Code running as the app can neither file a checkpoint, nor publish a key, nor raise the signer's alarm.
+    expect(await asApp(tenantId, storing(1, head))).toBe('42501');
+    expect(await asApp(tenantId, sql`select mamori_register_signing_key(${'f'.repeat(64)}, 'pem')`)).toBe('42501');
+    expect(await asApp(tenantId, sql`select mamori_report_chain_refused(${tenantId}::uuid, 1, 'rewritten')`)).toBe('42501');
     expect(await store(1, 'ab'.repeat(32))).toBe('23514');
     expect(await store(2, head)).toBe('23514');
     expect(await store(1, head, 'f'.repeat(64))).toBe('23514');

@@ -340,7 +340,8 @@ export const rotationTargets = pgTable(
     primaryKey({ columns: [t.tenantId, t.campaignId, t.operatorId] }),
     foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'rotation_targets_operator_fk' }),
     foreignKey({ columns: [t.campaignTenantId, t.campaignId], foreignColumns: [rotationCampaigns.tenantId, rotationCampaigns.id], name: 'rotation_targets_campaign_fk' }),
-    index('rotation_targets_campaign_idx').on(t.campaignId, t.tenantId, t.status, t.seenAt),
+    // Every target query names the campaign's owner too: a campaign id never reaches past its tenant.
+    index('rotation_targets_campaign_idx').on(t.campaignTenantId, t.campaignId, t.tenantId, t.status, t.seenAt),
     index('rotation_targets_operator_idx').on(t.tenantId, t.operatorId, t.status),
     index('rotation_targets_overdue_idx').on(t.deadline).where(sql`status = 'pending'`),
     tenantPolicy('rotation_targets'),

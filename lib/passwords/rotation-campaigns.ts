@@ -73,7 +73,7 @@ export async function startRotationCampaign(ctx: OperatorContext, ownerTenantId:
       const ended = await tx.execute(sql`
         update sessions s set revoked_at = ${at}, revoked_reason = 'rotation_campaign'
           from rotation_targets t
-         where t.campaign_id = ${campaignId} and s.tenant_id = t.tenant_id and s.operator_id = t.operator_id
+         where t.campaign_tenant_id = ${ownerTenantId} and t.campaign_id = ${campaignId} and s.tenant_id = t.tenant_id and s.operator_id = t.operator_id
            and s.revoked_at is null`);
       sessionsEnded = affectedRows(ended);
     }
@@ -126,7 +126,7 @@ export async function extendRotationCampaign(ctx: OperatorContext, ownerTenantId
     const before = await lockCampaign(tx, ownerTenantId, campaignId);
     if (input.deadline.getTime() <= Math.max(before.deadline.getTime(), now().getTime())) throw new AppError('bad_request', { deadline: ['not_later'] });
     await tx.update(rotationCampaigns).set({ deadline: input.deadline }).where(and(eq(rotationCampaigns.tenantId, ownerTenantId), eq(rotationCampaigns.id, campaignId)));
-    await tx.update(rotationTargets).set({ deadline: input.deadline }).where(and(eq(rotationTargets.campaignId, campaignId), eq(rotationTargets.status, 'pending')));
+    await tx.update(rotationTargets).set({ deadline: input.deadline }).where(and(eq(rotationTargets.campaignTenantId, ownerTenantId), eq(rotationTargets.campaignId, campaignId), eq(rotationTargets.status, 'pending')));
     await recordAudit(tx, {
       tenantId: ownerTenantId,
       action: 'rotation.extended',
@@ -152,7 +152,7 @@ export async function cancelRotationCampaign(ctx: OperatorContext, ownerTenantId
     const released = await tx.execute(sql`
       with cancelled as (
         update rotation_targets set status = 'cancelled'
-         where campaign_id = ${campaignId} and status = 'pending'
+         where campaign_tenant_id = ${ownerTenantId} and campaign_id = ${campaignId} and status = 'pending'
         returning tenant_id, operator_id
       )
       update operators o set must_change_password = false

@@ -57,7 +57,7 @@ export async function getRotationProgress(_ctx: OperatorContext, ownerTenantId: 
       .from(rotationCampaigns)
       .where(and(eq(rotationCampaigns.tenantId, ownerTenantId), eq(rotationCampaigns.id, campaignId)));
     if (!campaign) return null;
-    // Counted from the targets alone (index-only on campaign, tenant, status, seen_at); tenant
+    // Counted from the targets alone (index-only on owner, campaign, tenant, status, seen_at); tenant
     // names are joined to the ~1 row per tenant afterwards.
     const tenantsProgress = rowsOf<TenantProgress>(
       await tx.execute(sql`
@@ -69,7 +69,7 @@ export async function getRotationProgress(_ctx: OperatorContext, ownerTenantId: 
                  count(*) filter (where status = 'locked')::int as locked,
                  count(*) filter (where status in ('pending', 'locked') and seen_at is null)::int as "notLoggedInSince"
             from rotation_targets
-           where campaign_id = ${campaignId}
+           where campaign_tenant_id = ${ownerTenantId} and campaign_id = ${campaignId}
            group by tenant_id
         )
         select c.tenant_id as "tenantId", tn.name as "tenantName", tn.code as "tenantCode",
@@ -106,7 +106,7 @@ export async function listRotationTargets(_ctx: OperatorContext, ownerTenantId: 
           from rotation_targets t
           join operators o on o.tenant_id = t.tenant_id and o.id = t.operator_id
           join tenants tn on tn.id = t.tenant_id
-         where t.campaign_id = ${campaignId} ${tenantId ? sql`and t.tenant_id = ${tenantId}` : sql``}
+         where t.campaign_tenant_id = ${ownerTenantId} and t.campaign_id = ${campaignId} ${tenantId ? sql`and t.tenant_id = ${tenantId}` : sql``}
          order by tn.code, t.status desc, o.login_id_key
          limit ${limit}`),
     ).map((r) => ({ ...r, rotatedAt: r.rotatedAt && new Date(r.rotatedAt), lockedAt: r.lockedAt && new Date(r.lockedAt), lastLoginAt: r.lastLoginAt && new Date(r.lastLoginAt) })),

@@ -161,6 +161,16 @@ describe('rotation campaigns', () => {
     expect(await actions(c.tenantId)).not.toContain('rotation.started');
   });
 
+  it("reads a campaign's targets only through the campaign's owner, even where the rows are a tenant's own", async () => {
+    const a = await company(2);
+    const { campaignId } = await startRotationCampaign(staff(), PLATFORM_TENANT_ID, { reason: 'owner scope', deadline: inDays(5), revokeSessions: false, tenantIds: [a.tenantId] });
+    // The targets are a's operators, which a's admin may read; the campaign is the platform's.
+    expect(await listRotationTargets(a.admin, a.tenantId, campaignId)).toEqual([]);
+    expect(await getRotationProgress(a.admin, a.tenantId, campaignId)).toBeNull();
+    await expect(extendRotationCampaign(a.admin, a.tenantId, campaignId, { deadline: inDays(9) })).rejects.toMatchObject({ code: 'not_found' });
+    expect((await listRotationTargets(staff(), PLATFORM_TENANT_ID, campaignId)).map((r) => r.loginId).sort()).toEqual([a.adminLogin, ...a.ops.map((o) => o.loginId)].sort());
+  });
+
   it('extends (later only) and cancels, releasing pending operators', async () => {
     const a = await company(2);
     const { campaignId } = await startRotationCampaign(a.admin, a.tenantId, { reason: 'suspicious logins', deadline: inDays(1), revokeSessions: false });

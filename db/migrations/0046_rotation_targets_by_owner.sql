@@ -1,0 +1,2 @@
+DROP INDEX "rotation_targets_campaign_idx";--> statement-breakpoint
+CREATE INDEX "rotation_targets_campaign_idx" ON "rotation_targets" USING btree ("campaign_tenant_id","campaign_id","tenant_id","status","seen_at");

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { TransactionRollbackError, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { migrateDatabase, openDatabase, rowsOf, setDatabase, withPlatformTx, type Database, type Tx } from '@/db';
 import { PLATFORM_TENANT_ID } from '@/db/schema';
 import { startRotationCampaign } from '@/lib/passwords/rotation-campaigns';
@@ -39,23 +39,19 @@ const startTargetsSql = (ctx: { tenantId: string; operatorId: string }, campaign
     returning o.tenant_id
   )
   select tenant_id, count(*)::int as n from flagged group by tenant_id`;
-// Same SQL as lib/passwords/rotation-progress.ts (kept in step by hand), for its EXPLAIN.
-const progressSql = (campaignId: string, _startedAt: Date) => sql`
-  with counts as (
-    select tenant_id,
-           count(*)::int as total,
-           count(*) filter (where status = 'rotated')::int as rotated,
-           count(*) filter (where status = 'pending')::int as pending,
-           count(*) filter (where status = 'locked')::int as locked,
-           count(*) filter (where status in ('pending', 'locked') and seen_at is null)::int as "notLoggedInSince"
-      from rotation_targets
-     where campaign_id = ${campaignId}
-     group by tenant_id
-  )
-  select c.tenant_id as "tenantId", tn.name as "tenantName", tn.code as "tenantCode",
-         c.total, c.rotated, c.pending, c.locked, c."notLoggedInSince"
-    from counts c join tenants tn on tn.id = c.tenant_id
-   order by c.pending + c.locked desc, c.rotated::float / c.total asc, tn.code`;
+// Same SQL as the counting statement of lib/passwords/rotation-progress.ts (kept in step by hand), for its EXPLAIN.
+const progressSql = (campaignId: string) => sql`
+  select tenant_id as "tenantId",
+         count(*)::int as total,
+         count(*) filter (where status = 'rotated')::int as rotated,
+         count(*) filter (where status = 'pending')::int as pending,
+         count(*) filter (where status = 'locked')::int as locked,
+         count(*) filter (where status in ('pending', 'locked') and seen_at is null)::int as "notLoggedInSince"
+    from rotation_targets
+   where campaign_tenant_id = ${PLATFORM_TENANT_ID} and campaign_id = ${campaignId}
+   group by tenant_id`;
+
+class RolledBack extends Error {}
 
 /** EXPLAIN ANALYZE of a write in a platform transaction that is rolled back afterwards. */
 async function explainRolledBack(work: (tx: Tx) => Promise<string[]>): Promise<string[]> {
@@ -63,10 +59,11 @@ async function explainRolledBack(work: (tx: Tx) => Promise<string[]>): Promise<s
   try {
     await withPlatformTx(async (tx) => {
       plan = await work(tx);
-      tx.rollback();
+      // Any error thrown from the work rolls the transaction back.
+      throw new RolledBack();
     });
   } catch (error) {
-    if (!(error instanceof TransactionRollbackError)) throw error;
+    if (!(error instanceof RolledBack)) throw error;
   }
   return plan;
 }
@@ -125,7 +122,7 @@ async function measure(database: Database, size: { tenants: number; operators: n
     samples.push(nowMs() - s);
   }
   if (!progress) throw new Error('campaign not found');
-  const progressPlan = await withPlatformTx((tx) => planOf(tx, progressSql(started.campaignId, progress.campaign.startedAt)));
+  const progressPlan = await withPlatformTx((tx) => planOf(tx, progressSql(started.campaignId)));
   const p95 = round(percentile(samples, 95));
   return {
     size,

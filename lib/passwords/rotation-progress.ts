@@ -1,8 +1,8 @@
 import 'server-only';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, withOwnerTx } from '@/db';
-import { rotationCampaigns } from '@/db/schema';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import { rotationCampaigns, tenants } from '@/db/schema';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 
 
 /** Campaigns owned by one tenant (or the platform), newest first. */
@@ -57,26 +57,36 @@ export async function getRotationProgress(_ctx: OperatorContext, ownerTenantId: 
       .from(rotationCampaigns)
       .where(and(eq(rotationCampaigns.tenantId, ownerTenantId), eq(rotationCampaigns.id, campaignId)));
     if (!campaign) return null;
-    // Counted from the targets alone (index-only on owner, campaign, tenant, status, seen_at); tenant
-    // names are joined to the ~1 row per tenant afterwards.
-    const tenantsProgress = rowsOf<TenantProgress>(
+    // Counted from the targets alone (index-only on owner, campaign, tenant, status, seen_at), then
+    // the ~1 row per tenant named by key: joined in one statement, the planner takes the tenants
+    // under row-level security for a handful of rows and rescans them for every group.
+    const counts = rowsOf<Omit<TenantProgress, 'tenantName' | 'tenantCode'>>(
       await tx.execute(sql`
-        with counts as (
-          select tenant_id,
-                 count(*)::int as total,
-                 count(*) filter (where status = 'rotated')::int as rotated,
-                 count(*) filter (where status = 'pending')::int as pending,
-                 count(*) filter (where status = 'locked')::int as locked,
-                 count(*) filter (where status in ('pending', 'locked') and seen_at is null)::int as "notLoggedInSince"
-            from rotation_targets
-           where campaign_tenant_id = ${ownerTenantId} and campaign_id = ${campaignId}
-           group by tenant_id
-        )
-        select c.tenant_id as "tenantId", tn.name as "tenantName", tn.code as "tenantCode",
-               c.total, c.rotated, c.pending, c.locked, c."notLoggedInSince"
-          from counts c join tenants tn on tn.id = c.tenant_id
-         order by c.pending + c.locked desc, c.rotated::float / c.total asc, tn.code`),
+        select tenant_id as "tenantId",
+               count(*)::int as total,
+               count(*) filter (where status = 'rotated')::int as rotated,
+               count(*) filter (where status = 'pending')::int as pending,
+               count(*) filter (where status = 'locked')::int as locked,
+               count(*) filter (where status in ('pending', 'locked') and seen_at is null)::int as "notLoggedInSince"
+          from rotation_targets
+         where campaign_tenant_id = ${ownerTenantId} and campaign_id = ${campaignId}
+         group by tenant_id`),
     );
+    const names = new Map(
+      counts.length === 0
+        ? []
+        : (
+            await tx
+              .select({ id: tenants.id, name: tenants.name, code: tenants.code })
+              .from(tenants)
+              .where(inArray(tenants.id, counts.map((c) => c.tenantId)))
+          ).map((t) => [t.id, t]),
+    );
+    // Laggards first: most pending or locked, then the lowest share rotated, then by code.
+    const tenantsProgress: TenantProgress[] = counts
+      .filter((c) => names.has(c.tenantId))
+      .map((c) => ({ ...c, tenantName: names.get(c.tenantId)!.name, tenantCode: names.get(c.tenantId)!.code }))
+      .sort((a, b) => b.pending + b.locked - (a.pending + a.locked) || a.rotated / a.total - b.rotated / b.total || (a.tenantCode < b.tenantCode ? -1 : a.tenantCode > b.tenantCode ? 1 : 0));
     const totals = tenantsProgress.reduce(
       (a, r) => ({ total: a.total + r.total, rotated: a.rotated + r.rotated, pending: a.pending + r.pending, locked: a.locked + r.locked, notLoggedInSince: a.notLoggedInSince + r.notLoggedInSince }),
       { total: 0, rotated: 0, pending: 0, locked: 0, notLoggedInSince: 0 },

@@ -10,7 +10,7 @@ import { revokeOwnSession } from '@/lib/auth/revoke-session';
 import { withAction } from '@/lib/auth/with-action';
 import { LOCALE_COOKIE, LOCALES } from '@/lib/i18n/locale';
 import { stepUp } from '@/lib/mfa/step-up';
-import { uuidSchema } from '@/lib/tenancy/schemas';
+import { uuidSchema } from '@/lib/http/input-schemas';
 
 export async function logoutAction(): Promise<void> {
   const ctx = await currentOperator();

@@ -2,7 +2,7 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import { listAlerts } from '@/lib/alerts/list-alerts';
 import { requireOperator } from '@/lib/auth/guard';
 import Link from 'next/link';
-import { hasPermission, isPlatformRole } from '@/lib/auth/permissions';
+import { hasPermission, isPlatformRole } from '@/lib/kernel/permissions';
 import { listSupportGrants } from '@/lib/support/list-support-grants';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { AcknowledgeAlertForm } from './alert-forms';

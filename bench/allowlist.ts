@@ -4,8 +4,8 @@
  * list version and is cached; the per-request work is the layered binary search), with the
  * naive linear scan over the same entries as the baseline in the same run.
  */
-import { decideIp, rangesOf, type LayerRules } from '@/lib/net/allowlist';
-import { cidrContains, parseCidr, parseIp, type Cidr } from '@/lib/net/ip';
+import { decideIp, rangesOf, type LayerRules } from '@/lib/allowlists/allowlist';
+import { cidrContains, parseCidr, parseIp, type Cidr } from '@/lib/ip/ip';
 import { nowMs, percentile, round, type BenchReport } from './lib';
 
 function entries(count: number, seed: number): string[] {

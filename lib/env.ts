@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseCidrList } from './net/ip';
+import { parseCidrList } from './ip/ip';
 
 const schema = z.object({
   DATABASE_URL: z.string().optional(),

@@ -14,7 +14,7 @@ import { env } from '@/lib/env';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
 import { pruneLoginThrottles } from '@/lib/auth/prune-login-throttles';
 import { rotateKeys } from '@/lib/keys/rotate-keys';
-import { prepareRequest } from '@/lib/net/prepare-request';
+import { prepareRequest } from '@/lib/http/prepare-request';
 import { startSignerChild } from '@/lib/audit/signer-child';
 
 async function main() {

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { logoutAction, setLocaleAction } from '@/app/actions';
 import { currentOperator } from '@/lib/auth/guard';
-import { hasPermission, isPlatformRole } from '@/lib/auth/permissions';
+import { hasPermission, isPlatformRole } from '@/lib/kernel/permissions';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 
 export async function Header() {

@@ -3,8 +3,8 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { withPlatformTx, withTenantTx, type Tx } from '@/db';
 import { alerts, tenants } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
-import { hasPermission, isPlatformRole } from '@/lib/auth/permissions';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
+import { hasPermission, isPlatformRole } from '@/lib/kernel/permissions';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 

@@ -4,12 +4,12 @@ import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import { withPlatformTx, withTenantTx, type Tx } from '@/db';
 import { alerts, tenants, webhookDeliveries } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { now } from '@/lib/clock';
 import { z } from '@/lib/http/zod-messages';
 import { open, seal } from '@/lib/crypto/keyring';
-import { requireStepUp } from '@/lib/mfa/step-up';
-import { OutboundRefused, assertReceiver, outboundUrlProblem, postToReceiver } from '@/lib/net/outbound';
+import { requireStepUp } from '@/lib/kernel/require-step-up';
+import { OutboundRefused, assertReceiver, outboundUrlProblem, postToReceiver } from '@/lib/http/outbound';
 import { AppError } from '@/lib/http/app-error';
 
 export const MAX_ATTEMPTS = 8;
@@ -21,7 +21,7 @@ const LEASE_MS = 60_000;
 export const backoffMs = (attempts: number) => Math.min(30_000 * 2 ** (attempts - 1), 6 * 3_600_000);
 
 /**
- * https only, to a public address (see lib/net/outbound); plain http and this machine only for
+ * https only, to a public address (see lib/http/outbound); plain http and this machine only for
  * receivers named in MAMORI_OUTBOUND_TEST_RECEIVERS outside production.
  */
 export const webhookInput = z.object({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideIp, parseEntries, rangesContain, rangesOf, type LayerRules } from './allowlist';
-import { parseIp } from './ip';
+import { parseIp } from '@/lib/ip/ip';
 
 const layer = (l: LayerRules['layer'], cidrs: string[], mode: LayerRules['mode'] = 'enforce'): LayerRules => ({ layer: l, mode, ranges: rangesOf(cidrs), empty: cidrs.length === 0 });
 

@@ -1,4 +1,4 @@
-import { parseCidr, parseIp, type Cidr } from './ip';
+import { parseCidr, parseIp, type Cidr } from '@/lib/ip/ip';
 
 /**
  * IP allowlist decisions. Each list becomes sorted, merged address ranges per IP version, so a

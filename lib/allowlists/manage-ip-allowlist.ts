@@ -3,15 +3,15 @@ import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { withTenantTx, type Tx } from '@/db';
 import { auditEvents, ipAllowlistEntries, ipAllowlists, ipBreakGlass, operators } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
-import { requireStepUp } from '@/lib/mfa/step-up';
+import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { lockOperator } from '@/lib/tenancy/operator-guards';
-import { reasonSchema } from '@/lib/tenancy/schemas';
+import { reasonSchema } from '@/lib/http/input-schemas';
 import { MAX_ENTRIES, decideIp, parseEntries, rangesOf, type IpDecision, type LayerRules } from './allowlist';
-import { parseCidr } from './ip';
+import { parseCidr } from '@/lib/ip/ip';
 import { breakGlassRanges, layerRules, listRefs } from './ip-allowlist-rules';
 
 /** Which list: the tenant's (for the platform tenant: platform staff's) or one operator's. */

@@ -4,14 +4,14 @@ import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { withPlatformTx, withTenantTx } from '@/db';
 import { apiTokens, tenants } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { hashSessionToken } from '@/lib/auth/session-token';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
-import { requireStepUp } from '@/lib/mfa/step-up';
-import { decideIp } from '@/lib/net/allowlist';
-import { layerRules, listRefs } from '@/lib/net/ip-allowlist-rules';
+import { requireStepUp } from '@/lib/kernel/require-step-up';
+import { decideIp } from '@/lib/allowlists/allowlist';
+import { layerRules, listRefs } from '@/lib/allowlists/ip-allowlist-rules';
 
 export const createTokenInput = z.object({
   name: z.string().trim().min(1).max(100),

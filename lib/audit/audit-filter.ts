@@ -2,7 +2,7 @@ import { fromDate, parseDateTime, toCalendarDateTime, toZoned, type CalendarDate
 import { UUID } from '@/db';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
-import { parseCidr } from '@/lib/net/ip';
+import { parseCidr } from '@/lib/ip/ip';
 import { expandActionTerm, type AuditAction } from './audit-actions';
 
 /**

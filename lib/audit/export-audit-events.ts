@@ -2,7 +2,7 @@ import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, withOwnerTx } from '@/db';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { csvRow, csvText } from '@/lib/http/csv';
 import { JOIN_SQL, SEPARATOR, streamBatches, utcMicros } from '@/lib/http/stream-export';
 import { z } from '@/lib/http/zod-messages';

@@ -3,7 +3,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { withOwnerTx } from '@/db';
 import { auditCheckpoints, auditEvents } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { now } from '@/lib/clock';
 import { VIEWER_TIME_ZONE, filterParams, type AuditFilter } from './audit-filter';
 import { eventDigest } from './canonical';

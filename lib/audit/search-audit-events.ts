@@ -2,8 +2,8 @@ import 'server-only';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { UUID, selectOwnerRows } from '@/db';
 import { PLATFORM_TENANT_ID, auditEvents } from '@/db/schema';
-import type { OperatorContext } from '@/lib/auth/load-session';
-import { cidrBounds, parseCidr } from '@/lib/net/ip';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
+import { cidrBounds, parseCidr } from '@/lib/ip/ip';
 import type { AuditFilter } from './audit-filter';
 
 export const AUDIT_PAGE = 50;

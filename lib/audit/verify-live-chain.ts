@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { withOwnerTx } from '@/db';
 import { auditCheckpoints, auditEvents } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { chainSigningKeys } from './published-signing-key';
 import { verifyBundle, type BundleVerdict } from './verify-bundle';
 

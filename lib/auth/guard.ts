@@ -9,9 +9,10 @@ import { cookies } from 'next/headers';
 import { decode } from 'next-auth/jwt';
 import { env } from '@/lib/env';
 import { sessionCookieName } from './auth';
-import { loadSession, type OperatorContext } from './load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
+import { loadSession } from './load-session';
 import { useSupportGrant } from '@/lib/support/use-support-grant';
-import { hasPermission, isPlatformRole, isSupportScope, type Permission } from './permissions';
+import { hasPermission, isPlatformRole, isSupportScope, type Permission } from '@/lib/kernel/permissions';
 import { requestMeta } from './request-context';
 
 export type { OperatorContext };

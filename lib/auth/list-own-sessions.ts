@@ -3,7 +3,7 @@ import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { sessions } from '@/db/schema';
 import { withTenantTx } from '@/db';
 import { now } from '@/lib/clock';
-import type { OperatorContext } from './load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { sessionLimits } from './create-session';
 
 /** The caller's sessions that are still usable, newest first. */

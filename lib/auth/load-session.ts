@@ -1,38 +1,15 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { Role } from '@/db/schema';
-import { isPlatformRole } from './permissions';
+import { isPlatformRole } from '@/lib/kernel/permissions';
 import { selectRows, withTenantTx } from '@/db';
 import { now } from '@/lib/clock';
 import { sessionLimits } from './create-session';
-import { enforceIpAllowlist } from '@/lib/net/enforce-ip-allowlist';
-import { hasEntries, listRefOf } from '@/lib/net/ip-allowlist-rules';
-import type { SupportUse } from '@/lib/support/support-scopes';
+import { enforceIpAllowlist } from '@/lib/allowlists/enforce-ip-allowlist';
+import { hasEntries, listRefOf } from '@/lib/allowlists/ip-allowlist-rules';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { hashSessionToken } from './session-token';
 
-export interface OperatorContext {
-  sessionId: string;
-  operatorId: string;
-  tenantId: string;
-  loginId: string;
-  displayName: string;
-  role: Role;
-  tenant: { id: string; code: string; name: string; kind: 'platform' | 'tenant' };
-  mustChangePassword: boolean;
-  /** TOTP is active for this operator. */
-  totpEnrolled: boolean;
-  /** Platform staff, or a tenant requiring TOTP past its grace period, without TOTP yet. */
-  mustEnrollMfa: boolean;
-  /** The deadline to enroll TOTP, while a tenant's grace period still runs for this operator; else null. */
-  mfaEnrollBy: Date | null;
-  /** When a second factor was last verified on this session (for step-up). */
-  mfaVerifiedAt: Date | null;
-  previousLogin: { at: Date | null; ip: string | null };
-  ip: string;
-  userAgent: string | null;
-  /** Set by the guard when this request reads a tenant's customer data under a support grant. */
-  support?: SupportUse;
-}
 
 // last_seen_at is written at most this often: idle timeouts are measured in minutes, and a write
 // per request would double the cost of every page.

@@ -1,7 +1,7 @@
 import 'server-only';
 import { headers } from 'next/headers';
-import { CLIENT_IP_HEADER } from '@/lib/net/client-ip';
-import { normalizeIp } from '@/lib/net/ip';
+import { CLIENT_IP_HEADER } from '@/lib/ip/client-ip';
+import { normalizeIp } from '@/lib/ip/ip';
 
 export interface RequestMeta {
   ip: string;

@@ -4,7 +4,7 @@ import { sessions } from '@/db/schema';
 import { withTenantTx } from '@/db';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
-import type { OperatorContext } from './load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 
 /**
  * Ends one of the caller's own sessions (their current one on logout). Only sessions of the

@@ -6,9 +6,9 @@ import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { z } from '@/lib/http/zod-messages';
 import { lockOperator } from '@/lib/tenancy/operator-guards';
-import { reasonSchema } from '@/lib/tenancy/schemas';
-import type { OperatorContext } from './load-session';
-import { revokeOperatorSessions, revokeTenantSessions } from './revoke-sessions';
+import { reasonSchema } from '@/lib/http/input-schemas';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
+import { revokeOperatorSessions, revokeTenantSessions } from '@/lib/sessions/revoke-sessions';
 
 export const bulkRevokeInput = z.object({ reason: reasonSchema });
 

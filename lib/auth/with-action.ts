@@ -4,7 +4,7 @@ import { forbidden, notFound, redirect, unstable_rethrow } from 'next/navigation
 import { z } from '@/lib/http/zod-messages';
 import { AppError } from '@/lib/http/app-error';
 import { authorizeOperator, authorizePlatform, authorizeTenant, type OperatorContext } from './guard';
-import type { Permission } from './permissions';
+import type { Permission } from '@/lib/kernel/permissions';
 
 export type ActionState = {
   ok: boolean;

@@ -3,7 +3,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { AppError } from '@/lib/http/app-error';
 import { errorResponse } from '@/lib/http/respond';
 import { authorizeOperator, authorizePlatform, authorizeTenant, type OperatorContext } from './guard';
-import type { Permission } from './permissions';
+import type { Permission } from '@/lib/kernel/permissions';
 
 type Access =
   | { operator: true }

@@ -5,13 +5,13 @@ import { withTenantTx, type Tx } from '@/db';
 import { auditEvents, members, sites } from '@/db/schema';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
-import { mayAct } from '@/lib/auth/permissions';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
+import { mayAct } from '@/lib/kernel/permissions';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { decodeCursor, encodeCursor } from '@/lib/http/cursor';
 import { z } from '@/lib/http/zod-messages';
-import { uuidSchema } from '@/lib/tenancy/schemas';
+import { uuidSchema } from '@/lib/http/input-schemas';
 import { maskEmail, maskPhone } from './mask';
 
 export const PII_PAGE_SIZE = 50;

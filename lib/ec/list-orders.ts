@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { ORDER_STATUSES, orders } from '@/db/schema';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { encodeCursor } from '@/lib/http/cursor';
 import { z } from '@/lib/http/zod-messages';
 import { PII_PAGE_SIZE, assertTenantReach, newestFirst, olderThan, recordListing, recordNoQuery, siteOf } from './list-members';

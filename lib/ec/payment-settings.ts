@@ -4,13 +4,13 @@ import { withTenantTx } from '@/db';
 import { auditEvents, paymentSettings, sites } from '@/db/schema';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
-import { mayAct, type Permission } from '@/lib/auth/permissions';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
+import { mayAct, type Permission } from '@/lib/kernel/permissions';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
-import { requireStepUp } from '@/lib/mfa/step-up';
-import { uuidSchema } from '@/lib/tenancy/schemas';
+import { requireStepUp } from '@/lib/kernel/require-step-up';
+import { uuidSchema } from '@/lib/http/input-schemas';
 import { maskSecret, openPaymentSecret, sealPaymentSecret } from './payment-crypto';
 
 const REVEAL_SECONDS = 30;

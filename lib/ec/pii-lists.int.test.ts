@@ -2,7 +2,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withPlatformTx } from '@/db';
 import { PLATFORM_TENANT_ID, alerts, auditEvents, members, orders } from '@/db/schema';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { advanceClock, resetClock } from '@/lib/clock';
 import { contextFor } from '@/lib/testing/context';
 import { createOperator, createSite, createTenant } from '@/lib/testing/fixtures';

@@ -4,12 +4,12 @@ import { withTenantTx, type Tx } from '@/db';
 import { orderExports, orders, sites, tenants } from '@/db/schema';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
-import { requireStepUp } from '@/lib/mfa/step-up';
-import { uuidSchema } from '@/lib/tenancy/schemas';
+import { requireStepUp } from '@/lib/kernel/require-step-up';
+import { uuidSchema } from '@/lib/http/input-schemas';
 import { ORDER_EXPORT_COLUMN_KEYS, orderedColumns, piiKinds } from './order-export-columns';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'invalid_date').refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00+09:00`)), 'invalid_date');

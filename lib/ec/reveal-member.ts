@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { members } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { AppError } from '@/lib/http/app-error';
 import { assertTenantReach, recordIdSchema } from './list-members';
 

@@ -4,12 +4,12 @@ import { copyTenantCsv, rowsOf, withTenantTx } from '@/db';
 import { orderExports } from '@/db/schema';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { now } from '@/lib/clock';
 import { csvText } from '@/lib/http/csv';
 import { JOIN_SQL, SEPARATOR, streamBatches, streamCopy, utcMicros, type AbortSummary, type ExportSummary } from '@/lib/http/stream-export';
 import { AppError } from '@/lib/http/app-error';
-import { requireStepUp } from '@/lib/mfa/step-up';
+import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { orderedColumns, type OrderExportColumn } from './order-export-columns';
 
 /**

@@ -4,7 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { env } from '@/lib/env';
-import { cidrContains, parseCidrList, parseIp, type IpAddress } from './ip';
+import { cidrContains, parseCidrList, parseIp, type IpAddress } from '@/lib/ip/ip';
 
 /**
  * Requests the server makes on a tenant's behalf (alert webhooks, audit streams) go only to

@@ -1,8 +1,8 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_IP_HEADER } from './client-ip';
-import { parseCidrList } from './ip';
+import { CLIENT_IP_HEADER } from '@/lib/ip/client-ip';
+import { parseCidrList } from '@/lib/ip/ip';
 import { prepareRequest } from './prepare-request';
 
 // Real sockets from real source addresses: the server entry's filter in front of an echo handler.

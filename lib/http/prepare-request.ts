@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CLIENT_IP_HEADER, FORWARDING_HEADERS, deriveClientIp, isTrustedPeer } from './client-ip';
-import type { Cidr } from './ip';
+import { CLIENT_IP_HEADER, FORWARDING_HEADERS, deriveClientIp, isTrustedPeer } from '@/lib/ip/client-ip';
+import type { Cidr } from '@/lib/ip/ip';
 
 const PAGE_METHODS = new Set(['GET', 'HEAD', 'POST']);
 const API_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '@/db/schema';
-import { CUSTOMER_DATA, PERMISSIONS, ROLE_PERMISSIONS, hasPermission, isPlatformRole, isSupportScope } from './permissions';
+import { CUSTOMER_DATA, PERMISSIONS, ROLE_PERMISSIONS, hasPermission, isPlatformRole, isSupportScope } from '@/lib/kernel/permissions';
 
 describe('permission map', () => {
   it('gives every role an entry and only known permissions', () => {

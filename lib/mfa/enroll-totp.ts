@@ -5,12 +5,12 @@ import QRCode from 'qrcode';
 import { withTenantTx, type Tx } from '@/db';
 import { recoveryCodes, sessions, totpCredentials } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { keyedHash, open, seal } from '@/lib/crypto/keyring';
 import { newTotpSecret, totpSeedContext, totpUri, verifyTotp } from './otp';
-import { requireStepUp } from './step-up';
+import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { normalizeRecoveryCode } from './verify-second-factor';
 
 const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';

@@ -1,7 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { rowsOf, withTenantTx } from '@/db';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 
 export interface MfaEnrollment {
   /** Active operators of the tenant, and how many of them have TOTP set up. */

@@ -12,7 +12,8 @@ import { completeMfaLogin } from './complete-mfa-login';
 import { confirmTotpEnrollment, pendingEnrollment, startTotpEnrollment } from './enroll-totp';
 import { resetOperatorMfa, setTotpPolicy } from './manage-mfa';
 import { totpAt } from './otp';
-import { requireStepUp, stepUp } from './step-up';
+import { requireStepUp } from '@/lib/kernel/require-step-up';
+import { stepUp } from '@/lib/mfa/step-up';
 
 useTestDatabase();
 afterEach(() => resetClock());

@@ -3,12 +3,12 @@ import { and, eq, sql } from 'drizzle-orm';
 import { affectedRows, rowsOf, withOwnerTx, type Tx } from '@/db';
 import { PLATFORM_TENANT_ID, rotationCampaigns, rotationTargets } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
-import { requireStepUp } from '@/lib/mfa/step-up';
-import { reasonSchema } from '@/lib/tenancy/schemas';
+import { requireStepUp } from '@/lib/kernel/require-step-up';
+import { reasonSchema } from '@/lib/http/input-schemas';
 
 // A date-time without a zone (an <input type="datetime-local">) is Japan time, as the UI says.
 const deadlineSchema = z.preprocess(

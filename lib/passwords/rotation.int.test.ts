@@ -10,7 +10,7 @@ import { createOperator, createTenant } from '@/lib/testing/fixtures';
 import { useTestDatabase } from '@/lib/testing/test-db';
 import { resetOperatorPassword } from '@/lib/tenancy/update-operator';
 import { changeOwnPassword } from './change-own-password';
-import { forcePasswordChange } from './force-password-change';
+import { forcePasswordChange } from '@/lib/tenancy/force-password-change';
 import { cancelRotationCampaign, extendRotationCampaign, startRotationCampaign } from './rotation-campaigns';
 import { getRotationProgress, listRotationTargets } from './rotation-progress';
 import { lockOverdueRotations } from './rotation-targets';

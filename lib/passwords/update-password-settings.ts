@@ -3,9 +3,9 @@ import { eq } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { tenants } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { AppError } from '@/lib/http/app-error';
-import { requireStepUp } from '@/lib/mfa/step-up';
+import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { z } from '@/lib/http/zod-messages';
 import { PLATFORM_MIN_LENGTH } from './policy';
 

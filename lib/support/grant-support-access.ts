@@ -3,12 +3,12 @@ import { and, eq } from 'drizzle-orm';
 import { withPlatformTx, withTenantTx } from '@/db';
 import { PLATFORM_TENANT_ID, operators, supportGrants } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
-import { requireStepUp } from '@/lib/mfa/step-up';
-import { reasonSchema } from '@/lib/tenancy/schemas';
+import { requireStepUp } from '@/lib/kernel/require-step-up';
+import { reasonSchema } from '@/lib/http/input-schemas';
 import { MAX_SUPPORT_HOURS, supportScopesInput } from './support-scopes';
 
 export const grantSupportInput = z.object({

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
 import { withPlatformTx, withTenantTx } from '@/db';
 import { PLATFORM_TENANT_ID, operators, supportGrants } from '@/db/schema';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { now } from '@/lib/clock';
 
 const RECENT_DAYS = 30;

@@ -16,10 +16,3 @@ export interface SupportViewer {
   loginId: string;
   role: string;
 }
-
-/** An active grant's use on this request, kept on the context the guard hands to lib. */
-export interface SupportUse {
-  tenantId: string;
-  grantId: string;
-  scopes: SupportScope[];
-}

@@ -5,7 +5,7 @@ import type { SupportScope } from '@/db/schema';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
-import type { SupportUse } from './support-scopes';
+import type { SupportUse } from '@/lib/kernel/operator-context';
 
 interface Viewer {
   operatorId: string;

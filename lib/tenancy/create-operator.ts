@@ -2,7 +2,7 @@ import 'server-only';
 import { withTenantTx } from '@/db';
 import { operators, ROLES } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
 import { hashPassword } from '@/lib/passwords/hash-password';

@@ -3,10 +3,10 @@ import { and, eq } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { operators } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { z } from '@/lib/http/zod-messages';
 import { lockOperator } from '@/lib/tenancy/operator-guards';
-import { reasonSchema } from '@/lib/tenancy/schemas';
+import { reasonSchema } from '@/lib/http/input-schemas';
 
 export const forcePasswordChangeInput = z.object({ reason: reasonSchema });
 

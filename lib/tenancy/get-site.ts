@@ -2,8 +2,8 @@ import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { sites } from '@/db/schema';
-import type { OperatorContext } from '@/lib/auth/load-session';
-import { uuidSchema } from './schemas';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
+import { uuidSchema } from '@/lib/http/input-schemas';
 
 /** One site of the tenant, for a page's heading; null for any other id (or junk): the page's 404. */
 export async function getSite(_ctx: OperatorContext, tenantId: string, siteId: string) {

@@ -2,7 +2,7 @@ import 'server-only';
 import { asc, eq } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { sites, tenants } from '@/db/schema';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 
 /** A tenant (or the platform itself) and its sites; the caller has passed authorizeTenant. */
 export async function getTenantOverview(_ctx: OperatorContext, tenantId: string) {

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { operators } from '@/db/schema';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { decodeCursor, encodeCursor } from '@/lib/http/cursor';
 import { z } from '@/lib/http/zod-messages';
 import { PAGE_SIZE, escapeLike } from './list-tenants';

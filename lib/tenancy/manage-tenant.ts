@@ -3,12 +3,13 @@ import { and, eq, sql } from 'drizzle-orm';
 import { withTenantTx, type Tx } from '@/db';
 import { tenants } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
-import { revokeTenantSessions } from '@/lib/auth/revoke-sessions';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
+import { revokeTenantSessions } from '@/lib/sessions/revoke-sessions';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
-import { optionalEmailSchema, reasonSchema, tenantCodeSchema } from './schemas';
+import { optionalEmailSchema, tenantCodeSchema } from './schemas';
+import { reasonSchema } from '@/lib/http/input-schemas';
 
 /** Platform staff's operations on a tenant; each writes its event into that tenant's chain. */
 

@@ -20,7 +20,3 @@ export const tenantCodeSchema = z
   .trim()
   .toLowerCase()
   .pipe(z.string().min(2).max(32).regex(/^[a-z0-9][a-z0-9-]*$/));
-
-export const reasonSchema = z.string().trim().min(3).max(500);
-
-export const uuidSchema = z.uuid();

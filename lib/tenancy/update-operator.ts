@@ -3,15 +3,16 @@ import { and, eq, sql } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { operators, ROLES } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/load-session';
-import { revokeOperatorSessions } from '@/lib/auth/revoke-sessions';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
+import { revokeOperatorSessions } from '@/lib/sessions/revoke-sessions';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
 import { hashPassword } from '@/lib/passwords/hash-password';
 import { pushPasswordHistory } from '@/lib/passwords/password-history';
 import { temporaryPassword } from '@/lib/passwords/temporary-password';
 import { assertAnotherAdminRemains, assertRoleFits, lockOperator } from './operator-guards';
-import { displayNameSchema, optionalEmailSchema, reasonSchema } from './schemas';
+import { displayNameSchema, optionalEmailSchema } from './schemas';
+import { reasonSchema } from '@/lib/http/input-schemas';
 
 /**
  * Administration of one operator by an admin of the same tenant (or platform staff). Each

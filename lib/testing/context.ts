@@ -1,5 +1,5 @@
 import type { Role } from '@/db/schema';
-import type { OperatorContext } from '@/lib/auth/load-session';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 
 /** An operator context as the guard would build it, for calling lib functions directly. */
 export function contextFor(tenantId: string, operatorId: string, role: Role, loginId = 'tester', sessionId = crypto.randomUUID()): OperatorContext {

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { requirePlatform } from '@/lib/auth/guard';
-import { hasPermission } from '@/lib/auth/permissions';
+import { hasPermission } from '@/lib/kernel/permissions';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { enrollmentShares } from '@/lib/mfa/manage-mfa';
 import { listTenants, listTenantsQuery, type ListTenantsQuery } from '@/lib/tenancy/list-tenants';

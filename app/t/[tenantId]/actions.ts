@@ -4,11 +4,11 @@ import { endOperatorSessions, endTenantSessions, bulkRevokeInput } from '@/lib/a
 import { withAction } from '@/lib/auth/with-action';
 import { z } from '@/lib/http/zod-messages';
 import { resetMfaInput, resetOperatorMfa } from '@/lib/mfa/manage-mfa';
-import { forcePasswordChange, forcePasswordChangeInput } from '@/lib/passwords/force-password-change';
+import { forcePasswordChange, forcePasswordChangeInput } from '@/lib/tenancy/force-password-change';
 import { createOperator, createOperatorInput } from '@/lib/tenancy/create-operator';
 import { addSite, addSiteInput, closeSite, renameSite, renameSiteInput } from '@/lib/tenancy/manage-sites';
 import { setTenantStatus, setTenantStatusInput, updateTenant, updateTenantInput } from '@/lib/tenancy/manage-tenant';
-import { uuidSchema } from '@/lib/tenancy/schemas';
+import { uuidSchema } from '@/lib/http/input-schemas';
 import {
   changeOperatorRole,
   changeOperatorRoleInput,

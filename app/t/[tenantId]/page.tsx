@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { requireTenant } from '@/lib/auth/guard';
-import { hasPermission, isPlatformRole } from '@/lib/auth/permissions';
+import { hasPermission, isPlatformRole } from '@/lib/kernel/permissions';
 import { supportScopesOf } from '@/lib/support/list-support-grants';
 import { getRecentPaymentSettingChanges } from '@/lib/ec/payment-settings';
 import { now } from '@/lib/clock';

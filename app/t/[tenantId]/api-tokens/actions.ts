@@ -3,7 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { createApiToken, createTokenInput, revokeApiToken } from '@/lib/api/api-tokens';
 import { withAction } from '@/lib/auth/with-action';
 import { z } from '@/lib/http/zod-messages';
-import { uuidSchema } from '@/lib/tenancy/schemas';
+import { uuidSchema } from '@/lib/http/input-schemas';
 
 const tenantOf = (i: { tenantId: string }) => i.tenantId;
 

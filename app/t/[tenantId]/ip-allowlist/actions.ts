@@ -2,8 +2,8 @@
 import { revalidatePath } from 'next/cache';
 import { withAction } from '@/lib/auth/with-action';
 import { z } from '@/lib/http/zod-messages';
-import { breakGlassInput, checkIp, checkIpInput, grantBreakGlass, saveIpAllowlist, saveIpAllowlistInput, setIpAllowlistMode, setModeInput } from '@/lib/net/manage-ip-allowlist';
-import { uuidSchema } from '@/lib/tenancy/schemas';
+import { breakGlassInput, checkIp, checkIpInput, grantBreakGlass, saveIpAllowlist, saveIpAllowlistInput, setIpAllowlistMode, setModeInput } from '@/lib/allowlists/manage-ip-allowlist';
+import { uuidSchema } from '@/lib/http/input-schemas';
 
 const owner = z.object({
   tenantId: uuidSchema,

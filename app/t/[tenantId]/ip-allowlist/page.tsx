@@ -1,9 +1,9 @@
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { requireTenant } from '@/lib/auth/guard';
-import { getIpAllowlist } from '@/lib/net/manage-ip-allowlist';
+import { getIpAllowlist } from '@/lib/allowlists/manage-ip-allowlist';
 import { getOperator } from '@/lib/tenancy/list-operators';
-import { uuidSchema } from '@/lib/tenancy/schemas';
+import { uuidSchema } from '@/lib/http/input-schemas';
 import { notFound } from 'next/navigation';
 import { AllowlistEditor, ModeForm } from './forms';
 

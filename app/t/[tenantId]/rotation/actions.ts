@@ -4,7 +4,7 @@ import { redirect } from 'next/navigation';
 import { withAction } from '@/lib/auth/with-action';
 import { z } from '@/lib/http/zod-messages';
 import { cancelRotationCampaign, extendCampaignInput, extendRotationCampaign, startCampaignInput, startRotationCampaign } from '@/lib/passwords/rotation-campaigns';
-import { uuidSchema } from '@/lib/tenancy/schemas';
+import { uuidSchema } from '@/lib/http/input-schemas';
 
 const tenantOf = (i: { tenantId: string }) => i.tenantId;
 const onCampaign = z.object({ tenantId: uuidSchema, campaignId: uuidSchema });

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { PLATFORM_TENANT_ID } from '@/db/schema';
 import { requireTenant } from '@/lib/auth/guard';
-import { hasPermission } from '@/lib/auth/permissions';
+import { hasPermission } from '@/lib/kernel/permissions';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { listRotationCampaigns } from '@/lib/passwords/rotation-progress';
 import { listTenants } from '@/lib/tenancy/list-tenants';

@@ -7,7 +7,7 @@ import { setTotpPolicy, totpPolicyInput } from '@/lib/mfa/manage-mfa';
 import { passwordSettingsInput, updatePasswordSettings } from '@/lib/passwords/update-password-settings';
 import { grantSupportAccess, grantSupportInput } from '@/lib/support/grant-support-access';
 import { revokeSupportAccess } from '@/lib/support/revoke-support-access';
-import { uuidSchema } from '@/lib/tenancy/schemas';
+import { uuidSchema } from '@/lib/http/input-schemas';
 
 export const updatePasswordSettingsAction = withAction(
   { tenant: 'security.write', tenantOf: (i) => i.tenantId },

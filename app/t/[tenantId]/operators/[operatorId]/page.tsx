@@ -3,10 +3,10 @@ import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { rolesFor } from '@/app/components/roles';
 import { requireTenant } from '@/lib/auth/guard';
-import { hasPermission } from '@/lib/auth/permissions';
+import { hasPermission } from '@/lib/kernel/permissions';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { getOperator } from '@/lib/tenancy/list-operators';
-import { uuidSchema } from '@/lib/tenancy/schemas';
+import { uuidSchema } from '@/lib/http/input-schemas';
 import { BreakGlassForm } from '../../ip-allowlist/forms';
 import { EditOperatorForm, EndSessionsForm, ForceChangeForm, ResetMfaForm, ResetPasswordForm, RoleForm, StatusForm, UnlockForm } from '../../forms';
 

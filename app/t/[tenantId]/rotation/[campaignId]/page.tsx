@@ -3,10 +3,10 @@ import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { PLATFORM_TENANT_ID } from '@/db/schema';
 import { requireTenant } from '@/lib/auth/guard';
-import { hasPermission } from '@/lib/auth/permissions';
+import { hasPermission } from '@/lib/kernel/permissions';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { getRotationProgress, listRotationTargets } from '@/lib/passwords/rotation-progress';
-import { uuidSchema } from '@/lib/tenancy/schemas';
+import { uuidSchema } from '@/lib/http/input-schemas';
 import { AutoRefresh, CancelForm, ExtendForm } from '../forms';
 
 export default async function CampaignPage({ params, searchParams }: { params: Promise<{ tenantId: string; campaignId: string }>; searchParams: Promise<Record<string, string | string[]>> }) {

@@ -13,7 +13,7 @@ import {
 } from '@/lib/ec/request-order-export';
 import { prepareOrderExportDownload } from '@/lib/ec/stream-order-export';
 import { z } from '@/lib/http/zod-messages';
-import { uuidSchema } from '@/lib/tenancy/schemas';
+import { uuidSchema } from '@/lib/http/input-schemas';
 
 const tenantOf = (i: { tenantId: string }) => i.tenantId;
 

@@ -3,7 +3,7 @@ import { withAction } from '@/lib/auth/with-action';
 import { recordIdSchema } from '@/lib/ec/list-members';
 import { revealMember } from '@/lib/ec/reveal-member';
 import { z } from '@/lib/http/zod-messages';
-import { uuidSchema } from '@/lib/tenancy/schemas';
+import { uuidSchema } from '@/lib/http/input-schemas';
 
 const tenantOf = (i: { tenantId: string }) => i.tenantId;
 

@@ -3,7 +3,7 @@ import { withAction } from '@/lib/auth/with-action';
 import { recordIdSchema } from '@/lib/ec/list-members';
 import { revealOrder } from '@/lib/ec/reveal-order';
 import { z } from '@/lib/http/zod-messages';
-import { uuidSchema } from '@/lib/tenancy/schemas';
+import { uuidSchema } from '@/lib/http/input-schemas';
 
 const tenantOf = (i: { tenantId: string }) => i.tenantId;
 

@@ -3,7 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { withAction } from '@/lib/auth/with-action';
 import { paymentSettingsInput, revealInput, revealPaymentSecret, updatePaymentSettings } from '@/lib/ec/payment-settings';
 import { z } from '@/lib/http/zod-messages';
-import { uuidSchema } from '@/lib/tenancy/schemas';
+import { uuidSchema } from '@/lib/http/input-schemas';
 
 const tenantOf = (i: { tenantId: string }) => i.tenantId;
 const site = z.object({ tenantId: uuidSchema, siteId: uuidSchema });

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { requireTenant } from '@/lib/auth/guard';
-import { hasPermission } from '@/lib/auth/permissions';
+import { hasPermission } from '@/lib/kernel/permissions';
 import { getPaymentSettings } from '@/lib/ec/payment-settings';
 import { isAppError } from '@/lib/http/app-error';
 import { formatJst, type Locale } from '@/lib/i18n/locale';

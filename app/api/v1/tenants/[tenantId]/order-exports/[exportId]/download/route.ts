@@ -1,7 +1,7 @@
 import { withRoute } from '@/lib/auth/with-route';
 import { claimOrderExport, streamOrderExport } from '@/lib/ec/stream-order-export';
 import { AppError } from '@/lib/http/app-error';
-import { uuidSchema } from '@/lib/tenancy/schemas';
+import { uuidSchema } from '@/lib/http/input-schemas';
 
 /** One export's CSV, once, to its requester after a fresh second factor (see claimOrderExport). */
 export const GET = withRoute<{ tenantId: string; exportId: string }>({ tenant: 'orders.export', tenantParam: 'tenantId' }, async (req, ctx, { tenantId, exportId }) => {

@@ -1,7 +1,7 @@
 import { AppError } from '@/lib/http/app-error';
 import { formatRotationReport } from '@/lib/passwords/format-rotation-report';
 import { getRotationProgress, listRotationTargets } from '@/lib/passwords/rotation-progress';
-import { uuidSchema } from '@/lib/tenancy/schemas';
+import { uuidSchema } from '@/lib/http/input-schemas';
 import { withRoute } from '@/lib/auth/with-route';
 
 /** Who rotated when, for regulators (see formatRotationReport). */

@@ -17,9 +17,11 @@ test('security headers, and no caching of authenticated pages', async ({ page })
   expect(api.headers()['cache-control']).toContain('no-store');
 });
 
-test('unused methods get 405, never 500 (the breach began with an unneeded PUT)', async ({ request }) => {
+test('unused methods get 405, never 500 (the breach began with an unneeded PUT)', async ({ request, baseURL }) => {
+  // From our own origin, so that what answers is the method check (without it, the write is 403).
+  const origin = new URL(baseURL!).origin;
   for (const [method, path] of [['PUT', '/'], ['DELETE', '/login'], ['PATCH', '/account/sessions'], ['PUT', '/api/health'], ['DELETE', '/api/v1/me'], ['TRACE', '/']] as const) {
-    const res = await request.fetch(path, { method, maxRedirects: 0 });
+    const res = await request.fetch(path, { method, maxRedirects: 0, headers: { origin } });
     expect(res.status(), `${method} ${path}`).toBe(405);
   }
 });
@@ -77,4 +79,20 @@ test('a server action posted from a foreign origin is refused and changes nothin
   await expect(buttons).toHaveCount(before - 1);
   await victim.close();
   await other.close();
+});
+
+test('the login form posted without proof of our origin is refused before it is read, and the refusal is on record', async ({ browser, request }) => {
+  const form = { loginId: 'sakura.admin', password: 'kanri-demo-2026' };
+  const bare = await request.post('/login', { form, maxRedirects: 0 });
+  expect(bare.status()).toBe(403);
+  expect(bare.headers()['set-cookie']).toBeUndefined();
+  const forged = await request.post('/login', { form, headers: { origin: 'https://evil.example' }, maxRedirects: 0 });
+  expect(forged.status()).toBe(403);
+
+  const staff = await (await browser.newContext()).newPage();
+  await login(staff, 'platform.admin');
+  await staff.goto('/t/00000000-0000-0000-0000-000000000000/audit?action=access.denied_origin');
+  const rows = staff.getByTestId('audit-row');
+  await expect(rows.filter({ hasText: 'https://evil.example' }).first()).toBeVisible();
+  await expect(rows.filter({ hasText: 'no_origin_proof' }).first()).toBeVisible();
 });

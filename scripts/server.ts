@@ -14,7 +14,8 @@ import { env } from '@/lib/env';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
 import { pruneLoginThrottles } from '@/lib/auth/prune-login-throttles';
 import { rotateKeys } from '@/lib/keys/rotate-keys';
-import { prepareRequest } from '@/lib/http/prepare-request';
+import { prepareRequest, type RequestRefusal } from '@/lib/http/prepare-request';
+import { recordOriginRefusal } from '@/lib/auth/record-origin-refusal';
 import { startSignerChild } from '@/lib/audit/signer-child';
 
 async function main() {
@@ -72,7 +73,8 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
   const server = createServer((req, res) => {
-    if (!prepareRequest(req, res, e.trustedProxies)) return;
+    const refused = (refusal: RequestRefusal) => void recordOriginRefusal(refusal).catch((error: Error) => console.error('[mamori] could not record a refused request:', error.message));
+    if (!prepareRequest(req, res, e.trustedProxies, refused)) return;
     handle(req, res).catch((error) => {
       console.error('[mamori] unhandled', error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });

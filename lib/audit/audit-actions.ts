@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = [
   'sessions.revoked_bulk',
   'access.denied',
   'access.denied_ip',
+  'access.denied_origin',
   'access.break_glass_used',
   'support_access.granted',
   'support_access.used',

@@ -3,16 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_IP_HEADER } from '@/lib/ip/client-ip';
 import { parseCidrList } from '@/lib/ip/ip';
-import { prepareRequest } from './prepare-request';
+import { prepareRequest, type RequestRefusal } from './prepare-request';
 
 // Real sockets from real source addresses: the server entry's filter in front of an echo handler.
 let trusted = parseCidrList('');
+const reported: RequestRefusal[] = [];
 let server: Server;
 let port: number;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    if (!prepareRequest(req, res, trusted)) return;
+    if (!prepareRequest(req, res, trusted, (r) => reported.push(r))) return;
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ ip: req.headers[CLIENT_IP_HEADER], xff: req.headers['x-forwarded-for'] ?? null, sub: req.headers['x-middleware-subrequest'] ?? null }));
   });
@@ -62,14 +63,28 @@ describe('server entry request filter', () => {
     expect(r.sub).toBeNull();
   });
 
-  it('refuses server-action posts from another origin or without one', async () => {
-    const action = { 'next-action': 'abc123' };
-    expect((await call({ host: '127.0.0.1', method: 'POST', headers: { ...action, origin: 'https://evil.example' } })).status).toBe(403);
-    expect((await call({ host: '127.0.0.1', method: 'POST', headers: action })).status).toBe(403);
-    expect((await call({ host: '127.0.0.1', method: 'POST', headers: { ...action, origin: 'null' } })).status).toBe(403);
-    expect((await call({ host: '127.0.0.1', method: 'POST', headers: { ...action, origin: `http://127.0.0.1:${port}` } })).status).toBe(200);
-    // Plain form posts without the header are Next's (and the action wrapper's) business.
-    expect((await call({ host: '127.0.0.1', method: 'POST' })).status).toBe(200);
+  it('refuses every write without same-origin proof, server actions and plain form posts alike, and reports why', async () => {
+    const own = `http://127.0.0.1:${port}`;
+    const post = (headers: Record<string, string>, path = '/login') => call({ host: '127.0.0.1', method: 'POST', path, headers }).then((r) => r.status);
+    reported.length = 0;
+    expect(await post({ 'next-action': 'abc123', origin: 'https://evil.example' })).toBe(403);
+    expect(await post({ 'next-action': 'abc123' })).toBe(403);
+    expect(await post({ origin: 'null' })).toBe(403);
+    // The login form posted by something that is no browser (no Origin, no Sec-Fetch-Site).
+    expect(await post({})).toBe(403);
+    expect(await post({ 'sec-fetch-site': 'cross-site' })).toBe(403);
+    expect(await post({ origin: 'not a url' })).toBe(403);
+    expect(reported.map((r) => r.reason)).toEqual(['foreign_origin', 'no_origin_proof', 'null_origin', 'no_origin_proof', 'foreign_origin', 'foreign_origin']);
+    expect(reported[0]).toMatchObject({ method: 'POST', path: '/login', origin: 'https://evil.example', clientIp: '127.0.0.1' });
+    // Our own pages: Origin, or Sec-Fetch-Site where a browser sends no Origin.
+    expect(await post({ 'next-action': 'abc123', origin: own })).toBe(200);
+    expect(await post({ 'sec-fetch-site': 'same-origin' })).toBe(200);
+    // An API client naming its own credentials, with no cookie to ride on.
+    expect(await post({ authorization: 'Bearer mk_abc' }, '/api/v1/audit-events')).toBe(200);
+    expect(await post({ authorization: 'Bearer mk_abc', cookie: 'authjs.session-token=x' }, '/api/v1/audit-events')).toBe(403);
+    expect(await post({ authorization: 'Bearer mk_abc' }, '/login')).toBe(403);
+    // Reads need no proof.
+    expect((await call({ host: '127.0.0.1', path: '/login' })).status).toBe(200);
   });
 
   it('answers 405 to methods no route uses, and 413 to oversized bodies', async () => {
@@ -77,7 +92,7 @@ describe('server entry request filter', () => {
     expect((await call({ host: '127.0.0.1', method: 'PUT', path: '/login' })).status).toBe(405);
     expect((await call({ host: '127.0.0.1', method: 'DELETE', path: '/' })).status).toBe(405);
     expect((await call({ host: '127.0.0.1', method: 'PROPFIND', path: '/api/health' })).status).toBe(405);
-    expect((await call({ host: '127.0.0.1', method: 'PUT', path: '/api/v1/me' })).status).toBe(200); // passed on; Next answers 405
+    expect((await call({ host: '127.0.0.1', method: 'PUT', path: '/api/v1/me', headers: { origin: `http://127.0.0.1:${port}` } })).status).toBe(200); // passed on; Next answers 405
     expect((await call({ host: '127.0.0.1', method: 'POST', headers: { 'content-length': String(2 * 1024 * 1024) } })).status).toBe(413);
   });
 });

@@ -96,3 +96,14 @@ test('the login form posted without proof of our origin is refused before it is 
   await expect(rows.filter({ hasText: 'https://evil.example' }).first()).toBeVisible();
   await expect(rows.filter({ hasText: 'no_origin_proof' }).first()).toBeVisible();
 });
+
+test('a malformed body is a 400 from the server entry, never a 500 from the framework', async ({ request, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const part = '--XyZ\r\nContent-Disposition: form-data; name="loginId"\r\n\r\nsakura.admin';
+  const post = (contentType: string, data: string) => request.post('/login', { headers: { origin, 'content-type': contentType }, data: Buffer.from(data), maxRedirects: 0 });
+  const noBoundary = await post('multipart/form-data', `${part}\r\n--XyZ--\r\n`);
+  expect(noBoundary.status()).toBe(400);
+  expect(await noBoundary.text()).toContain('multipart_without_boundary');
+  expect((await post('multipart/form-data; boundary=XyZ', part)).status()).toBe(400);
+  expect((await request.post('/api/v1/audit-events', { headers: { authorization: 'Bearer mk_x', 'content-type': 'application/json' }, data: Buffer.from('{bad'), maxRedirects: 0 })).status()).toBe(400);
+});

@@ -3,7 +3,7 @@
  * or X-Forwarded-For through trusted proxies only), strips forwarding headers a client could
  * forge, refuses methods no route uses, then hands the request to Next.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import next from 'next';
 import { getDatabase, withPlatformTx } from '@/db';
 import { pruneAllTenants } from '@/lib/audit/prune-audit-events';
@@ -14,9 +14,22 @@ import { env } from '@/lib/env';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
 import { pruneLoginThrottles } from '@/lib/auth/prune-login-throttles';
 import { rotateKeys } from '@/lib/keys/rotate-keys';
+import { readJudgedBody } from '@/lib/http/judge-body';
 import { prepareRequest, type RequestRefusal } from '@/lib/http/prepare-request';
 import { recordOriginRefusal } from '@/lib/auth/record-origin-refusal';
 import { startSignerChild } from '@/lib/audit/signer-child';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** A write's body, read whole and judged before Next parses it: 400 or 413 here, never a 500 there. */
+async function judged(req: IncomingMessage, res: ServerResponse): Promise<IncomingMessage | null> {
+  if (SAFE_METHODS.has(req.method ?? '')) return req;
+  const verdict = await readJudgedBody(req);
+  if (verdict.ok) return verdict.request;
+  res.writeHead(verdict.status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+  res.end(verdict.status === 413 ? 'Payload Too Large\n' : `Bad Request: ${verdict.reason}\n`);
+  return null;
+}
 
 async function main() {
   (process.env as Record<string, string>).NODE_ENV = 'production';
@@ -75,7 +88,7 @@ async function main() {
   const server = createServer((req, res) => {
     const refused = (refusal: RequestRefusal) => void recordOriginRefusal(refusal).catch((error: Error) => console.error('[mamori] could not record a refused request:', error.message));
     if (!prepareRequest(req, res, e.trustedProxies, refused)) return;
-    handle(req, res).catch((error) => {
+    judged(req, res).then((request) => request && handle(request, res)).catch((error) => {
       console.error('[mamori] unhandled', error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Internal Server Error\n');

@@ -4,7 +4,7 @@ import type { Cidr } from '@/lib/ip/ip';
 
 const PAGE_METHODS = new Set(['GET', 'HEAD', 'POST']);
 const API_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_BODY_BYTES = 1024 * 1024;
 // Internal Next headers that must never come from outside (CVE-2025-29927 used the first).
 const INTERNAL_HEADERS = ['x-middleware-subrequest', 'x-middleware-prefetch', 'x-invoke-path', 'x-invoke-query', 'x-now-route-matches'];
 

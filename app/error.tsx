@@ -1,4 +1,5 @@
 'use client';
+import Link from 'next/link';
 import { useTranslations } from 'next-intl';
 
 /** Generic message plus the digest as a reference; never the error text or a stack. */
@@ -9,7 +10,7 @@ export default function ErrorPage({ error }: { error: Error & { digest?: string 
       <h1 className="text-xl font-semibold">{t('title')}</h1>
       <p className="mt-2 text-sm text-slate-700">{t('body')}</p>
       <p className="mt-2 font-mono text-sm" data-testid="error-id">{error.digest ?? '—'}</p>
-      <a href="/" className="mt-4 inline-block text-sm text-brand-600 hover:underline">{t('back')}</a>
+      <Link href="/" className="mt-4 inline-block text-sm text-brand-600 hover:underline">{t('back')}</Link>
     </div>
   );
 }

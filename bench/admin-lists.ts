@@ -4,10 +4,9 @@
  * 10,000 tenants and 1,000,000 operators generated set-based in a throw-away PostgreSQL database.
  * Goal: p95 <= 50 ms for every scenario.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
-import pg from 'pg';
 import { migrateDatabase, openDatabase, rowsOf, setDatabase, withPlatformTx, withTenantTx, type Database, type Tx } from '@/db';
 import { PLATFORM_TENANT_ID, operators, tenants } from '@/db/schema';
 import { encodeCursor } from '@/lib/http/cursor';

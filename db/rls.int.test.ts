@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { getDb, rowsOf, withTenantTx } from '@/db';
 import { operators, sessions } from '@/db/schema';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 
-useTestDatabase();
+setupTestDatabase();
 
 describe('row-level security (the second wall)', () => {
   it("hides another tenant's rows even when a query forgets its tenant filter", async () => {

@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb, rowsOf, selectOwnerRows, selectRows, withTenantTx } from '@/db';
 import { createTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 
-const database = useTestDatabase();
+const database = setupTestDatabase();
 const postgres = Boolean(process.env.DATABASE_URL);
 
 describe('scoped transactions', () => {

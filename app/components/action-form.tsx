@@ -68,7 +68,7 @@ export function ActionForm({
       <form
         ref={form}
         action={formAction}
-        onSubmit={submitKeepingInput(formAction, (data) => (lastSubmitted.current = data))}
+        onSubmit={(event) => submitKeepingInput(formAction, (data) => (lastSubmitted.current = data))(event)}
         className={className}
         data-testid={testId}
       >

@@ -4,11 +4,11 @@ import { withPlatformTx, withTenantTx } from '@/db';
 import { PLATFORM_TENANT_ID, auditEvents } from '@/db/schema';
 import { contextFor } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { acknowledgeAlert, listAlerts } from './list-alerts';
 import { raiseAlert } from './raise-alert';
 
-useTestDatabase();
+setupTestDatabase();
 
 describe('alerts', () => {
   it('shows a tenant its own alerts, platform staff everyone’s, and audits raising and acknowledging', async () => {

@@ -9,11 +9,11 @@ import { seal } from '@/lib/crypto/keyring';
 import { advanceClock, resetClock } from '@/lib/clock';
 import { contextFor } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { raiseAlert } from './raise-alert';
 import { MAX_ATTEMPTS, backoffMs, deliverWebhooks, getAlertWebhook, setAlertWebhook, webhookInput, webhookSecretContext } from './webhooks';
 
-useTestDatabase();
+setupTestDatabase();
 afterEach(() => resetClock());
 
 let server: Server;

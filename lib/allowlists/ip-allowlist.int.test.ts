@@ -8,10 +8,10 @@ import { advanceClock, resetClock } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { contextFor } from '@/lib/testing/context';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { breakGlassInput, checkIp, getIpAllowlist, grantBreakGlass, saveIpAllowlist, setIpAllowlistMode } from './manage-ip-allowlist';
 
-useTestDatabase();
+setupTestDatabase();
 afterEach(() => resetClock());
 
 const PW = 'a long enough password';

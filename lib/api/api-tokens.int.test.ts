@@ -6,11 +6,11 @@ import { advanceClock, resetClock } from '@/lib/clock';
 import { saveIpAllowlist } from '@/lib/allowlists/manage-ip-allowlist';
 import { contextFor } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { authenticateApiToken, createApiToken, revokeApiToken } from './api-tokens';
 import { openApiDocument } from './openapi';
 
-useTestDatabase();
+setupTestDatabase();
 afterEach(() => resetClock());
 
 const count = async (tenantId: string, action: string) =>

@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { rowsOf, withPlatformTx, withTenantTx } from '@/db';
 import { auditEvents } from '@/db/schema';
 import { createTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { completeRecord, eventDigest } from './canonical';
 import { auditFieldsOf, recordAudit } from './record-audit';
 import { sequenceWaitingAudit } from './sequence-audit';
 import { verifyChain, type ChainRow } from './verify-chain';
 
-const db = useTestDatabase();
+const db = setupTestDatabase();
 
 /** An event as the door would complete it, for writing it in by hand as the owner. */
 function recordOf(input: Parameters<typeof auditFieldsOf>[0]) {

@@ -5,12 +5,12 @@ import { PLATFORM_TENANT_ID, auditEvents } from '@/db/schema';
 import { advanceClock, resetClock } from '@/lib/clock';
 import { contextFor } from '@/lib/testing/context';
 import { createTenant as fixtureTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { createTenant } from '@/lib/tenancy/manage-tenant';
 import { recordAudit } from './record-audit';
 import { verifyChain } from './verify-chain';
 
-const db = useTestDatabase();
+const db = setupTestDatabase();
 afterEach(() => resetClock());
 
 let n = 0;

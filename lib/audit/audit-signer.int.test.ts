@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { withTenantTx, type Tx } from '@/db';
 import { alerts, auditCheckpoints, auditEvents, auditSigningKeys } from '@/db/schema';
 import { createTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { appChainSource } from './app-chain-source';
 import { chainSigningKeys } from './published-signing-key';
 import { AuditSigner } from './audit-signer';
@@ -18,7 +18,7 @@ import { setSignerLink, requestCheckpoints } from './request-checkpoints';
 import { signerKeyFrom } from './sign-chain-head';
 import { verifyBundle } from './verify-bundle';
 
-const db = useTestDatabase();
+const db = setupTestDatabase();
 const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? '');
 
 const newKey = () => signerKeyFrom(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());

@@ -8,15 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { withTenantTx } from '@/db';
 import { contextFor } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
-import { useTestSigner } from '@/lib/testing/signer';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestSigner } from '@/lib/testing/signer';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { exportAuditBundle } from './export-bundle';
 import { recordAudit } from './record-audit';
 import { readTar } from './tar';
 import { verifyBundle } from './verify-bundle';
 
-const db = useTestDatabase();
-useTestSigner();
+const db = setupTestDatabase();
+setupTestSigner();
 
 async function chainWithBundle(events = 6) {
   const tenantId = await createTenant(`bnd${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`);

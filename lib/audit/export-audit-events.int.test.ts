@@ -6,8 +6,8 @@ import { auditEvents } from '@/db/schema';
 import { contextFor } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
 import { parseCsv } from '@/lib/http/csv';
-import { useTestSigner } from '@/lib/testing/signer';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestSigner } from '@/lib/testing/signer';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { exportAuditBundle } from './export-bundle';
 import { exportAuditEvents } from './export-audit-events';
 import { recordAudit } from './record-audit';
@@ -16,8 +16,8 @@ import { searchAuditEvents } from './search-audit-events';
 import { readTar } from './tar';
 import { sha256Hex, verifyBundle } from './verify-bundle';
 
-useTestDatabase();
-useTestSigner();
+setupTestDatabase();
+setupTestSigner();
 
 async function collect(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
   const chunks: Uint8Array[] = [];

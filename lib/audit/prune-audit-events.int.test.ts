@@ -5,15 +5,15 @@ import { tenants } from '@/db/schema';
 import { advanceClock, resetClock } from '@/lib/clock';
 import { contextFor } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
-import { useTestSigner } from '@/lib/testing/signer';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestSigner } from '@/lib/testing/signer';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { requestCheckpoints } from './request-checkpoints';
 import { pruneAuditEvents } from './prune-audit-events';
 import { recordAudit } from './record-audit';
 import { verifyLiveChain } from './verify-live-chain';
 
-useTestDatabase();
-useTestSigner();
+setupTestDatabase();
+setupTestSigner();
 afterEach(() => resetClock());
 
 const append = (tenantId: string, n: number) =>

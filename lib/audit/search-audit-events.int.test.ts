@@ -3,11 +3,11 @@ import { PLATFORM_TENANT_ID } from '@/db/schema';
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { contextFor } from '@/lib/testing/context';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { parseAuditFilter } from './audit-filter';
 import { searchAuditEvents } from './search-audit-events';
 
-useTestDatabase();
+setupTestDatabase();
 
 const PW = 'a long enough password';
 const q = (raw: Record<string, string>) => {

@@ -4,8 +4,8 @@ import { withTenantTx, type Tx } from '@/db';
 import { alerts, auditEvents } from '@/db/schema';
 import { contextFor } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
-import { useTestSigner } from '@/lib/testing/signer';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestSigner } from '@/lib/testing/signer';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { chainHash, completeRecord, eventDigest, GENESIS_HASH } from './canonical';
 import { requestCheckpoints } from './request-checkpoints';
 import { exportAuditBundle } from './export-bundle';
@@ -14,8 +14,8 @@ import { readTar } from './tar';
 import { verifyBundle } from './verify-bundle';
 import { verifyLiveChain } from './verify-live-chain';
 
-const db = useTestDatabase();
-const { signer } = useTestSigner();
+const db = setupTestDatabase();
+const { signer } = setupTestSigner();
 
 const ctxFor = (tenantId: string) => contextFor(tenantId, crypto.randomUUID(), 'tenant_admin');
 

@@ -11,7 +11,7 @@ import { env } from '@/lib/env';
 import { sessionCookieName } from './auth';
 import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { loadSession } from './load-session';
-import { useSupportGrant } from '@/lib/support/use-support-grant';
+import { applySupportGrant } from '@/lib/support/apply-support-grant';
 import { hasPermission, isPlatformRole, isSupportScope, type Permission } from '@/lib/kernel/permissions';
 import { requestMeta } from './request-context';
 
@@ -81,7 +81,7 @@ export async function authorizeTenant(tenantId: string, permission: Permission):
   if (member && hasPermission(ctx.role, permission)) return ctx;
   // A tenant's customer data reaches platform support only through that tenant's grant, and
   // each such request is recorded in the tenant's own chain.
-  const support = member && isSupportScope(ctx.role, permission) ? await useSupportGrant(ctx, tenantId, permission) : null;
+  const support = member && isSupportScope(ctx.role, permission) ? await applySupportGrant(ctx, tenantId, permission) : null;
   if (support) return { ...ctx, support };
   await auditDenial(ctx, permission, tenantId, !member ? 'not_member' : isSupportScope(ctx.role, permission) ? 'no_support_grant' : 'permission');
   throw new AppError('not_found');

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { withPlatformTx } from '@/db';
 import { PLATFORM_TENANT_ID, alerts } from '@/db/schema';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { ALERT_ACCOUNT_FAILURES, ALERT_IP_FAILURES, loginWithPassword } from './login-with-password';
 
-useTestDatabase();
+setupTestDatabase();
 
 const alertsOf = (tenantId: string) =>
   withPlatformTx((tx) => tx.select({ rule: alerts.rule, loginId: alerts.loginId, details: alerts.details }).from(alerts).where(eq(alerts.tenantId, tenantId)));

@@ -5,8 +5,8 @@ import { withPlatformTx } from '@/db';
 import { PLATFORM_TENANT_ID, auditEvents, loginIdThrottles, operators, tenants } from '@/db/schema';
 import { advanceClock, resetClock } from '@/lib/clock';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
-import { useTestSigner } from '@/lib/testing/signer';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestSigner } from '@/lib/testing/signer';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { sessionCtx } from '@/lib/testing/context';
 import { verifyLiveChain } from '@/lib/audit/verify-live-chain';
 import { contextFor } from '@/lib/testing/context';
@@ -16,8 +16,8 @@ import { failureWaitMs, loginWithPassword } from './login-with-password';
 import { pruneLoginThrottles, UNKNOWN_ID_KEEP_MS } from './prune-login-throttles';
 import { revokeOwnSession } from './revoke-session';
 
-useTestDatabase();
-useTestSigner();
+setupTestDatabase();
+setupTestSigner();
 afterEach(() => resetClock());
 
 const meta = (ip = '192.0.2.10') => ({ ip, userAgent: 'vitest' });

@@ -3,10 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { withPlatformTx } from '@/db';
 import { PLATFORM_TENANT_ID, auditEvents } from '@/db/schema';
 import { advanceClock, resetClock } from '@/lib/clock';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { recordOriginRefusal } from './record-origin-refusal';
 
-useTestDatabase();
+setupTestDatabase();
 afterEach(() => resetClock());
 
 const refusalsFrom = (ip: string) =>

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { withTenantTx } from '@/db';
 import { members, orders } from '@/db/schema';
 import { createSite, createTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 
-useTestDatabase();
+setupTestDatabase();
 
 describe('shop data generator', () => {
   it('writes exactly the requested members, orders and distinct customers', async () => {

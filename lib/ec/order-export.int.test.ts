@@ -12,11 +12,11 @@ import { advanceClock, now, resetClock } from '@/lib/clock';
 import { parseCsv } from '@/lib/http/csv';
 import { contextFor } from '@/lib/testing/context';
 import { createOperator, createSite, createTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { decideOrderExport, previewOrderExport, requestOrderExport } from './request-order-export';
 import { claimOrderExport, prepareOrderExportDownload, streamOrderExport } from './stream-order-export';
 
-useTestDatabase();
+setupTestDatabase();
 afterEach(() => resetClock());
 
 const today = () => new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);

@@ -4,10 +4,10 @@ import { withPlatformTx } from '@/db';
 import { alerts, auditEvents } from '@/db/schema';
 import { contextFor } from '@/lib/testing/context';
 import { createOperator, createSite, createTenant, superuserQuery } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { getPaymentSettings, getRecentPaymentSettingChanges, revealPaymentSecret, updatePaymentSettings } from './payment-settings';
 
-const database = useTestDatabase();
+const database = setupTestDatabase();
 
 const API_KEY = 'ak_live_7Hq2xW9pLmN4vB8s';
 const SECRET = 'sk_live_Zr5tY1uQ3oP6aS0d';

@@ -6,13 +6,13 @@ import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { advanceClock, resetClock } from '@/lib/clock';
 import { contextFor } from '@/lib/testing/context';
 import { createOperator, createSite, createTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { listMembers, listMembersQuery } from './list-members';
 import { listOrders, listOrdersQuery } from './list-orders';
 import { revealMember } from './reveal-member';
 import { revealOrder } from './reveal-order';
 
-useTestDatabase();
+setupTestDatabase();
 afterEach(() => resetClock());
 
 const PASSWORD = 'pii-lists-test-password-2026';

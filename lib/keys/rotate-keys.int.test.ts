@@ -9,10 +9,10 @@ import { now } from '@/lib/clock';
 import { totpAt } from '@/lib/mfa/otp';
 import { verifySecondFactor } from '@/lib/mfa/verify-second-factor';
 import { createOperator, createSite, createTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { rotateKeys } from './rotate-keys';
 
-useTestDatabase();
+setupTestDatabase();
 
 const SEED = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 

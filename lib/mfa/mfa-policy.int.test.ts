@@ -4,18 +4,17 @@ import { withPlatformTx } from '@/db';
 import { PLATFORM_TENANT_ID, tenants } from '@/db/schema';
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { advanceClock, now, resetClock } from '@/lib/clock';
-import { AppError } from '@/lib/http/app-error';
 import { updatePasswordSettings } from '@/lib/passwords/update-password-settings';
 import { contextFor, sessionCtx } from '@/lib/testing/context';
 import { createOperator } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { listOperators } from '@/lib/tenancy/list-operators';
 import { createTenant, NEW_TENANT_TOTP_GRACE_DAYS } from '@/lib/tenancy/manage-tenant';
 import { confirmTotpEnrollment, startTotpEnrollment } from './enroll-totp';
 import { getMfaEnrollment } from './get-mfa-enrollment';
 import { totpAt } from './otp';
 
-useTestDatabase();
+setupTestDatabase();
 afterEach(() => resetClock());
 
 const PW = 'a long enough password';

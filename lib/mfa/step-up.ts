@@ -5,7 +5,6 @@ import { sessions } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { now } from '@/lib/clock';
-import { AppError } from '@/lib/http/app-error';
 import { verifySecondFactor } from './verify-second-factor';
 
 /** Verifies a TOTP or recovery code for this session (replay rules as at login). */

@@ -7,7 +7,7 @@ import { advanceClock, now, resetClock } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { contextFor, sessionCtx } from '@/lib/testing/context';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { completeMfaLogin } from './complete-mfa-login';
 import { confirmTotpEnrollment, pendingEnrollment, startTotpEnrollment } from './enroll-totp';
 import { resetOperatorMfa, setTotpPolicy } from './manage-mfa';
@@ -15,7 +15,7 @@ import { totpAt } from './otp';
 import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { stepUp } from '@/lib/mfa/step-up';
 
-useTestDatabase();
+setupTestDatabase();
 afterEach(() => resetClock());
 
 const PW = 'a long enough password';

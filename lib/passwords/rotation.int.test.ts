@@ -7,7 +7,7 @@ import { advanceClock, now, resetClock } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { contextFor, sessionCtx } from '@/lib/testing/context';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { resetOperatorPassword } from '@/lib/tenancy/update-operator';
 import { changeOwnPassword } from './change-own-password';
 import { forcePasswordChange } from '@/lib/tenancy/force-password-change';
@@ -16,7 +16,7 @@ import { getRotationProgress, listRotationTargets } from './rotation-progress';
 import { lockOverdueRotations } from './rotation-targets';
 import { updatePasswordSettings } from './update-password-settings';
 
-useTestDatabase();
+setupTestDatabase();
 afterEach(() => resetClock());
 
 const PW = 'a long enough password';

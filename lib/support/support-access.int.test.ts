@@ -8,13 +8,13 @@ import { listMembers } from '@/lib/ec/list-members';
 import { listOrders } from '@/lib/ec/list-orders';
 import { contextFor } from '@/lib/testing/context';
 import { createOperator, createSite, createTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { grantSupportAccess, grantSupportInput } from './grant-support-access';
 import { listSupportGrants, supportScopesOf } from './list-support-grants';
 import { revokeSupportAccess } from './revoke-support-access';
-import { useSupportGrant } from './use-support-grant';
+import { applySupportGrant } from './apply-support-grant';
 
-useTestDatabase();
+setupTestDatabase();
 afterEach(() => resetClock());
 
 const PW = 'a long enough password';
@@ -40,24 +40,24 @@ const eventsOf = (tenantId: string, action: string) =>
 describe('support access: customer data belongs to the tenant', () => {
   it('refuses platform staff without a grant, and lets a named admin read what was granted, audited in the tenant chain with a notice', async () => {
     const w = await world();
-    expect(await useSupportGrant(w.staff, w.tenantId, 'orders.read')).toBeNull();
+    expect(await applySupportGrant(w.staff, w.tenantId, 'orders.read')).toBeNull();
     await expect(listOrders(w.staff, w.tenantId, w.siteId, {})).rejects.toMatchObject({ code: 'not_found' });
 
     const { grantId, expiresAt } = await grant(w.admin, w.tenantId, { grantee: w.staff.operatorId, scopes: 'orders.read' });
     expect(Math.abs(expiresAt.getTime() - now().getTime() - 24 * 3_600_000)).toBeLessThan(5_000);
     expect(await supportScopesOf(w.staff, w.tenantId)).toEqual(['orders.read']);
     // Named for someone else: the colleague has nothing; nor has anyone for members or payment settings.
-    expect(await useSupportGrant(w.colleague, w.tenantId, 'orders.read')).toBeNull();
-    expect(await useSupportGrant(w.staff, w.tenantId, 'members.read')).toBeNull();
-    expect(await useSupportGrant(w.staff, w.tenantId, 'payment_settings.read')).toBeNull();
+    expect(await applySupportGrant(w.colleague, w.tenantId, 'orders.read')).toBeNull();
+    expect(await applySupportGrant(w.staff, w.tenantId, 'members.read')).toBeNull();
+    expect(await applySupportGrant(w.staff, w.tenantId, 'payment_settings.read')).toBeNull();
 
-    const use = await useSupportGrant(w.staff, w.tenantId, 'orders.read');
+    const use = await applySupportGrant(w.staff, w.tenantId, 'orders.read');
     expect(use).toEqual({ tenantId: w.tenantId, grantId, scopes: ['orders.read'] });
     const viewer = { ...w.staff, support: use! };
     expect((await listOrders(viewer, w.tenantId, w.siteId, {})).rows.length).toBeGreaterThan(0);
     // The grant covers orders only, even with it on the context.
     await expect(listMembers(viewer, w.tenantId, w.siteId, {})).rejects.toMatchObject({ code: 'not_found' });
-    await useSupportGrant(w.staff, w.tenantId, 'orders.read');
+    await applySupportGrant(w.staff, w.tenantId, 'orders.read');
 
     expect(await eventsOf(w.tenantId, 'support_access.used')).toEqual([
       { actor: 'platform.support', targetId: grantId, details: { scope: 'orders.read', use: 1 } },
@@ -75,22 +75,22 @@ describe('support access: customer data belongs to the tenant', () => {
   it('a team grant serves every platform admin until it expires or is revoked', async () => {
     const w = await world();
     const { grantId } = await grant(w.admin, w.tenantId, { grantee: 'team', scopes: ['members.read', 'payment_settings.read'], hours: '2' });
-    for (const staff of [w.staff, w.colleague]) expect(await useSupportGrant(staff, w.tenantId, 'members.read')).toMatchObject({ grantId });
-    const use = (await useSupportGrant(w.staff, w.tenantId, 'payment_settings.read'))!;
+    for (const staff of [w.staff, w.colleague]) expect(await applySupportGrant(staff, w.tenantId, 'members.read')).toMatchObject({ grantId });
+    const use = (await applySupportGrant(w.staff, w.tenantId, 'payment_settings.read'))!;
     expect(await getPaymentSettings({ ...w.staff, support: use }, w.tenantId, w.siteId)).toMatchObject({ site: { id: w.siteId } });
 
     // Two hours later it is over by itself.
     advanceClock(2 * 3_600_000 + 1000);
-    expect(await useSupportGrant(w.staff, w.tenantId, 'members.read')).toBeNull();
+    expect(await applySupportGrant(w.staff, w.tenantId, 'members.read')).toBeNull();
     expect(await supportScopesOf(w.staff, w.tenantId)).toEqual([]);
     resetClock();
 
     // Revoked: refused on the next request; a second revoke finds nothing to end.
     const v = await world();
     const second = await grant(v.admin, v.tenantId, { grantee: 'team', scopes: 'members.read' });
-    expect(await useSupportGrant(v.colleague, v.tenantId, 'members.read')).toMatchObject({ grantId: second.grantId });
+    expect(await applySupportGrant(v.colleague, v.tenantId, 'members.read')).toMatchObject({ grantId: second.grantId });
     await revokeSupportAccess(v.admin, v.tenantId, second.grantId);
-    expect(await useSupportGrant(v.colleague, v.tenantId, 'members.read')).toBeNull();
+    expect(await applySupportGrant(v.colleague, v.tenantId, 'members.read')).toBeNull();
     await expect(revokeSupportAccess(v.admin, v.tenantId, second.grantId)).rejects.toMatchObject({ code: 'not_found' });
     expect((await eventsOf(v.tenantId, 'support_access.revoked')).map((e) => e.details)).toEqual([{ grantee: 'platform team', uses: 1 }]);
     expect((await eventsOf(w.tenantId, 'support_access.granted')).map((e) => e.details)).toEqual([
@@ -103,7 +103,7 @@ describe('support access: customer data belongs to the tenant', () => {
     const b = await world();
     await grant(a.admin, a.tenantId, { grantee: 'team', scopes: 'orders.read' });
     // A's grant opens nothing in B.
-    expect(await useSupportGrant(a.staff, b.tenantId, 'orders.read')).toBeNull();
+    expect(await applySupportGrant(a.staff, b.tenantId, 'orders.read')).toBeNull();
     expect(await listSupportGrants(b.admin, b.tenantId)).toEqual([]);
     // B's admin cannot end A's grant by its id.
     const [aGrant] = await listSupportGrants(a.admin, a.tenantId);

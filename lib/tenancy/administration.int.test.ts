@@ -8,7 +8,7 @@ import { AppError } from '@/lib/http/app-error';
 import { changeOwnPassword } from '@/lib/passwords/change-own-password';
 import { contextFor, sessionCtx } from '@/lib/testing/context';
 import { createOperator as fixtureOperator, createTenant as fixtureTenant } from '@/lib/testing/fixtures';
-import { useTestDatabase } from '@/lib/testing/test-db';
+import { setupTestDatabase } from '@/lib/testing/test-db';
 import { createOperator, createOperatorInput } from './create-operator';
 import { listOperators } from './list-operators';
 import { listTenants } from './list-tenants';
@@ -16,7 +16,7 @@ import { addSite, closeSite, renameSite } from './manage-sites';
 import { createTenant, setTenantStatus, updateTenant } from './manage-tenant';
 import { changeOperatorRole, resetOperatorPassword, setOperatorStatus, unlockOperator, updateOperator } from './update-operator';
 
-useTestDatabase();
+setupTestDatabase();
 
 const PW = 'a long enough password';
 let seq = 0;

@@ -13,7 +13,7 @@ import { now } from '@/lib/clock';
  * An audit signer for a test file: its own key and state file, running in the test's process (the
  * separation of processes is the server's business; the signer's judgement is what tests need).
  */
-export function useTestSigner(): { signer: () => AuditSigner } {
+export function setupTestSigner(): { signer: () => AuditSigner } {
   let signer: AuditSigner | undefined;
   beforeAll(() => {
     const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

@@ -7,7 +7,7 @@ import { migrateDatabase, openDatabase, setDatabase, type Database } from '@/db'
  * Gives the calling test file a fresh, migrated database: an in-memory PGlite, or with
  * DATABASE_URL a new PostgreSQL database dropped afterwards. Same migrations, same code path.
  */
-export function useTestDatabase(): { current: () => Database } {
+export function setupTestDatabase(): { current: () => Database } {
   let database: Database | undefined;
   let dropName: string | undefined;
   const url = process.env.DATABASE_URL;

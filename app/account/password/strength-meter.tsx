@@ -10,12 +10,9 @@ type Estimate = { score: number; warning: string };
  */
 export function StrengthMeter({ password }: { password: string }) {
   const t = useTranslations('password');
-  const [estimate, setEstimate] = useState<Estimate | null>(null);
+  const [latest, setEstimate] = useState<Estimate | null>(null);
   useEffect(() => {
-    if (!password) {
-      setEstimate(null);
-      return;
-    }
+    if (!password) return;
     let cancelled = false;
     const timer = setTimeout(async () => {
       const [{ ZxcvbnFactory }, common, en] = await Promise.all([
@@ -32,6 +29,8 @@ export function StrengthMeter({ password }: { password: string }) {
       clearTimeout(timer);
     };
   }, [password]);
+  // An empty field shows no estimate, whatever the last one was.
+  const estimate = password ? latest : null;
   const score = estimate?.score ?? 0;
   const colors = ['bg-red-600', 'bg-red-500', 'bg-amber-500', 'bg-green-500', 'bg-green-700'];
   return (

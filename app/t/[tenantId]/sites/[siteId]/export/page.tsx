@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { requireTenant } from '@/lib/auth/guard';
+import { now } from '@/lib/clock';
 import { listOrderExports } from '@/lib/ec/request-order-export';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { getSite } from '@/lib/tenancy/get-site';
@@ -13,7 +14,7 @@ export default async function OrderExportPage({ params }: { params: Promise<{ te
   const site = await getSite(ctx, tenantId, siteId);
   if (!site) notFound();
   const [t, locale, exports] = await Promise.all([getTranslations('orderExport'), getLocale() as Promise<Locale>, listOrderExports(ctx, tenantId, siteId)]);
-  const today = new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
+  const today = new Date(now().getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
   const day = (d: Date) => new Date(d.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
   const canDecide = ctx.role === 'tenant_admin' || ctx.role === 'platform_admin';
   return (

@@ -85,6 +85,8 @@ function RevealedValue({ result, onExpired }: { result: NonNullable<ActionState>
   });
   useEffect(() => {
     const deadline = Date.now() + seconds * 1000;
+    // A new secret restarts the countdown from its own lifetime.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setLeft(seconds);
     const timer = setInterval(() => {
       const remaining = Math.ceil((deadline - Date.now()) / 1000);

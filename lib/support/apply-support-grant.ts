@@ -21,7 +21,7 @@ interface Viewer {
  * counts the use, writes `support_access.used` into the tenant's own chain and, on a grant's first
  * use, raises an alert the tenant sees. Null when no grant covers it.
  */
-export async function useSupportGrant(viewer: Viewer, tenantId: string, scope: SupportScope): Promise<SupportUse | null> {
+export async function applySupportGrant(viewer: Viewer, tenantId: string, scope: SupportScope): Promise<SupportUse | null> {
   const at = now();
   return withTenantTx(tenantId, async (tx) => {
     const [grant] = rowsOf<{ id: string; scopes: SupportScope[]; first_use: boolean; use_count: number }>(

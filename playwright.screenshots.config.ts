@@ -11,5 +11,8 @@ export default defineConfig({
   outputDir: '.data/screenshots-output',
   reporter: [['list']],
   timeout: 20 * 60_000,
-  webServer: base.webServer && { ...base.webServer, env: { ...(base.webServer as { env: Record<string, string> }).env, MAMORI_STEP_UP_SECONDS: '300' } },
+  webServer: base.webServer && {
+    ...base.webServer,
+    env: { ...(base.webServer as { env: Record<string, string> }).env, MAMORI_STEP_UP_SECONDS: '300' },
+  },
 });

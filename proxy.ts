@@ -22,7 +22,11 @@ export function proxy(request: NextRequest) {
   ].join('; ');
   const { pathname } = request.nextUrl;
   const hasSession = request.cookies.has('mamori.session') || request.cookies.has('__Host-mamori.session');
-  if (!hasSession && !PUBLIC.some((p) => pathname === p || pathname.startsWith(`${p}/`)) && !pathname.startsWith('/api/')) {
+  if (
+    !hasSession &&
+    !PUBLIC.some((p) => pathname === p || pathname.startsWith(`${p}/`)) &&
+    !pathname.startsWith('/api/')
+  ) {
     const url = request.nextUrl.clone();
     url.pathname = '/login';
     url.search = '';
@@ -37,5 +41,10 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico).*)', missing: [{ type: 'header', key: 'next-router-prefetch' }] }],
+  matcher: [
+    {
+      source: '/((?!_next/static|_next/image|favicon.ico).*)',
+      missing: [{ type: 'header', key: 'next-router-prefetch' }],
+    },
+  ],
 };

@@ -13,7 +13,11 @@ export default defineConfig({
     include: ['lib/**/*.test.ts', 'db/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
     environment: 'node',
     // No failure floor: tests of throttling fail hundreds of logins (holdFailure has its own test).
-    env: { AUTH_SECRET: 'test-secret-0123456789abcdef0123456789abcdef', MAMORI_DATA_DIR: '.data/test', MAMORI_LOGIN_FAILURE_FLOOR_MS: '0' },
+    env: {
+      AUTH_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
+      MAMORI_DATA_DIR: '.data/test',
+      MAMORI_LOGIN_FAILURE_FLOOR_MS: '0',
+    },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Each integration file gets its own database; argon2 and PGlite are CPU-heavy on 2 cores.

@@ -25,14 +25,23 @@ const localeInput = z.object({ locale: z.enum(LOCALES) });
 export async function setLocaleAction(formData: FormData): Promise<void> {
   const parsed = localeInput.safeParse({ locale: formData.get('locale') });
   if (!parsed.success) return;
-  (await cookies()).set(LOCALE_COOKIE, parsed.data.locale, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 60 * 60 * 24 * 365 });
+  (await cookies()).set(LOCALE_COOKIE, parsed.data.locale, {
+    path: '/',
+    sameSite: 'lax',
+    httpOnly: true,
+    maxAge: 60 * 60 * 24 * 365,
+  });
 }
 
 /** Step-up for the action the user just tried: a fresh TOTP or recovery code for this session. */
-export const stepUpAction = withAction({ operator: true }, z.object({ code: z.string().trim().min(1).max(64) }), async (ctx, { code }) => {
-  const r = await stepUp(ctx, code);
-  return r.ok ? { ok: true } : { ok: false, error: 'bad_request', fieldErrors: { code: ['wrong_code'] } };
-});
+export const stepUpAction = withAction(
+  { operator: true },
+  z.object({ code: z.string().trim().min(1).max(64) }),
+  async (ctx, { code }) => {
+    const r = await stepUp(ctx, code);
+    return r.ok ? { ok: true } : { ok: false, error: 'bad_request', fieldErrors: { code: ['wrong_code'] } };
+  },
+);
 
 export const acknowledgeAlertAction = withAction(
   { tenant: 'security.write', tenantOf: (i: { tenantId: string }) => i.tenantId },

@@ -7,7 +7,11 @@ import { listSupportGrants } from '@/lib/support/list-support-grants';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { AcknowledgeAlertForm } from './alert-forms';
 
-export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function DashboardPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const ctx = await requireOperator();
   const passwordChanged = (await searchParams).password === 'changed';
   const canAcknowledge = hasPermission(ctx.role, 'security.write');
@@ -25,7 +29,12 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">{t('dashboard.title')}</h1>
       {activeGrants.map((g) => (
-        <p key={g.id} role="status" className="rounded border border-sky-300 bg-sky-50 px-3 py-2 text-sm text-sky-900" data-testid="support-notice">
+        <p
+          key={g.id}
+          role="status"
+          className="rounded border border-sky-300 bg-sky-50 px-3 py-2 text-sm text-sky-900"
+          data-testid="support-notice"
+        >
           {t('support.notice', {
             scopes: g.scopes.map((x) => t(`support.scope.${x}`)).join(t('support.separator')),
             until: formatJst(g.expiresAt, locale),
@@ -40,7 +49,9 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         </p>
       ))}
       {passwordChanged && (
-        <p role="status" className="rounded border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">{t('password.changed')}</p>
+        <p role="status" className="rounded border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">
+          {t('password.changed')}
+        </p>
       )}
       <section className="grid gap-4 sm:grid-cols-3">
         <div className="rounded-lg border border-slate-200 bg-white p-4">
@@ -52,7 +63,9 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         </div>
         <div className="rounded-lg border border-slate-200 bg-white p-4">
           <div className="text-xs text-slate-500">{t('dashboard.tenant')}</div>
-          <div className="mt-1 font-medium" data-testid="tenant-name">{ctx.tenant.name}</div>
+          <div className="mt-1 font-medium" data-testid="tenant-name">
+            {ctx.tenant.name}
+          </div>
           <div className="mt-1 text-sm text-slate-600">
             {t('dashboard.thisSession')} {ctx.ip}
           </div>
@@ -78,9 +91,16 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           ) : (
             <ul className="divide-y divide-slate-100 text-sm">
               {alerts.map((a) => (
-                <li key={a.id} className="flex flex-wrap items-start justify-between gap-2 py-2" data-testid="alert" data-rule={a.rule}>
+                <li
+                  key={a.id}
+                  className="flex flex-wrap items-start justify-between gap-2 py-2"
+                  data-testid="alert"
+                  data-rule={a.rule}
+                >
                   <div>
-                    <div className={a.acknowledgedAt ? 'text-slate-500' : 'font-medium text-red-800'}>{t(`alerts.rules.${a.rule}`)}</div>
+                    <div className={a.acknowledgedAt ? 'text-slate-500' : 'font-medium text-red-800'}>
+                      {t(`alerts.rules.${a.rule}`)}
+                    </div>
                     <div className="text-slate-600">
                       {formatJst(a.raisedAt, locale)} · {a.tenantName}
                       {a.loginId && <> · {a.loginId}</>}
@@ -88,7 +108,9 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
                     <div className="font-mono text-xs text-slate-500">{JSON.stringify(a.details)}</div>
                   </div>
                   {a.acknowledgedAt ? (
-                    <span className="text-xs text-slate-500">{t('alerts.acknowledgedBy', { login: a.acknowledgedByLoginId ?? '' })}</span>
+                    <span className="text-xs text-slate-500">
+                      {t('alerts.acknowledgedBy', { login: a.acknowledgedByLoginId ?? '' })}
+                    </span>
                   ) : (
                     canAcknowledge && <AcknowledgeAlertForm tenantId={a.tenantId} alertId={a.id} />
                   )}

@@ -4,5 +4,7 @@
  */
 import { runAdminLists, type AdminListsOptions } from './admin-lists';
 
-const opts: AdminListsOptions = Object.fromEntries(process.argv.slice(2).map((a) => [a.split('=')[0], Number(a.split('=')[1])]));
+const opts: AdminListsOptions = Object.fromEntries(
+  process.argv.slice(2).map((a) => [a.split('=')[0], Number(a.split('=')[1])]),
+);
 console.log(JSON.stringify(await runAdminLists(opts), null, 2));

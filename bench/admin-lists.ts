@@ -7,7 +7,16 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
-import { migrateDatabase, openDatabase, rowsOf, setDatabase, withPlatformTx, withTenantTx, type Database, type Tx } from '@/db';
+import {
+  migrateDatabase,
+  openDatabase,
+  rowsOf,
+  setDatabase,
+  withPlatformTx,
+  withTenantTx,
+  type Database,
+  type Tx,
+} from '@/db';
 import { PLATFORM_TENANT_ID, operators, tenants } from '@/db/schema';
 import { encodeCursor } from '@/lib/http/cursor';
 import { listOperators } from '@/lib/tenancy/list-operators';
@@ -21,11 +30,73 @@ const GOAL_MS = 50;
 const REGIONS = ['東京', '大阪', '名古屋', '札幌', '福岡', '仙台', '横浜', '神戸'];
 const HOUSES = ['山田', '丸井', '東雲', '大和', '浪速', '北斗', '白鷺', '錦', '藍染', '紬'];
 const TRADES = ['商事', '物産', '製作所', '運輸', '電機', '建設', 'アパレル', '食品', '薬品', '工業'];
-const FAMILY = ['佐藤', '鈴木', '高橋', '田中', '伊藤', '渡辺', '山本', '中村', '小林', '加藤', '吉田', '山口', '松本', '井上', '木村', '林', '清水', '斎藤', '森', '池田'];
-const FAMILY_ROMAJI = ['sato', 'suzuki', 'takahashi', 'tanaka', 'ito', 'watanabe', 'yamamoto', 'nakamura', 'kobayashi', 'kato', 'yoshida', 'yamaguchi', 'matsumoto', 'inoue', 'kimura', 'hayashi', 'shimizu', 'saito', 'mori', 'ikeda'];
-const GIVEN = ['翔', '陽菜', '大輝', '美咲', '健太', 'さくら', '拓海', '結衣', '翼', '七海', '蓮', '葵', '悠斗', '愛', '直樹', '真由美', '和也', '彩'];
+const FAMILY = [
+  '佐藤',
+  '鈴木',
+  '高橋',
+  '田中',
+  '伊藤',
+  '渡辺',
+  '山本',
+  '中村',
+  '小林',
+  '加藤',
+  '吉田',
+  '山口',
+  '松本',
+  '井上',
+  '木村',
+  '林',
+  '清水',
+  '斎藤',
+  '森',
+  '池田',
+];
+const FAMILY_ROMAJI = [
+  'sato',
+  'suzuki',
+  'takahashi',
+  'tanaka',
+  'ito',
+  'watanabe',
+  'yamamoto',
+  'nakamura',
+  'kobayashi',
+  'kato',
+  'yoshida',
+  'yamaguchi',
+  'matsumoto',
+  'inoue',
+  'kimura',
+  'hayashi',
+  'shimizu',
+  'saito',
+  'mori',
+  'ikeda',
+];
+const GIVEN = [
+  '翔',
+  '陽菜',
+  '大輝',
+  '美咲',
+  '健太',
+  'さくら',
+  '拓海',
+  '結衣',
+  '翼',
+  '七海',
+  '蓮',
+  '葵',
+  '悠斗',
+  '愛',
+  '直樹',
+  '真由美',
+  '和也',
+  '彩',
+];
 const sqlArray = (xs: string[]) => sql.raw(`array[${xs.map((x) => `'${x}'`).join(',')}]`);
-const pick = (xs: string[], r: string) => sql`(${sqlArray(xs)})[1 + floor(${sql.raw(r)} * ${sql.raw(String(xs.length))})::int]`;
+const pick = (xs: string[], r: string) =>
+  sql`(${sqlArray(xs)})[1 + floor(${sql.raw(r)} * ${sql.raw(String(xs.length))})::int]`;
 
 /** Searches that match about 1% of the tenants: one name fragment, one code prefix. */
 const TENANT_SEARCHES = { name: `${HOUSES[0]}${TRADES[0]}`, code: 'T012' };
@@ -88,7 +159,9 @@ export async function generateWorld(database: Database, spec: WorldSpec): Promis
         from (select id, code, rnk, power(rnk, -${spec.skew}::float8) as w
                 from (select id, code, row_number() over (order by random()) as rnk from tenants where kind = 'tenant') r) w
        order by code`);
-    await tx.execute(sql`update bench_plan set n = n + (${spec.operators} - (select sum(n) from bench_plan)) where rnk = 1`);
+    await tx.execute(
+      sql`update bench_plan set n = n + (${spec.operators} - (select sum(n) from bench_plan)) where rnk = 1`,
+    );
     await step('operators', () =>
       tx.execute(sql`
         insert into operators (tenant_id, login_id, login_id_key, display_name, email, role, status, password_hash,
@@ -141,7 +214,13 @@ export interface AdminListsOptions {
 }
 
 export async function runAdminLists(opts: AdminListsOptions = {}) {
-  const spec: WorldSpec = { tenants: opts.tenants ?? 10_000, operators: opts.operators ?? 1_000_000, skew: 0.7, suspendedShare: 0.02, disabledShare: 0.03 };
+  const spec: WorldSpec = {
+    tenants: opts.tenants ?? 10_000,
+    operators: opts.operators ?? 1_000_000,
+    skew: 0.7,
+    suspendedShare: 0.02,
+    disabledShare: 0.03,
+  };
   const reps = opts.reps ?? 20;
   const pages = opts.pages ?? 20;
   const loadBefore = os.loadavg();
@@ -151,10 +230,18 @@ export async function runAdminLists(opts: AdminListsOptions = {}) {
     try {
       await migrateDatabase(database);
       setDatabase(Promise.resolve(database));
-      console.error(`[admin-lists] generating ${spec.tenants} tenants, ${spec.operators} operators in ${bench.name} ...`);
+      console.error(
+        `[admin-lists] generating ${spec.tenants} tenants, ${spec.operators} operators in ${bench.name} ...`,
+      );
       const generationMs = await generateWorld(database, spec);
       console.error(`[admin-lists] generated: ${JSON.stringify(generationMs)} ms; measuring ...`);
-      return { database: bench.name, spec, generationMs, ...(await measure(database, reps, pages)), loadAverage: { before: loadBefore.map((l) => round(l)), after: os.loadavg().map((l) => round(l)) } };
+      return {
+        database: bench.name,
+        spec,
+        generationMs,
+        ...(await measure(database, reps, pages)),
+        loadAverage: { before: loadBefore.map((l) => round(l)), after: os.loadavg().map((l) => round(l)) },
+      };
     } finally {
       await database.close();
     }
@@ -213,7 +300,10 @@ async function measure(database: Database, reps: number, pages: number) {
     for (const dir of ['asc', 'desc'] as const) {
       const query: ListTenantsQuery = { sort, dir };
       record(`tenants ${sort} ${dir}: first page`, await repeat(() => listTenants(ctx, query)));
-      record(`tenants ${sort} ${dir}: pages 2-${pages + 1}`, await walk((after) => listTenants(ctx, { ...query, after })));
+      record(
+        `tenants ${sort} ${dir}: pages 2-${pages + 1}`,
+        await walk((after) => listTenants(ctx, { ...query, after })),
+      );
       // A cursor from the middle of the list, as if someone had paged half-way through.
       const column = SORT_COLUMNS[sort];
       const [mid] = await database.db
@@ -224,17 +314,25 @@ async function measure(database: Database, reps: number, pages: number) {
         .offset(Math.floor(tenantCount / 2))
         .limit(1);
       const after = encodeCursor(mid.value instanceof Date ? mid.value.toISOString() : mid.value, mid.id);
-      record(`tenants ${sort} ${dir}: page at row ${Math.floor(tenantCount / 2)}`, await repeat(() => listTenants(ctx, { ...query, after })));
+      record(
+        `tenants ${sort} ${dir}: page at row ${Math.floor(tenantCount / 2)}`,
+        await repeat(() => listTenants(ctx, { ...query, after })),
+      );
     }
   }
   const searches = [];
   for (const [kind, q] of Object.entries(TENANT_SEARCHES)) {
     const query: ListTenantsQuery = { sort: 'name', dir: 'asc', q };
     const matches = rowsOf<{ n: number }>(
-      await database.db.execute(sql`select count(*)::int as n from tenants where kind = 'tenant' and (name ilike ${`%${q}%`} or code ilike ${`%${q}%`})`),
+      await database.db.execute(
+        sql`select count(*)::int as n from tenants where kind = 'tenant' and (name ilike ${`%${q}%`} or code ilike ${`%${q}%`})`,
+      ),
     )[0].n;
     searches.push({ kind, q, matches, share: round(matches / tenantCount, 4) });
-    record(`tenants search ${kind} "${q}" (${matches} matches): first page`, await repeat(() => listTenants(ctx, query)));
+    record(
+      `tenants search ${kind} "${q}" (${matches} matches): first page`,
+      await repeat(() => listTenants(ctx, query)),
+    );
     record(`tenants search ${kind} "${q}": next pages`, await walk((after) => listTenants(ctx, { ...query, after })));
   }
 
@@ -250,7 +348,10 @@ async function measure(database: Database, reps: number, pages: number) {
   };
   const large = await tenantBy(desc(tenants.operatorCount), 0);
   const median = await tenantBy(asc(tenants.operatorCount), Math.floor(tenantCount / 2));
-  for (const [label, t] of [['largest', large], ['median', median]] as const) {
+  for (const [label, t] of [
+    ['largest', large],
+    ['median', median],
+  ] as const) {
     const name = `operators of ${label} tenant (${t.operators})`;
     record(`${name}: first page`, await repeat(() => listOperators(ctx, t.id, {})));
     const next = await walk((after) => listOperators(ctx, t.id, { after }));
@@ -264,17 +365,26 @@ async function measure(database: Database, reps: number, pages: number) {
     .offset(Math.floor(large.operators / 2))
     .limit(1);
   const midAfter = encodeCursor(midOperator.key, midOperator.id);
-  record(`operators of largest tenant: page at row ${Math.floor(large.operators / 2)}`, await repeat(() => listOperators(ctx, large.id, { after: midAfter })));
+  record(
+    `operators of largest tenant: page at row ${Math.floor(large.operators / 2)}`,
+    await repeat(() => listOperators(ctx, large.id, { after: midAfter })),
+  );
   // A common search (a family name, ~5% of operators) fills a page at once; a rare one (a login
   // number, one operator) has to look at every operator of the tenant.
   const operatorSearches = { common: FAMILY[0], rare: '00123' };
   for (const [kind, q] of Object.entries(operatorSearches)) {
-    record(`operators of largest tenant, search ${kind} "${q}": first page`, await repeat(() => listOperators(ctx, large.id, { q })));
+    record(
+      `operators of largest tenant, search ${kind} "${q}": first page`,
+      await repeat(() => listOperators(ctx, large.id, { q })),
+    );
   }
 
   // The plans behind the figures, under the same role and RLS settings as the app's transactions.
   const explain = (tenantId: string | null, query: SQL) => {
-    const work = async (tx: Tx) => rowsOf<{ 'QUERY PLAN': string }>(await tx.execute(sql`explain (analyze, buffers) ${query}`)).map((r) => r['QUERY PLAN']);
+    const work = async (tx: Tx) =>
+      rowsOf<{ 'QUERY PLAN': string }>(await tx.execute(sql`explain (analyze, buffers) ${query}`)).map(
+        (r) => r['QUERY PLAN'],
+      );
     return tenantId ? withTenantTx(tenantId, work) : withPlatformTx(work);
   };
   // The same statements listTenants and listOperators build (first page, no search).
@@ -318,7 +428,9 @@ async function measure(database: Database, reps: number, pages: number) {
     largestTenantOperatorsFirstPage: await explain(large.id, operatorsPage([]).getSQL()),
     largestTenantOperatorsRareSearch: await explain(
       large.id,
-      operatorsPage([sql`(${operators.loginIdKey} ilike ${rarePattern} or ${operators.displayName} ilike ${rarePattern})`]).getSQL(),
+      operatorsPage([
+        sql`(${operators.loginIdKey} ilike ${rarePattern} or ${operators.displayName} ilike ${rarePattern})`,
+      ]).getSQL(),
     ),
   };
 
@@ -328,7 +440,10 @@ async function measure(database: Database, reps: number, pages: number) {
       tenants: tenantCount,
       operators: rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from operators`))[0].n,
       sites: rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from sites`))[0].n,
-      suspendedTenants: await database.db.$count(tenants, and(eq(tenants.kind, 'tenant'), eq(tenants.status, 'suspended'))),
+      suspendedTenants: await database.db.$count(
+        tenants,
+        and(eq(tenants.kind, 'tenant'), eq(tenants.status, 'suspended')),
+      ),
       largestTenant: large,
       medianTenant: median,
       tenantSearches: searches,

@@ -50,7 +50,9 @@ export interface Run {
 export async function runCopy(client: pg.Client, text: string, tenantId: string): Promise<Run> {
   await client.query('begin');
   try {
-    await client.query(`select set_config('role', 'mamori_app', true), set_config('app.tenant_id', $1, true)`, [tenantId]);
+    await client.query(`select set_config('role', 'mamori_app', true), set_config('app.tenant_id', $1, true)`, [
+      tenantId,
+    ]);
     const copy = new CopyOut(`copy (${text}) to stdout (format csv)`);
     const t0 = nowMs();
     client.query(copy as unknown as pg.QueryConfig);
@@ -74,7 +76,9 @@ export interface ExportFigures {
 }
 
 /** Reads an export stream to the end, sampling RSS and heap every 50 ms. */
-export async function measureExport(stream: () => ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>): Promise<ExportFigures> {
+export async function measureExport(
+  stream: () => ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>,
+): Promise<ExportFigures> {
   const rssStart = process.memoryUsage().rss;
   let rssPeak = rssStart;
   let heapPeak = process.memoryUsage().heapUsed;
@@ -94,7 +98,14 @@ export async function measureExport(stream: () => ReadableStream<Uint8Array> | P
   const seconds = (nowMs() - t0) / 1000;
   const used = process.cpuUsage(cpu);
   const mb = (x: number) => round(x / 2 ** 20, 1);
-  return { bytes, seconds, cpuSeconds: round((used.user + used.system) / 1e6, 2), rssStartMb: mb(rssStart), rssPeakMb: mb(rssPeak), heapPeakMb: mb(heapPeak) };
+  return {
+    bytes,
+    seconds,
+    cpuSeconds: round((used.user + used.system) / 1e6, 2),
+    rssStartMb: mb(rssStart),
+    rssPeakMb: mb(rssPeak),
+    heapPeakMb: mb(heapPeak),
+  };
 }
 
 /** Reads a stream to the end; its byte count. */
@@ -117,14 +128,23 @@ export async function inChild<T>(entry: string, args: string[]): Promise<T> {
 export const totalOf = (runs: Run[]) => {
   const rows = runs.reduce((a, r) => a + r.rows, 0);
   const seconds = runs.reduce((a, r) => a + r.seconds, 0);
-  return { rows, seconds: round(seconds, 2), rowsPerSecond: round(rows / seconds, 0), mbPerSecond: round(runs.reduce((a, r) => a + r.bytes, 0) / 2 ** 20 / seconds, 1) };
+  return {
+    rows,
+    seconds: round(seconds, 2),
+    rowsPerSecond: round(rows / seconds, 0),
+    mbPerSecond: round(runs.reduce((a, r) => a + r.bytes, 0) / 2 ** 20 / seconds, 1),
+  };
 };
 
 /**
  * COPY against the export in alternating rounds (C E, E C, ...) after one warm-up of each: both
  * read the whole table once first, so neither pays for a cold cache, and drift costs both alike.
  */
-export async function alternateRounds<E extends Run>(rounds: number, copy: () => Promise<Run>, exportOnce: () => Promise<E>): Promise<{ copies: Run[]; exports: E[] }> {
+export async function alternateRounds<E extends Run>(
+  rounds: number,
+  copy: () => Promise<Run>,
+  exportOnce: () => Promise<E>,
+): Promise<{ copies: Run[]; exports: E[] }> {
   await copy();
   await exportOnce();
   const copies: Run[] = [];
@@ -139,7 +159,12 @@ export async function alternateRounds<E extends Run>(rounds: number, copy: () =>
 }
 
 /** The export's own audit event must agree with what the reader got. */
-export function checkAudited(audited: { rows: number; bytes: string }, read: { bytes: number }, expectedRows: number): void {
-  if (Number(audited.bytes) !== read.bytes) throw new Error(`export audited ${audited.bytes} bytes, the reader got ${read.bytes}`);
+export function checkAudited(
+  audited: { rows: number; bytes: string },
+  read: { bytes: number },
+  expectedRows: number,
+): void {
+  if (Number(audited.bytes) !== read.bytes)
+    throw new Error(`export audited ${audited.bytes} bytes, the reader got ${read.bytes}`);
   if (audited.rows !== expectedRows) throw new Error(`export wrote ${audited.rows} rows of ${expectedRows}`);
 }

@@ -56,7 +56,11 @@ export interface ConcurrentRun {
  * Runs `count` operations with `concurrency` in flight at all times (workers pull the next index
  * from a shared counter), and times the whole batch and each operation.
  */
-export async function runConcurrent(concurrency: number, count: number, op: (i: number) => Promise<void>): Promise<ConcurrentRun> {
+export async function runConcurrent(
+  concurrency: number,
+  count: number,
+  op: (i: number) => Promise<void>,
+): Promise<ConcurrentRun> {
   const latenciesMs: number[] = [];
   let next = 0;
   const cpu = process.cpuUsage();
@@ -94,7 +98,9 @@ export const summarize = (r: ConcurrentRun) => ({
 });
 
 /** A new, empty database `<prefix>_<random>` on the bench cluster; `drop` removes it even if still in use. */
-export async function createPostgresDatabase(prefix = 'mamori_bench'): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
+export async function createPostgresDatabase(
+  prefix = 'mamori_bench',
+): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = async (work: (client: pg.Client) => Promise<void>) => {
     const client = new pg.Client({ connectionString: PG_ADMIN_URL });
@@ -114,7 +120,10 @@ export async function createPostgresDatabase(prefix = 'mamori_bench'): Promise<{
       // connections (drop ... with (force)) raises 'error' on clients of the closed pool. Wait
       // for them to go first; force only what lingers after 5 s.
       for (let waited = 0; waited < 5000; waited += 50) {
-        const { rows } = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        const { rows } = await c.query<{ n: number }>(
+          'select count(*)::int as n from pg_stat_activity where datname = $1',
+          [name],
+        );
         if (rows[0].n === 0) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -127,7 +136,11 @@ export async function createPostgresDatabase(prefix = 'mamori_bench'): Promise<{
  * Opens, migrates and seeds the demo world, and makes it the database the app code uses
  * (`withTenantTx` and friends read it from the process-wide holder).
  */
-export async function openSeeded(url: string | undefined, dataDir?: string, env: Record<string, string> = {}): Promise<Database> {
+export async function openSeeded(
+  url: string | undefined,
+  dataDir?: string,
+  env: Record<string, string> = {},
+): Promise<Database> {
   // openDatabase reads its pool size from the environment; set it only for this call.
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
@@ -164,7 +177,9 @@ export async function machineInfo(): Promise<Machine> {
   const { rows } = await client.query<{ version: string }>('select version()');
   await client.end();
   // The package's `exports` hide package.json from require(); read the file directly.
-  const pglitePkg = JSON.parse(readFileSync(path.join('node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8'));
+  const pglitePkg = JSON.parse(
+    readFileSync(path.join('node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8'),
+  );
   return {
     cpu,
     cores,
@@ -177,10 +192,23 @@ export async function machineInfo(): Promise<Machine> {
 }
 
 export function formatTable(rows: TableRow[]): string {
-  const header: TableRow = { bench: 'bench', backend: 'backend', measure: 'measure', value: 'value', baseline: 'baseline', ratio: 'ratio/Δ', goal: 'goal', met: 'met' };
+  const header: TableRow = {
+    bench: 'bench',
+    backend: 'backend',
+    measure: 'measure',
+    value: 'value',
+    baseline: 'baseline',
+    ratio: 'ratio/Δ',
+    goal: 'goal',
+    met: 'met',
+  };
   const keys = Object.keys(header) as (keyof TableRow)[];
   const all = [header, ...rows];
   const widths = keys.map((k) => Math.max(...all.map((r) => r[k].length)));
-  const line = (r: TableRow) => keys.map((k, i) => r[k].padEnd(widths[i])).join('  ').trimEnd();
+  const line = (r: TableRow) =>
+    keys
+      .map((k, i) => r[k].padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

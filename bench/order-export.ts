@@ -14,7 +14,17 @@ import { ORDER_EXPORT_COLUMN_KEYS } from '@/lib/ec/order-export-columns';
 import { periodOf, previewOrderExport, requestOrderExport } from '@/lib/ec/request-order-export';
 import { claimOrderExport, orderExportSelect, streamOrderExport } from '@/lib/ec/stream-order-export';
 import { contextFor } from '@/lib/testing/context';
-import { alternateRounds, checkAudited, consume, inChild, measureExport, runCopy, totalOf, type ExportFigures, type Run } from './export-lib';
+import {
+  alternateRounds,
+  checkAudited,
+  consume,
+  inChild,
+  measureExport,
+  runCopy,
+  totalOf,
+  type ExportFigures,
+  type Run,
+} from './export-lib';
 import { createPostgresDatabase, nowMs, openSeeded, round, type BenchReport, type TableRow } from './lib';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 1_000_000);
@@ -34,7 +44,12 @@ interface Exporter {
 }
 
 // Every column, from the first order to today (JST).
-const scopeOf = (siteId: string, from = '2000-01-01') => ({ siteId, from, to: new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10), columns: [...ORDER_EXPORT_COLUMN_KEYS] });
+const scopeOf = (siteId: string, from = '2000-01-01') => ({
+  siteId,
+  from,
+  to: new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10),
+  columns: [...ORDER_EXPORT_COLUMN_KEYS],
+});
 
 /**
  * One export in this process, as an operator would make it: requested (counts and quota),
@@ -46,7 +61,10 @@ async function exportHere(url: string, who: Exporter, encoding: Encoding): Promi
   setDatabase(Promise.resolve(database));
   const ctx = contextFor(who.tenantId, who.operatorId, 'tenant_admin', who.loginId);
   const request = async (from?: string) => {
-    const r = await requestOrderExport(ctx, who.tenantId, scopeOf(who.siteId, from), { encoding, reason: 'benchmark of the full order history' });
+    const r = await requestOrderExport(ctx, who.tenantId, scopeOf(who.siteId, from), {
+      encoding,
+      reason: 'benchmark of the full order history',
+    });
     return claimOrderExport(ctx, who.tenantId, r.id);
   };
   const recent = await request(new Date(Date.now() - 7 * 86_400_000 + 9 * 3_600_000).toISOString().slice(0, 10));
@@ -63,8 +81,12 @@ type ExportRun = Run & ExportFigures & { requestSeconds: number };
 
 /** An export in a fresh child process, checked against the audit event it writes. */
 async function runExport(client: pg.Client, url: string, who: Exporter, encoding: Encoding): Promise<ExportRun> {
-  const { exportId, expected, ...run } = await inChild<ExportFigures & { exportId: string; expected: number; requestSeconds: number }>('bench/order-export.ts', [CHILD, url, JSON.stringify(who), encoding]);
-  const { rows: [audited] } = await client.query<{ rows: number; bytes: string }>(
+  const { exportId, expected, ...run } = await inChild<
+    ExportFigures & { exportId: string; expected: number; requestSeconds: number }
+  >('bench/order-export.ts', [CHILD, url, JSON.stringify(who), encoding]);
+  const {
+    rows: [audited],
+  } = await client.query<{ rows: number; bytes: string }>(
     `select (details->>'rows')::int as rows, details->>'bytes' as bytes from audit_events
       where tenant_id = $1 and action = 'orders.exported' and target_id = $2`,
     [who.tenantId, exportId],
@@ -80,21 +102,33 @@ export async function runOrderExport(): Promise<BenchReport> {
     const client = new pg.Client({ connectionString: bench.url });
     await client.connect();
     try {
-      const { rows: [admin] } = await client.query<{ tenant_id: string; id: string; login_id: string }>(
+      const {
+        rows: [admin],
+      } = await client.query<{ tenant_id: string; id: string; login_id: string }>(
         `select o.tenant_id, o.id, o.login_id from operators o join tenants t on t.id = o.tenant_id
           where t.kind = 'tenant' and o.role = 'tenant_admin' order by o.login_id limit 1`,
       );
       await client.query('update tenants set order_export_daily_quota = 10000000 where id = $1', [admin.tenant_id]);
       const t0 = nowMs();
       const siteId = await withPlatformTx(async (tx) => {
-        const [site] = await tx.insert(sites).values({ tenantId: admin.tenant_id, code: 'bench-orders', name: 'ベンチ本店' }).returning({ id: sites.id });
-        await generateEcData(tx, { tenantId: admin.tenant_id, siteId: site.id, code: 'bench-orders' }, { members: CUSTOMERS, orders: ORDERS, customers: CUSTOMERS }, new Date());
+        const [site] = await tx
+          .insert(sites)
+          .values({ tenantId: admin.tenant_id, code: 'bench-orders', name: 'ベンチ本店' })
+          .returning({ id: sites.id });
+        await generateEcData(
+          tx,
+          { tenantId: admin.tenant_id, siteId: site.id, code: 'bench-orders' },
+          { members: CUSTOMERS, orders: ORDERS, customers: CUSTOMERS },
+          new Date(),
+        );
         return site.id;
       });
       await client.query('vacuum analyze orders');
       await client.query('vacuum analyze members');
       const generateSeconds = round((nowMs() - t0) / 1000, 1);
-      const { rows: [size] } = await client.query<{ table: string }>(`select pg_size_pretty(pg_table_size('orders')) as table`);
+      const {
+        rows: [size],
+      } = await client.query<{ table: string }>(`select pg_size_pretty(pg_table_size('orders')) as table`);
       const who: Exporter = { tenantId: admin.tenant_id, operatorId: admin.id, loginId: admin.login_id, siteId };
       const scope = scopeOf(siteId);
       const ctx = contextFor(who.tenantId, who.operatorId, 'tenant_admin', who.loginId);
@@ -103,15 +137,33 @@ export async function runOrderExport(): Promise<BenchReport> {
       const preview = await previewOrderExport(ctx, who.tenantId, scope);
       const previewMs = round(nowMs() - p0, 0);
       const { from, to } = periodOf(scope);
-      const copyText = new PgDialect().sqlToQuery(orderExportSelect(who.tenantId, { siteId, periodFrom: from, periodTo: to, columns: scope.columns }).inlineParams()).sql;
-      const { copies, exports } = await alternateRounds(ROUNDS, () => runCopy(client, copyText, who.tenantId), () => runExport(client, bench.url, who, 'utf8'));
+      const copyText = new PgDialect().sqlToQuery(
+        orderExportSelect(who.tenantId, {
+          siteId,
+          periodFrom: from,
+          periodTo: to,
+          columns: scope.columns,
+        }).inlineParams(),
+      ).sql;
+      const { copies, exports } = await alternateRounds(
+        ROUNDS,
+        () => runCopy(client, copyText, who.tenantId),
+        () => runExport(client, bench.url, who, 'utf8'),
+      );
       const sjis = await runExport(client, bench.url, who, 'sjis');
       const copy = totalOf(copies);
       const csv = totalOf(exports);
       const ratio = round(csv.rowsPerSecond / copy.rowsPerSecond, 3);
       const all = [...exports, sjis];
-      const rss = { startMb: Math.min(...all.map((e) => e.rssStartMb)), peakMb: Math.max(...all.map((e) => e.rssPeakMb)), largestRiseMb: round(Math.max(...all.map((e) => e.rssPeakMb - e.rssStartMb)), 1), heapPeakMb: Math.max(...all.map((e) => e.heapPeakMb)) };
-      const { rows: [{ n }] } = await client.query<{ n: number }>('select count(*)::int as n from orders where site_id = $1', [siteId]);
+      const rss = {
+        startMb: Math.min(...all.map((e) => e.rssStartMb)),
+        peakMb: Math.max(...all.map((e) => e.rssPeakMb)),
+        largestRiseMb: round(Math.max(...all.map((e) => e.rssPeakMb - e.rssStartMb)), 1),
+        heapPeakMb: Math.max(...all.map((e) => e.heapPeakMb)),
+      };
+      const {
+        rows: [{ n }],
+      } = await client.query<{ n: number }>('select count(*)::int as n from orders where site_id = $1', [siteId]);
       const data = {
         orders: n,
         customers: preview.customers,
@@ -129,10 +181,46 @@ export async function runOrderExport(): Promise<BenchReport> {
       };
       const label = `${n.toLocaleString('en')} orders`;
       const rows: TableRow[] = [
-        { bench: 'Orders', backend: 'postgres', measure: `order export CSV UTF-8 rows/s, ${label}, all columns`, value: String(csv.rowsPerSecond), baseline: `COPY csv ${copy.rowsPerSecond}/s`, ratio: String(ratio), goal: `>= ${GOAL_RATIO}`, met: ratio >= GOAL_RATIO ? 'yes' : 'NO' },
-        { bench: 'Orders', backend: 'postgres', measure: 'order export CSV Shift_JIS rows/s (info)', value: String(round(sjis.rowsPerSecond, 0)), baseline: '', ratio: String(round(sjis.rowsPerSecond / copy.rowsPerSecond, 3)), goal: '', met: '' },
-        { bench: 'Orders', backend: 'postgres', measure: `exporting process RSS, start / peak (MB; largest rise ${rss.largestRiseMb})`, value: `${rss.startMb} / ${rss.peakMb}`, baseline: '', ratio: '', goal: `< ${GOAL_RSS_MB} MB`, met: rss.peakMb < GOAL_RSS_MB ? 'yes' : 'NO' },
-        { bench: 'Orders', backend: 'postgres', measure: `preview (rows, customers) before the export, ${label} (ms, info)`, value: String(previewMs), baseline: '', ratio: '', goal: '', met: '' },
+        {
+          bench: 'Orders',
+          backend: 'postgres',
+          measure: `order export CSV UTF-8 rows/s, ${label}, all columns`,
+          value: String(csv.rowsPerSecond),
+          baseline: `COPY csv ${copy.rowsPerSecond}/s`,
+          ratio: String(ratio),
+          goal: `>= ${GOAL_RATIO}`,
+          met: ratio >= GOAL_RATIO ? 'yes' : 'NO',
+        },
+        {
+          bench: 'Orders',
+          backend: 'postgres',
+          measure: 'order export CSV Shift_JIS rows/s (info)',
+          value: String(round(sjis.rowsPerSecond, 0)),
+          baseline: '',
+          ratio: String(round(sjis.rowsPerSecond / copy.rowsPerSecond, 3)),
+          goal: '',
+          met: '',
+        },
+        {
+          bench: 'Orders',
+          backend: 'postgres',
+          measure: `exporting process RSS, start / peak (MB; largest rise ${rss.largestRiseMb})`,
+          value: `${rss.startMb} / ${rss.peakMb}`,
+          baseline: '',
+          ratio: '',
+          goal: `< ${GOAL_RSS_MB} MB`,
+          met: rss.peakMb < GOAL_RSS_MB ? 'yes' : 'NO',
+        },
+        {
+          bench: 'Orders',
+          backend: 'postgres',
+          measure: `preview (rows, customers) before the export, ${label} (ms, info)`,
+          value: String(previewMs),
+          baseline: '',
+          ratio: '',
+          goal: '',
+          met: '',
+        },
       ];
       return { rows, data };
     } finally {

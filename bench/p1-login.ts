@@ -10,7 +10,18 @@
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { DEMO_PASSWORD, planDemo } from '@/lib/demo/seed-demo';
 import { hashPassword, verifyPassword } from '@/lib/passwords/hash-password';
-import { combine, cores, createPostgresDatabase, openSeeded, round, runConcurrent, summarize, type BenchReport, type ConcurrentRun, type TableRow } from './lib';
+import {
+  combine,
+  cores,
+  createPostgresDatabase,
+  openSeeded,
+  round,
+  runConcurrent,
+  summarize,
+  type BenchReport,
+  type ConcurrentRun,
+  type TableRow,
+} from './lib';
 
 const ROUNDS = 4;
 const OPS_PER_ROUND = 200;
@@ -32,8 +43,12 @@ function nextIp(): string {
 
 async function login(i: number): Promise<void> {
   const loginId = loginIds[i % loginIds.length];
-  const result = await loginWithPassword({ loginId, password: DEMO_PASSWORD }, { ip: nextIp(), userAgent: 'mamori-bench' });
-  if (!result.ok) throw new Error(`P1: login of ${loginId} failed (${result.reason}); every benchmark login must succeed`);
+  const result = await loginWithPassword(
+    { loginId, password: DEMO_PASSWORD },
+    { ip: nextIp(), userAgent: 'mamori-bench' },
+  );
+  if (!result.ok)
+    throw new Error(`P1: login of ${loginId} failed (${result.reason}); every benchmark login must succeed`);
 }
 
 const KINDS = ['raw', 'login'] as const;
@@ -58,7 +73,9 @@ async function measure(backend: string, passwordHash: string) {
   }
   const of = (kind: string, c: number) => runs.get(`${kind}@${c}`)!;
   const best = (a: ConcurrentRun, b: ConcurrentRun) => (a.perSecond >= b.perSecond ? a : b);
-  const roundRatios = of('login', SATURATED).map((l, r) => l.perSecond / best(of('raw', cores)[r], of('raw', SATURATED)[r]).perSecond);
+  const roundRatios = of('login', SATURATED).map(
+    (l, r) => l.perSecond / best(of('raw', cores)[r], of('raw', SATURATED)[r]).perSecond,
+  );
   const rawAt = { cores: combine(of('raw', cores)), saturated: combine(of('raw', SATURATED)) };
   const rawBest = best(rawAt.cores, rawAt.saturated);
   const logins = combine(of('login', SATURATED));

@@ -13,7 +13,16 @@ import { getDb } from '@/db';
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { DEMO_PASSWORD } from '@/lib/demo/seed-demo';
 import { env } from '@/lib/env';
-import { createPostgresDatabase, nowMs, openSeeded, percentile, round, signed, type BenchReport, type TableRow } from './lib';
+import {
+  createPostgresDatabase,
+  nowMs,
+  openSeeded,
+  percentile,
+  round,
+  signed,
+  type BenchReport,
+  type TableRow,
+} from './lib';
 import { Server, request } from './server';
 
 const WARMUP = 200;
@@ -30,10 +39,18 @@ interface Endpoint {
 
 /** Logs `sakura.admin` in; returns the cookie a browser would then hold, and the guard's parts timed. */
 async function loginCookie() {
-  const result = await loginWithPassword({ loginId: 'sakura.admin', password: DEMO_PASSWORD }, { ip: '127.0.0.1', userAgent: 'mamori-bench' });
+  const result = await loginWithPassword(
+    { loginId: 'sakura.admin', password: DEMO_PASSWORD },
+    { ip: '127.0.0.1', userAgent: 'mamori-bench' },
+  );
   if (!result.ok) throw new Error(`P2: login failed (${result.reason})`);
   // What Auth.js writes after a credentials sign-in: the salt is the cookie name.
-  const value = await encode({ token: { sid: result.sessionToken }, secret: env().authSecret, salt: COOKIE_NAME, maxAge: 12 * 3600 });
+  const value = await encode({
+    token: { sid: result.sessionToken },
+    secret: env().authSecret,
+    salt: COOKIE_NAME,
+    maxAge: 12 * 3600,
+  });
   // For information: the guard's own parts, timed in this process on the same database. The
   // decryption runs on a cookie's first request only (the guard remembers it per cookie value);
   // the rest of the guard's cost is Next's request handling around these.
@@ -42,7 +59,8 @@ async function loginCookie() {
     jwtDecodeMs: await timeSequential(() => decode({ token: value, secret: env().authSecret, salt: COOKIE_NAME })),
     loadSessionMs: await timeSequential(async () => {
       const session = await loadSession(result.sessionToken, meta);
-      if (typeof session !== 'object' || session === null) throw new Error(`P2: loadSession refused the fresh session (${session})`);
+      if (typeof session !== 'object' || session === null)
+        throw new Error(`P2: loadSession refused the fresh session (${session})`);
     }),
   };
   return { cookie: `${COOKIE_NAME}=${value}`, tenantId: result.tenantId, components };
@@ -58,9 +76,18 @@ async function timeSequential(fn: () => Promise<unknown>) {
   return { p50: round(percentile(xs, 50), 3), p95: round(percentile(xs, 95), 3) };
 }
 
-async function expectStatus(port: number, agent: http.Agent, urlPath: string, cookie: string | undefined, status: number) {
+async function expectStatus(
+  port: number,
+  agent: http.Agent,
+  urlPath: string,
+  cookie: string | undefined,
+  status: number,
+) {
   const r = await request(port, urlPath, cookie, agent);
-  if (r.status !== status) throw new Error(`P2: GET ${urlPath} ${cookie ? 'with' : 'without'} cookie gave ${r.status}, expected ${status}: ${r.body.slice(0, 300)}`);
+  if (r.status !== status)
+    throw new Error(
+      `P2: GET ${urlPath} ${cookie ? 'with' : 'without'} cookie gave ${r.status}, expected ${status}: ${r.body.slice(0, 300)}`,
+    );
   return r;
 }
 
@@ -70,7 +97,8 @@ async function measure(backend: string, server: Server, login: Awaited<ReturnTyp
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const me = await expectStatus(server.port, agent, '/api/v1/me', cookie, 200);
-    if ((JSON.parse(me.body) as { loginId?: string }).loginId !== 'sakura.admin') throw new Error(`P2: /api/v1/me answered ${me.body}`);
+    if ((JSON.parse(me.body) as { loginId?: string }).loginId !== 'sakura.admin')
+      throw new Error(`P2: /api/v1/me answered ${me.body}`);
     // Auth.js's own auth() would re-encrypt and re-send the cookie on every request; the guard must not.
     const cookieRewritten = (me.headers['set-cookie'] ?? []).some((c) => c.startsWith(`${COOKIE_NAME}=`));
     await expectStatus(server.port, agent, '/api/v1/me', undefined, 401);
@@ -88,11 +116,16 @@ async function measure(backend: string, server: Server, login: Awaited<ReturnTyp
       for (let k = 0; k < endpoints.length; k++) {
         const e = endpoints[(i + k) % endpoints.length];
         const r = await request(server.port, e.path, e.cookie ? cookie : undefined, agent);
-        if (r.status !== 200) throw new Error(`P2: GET ${e.path} gave ${r.status} during the run: ${r.body.slice(0, 300)}`);
+        if (r.status !== 200)
+          throw new Error(`P2: GET ${e.path} gave ${r.status} during the run: ${r.body.slice(0, 300)}`);
         if (i >= WARMUP) samples[e.name].push(r.ms);
       }
     }
-    const stats = (xs: number[]) => ({ p50Ms: round(percentile(xs, 50), 3), p95Ms: round(percentile(xs, 95), 3), meanMs: round(xs.reduce((a, b) => a + b, 0) / xs.length, 3) });
+    const stats = (xs: number[]) => ({
+      p50Ms: round(percentile(xs, 50), 3),
+      p95Ms: round(percentile(xs, 95), 3),
+      meanMs: round(xs.reduce((a, b) => a + b, 0) / xs.length, 3),
+    });
     const health = stats(samples.health);
     const meStats = stats(samples.me);
     const tenant = stats(samples.tenant);

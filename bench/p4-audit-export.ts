@@ -12,7 +12,17 @@ import { sql } from 'drizzle-orm';
 import { openDatabase, rowsOf, setDatabase } from '@/db';
 import { auditExportSelect, exportAuditEvents } from '@/lib/audit/export-audit-events';
 import { contextFor } from '@/lib/testing/context';
-import { alternateRounds, checkAudited, consume, inChild, measureExport, runCopy, totalOf, type ExportFigures, type Run } from './export-lib';
+import {
+  alternateRounds,
+  checkAudited,
+  consume,
+  inChild,
+  measureExport,
+  runCopy,
+  totalOf,
+  type ExportFigures,
+  type Run,
+} from './export-lib';
 import { createPostgresDatabase, nowMs, openSeeded, round, type BenchReport, type TableRow } from './lib';
 
 const EVENTS = Number(process.env.BENCH_P4_EVENTS ?? 1_000_000);
@@ -34,7 +44,9 @@ async function generate(client: pg.Client, tenantId: string, total: number, end:
   );
   for (const ix of indexes) await client.query(`drop index ${ix.name}`);
   await client.query(`set maintenance_work_mem = '512MB'`);
-  const { rows: [chain] } = await client.query<{ last_seq: string }>('select last_seq from audit_chains where tenant_id = $1', [tenantId]);
+  const {
+    rows: [chain],
+  } = await client.query<{ last_seq: string }>('select last_seq from audit_chains where tenant_id = $1', [tenantId]);
   const start = Number(chain.last_seq);
   await client.query(
     `with ops as (select array_agg(id order by login_id) as ids, array_agg(login_id order by login_id) as logins, count(*)::int as cnt
@@ -97,8 +109,12 @@ async function exportHere(url: string, tenantId: string, format: Format, encodin
   const database = await openDatabase(url);
   setDatabase(Promise.resolve(database));
   const ctx = contextFor(tenantId, randomUUID(), 'tenant_admin', 'bench.exporter');
-  await consume(await exportAuditEvents(ctx, tenantId, { from: new Date(Date.now() - 7 * 86_400_000) }, { format, encoding }));
-  const [{ n }] = rowsOf<{ n: string }>(await database.db.execute(sql`select count(*)::text as n from audit_events where tenant_id = ${tenantId}`));
+  await consume(
+    await exportAuditEvents(ctx, tenantId, { from: new Date(Date.now() - 7 * 86_400_000) }, { format, encoding }),
+  );
+  const [{ n }] = rowsOf<{ n: string }>(
+    await database.db.execute(sql`select count(*)::text as n from audit_events where tenant_id = ${tenantId}`),
+  );
   const figures = await measureExport(() => exportAuditEvents(ctx, tenantId, {}, { format, encoding }));
   await database.close();
   // Newest first, with no upper bound: the export's own audit.export_started, written before its
@@ -110,10 +126,24 @@ async function exportHere(url: string, tenantId: string, format: Format, encodin
  * An export run in a fresh child process, so its RSS is the export's own and not whatever the
  * benchmarks before it left in this one. Checked against the audit event the export writes.
  */
-async function runExport(client: pg.Client, url: string, tenantId: string, format: Format, encoding: Encoding): Promise<ExportRun> {
-  const { events, ...run } = await inChild<ExportFigures & { events: number }>('bench/p4-audit-export.ts', [CHILD, url, tenantId, format, encoding]);
+async function runExport(
+  client: pg.Client,
+  url: string,
+  tenantId: string,
+  format: Format,
+  encoding: Encoding,
+): Promise<ExportRun> {
+  const { events, ...run } = await inChild<ExportFigures & { events: number }>('bench/p4-audit-export.ts', [
+    CHILD,
+    url,
+    tenantId,
+    format,
+    encoding,
+  ]);
   // The export audits itself with its row count and bytes; read them back.
-  const { rows: [last] } = await client.query<{ rows: number; bytes: string }>(
+  const {
+    rows: [last],
+  } = await client.query<{ rows: number; bytes: string }>(
     `select (details->>'rows')::int as rows, details->>'bytes' as bytes from audit_events
       where tenant_id = $1 and action = 'audit.exported' and actor_login_id = 'bench.exporter' order by seq desc limit 1`,
     [tenantId],
@@ -130,19 +160,27 @@ export async function runP4(): Promise<BenchReport> {
     const client = new pg.Client({ connectionString: bench.url });
     await client.connect();
     try {
-      const { rows: [tenant] } = await client.query<{ id: string }>(
+      const {
+        rows: [tenant],
+      } = await client.query<{ id: string }>(
         `select t.id from tenants t join operators o on o.tenant_id = t.id where t.kind = 'tenant' group by t.id order by count(*) desc, t.id limit 1`,
       );
       const t0 = nowMs();
       await generate(client, tenant.id, EVENTS, new Date());
       const generateSeconds = round((nowMs() - t0) / 1000, 1);
-      const { rows: [size] } = await client.query<{ table: string; n: string }>(
+      const {
+        rows: [size],
+      } = await client.query<{ table: string; n: string }>(
         `select pg_size_pretty(pg_table_size('audit_events')) as table, (select count(*) from audit_events where tenant_id = $1)::text as n`,
         [tenant.id],
       );
       // The export's own statement (filters, columns, order) with its parameters written in.
       const copyText = new PgDialect().sqlToQuery(auditExportSelect(tenant.id, {}).inlineParams()).sql;
-      const { copies, exports } = await alternateRounds(ROUNDS, () => runCopy(client, copyText, tenant.id), () => runExport(client, bench.url, tenant.id, 'csv', 'utf8'));
+      const { copies, exports } = await alternateRounds(
+        ROUNDS,
+        () => runCopy(client, copyText, tenant.id),
+        () => runExport(client, bench.url, tenant.id, 'csv', 'utf8'),
+      );
       const sjis = await runExport(client, bench.url, tenant.id, 'csv', 'sjis');
       const jsonl = await runExport(client, bench.url, tenant.id, 'jsonl', 'utf8');
       const copy = totalOf(copies);
@@ -164,14 +202,55 @@ export async function runP4(): Promise<BenchReport> {
         exportCsvSjis: sjis,
         exportJsonl: jsonl,
         processCpuMicrosecondsPerRow: round((exports.reduce((a, e) => a + e.cpuSeconds, 0) * 1e6) / csv.rows, 2),
-        rss: { startMb: rssStartMb, peakMb: rssPeakMb, largestRiseMb: round(Math.max(...all.map((e) => e.rssPeakMb - e.rssStartMb)), 1), heapPeakMb: Math.max(...all.map((e) => e.heapPeakMb)) },
+        rss: {
+          startMb: rssStartMb,
+          peakMb: rssPeakMb,
+          largestRiseMb: round(Math.max(...all.map((e) => e.rssPeakMb - e.rssStartMb)), 1),
+          heapPeakMb: Math.max(...all.map((e) => e.heapPeakMb)),
+        },
       };
       const n = Number(size.n).toLocaleString('en');
       const rows: TableRow[] = [
-        { bench: 'P4', backend: 'postgres', measure: `export CSV UTF-8 rows/s, ${n} events`, value: String(csv.rowsPerSecond), baseline: `COPY csv ${copy.rowsPerSecond}/s`, ratio: String(ratio), goal: `>= ${GOAL_RATIO}`, met: ratio >= GOAL_RATIO ? 'yes' : 'NO' },
-        { bench: 'P4', backend: 'postgres', measure: 'export CSV Shift_JIS rows/s (info)', value: String(round(sjis.rowsPerSecond, 0)), baseline: '', ratio: String(round(sjis.rowsPerSecond / copy.rowsPerSecond, 3)), goal: '', met: '' },
-        { bench: 'P4', backend: 'postgres', measure: 'export JSON Lines rows/s (info)', value: String(round(jsonl.rowsPerSecond, 0)), baseline: '', ratio: String(round(jsonl.rowsPerSecond / copy.rowsPerSecond, 3)), goal: '', met: '' },
-        { bench: 'P4', backend: 'postgres', measure: `exporting process RSS, start / peak (MB; largest rise ${data.rss.largestRiseMb})`, value: `${rssStartMb} / ${rssPeakMb}`, baseline: '', ratio: '', goal: `< ${GOAL_RSS_MB} MB`, met: rssPeakMb < GOAL_RSS_MB ? 'yes' : 'NO' },
+        {
+          bench: 'P4',
+          backend: 'postgres',
+          measure: `export CSV UTF-8 rows/s, ${n} events`,
+          value: String(csv.rowsPerSecond),
+          baseline: `COPY csv ${copy.rowsPerSecond}/s`,
+          ratio: String(ratio),
+          goal: `>= ${GOAL_RATIO}`,
+          met: ratio >= GOAL_RATIO ? 'yes' : 'NO',
+        },
+        {
+          bench: 'P4',
+          backend: 'postgres',
+          measure: 'export CSV Shift_JIS rows/s (info)',
+          value: String(round(sjis.rowsPerSecond, 0)),
+          baseline: '',
+          ratio: String(round(sjis.rowsPerSecond / copy.rowsPerSecond, 3)),
+          goal: '',
+          met: '',
+        },
+        {
+          bench: 'P4',
+          backend: 'postgres',
+          measure: 'export JSON Lines rows/s (info)',
+          value: String(round(jsonl.rowsPerSecond, 0)),
+          baseline: '',
+          ratio: String(round(jsonl.rowsPerSecond / copy.rowsPerSecond, 3)),
+          goal: '',
+          met: '',
+        },
+        {
+          bench: 'P4',
+          backend: 'postgres',
+          measure: `exporting process RSS, start / peak (MB; largest rise ${data.rss.largestRiseMb})`,
+          value: `${rssStartMb} / ${rssPeakMb}`,
+          baseline: '',
+          ratio: '',
+          goal: `< ${GOAL_RSS_MB} MB`,
+          met: rssPeakMb < GOAL_RSS_MB ? 'yes' : 'NO',
+        },
       ];
       return { rows, data };
     } finally {

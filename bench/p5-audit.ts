@@ -14,7 +14,17 @@ import { auditChains, auditEvents, tenants } from '@/db/schema';
 import { recordAudit, type AuditEventInput } from '@/lib/audit/record-audit';
 import { verifyChain } from '@/lib/audit/verify-chain';
 import { now } from '@/lib/clock';
-import { combine, createPostgresDatabase, openSeeded, round, runConcurrent, summarize, type BenchReport, type ConcurrentRun, type TableRow } from './lib';
+import {
+  combine,
+  createPostgresDatabase,
+  openSeeded,
+  round,
+  runConcurrent,
+  summarize,
+  type BenchReport,
+  type ConcurrentRun,
+  type TableRow,
+} from './lib';
 
 const WRITERS = 16;
 const ROUNDS = 8;
@@ -67,7 +77,14 @@ interface Tally {
 }
 
 /** One writer batch; failures are counted, not thrown, so a fork or deadlock shows in the report. */
-function batch(kind: Kind, pickTenant: () => string, tally: Tally, count: number, offset: number, writers = WRITERS): Promise<ConcurrentRun> {
+function batch(
+  kind: Kind,
+  pickTenant: () => string,
+  tally: Tally,
+  count: number,
+  offset: number,
+  writers = WRITERS,
+): Promise<ConcurrentRun> {
   return runConcurrent(writers, count, async (i) => {
     const tenantId = pickTenant();
     const e = eventFor(tenantId, offset + i);
@@ -86,7 +103,9 @@ function batch(kind: Kind, pickTenant: () => string, tally: Tally, count: number
 
 async function chainHeads(): Promise<Map<string, { lastSeq: number; headHash: string }>> {
   const rows = await withPlatformTx((tx) => tx.select().from(auditChains));
-  return new Map(rows.map((r) => [r.tenantId, { lastSeq: r.lastSeq, headHash: Buffer.from(r.headHash).toString('hex') }]));
+  return new Map(
+    rows.map((r) => [r.tenantId, { lastSeq: r.lastSeq, headHash: Buffer.from(r.headHash).toString('hex') }]),
+  );
 }
 
 /**
@@ -152,8 +171,12 @@ async function scenario(name: string, pickTenant: () => string, withSingleWriter
   const errorCount = tallies.chained.errors.length + tallies.plain.errors.length + tallies.indexed.errors.length;
   const ratio = chained.perSecond / plain.perSecond;
   const integrityOk =
-    forks === 0 && errorCount === 0 &&
-    verification.gaps === 0 && verification.modified === 0 && verification.headMismatches === 0 && verification.countMismatches === 0 &&
+    forks === 0 &&
+    errorCount === 0 &&
+    verification.gaps === 0 &&
+    verification.modified === 0 &&
+    verification.headMismatches === 0 &&
+    verification.countMismatches === 0 &&
     verification.stillWaiting === 0;
   return {
     scenario: name,
@@ -186,14 +209,24 @@ export async function runP5(): Promise<BenchReport> {
     const database = await openSeeded(pgDb.url, undefined, { MAMORI_DB_POOL: String(WRITERS) });
     try {
       await database.db.execute(sql`create table audit_events_plain (like audit_events including defaults)`);
-      await database.db.execute(sql`create table audit_events_indexed (like audit_events including defaults including indexes)`);
+      await database.db.execute(
+        sql`create table audit_events_indexed (like audit_events including defaults including indexes)`,
+      );
       await database.db.execute(sql`grant select, insert on audit_events_plain, audit_events_indexed to mamori_app`);
       const tenantIds = (
-        await withPlatformTx((tx) => tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.kind, 'tenant')).orderBy(asc(tenants.code)))
+        await withPlatformTx((tx) =>
+          tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.kind, 'tenant')).orderBy(asc(tenants.code)),
+        )
       ).map((t) => t.id);
       const one = tenantIds[0];
       results.push(await scenario('one chain', () => one, true));
-      results.push(await scenario(`${tenantIds.length} chains`, () => tenantIds[Math.floor(Math.random() * tenantIds.length)], false));
+      results.push(
+        await scenario(
+          `${tenantIds.length} chains`,
+          () => tenantIds[Math.floor(Math.random() * tenantIds.length)],
+          false,
+        ),
+      );
     } finally {
       await database.close();
     }

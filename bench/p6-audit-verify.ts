@@ -24,33 +24,91 @@ const USER_AGENTS = [
 ];
 
 /** Shapes as the app writes them: logins, logouts, failures by unknown IDs, admin changes, exports. */
-function inputFor(tenantId: string, operators: { id: string; loginId: string }[], sessions: string[], i: number): AuditEventInput {
+function inputFor(
+  tenantId: string,
+  operators: { id: string; loginId: string }[],
+  sessions: string[],
+  i: number,
+): AuditEventInput {
   const op = operators[(i * 7919) % operators.length];
   const session = sessions[(i * 104729) % sessions.length];
-  const ip = i % 10 === 0 ? `2001:db8:${(i % 4096).toString(16)}::${(i % 65536).toString(16)}` : `10.${i % 256}.${(i >> 8) % 256}.${1 + (i % 200)}`;
+  const ip =
+    i % 10 === 0
+      ? `2001:db8:${(i % 4096).toString(16)}::${(i % 65536).toString(16)}`
+      : `10.${i % 256}.${(i >> 8) % 256}.${1 + (i % 200)}`;
   const client = { ip, userAgent: USER_AGENTS[i % 2], sessionId: session };
   switch (i % 20) {
     case 0:
-      return { tenantId, action: 'login.failed', outcome: 'failure', actor: { operatorId: null, loginId: i % 40 === 0 ? '=cmd|\' /C calc\'!A0' : 'admin' }, ip, userAgent: client.userAgent, details: { reason: 'unknown_login_id', consecutiveFailures: 1 + (i % 5) } };
+      return {
+        tenantId,
+        action: 'login.failed',
+        outcome: 'failure',
+        actor: { operatorId: null, loginId: i % 40 === 0 ? "=cmd|' /C calc'!A0" : 'admin' },
+        ip,
+        userAgent: client.userAgent,
+        details: { reason: 'unknown_login_id', consecutiveFailures: 1 + (i % 5) },
+      };
     case 1:
     case 2:
     case 3:
     case 4:
     case 5:
-      return { tenantId, action: 'logout', outcome: 'success', actor: { operatorId: op.id, loginId: op.loginId }, target: { type: 'session', id: session }, ...client, details: {} };
+      return {
+        tenantId,
+        action: 'logout',
+        outcome: 'success',
+        actor: { operatorId: op.id, loginId: op.loginId },
+        target: { type: 'session', id: session },
+        ...client,
+        details: {},
+      };
     case 6:
-      return { tenantId, action: 'operator.updated', outcome: 'success', actor: { operatorId: op.id, loginId: op.loginId }, target: { type: 'operator', id: operators[(i + 1) % operators.length].id }, ...client, details: { fields: ['display_name', 'role'], note: '異動のため' } };
+      return {
+        tenantId,
+        action: 'operator.updated',
+        outcome: 'success',
+        actor: { operatorId: op.id, loginId: op.loginId },
+        target: { type: 'operator', id: operators[(i + 1) % operators.length].id },
+        ...client,
+        details: { fields: ['display_name', 'role'], note: '異動のため' },
+      };
     case 7:
-      return { tenantId, action: 'audit.exported', outcome: 'success', actor: { operatorId: op.id, loginId: op.loginId }, target: { type: 'tenant', id: tenantId }, ...client, details: { format: 'csv', encoding: 'sjis', filter: { action: ['login.failed'] }, rows: i, bytes: i * 400, sha256: createHash('sha256').update(String(i)).digest('hex') } };
+      return {
+        tenantId,
+        action: 'audit.exported',
+        outcome: 'success',
+        actor: { operatorId: op.id, loginId: op.loginId },
+        target: { type: 'tenant', id: tenantId },
+        ...client,
+        details: {
+          format: 'csv',
+          encoding: 'sjis',
+          filter: { action: ['login.failed'] },
+          rows: i,
+          bytes: i * 400,
+          sha256: createHash('sha256').update(String(i)).digest('hex'),
+        },
+      };
     default:
-      return { tenantId, action: 'login.succeeded', outcome: 'success', actor: { operatorId: op.id, loginId: op.loginId }, target: { type: 'session', id: session }, ...client, details: { secondFactor: 'totp', idleTimeoutMinutes: 30, absoluteTimeoutHours: 12 } };
+      return {
+        tenantId,
+        action: 'login.succeeded',
+        outcome: 'success',
+        actor: { operatorId: op.id, loginId: op.loginId },
+        target: { type: 'session', id: session },
+        ...client,
+        details: { secondFactor: 'totp', idleTimeoutMinutes: 30, absoluteTimeoutHours: 12 },
+      };
   }
 }
 
 /** events.jsonl and checkpoints.jsonl exactly as exportAuditBundle writes them, and the public key. */
 function buildBundle(total: number) {
   const tenantId = randomUUID();
-  const operators = Array.from({ length: 300 }, (_, i) => ({ id: randomUUID(), loginId: `operator${String(i).padStart(3, '0')}.sakura` }));
+  const operators = Array.from({ length: 300 }, (_, i) => ({
+    id: randomUUID(),
+    loginId: `operator${String(i).padStart(3, '0')}.sakura`,
+  }));
   const sessions = Array.from({ length: 2000 }, () => randomUUID());
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const start = Date.now() - 30 * 86_400_000;
@@ -59,7 +117,11 @@ function buildBundle(total: number) {
   let previous: Uint8Array = GENESIS_HASH;
   let previousCheckpoint = GENESIS_CHECKPOINT;
   for (let seq = 1; seq <= total; seq++) {
-    const record = completeRecord(auditFieldsOf(inputFor(tenantId, operators, sessions, seq)), randomUUID(), new Date(start + seq * 13_000));
+    const record = completeRecord(
+      auditFieldsOf(inputFor(tenantId, operators, sessions, seq)),
+      randomUUID(),
+      new Date(start + seq * 13_000),
+    );
     const hash = chainHash(previous, seq, eventDigest(record));
     previous = hash;
     // The fields and their order as exportAuditBundle writes them.
@@ -82,13 +144,30 @@ function buildBundle(total: number) {
     };
     lines.push(JSON.stringify(event));
     if (seq % CHECKPOINT_EVERY === 0 || seq === total) {
-      const body: CheckpointBody = { chain: tenantId, seq, headHash: event.hash, signedAt: new Date(start + seq * 13_000 + 1000).toISOString(), previousCheckpointHash: previousCheckpoint };
-      const cp: ExportedCheckpoint = { ...body, checkpointHash: checkpointHash(body), signature: signCheckpoint(body, privateKey), keyFingerprint: 'bench' };
+      const body: CheckpointBody = {
+        chain: tenantId,
+        seq,
+        headHash: event.hash,
+        signedAt: new Date(start + seq * 13_000 + 1000).toISOString(),
+        previousCheckpointHash: previousCheckpoint,
+      };
+      const cp: ExportedCheckpoint = {
+        ...body,
+        checkpointHash: checkpointHash(body),
+        signature: signCheckpoint(body, privateKey),
+        keyFingerprint: 'bench',
+      };
       previousCheckpoint = cp.checkpointHash;
       checkpoints.push(JSON.stringify(cp));
     }
   }
-  return { events: lines.join('\n'), checkpoints: checkpoints.join('\n'), publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), headHash: Buffer.from(previous).toString('hex'), checkpointCount: checkpoints.length };
+  return {
+    events: lines.join('\n'),
+    checkpoints: checkpoints.join('\n'),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    headHash: Buffer.from(previous).toString('hex'),
+    checkpointCount: checkpoints.length,
+  };
 }
 
 export async function runP6(): Promise<BenchReport> {
@@ -100,7 +179,8 @@ export async function runP6(): Promise<BenchReport> {
   const bytes = files[0].length + files[1].length;
   const verify = () => {
     const verdict = verifyBundle(files[0].toString('utf8'), files[1].toString('utf8'), bundle.publicKeyPem);
-    if (!verdict.ok || verdict.events !== EVENTS || verdict.headHash !== bundle.headHash) throw new Error(`the intact bundle did not verify: ${JSON.stringify(verdict)}`);
+    if (!verdict.ok || verdict.events !== EVENTS || verdict.headHash !== bundle.headHash)
+      throw new Error(`the intact bundle did not verify: ${JSON.stringify(verdict)}`);
   };
   // For information: the same events without checkpoints, which leaves out the signatures.
   const verifyEventsOnly = () => {
@@ -140,15 +220,42 @@ export async function runP6(): Promise<BenchReport> {
     megabytes: round(mb, 1),
     bytesPerEvent: round(files[0].length / EVENTS, 0),
     buildSeconds,
-    verify: { seconds: round(verifyS, 3), eventsPerSecond: round(EVENTS / verifyS, 0), mbPerSecond: round(mb / verifyS, 1), microsecondsPerEvent: round((verifyS * 1e6) / EVENTS, 2), rounds: verifySeconds.map((s) => round(s, 3)) },
-    eventsOnly: { seconds: round(sum(eventsOnlySeconds) / ROUNDS, 3), microsecondsPerEvent: round((sum(eventsOnlySeconds) / ROUNDS / EVENTS) * 1e6, 2) },
+    verify: {
+      seconds: round(verifyS, 3),
+      eventsPerSecond: round(EVENTS / verifyS, 0),
+      mbPerSecond: round(mb / verifyS, 1),
+      microsecondsPerEvent: round((verifyS * 1e6) / EVENTS, 2),
+      rounds: verifySeconds.map((s) => round(s, 3)),
+    },
+    eventsOnly: {
+      seconds: round(sum(eventsOnlySeconds) / ROUNDS, 3),
+      microsecondsPerEvent: round((sum(eventsOnlySeconds) / ROUNDS / EVENTS) * 1e6, 2),
+    },
     microsecondsPerCheckpoint: round(((verifyS - sum(eventsOnlySeconds) / ROUNDS) / bundle.checkpointCount) * 1e6, 1),
     sha256: { seconds: round(shaS, 4), mbPerSecond: round(mb / shaS, 0), rounds: shaSeconds.map((s) => round(s, 4)) },
     ratio: round(shaS / verifyS, 4),
   };
   const rows: TableRow[] = [
-    { bench: 'P6', backend: 'offline', measure: `verifyBundle, ${EVENTS.toLocaleString('en')} events + ${bundle.checkpointCount} checkpoints (events/s)`, value: String(data.verify.eventsPerSecond), baseline: '', ratio: '', goal: '', met: '' },
-    { bench: 'P6', backend: 'offline', measure: `verifyBundle MB/s (${data.megabytes} MB)`, value: String(data.verify.mbPerSecond), baseline: `sha256 ${data.sha256.mbPerSecond} MB/s`, ratio: String(data.ratio), goal: 'none (report)', met: '' },
+    {
+      bench: 'P6',
+      backend: 'offline',
+      measure: `verifyBundle, ${EVENTS.toLocaleString('en')} events + ${bundle.checkpointCount} checkpoints (events/s)`,
+      value: String(data.verify.eventsPerSecond),
+      baseline: '',
+      ratio: '',
+      goal: '',
+      met: '',
+    },
+    {
+      bench: 'P6',
+      backend: 'offline',
+      measure: `verifyBundle MB/s (${data.megabytes} MB)`,
+      value: String(data.verify.mbPerSecond),
+      baseline: `sha256 ${data.sha256.mbPerSecond} MB/s`,
+      ratio: String(data.ratio),
+      goal: 'none (report)',
+      met: '',
+    },
   ];
   return { rows, data };
 }

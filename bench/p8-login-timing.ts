@@ -23,33 +23,54 @@ interface LoginForm {
   fields: [string, string][];
 }
 
-const decode = (v: string) => v.replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&#x27;', "'");
+const decode = (v: string) =>
+  v
+    .replaceAll('&quot;', '"')
+    .replaceAll('&amp;', '&')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&#x27;', "'");
 
 /** The hidden fields of the login form, as a browser without JavaScript would post them back. */
 async function loginForm(port: number): Promise<LoginForm> {
   const html = await new Promise<string>((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: '/login', headers: { 'accept-language': 'en' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve(body));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path: '/login', headers: { 'accept-language': 'en' } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
   });
   const form = /<form[^>]*>((?:(?!<\/form>).)*name="loginId"(?:(?!<\/form>).)*)<\/form>/s.exec(html)?.[1];
   if (!form) throw new Error('P8: no login form on /login');
-  const fields = [...form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/?>/g)].map((m): [string, string] => [decode(m[1]), decode(m[2] ?? '')]);
+  const fields = [...form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/?>/g)].map(
+    (m): [string, string] => [decode(m[1]), decode(m[2] ?? '')],
+  );
   if (!fields.some(([name]) => name.startsWith('$ACTION'))) throw new Error('P8: the login form has no action fields');
   return { fields };
 }
 
 function multipart(fields: [string, string][]): { body: Buffer; type: string } {
   const boundary = `----mamori${Math.random().toString(16).slice(2)}`;
-  const parts = fields.map(([name, value]) => `--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
-  return { body: Buffer.from(`${parts.join('')}--${boundary}--\r\n`), type: `multipart/form-data; boundary=${boundary}` };
+  const parts = fields.map(
+    ([name, value]) => `--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+  );
+  return {
+    body: Buffer.from(`${parts.join('')}--${boundary}--\r\n`),
+    type: `multipart/form-data; boundary=${boundary}`,
+  };
 }
 
 /** One failed login, from `source` (a loopback address of its own); its time and what came back. */
-function postLogin(port: number, form: LoginForm, loginId: string, password: string, source: string): Promise<{ ms: number; status: number; bytes: number; cookies: number }> {
+function postLogin(
+  port: number,
+  form: LoginForm,
+  loginId: string,
+  password: string,
+  source: string,
+): Promise<{ ms: number; status: number; bytes: number; cookies: number }> {
   const { body, type } = multipart([...form.fields, ['loginId', loginId], ['password', password]]);
   return new Promise((resolve, reject) => {
     const start = nowMs();
@@ -61,12 +82,25 @@ function postLogin(port: number, form: LoginForm, loginId: string, password: str
         method: 'POST',
         localAddress: source,
         agent: false,
-        headers: { 'content-type': type, 'content-length': body.length, origin: `http://127.0.0.1:${port}`, 'sec-fetch-site': 'same-origin', 'accept-language': 'en' },
+        headers: {
+          'content-type': type,
+          'content-length': body.length,
+          origin: `http://127.0.0.1:${port}`,
+          'sec-fetch-site': 'same-origin',
+          'accept-language': 'en',
+        },
       },
       (res) => {
         let bytes = 0;
         res.on('data', (c: Buffer) => (bytes += c.length));
-        res.on('end', () => resolve({ ms: nowMs() - start, status: res.statusCode ?? 0, bytes, cookies: (res.headers['set-cookie'] ?? []).length }));
+        res.on('end', () =>
+          resolve({
+            ms: nowMs() - start,
+            status: res.statusCode ?? 0,
+            bytes,
+            cookies: (res.headers['set-cookie'] ?? []).length,
+          }),
+        );
         res.on('error', reject);
       },
     );
@@ -80,7 +114,9 @@ async function measure(backend: string, floor: 'shipped' | 'none', server: Serve
   // Existing IDs: the demo's company operators, each used once; unknown ones of the same shape.
   const existing = planDemo().flatMap((t) => t.operators.map((o) => o.loginId));
   if (existing.length < PAIRS + WARMUP_PAIRS) throw new Error('P8: not enough demo operators');
-  const unknown = existing.map((id, i) => `${id.split('.')[0]}.${['kimura', 'sato', 'ito', 'mori'][i % 4]}.x${(i * 7919).toString(36)}`);
+  const unknown = existing.map(
+    (id, i) => `${id.split('.')[0]}.${['kimura', 'sato', 'ito', 'mori'][i % 4]}.x${(i * 7919).toString(36)}`,
+  );
   const samples = { existing: [] as number[], unknown: [] as number[] };
   const answers = new Set<string>();
   for (let i = 0; i < PAIRS + WARMUP_PAIRS; i++) {
@@ -147,7 +183,8 @@ async function onBackend(backend: 'postgres' | 'pglite', floor: 'shipped' | 'non
 
 export async function runP8(): Promise<BenchReport> {
   const results = [];
-  for (const backend of ['postgres', 'pglite'] as const) for (const floor of ['shipped', 'none'] as const) results.push(await onBackend(backend, floor));
+  for (const backend of ['postgres', 'pglite'] as const)
+    for (const floor of ['shipped', 'none'] as const) results.push(await onBackend(backend, floor));
   const rows: TableRow[] = results.map((r) => ({
     bench: 'P8',
     backend: r.backend,

@@ -4,5 +4,7 @@
  */
 import { runRotation, type RotationOptions } from './rotation';
 
-const opts: RotationOptions = Object.fromEntries(process.argv.slice(2).map((a) => [a.split('=')[0], Number(a.split('=')[1])]));
+const opts: RotationOptions = Object.fromEntries(
+  process.argv.slice(2).map((a) => [a.split('=')[0], Number(a.split('=')[1])]),
+);
 console.log(JSON.stringify(await runRotation(opts), null, 2));

@@ -20,12 +20,19 @@ const DAY = 86_400_000;
 const REASON = '不正ログイン事案を受けた全オペレーターのパスワード変更 (benchmark)';
 
 const planOf = async (tx: Tx, query: SQL) =>
-  rowsOf<{ 'QUERY PLAN': string }>(await tx.execute(sql`explain (analyze, buffers) ${query}`)).map((r) => r['QUERY PLAN']);
+  rowsOf<{ 'QUERY PLAN': string }>(await tx.execute(sql`explain (analyze, buffers) ${query}`)).map(
+    (r) => r['QUERY PLAN'],
+  );
 const executionMs = (plan: string[]) => Number(/Execution Time: ([\d.]+) ms/.exec(plan.join('\n'))?.[1] ?? NaN);
 
 // The statements of startRotationCampaign (platform scope, all tenants) and getRotationProgress,
 // copied from lib/passwords so their plans can be shown; keep them in step.
-const startTargetsSql = (ctx: { tenantId: string; operatorId: string }, campaignId: string, deadline: Date, at: Date) => sql`
+const startTargetsSql = (
+  ctx: { tenantId: string; operatorId: string },
+  campaignId: string,
+  deadline: Date,
+  at: Date,
+) => sql`
   with targets as (
     insert into rotation_targets (tenant_id, campaign_tenant_id, campaign_id, operator_id, deadline)
     select o.tenant_id, ${PLATFORM_TENANT_ID}, ${campaignId}, o.id, ${deadline.toISOString()}
@@ -81,10 +88,16 @@ async function measure(database: Database, size: { tenants: number; operators: n
   const staff = contextFor(PLATFORM_TENANT_ID, randomUUID(), 'platform_admin', 'bench.staff');
   const deadline = new Date(Date.now() + 7 * DAY);
   const t = nowMs();
-  const started = await startRotationCampaign(staff, PLATFORM_TENANT_ID, { reason: REASON, deadline, revokeSessions: true });
+  const started = await startRotationCampaign(staff, PLATFORM_TENANT_ID, {
+    reason: REASON,
+    deadline,
+    revokeSessions: true,
+  });
   const startMs = nowMs() - t;
   const auditEvents = rowsOf<{ n: number }>(
-    await database.db.execute(sql`select count(*)::int as n from audit_events where action = 'rotation.started' and target_id = ${started.campaignId}`),
+    await database.db.execute(
+      sql`select count(*)::int as n from audit_events where action = 'rotation.started' and target_id = ${started.campaignId}`,
+    ),
   )[0].n;
   // The one set-based statement (targets + must-change flags) again, in a transaction rolled back,
   // to split the start time between it and the rest (sessions, one audit append per tenant).
@@ -109,7 +122,9 @@ async function measure(database: Database, size: { tenants: number; operators: n
            password_changed_at = coalesce(t.rotated_at, o.password_changed_at), last_login_at = coalesce(t.rotated_at, o.last_login_at)
       from rotation_targets t
      where t.campaign_id = ${started.campaignId} and t.status in ('rotated', 'locked') and o.tenant_id = t.tenant_id and o.id = t.operator_id`);
-  await database.db.execute(sql`vacuum (analyze) rotation_targets, operators, sessions, audit_events, audit_chains, rotation_campaigns`);
+  await database.db.execute(
+    sql`vacuum (analyze) rotation_targets, operators, sessions, audit_events, audit_chains, rotation_campaigns`,
+  );
 
   const run = () => getRotationProgress(staff, PLATFORM_TENANT_ID, started.campaignId);
   // Untimed first calls: pool connections, catalog caches, pages read into memory.
@@ -169,7 +184,14 @@ export async function runRotation(opts: RotationOptions = {}) {
       await migrateDatabase(database);
       setDatabase(Promise.resolve(database));
       console.error(`[rotation] postgres ${bench.name} ...`);
-      postgres = { database: bench.name, ...(await measure(database, { tenants: opts.tenants ?? 1_000, operators: opts.operators ?? 100_000 }, progressRuns)) };
+      postgres = {
+        database: bench.name,
+        ...(await measure(
+          database,
+          { tenants: opts.tenants ?? 1_000, operators: opts.operators ?? 100_000 },
+          progressRuns,
+        )),
+      };
     } finally {
       await database.close();
     }
@@ -182,9 +204,17 @@ export async function runRotation(opts: RotationOptions = {}) {
   try {
     await migrateDatabase(lite);
     setDatabase(Promise.resolve(lite));
-    pglite = await measure(lite, { tenants: opts.pgliteTenants ?? 43, operators: opts.pgliteOperators ?? 314 }, progressRuns);
+    pglite = await measure(
+      lite,
+      { tenants: opts.pgliteTenants ?? 43, operators: opts.pgliteOperators ?? 314 },
+      progressRuns,
+    );
   } finally {
     await lite.close();
   }
-  return { postgres, pglite, loadAverage: { before: loadBefore.map((l) => round(l)), after: os.loadavg().map((l) => round(l)) } };
+  return {
+    postgres,
+    pglite,
+    loadAverage: { before: loadBefore.map((l) => round(l)), after: os.loadavg().map((l) => round(l)) },
+  };
 }

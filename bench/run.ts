@@ -25,8 +25,26 @@ async function lists(): Promise<BenchReport> {
   const worst = [...r.scenarios].sort((a, b) => b.p95Ms - a.p95Ms)[0];
   return {
     rows: [
-      { bench: 'Admin lists', backend: 'postgres', measure: 'p95 over all list scenarios, 10k tenants / 1M operators (ms)', value: String(r.overall.p95Ms), baseline: '', ratio: '', goal: '<= 50 ms', met: r.overall.met ? 'yes' : 'NO' },
-      { bench: 'Admin lists', backend: 'postgres', measure: `slowest scenario p95: ${worst.name} (ms)`, value: String(worst.p95Ms), baseline: '', ratio: '', goal: '<= 50 ms', met: worst.met ? 'yes' : 'NO' },
+      {
+        bench: 'Admin lists',
+        backend: 'postgres',
+        measure: 'p95 over all list scenarios, 10k tenants / 1M operators (ms)',
+        value: String(r.overall.p95Ms),
+        baseline: '',
+        ratio: '',
+        goal: '<= 50 ms',
+        met: r.overall.met ? 'yes' : 'NO',
+      },
+      {
+        bench: 'Admin lists',
+        backend: 'postgres',
+        measure: `slowest scenario p95: ${worst.name} (ms)`,
+        value: String(worst.p95Ms),
+        baseline: '',
+        ratio: '',
+        goal: '<= 50 ms',
+        met: worst.met ? 'yes' : 'NO',
+      },
     ],
     data: r,
   };
@@ -38,9 +56,36 @@ async function rotation(): Promise<BenchReport> {
   const pg = r.postgres!;
   return {
     rows: [
-      { bench: 'Rotation', backend: 'postgres', measure: `start campaign, ${pg.start.operators} operators / ${pg.start.tenants} tenants (ms)`, value: String(pg.start.ms), baseline: `targets statement ${pg.start.targetsStatementMs} ms`, ratio: '', goal: 'set-based', met: 'yes' },
-      { bench: 'Rotation', backend: 'postgres', measure: 'progress query p95 at 100k (ms)', value: String(pg.progress.p95Ms), baseline: `p50 ${pg.progress.p50Ms} ms`, ratio: '', goal: '<= 50 ms', met: pg.progress.met ? 'yes' : 'NO' },
-      { bench: 'Rotation', backend: 'pglite', measure: `progress query p95, ${r.pglite.size.operators} operators (ms)`, value: String(r.pglite.progress.p95Ms), baseline: '', ratio: '', goal: '', met: '' },
+      {
+        bench: 'Rotation',
+        backend: 'postgres',
+        measure: `start campaign, ${pg.start.operators} operators / ${pg.start.tenants} tenants (ms)`,
+        value: String(pg.start.ms),
+        baseline: `targets statement ${pg.start.targetsStatementMs} ms`,
+        ratio: '',
+        goal: 'set-based',
+        met: 'yes',
+      },
+      {
+        bench: 'Rotation',
+        backend: 'postgres',
+        measure: 'progress query p95 at 100k (ms)',
+        value: String(pg.progress.p95Ms),
+        baseline: `p50 ${pg.progress.p50Ms} ms`,
+        ratio: '',
+        goal: '<= 50 ms',
+        met: pg.progress.met ? 'yes' : 'NO',
+      },
+      {
+        bench: 'Rotation',
+        backend: 'pglite',
+        measure: `progress query p95, ${r.pglite.size.operators} operators (ms)`,
+        value: String(r.pglite.progress.p95Ms),
+        baseline: '',
+        ratio: '',
+        goal: '',
+        met: '',
+      },
     ],
     data: r,
   };
@@ -72,7 +117,9 @@ if (unknown.length > 0) {
 const selected = requested.length > 0 ? requested : Object.keys(BENCHES);
 
 const machine = await machineInfo();
-console.log(`[bench] ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}, PGlite ${machine.pglite}`);
+console.log(
+  `[bench] ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}, PGlite ${machine.pglite}`,
+);
 console.log(`[bench] ${machine.postgres}`);
 
 const started = new Date();
@@ -100,7 +147,10 @@ for (const id of selected) {
 console.log(`\n${formatTable(rows)}\n`);
 const out = path.join('bench', 'results', 'latest.json');
 mkdirSync(path.dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify({ started: started.toISOString(), seconds: (Date.now() - started.getTime()) / 1000, machine, results }, null, 2)}\n`);
+writeFileSync(
+  out,
+  `${JSON.stringify({ started: started.toISOString(), seconds: (Date.now() - started.getTime()) / 1000, machine, results }, null, 2)}\n`,
+);
 console.log(`[bench] results written to ${out}`);
 // Pools and timers from the libraries can outlive the work; the run is over.
 process.exit(failed ? 1 : 0);

@@ -49,7 +49,11 @@ export class Server {
     // The PGlite run must not pick up a DATABASE_URL from the caller's shell.
     if (!extraEnv.DATABASE_URL) delete childEnv.DATABASE_URL;
     // detached: its own process group, so the tsx loader and Next workers all stop together.
-    const child = spawn(process.execPath, ['scripts/run.mjs', 'scripts/server.ts'], { env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['scripts/run.mjs', 'scripts/server.ts'], {
+      env: childEnv,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const server = new Server(child, port);
     await server.waitReady();
     return server;
@@ -82,17 +86,24 @@ export class Server {
   }
 }
 
-export function request(port: number, urlPath: string, cookie: string | undefined, agent: http.Agent): Promise<{ status: number; body: string; ms: number; headers: http.IncomingHttpHeaders }> {
+export function request(
+  port: number,
+  urlPath: string,
+  cookie: string | undefined,
+  agent: http.Agent,
+): Promise<{ status: number; body: string; ms: number; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const start = nowMs();
-    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent, headers: cookie ? { cookie } : {} }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, ms: nowMs() - start, headers: res.headers }));
-      res.on('error', reject);
-    });
+    const req = http.get(
+      { host: '127.0.0.1', port, path: urlPath, agent, headers: cookie ? { cookie } : {} },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, ms: nowMs() - start, headers: res.headers }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
   });
 }
-

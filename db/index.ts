@@ -80,7 +80,8 @@ export async function openDatabase(url: string | undefined, dataDir = '.data'): 
       );
       // A read-only transaction returns as soon as its work is done; its COMMIT completes before
       // the connection goes back to the pool.
-      if (readOnly) commit.catch((e: Error) => console.error('[mamori] commit of a read-only transaction failed:', e.message));
+      if (readOnly)
+        commit.catch((e: Error) => console.error('[mamori] commit of a read-only transaction failed:', e.message));
       else await commit;
       return result;
     };
@@ -100,15 +101,24 @@ export async function openDatabase(url: string | undefined, dataDir = '.data'): 
     };
     // One query's rows, with the opening before it and the COMMIT after it sent at once. The rows
     // are returned as soon as they are in; the connection goes back when the COMMIT is answered.
-    const scopedRows = async <T extends unknown[]>(opening: string, query: { sql: string; params: unknown[] }): Promise<T[]> => {
+    const scopedRows = async <T extends unknown[]>(
+      opening: string,
+      query: { sql: string; params: unknown[] },
+    ): Promise<T[]> => {
       const client = await pool.connect();
       // The three go out in one write (node-postgres writes each query on its own otherwise).
-      const socket = (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
+      const socket = (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection
+        .stream;
       socket.cork();
       let opened, selected, committed;
       try {
         opened = client.query(`begin read only; ${opening}`);
-        selected = client.query({ name: statementName(client, query.sql), text: query.sql, values: query.params, rowMode: 'array' });
+        selected = client.query({
+          name: statementName(client, query.sql),
+          text: query.sql,
+          values: query.params,
+          rowMode: 'array',
+        });
         // COMMIT of an aborted transaction rolls it back: the connection is clean either way.
         committed = client.query('commit').then(
           () => client.release(),
@@ -122,20 +132,34 @@ export async function openDatabase(url: string | undefined, dataDir = '.data'): 
         return rows as T[];
       } catch (error) {
         // The opening's error explains the query's ("current transaction is aborted").
-        const cause = await opened.then(() => error, (e: unknown) => e);
+        const cause = await opened.then(
+          () => error,
+          (e: unknown) => e,
+        );
         await committed;
         throw cause;
       }
     };
     // Timestamps stay text, as drizzle hands them over: callers parse the few they use.
-    const TEXT_TYPES = new Set<number>([types.builtins.TIMESTAMPTZ, types.builtins.TIMESTAMP, types.builtins.DATE, types.builtins.INTERVAL]);
+    const TEXT_TYPES = new Set<number>([
+      types.builtins.TIMESTAMPTZ,
+      types.builtins.TIMESTAMP,
+      types.builtins.DATE,
+      types.builtins.INTERVAL,
+    ]);
     const textTimestamps = {
-      getTypeParser: ((id: number, format?: 'text' | 'binary') => (TEXT_TYPES.has(id) ? (v: string) => v : types.getTypeParser(id, format))) as typeof types.getTypeParser,
+      getTypeParser: ((id: number, format?: 'text' | 'binary') =>
+        TEXT_TYPES.has(id) ? (v: string) => v : types.getTypeParser(id, format)) as typeof types.getTypeParser,
     };
     const preparedRows = async (query: { sql: string; params: unknown[] }) => {
       const client = await pool.connect();
       try {
-        const result = await client.query({ name: statementName(client, query.sql), text: query.sql, values: query.params, types: textTimestamps });
+        const result = await client.query({
+          name: statementName(client, query.sql),
+          text: query.sql,
+          values: query.params,
+          types: textTimestamps,
+        });
         return result.rows as Record<string, unknown>[];
       } finally {
         client.release();
@@ -167,7 +191,8 @@ export async function openDatabase(url: string | undefined, dataDir = '.data'): 
   await client.waitReady;
   const db = drizzle(client, { schema }) as unknown as Db;
   const pglite = client;
-  const simpleRows = async (text: string) => ((await pglite.exec(text)).at(-1)?.rows ?? []) as Record<string, unknown>[];
+  const simpleRows = async (text: string) =>
+    ((await pglite.exec(text)).at(-1)?.rows ?? []) as Record<string, unknown>[];
   return { db, kind: 'pglite', close: () => client.close(), simpleRows };
 }
 
@@ -189,7 +214,10 @@ export async function migrateDatabase(database: Database): Promise<void> {
 
 // One database per process: the server entry opens it before Next loads, and Next's bundled copy
 // of this module must reuse it (two PGlite instances on one directory would corrupt it).
-const holder = globalThis as unknown as { __mamoriDatabase?: Promise<Database>; __mamoriDatabaseKind?: Database['kind'] };
+const holder = globalThis as unknown as {
+  __mamoriDatabase?: Promise<Database>;
+  __mamoriDatabaseKind?: Database['kind'];
+};
 
 export function setDatabase(database: Promise<Database>): void {
   holder.__mamoriDatabase = database;
@@ -263,7 +291,11 @@ export function atTransactionEnd(tx: Tx, fn: () => void): boolean {
   return hooks !== undefined;
 }
 
-async function scoped<T>(scope: { tenantId: string } | { platform: true }, options: TxOptions, fn: (tx: Tx) => Promise<T>): Promise<T> {
+async function scoped<T>(
+  scope: { tenantId: string } | { platform: true },
+  options: TxOptions,
+  fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
   const hooks: TxHooks = { afterCommit: [], atEnd: [] };
   // A pooled connection's Tx object serves one transaction at a time: the registration lasts
   // exactly as long as this transaction's work.
@@ -285,7 +317,11 @@ async function scoped<T>(scope: { tenantId: string } | { platform: true }, optio
   return result;
 }
 
-async function transaction<T>(scope: { tenantId: string } | { platform: true }, options: TxOptions, fn: (tx: Tx) => Promise<T>): Promise<T> {
+async function transaction<T>(
+  scope: { tenantId: string } | { platform: true },
+  options: TxOptions,
+  fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
   const database = await getDatabase();
   // Only a checked UUID is ever spelled into the opening statement; anything else is a parameter.
   if (database.scopedTx && ('platform' in scope || UUID.test(scope.tenantId))) {
@@ -324,7 +360,9 @@ export function withPlatformTx<T>(fn: (tx: Tx) => Promise<T>, options: TxOptions
  * across tenants, or one tenant's walls.
  */
 export function withOwnerTx<T>(ownerTenantId: string, fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
-  return ownerTenantId === schema.PLATFORM_TENANT_ID ? withPlatformTx(fn, options) : withTenantTx(ownerTenantId, fn, options);
+  return ownerTenantId === schema.PLATFORM_TENANT_ID
+    ? withPlatformTx(fn, options)
+    : withTenantTx(ownerTenantId, fn, options);
 }
 
 /**
@@ -334,9 +372,14 @@ export function withOwnerTx<T>(ownerTenantId: string, fn: (tx: Tx) => Promise<T>
  * Values come as the driver parses them (timestamps as Date or text, bigint as text or number):
  * callers normalise what they read.
  */
-export async function selectOwnerRows<T extends unknown[]>(ownerTenantId: string, query: SQL, options: { plan: 'generic' | 'custom' }): Promise<T[]> {
+export async function selectOwnerRows<T extends unknown[]>(
+  ownerTenantId: string,
+  query: SQL,
+  options: { plan: 'generic' | 'custom' },
+): Promise<T[]> {
   const database = await getDatabase();
-  const scope = ownerTenantId === schema.PLATFORM_TENANT_ID ? ({ platform: true } as const) : { tenantId: ownerTenantId };
+  const scope =
+    ownerTenantId === schema.PLATFORM_TENANT_ID ? ({ platform: true } as const) : { tenantId: ownerTenantId };
   if (database.scopedRows && ('platform' in scope || UUID.test(scope.tenantId))) {
     const { sql: text, params } = dialect.sqlToQuery(query);
     // The statement is prepared (parsed once per connection). A generic plan is also made once:
@@ -346,7 +389,9 @@ export async function selectOwnerRows<T extends unknown[]>(ownerTenantId: string
     const opening = `${scopeOpening(scope)}, set_config('plan_cache_mode', '${options.plan === 'generic' ? 'force_generic_plan' : 'force_custom_plan'}', true)`;
     return database.scopedRows<T>(opening, { sql: text, params });
   }
-  return scoped(scope, { readOnly: true }, async (tx) => rowsOf<Record<string, unknown>>(await tx.execute(query)).map((r) => Object.values(r) as T));
+  return scoped(scope, { readOnly: true }, async (tx) =>
+    rowsOf<Record<string, unknown>>(await tx.execute(query)).map((r) => Object.values(r) as T),
+  );
 }
 
 /**
@@ -384,11 +429,20 @@ export async function selectRows<T>(query: SQL): Promise<T[]> {
   }
   if (database.simpleRows) {
     const { params } = dialect.sqlToQuery(query);
-    if (!params.every((v) => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))) {
+    if (
+      !params.every(
+        (v) =>
+          v === null ||
+          typeof v === 'string' ||
+          typeof v === 'boolean' ||
+          (typeof v === 'number' && Number.isFinite(v)),
+      )
+    ) {
       throw new Error('selectRows takes strings, numbers and booleans only');
     }
     // PostgreSQL refuses NUL in text either way; here it would end the query text early.
-    if (params.some((v) => typeof v === 'string' && v.includes('\u0000'))) throw new Error('a text value cannot contain NUL');
+    if (params.some((v) => typeof v === 'string' && v.includes('\u0000')))
+      throw new Error('a text value cannot contain NUL');
     return (await database.simpleRows(dialect.sqlToQuery(query.inlineParams()).sql)) as T[];
   }
   return (await database.preparedRows!(dialect.sqlToQuery(query))) as T[];

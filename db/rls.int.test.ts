@@ -21,10 +21,18 @@ describe('row-level security (the second wall)', () => {
     expect((tenantsSeen as unknown as { rows: { id: string }[] }).rows.map((r) => r.id)).toEqual([a]);
 
     // Writes are checked too: A cannot update B's operator, nor insert a row for B.
-    const updated = await withTenantTx(a, (tx) => tx.update(operators).set({ displayName: 'pwned' }).where(sql`id = ${bOp}`).returning({ id: operators.id }));
+    const updated = await withTenantTx(a, (tx) =>
+      tx
+        .update(operators)
+        .set({ displayName: 'pwned' })
+        .where(sql`id = ${bOp}`)
+        .returning({ id: operators.id }),
+    );
     expect(updated).toHaveLength(0);
     await expect(
-      withTenantTx(a, (tx) => tx.insert(sessions).values({ tenantId: b, operatorId: bOp, tokenHash: 'x', expiresAt: new Date() })),
+      withTenantTx(a, (tx) =>
+        tx.insert(sessions).values({ tenantId: b, operatorId: bOp, tokenHash: 'x', expiresAt: new Date() }),
+      ),
     ).rejects.toThrow();
   });
 
@@ -33,13 +41,17 @@ describe('row-level security (the second wall)', () => {
     expect((rows as unknown as { rows: { n: number }[] }).rows[0].n).toBe(0);
   });
 
-  it('cannot reference another tenant\'s row: composite foreign keys carry the tenant', async () => {
+  it("cannot reference another tenant's row: composite foreign keys carry the tenant", async () => {
     const a = await createTenant(`fk-a-${Date.now()}`);
     const b = await createTenant(`fk-b-${Date.now()}`);
     const bOp = await createOperator(b, `fk-b-${Date.now()}.one`, 'a long enough password');
     // A session row in tenant A pointing at B's operator violates (tenant_id, operator_id) -> operators.
     await expect(
-      withTenantTx(a, (tx) => tx.insert(sessions).values({ tenantId: a, operatorId: bOp, tokenHash: `h-${Date.now()}`, expiresAt: new Date() })),
+      withTenantTx(a, (tx) =>
+        tx
+          .insert(sessions)
+          .values({ tenantId: a, operatorId: bOp, tokenHash: `h-${Date.now()}`, expiresAt: new Date() }),
+      ),
     ).rejects.toThrow();
   });
 
@@ -54,7 +66,9 @@ describe('row-level security (the second wall)', () => {
          where n.nspname = 'public' and c.relkind = 'r'
            and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)`),
     );
-    expect(rows.map((r) => r.table)).toEqual(expect.arrayContaining(['members', 'orders', 'payment_settings', 'audit_events', 'audit_inbox', 'sessions']));
+    expect(rows.map((r) => r.table)).toEqual(
+      expect.arrayContaining(['members', 'orders', 'payment_settings', 'audit_events', 'audit_inbox', 'sessions']),
+    );
     // The inbox is the audit door's alone: the app role has no privilege on it at all.
     expect(rows.filter((r) => !r.rls || r.policies === 0 || (!r.granted && r.table !== 'audit_inbox'))).toEqual([]);
     expect(rows.find((r) => r.table === 'audit_inbox')?.granted).toBe(false);

@@ -50,11 +50,15 @@ export const tenants = pgTable(
   'tenants',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    kind: text('kind', { enum: ['platform', 'tenant'] }).notNull().default('tenant'),
+    kind: text('kind', { enum: ['platform', 'tenant'] })
+      .notNull()
+      .default('tenant'),
     code: text('code').notNull(),
     name: text('name').notNull(),
     contactEmail: text('contact_email'),
-    status: text('status', { enum: ['active', 'suspended'] }).notNull().default('active'),
+    status: text('status', { enum: ['active', 'suspended'] })
+      .notNull()
+      .default('active'),
     suspendedReason: text('suspended_reason'),
     // Kept by triggers on sites and operators, so the tenants list can sort and page by them
     // with an index instead of counting a million operators per request.
@@ -101,7 +105,9 @@ export const sites = pgTable(
     code: text('code').notNull(),
     name: text('name').notNull(),
     domain: text('domain'),
-    status: text('status', { enum: ['open', 'closed'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'closed'] })
+      .notNull()
+      .default('open'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
@@ -128,7 +134,9 @@ export const operators = pgTable(
     displayName: text('display_name').notNull(),
     email: text('email'),
     role: text('role', { enum: ROLES }).notNull(),
-    status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+    status: text('status', { enum: ['active', 'disabled'] })
+      .notNull()
+      .default('active'),
     passwordHash: text('password_hash').notNull(),
     passwordChangedAt: ts('password_changed_at').notNull().defaultNow(),
     mustChangePassword: boolean('must_change_password').notNull().default(false),
@@ -291,7 +299,11 @@ export const passwordHistory = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'password_history_operator_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.operatorId],
+      foreignColumns: [operators.tenantId, operators.id],
+      name: 'password_history_operator_fk',
+    }),
     index('password_history_operator_idx').on(t.tenantId, t.operatorId, t.createdAt),
     tenantPolicy('password_history'),
   ],
@@ -304,12 +316,16 @@ export const passwordHistory = pgTable(
 export const rotationCampaigns = pgTable(
   'rotation_campaigns',
   {
-    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     id: uuid('id').notNull().defaultRandom(),
     reason: text('reason').notNull(),
     deadline: ts('deadline').notNull(),
     revokeSessions: boolean('revoke_sessions').notNull().default(false),
-    status: text('status', { enum: ['active', 'cancelled'] }).notNull().default('active'),
+    status: text('status', { enum: ['active', 'cancelled'] })
+      .notNull()
+      .default('active'),
     startedAt: ts('started_at').notNull(),
     startedByOperatorId: uuid('started_by_operator_id').notNull(),
     startedByLoginId: text('started_by_login_id').notNull(),
@@ -317,7 +333,11 @@ export const rotationCampaigns = pgTable(
     tenantCount: integer('tenant_count').notNull().default(0),
     cancelledAt: ts('cancelled_at'),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('rotation_campaigns_started_idx').on(t.tenantId, t.startedAt), tenantPolicy('rotation_campaigns')],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('rotation_campaigns_started_idx').on(t.tenantId, t.startedAt),
+    tenantPolicy('rotation_campaigns'),
+  ],
 );
 
 /** One operator's part in a campaign, in the operator's own tenant. */
@@ -328,7 +348,9 @@ export const rotationTargets = pgTable(
     campaignTenantId: uuid('campaign_tenant_id').notNull(),
     campaignId: uuid('campaign_id').notNull(),
     operatorId: uuid('operator_id').notNull(),
-    status: text('status', { enum: ['pending', 'rotated', 'locked', 'cancelled'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'rotated', 'locked', 'cancelled'] })
+      .notNull()
+      .default('pending'),
     deadline: ts('deadline').notNull(),
     rotatedAt: ts('rotated_at'),
     lockedAt: ts('locked_at'),
@@ -338,12 +360,22 @@ export const rotationTargets = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.campaignId, t.operatorId] }),
-    foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'rotation_targets_operator_fk' }),
-    foreignKey({ columns: [t.campaignTenantId, t.campaignId], foreignColumns: [rotationCampaigns.tenantId, rotationCampaigns.id], name: 'rotation_targets_campaign_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.operatorId],
+      foreignColumns: [operators.tenantId, operators.id],
+      name: 'rotation_targets_operator_fk',
+    }),
+    foreignKey({
+      columns: [t.campaignTenantId, t.campaignId],
+      foreignColumns: [rotationCampaigns.tenantId, rotationCampaigns.id],
+      name: 'rotation_targets_campaign_fk',
+    }),
     // Every target query names the campaign's owner too: a campaign id never reaches past its tenant.
     index('rotation_targets_campaign_idx').on(t.campaignTenantId, t.campaignId, t.tenantId, t.status, t.seenAt),
     index('rotation_targets_operator_idx').on(t.tenantId, t.operatorId, t.status),
-    index('rotation_targets_overdue_idx').on(t.deadline).where(sql`status = 'pending'`),
+    index('rotation_targets_overdue_idx')
+      .on(t.deadline)
+      .where(sql`status = 'pending'`),
     tenantPolicy('rotation_targets'),
   ],
 );
@@ -356,10 +388,14 @@ export const rotationTargets = pgTable(
 export const ipAllowlists = pgTable(
   'ip_allowlists',
   {
-    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     id: uuid('id').notNull().defaultRandom(),
     operatorId: uuid('operator_id'),
-    mode: text('mode', { enum: ['enforce', 'monitor'] }).notNull().default('enforce'),
+    mode: text('mode', { enum: ['enforce', 'monitor'] })
+      .notNull()
+      .default('enforce'),
     entryCount: integer('entry_count').notNull().default(0),
     version: bigint('version', { mode: 'number' }).notNull().default(1),
     updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -367,7 +403,11 @@ export const ipAllowlists = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     unique('ip_allowlists_owner_key').on(t.tenantId, t.operatorId).nullsNotDistinct(),
-    foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'ip_allowlists_operator_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.operatorId],
+      foreignColumns: [operators.tenantId, operators.id],
+      name: 'ip_allowlists_operator_fk',
+    }),
     tenantPolicy('ip_allowlists'),
   ],
 );
@@ -385,7 +425,11 @@ export const ipAllowlistEntries = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ columns: [t.tenantId, t.listId], foreignColumns: [ipAllowlists.tenantId, ipAllowlists.id], name: 'ip_allowlist_entries_list_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.listId],
+      foreignColumns: [ipAllowlists.tenantId, ipAllowlists.id],
+      name: 'ip_allowlist_entries_list_fk',
+    }),
     index('ip_allowlist_entries_list_idx').on(t.tenantId, t.listId),
     tenantPolicy('ip_allowlist_entries'),
   ],
@@ -406,7 +450,11 @@ export const ipBreakGlass = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'ip_break_glass_operator_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.operatorId],
+      foreignColumns: [operators.tenantId, operators.id],
+      name: 'ip_break_glass_operator_fk',
+    }),
     index('ip_break_glass_operator_idx').on(t.tenantId, t.operatorId, t.expiresAt),
     tenantPolicy('ip_break_glass'),
   ],
@@ -420,7 +468,9 @@ export const totpCredentials = pgTable(
     operatorId: uuid('operator_id').notNull(),
     secretCiphertext: text('secret_ciphertext').notNull(),
     keyId: text('key_id').notNull(),
-    status: text('status', { enum: ['pending', 'active'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'active'] })
+      .notNull()
+      .default('pending'),
     // RFC 6238 5.2: each time step is accepted at most once per operator.
     lastUsedStep: bigint('last_used_step', { mode: 'number' }),
     createdAt: ts('created_at').notNull().defaultNow(),
@@ -428,7 +478,11 @@ export const totpCredentials = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.operatorId] }),
-    foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'totp_credentials_operator_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.operatorId],
+      foreignColumns: [operators.tenantId, operators.id],
+      name: 'totp_credentials_operator_fk',
+    }),
     tenantPolicy('totp_credentials'),
   ],
 );
@@ -446,7 +500,11 @@ export const recoveryCodes = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'recovery_codes_operator_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.operatorId],
+      foreignColumns: [operators.tenantId, operators.id],
+      name: 'recovery_codes_operator_fk',
+    }),
     index('recovery_codes_operator_idx').on(t.tenantId, t.operatorId),
     tenantPolicy('recovery_codes'),
   ],
@@ -469,7 +527,11 @@ export const loginChallenges = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex('login_challenges_token_key').on(t.tokenHash),
-    foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'login_challenges_operator_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.operatorId],
+      foreignColumns: [operators.tenantId, operators.id],
+      name: 'login_challenges_operator_fk',
+    }),
     tenantPolicy('login_challenges'),
   ],
 );
@@ -507,7 +569,9 @@ export const auditSigningKeys = pgTable('audit_signing_keys', {
 export const apiTokens = pgTable(
   'api_tokens',
   {
-    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     id: uuid('id').notNull().defaultRandom(),
     name: text('name').notNull(),
     tokenHash: text('token_hash').notNull(),
@@ -519,7 +583,11 @@ export const apiTokens = pgTable(
     lastUsedAt: ts('last_used_at'),
     lastUsedIp: text('last_used_ip'),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), uniqueIndex('api_tokens_hash_key').on(t.tokenHash), tenantPolicy('api_tokens')],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('api_tokens_hash_key').on(t.tokenHash),
+    tenantPolicy('api_tokens'),
+  ],
 );
 
 /** A site's registered customers: personal data, shown masked unless one record is revealed. */
@@ -540,7 +608,11 @@ export const members = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ columns: [t.tenantId, t.siteId], foreignColumns: [sites.tenantId, sites.id], name: 'members_site_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.siteId],
+      foreignColumns: [sites.tenantId, sites.id],
+      name: 'members_site_fk',
+    }),
     uniqueIndex('members_site_no_key').on(t.tenantId, t.siteId, t.memberNo),
     index('members_site_registered_idx').on(t.tenantId, t.siteId, t.registeredAt.desc(), t.id.desc()),
     tenantPolicy('members'),
@@ -579,7 +651,11 @@ export const orders = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     foreignKey({ columns: [t.tenantId, t.siteId], foreignColumns: [sites.tenantId, sites.id], name: 'orders_site_fk' }),
-    foreignKey({ columns: [t.tenantId, t.memberId], foreignColumns: [members.tenantId, members.id], name: 'orders_member_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.memberId],
+      foreignColumns: [members.tenantId, members.id],
+      name: 'orders_member_fk',
+    }),
     uniqueIndex('orders_site_no_key').on(t.tenantId, t.siteId, t.orderNo),
     index('orders_site_time_idx').on(t.tenantId, t.siteId, t.orderedAt.desc(), t.id.desc()),
     tenantPolicy('orders'),
@@ -607,7 +683,11 @@ export const paymentSettings = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.siteId] }),
-    foreignKey({ columns: [t.tenantId, t.siteId], foreignColumns: [sites.tenantId, sites.id], name: 'payment_settings_site_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.siteId],
+      foreignColumns: [sites.tenantId, sites.id],
+      name: 'payment_settings_site_fk',
+    }),
     tenantPolicy('payment_settings'),
   ],
 );
@@ -624,7 +704,9 @@ export type SupportScope = (typeof SUPPORT_SCOPES)[number];
 export const supportGrants = pgTable(
   'support_grants',
   {
-    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     id: uuid('id').notNull().defaultRandom(),
     granteeOperatorId: uuid('grantee_operator_id'),
     granteeLoginId: text('grantee_login_id'),
@@ -666,7 +748,9 @@ export type AlertRule = (typeof ALERT_RULES)[number];
 export const alerts = pgTable(
   'alerts',
   {
-    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     id: uuid('id').notNull().defaultRandom(),
     rule: text('rule', { enum: ALERT_RULES }).notNull(),
     operatorId: uuid('operator_id'),
@@ -715,8 +799,16 @@ export const orderExports = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ columns: [t.tenantId, t.siteId], foreignColumns: [sites.tenantId, sites.id], name: 'order_exports_site_fk' }),
-    foreignKey({ columns: [t.tenantId, t.operatorId], foreignColumns: [operators.tenantId, operators.id], name: 'order_exports_operator_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.siteId],
+      foreignColumns: [sites.tenantId, sites.id],
+      name: 'order_exports_site_fk',
+    }),
+    foreignKey({
+      columns: [t.tenantId, t.operatorId],
+      foreignColumns: [operators.tenantId, operators.id],
+      name: 'order_exports_operator_fk',
+    }),
     index('order_exports_operator_idx').on(t.tenantId, t.operatorId, t.requestedAt),
     index('order_exports_status_idx').on(t.tenantId, t.status),
     tenantPolicy('order_exports'),
@@ -731,7 +823,9 @@ export const webhookDeliveries = pgTable(
     id: uuid('id').notNull().defaultRandom(),
     alertId: uuid('alert_id').notNull(),
     url: text('url').notNull(),
-    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] })
+      .notNull()
+      .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
     lastStatus: integer('last_status'),
@@ -741,7 +835,11 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ columns: [t.tenantId, t.alertId], foreignColumns: [alerts.tenantId, alerts.id], name: 'webhook_deliveries_alert_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.alertId],
+      foreignColumns: [alerts.tenantId, alerts.id],
+      name: 'webhook_deliveries_alert_fk',
+    }),
     index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
     index('webhook_deliveries_tenant_idx').on(t.tenantId, t.createdAt.desc()),
     tenantPolicy('webhook_deliveries'),

@@ -22,13 +22,25 @@ describe('scoped transactions', () => {
     const { scopedTx, scopedRows } = database.current();
     const db = await getDb();
     await db.execute(sql`create table scoped_probe (n int)`);
-    await expect(scopedTx!('select 1/0', false, (tx) => tx.execute(sql`insert into scoped_probe values (1)`))).rejects.toThrow(/division by zero/);
-    await expect(scopedRows!('select 1/0', { sql: 'select count(*) from scoped_probe', params: [] })).rejects.toThrow(/division by zero/);
+    await expect(
+      scopedTx!('select 1/0', false, (tx) => tx.execute(sql`insert into scoped_probe values (1)`)),
+    ).rejects.toThrow(/division by zero/);
+    await expect(scopedRows!('select 1/0', { sql: 'select count(*) from scoped_probe', params: [] })).rejects.toThrow(
+      /division by zero/,
+    );
     expect(rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from scoped_probe`))[0].n).toBe(0);
     // Every pooled connection still works inside a scope afterwards.
     const a = await createTenant(`scoped-c-${Date.now()}`);
-    const seen = await Promise.all(Array.from({ length: 12 }, () => withTenantTx(a, (tx) => tx.execute(sql`select current_user as role, current_setting('app.tenant_id') as tenant`))));
-    expect(seen.map((r) => rowsOf<{ role: string; tenant: string }>(r)[0])).toEqual(Array(12).fill({ role: 'mamori_app', tenant: a }));
+    const seen = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        withTenantTx(a, (tx) =>
+          tx.execute(sql`select current_user as role, current_setting('app.tenant_id') as tenant`),
+        ),
+      ),
+    );
+    expect(seen.map((r) => rowsOf<{ role: string; tenant: string }>(r)[0])).toEqual(
+      Array(12).fill({ role: 'mamori_app', tenant: a }),
+    );
   });
 
   // The one-query read sends opening, query and COMMIT at once: the scope holds for the query,
@@ -39,14 +51,25 @@ describe('scoped transactions', () => {
     const a = await createTenant(`scoped-d-${Date.now()}`);
     const opening = `select set_config('role', 'mamori_app', true), set_config('app.tenant_id', '${a}', true)`;
     const inside = await Promise.all(
-      Array.from({ length: 12 }, () => scopedRows!(opening, { sql: `select current_user::text, current_setting('app.tenant_id'), current_setting('transaction_read_only')`, params: [] })),
+      Array.from({ length: 12 }, () =>
+        scopedRows!(opening, {
+          sql: `select current_user::text, current_setting('app.tenant_id'), current_setting('transaction_read_only')`,
+          params: [],
+        }),
+      ),
     );
     expect(inside.map((r) => r[0])).toEqual(Array(12).fill(['mamori_app', a, 'on']));
     await db.execute(sql`create table if not exists scoped_probe (n int)`);
     await db.execute(sql`grant insert on scoped_probe to mamori_app`);
-    await expect(scopedRows!(opening, { sql: 'insert into scoped_probe values ($1) returning n', params: [3] })).rejects.toThrow(/read-only transaction/);
+    await expect(
+      scopedRows!(opening, { sql: 'insert into scoped_probe values ($1) returning n', params: [3] }),
+    ).rejects.toThrow(/read-only transaction/);
     const after = await Promise.all(
-      Array.from({ length: 12 }, () => db.execute(sql`select current_user::text as role, coalesce(current_setting('app.tenant_id', true), '') as tenant`)),
+      Array.from({ length: 12 }, () =>
+        db.execute(
+          sql`select current_user::text as role, coalesce(current_setting('app.tenant_id', true), '') as tenant`,
+        ),
+      ),
     );
     expect(after.map((r) => rowsOf<{ role: string; tenant: string }>(r)[0].tenant)).toEqual(Array(12).fill(''));
     expect(after.every((r) => rowsOf<{ role: string }>(r)[0].role !== 'mamori_app')).toBe(true);
@@ -62,6 +85,7 @@ describe('scoped transactions', () => {
     );
     expect(row).toEqual({ s: odd, n: -42.5, b: true, z: null });
     await expect(selectRows(sql`select ${'a\u0000b'}::text`)).rejects.toThrow();
-    if (!postgres) await expect(selectRows(sql`select ${new Date()}::timestamptz`)).rejects.toThrow(/strings, numbers and booleans/);
+    if (!postgres)
+      await expect(selectRows(sql`select ${new Date()}::timestamptz`)).rejects.toThrow(/strings, numbers and booleans/);
   });
 });

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { login } from './helpers';
 
-test('search the audit trail with filters and pivot from a login to everything its session did', async ({ browser }) => {
+test('search the audit trail with filters and pivot from a login to everything its session did', async ({
+  browser,
+}) => {
   const page = await (await browser.newContext()).newPage();
   await login(page, 'sakura.admin');
   const me = await (await page.request.get('/api/v1/me')).json();
@@ -42,11 +44,17 @@ test('search the audit trail with filters and pivot from a login to everything i
   expect((await page.getByTestId('audit-action').allTextContents()).every((a) => a.startsWith('login.'))).toBe(true);
 });
 
-test('a console filter is read in Japan time; export URLs and the API take instants only and refuse a bad filter with 400', async ({ page }) => {
+test('a console filter is read in Japan time; export URLs and the API take instants only and refuse a bad filter with 400', async ({
+  page,
+}) => {
   await login(page, 'sakura.admin');
   const me = await (await page.request.get('/api/v1/me')).json();
   // The session's own login, searched from the minute it happened on the Japan-time wall clock.
-  const loginEvent = await (await page.request.get(`/api/v1/tenants/${me.tenant.id}/audit/export?format=jsonl&session=${me.sessionId}&action=login.succeeded`)).text();
+  const loginEvent = await (
+    await page.request.get(
+      `/api/v1/tenants/${me.tenant.id}/audit/export?format=jsonl&session=${me.sessionId}&action=login.succeeded`,
+    )
+  ).text();
   const at = new Date(JSON.parse(loginEvent.trim().split('\n')[0]).occurredAt);
   const minute = new Date(Math.floor(at.getTime() / 60_000) * 60_000);
   const jst = new Date(minute.getTime() + 9 * 3_600_000).toISOString().slice(0, 16);
@@ -77,7 +85,9 @@ test('a console filter is read in Japan time; export URLs and the API take insta
   expect((await page.request.get(`/api/v1/tenants/${me.tenant.id}/audit/bundle?from=${jst}`)).status()).toBe(400);
 });
 
-test("the audit trail of another tenant is a 404, and operators without audit rights get 404 too", async ({ browser }) => {
+test('the audit trail of another tenant is a 404, and operators without audit rights get 404 too', async ({
+  browser,
+}) => {
   const aoba = await (await browser.newContext()).newPage();
   await login(aoba, 'aoba.operator');
   const aobaTenant = (await (await aoba.request.get('/api/v1/me')).json()).tenant.id;
@@ -97,7 +107,11 @@ test('download the evidence bundle and verify it with the offline CLI', async ({
   expect(download.headers()['content-disposition']).toContain('attachment');
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'mamori-e2e-')), 'bundle.tar');
   writeFileSync(file, await download.body());
-  const out = execFileSync(process.execPath, ['scripts/run.mjs', 'scripts/audit-verify.ts', file], { encoding: 'utf8', stdio: 'pipe', env: { ...process.env, DATABASE_URL: '' } });
+  const out = execFileSync(process.execPath, ['scripts/run.mjs', 'scripts/audit-verify.ts', file], {
+    encoding: 'utf8',
+    stdio: 'pipe',
+    env: { ...process.env, DATABASE_URL: '' },
+  });
   expect(out).toMatch(/OK: \d+ events/);
   // The export itself is in the trail.
   await page.goto(`/t/${me.tenant.id}/audit?action=audit.exported`);
@@ -108,18 +122,40 @@ test('export the filtered trail as CSV that round-trips through a strict parser'
   const { parseCsv } = await import('../lib/http/csv');
   await login(page, 'sakura.admin');
   const me = await (await page.request.get('/api/v1/me')).json();
-  const res = await page.request.get(`/api/v1/tenants/${me.tenant.id}/audit/export?action=login.succeeded&format=csv&encoding=utf8`);
+  const res = await page.request.get(
+    `/api/v1/tenants/${me.tenant.id}/audit/export?action=login.succeeded&format=csv&encoding=utf8`,
+  );
   expect(res.status()).toBe(200);
   expect(res.headers()['content-disposition']).toContain('attachment');
   expect(res.headers()['cache-control']).toContain('no-store');
   const rows = parseCsv(await res.text());
-  expect(rows[0]).toEqual(['filter', 'time_zone', 'seq', 'occurred_at_utc', 'occurred_at_local', 'actor_login_id', 'actor_operator_id', 'action', 'outcome', 'target_type', 'target_id', 'ip', 'user_agent', 'session_id', 'details', 'hash']);
+  expect(rows[0]).toEqual([
+    'filter',
+    'time_zone',
+    'seq',
+    'occurred_at_utc',
+    'occurred_at_local',
+    'actor_login_id',
+    'actor_operator_id',
+    'action',
+    'outcome',
+    'target_type',
+    'target_id',
+    'ip',
+    'user_agent',
+    'session_id',
+    'details',
+    'hash',
+  ]);
   expect(rows.length).toBeGreaterThan(1);
   for (const r of rows.slice(1)) expect(r.slice(0, 2)).toEqual(['action=login.succeeded', 'Asia/Tokyo']);
   for (const r of rows.slice(1)) expect(r[7]).toBe('login.succeeded');
 });
 
-test('a SIEM reads audit events with an API token created after step-up; other networks and junk tokens are refused', async ({ browser, request }) => {
+test('a SIEM reads audit events with an API token created after step-up; other networks and junk tokens are refused', async ({
+  browser,
+  request,
+}) => {
   const { clickSensitive, enrollTotp } = await import('./helpers');
   const admin = await (await browser.newContext()).newPage();
   await login(admin, 'sakura.admin');
@@ -131,16 +167,28 @@ test('a SIEM reads audit events with an API token created after step-up; other n
   const token = (await admin.getByTestId('api-token').textContent())!.trim();
   expect(token).toMatch(/^mmr_/);
 
-  const ok = await request.get('/api/v1/audit-events?action=login.succeeded', { headers: { authorization: `Bearer ${token}` } });
+  const ok = await request.get('/api/v1/audit-events?action=login.succeeded', {
+    headers: { authorization: `Bearer ${token}` },
+  });
   expect(ok.status()).toBe(200);
   const body = await ok.json();
   expect(body.events.length).toBeGreaterThan(0);
   expect(body.events.every((e: { tenantId: string }) => e.tenantId === me.tenant.id)).toBe(true);
-  expect((await request.get('/api/v1/audit-events', { headers: { authorization: 'Bearer mmr_nope' } })).status()).toBe(401);
-  const naive = await request.get('/api/v1/audit-events?from=2026-12-02T23:30', { headers: { authorization: `Bearer ${token}` } });
+  expect((await request.get('/api/v1/audit-events', { headers: { authorization: 'Bearer mmr_nope' } })).status()).toBe(
+    401,
+  );
+  const naive = await request.get('/api/v1/audit-events?from=2026-12-02T23:30', {
+    headers: { authorization: `Bearer ${token}` },
+  });
   expect(naive.status()).toBe(400);
   expect(await naive.json()).toEqual({ error: 'bad_request', fields: { from: ['offset_required'] } });
-  expect((await request.get(`/api/v1/audit-events?tenant=${me.tenant.id}`, { headers: { authorization: `Bearer ${token}` } })).status()).toBe(400);
+  expect(
+    (
+      await request.get(`/api/v1/audit-events?tenant=${me.tenant.id}`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).status(),
+  ).toBe(400);
   expect((await request.get('/api/v1/audit-events')).status()).toBe(401);
   const openapi = await (await request.get('/api/v1/openapi.json')).json();
   expect(openapi.openapi).toBe('3.1.0');

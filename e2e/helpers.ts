@@ -88,7 +88,10 @@ export async function login(page: Page, loginId: string, password = DEMO_PASSWOR
 export async function clickSensitive(page: Page, loginId: string, button: ReturnType<Page['getByRole']>) {
   await button.click();
   const prompt = page.getByTestId('step-up');
-  const asked = await prompt.waitFor({ state: 'visible', timeout: 2500 }).then(() => true, () => false);
+  const asked = await prompt.waitFor({ state: 'visible', timeout: 2500 }).then(
+    () => true,
+    () => false,
+  );
   if (asked) {
     await prompt.locator('input').fill(await nextCode(loginId));
     await prompt.getByRole('button').click();

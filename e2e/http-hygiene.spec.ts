@@ -20,22 +20,38 @@ test('security headers, and no caching of authenticated pages', async ({ page })
 test('unused methods get 405, never 500 (the breach began with an unneeded PUT)', async ({ request, baseURL }) => {
   // From our own origin, so that what answers is the method check (without it, the write is 403).
   const origin = new URL(baseURL!).origin;
-  for (const [method, path] of [['PUT', '/'], ['DELETE', '/login'], ['PATCH', '/account/sessions'], ['PUT', '/api/health'], ['DELETE', '/api/v1/me'], ['TRACE', '/']] as const) {
+  for (const [method, path] of [
+    ['PUT', '/'],
+    ['DELETE', '/login'],
+    ['PATCH', '/account/sessions'],
+    ['PUT', '/api/health'],
+    ['DELETE', '/api/v1/me'],
+    ['TRACE', '/'],
+  ] as const) {
     const res = await request.fetch(path, { method, maxRedirects: 0, headers: { origin } });
     expect(res.status(), `${method} ${path}`).toBe(405);
   }
 });
 
 test('junk cookies, spoofed forwarding headers and internal headers change nothing', async ({ page, request }) => {
-  const junk = await request.get('/api/v1/me', { headers: { cookie: 'mamori.session=%%%garbage%%%; mamori.locale=\u00ff' } });
+  const junk = await request.get('/api/v1/me', {
+    headers: { cookie: 'mamori.session=%%%garbage%%%; mamori.locale=\u00ff' },
+  });
   expect(junk.status()).toBe(401);
-  const bypass = await request.get('/api/v1/me', { headers: { 'x-middleware-subrequest': 'proxy:proxy:proxy:proxy:proxy' } });
+  const bypass = await request.get('/api/v1/me', {
+    headers: { 'x-middleware-subrequest': 'proxy:proxy:proxy:proxy:proxy' },
+  });
   expect(bypass.status()).toBe(401);
-  const page404 = await request.get('/platform/tenants', { headers: { 'x-middleware-subrequest': 'proxy:proxy:proxy:proxy:proxy' }, maxRedirects: 0 });
+  const page404 = await request.get('/platform/tenants', {
+    headers: { 'x-middleware-subrequest': 'proxy:proxy:proxy:proxy:proxy' },
+    maxRedirects: 0,
+  });
   expect([307, 404]).toContain(page404.status());
 
   await login(page, 'sakura.operator');
-  const me = await page.request.get('/api/v1/me', { headers: { 'x-forwarded-for': '203.0.113.66', 'x-real-ip': '203.0.113.67', 'x-mamori-client-ip': '203.0.113.68' } });
+  const me = await page.request.get('/api/v1/me', {
+    headers: { 'x-forwarded-for': '203.0.113.66', 'x-real-ip': '203.0.113.67', 'x-mamori-client-ip': '203.0.113.68' },
+  });
   expect((await me.json()).clientIp).toBe('127.0.0.1');
 });
 
@@ -81,7 +97,10 @@ test('a server action posted from a foreign origin is refused and changes nothin
   await other.close();
 });
 
-test('the login form posted without proof of our origin is refused before it is read, and the refusal is on record', async ({ browser, request }) => {
+test('the login form posted without proof of our origin is refused before it is read, and the refusal is on record', async ({
+  browser,
+  request,
+}) => {
   const form = { loginId: 'sakura.admin', password: 'kanri-demo-2026' };
   const bare = await request.post('/login', { form, maxRedirects: 0 });
   expect(bare.status()).toBe(403);
@@ -97,13 +116,29 @@ test('the login form posted without proof of our origin is refused before it is 
   await expect(rows.filter({ hasText: 'no_origin_proof' }).first()).toBeVisible();
 });
 
-test('a malformed body is a 400 from the server entry, never a 500 from the framework', async ({ request, baseURL }) => {
+test('a malformed body is a 400 from the server entry, never a 500 from the framework', async ({
+  request,
+  baseURL,
+}) => {
   const origin = new URL(baseURL!).origin;
   const part = '--XyZ\r\nContent-Disposition: form-data; name="loginId"\r\n\r\nsakura.admin';
-  const post = (contentType: string, data: string) => request.post('/login', { headers: { origin, 'content-type': contentType }, data: Buffer.from(data), maxRedirects: 0 });
+  const post = (contentType: string, data: string) =>
+    request.post('/login', {
+      headers: { origin, 'content-type': contentType },
+      data: Buffer.from(data),
+      maxRedirects: 0,
+    });
   const noBoundary = await post('multipart/form-data', `${part}\r\n--XyZ--\r\n`);
   expect(noBoundary.status()).toBe(400);
   expect(await noBoundary.text()).toContain('multipart_without_boundary');
   expect((await post('multipart/form-data; boundary=XyZ', part)).status()).toBe(400);
-  expect((await request.post('/api/v1/audit-events', { headers: { authorization: 'Bearer mk_x', 'content-type': 'application/json' }, data: Buffer.from('{bad'), maxRedirects: 0 })).status()).toBe(400);
+  expect(
+    (
+      await request.post('/api/v1/audit-events', {
+        headers: { authorization: 'Bearer mk_x', 'content-type': 'application/json' },
+        data: Buffer.from('{bad'),
+        maxRedirects: 0,
+      })
+    ).status(),
+  ).toBe(400);
 });

@@ -18,7 +18,9 @@ function fetchFrom(localAddress: string, path: string, cookie: string, headers: 
   });
 }
 
-test('tenant admin sets an allowlist (lockout guard, check an IP, monitor mode); real sockets from other addresses are refused', async ({ browser }) => {
+test('tenant admin sets an allowlist (lockout guard, check an IP, monitor mode); real sockets from other addresses are refused', async ({
+  browser,
+}) => {
   const admin = await (await browser.newContext()).newPage();
   await login(admin, 'aoba.admin');
   const me = await (await admin.request.get('/api/v1/me')).json();
@@ -67,7 +69,9 @@ test('tenant admin sets an allowlist (lockout guard, check an IP, monitor mode);
   expect(page.body).toContain('Access from this network is not allowed');
   // Through the trusted proxy (127.0.0.200) the forwarded address counts, both ways.
   expect((await fetchFrom('127.0.0.200', '/api/v1/me', cookie, { 'x-forwarded-for': '127.0.0.5' })).status).toBe(200);
-  expect((await fetchFrom('127.0.0.200', '/api/v1/me', cookie, { 'x-forwarded-for': '127.0.0.5, 127.0.0.9' })).status).toBe(403);
+  expect(
+    (await fetchFrom('127.0.0.200', '/api/v1/me', cookie, { 'x-forwarded-for': '127.0.0.5, 127.0.0.9' })).status,
+  ).toBe(403);
 
   // Monitor mode: let through, counted; back to enforce.
   await admin.reload();

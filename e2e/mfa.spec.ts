@@ -39,7 +39,9 @@ test('enroll TOTP from the key on the page, log in with it, a recovery code work
   await expect(page.getByTestId('verify-error')).toContainText('not valid');
 });
 
-test('an enforced tenant holds an unenrolled operator on the enrollment page; a sensitive action asks for step-up, then completes', async ({ browser }) => {
+test('an enforced tenant holds an unenrolled operator on the enrollment page; a sensitive action asks for step-up, then completes', async ({
+  browser,
+}) => {
   // It waits out the 20-second step-up window on purpose.
   test.setTimeout(150_000);
   const admin = await (await browser.newContext()).newPage();
@@ -55,7 +57,10 @@ test('an enforced tenant holds an unenrolled operator on the enrollment page; a 
 
   await admin.goto(`/t/${me.tenant.id}/security`);
   await admin.getByTestId('totp-policy').getByLabel('Require TOTP for every operator').check();
-  await admin.getByTestId('totp-policy').getByLabel(/Grace period/).fill('0');
+  await admin
+    .getByTestId('totp-policy')
+    .getByLabel(/Grace period/)
+    .fill('0');
   await clickSensitive(admin, 'hikari.admin', admin.getByTestId('totp-policy').getByRole('button', { name: 'Save' }));
   await expect(admin.getByTestId('totp-policy')).toContainText('Saved.');
 
@@ -78,19 +83,26 @@ test('an enforced tenant holds an unenrolled operator on the enrollment page; a 
   await admin.getByTestId('totp-policy').getByLabel('Require TOTP for every operator').uncheck();
   await admin.getByTestId('totp-policy').getByRole('button', { name: 'Save' }).click();
   await expect(admin.getByTestId('step-up')).toBeVisible();
-  await admin.getByTestId('step-up').locator('input').fill(await nextCode('hikari.admin'));
+  await admin
+    .getByTestId('step-up')
+    .locator('input')
+    .fill(await nextCode('hikari.admin'));
   await admin.getByTestId('step-up').getByRole('button').click();
   await expect(admin.getByTestId('totp-policy')).toContainText('Saved.');
   await op.goto('/');
   await expect(op.getByTestId('whoami')).toContainText(`hikari.mfa.${stamp}`);
 });
 
-test('TOTP is on by default: an operator without it sees the deadline on every page; the admin sees each factor and the progress', async ({ browser }) => {
+test('TOTP is on by default: an operator without it sees the deadline on every page; the admin sees each factor and the progress', async ({
+  browser,
+}) => {
   const op = await (await browser.newContext()).newPage();
   await login(op, 'aoba.operator');
   for (const path of ['/', '/account/sessions', '/account/password']) {
     await op.goto(path);
-    await expect(op.getByTestId('mfa-grace-banner')).toContainText(/Set it up by \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} JST/);
+    await expect(op.getByTestId('mfa-grace-banner')).toContainText(
+      /Set it up by \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} JST/,
+    );
   }
   await op.getByTestId('mfa-grace-banner').getByRole('link', { name: 'Set it up now' }).click();
   await expect(op).toHaveURL(/\/account\/mfa$/);
@@ -99,7 +111,9 @@ test('TOTP is on by default: an operator without it sees the deadline on every p
   await login(admin, 'aoba.admin');
   const me = await (await admin.request.get('/api/v1/me')).json();
   await admin.goto(`/t/${me.tenant.id}`);
-  await expect(admin.getByTestId('mfa-enrollment')).toContainText(/\d+ of \d+ active operators use an authenticator app/);
+  await expect(admin.getByTestId('mfa-enrollment')).toContainText(
+    /\d+ of \d+ active operators use an authenticator app/,
+  );
   await expect(admin.getByTestId('mfa-policy')).toContainText('Required for everyone');
   const opRow = admin.getByTestId('operator-row').filter({ hasText: 'aoba.operator' });
   await expect(opRow.getByTestId('operator-factor')).toContainText(/Not set up · \d+ days? left/);

@@ -4,7 +4,9 @@ import { clickSensitive, enrollTotp, hasTotp, login } from './helpers';
 import { slowLink } from './slow-link';
 import { baseURL } from '../playwright.config';
 
-test('an admin exports order history after seeing its contents and a step-up; the audit trail shows the export with its row count, and platform staff see the alert', async ({ browser }) => {
+test('an admin exports order history after seeing its contents and a step-up; the audit trail shows the export with its row count, and platform staff see the alert', async ({
+  browser,
+}) => {
   const { parseCsv } = await import('../lib/http/csv');
   const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
   await login(page, 'sakura.admin');
@@ -18,7 +20,9 @@ test('an admin exports order history after seeing its contents and a step-up; th
   await page.getByTestId('col-customer_name').check();
   await page.getByTestId('col-customer_phone').check();
   await page.getByRole('button', { name: 'Show what the file will contain' }).click();
-  await expect(page.getByTestId('export-summary')).toHaveText('1,558 orders, 1,095 customers. Includes names, phone numbers.');
+  await expect(page.getByTestId('export-summary')).toHaveText(
+    '1,558 orders, 1,095 customers. Includes names, phone numbers.',
+  );
 
   await page.getByLabel('Reason (recorded)').fill('Carrier asked for the list of shipments to check a missing parcel');
   await clickSensitive(page, 'sakura.admin', page.getByRole('button', { name: 'Request export' }));
@@ -31,7 +35,15 @@ test('an admin exports order history after seeing its contents and a step-up; th
   await clickSensitive(page, 'sakura.admin', row.getByRole('button', { name: 'Download' }));
   const download = await downloading;
   const table = parseCsv(readFileSync((await download.path())!, 'utf8'));
-  expect(table[0]).toEqual(['order_no', 'status', 'ordered_at', 'customer_name', 'customer_phone', 'amount', 'tracking_no']);
+  expect(table[0]).toEqual([
+    'order_no',
+    'status',
+    'ordered_at',
+    'customer_name',
+    'customer_phone',
+    'amount',
+    'tracking_no',
+  ]);
   expect(table).toHaveLength(1 + 1558);
 
   await page.goto(`/t/${me.tenant.id}/audit?action=orders.exported`);
@@ -54,7 +66,9 @@ test("another company's admin gets 404 for the export page and the download", as
   const aoba = await (await browser.newContext()).newPage();
   await login(aoba, 'aoba.admin');
   expect((await aoba.goto(exportUrl))?.status()).toBe(404);
-  const download = await aoba.request.get(`/api/v1/tenants/${sakuraTenant}/order-exports/${crypto.randomUUID()}/download`);
+  const download = await aoba.request.get(
+    `/api/v1/tenants/${sakuraTenant}/order-exports/${crypto.randomUUID()}/download`,
+  );
   expect(download.status()).toBe(404);
   // An operator without the export permission gets 404 in their own company too.
   const operator = await (await browser.newContext()).newPage();
@@ -66,14 +80,18 @@ test("another company's admin gets 404 for the export page and the download", as
 // compressed, so only a large export can still be leaving the server when the browser gives up. The test makes one with SQL
 // beside the console, which only PostgreSQL allows (the embedded database belongs to the server
 // process); the abort over real HTTP is covered on both backends by the integration tests.
-test('a download the admin cancels half-way is on record with what had left, and raises an alert', async ({ browser }) => {
+test('a download the admin cancels half-way is on record with what had left, and raises an alert', async ({
+  browser,
+}) => {
   const url = process.env.MAMORI_E2E_DATABASE_URL;
   test.skip(!url, 'needs PostgreSQL to make a 200,000-order site beside the console');
   const { Client } = await import('pg');
   const sql = new Client({ connectionString: url });
   await sql.connect();
   // A company no other test uses: its first admin, and its main site grown to 200,040 orders (~80 MB with every column).
-  const { rows: [company] } = await sql.query<{ tenant_id: string; site_id: string; login_id: string }>(
+  const {
+    rows: [company],
+  } = await sql.query<{ tenant_id: string; site_id: string; login_id: string }>(
     `select t.id as tenant_id, s.id as site_id, o.login_id from tenants t
        join sites s on s.tenant_id = t.id and s.code = 'main'
        join operators o on o.tenant_id = t.id and o.role = 'tenant_admin'
@@ -81,7 +99,13 @@ test('a download the admin cancels half-way is on record with what had left, and
       order by t.code, o.login_id limit 1`,
   );
   // Copies of its orders, each with a comment of its own: repeated rows would compress to almost nothing.
-  const columns = (await sql.query<{ name: string }>(`select column_name as name from information_schema.columns where table_name = 'orders' and column_name not in ('id', 'order_no', 'customer_comment')`)).rows.map((r) => r.name).join(', ');
+  const columns = (
+    await sql.query<{ name: string }>(
+      `select column_name as name from information_schema.columns where table_name = 'orders' and column_name not in ('id', 'order_no', 'customer_comment')`,
+    )
+  ).rows
+    .map((r) => r.name)
+    .join(', ');
   await sql.query(
     `insert into orders (id, order_no, customer_comment, ${columns})
      select gen_random_uuid(), order_no || '-' || g, md5(random()::text) || md5(random()::text) || md5(random()::text), ${columns}
@@ -89,7 +113,12 @@ test('a download the admin cancels half-way is on record with what had left, and
     [company.tenant_id, company.site_id],
   );
   await sql.query(`update tenants set order_export_daily_quota = 1000000 where id = $1`, [company.tenant_id]);
-  const { rows: [{ planned }] } = await sql.query<{ planned: number }>(`select count(*)::int as planned from orders where tenant_id = $1 and site_id = $2`, [company.tenant_id, company.site_id]);
+  const {
+    rows: [{ planned }],
+  } = await sql.query<{ planned: number }>(
+    `select count(*)::int as planned from orders where tenant_id = $1 and site_id = $2`,
+    [company.tenant_id, company.site_id],
+  );
   await sql.end();
 
   const link = await slowLink(16 * 1024);
@@ -101,7 +130,9 @@ test('a download the admin cancels half-way is on record with what had left, and
   await expect(page.getByTestId('col-customer_name')).toBeVisible();
   for (const box of await page.locator('[data-testid^="col-"]').all()) await box.check();
   await page.getByRole('button', { name: 'Show what the file will contain' }).click();
-  await page.getByLabel('Reason (recorded)').fill('Address list for the courier, cancelled when the wrong columns were seen');
+  await page
+    .getByLabel('Reason (recorded)')
+    .fill('Address list for the courier, cancelled when the wrong columns were seen');
   await clickSensitive(page, company.login_id, page.getByRole('button', { name: 'Request export' }));
   await expect(page.getByTestId('export-requested')).toContainText('Ready');
   await page.reload();
@@ -110,7 +141,11 @@ test('a download the admin cancels half-way is on record with what had left, and
   // server sees the connection go while rows are still being sent.
   link.slowDown();
   const downloading = page.waitForEvent('download');
-  await clickSensitive(page, company.login_id, page.getByTestId('export-row').first().getByRole('button', { name: 'Download' }));
+  await clickSensitive(
+    page,
+    company.login_id,
+    page.getByTestId('export-row').first().getByRole('button', { name: 'Download' }),
+  );
   const download = await downloading;
   await download.cancel();
   expect(await download.failure()).toBe('canceled');
@@ -134,5 +169,7 @@ test('a download the admin cancels half-way is on record with what had left, and
   await expect(page.getByTestId('audit-row')).toHaveCount(0);
   // Names and addresses left: the company's alerts say so.
   await page.goto(`${baseURL}/`);
-  await expect(page.locator('[data-testid="alert"][data-rule="export_aborted"]').first()).toContainText('Order export stopped short after personal data had left');
+  await expect(page.locator('[data-testid="alert"][data-rule="export_aborted"]').first()).toContainText(
+    'Order export stopped short after personal data had left',
+  );
 });

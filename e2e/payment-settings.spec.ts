@@ -14,7 +14,9 @@ async function openSakuraPayment(browser: Browser): Promise<{ page: Page; tenant
   return { page, tenantId, url: new URL(page.url()).pathname };
 }
 
-test('an admin reveals a payment secret after a step-up and with a reason; it hides after 30 seconds and is audited', async ({ browser }) => {
+test('an admin reveals a payment secret after a step-up and with a reason; it hides after 30 seconds and is audited', async ({
+  browser,
+}) => {
   const { page, tenantId } = await openSakuraPayment(browser);
   // The browser's clock is driven by the test from here, so the 30 seconds need not be waited out.
   await page.clock.install();
@@ -56,7 +58,9 @@ test('an admin reveals a payment secret after a step-up and with a reason; it hi
   await expect(page.getByTestId('payment-change').first()).toContainText('revealed the secret');
 });
 
-test("another company's admin gets 404 on the payment page, and so does an operator without the permission", async ({ browser }) => {
+test("another company's admin gets 404 on the payment page, and so does an operator without the permission", async ({
+  browser,
+}) => {
   // Three logins with TOTP codes, each code usable once: allow for waiting on the next time step.
   test.setTimeout(120_000);
   const { url } = await openSakuraPayment(browser);

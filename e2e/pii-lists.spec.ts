@@ -14,22 +14,27 @@ async function sakuraMainSite(browser: Browser, loginId: string) {
   return { page, tenantId, orders, members };
 }
 
-test('orders and members are listed masked; revealing one order shows it in place and is audited', async ({ browser }) => {
+test('orders and members are listed masked; revealing one order shows it in place and is audited', async ({
+  browser,
+}) => {
   // Two logins with TOTP codes, each code usable once: allow for waiting on the next time step.
   test.setTimeout(120_000);
   const { page, tenantId, orders, members } = await sakuraMainSite(browser, 'sakura.operator');
 
   expect((await page.goto(members))?.status()).toBe(200);
   await expect(page.getByTestId('member-row')).toHaveCount(50);
-  for (const email of await page.getByTestId('masked-email').allTextContents()) expect(email.trim()).toMatch(/^\S?\*\*\*@mail\.example\.jp$/);
+  for (const email of await page.getByTestId('masked-email').allTextContents())
+    expect(email.trim()).toMatch(/^\S?\*\*\*@mail\.example\.jp$/);
 
   expect((await page.goto(orders))?.status()).toBe(200);
   await expect(page.getByTestId('orders-title')).toContainText('Orders');
   await expect(page.getByTestId('pii-note')).toContainText('recorded in the audit trail');
   const rows = page.getByTestId('order-row');
   await expect(rows).toHaveCount(50);
-  for (const email of await page.getByTestId('masked-email').allTextContents()) expect(email.trim()).toMatch(/^\S?\*\*\*@mail\.example\.jp$/);
-  for (const phone of await page.getByTestId('masked-phone').allTextContents()) expect(phone.trim()).toMatch(/^0\d{1,3}-\*+-\d{4}$/);
+  for (const email of await page.getByTestId('masked-email').allTextContents())
+    expect(email.trim()).toMatch(/^\S?\*\*\*@mail\.example\.jp$/);
+  for (const phone of await page.getByTestId('masked-phone').allTextContents())
+    expect(phone.trim()).toMatch(/^0\d{1,3}-\*+-\d{4}$/);
   await expect(page.getByTestId('next-page')).toBeVisible();
   await expect(page.getByTestId('revealed-record')).toHaveCount(0);
 

@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { DEMO_PASSWORD, clickSensitive, login } from './helpers';
 
-test('platform admin starts a rotation campaign; an operator must rotate past every policy reason; progress moves', async ({ browser }) => {
+test('platform admin starts a rotation campaign; an operator must rotate past every policy reason; progress moves', async ({
+  browser,
+}) => {
   // The operator's session from before the campaign.
   const before = await browser.newContext();
   const beforePage = await before.newPage();
@@ -56,7 +58,9 @@ test('platform admin starts a rotation campaign; an operator must rotate past ev
   await expect(staff.getByTestId('operator-progress').filter({ hasText: 'hikari.operator' })).toContainText('Changed');
 
   // The regulator report is formula-safe CSV.
-  const csv = await staff.request.get(staff.url().replace(/\/t\/([^/]+)\/rotation\/([^/?]+).*/, '/api/v1/tenants/$1/rotation-campaigns/$2/report'));
+  const csv = await staff.request.get(
+    staff.url().replace(/\/t\/([^/]+)\/rotation\/([^/?]+).*/, '/api/v1/tenants/$1/rotation-campaigns/$2/report'),
+  );
   expect(csv.status()).toBe(200);
   expect(csv.headers()['content-disposition']).toContain('attachment');
   const text = await csv.text();
@@ -64,7 +68,7 @@ test('platform admin starts a rotation campaign; an operator must rotate past ev
   expect(text).toMatch(/hikari\.operator,[^\r\n]*,rotated,/);
 });
 
-test("a tenant admin cannot start a campaign for another tenant or read its progress", async ({ browser }) => {
+test('a tenant admin cannot start a campaign for another tenant or read its progress', async ({ browser }) => {
   const sakura = await (await browser.newContext()).newPage();
   await login(sakura, 'sakura.admin');
   const aoba = await (await browser.newContext()).newPage();
@@ -72,6 +76,12 @@ test("a tenant admin cannot start a campaign for another tenant or read its prog
   const aobaTenant = (await (await aoba.request.get('/api/v1/me')).json()).tenant.id;
   expect((await sakura.goto(`/t/${aobaTenant}/rotation`))?.status()).toBe(404);
   expect((await sakura.goto(`/t/${aobaTenant}/security`))?.status()).toBe(404);
-  expect((await sakura.request.get(`/api/v1/tenants/${aobaTenant}/rotation-campaigns/00000000-0000-4000-8000-000000000000/report`)).status()).toBe(404);
+  expect(
+    (
+      await sakura.request.get(
+        `/api/v1/tenants/${aobaTenant}/rotation-campaigns/00000000-0000-4000-8000-000000000000/report`,
+      )
+    ).status(),
+  ).toBe(404);
   expect((await sakura.goto('/t/00000000-0000-0000-0000-000000000000/rotation'))?.status()).toBe(404);
 });

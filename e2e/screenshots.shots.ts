@@ -26,7 +26,11 @@ async function signedIn(browser: Browser, loginId: string): Promise<{ page: Page
  */
 async function capture(browser: Browser, state: State | undefined, role: string, shots: Shot[]) {
   for (const locale of LOCALES) {
-    const context = await browser.newContext({ storageState: state, locale: locale === 'ja' ? 'ja-JP' : 'en-GB', timezoneId: 'Asia/Tokyo' });
+    const context = await browser.newContext({
+      storageState: state,
+      locale: locale === 'ja' ? 'ja-JP' : 'en-GB',
+      timezoneId: 'Asia/Tokyo',
+    });
     await context.addCookies([{ name: 'mamori.locale', value: locale, url: baseURL }]);
     const page = await context.newPage();
     for (const shot of shots) {

@@ -11,7 +11,9 @@ async function tenantAndSite(browser: Browser, loginId: string) {
   return { tenantId: me.tenant.id as string, ordersPath: orders, membersPath: orders.replace(/orders$/, 'members') };
 }
 
-test("customer data is the tenant's: platform staff need the tenant admin's grant, each use is audited and shown to the tenant, and revoking ends it", async ({ browser }) => {
+test("customer data is the tenant's: platform staff need the tenant admin's grant, each use is audited and shown to the tenant, and revoking ends it", async ({
+  browser,
+}) => {
   test.setTimeout(180_000);
   const aoba = await tenantAndSite(browser, 'aoba.admin');
   const sakura = await tenantAndSite(browser, 'sakura.admin');

@@ -18,7 +18,9 @@ async function changePassword(page: Page, current: string, next: string) {
   await page.getByRole('button', { name: 'Change password' }).click();
 }
 
-test('platform admin creates a tenant and its admin; the admin rotates the temporary password and creates an operator; suspension ends their sessions', async ({ browser }) => {
+test('platform admin creates a tenant and its admin; the admin rotates the temporary password and creates an operator; suspension ends their sessions', async ({
+  browser,
+}) => {
   const staff = await (await browser.newContext()).newPage();
   await login(staff, 'platform.admin');
   await staff.goto('/platform/tenants/new');
@@ -79,7 +81,10 @@ test('platform admin creates a tenant and its admin; the admin rotates the tempo
 
   // Platform admin suspends the tenant: the operator's open session is refused on its next click.
   await staff.goto(tenantUrl);
-  await staff.getByTestId('tenant-status-form').getByLabel(/Reason/).fill('credential leak 2026-11');
+  await staff
+    .getByTestId('tenant-status-form')
+    .getByLabel(/Reason/)
+    .fill('credential leak 2026-11');
   await staff.getByRole('button', { name: 'Suspend' }).click();
   await expect(staff.getByTestId('tenant-suspended')).toContainText('credential leak 2026-11');
   await operator.getByRole('link', { name: 'My sessions' }).click();
@@ -103,7 +108,10 @@ test('a tenant admin disables an operator, whose next request is refused', async
 
   await admin.goto(`/t/${me.tenant.id}?q=aoba.temp.${stamp}`);
   await admin.getByRole('link', { name: `aoba.temp.${stamp}` }).click();
-  await admin.getByTestId('status-form').getByLabel(/Reason/).fill('contract ended');
+  await admin
+    .getByTestId('status-form')
+    .getByLabel(/Reason/)
+    .fill('contract ended');
   await admin.getByRole('button', { name: 'Disable operator' }).click();
   await expect(admin.getByTestId('status-form')).toContainText('1 sessions ended.');
   await op.reload();

@@ -33,13 +33,23 @@ test('a tenant operator gets 404 for admin pages and for admin actions posted di
 
   const operator = await (await browser.newContext()).newPage();
   await login(operator, 'sakura.operator');
-  for (const path of [`/t/${tenantId}/operators/new`, `/t/${tenantId}/operators/${me.operatorId}`, '/platform/tenants', '/platform/tenants/new', '/platform/sessions', '/platform/staff']) {
+  for (const path of [
+    `/t/${tenantId}/operators/new`,
+    `/t/${tenantId}/operators/${me.operatorId}`,
+    '/platform/tenants',
+    '/platform/tenants/new',
+    '/platform/sessions',
+    '/platform/staff',
+  ]) {
     expect((await operator.goto(path))?.status(), path).toBe(404);
   }
   // The same action bytes under the operator's session: refused as not found.
   const asOperator = await operator.request.fetch(unlock.url(), {
     method: 'POST',
-    headers: { ...unlock.headers(), cookie: (await operator.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ') },
+    headers: {
+      ...unlock.headers(),
+      cookie: (await operator.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; '),
+    },
     data: unlock.postDataBuffer()!,
   });
   expect(asOperator.status()).toBe(404);
@@ -60,7 +70,10 @@ test("a tenant admin cannot act on another tenant's operators, even by editing t
   // Capture sakura's own "disable" of sakura.operator, then point it at aoba's tenant and admin.
   await sakura.goto(`/t/${sakuraMe.tenant.id}?q=sakura.operator`);
   await sakura.getByRole('link', { name: 'sakura.operator' }).click();
-  await sakura.getByTestId('status-form').getByLabel(/Reason/).fill('cross-tenant probe');
+  await sakura
+    .getByTestId('status-form')
+    .getByLabel(/Reason/)
+    .fill('cross-tenant probe');
   const disable = await capture(sakura, () => sakura.getByRole('button', { name: 'Disable operator' }).click());
   const body = disable.postDataBuffer()!.toString('utf8');
   const operatorIdInForm = /name="[^"]*operatorId"\r\n\r\n([0-9a-f-]{36})/.exec(body)?.[1];

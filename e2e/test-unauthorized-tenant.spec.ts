@@ -10,7 +10,10 @@ async function tenantIdOf(browser: import('@playwright/test').Browser, loginId: 
   return me.tenant.id as string;
 }
 
-test("an operator of tenant A opening tenant B's page gets 404, like a tenant that does not exist", async ({ browser, page }) => {
+test("an operator of tenant A opening tenant B's page gets 404, like a tenant that does not exist", async ({
+  browser,
+  page,
+}) => {
   const aobaId = await tenantIdOf(browser, 'aoba.admin');
   await login(page, 'sakura.admin');
 
@@ -37,7 +40,10 @@ test("an operator of tenant A opening tenant B's page gets 404, like a tenant th
   expect(await apiForeign.text()).toBe(await apiMissing.text());
 });
 
-test('tenant operators cannot open the platform tenants page; platform staff see every tenant', async ({ page, browser }) => {
+test('tenant operators cannot open the platform tenants page; platform staff see every tenant', async ({
+  page,
+  browser,
+}) => {
   await login(page, 'sakura.operator');
   expect((await page.goto('/platform/tenants'))?.status()).toBe(404);
 

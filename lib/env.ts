@@ -8,8 +8,18 @@ const schema = z.object({
   DATABASE_URL: z.string().optional(),
   MAMORI_DATA_DIR: z.string().default('.data'),
   MAMORI_TRUSTED_PROXIES: z.string().default(''),
-  MAMORI_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
-  MAMORI_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  MAMORI_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  MAMORI_SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   MAMORI_DEMO: z.enum(['0', '1']).default('1'),
   // How long a verified second factor counts as fresh for sensitive actions (step-up).
   MAMORI_STEP_UP_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
@@ -33,7 +43,12 @@ export type Env = z.infer<typeof schema> & {
 let cached: Env | undefined;
 
 /** A secret from the environment, or one generated once into the data directory (development). */
-export function devSecret(dataDir: string, file: string, label: string, make = () => randomBytes(32).toString('base64url')): string {
+export function devSecret(
+  dataDir: string,
+  file: string,
+  label: string,
+  make = () => randomBytes(32).toString('base64url'),
+): string {
   const full = path.join(dataDir, file);
   if (existsSync(full)) return readFileSync(full, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
@@ -59,7 +74,11 @@ export function env(): Env {
     ...e,
     trustedProxies: parseCidrList(e.MAMORI_TRUSTED_PROXIES),
     secureCookies: e.AUTH_URL?.startsWith('https://') ?? false,
-    authSecret: e.AUTH_SECRET ?? (e.MAMORI_ENV === 'production' ? missing('AUTH_SECRET') : devSecret(e.MAMORI_DATA_DIR, 'auth-secret', 'AUTH_SECRET')),
+    authSecret:
+      e.AUTH_SECRET ??
+      (e.MAMORI_ENV === 'production'
+        ? missing('AUTH_SECRET')
+        : devSecret(e.MAMORI_DATA_DIR, 'auth-secret', 'AUTH_SECRET')),
   };
   return cached;
 }

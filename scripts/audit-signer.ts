@@ -25,7 +25,8 @@ const every = Number(process.env.MAMORI_CHECKPOINT_SECONDS ?? 300) * 1000;
 function loadKey(): string {
   const pem = process.env.MAMORI_AUDIT_SIGNING_KEY;
   if (pem) return pem;
-  if (production) throw new Error('MAMORI_AUDIT_SIGNING_KEY must be set for the audit signer when MAMORI_ENV=production');
+  if (production)
+    throw new Error('MAMORI_AUDIT_SIGNING_KEY must be set for the audit signer when MAMORI_ENV=production');
   const file = path.join(dir, 'audit-signing-key.pem');
   if (existsSync(file)) return readFileSync(file, 'utf8');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -43,7 +44,8 @@ let queue: Promise<unknown> = Promise.resolve();
 function round(source: ChainSource, chains?: string[]) {
   const run = queue.then(async () => {
     const result = await signer.signChains(source, chains);
-    for (const r of result.refused) console.error(`[audit-signer] refused to sign chain ${r.chain}: ${r.reason} at seq ${r.seq}`);
+    for (const r of result.refused)
+      console.error(`[audit-signer] refused to sign chain ${r.chain}: ${r.reason} at seq ${r.seq}`);
     return result;
   });
   queue = run.catch((error: Error) => console.error('[audit-signer] round failed:', error.message));
@@ -55,12 +57,14 @@ if (process.env.MAMORI_SIGNER_MODE === 'ipc') {
   const send = process.send.bind(process);
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let next = 1;
-  const call = (op: keyof ChainSource) => (...args: unknown[]) =>
-    new Promise<never>((resolve, reject) => {
-      const id = next++;
-      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      send({ type: 'call', id, op, args });
-    });
+  const call =
+    (op: keyof ChainSource) =>
+    (...args: unknown[]) =>
+      new Promise<never>((resolve, reject) => {
+        const id = next++;
+        waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        send({ type: 'call', id, op, args });
+      });
   const source: ChainSource = {
     heads: call('heads'),
     lastCheckpoint: call('lastCheckpoint'),
@@ -89,7 +93,9 @@ if (process.env.MAMORI_SIGNER_MODE === 'ipc') {
 } else {
   const url = process.env.MAMORI_SIGNER_DATABASE_URL ?? process.env.DATABASE_URL;
   if (!url || !/^postgres(ql)?:\/\//.test(url)) {
-    throw new Error('the audit signer reads PostgreSQL (MAMORI_SIGNER_DATABASE_URL or DATABASE_URL); on embedded PGlite npm start runs it as its child');
+    throw new Error(
+      'the audit signer reads PostgreSQL (MAMORI_SIGNER_DATABASE_URL or DATABASE_URL); on embedded PGlite npm start runs it as its child',
+    );
   }
   const dialect = new PgDialect();
   const pool = new pg.Pool({ connectionString: url, max: 2 });
@@ -98,7 +104,9 @@ if (process.env.MAMORI_SIGNER_MODE === 'ipc') {
   const source = chainSource(async (query) => {
     const client = await pool.connect();
     try {
-      await client.query("begin; select set_config('role', 'mamori_signer', true), set_config('app.scope', 'platform', true)");
+      await client.query(
+        "begin; select set_config('role', 'mamori_signer', true), set_config('app.scope', 'platform', true)",
+      );
       const { sql, params } = dialect.sqlToQuery(query);
       const result = await client.query(sql, params);
       await client.query('commit');
@@ -117,7 +125,12 @@ if (process.env.MAMORI_SIGNER_MODE === 'ipc') {
     let chains: string[] | undefined;
     try {
       const parsed = JSON.parse(n.payload ?? '[]') as unknown;
-      chains = Array.isArray(parsed) && parsed.length > 0 && parsed.every((c) => typeof c === 'string' && /^[0-9a-f-]{36}$/i.test(c)) ? (parsed as string[]) : undefined;
+      chains =
+        Array.isArray(parsed) &&
+        parsed.length > 0 &&
+        parsed.every((c) => typeof c === 'string' && /^[0-9a-f-]{36}$/i.test(c))
+          ? (parsed as string[])
+          : undefined;
     } catch {
       chains = undefined;
     }

@@ -23,7 +23,11 @@ const list = await database.db
   .innerJoin(tenants, eq(tenants.id, sites.tenantId))
   .where(eq(tenants.kind, 'tenant'))
   // The demo's largest site (the first company's main site) first, then a stable order.
-  .orderBy(desc(sql`${tenants.code} = ${planDemo()[0].code} and ${sites.code} = 'main'`), asc(tenants.code), asc(sites.code))
+  .orderBy(
+    desc(sql`${tenants.code} = ${planDemo()[0].code} and ${sites.code} = 'main'`),
+    asc(tenants.code),
+    asc(sites.code),
+  )
   .limit(SITES);
 const started = Date.now();
 let members = 0;
@@ -37,7 +41,11 @@ for (const [i, site] of list.entries()) {
     await generateEcData(tx as Tx, site, size, new Date());
   });
   members += count;
-  console.log(`[demo:large] ${site.code}: ${count.toLocaleString('en')} members, ${size.orders.toLocaleString('en')} orders (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  console.log(
+    `[demo:large] ${site.code}: ${count.toLocaleString('en')} members, ${size.orders.toLocaleString('en')} orders (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  );
 }
-console.log(`[demo:large] ${members.toLocaleString('en')} members on ${list.length} sites in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(
+  `[demo:large] ${members.toLocaleString('en')} members on ${list.length} sites in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+);
 await database.close();

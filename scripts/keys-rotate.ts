@@ -11,9 +11,15 @@ const database = await getDatabase();
 try {
   const result = await rotateKeys('all', 'rotation');
   console.log(`current key: ${result.keyId}`);
-  for (const [column, n] of Object.entries(result.reencrypted)) console.log(`  ${column.padEnd(18)} ${n} re-encrypted, ${result.unreadable[column as keyof typeof result.unreadable]} unreadable`);
+  for (const [column, n] of Object.entries(result.reencrypted))
+    console.log(
+      `  ${column.padEnd(18)} ${n} re-encrypted, ${result.unreadable[column as keyof typeof result.unreadable]} unreadable`,
+    );
   const unreadable = Object.values(result.unreadable).reduce((a, b) => a + b, 0);
-  if (unreadable > 0) console.error(`${unreadable} secrets are under a key no longer in the ring: put that key back (after the first) and run again`);
+  if (unreadable > 0)
+    console.error(
+      `${unreadable} secrets are under a key no longer in the ring: put that key back (after the first) and run again`,
+    );
   process.exitCode = unreadable > 0 ? 1 : 0;
 } finally {
   await database.close();

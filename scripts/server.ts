@@ -38,7 +38,9 @@ async function main() {
   const host = process.env.HOST || undefined;
 
   const database = await getDatabase();
-  console.log(`[mamori] database: ${database.kind === 'pglite' ? `embedded PGlite (${e.MAMORI_DATA_DIR}/pglite)` : 'PostgreSQL'}, migrated`);
+  console.log(
+    `[mamori] database: ${database.kind === 'pglite' ? `embedded PGlite (${e.MAMORI_DATA_DIR}/pglite)` : 'PostgreSQL'}, migrated`,
+  );
   if (e.MAMORI_DEMO === '1') {
     const { seeded, logins } = await seedDemo();
     if (seeded) console.log('[mamori] demo data seeded: 43 tenants, 53 sites, 314 operators');
@@ -53,19 +55,25 @@ async function main() {
 
   // Audit events committed while their chain was busy are chained by their writer right after
   // commit; this picks up any whose writer stopped in between (a crash, a restart).
-  const sweepAudit = () => sequenceWaitingAudit().catch((error) => console.error('[mamori] audit sequencing sweep failed', error));
+  const sweepAudit = () =>
+    sequenceWaitingAudit().catch((error) => console.error('[mamori] audit sequencing sweep failed', error));
   await sweepAudit();
   setInterval(sweepAudit, 5_000).unref();
 
   // Rotation deadlines: lock stragglers every minute (the login path also checks on its own).
   setInterval(() => {
-    withPlatformTx((tx) => lockOverdueRotations(tx)).catch((error) => console.error('[mamori] rotation sweep failed', error));
+    withPlatformTx((tx) => lockOverdueRotations(tx)).catch((error) =>
+      console.error('[mamori] rotation sweep failed', error),
+    );
   }, 60_000).unref();
 
   // Signed audit checkpoints come from the audit signer, which holds the key in a process of its
   // own: a child of this one in development and on embedded PGlite (which it reads through this
   // process), a service of its own in production on PostgreSQL (npm run audit:signer).
-  const signer = database.kind === 'pglite' || e.MAMORI_ENV !== 'production' ? startSignerChild(database.kind === 'pglite' ? 'ipc' : 'postgres') : null;
+  const signer =
+    database.kind === 'pglite' || e.MAMORI_ENV !== 'production'
+      ? startSignerChild(database.kind === 'pglite' ? 'ipc' : 'postgres')
+      : null;
 
   // Alert webhooks: due deliveries (new ones and retries) every 10 seconds.
   setInterval(() => {
@@ -86,13 +94,18 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
   const server = createServer((req, res) => {
-    const refused = (refusal: RequestRefusal) => void recordOriginRefusal(refusal).catch((error: Error) => console.error('[mamori] could not record a refused request:', error.message));
+    const refused = (refusal: RequestRefusal) =>
+      void recordOriginRefusal(refusal).catch((error: Error) =>
+        console.error('[mamori] could not record a refused request:', error.message),
+      );
     if (!prepareRequest(req, res, e.trustedProxies, refused)) return;
-    judged(req, res).then((request) => request && handle(request, res)).catch((error) => {
-      console.error('[mamori] unhandled', error);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('Internal Server Error\n');
-    });
+    judged(req, res)
+      .then((request) => request && handle(request, res))
+      .catch((error) => {
+        console.error('[mamori] unhandled', error);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('Internal Server Error\n');
+      });
   });
   server.listen(port, host, () => {
     console.log(`[mamori] console on http://localhost:${port}`);

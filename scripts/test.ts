@@ -22,7 +22,8 @@ function run(step: string, cmd: string, args: string[], env: Record<string, stri
 function readCounts(file: string, kind: 'vitest' | 'playwright') {
   try {
     const j = JSON.parse(readFileSync(file, 'utf8'));
-    if (kind === 'vitest') return { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + j.numTodoTests };
+    if (kind === 'vitest')
+      return { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + j.numTodoTests };
     return { passed: j.stats.expected, failed: j.stats.unexpected + j.stats.flaky, skipped: j.stats.skipped };
   } catch {
     return { passed: 0, failed: 1, skipped: 0 };
@@ -37,13 +38,21 @@ ok = run('typecheck', 'npx', ['tsc', '--noEmit']) && ok;
 if (!ok) results.push({ step: 'typecheck', passed: 0, failed: 1, skipped: 0 });
 
 rmSync('.data/vitest-results.json', { force: true });
-const unitOk = run('unit + integration', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=.data/vitest-results.json']);
+const unitOk = run('unit + integration', 'npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  '--outputFile.json=.data/vitest-results.json',
+]);
 results.push({ step: 'vitest', ...readCounts('.data/vitest-results.json', 'vitest') });
 ok = unitOk && ok;
 
 if (!existsSync(chromium)) {
   const banner = '!'.repeat(78);
-  console.error(`\n${banner}\n!! Chromium not found at ${chromium}: the browser (e2e) tests did NOT run.\n!! Install it with: apt-get install -y chromium   (or set MAMORI_CHROMIUM)\n${banner}\n`);
+  console.error(
+    `\n${banner}\n!! Chromium not found at ${chromium}: the browser (e2e) tests did NOT run.\n!! Install it with: apt-get install -y chromium   (or set MAMORI_CHROMIUM)\n${banner}\n`,
+  );
   if (ci) {
     console.error('CI=true: a missing Chromium fails the run.');
     results.push({ step: 'e2e', passed: 0, failed: 1, skipped: 0 });
@@ -76,8 +85,16 @@ if (!existsSync(chromium)) {
   }
 }
 
-const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
-console.log('\n' + results.map((r) => `  ${r.step.padEnd(10)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`).join('\n'));
+const total = results.reduce(
+  (a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }),
+  { passed: 0, failed: 0, skipped: 0 },
+);
+console.log(
+  '\n' +
+    results
+      .map((r) => `  ${r.step.padEnd(10)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`)
+      .join('\n'),
+);
 if (!ok && total.failed === 0) total.failed = 1;
 console.log(`tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(ok ? 0 : 1);

@@ -74,20 +74,32 @@ export function ActionForm({
       >
         {children}
         {state?.error === 'step_up_required' && (
-          <StepUp onVerified={() => lastSubmitted.current && startTransition(() => formAction(lastSubmitted.current!))} />
+          <StepUp
+            onVerified={() => lastSubmitted.current && startTransition(() => formAction(lastSubmitted.current!))}
+          />
         )}
         {state?.error === 'mfa_enrollment_required' && (
           <p role="alert" className="text-sm text-red-700">
-            {t('mfa_enrollment_required')} <Link className="underline" href="/account/mfa">{t('enrollNow')}</Link>
+            {t('mfa_enrollment_required')}{' '}
+            <Link className="underline" href="/account/mfa">
+              {t('enrollNow')}
+            </Link>
           </p>
         )}
-        {state && !state.ok && state.error && state.error !== 'step_up_required' && state.error !== 'mfa_enrollment_required' && (
-          <p role="alert" data-testid="form-error" className="text-sm text-red-700">
-            {t.has(state.error) ? t(state.error) : t('bad_request')}
-          </p>
-        )}
+        {state &&
+          !state.ok &&
+          state.error &&
+          state.error !== 'step_up_required' &&
+          state.error !== 'mfa_enrollment_required' && (
+            <p role="alert" data-testid="form-error" className="text-sm text-red-700">
+              {t.has(state.error) ? t(state.error) : t('bad_request')}
+            </p>
+          )}
         {state?.ok && success && <div data-testid="form-success">{success(state)}</div>}
-        <button disabled={pending} className={`rounded px-4 py-2 text-sm font-medium disabled:opacity-60 ${tones[tone]}`}>
+        <button
+          disabled={pending}
+          className={`rounded px-4 py-2 text-sm font-medium disabled:opacity-60 ${tones[tone]}`}
+        >
           {submit}
         </button>
       </form>
@@ -95,7 +107,15 @@ export function ActionForm({
   );
 }
 
-export function Field({ name, label, type = 'text', defaultValue, required, autoComplete, children }: {
+export function Field({
+  name,
+  label,
+  type = 'text',
+  defaultValue,
+  required,
+  autoComplete,
+  children,
+}: {
   name: string;
   label: string;
   type?: string;
@@ -109,7 +129,9 @@ export function Field({ name, label, type = 'text', defaultValue, required, auto
   const id = `f-${name}`;
   return (
     <div className="text-sm">
-      <label htmlFor={id} className="block font-medium">{label}</label>
+      <label htmlFor={id} className="block font-medium">
+        {label}
+      </label>
       {children ?? (
         <input
           id={id}
@@ -132,12 +154,32 @@ export function Field({ name, label, type = 'text', defaultValue, required, auto
   );
 }
 
-export function Select({ name, label, options, defaultValue, onChange }: { name: string; label: string; options: { value: string; label: string }[]; defaultValue?: string; onChange?: (value: string) => void }) {
+export function Select({
+  name,
+  label,
+  options,
+  defaultValue,
+  onChange,
+}: {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  defaultValue?: string;
+  onChange?: (value: string) => void;
+}) {
   return (
     <Field name={name} label={label}>
-      <select id={`f-${name}`} name={name} defaultValue={defaultValue} onChange={onChange && ((e) => onChange(e.target.value))} className="mt-1 w-full rounded border border-slate-300 px-3 py-2">
+      <select
+        id={`f-${name}`}
+        name={name}
+        defaultValue={defaultValue}
+        onChange={onChange && ((e) => onChange(e.target.value))}
+        className="mt-1 w-full rounded border border-slate-300 px-3 py-2"
+      >
         {options.map((o) => (
-          <option key={o.value} value={o.value}>{o.label}</option>
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
         ))}
       </select>
     </Field>
@@ -145,12 +187,26 @@ export function Select({ name, label, options, defaultValue, onChange }: { name:
 }
 
 /** Several boxes under one name (the server gets a list), with the group's error under them. */
-export function CheckboxGroup({ name, legend, options, defaultValues = [] }: { name: string; legend: string; options: { value: string; label: string }[]; defaultValues?: string[] }) {
+export function CheckboxGroup({
+  name,
+  legend,
+  options,
+  defaultValues = [],
+}: {
+  name: string;
+  legend: string;
+  options: { value: string; label: string }[];
+  defaultValues?: string[];
+}) {
   const errors = useContext(FieldErrors)?.[name];
   const message = useValidationMessage();
   const id = `f-${name}`;
   return (
-    <fieldset className="text-sm" aria-describedby={errors ? `${id}-error` : undefined} aria-invalid={errors ? true : undefined}>
+    <fieldset
+      className="text-sm"
+      aria-describedby={errors ? `${id}-error` : undefined}
+      aria-invalid={errors ? true : undefined}
+    >
       <legend className="font-medium">{legend}</legend>
       <div className="mt-1 space-y-1">
         {options.map((o) => (
@@ -195,7 +251,9 @@ function StepUp({ onVerified }: { onVerified: () => void }) {
   };
   return (
     <div className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="step-up">
-      <label className="block font-medium" htmlFor="step-up-code">{t('stepUpPrompt')}</label>
+      <label className="block font-medium" htmlFor="step-up-code">
+        {t('stepUpPrompt')}
+      </label>
       <div className="mt-2 flex gap-2">
         <input
           id="step-up-code"
@@ -211,11 +269,20 @@ function StepUp({ onVerified }: { onVerified: () => void }) {
           autoComplete="one-time-code"
           className="w-36 rounded border border-slate-300 px-2 py-1 font-mono"
         />
-        <button type="button" disabled={pending} onClick={() => void submit()} className="rounded bg-brand-600 px-3 py-1 text-white">
+        <button
+          type="button"
+          disabled={pending}
+          onClick={() => void submit()}
+          className="rounded bg-brand-600 px-3 py-1 text-white"
+        >
           {t('stepUpSubmit')}
         </button>
       </div>
-      {error && <p className="mt-1 text-red-700" data-testid="step-up-error">{t('verifyError.bad_code')}</p>}
+      {error && (
+        <p className="mt-1 text-red-700" data-testid="step-up-error">
+          {t('verifyError.bad_code')}
+        </p>
+      )}
     </div>
   );
 }

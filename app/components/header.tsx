@@ -22,7 +22,9 @@ export async function Header() {
                 <Link href="/platform/staff">{t('nav.staff')}</Link>
                 <Link href={`/t/${ctx.tenantId}/rotation`}>{t('nav.rotation')}</Link>
                 <Link href={`/t/${ctx.tenantId}/audit`}>{t('nav.audit')}</Link>
-                {hasPermission(ctx.role, 'sessions.manage') && <Link href="/platform/sessions">{t('nav.endSessions')}</Link>}
+                {hasPermission(ctx.role, 'sessions.manage') && (
+                  <Link href="/platform/sessions">{t('nav.endSessions')}</Link>
+                )}
               </>
             ) : (
               <>
@@ -58,7 +60,9 @@ export async function Header() {
           </form>
           {ctx && (
             <form action={logoutAction}>
-              <button className="rounded border border-slate-300 px-3 py-1 hover:bg-slate-100">{t('nav.logout')}</button>
+              <button className="rounded border border-slate-300 px-3 py-1 hover:bg-slate-100">
+                {t('nav.logout')}
+              </button>
             </form>
           )}
         </div>
@@ -67,7 +71,9 @@ export async function Header() {
         <div role="status" className="border-t border-amber-300 bg-amber-50" data-testid="mfa-grace-banner">
           <p className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2 text-sm text-amber-900">
             <span>{t('mfaGrace.text', { deadline: formatJst(ctx.mfaEnrollBy, locale as Locale) })}</span>
-            <Link href="/account/mfa" className="font-medium underline">{t('mfaGrace.link')}</Link>
+            <Link href="/account/mfa" className="font-medium underline">
+              {t('mfaGrace.link')}
+            </Link>
           </p>
         </div>
       )}

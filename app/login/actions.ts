@@ -19,7 +19,10 @@ async function startSession(sessionToken: string): Promise<never> {
 
 /** Every failure gets the same answer; the reason is only in the audit trail. */
 export async function loginAction(_prev: LoginState, formData: FormData): Promise<LoginState> {
-  const result = await loginWithPassword({ loginId: formData.get('loginId'), password: formData.get('password') }, await requestMeta());
+  const result = await loginWithPassword(
+    { loginId: formData.get('loginId'), password: formData.get('password') },
+    await requestMeta(),
+  );
   if (result.ok) return startSession(result.sessionToken);
   if (result.reason === 'mfa_required' && 'challengeToken' in result) {
     // The pending login is bound to this browser by an HttpOnly cookie; the state is server-side.

@@ -14,7 +14,14 @@ describe('alerts', () => {
   it('shows a tenant its own alerts, platform staff everyone’s, and audits raising and acknowledging', async () => {
     const a = await createTenant(`al-a-${Date.now()}`);
     const b = await createTenant(`al-b-${Date.now()}`);
-    const id = await withTenantTx(a, (tx) => raiseAlert(tx, { tenantId: a, rule: 'secret_revealed', operator: { operatorId: null, loginId: 'a.admin' }, details: { siteId: 'x' } }));
+    const id = await withTenantTx(a, (tx) =>
+      raiseAlert(tx, {
+        tenantId: a,
+        rule: 'secret_revealed',
+        operator: { operatorId: null, loginId: 'a.admin' },
+        details: { siteId: 'x' },
+      }),
+    );
     await withTenantTx(b, (tx) => raiseAlert(tx, { tenantId: b, rule: 'pii_bulk_view', details: {} }));
 
     const adminA = contextFor(a, crypto.randomUUID(), 'tenant_admin', 'a.admin');
@@ -24,12 +31,20 @@ describe('alerts', () => {
     expect(platform?.map((x) => x.tenantId)).toEqual(expect.arrayContaining([a, b]));
 
     // Another tenant's admin cannot acknowledge it; its own admin can, once.
-    await expect(acknowledgeAlert(contextFor(b, crypto.randomUUID(), 'tenant_admin'), b, id)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(acknowledgeAlert(contextFor(b, crypto.randomUUID(), 'tenant_admin'), b, id)).rejects.toMatchObject({
+      code: 'not_found',
+    });
     await acknowledgeAlert(adminA, a, id);
     await expect(acknowledgeAlert(adminA, a, id)).rejects.toMatchObject({ code: 'not_found' });
     expect((await listAlerts(adminA))?.[0]).toMatchObject({ acknowledgedByLoginId: 'a.admin' });
 
-    const actions = await withPlatformTx((tx) => tx.select({ action: auditEvents.action }).from(auditEvents).where(and(eq(auditEvents.tenantId, a))).orderBy(auditEvents.seq));
+    const actions = await withPlatformTx((tx) =>
+      tx
+        .select({ action: auditEvents.action })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.tenantId, a)))
+        .orderBy(auditEvents.seq),
+    );
     expect(actions.map((e) => e.action)).toEqual(['alert.raised', 'alert.acknowledged']);
   });
 });

@@ -49,6 +49,13 @@ export async function acknowledgeAlert(ctx: OperatorContext, tenantId: string, a
       .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, alertId), isNull(alerts.acknowledgedAt)))
       .returning({ rule: alerts.rule });
     if (!row) throw new AppError('not_found');
-    await recordAudit(tx, { tenantId, action: 'alert.acknowledged', outcome: 'success', ...byOperator(ctx), target: { type: 'alert', id: alertId }, details: { rule: row.rule } });
+    await recordAudit(tx, {
+      tenantId,
+      action: 'alert.acknowledged',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'alert', id: alertId },
+      details: { rule: row.rule },
+    });
   });
 }

@@ -18,7 +18,13 @@ export interface AlertInput {
 export async function raiseAlert(tx: Tx, input: AlertInput): Promise<string> {
   const [row] = await tx
     .insert(alerts)
-    .values({ tenantId: input.tenantId, rule: input.rule, operatorId: input.operator?.operatorId ?? null, loginId: input.operator?.loginId ?? null, details: input.details ?? {} })
+    .values({
+      tenantId: input.tenantId,
+      rule: input.rule,
+      operatorId: input.operator?.operatorId ?? null,
+      loginId: input.operator?.loginId ?? null,
+      details: input.details ?? {},
+    })
     .returning({ id: alerts.id });
   await recordAudit(tx, {
     tenantId: input.tenantId,

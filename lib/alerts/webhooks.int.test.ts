@@ -11,7 +11,15 @@ import { contextFor } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { raiseAlert } from './raise-alert';
-import { MAX_ATTEMPTS, backoffMs, deliverWebhooks, getAlertWebhook, setAlertWebhook, webhookInput, webhookSecretContext } from './webhooks';
+import {
+  MAX_ATTEMPTS,
+  backoffMs,
+  deliverWebhooks,
+  getAlertWebhook,
+  setAlertWebhook,
+  webhookInput,
+  webhookSecretContext,
+} from './webhooks';
 
 setupTestDatabase();
 afterEach(() => resetClock());
@@ -57,7 +65,17 @@ describe('alert webhooks', () => {
     expect(problem('http://siem.example.jp/hook')).toBe('invalid_webhook_url');
     expect(problem('https://user:pw@siem.example.jp/')).toBe('invalid_webhook_url');
     expect(problem('javascript:alert(1)')).toBe('invalid_webhook_url');
-    for (const inside of ['https://127.0.0.1/', 'https://10.1.2.3/', 'https://169.254.169.254/latest/meta-data/', 'https://[::1]/', 'https://[::ffff:127.0.0.1]/', 'https://[fd00:ec2::254]/', 'https://localhost/', 'https://intranet/', 'https://100.100.100.200/']) {
+    for (const inside of [
+      'https://127.0.0.1/',
+      'https://10.1.2.3/',
+      'https://169.254.169.254/latest/meta-data/',
+      'https://[::1]/',
+      'https://[::ffff:127.0.0.1]/',
+      'https://[fd00:ec2::254]/',
+      'https://localhost/',
+      'https://intranet/',
+      'https://100.100.100.200/',
+    ]) {
       expect(problem(inside), inside).toBe('webhook_not_public');
     }
   });
@@ -66,15 +84,31 @@ describe('alert webhooks', () => {
     answer = 200;
     const { tenantId, admin, secret } = await tenantWithHook('ok');
     received.length = 0;
-    await withTenantTx(tenantId, (tx) => raiseAlert(tx, { tenantId, rule: 'secret_revealed', operator: { operatorId: null, loginId: 'x.admin' }, details: { field: 'secret' } }));
+    await withTenantTx(tenantId, (tx) =>
+      raiseAlert(tx, {
+        tenantId,
+        rule: 'secret_revealed',
+        operator: { operatorId: null, loginId: 'x.admin' },
+        details: { field: 'secret' },
+      }),
+    );
     expect(await deliverWebhooks()).toBe(1);
     expect(await deliverWebhooks()).toBe(0);
     expect(received).toHaveLength(1);
     const { body, signature } = received[0];
-    expect(JSON.parse(body)).toMatchObject({ tenantId, rule: 'secret_revealed', loginId: 'x.admin', details: { field: 'secret' } });
+    expect(JSON.parse(body)).toMatchObject({
+      tenantId,
+      rule: 'secret_revealed',
+      loginId: 'x.admin',
+      details: { field: 'secret' },
+    });
     const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature)!;
     expect(v1).toBe(createHmac('sha256', secret).update(`${t}.${body}`).digest('hex'));
-    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({ status: 'delivered', attempts: 1, lastStatus: 200 });
+    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({
+      status: 'delivered',
+      attempts: 1,
+      lastStatus: 200,
+    });
   });
 
   it('retries a failing receiver with growing back-off, shows the failure, and gives up after the last attempt', async () => {
@@ -82,14 +116,22 @@ describe('alert webhooks', () => {
     const { tenantId, admin } = await tenantWithHook('down');
     await withTenantTx(tenantId, (tx) => raiseAlert(tx, { tenantId, rule: 'pii_bulk_view', details: {} }));
     await deliverWebhooks();
-    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({ status: 'pending', attempts: 1, lastStatus: 503, lastError: 'http_status' });
+    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastStatus: 503,
+      lastError: 'http_status',
+    });
     // Not before its time.
     expect(await deliverWebhooks()).toBe(0);
     for (let attempt = 2; attempt <= MAX_ATTEMPTS; attempt++) {
       advanceClock(backoffMs(attempt - 1) + 1000);
       expect(await deliverWebhooks()).toBe(1);
     }
-    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
+    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({
+      status: 'failed',
+      attempts: MAX_ATTEMPTS,
+    });
     advanceClock(7 * 3_600_000);
     expect(await deliverWebhooks()).toBe(0);
   });
@@ -98,7 +140,9 @@ describe('alert webhooks', () => {
     answer = 200;
     const a = await tenantWithHook('a');
     const b = await tenantWithHook('b');
-    await withTenantTx(a.tenantId, (tx) => raiseAlert(tx, { tenantId: a.tenantId, rule: 'export_over_quota', details: {} }));
+    await withTenantTx(a.tenantId, (tx) =>
+      raiseAlert(tx, { tenantId: a.tenantId, rule: 'export_over_quota', details: {} }),
+    );
     await deliverWebhooks();
     expect((await getAlertWebhook(a.admin, a.tenantId)).deliveries).toHaveLength(1);
     expect((await getAlertWebhook(b.admin, b.tenantId)).deliveries).toHaveLength(0);
@@ -107,26 +151,45 @@ describe('alert webhooks', () => {
     const tenantId = await createTenant(`wh-inside-${Date.now()}`);
     const admin = contextFor(tenantId, crypto.randomUUID(), 'tenant_admin');
     // localhost on another port than the named receiver: refused when saved.
-    await expect(setAlertWebhook(admin, tenantId, { url: 'https://localhost:9/hook' })).rejects.toMatchObject({ code: 'bad_request', fields: { url: ['webhook_not_public'] } });
-    await expect(setAlertWebhook(admin, tenantId, { url: 'https://no-such-host.invalid/hook' })).rejects.toMatchObject({ code: 'bad_request', fields: { url: ['webhook_unresolvable'] } });
+    await expect(setAlertWebhook(admin, tenantId, { url: 'https://localhost:9/hook' })).rejects.toMatchObject({
+      code: 'bad_request',
+      fields: { url: ['webhook_not_public'] },
+    });
+    await expect(setAlertWebhook(admin, tenantId, { url: 'https://no-such-host.invalid/hook' })).rejects.toMatchObject({
+      code: 'bad_request',
+      fields: { url: ['webhook_unresolvable'] },
+    });
     // A URL that was saved and later points inside (here written straight into the row, as a
     // name whose answer changed would): the delivery is refused before any connection.
     const secret = seal('webhook-secret', 'whsec_test', webhookSecretContext(tenantId)).ciphertext;
-    await withPlatformTx((tx) => tx.update(tenants).set({ alertWebhookUrl: 'https://localhost:9/hook', alertWebhookSecretCiphertext: secret }).where(eq(tenants.id, tenantId)));
+    await withPlatformTx((tx) =>
+      tx
+        .update(tenants)
+        .set({ alertWebhookUrl: 'https://localhost:9/hook', alertWebhookSecretCiphertext: secret })
+        .where(eq(tenants.id, tenantId)),
+    );
     await withTenantTx(tenantId, (tx) => raiseAlert(tx, { tenantId, rule: 'secret_revealed', details: {} }));
     received.length = 0;
     await deliverWebhooks();
     expect(received).toHaveLength(0);
-    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({ status: 'pending', lastStatus: null, lastError: 'refused_address' });
+    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({
+      status: 'pending',
+      lastStatus: null,
+      lastError: 'refused_address',
+    });
   });
 
-  it('follows no redirect: a 3xx is the receiver\'s answer, and its Location is never visited', async () => {
+  it("follows no redirect: a 3xx is the receiver's answer, and its Location is never visited", async () => {
     answer = 302;
     const { tenantId, admin } = await tenantWithHook('moved');
     received.length = 0;
     await withTenantTx(tenantId, (tx) => raiseAlert(tx, { tenantId, rule: 'secret_revealed', details: {} }));
     await deliverWebhooks();
     expect(received.map((r) => JSON.parse(r.body).rule)).toEqual(['secret_revealed']);
-    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({ status: 'pending', lastStatus: 302, lastError: 'http_status' });
+    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({
+      status: 'pending',
+      lastStatus: 302,
+      lastError: 'http_status',
+    });
   });
 });

@@ -33,7 +33,11 @@ export const webhookInput = z.object({
       .max(500)
       .superRefine((v, ctx) => {
         const problem = outboundUrlProblem(v);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem === 'not_public' ? 'webhook_not_public' : 'invalid_webhook_url' });
+        if (problem)
+          ctx.addIssue({
+            code: 'custom',
+            message: problem === 'not_public' ? 'webhook_not_public' : 'invalid_webhook_url',
+          });
       }),
   ]),
 });
@@ -50,7 +54,10 @@ export async function setAlertWebhook(ctx: OperatorContext, tenantId: string, in
   // Where the name points now, checked before it is saved (and again at every delivery).
   if (input.url) {
     await assertReceiver(input.url).catch((e: unknown) => {
-      if (e instanceof OutboundRefused) throw new AppError('bad_request', { url: [e.reason === 'unresolvable' ? 'webhook_unresolvable' : 'webhook_not_public'] });
+      if (e instanceof OutboundRefused)
+        throw new AppError('bad_request', {
+          url: [e.reason === 'unresolvable' ? 'webhook_unresolvable' : 'webhook_not_public'],
+        });
       throw e;
     });
   }
@@ -58,7 +65,12 @@ export async function setAlertWebhook(ctx: OperatorContext, tenantId: string, in
   await withTenantTx(tenantId, async (tx) => {
     await tx
       .update(tenants)
-      .set({ alertWebhookUrl: input.url || null, alertWebhookSecretCiphertext: secret ? seal('webhook-secret', secret, webhookSecretContext(tenantId)).ciphertext : null })
+      .set({
+        alertWebhookUrl: input.url || null,
+        alertWebhookSecretCiphertext: secret
+          ? seal('webhook-secret', secret, webhookSecretContext(tenantId)).ciphertext
+          : null,
+      })
       .where(eq(tenants.id, tenantId));
     await recordAudit(tx, {
       tenantId,
@@ -86,9 +98,21 @@ export async function getAlertWebhook(_ctx: OperatorContext, tenantId: string) {
     async (tx) => {
       const [t] = await tx.select({ url: tenants.alertWebhookUrl }).from(tenants).where(eq(tenants.id, tenantId));
       const deliveries = await tx
-        .select({ id: webhookDeliveries.id, rule: alerts.rule, status: webhookDeliveries.status, attempts: webhookDeliveries.attempts, lastStatus: webhookDeliveries.lastStatus, lastError: webhookDeliveries.lastError, nextAttemptAt: webhookDeliveries.nextAttemptAt, createdAt: webhookDeliveries.createdAt })
+        .select({
+          id: webhookDeliveries.id,
+          rule: alerts.rule,
+          status: webhookDeliveries.status,
+          attempts: webhookDeliveries.attempts,
+          lastStatus: webhookDeliveries.lastStatus,
+          lastError: webhookDeliveries.lastError,
+          nextAttemptAt: webhookDeliveries.nextAttemptAt,
+          createdAt: webhookDeliveries.createdAt,
+        })
         .from(webhookDeliveries)
-        .innerJoin(alerts, and(eq(alerts.tenantId, webhookDeliveries.tenantId), eq(alerts.id, webhookDeliveries.alertId)))
+        .innerJoin(
+          alerts,
+          and(eq(alerts.tenantId, webhookDeliveries.tenantId), eq(alerts.id, webhookDeliveries.alertId)),
+        )
         .where(eq(webhookDeliveries.tenantId, tenantId))
         // As the index sorts (nulls last), so the newest 20 are read from it, not sorted.
         .orderBy(sql`${webhookDeliveries.createdAt} desc nulls last`)
@@ -119,7 +143,13 @@ export async function deliverWebhooks(limit = 20): Promise<number> {
         url: webhookDeliveries.url,
         attempts: webhookDeliveries.attempts,
         secret: tenants.alertWebhookSecretCiphertext,
-        alert: { id: alerts.id, rule: alerts.rule, loginId: alerts.loginId, details: alerts.details, raisedAt: alerts.raisedAt },
+        alert: {
+          id: alerts.id,
+          rule: alerts.rule,
+          loginId: alerts.loginId,
+          details: alerts.details,
+          raisedAt: alerts.raisedAt,
+        },
       })
       .from(webhookDeliveries)
       .innerJoin(alerts, and(eq(alerts.tenantId, webhookDeliveries.tenantId), eq(alerts.id, webhookDeliveries.alertId)))
@@ -137,20 +167,46 @@ export async function deliverWebhooks(limit = 20): Promise<number> {
     return rows;
   });
   for (const d of due) {
-    const body = JSON.stringify({ id: d.alert.id, tenantId: d.tenantId, rule: d.alert.rule, loginId: d.alert.loginId, details: d.alert.details, raisedAt: d.alert.raisedAt.toISOString() });
+    const body = JSON.stringify({
+      id: d.alert.id,
+      tenantId: d.tenantId,
+      rule: d.alert.rule,
+      loginId: d.alert.loginId,
+      details: d.alert.details,
+      raisedAt: d.alert.raisedAt.toISOString(),
+    });
     let status: number | null = null;
     let error: DeliveryError | null = null;
     if (!d.secret) error = 'no_secret';
     else {
       try {
-        const secret = open('webhook-secret', d.secret, webhookSecretContext(d.tenantId), undefined, webhookSecretContext(d.tenantId));
-        const headers = { 'content-type': 'application/json', 'user-agent': 'Mamori-Webhook/1', 'x-mamori-delivery': d.id, 'x-mamori-signature': signWebhook(secret, body, now()) };
+        const secret = open(
+          'webhook-secret',
+          d.secret,
+          webhookSecretContext(d.tenantId),
+          undefined,
+          webhookSecretContext(d.tenantId),
+        );
+        const headers = {
+          'content-type': 'application/json',
+          'user-agent': 'Mamori-Webhook/1',
+          'x-mamori-delivery': d.id,
+          'x-mamori-signature': signWebhook(secret, body, now()),
+        };
         status = (await postToReceiver(d.url, headers, body, TIMEOUT_MS)).status;
         if (status < 200 || status >= 300) error = 'http_status';
       } catch (e) {
         // The connection's own words (addresses, ports, TLS details) stay in the server's log.
-        error = e instanceof OutboundRefused ? (e.reason === 'unresolvable' ? 'unresolvable' : 'refused_address') : 'unreachable';
-        console.error(`[mamori] webhook delivery ${d.id} of tenant ${d.tenantId} failed:`, e instanceof Error ? e.message : e);
+        error =
+          e instanceof OutboundRefused
+            ? e.reason === 'unresolvable'
+              ? 'unresolvable'
+              : 'refused_address'
+            : 'unreachable';
+        console.error(
+          `[mamori] webhook delivery ${d.id} of tenant ${d.tenantId} failed:`,
+          e instanceof Error ? e.message : e,
+        );
       }
     }
     const attempts = d.attempts + 1;

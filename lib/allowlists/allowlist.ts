@@ -72,7 +72,8 @@ export function decideIp(clientIp: string, layers: LayerRules[], breakGlass: Ran
     if (l.mode === 'monitor') monitoredDenials.push(l.layer);
     else deniedBy ??= l.layer;
   }
-  if (deniedBy && ip && breakGlass && rangesContain(breakGlass, ip)) return { allowed: true, monitoredDenials, breakGlass: true };
+  if (deniedBy && ip && breakGlass && rangesContain(breakGlass, ip))
+    return { allowed: true, monitoredDenials, breakGlass: true };
   if (deniedBy) return { allowed: false, deniedBy, monitoredDenials };
   return { allowed: true, monitoredDenials, breakGlass: false };
 }
@@ -82,7 +83,11 @@ export interface ParsedEntry {
   label: string;
 }
 
-export type EntryProblem = { line: number; text: string; error: 'invalid_address' | 'invalid_prefix' | 'duplicate' | 'label_too_long' };
+export type EntryProblem = {
+  line: number;
+  text: string;
+  error: 'invalid_address' | 'invalid_prefix' | 'duplicate' | 'label_too_long';
+};
 
 export const MAX_ENTRIES = 1000;
 

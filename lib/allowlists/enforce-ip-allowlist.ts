@@ -18,7 +18,12 @@ interface Subject {
  * refusal (`access.denied_ip`, with the refusing layer) or, in monitor mode, a request that would
  * have been refused. Runs inside the caller's transaction.
  */
-export async function enforceIpAllowlist(tx: Tx, subject: Subject, lists: { tenant: ListRef | null; operator: ListRef | null }, at: 'login' | 'request'): Promise<IpDecision> {
+export async function enforceIpAllowlist(
+  tx: Tx,
+  subject: Subject,
+  lists: { tenant: ListRef | null; operator: ListRef | null },
+  at: 'login' | 'request',
+): Promise<IpDecision> {
   const layers = await layerRules(tx, subject.tenantId, lists);
   if (layers.length === 0) return { allowed: true, monitoredDenials: [], breakGlass: false };
   let decision = decideIp(subject.ip, layers, null);
@@ -40,7 +45,11 @@ export async function enforceIpAllowlist(tx: Tx, subject: Subject, lists: { tena
   } else if (decision.breakGlass) {
     await recordAudit(tx, { ...base, action: 'access.break_glass_used', outcome: 'success', details: { at } });
   } else if (decision.monitoredDenials.length > 0) {
-    await recordAudit(tx, { ...base, outcome: 'success', details: { layers: decision.monitoredDenials, at, monitor: true } });
+    await recordAudit(tx, {
+      ...base,
+      outcome: 'success',
+      details: { layers: decision.monitoredDenials, at, monitor: true },
+    });
   }
   return decision;
 }

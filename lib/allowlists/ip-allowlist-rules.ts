@@ -13,7 +13,12 @@ export interface ListRef {
 }
 
 /** A list reference from the columns of a definer function's row (bigint versions may come as strings). */
-export function listRefOf(id: string | null, version: number | string | null, mode: 'enforce' | 'monitor' | null, entries: number | null): ListRef | null {
+export function listRefOf(
+  id: string | null,
+  version: number | string | null,
+  mode: 'enforce' | 'monitor' | null,
+  entries: number | null,
+): ListRef | null {
   return id ? { id, version: Number(version), mode: mode ?? 'enforce', entryCount: entries ?? 0 } : null;
 }
 
@@ -40,9 +45,16 @@ async function rangesFor(tx: Tx, tenantId: string, list: ListRef): Promise<Range
 }
 
 /** The layers that apply to an operator, from the list references of one query. */
-export async function layerRules(tx: Tx, tenantId: string, lists: { tenant: ListRef | null; operator: ListRef | null }): Promise<LayerRules[]> {
+export async function layerRules(
+  tx: Tx,
+  tenantId: string,
+  lists: { tenant: ListRef | null; operator: ListRef | null },
+): Promise<LayerRules[]> {
   const out: LayerRules[] = [];
-  for (const [layer, list] of [['tenant', lists.tenant], ['operator', lists.operator]] as [Layer, ListRef | null][]) {
+  for (const [layer, list] of [
+    ['tenant', lists.tenant],
+    ['operator', lists.operator],
+  ] as [Layer, ListRef | null][]) {
     if (!list || list.entryCount === 0) continue;
     out.push({ layer, mode: list.mode, ranges: await rangesFor(tx, tenantId, list), empty: false });
   }
@@ -54,16 +66,37 @@ export async function breakGlassRanges(tx: Tx, tenantId: string, operatorId: str
   const rows = await tx
     .select({ cidr: ipBreakGlass.cidr })
     .from(ipBreakGlass)
-    .where(and(eq(ipBreakGlass.tenantId, tenantId), eq(ipBreakGlass.operatorId, operatorId), gt(ipBreakGlass.expiresAt, now())));
+    .where(
+      and(
+        eq(ipBreakGlass.tenantId, tenantId),
+        eq(ipBreakGlass.operatorId, operatorId),
+        gt(ipBreakGlass.expiresAt, now()),
+      ),
+    );
   return rows.length ? rangesOf(rows.map((r) => r.cidr)) : null;
 }
 
 /** The tenant's list and the operator's own list, as references (no entries), in one query. */
 export async function listRefs(tx: Tx, tenantId: string, operatorId: string) {
   const rows = await tx
-    .select({ id: ipAllowlists.id, operatorId: ipAllowlists.operatorId, version: ipAllowlists.version, mode: ipAllowlists.mode, entryCount: ipAllowlists.entryCount })
+    .select({
+      id: ipAllowlists.id,
+      operatorId: ipAllowlists.operatorId,
+      version: ipAllowlists.version,
+      mode: ipAllowlists.mode,
+      entryCount: ipAllowlists.entryCount,
+    })
     .from(ipAllowlists)
-    .where(and(eq(ipAllowlists.tenantId, tenantId), or(isNull(ipAllowlists.operatorId), eq(ipAllowlists.operatorId, operatorId))));
-  const ref = (r: (typeof rows)[number] | undefined): ListRef | null => (r ? { id: r.id, version: r.version, mode: r.mode, entryCount: r.entryCount } : null);
-  return { tenant: ref(rows.find((r) => r.operatorId === null)), operator: ref(rows.find((r) => r.operatorId !== null)) };
+    .where(
+      and(
+        eq(ipAllowlists.tenantId, tenantId),
+        or(isNull(ipAllowlists.operatorId), eq(ipAllowlists.operatorId, operatorId)),
+      ),
+    );
+  const ref = (r: (typeof rows)[number] | undefined): ListRef | null =>
+    r ? { id: r.id, version: r.version, mode: r.mode, entryCount: r.entryCount } : null;
+  return {
+    tenant: ref(rows.find((r) => r.operatorId === null)),
+    operator: ref(rows.find((r) => r.operatorId !== null)),
+  };
 }

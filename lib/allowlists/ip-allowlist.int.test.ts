@@ -9,7 +9,14 @@ import { AppError } from '@/lib/http/app-error';
 import { contextFor } from '@/lib/testing/context';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
-import { breakGlassInput, checkIp, getIpAllowlist, grantBreakGlass, saveIpAllowlist, setIpAllowlistMode } from './manage-ip-allowlist';
+import {
+  breakGlassInput,
+  checkIp,
+  getIpAllowlist,
+  grantBreakGlass,
+  saveIpAllowlist,
+  setIpAllowlistMode,
+} from './manage-ip-allowlist';
 
 setupTestDatabase();
 afterEach(() => resetClock());
@@ -29,23 +36,44 @@ async function company() {
   return { tenantId, adminId, opId, opLogin, admin, owner: { tenantId, operatorId: null } };
 }
 
-const save = (ctx: ReturnType<typeof contextFor>, owner: { tenantId: string; operatorId: string | null }, entries: string, confirm = {}) =>
-  saveIpAllowlist(ctx, owner, { entries, confirmHostBits: false, confirmAnyAddress: false, ...confirm });
-const fields = (p: Promise<unknown>) => p.then(() => null, (e: AppError) => e.fields);
-const login = (loginId: string, ip: string) => loginWithPassword({ loginId, password: PW }, { ip, userAgent: 'vitest' });
+const save = (
+  ctx: ReturnType<typeof contextFor>,
+  owner: { tenantId: string; operatorId: string | null },
+  entries: string,
+  confirm = {},
+) => saveIpAllowlist(ctx, owner, { entries, confirmHostBits: false, confirmAnyAddress: false, ...confirm });
+const fields = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: AppError) => e.fields,
+  );
+const login = (loginId: string, ip: string) =>
+  loginWithPassword({ loginId, password: PW }, { ip, userAgent: 'vitest' });
 const events = async (tenantId: string, action: string) =>
-  withPlatformTx((tx) => tx.select({ details: auditEvents.details, outcome: auditEvents.outcome }).from(auditEvents).where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, action))).orderBy(auditEvents.seq));
+  withPlatformTx((tx) =>
+    tx
+      .select({ details: auditEvents.details, outcome: auditEvents.outcome })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, action)))
+      .orderBy(auditEvents.seq),
+  );
 
 describe('IP allowlists', () => {
   it('refuses a list that would lock out the saver, and junk with line numbers', async () => {
     const c = await company();
     expect(await fields(save(c.admin, c.owner, '198.51.100.0/24 home'))).toEqual({ entries: [`lockout:${OFFICE}`] });
-    expect(await fields(save(c.admin, c.owner, '203.0.113.0/24\n010.1.1.1\n10.0.0.0/33'))).toEqual({ entries: ['entry:2:invalid_address:010.1.1.1', 'entry:3:invalid_prefix:10.0.0.0/33'] });
-    expect(await fields(save(c.admin, c.owner, '203.0.113.10/24'))).toEqual({ confirmHostBits: ['host_bits:1:203.0.113.10/24:203.0.113.0/24'] });
+    expect(await fields(save(c.admin, c.owner, '203.0.113.0/24\n010.1.1.1\n10.0.0.0/33'))).toEqual({
+      entries: ['entry:2:invalid_address:010.1.1.1', 'entry:3:invalid_prefix:10.0.0.0/33'],
+    });
+    expect(await fields(save(c.admin, c.owner, '203.0.113.10/24'))).toEqual({
+      confirmHostBits: ['host_bits:1:203.0.113.10/24:203.0.113.0/24'],
+    });
     expect(await fields(save(c.admin, c.owner, '0.0.0.0/0'))).toEqual({ confirmAnyAddress: ['any_address:0.0.0.0/0'] });
     const many = Array.from({ length: 1001 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`).join('\n');
     expect(await fields(save(c.admin, c.owner, many))).toEqual({ entries: ['too_many_entries:1000'] });
-    expect(await save(c.admin, c.owner, '203.0.113.10/24 office', { confirmHostBits: true })).toMatchObject({ count: 1 });
+    expect(await save(c.admin, c.owner, '203.0.113.10/24 office', { confirmHostBits: true })).toMatchObject({
+      count: 1,
+    });
     expect((await getIpAllowlist(c.admin, c.owner)).entries.map((e) => e.cidr)).toEqual(['203.0.113.0/24']);
   });
 
@@ -57,11 +85,18 @@ describe('IP allowlists', () => {
     expect(await loadSession(home.sessionToken, { ip: HOME, userAgent: null })).toBe('ip_denied');
     expect(await login(c.opLogin, HOME)).toEqual({ ok: false, reason: 'ip_denied' });
     // A wrong password from outside is just a wrong password: nothing about the network.
-    expect(await loginWithPassword({ loginId: c.opLogin, password: 'wrong one' }, { ip: HOME, userAgent: null })).toEqual({ ok: false, reason: 'bad_password' });
+    expect(
+      await loginWithPassword({ loginId: c.opLogin, password: 'wrong one' }, { ip: HOME, userAgent: null }),
+    ).toEqual({ ok: false, reason: 'bad_password' });
     const office = await login(c.opLogin, OFFICE);
     expect(office.ok).toBe(true);
     const denied = await events(c.tenantId, 'access.denied_ip');
-    expect(denied.map((d) => d.details)).toEqual(expect.arrayContaining([{ layer: 'tenant', at: 'request' }, { layer: 'tenant', at: 'login' }]));
+    expect(denied.map((d) => d.details)).toEqual(
+      expect.arrayContaining([
+        { layer: 'tenant', at: 'request' },
+        { layer: 'tenant', at: 'login' },
+      ]),
+    );
     // Removing the list lets the address in again on the next request.
     await save(c.admin, c.owner, '');
     expect((await login(c.opLogin, HOME)).ok).toBe(true);
@@ -89,7 +124,9 @@ describe('IP allowlists', () => {
     expect((await login(c.opLogin, OFFICE)).ok).toBe(true);
     expect((await getIpAllowlist(c.admin, c.owner)).monitoredLast7Days).toBe(1);
     // Switching to enforce would lock the admin (in the office) out: refused.
-    expect(await fields(setIpAllowlistMode(c.admin, c.owner, { mode: 'enforce' }))).toEqual({ mode: [`lockout:${OFFICE}`] });
+    expect(await fields(setIpAllowlistMode(c.admin, c.owner, { mode: 'enforce' }))).toEqual({
+      mode: [`lockout:${OFFICE}`],
+    });
     expect((await events(c.tenantId, 'ip_allowlist.mode_changed')).length).toBe(1);
   });
 
@@ -98,7 +135,9 @@ describe('IP allowlists', () => {
     await save(c.admin, c.owner, '203.0.113.0/24');
     const staff = contextFor(PLATFORM_TENANT_ID, crypto.randomUUID(), 'platform_admin', 'staff');
     expect(breakGlassInput.safeParse({ cidr: HOME, hours: '25', reason: 'travel plans' }).success).toBe(false);
-    await expect(grantBreakGlass(staff, c.tenantId, c.opId, { cidr: '0.0.0.0/0', hours: 2, reason: 'everything' })).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(
+      grantBreakGlass(staff, c.tenantId, c.opId, { cidr: '0.0.0.0/0', hours: 2, reason: 'everything' }),
+    ).rejects.toMatchObject({ code: 'bad_request' });
     await grantBreakGlass(staff, c.tenantId, c.opId, { cidr: HOME, hours: 2, reason: 'working from home after flood' });
     expect((await login(c.opLogin, HOME)).ok).toBe(true);
     expect((await events(c.tenantId, 'access.break_glass_used')).length).toBe(1);
@@ -110,9 +149,17 @@ describe('IP allowlists', () => {
   it("cannot read or change another tenant's operator list through its own tenant (404, nothing changed)", async () => {
     const a = await company();
     const b = await company();
-    await expect(save(a.admin, { tenantId: a.tenantId, operatorId: b.opId }, '203.0.113.0/24')).rejects.toMatchObject({ code: 'not_found' });
-    await expect(getIpAllowlist(a.admin, { tenantId: a.tenantId, operatorId: b.opId })).rejects.toMatchObject({ code: 'not_found' });
-    const rows = rowsOf<{ n: number }>(await withPlatformTx((tx) => tx.execute(sql`select count(*)::int as n from ip_allowlists where operator_id = ${b.opId}`)));
+    await expect(save(a.admin, { tenantId: a.tenantId, operatorId: b.opId }, '203.0.113.0/24')).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(getIpAllowlist(a.admin, { tenantId: a.tenantId, operatorId: b.opId })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    const rows = rowsOf<{ n: number }>(
+      await withPlatformTx((tx) =>
+        tx.execute(sql`select count(*)::int as n from ip_allowlists where operator_id = ${b.opId}`),
+      ),
+    );
     expect(rows[0].n).toBe(0);
   });
 

@@ -21,15 +21,31 @@ export interface ListOwner {
 }
 
 const ownerWhere = (o: ListOwner) =>
-  and(eq(ipAllowlists.tenantId, o.tenantId), o.operatorId ? eq(ipAllowlists.operatorId, o.operatorId) : isNull(ipAllowlists.operatorId));
+  and(
+    eq(ipAllowlists.tenantId, o.tenantId),
+    o.operatorId ? eq(ipAllowlists.operatorId, o.operatorId) : isNull(ipAllowlists.operatorId),
+  );
 
 export async function getIpAllowlist(_ctx: OperatorContext, owner: ListOwner) {
   return withTenantTx(owner.tenantId, async (tx) => {
     if (owner.operatorId) await lockOperator(tx, owner.tenantId, owner.operatorId);
-    const [list] = await tx.select({ id: ipAllowlists.id, mode: ipAllowlists.mode, version: ipAllowlists.version, updatedAt: ipAllowlists.updatedAt }).from(ipAllowlists).where(ownerWhere(owner));
+    const [list] = await tx
+      .select({
+        id: ipAllowlists.id,
+        mode: ipAllowlists.mode,
+        version: ipAllowlists.version,
+        updatedAt: ipAllowlists.updatedAt,
+      })
+      .from(ipAllowlists)
+      .where(ownerWhere(owner));
     const entries = list
       ? await tx
-          .select({ cidr: ipAllowlistEntries.cidr, label: ipAllowlistEntries.label, createdByLoginId: ipAllowlistEntries.createdByLoginId, createdAt: ipAllowlistEntries.createdAt })
+          .select({
+            cidr: ipAllowlistEntries.cidr,
+            label: ipAllowlistEntries.label,
+            createdByLoginId: ipAllowlistEntries.createdByLoginId,
+            createdAt: ipAllowlistEntries.createdAt,
+          })
           .from(ipAllowlistEntries)
           .where(and(eq(ipAllowlistEntries.tenantId, owner.tenantId), eq(ipAllowlistEntries.listId, list.id)))
           .orderBy(ipAllowlistEntries.createdAt, ipAllowlistEntries.cidr)
@@ -52,10 +68,19 @@ export async function getIpAllowlist(_ctx: OperatorContext, owner: ListOwner) {
 }
 
 /** The decision for one operator at one address, with one list replaced by a draft (or not). */
-async function decisionFor(tx: Tx, subject: { tenantId: string; operatorId: string }, ip: string, draft?: { owner: ListOwner; cidrs: string[]; mode: 'enforce' | 'monitor' }): Promise<IpDecision> {
+async function decisionFor(
+  tx: Tx,
+  subject: { tenantId: string; operatorId: string },
+  ip: string,
+  draft?: { owner: ListOwner; cidrs: string[]; mode: 'enforce' | 'monitor' },
+): Promise<IpDecision> {
   const refs = await listRefs(tx, subject.tenantId, subject.operatorId);
   let layers: LayerRules[] = await layerRules(tx, subject.tenantId, refs);
-  if (draft && draft.owner.tenantId === subject.tenantId && (draft.owner.operatorId === null || draft.owner.operatorId === subject.operatorId)) {
+  if (
+    draft &&
+    draft.owner.tenantId === subject.tenantId &&
+    (draft.owner.operatorId === null || draft.owner.operatorId === subject.operatorId)
+  ) {
     const layer = draft.owner.operatorId ? 'operator' : 'tenant';
     layers = layers.filter((l) => l.layer !== layer);
     if (draft.cidrs.length) layers.push({ layer, mode: draft.mode, ranges: rangesOf(draft.cidrs), empty: false });
@@ -74,19 +99,30 @@ export const saveIpAllowlistInput = z.object({
  * normalisation or allow-everything entries, more than 1,000 entries, and any list that would
  * lock out the person saving it. Writes `ip_allowlist.updated` with what was added and removed.
  */
-export async function saveIpAllowlist(ctx: OperatorContext, owner: ListOwner, input: z.infer<typeof saveIpAllowlistInput>) {
+export async function saveIpAllowlist(
+  ctx: OperatorContext,
+  owner: ListOwner,
+  input: z.infer<typeof saveIpAllowlistInput>,
+) {
   requireStepUp(ctx);
   const parsed = parseEntries(input.entries);
   const fields: Record<string, string[]> = {};
-  if (parsed.problems.length) fields.entries = parsed.problems.slice(0, 20).map((p) => `entry:${p.line}:${p.error}:${p.text.slice(0, 60)}`);
+  if (parsed.problems.length)
+    fields.entries = parsed.problems.slice(0, 20).map((p) => `entry:${p.line}:${p.error}:${p.text.slice(0, 60)}`);
   else if (parsed.tooMany) fields.entries = [`too_many_entries:${MAX_ENTRIES}`];
-  if (parsed.hostBits.length && !input.confirmHostBits) fields.confirmHostBits = parsed.hostBits.slice(0, 20).map((h) => `host_bits:${h.line}:${h.from}:${h.to}`);
-  if (parsed.anyAddress.length && !input.confirmAnyAddress) fields.confirmAnyAddress = [`any_address:${parsed.anyAddress.join(' ')}`];
+  if (parsed.hostBits.length && !input.confirmHostBits)
+    fields.confirmHostBits = parsed.hostBits.slice(0, 20).map((h) => `host_bits:${h.line}:${h.from}:${h.to}`);
+  if (parsed.anyAddress.length && !input.confirmAnyAddress)
+    fields.confirmAnyAddress = [`any_address:${parsed.anyAddress.join(' ')}`];
   if (Object.keys(fields).length) throw new AppError('bad_request', fields);
 
   return withTenantTx(owner.tenantId, async (tx) => {
     if (owner.operatorId) await lockOperator(tx, owner.tenantId, owner.operatorId);
-    const [existing] = await tx.select({ id: ipAllowlists.id, mode: ipAllowlists.mode }).from(ipAllowlists).where(ownerWhere(owner)).for('update');
+    const [existing] = await tx
+      .select({ id: ipAllowlists.id, mode: ipAllowlists.mode })
+      .from(ipAllowlists)
+      .where(ownerWhere(owner))
+      .for('update');
     const mode = existing?.mode ?? 'enforce';
     // Self-lockout guard: the saver must still get in under the new list.
     if (mode === 'enforce') {
@@ -95,18 +131,37 @@ export async function saveIpAllowlist(ctx: OperatorContext, owner: ListOwner, in
     }
     const listId = existing?.id ?? crypto.randomUUID();
     const before = existing
-      ? await tx.select({ cidr: ipAllowlistEntries.cidr, label: ipAllowlistEntries.label }).from(ipAllowlistEntries).where(and(eq(ipAllowlistEntries.tenantId, owner.tenantId), eq(ipAllowlistEntries.listId, listId)))
+      ? await tx
+          .select({ cidr: ipAllowlistEntries.cidr, label: ipAllowlistEntries.label })
+          .from(ipAllowlistEntries)
+          .where(and(eq(ipAllowlistEntries.tenantId, owner.tenantId), eq(ipAllowlistEntries.listId, listId)))
       : [];
     if (existing) {
-      await tx.update(ipAllowlists).set({ version: sql`${ipAllowlists.version} + 1`, entryCount: parsed.entries.length, updatedAt: now() }).where(and(eq(ipAllowlists.tenantId, owner.tenantId), eq(ipAllowlists.id, listId)));
-      await tx.delete(ipAllowlistEntries).where(and(eq(ipAllowlistEntries.tenantId, owner.tenantId), eq(ipAllowlistEntries.listId, listId)));
+      await tx
+        .update(ipAllowlists)
+        .set({ version: sql`${ipAllowlists.version} + 1`, entryCount: parsed.entries.length, updatedAt: now() })
+        .where(and(eq(ipAllowlists.tenantId, owner.tenantId), eq(ipAllowlists.id, listId)));
+      await tx
+        .delete(ipAllowlistEntries)
+        .where(and(eq(ipAllowlistEntries.tenantId, owner.tenantId), eq(ipAllowlistEntries.listId, listId)));
     } else {
-      await tx.insert(ipAllowlists).values({ tenantId: owner.tenantId, id: listId, operatorId: owner.operatorId, entryCount: parsed.entries.length });
+      await tx.insert(ipAllowlists).values({
+        tenantId: owner.tenantId,
+        id: listId,
+        operatorId: owner.operatorId,
+        entryCount: parsed.entries.length,
+      });
     }
     const previous = new Map(before.map((b) => [b.cidr, b]));
     if (parsed.entries.length) {
       await tx.insert(ipAllowlistEntries).values(
-        parsed.entries.map((e) => ({ tenantId: owner.tenantId, listId, cidr: e.cidr, label: e.label, createdByLoginId: ctx.loginId })),
+        parsed.entries.map((e) => ({
+          tenantId: owner.tenantId,
+          listId,
+          cidr: e.cidr,
+          label: e.label,
+          createdByLoginId: ctx.loginId,
+        })),
       );
     }
     const now_ = new Set(parsed.entries.map((e) => e.cidr));
@@ -118,7 +173,14 @@ export async function saveIpAllowlist(ctx: OperatorContext, owner: ListOwner, in
       outcome: 'success',
       ...byOperator(ctx),
       target: owner.operatorId ? { type: 'operator', id: owner.operatorId } : { type: 'tenant', id: owner.tenantId },
-      details: { layer: owner.operatorId ? 'operator' : 'tenant', count: parsed.entries.length, added: added.slice(0, 200), removed: removed.slice(0, 200), addedCount: added.length, removedCount: removed.length },
+      details: {
+        layer: owner.operatorId ? 'operator' : 'tenant',
+        count: parsed.entries.length,
+        added: added.slice(0, 200),
+        removed: removed.slice(0, 200),
+        addedCount: added.length,
+        removedCount: removed.length,
+      },
     });
     return { count: parsed.entries.length, added: added.length, removed: removed.length };
   });
@@ -131,18 +193,32 @@ export async function setIpAllowlistMode(ctx: OperatorContext, owner: ListOwner,
   requireStepUp(ctx);
   return withTenantTx(owner.tenantId, async (tx) => {
     if (owner.operatorId) await lockOperator(tx, owner.tenantId, owner.operatorId);
-    const [existing] = await tx.select({ id: ipAllowlists.id, mode: ipAllowlists.mode }).from(ipAllowlists).where(ownerWhere(owner)).for('update');
+    const [existing] = await tx
+      .select({ id: ipAllowlists.id, mode: ipAllowlists.mode })
+      .from(ipAllowlists)
+      .where(ownerWhere(owner))
+      .for('update');
     const before = existing?.mode ?? 'enforce';
     if (before === input.mode) return;
     if (input.mode === 'enforce' && existing) {
-      const cidrs = (await tx.select({ cidr: ipAllowlistEntries.cidr }).from(ipAllowlistEntries).where(and(eq(ipAllowlistEntries.tenantId, owner.tenantId), eq(ipAllowlistEntries.listId, existing.id)))).map((r) => r.cidr);
+      const cidrs = (
+        await tx
+          .select({ cidr: ipAllowlistEntries.cidr })
+          .from(ipAllowlistEntries)
+          .where(and(eq(ipAllowlistEntries.tenantId, owner.tenantId), eq(ipAllowlistEntries.listId, existing.id)))
+      ).map((r) => r.cidr);
       const mine = await decisionFor(tx, ctx, ctx.ip, { owner, cidrs, mode: 'enforce' });
       if (!mine.allowed) throw new AppError('conflict', { mode: [`lockout:${ctx.ip}`] });
     }
     if (existing) {
-      await tx.update(ipAllowlists).set({ mode: input.mode, version: sql`${ipAllowlists.version} + 1`, updatedAt: now() }).where(and(eq(ipAllowlists.tenantId, owner.tenantId), eq(ipAllowlists.id, existing.id)));
+      await tx
+        .update(ipAllowlists)
+        .set({ mode: input.mode, version: sql`${ipAllowlists.version} + 1`, updatedAt: now() })
+        .where(and(eq(ipAllowlists.tenantId, owner.tenantId), eq(ipAllowlists.id, existing.id)));
     } else {
-      await tx.insert(ipAllowlists).values({ tenantId: owner.tenantId, operatorId: owner.operatorId, mode: input.mode });
+      await tx
+        .insert(ipAllowlists)
+        .values({ tenantId: owner.tenantId, operatorId: owner.operatorId, mode: input.mode });
     }
     await recordAudit(tx, {
       tenantId: owner.tenantId,
@@ -169,16 +245,29 @@ export const checkIpInput = z.object({
 export async function checkIp(ctx: OperatorContext, owner: ListOwner, input: z.infer<typeof checkIpInput>) {
   if (!parseCidr(input.ip).ok || input.ip.includes('/')) throw new AppError('bad_request', { ip: ['invalid_format'] });
   return withTenantTx(owner.tenantId, async (tx) => {
-    let subject = { tenantId: owner.tenantId, operatorId: owner.operatorId ?? (ctx.tenantId === owner.tenantId ? ctx.operatorId : '00000000-0000-0000-0000-000000000000') };
+    let subject = {
+      tenantId: owner.tenantId,
+      operatorId:
+        owner.operatorId ?? (ctx.tenantId === owner.tenantId ? ctx.operatorId : '00000000-0000-0000-0000-000000000000'),
+    };
     if (input.loginId) {
-      const [op] = await tx.select({ id: operators.id }).from(operators).where(and(eq(operators.tenantId, owner.tenantId), eq(operators.loginIdKey, input.loginId.toLowerCase())));
+      const [op] = await tx
+        .select({ id: operators.id })
+        .from(operators)
+        .where(and(eq(operators.tenantId, owner.tenantId), eq(operators.loginIdKey, input.loginId.toLowerCase())));
       if (!op) throw new AppError('bad_request', { loginId: ['unknown_operator'] });
       subject = { tenantId: owner.tenantId, operatorId: op.id };
     }
     const [list] = await tx.select({ mode: ipAllowlists.mode }).from(ipAllowlists).where(ownerWhere(owner));
     const saved = await decisionFor(tx, subject, input.ip);
     const draftParsed = input.entries !== undefined ? parseEntries(input.entries) : null;
-    const draft = draftParsed ? await decisionFor(tx, subject, input.ip, { owner, cidrs: draftParsed.entries.map((e) => e.cidr), mode: 'enforce' }) : null;
+    const draft = draftParsed
+      ? await decisionFor(tx, subject, input.ip, {
+          owner,
+          cidrs: draftParsed.entries.map((e) => e.cidr),
+          mode: 'enforce',
+        })
+      : null;
     return { saved, draft, mode: list?.mode ?? 'enforce' };
   });
 }
@@ -190,7 +279,12 @@ export const breakGlassInput = z.object({
 });
 
 /** A platform admin's time-limited exception (at most 24 h) for one operator from one network. */
-export async function grantBreakGlass(ctx: OperatorContext, tenantId: string, operatorId: string, input: z.infer<typeof breakGlassInput>) {
+export async function grantBreakGlass(
+  ctx: OperatorContext,
+  tenantId: string,
+  operatorId: string,
+  input: z.infer<typeof breakGlassInput>,
+) {
   requireStepUp(ctx);
   const parsed = parseCidr(input.cidr);
   if (!parsed.ok) throw new AppError('bad_request', { cidr: ['invalid_format'] });
@@ -198,14 +292,26 @@ export async function grantBreakGlass(ctx: OperatorContext, tenantId: string, op
   return withTenantTx(tenantId, async (tx) => {
     const target = await lockOperator(tx, tenantId, operatorId);
     const expiresAt = new Date(now().getTime() + input.hours * 3_600_000);
-    await tx.insert(ipBreakGlass).values({ tenantId, operatorId, cidr: parsed.normalized, reason: input.reason, expiresAt, grantedByLoginId: ctx.loginId });
+    await tx.insert(ipBreakGlass).values({
+      tenantId,
+      operatorId,
+      cidr: parsed.normalized,
+      reason: input.reason,
+      expiresAt,
+      grantedByLoginId: ctx.loginId,
+    });
     await recordAudit(tx, {
       tenantId,
       action: 'ip_allowlist.break_glass_granted',
       outcome: 'success',
       ...byOperator(ctx),
       target: { type: 'operator', id: operatorId },
-      details: { loginId: target.loginId, cidr: parsed.normalized, expiresAt: expiresAt.toISOString(), reason: input.reason },
+      details: {
+        loginId: target.loginId,
+        cidr: parsed.normalized,
+        expiresAt: expiresAt.toISOString(),
+        reason: input.reason,
+      },
     });
     return { expiresAt };
   });
@@ -214,9 +320,20 @@ export async function grantBreakGlass(ctx: OperatorContext, tenantId: string, op
 export async function listBreakGlass(_ctx: OperatorContext, tenantId: string, operatorId: string) {
   return withTenantTx(tenantId, (tx) =>
     tx
-      .select({ cidr: ipBreakGlass.cidr, reason: ipBreakGlass.reason, expiresAt: ipBreakGlass.expiresAt, grantedByLoginId: ipBreakGlass.grantedByLoginId })
+      .select({
+        cidr: ipBreakGlass.cidr,
+        reason: ipBreakGlass.reason,
+        expiresAt: ipBreakGlass.expiresAt,
+        grantedByLoginId: ipBreakGlass.grantedByLoginId,
+      })
       .from(ipBreakGlass)
-      .where(and(eq(ipBreakGlass.tenantId, tenantId), eq(ipBreakGlass.operatorId, operatorId), gt(ipBreakGlass.expiresAt, now())))
+      .where(
+        and(
+          eq(ipBreakGlass.tenantId, tenantId),
+          eq(ipBreakGlass.operatorId, operatorId),
+          gt(ipBreakGlass.expiresAt, now()),
+        ),
+      )
       .orderBy(desc(ipBreakGlass.expiresAt)),
   );
 }

@@ -14,7 +14,14 @@ setupTestDatabase();
 afterEach(() => resetClock());
 
 const count = async (tenantId: string, action: string) =>
-  (await withPlatformTx((tx) => tx.select({ a: auditEvents.action }).from(auditEvents).where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, action))))).length;
+  (
+    await withPlatformTx((tx) =>
+      tx
+        .select({ a: auditEvents.action })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, action))),
+    )
+  ).length;
 
 describe('API tokens', () => {
   it('authenticates a fresh token for its tenant only, audits each use, and refuses revoked, expired and junk tokens', async () => {
@@ -22,38 +29,67 @@ describe('API tokens', () => {
     const admin = contextFor(tenantId, crypto.randomUUID(), 'tenant_admin');
     const { token, id } = await createApiToken(admin, tenantId, { name: 'SIEM', days: 30 });
     expect(token).toMatch(/^mmr_/);
-    expect(await authenticateApiToken(token, '192.0.2.5', 'siem', 'test')).toMatchObject({ tenantId, scope: 'audit:read' });
+    expect(await authenticateApiToken(token, '192.0.2.5', 'siem', 'test')).toMatchObject({
+      tenantId,
+      scope: 'audit:read',
+    });
     expect(await count(tenantId, 'api_token.used')).toBe(1);
     expect(await count(tenantId, 'api_token.created')).toBe(1);
-    await expect(authenticateApiToken('mmr_short', '192.0.2.5', null, 'test')).rejects.toMatchObject({ code: 'unauthenticated' });
-    await expect(authenticateApiToken(token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A'), '192.0.2.5', null, 'test')).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(authenticateApiToken('mmr_short', '192.0.2.5', null, 'test')).rejects.toMatchObject({
+      code: 'unauthenticated',
+    });
+    await expect(
+      authenticateApiToken(token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A'), '192.0.2.5', null, 'test'),
+    ).rejects.toMatchObject({ code: 'unauthenticated' });
 
     const other = await createApiToken(admin, tenantId, { name: 'old', days: 1 });
     advanceClock(2 * 86_400_000);
-    await expect(authenticateApiToken(other.token, '192.0.2.5', null, 'test')).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(authenticateApiToken(other.token, '192.0.2.5', null, 'test')).rejects.toMatchObject({
+      code: 'unauthenticated',
+    });
     resetClock();
     await revokeApiToken(admin, tenantId, id);
-    await expect(authenticateApiToken(token, '192.0.2.5', null, 'test')).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(authenticateApiToken(token, '192.0.2.5', null, 'test')).rejects.toMatchObject({
+      code: 'unauthenticated',
+    });
     // Another tenant cannot revoke it through its own tenant.
     const b = await createTenant(`tokb${Date.now().toString(36)}`);
-    await expect(revokeApiToken(contextFor(b, crypto.randomUUID(), 'tenant_admin'), b, other.id)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(revokeApiToken(contextFor(b, crypto.randomUUID(), 'tenant_admin'), b, other.id)).rejects.toMatchObject(
+      { code: 'not_found' },
+    );
   });
 
   it("applies the tenant's IP allowlist to tokens, and needs a step-up to create one", async () => {
     const tenantId = await createTenant(`tokip${Date.now().toString(36)}`);
-    const admin = { ...contextFor(tenantId, crypto.randomUUID(), 'platform_admin'), tenantId: '00000000-0000-0000-0000-000000000000' };
-    await saveIpAllowlist(admin, { tenantId, operatorId: null }, { entries: '203.0.113.0/24', confirmHostBits: false, confirmAnyAddress: false });
-    const { token } = await createApiToken(contextFor(tenantId, crypto.randomUUID(), 'tenant_admin'), tenantId, { name: 'SIEM', days: 30 });
-    await expect(authenticateApiToken(token, '198.51.100.1', null, 'test')).rejects.toMatchObject({ code: 'ip_denied' });
+    const admin = {
+      ...contextFor(tenantId, crypto.randomUUID(), 'platform_admin'),
+      tenantId: '00000000-0000-0000-0000-000000000000',
+    };
+    await saveIpAllowlist(
+      admin,
+      { tenantId, operatorId: null },
+      { entries: '203.0.113.0/24', confirmHostBits: false, confirmAnyAddress: false },
+    );
+    const { token } = await createApiToken(contextFor(tenantId, crypto.randomUUID(), 'tenant_admin'), tenantId, {
+      name: 'SIEM',
+      days: 30,
+    });
+    await expect(authenticateApiToken(token, '198.51.100.1', null, 'test')).rejects.toMatchObject({
+      code: 'ip_denied',
+    });
     expect(await authenticateApiToken(token, '203.0.113.9', null, 'test')).toMatchObject({ tenantId });
     const stale = { ...contextFor(tenantId, crypto.randomUUID(), 'tenant_admin'), mfaVerifiedAt: null };
-    await expect(createApiToken(stale, tenantId, { name: 'x', days: 1 })).rejects.toMatchObject({ code: 'step_up_required' });
+    await expect(createApiToken(stale, tenantId, { name: 'x', days: 1 })).rejects.toMatchObject({
+      code: 'step_up_required',
+    });
   });
 
   it('publishes an OpenAPI 3.1 document generated from the route schemas', () => {
     const doc = openApiDocument();
     expect(doc.openapi).toBe('3.1.0');
     const params = doc.paths['/api/v1/audit-events'].get.parameters.map((p) => p.name);
-    expect(params).toEqual(expect.arrayContaining(['from', 'to', 'actor', 'action', 'outcome', 'ip', 'target', 'session', 'before']));
+    expect(params).toEqual(
+      expect.arrayContaining(['from', 'to', 'actor', 'action', 'outcome', 'ip', 'target', 'session', 'before']),
+    );
   });
 });

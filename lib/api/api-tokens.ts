@@ -26,9 +26,23 @@ export async function createApiToken(ctx: OperatorContext, tenantId: string, inp
     const expiresAt = new Date(now().getTime() + input.days * 86_400_000);
     const [row] = await tx
       .insert(apiTokens)
-      .values({ tenantId, name: input.name, tokenHash: hashSessionToken(token), scope: 'audit:read', createdByLoginId: ctx.loginId, expiresAt })
+      .values({
+        tenantId,
+        name: input.name,
+        tokenHash: hashSessionToken(token),
+        scope: 'audit:read',
+        createdByLoginId: ctx.loginId,
+        expiresAt,
+      })
       .returning({ id: apiTokens.id });
-    await recordAudit(tx, { tenantId, action: 'api_token.created', outcome: 'success', ...byOperator(ctx), target: { type: 'api_token', id: row.id }, details: { name: input.name, scope: 'audit:read', expiresAt: expiresAt.toISOString() } });
+    await recordAudit(tx, {
+      tenantId,
+      action: 'api_token.created',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'api_token', id: row.id },
+      details: { name: input.name, scope: 'audit:read', expiresAt: expiresAt.toISOString() },
+    });
     return { id: row.id, token, expiresAt };
   });
 }
@@ -36,7 +50,17 @@ export async function createApiToken(ctx: OperatorContext, tenantId: string, inp
 export async function listApiTokens(_ctx: OperatorContext, tenantId: string) {
   return withTenantTx(tenantId, (tx) =>
     tx
-      .select({ id: apiTokens.id, name: apiTokens.name, scope: apiTokens.scope, createdByLoginId: apiTokens.createdByLoginId, createdAt: apiTokens.createdAt, expiresAt: apiTokens.expiresAt, revokedAt: apiTokens.revokedAt, lastUsedAt: apiTokens.lastUsedAt, lastUsedIp: apiTokens.lastUsedIp })
+      .select({
+        id: apiTokens.id,
+        name: apiTokens.name,
+        scope: apiTokens.scope,
+        createdByLoginId: apiTokens.createdByLoginId,
+        createdAt: apiTokens.createdAt,
+        expiresAt: apiTokens.expiresAt,
+        revokedAt: apiTokens.revokedAt,
+        lastUsedAt: apiTokens.lastUsedAt,
+        lastUsedIp: apiTokens.lastUsedIp,
+      })
       .from(apiTokens)
       .where(eq(apiTokens.tenantId, tenantId))
       .orderBy(desc(apiTokens.createdAt)),
@@ -51,7 +75,14 @@ export async function revokeApiToken(ctx: OperatorContext, tenantId: string, tok
       .where(and(eq(apiTokens.tenantId, tenantId), eq(apiTokens.id, tokenId), isNull(apiTokens.revokedAt)))
       .returning({ id: apiTokens.id });
     if (done.length === 0) throw new AppError('not_found');
-    await recordAudit(tx, { tenantId, action: 'api_token.revoked', outcome: 'success', ...byOperator(ctx), target: { type: 'api_token', id: tokenId }, details: {} });
+    await recordAudit(tx, {
+      tenantId,
+      action: 'api_token.revoked',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'api_token', id: tokenId },
+      details: {},
+    });
   });
 }
 
@@ -67,25 +98,56 @@ export interface TokenContext {
  * Authenticates a bearer token: unknown, revoked and expired tokens, suspended tenants and
  * addresses outside the tenant's IP allowlist are refused. Every use is audited.
  */
-export async function authenticateApiToken(bearer: string, ip: string, userAgent: string | null, action: string): Promise<TokenContext> {
+export async function authenticateApiToken(
+  bearer: string,
+  ip: string,
+  userAgent: string | null,
+  action: string,
+): Promise<TokenContext> {
   if (!/^mmr_[A-Za-z0-9_-]{43}$/.test(bearer)) throw new AppError('unauthenticated');
   const [row] = await withPlatformTx((tx) =>
     tx
-      .select({ tenantId: apiTokens.tenantId, id: apiTokens.id, name: apiTokens.name, scope: apiTokens.scope, tenantStatus: tenants.status })
+      .select({
+        tenantId: apiTokens.tenantId,
+        id: apiTokens.id,
+        name: apiTokens.name,
+        scope: apiTokens.scope,
+        tenantStatus: tenants.status,
+      })
       .from(apiTokens)
       .innerJoin(tenants, eq(tenants.id, apiTokens.tenantId))
-      .where(and(eq(apiTokens.tokenHash, hashSessionToken(bearer)), isNull(apiTokens.revokedAt), gt(apiTokens.expiresAt, now()))),
+      .where(
+        and(
+          eq(apiTokens.tokenHash, hashSessionToken(bearer)),
+          isNull(apiTokens.revokedAt),
+          gt(apiTokens.expiresAt, now()),
+        ),
+      ),
   );
   if (!row || row.tenantStatus !== 'active') throw new AppError('unauthenticated');
   return withTenantTx(row.tenantId, async (tx) => {
     const refs = await listRefs(tx, row.tenantId, '00000000-0000-0000-0000-000000000000');
     const decision = decideIp(ip, await layerRules(tx, row.tenantId, { tenant: refs.tenant, operator: null }), null);
-    const base = { tenantId: row.tenantId, actor: { operatorId: null, loginId: `api-token:${row.name}` }, target: { type: 'api_token', id: row.id }, ip, userAgent };
+    const base = {
+      tenantId: row.tenantId,
+      actor: { operatorId: null, loginId: `api-token:${row.name}` },
+      target: { type: 'api_token', id: row.id },
+      ip,
+      userAgent,
+    };
     if (!decision.allowed) {
-      await recordAudit(tx, { ...base, action: 'access.denied_ip', outcome: 'denied', details: { layer: decision.deniedBy, at: 'api' } });
+      await recordAudit(tx, {
+        ...base,
+        action: 'access.denied_ip',
+        outcome: 'denied',
+        details: { layer: decision.deniedBy, at: 'api' },
+      });
       return 'ip_denied' as const;
     }
-    await tx.update(apiTokens).set({ lastUsedAt: now(), lastUsedIp: ip }).where(and(eq(apiTokens.tenantId, row.tenantId), eq(apiTokens.id, row.id)));
+    await tx
+      .update(apiTokens)
+      .set({ lastUsedAt: now(), lastUsedIp: ip })
+      .where(and(eq(apiTokens.tenantId, row.tenantId), eq(apiTokens.id, row.id)));
     await recordAudit(tx, { ...base, action: 'api_token.used', outcome: 'success', details: { request: action } });
     return { tokenId: row.id, tenantId: row.tenantId, name: row.name, scope: row.scope, ip };
   }).then((r) => {

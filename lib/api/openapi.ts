@@ -19,18 +19,39 @@ const event = z.object({
   hash: z.string().describe('hex sha256 chain hash'),
 });
 
-const page = z.object({ events: z.array(event), next: z.string().nullable().describe('pass as `before` for the next (older) page') });
-const error = z.object({ error: z.string(), fields: z.record(z.string(), z.array(z.string())).optional().describe('per parameter, the reasons it was refused') });
+const page = z.object({
+  events: z.array(event),
+  next: z.string().nullable().describe('pass as `before` for the next (older) page'),
+});
+const error = z.object({
+  error: z.string(),
+  fields: z.record(z.string(), z.array(z.string())).optional().describe('per parameter, the reasons it was refused'),
+});
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the route parses with. */
 export function openApiDocument() {
-  const params = z.toJSONSchema(auditFilterApiSchema, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, unknown> };
-  const parameters = Object.entries(params.properties).map(([name, schema]) => ({ name, in: 'query', required: false, schema }));
-  const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) } });
+  const params = z.toJSONSchema(auditFilterApiSchema, { io: 'input', unrepresentable: 'any' }) as {
+    properties: Record<string, unknown>;
+  };
+  const parameters = Object.entries(params.properties).map(([name, schema]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema,
+  }));
+  const json = (schema: z.ZodType) => ({
+    'application/json': { schema: z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) },
+  });
   return {
     openapi: '3.1.0',
-    info: { title: 'Mamori API', version: '1', description: 'Audit events for SIEMs. Tokens are created by a tenant admin in the console (shown once).' },
-    components: { securitySchemes: { token: { type: 'http', scheme: 'bearer', description: 'mmr_… API token, scope audit:read' } } },
+    info: {
+      title: 'Mamori API',
+      version: '1',
+      description: 'Audit events for SIEMs. Tokens are created by a tenant admin in the console (shown once).',
+    },
+    components: {
+      securitySchemes: { token: { type: 'http', scheme: 'bearer', description: 'mmr_… API token, scope audit:read' } },
+    },
     security: [{ token: [] }],
     paths: {
       '/api/v1/audit-events': {

@@ -12,7 +12,9 @@ import { chainSource } from './chain-source';
 export const appChainSource = (): ChainSource =>
   chainSource(async (query) =>
     (await getDb()).transaction(async (tx) => {
-      await tx.execute(sql`select set_config('role', 'mamori_signer', true), set_config('app.scope', 'platform', true)`);
+      await tx.execute(
+        sql`select set_config('role', 'mamori_signer', true), set_config('app.scope', 'platform', true)`,
+      );
       return rowsOf<Record<string, unknown>>(await tx.execute(query));
     }),
   );

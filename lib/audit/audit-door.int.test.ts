@@ -18,7 +18,11 @@ const tenant = () => fixtureTenant(`door${++n}x${Date.now().toString(36)}`);
 const owner = () => db.current().db;
 
 const rowsOfChain = async (tenantId: string) =>
-  (await withPlatformTx((tx) => tx.select().from(auditEvents).where(eq(auditEvents.tenantId, tenantId)).orderBy(asc(auditEvents.seq)))).map((r) => ({
+  (
+    await withPlatformTx((tx) =>
+      tx.select().from(auditEvents).where(eq(auditEvents.tenantId, tenantId)).orderBy(asc(auditEvents.seq)),
+    )
+  ).map((r) => ({
     ...r,
     details: r.details as Record<string, unknown>,
   }));
@@ -35,7 +39,9 @@ async function asApp(tenantId: string, statement: ReturnType<typeof sql>): Promi
 async function asSigner(statement: ReturnType<typeof sql>): Promise<string> {
   return owner()
     .transaction(async (tx) => {
-      await tx.execute(sql`select set_config('role', 'mamori_signer', true), set_config('app.scope', 'platform', true)`);
+      await tx.execute(
+        sql`select set_config('role', 'mamori_signer', true), set_config('app.scope', 'platform', true)`,
+      );
       await tx.execute(statement);
     })
     .then(
@@ -72,23 +78,34 @@ describe('the audit door: audit rows enter only through the database', () => {
     expect(verifyChain(await rowsOfChain(tenantId))).toMatchObject({ ok: true, count: 1 });
   });
 
-  it('takes an event\'s fields only: no id, time, digest, sequence number or hash from the caller', async () => {
+  it("takes an event's fields only: no id, time, digest, sequence number or hash from the caller", async () => {
     const signatures = rowsOf<{ name: string; args: string }>(
       await owner().execute(sql`select proname as name, pg_get_function_identity_arguments(oid) as args from pg_proc
         where proname in ('mamori_append_audit', 'mamori_prune_audit') order by proname`),
     );
     expect(signatures).toEqual([
-      { name: 'mamori_append_audit', args: 'p_tenant_id uuid, p_actor_operator_id uuid, p_actor_login_id text, p_action text, p_target_type text, p_target_id text, p_outcome text, p_ip text, p_user_agent text, p_session_id uuid, p_details jsonb, p_wait boolean' },
+      {
+        name: 'mamori_append_audit',
+        args: 'p_tenant_id uuid, p_actor_operator_id uuid, p_actor_login_id text, p_action text, p_target_type text, p_target_id text, p_outcome text, p_ip text, p_user_agent text, p_session_id uuid, p_details jsonb, p_wait boolean',
+      },
       { name: 'mamori_prune_audit', args: 'p_tenant uuid' },
     ]);
     const tenantId = await tenant();
     // The old door's shape, with a forged id, time and digest, no longer exists.
     expect(
-      await asApp(tenantId, sql`select mamori_append_audit(${tenantId}::uuid, ${crypto.randomUUID()}::uuid, '2001-01-01'::timestamptz, null::uuid, 'x', 'login.succeeded', null, null, 'success', null, null, null::uuid, '{}'::jsonb, '\\x00'::bytea, false)`),
+      await asApp(
+        tenantId,
+        sql`select mamori_append_audit(${tenantId}::uuid, ${crypto.randomUUID()}::uuid, '2001-01-01'::timestamptz, null::uuid, 'x', 'login.succeeded', null, null, 'success', null, null, null::uuid, '{}'::jsonb, '\\x00'::bytea, false)`,
+      ),
     ).toBe('42883');
     // Another tenant's chain is refused by the door, as row-level security refused the rows.
     const other = await tenant();
-    expect(await asApp(tenantId, sql`select * from mamori_append_audit(${other}::uuid, null, 'x', 'login.succeeded', null, null, 'success', null, null, null, '{}', false)`)).toBe('42501');
+    expect(
+      await asApp(
+        tenantId,
+        sql`select * from mamori_append_audit(${other}::uuid, null, 'x', 'login.succeeded', null, null, 'success', null, null, null, '{}', false)`,
+      ),
+    ).toBe('42501');
     expect(await rowsOfChain(other)).toEqual([]);
   });
 
@@ -99,20 +116,46 @@ describe('the audit door: audit rows enter only through the database', () => {
       { nested: { b: [1, { z: null, a: true }], a: '' }, list: [], empty: {} },
       { text: '日本語 "quoted" \\ back\\slash', emoji: '🔐👩‍💻', escapes: 'tab\tnew\nline\u0001', rtl: '\u202e' },
       { big: 2 ** 60, float: 0.1 + 0.2, negative: -5, zero: -0, max: Number.MAX_SAFE_INTEGER, nan: Number.NaN },
-      { 'key with spaces': 1, B: 2, a: 3, _: 4, Ä: 5, 'é': 6, 'Ａ': 7, '\u{1F511}': 8 },
+      { 'key with spaces': 1, B: 2, a: 3, _: 4, Ä: 5, é: 6, Ａ: 7, '\u{1F511}': 8 },
     ];
     for (const details of nasty) {
       await withTenantTx(tenantId, (tx) =>
-        recordAudit(tx, { tenantId, action: 'operator.updated', outcome: 'success', actor: { operatorId: null, loginId: 'ｆｕｌｌ\u0000width' }, target: { type: 'operator', id: 'x\ny' }, ip: '2001:db8::1', userAgent: 'UA\u007f', details }),
+        recordAudit(tx, {
+          tenantId,
+          action: 'operator.updated',
+          outcome: 'success',
+          actor: { operatorId: null, loginId: 'ｆｕｌｌ\u0000width' },
+          target: { type: 'operator', id: 'x\ny' },
+          ip: '2001:db8::1',
+          userAgent: 'UA\u007f',
+          details,
+        }),
       );
     }
     const rows = await rowsOfChain(tenantId);
     expect(rows).toHaveLength(nasty.length);
-    expect(rows[3].details).toEqual({ big: String(2 ** 60), float: '0.30000000000000004', negative: -5, zero: 0, max: Number.MAX_SAFE_INTEGER, nan: 'NaN' });
+    expect(rows[3].details).toEqual({
+      big: String(2 ** 60),
+      float: '0.30000000000000004',
+      negative: -5,
+      zero: 0,
+      max: Number.MAX_SAFE_INTEGER,
+      nan: 'NaN',
+    });
     expect(verifyChain(rows)).toMatchObject({ ok: true, count: nasty.length });
     // A caller that sends a number any reader could spell differently is refused, not hashed.
-    for (const details of ['{"ratio": 1.50}', '{"big": 12345678901234567890}', '{"list": [1, 2.5]}', '{"deep": {"x": 1e-3}}']) {
-      expect(await asApp(tenantId, sql`select * from mamori_append_audit(${tenantId}::uuid, null, 'x', 'operator.updated', null, null, 'success', null, null, null, ${details}::jsonb, false)`)).toBe('22023');
+    for (const details of [
+      '{"ratio": 1.50}',
+      '{"big": 12345678901234567890}',
+      '{"list": [1, 2.5]}',
+      '{"deep": {"x": 1e-3}}',
+    ]) {
+      expect(
+        await asApp(
+          tenantId,
+          sql`select * from mamori_append_audit(${tenantId}::uuid, null, 'x', 'operator.updated', null, null, 'success', null, null, null, ${details}::jsonb, false)`,
+        ),
+      ).toBe('22023');
     }
     expect(await rowsOfChain(tenantId)).toHaveLength(nasty.length);
   });
@@ -128,16 +171,23 @@ describe('the audit door: audit rows enter only through the database', () => {
         await recordAudit(tx, { tenantId, action: 'operator.created', outcome: 'success' });
       });
       advanceClock(-86_400_000);
-      await withTenantTx(tenantId, (tx) => recordAudit(tx, { tenantId, action: 'operator.created', outcome: 'success' }));
+      await withTenantTx(tenantId, (tx) =>
+        recordAudit(tx, { tenantId, action: 'operator.created', outcome: 'success' }),
+      );
     } finally {
       await owner().execute(sql`update audit_settings set test_clock = true`);
     }
-    for (const row of await rowsOfChain(tenantId)) expect(Math.abs(row.occurredAt.getTime() - new Date(dbNow).getTime())).toBeLessThan(60_000);
+    for (const row of await rowsOfChain(tenantId))
+      expect(Math.abs(row.occurredAt.getTime() - new Date(dbNow).getTime())).toBeLessThan(60_000);
   });
 
   it('opens a chain for every new tenant itself, and files only checkpoints of the chain it has', async () => {
     const staff = contextFor(PLATFORM_TENANT_ID, crypto.randomUUID(), 'platform_admin');
-    const { tenantId } = await createTenant(staff, { code: `door-new-${Date.now().toString(36)}`, name: '株式会社ドア', contactEmail: null });
+    const { tenantId } = await createTenant(staff, {
+      code: `door-new-${Date.now().toString(36)}`,
+      name: '株式会社ドア',
+      contactEmail: null,
+    });
     const rows = await rowsOfChain(tenantId);
     expect(rows.map((r) => [r.seq, r.action])).toEqual([[1, 'tenant.created']]);
     const head = Buffer.from(rows[0].hash).toString('hex');
@@ -147,7 +197,9 @@ describe('the audit door: audit rows enter only through the database', () => {
     // Code running as the app can neither file a checkpoint, nor publish a key, nor raise the signer's alarm.
     expect(await asApp(tenantId, storing(1, head))).toBe('42501');
     expect(await asApp(tenantId, sql`select mamori_register_signing_key(${'f'.repeat(64)}, 'pem')`)).toBe('42501');
-    expect(await asApp(tenantId, sql`select mamori_report_chain_refused(${tenantId}::uuid, 1, 'rewritten')`)).toBe('42501');
+    expect(await asApp(tenantId, sql`select mamori_report_chain_refused(${tenantId}::uuid, 1, 'rewritten')`)).toBe(
+      '42501',
+    );
     expect(await store(1, 'ab'.repeat(32))).toBe('23514');
     expect(await store(2, head)).toBe('23514');
     expect(await store(1, head, 'f'.repeat(64))).toBe('23514');

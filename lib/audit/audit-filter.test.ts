@@ -1,7 +1,14 @@
 import { toZoned, parseDateTime } from '@internationalized/date';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS } from './audit-actions';
-import { VIEWER_TIME_ZONE, VIEWER_UTC_OFFSET, filterParams, parseAuditFilter, requireAuditFilter, viewerLocalInput } from './audit-filter';
+import {
+  VIEWER_TIME_ZONE,
+  VIEWER_UTC_OFFSET,
+  filterParams,
+  parseAuditFilter,
+  requireAuditFilter,
+  viewerLocalInput,
+} from './audit-filter';
 
 const ok = (raw: Record<string, string>, source: 'console' | 'api' = 'api') => {
   const r = parseAuditFilter(raw, source);
@@ -58,15 +65,25 @@ describe('audit filter: invalid fields are errors, never dropped', () => {
     expect(errors({ actor: 'x\u0000y' })).toEqual({ actor: ['invalid'] });
     expect(errors({ target: 'a'.repeat(257) })).toEqual({ target: ['too_long:256'] });
     expect(errors({ before: '99999999999999999999:1' })).toEqual({ before: ['invalid_cursor'] });
-    expect(errors({ action: Array.from({ length: 21 }, (_, i) => AUDIT_ACTIONS[i]).join(',') })).toEqual({ action: ['too_many:20'] });
+    expect(errors({ action: Array.from({ length: 21 }, (_, i) => AUDIT_ACTIONS[i]).join(',') })).toEqual({
+      action: ['too_many:20'],
+    });
   });
 
   it('refuses unknown and repeated parameters from the API; the console ignores what it does not send', () => {
     expect(errors({ acton: 'login.failed' })).toEqual({ acton: ['unknown_parameter'] });
     expect(ok({ acton: 'login.failed' }, 'console')).toEqual({});
-    expect(parseAuditFilter(new URLSearchParams('ip=1.2.3.4&ip=5.6.7.8'), 'api')).toEqual({ ok: false, fieldErrors: { ip: ['repeated'] } });
-    expect(parseAuditFilter({ tenant: crypto.randomUUID() }, 'api', { without: ['tenant'] })).toMatchObject({ ok: false, fieldErrors: { tenant: ['unknown_parameter'] } });
-    expect(() => requireAuditFilter(new URLSearchParams('from=2026-12-02T14:30'))).toThrow(expect.objectContaining({ code: 'bad_request', fields: { from: ['offset_required'] } }));
+    expect(parseAuditFilter(new URLSearchParams('ip=1.2.3.4&ip=5.6.7.8'), 'api')).toEqual({
+      ok: false,
+      fieldErrors: { ip: ['repeated'] },
+    });
+    expect(parseAuditFilter({ tenant: crypto.randomUUID() }, 'api', { without: ['tenant'] })).toMatchObject({
+      ok: false,
+      fieldErrors: { tenant: ['unknown_parameter'] },
+    });
+    expect(() => requireAuditFilter(new URLSearchParams('from=2026-12-02T14:30'))).toThrow(
+      expect.objectContaining({ code: 'bad_request', fields: { from: ['offset_required'] } }),
+    );
     expect(requireAuditFilter(new URLSearchParams('format=csv'), { extra: ['format'] })).toEqual({});
   });
 
@@ -74,13 +91,19 @@ describe('audit filter: invalid fields are errors, never dropped', () => {
     expect(ok({ action: 'orders.*' }).action).toEqual(AUDIT_ACTIONS.filter((a) => a.startsWith('orders.')));
     expect(ok({ action: 'orders.*' }).action).toContain('orders.exported');
     expect(ok({ action: 'orders.*' }).action).not.toContain('order.revealed');
-    expect(parseAuditFilter(new URLSearchParams('action=login.failed&action=login.failed,logout'), 'api')).toEqual({ ok: true, filter: { action: ['login.failed', 'logout'] } });
+    expect(parseAuditFilter(new URLSearchParams('action=login.failed&action=login.failed,logout'), 'api')).toEqual({
+      ok: true,
+      filter: { action: ['login.failed', 'logout'] },
+    });
     expect(errors({ action: 'nothing.*' })).toEqual({ action: ['unknown_action:nothing.*'] });
   });
 
   it('treats blank fields as absent and writes the filter back in the API form', () => {
     expect(ok({ from: '', ip: ' ', action: '' }, 'console')).toEqual({});
-    const filter = ok({ to: '2026-12-03T00:00', from: '2026-12-02T23:30', action: 'login.*', before: '1:2' }, 'console');
+    const filter = ok(
+      { to: '2026-12-03T00:00', from: '2026-12-02T23:30', action: 'login.*', before: '1:2' },
+      'console',
+    );
     expect(filterParams(filter).toString()).toBe(
       `from=2026-12-02T14%3A30%3A00.000Z&to=2026-12-02T15%3A00%3A00.000Z&action=${['login.succeeded', 'login.failed', 'login.password_verified', 'login.mfa_failed', 'login.recovery_code_used'].join('%2C')}`,
     );

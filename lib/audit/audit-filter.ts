@@ -35,7 +35,18 @@ export interface AuditFilter {
   before?: string;
 }
 
-export const AUDIT_FILTER_FIELDS = ['from', 'to', 'actor', 'action', 'outcome', 'ip', 'target', 'session', 'tenant', 'before'] as const;
+export const AUDIT_FILTER_FIELDS = [
+  'from',
+  'to',
+  'actor',
+  'action',
+  'outcome',
+  'ip',
+  'target',
+  'session',
+  'tenant',
+  'before',
+] as const;
 export type AuditFilterField = (typeof AUDIT_FILTER_FIELDS)[number];
 type Field = AuditFilterField;
 
@@ -92,7 +103,14 @@ function parseText(value: string): string | string[] {
 }
 
 function parseActions(value: string): { actions: AuditAction[] } | { errors: string[] } {
-  const terms = [...new Set(value.split(',').map((t) => t.trim()).filter(Boolean))];
+  const terms = [
+    ...new Set(
+      value
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (terms.length > MAX_ACTION_TERMS) return { errors: [`too_many:${MAX_ACTION_TERMS}`] };
   const out = new Set<AuditAction>();
   const unknown: string[] = [];
@@ -122,12 +140,22 @@ export interface FilterOptions {
   without?: readonly AuditFilterField[];
 }
 
-export function parseAuditFilter(params: URLSearchParams | Record<string, string | string[] | undefined>, source: FilterSource, options: FilterOptions = {}): FilterResult {
+export function parseAuditFilter(
+  params: URLSearchParams | Record<string, string | string[] | undefined>,
+  source: FilterSource,
+  options: FilterOptions = {},
+): FilterResult {
   const { extra = [], without = [] } = options;
   const entries: [string, string][] =
     params instanceof URLSearchParams
       ? [...params.entries()]
-      : Object.entries(params).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, v] as [string, string]]));
+      : Object.entries(params).flatMap(([k, v]) =>
+          v === undefined
+            ? []
+            : Array.isArray(v)
+              ? v.map((x): [string, string] => [k, x])
+              : [[k, v] as [string, string]],
+        );
   const errors: Record<string, string[]> = {};
   const fail = (field: string, ...keys: string[]) => {
     errors[field] = [...(errors[field] ?? []), ...keys];
@@ -142,7 +170,8 @@ export function parseAuditFilter(params: URLSearchParams | Record<string, string
         if (field === 'action') values.set(field, `${values.get(field)},${value}`);
         else fail(field, 'repeated');
       } else values.set(field, value);
-    } else if ((source === 'api' || without.includes(key as Field)) && !extra.includes(key)) fail(key, 'unknown_parameter');
+    } else if ((source === 'api' || without.includes(key as Field)) && !extra.includes(key))
+      fail(key, 'unknown_parameter');
   }
   const filter: AuditFilter = {};
   for (const [field, value] of values) {
@@ -226,7 +255,10 @@ export const auditFilterApiSchema = z.object({
   from: z.iso.datetime({ offset: true }).optional().describe('inclusive; ISO 8601 with an offset or Z'),
   to: z.iso.datetime({ offset: true }).optional().describe('exclusive; ISO 8601 with an offset or Z'),
   actor: z.string().max(256).optional().describe('operator id or login ID'),
-  action: z.string().optional().describe('comma-separated actions of docs/audit-events.md; `group.*` for a whole group, e.g. `orders.*`'),
+  action: z
+    .string()
+    .optional()
+    .describe('comma-separated actions of docs/audit-events.md; `group.*` for a whole group, e.g. `orders.*`'),
   outcome: z.enum(OUTCOMES).optional(),
   ip: z.string().max(64).optional().describe('an address or a CIDR range'),
   target: z.string().max(256).optional(),

@@ -21,7 +21,8 @@ import { verifyBundle } from './verify-bundle';
 const db = setupTestDatabase();
 const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? '');
 
-const newKey = () => signerKeyFrom(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+const newKey = () =>
+  signerKeyFrom(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 const stateFile = () => path.join(mkdtempSync(path.join(tmpdir(), 'mamori-signer-')), 'state.json');
 const source = () => appChainSource();
 
@@ -32,7 +33,10 @@ async function chain(events: number) {
 }
 
 async function append(tenantId: string, n: number) {
-  for (let i = 0; i < n; i++) await withTenantTx(tenantId, (tx) => recordAudit(tx, { tenantId, action: 'operator.updated', outcome: 'success', details: { i } }));
+  for (let i = 0; i < n; i++)
+    await withTenantTx(tenantId, (tx) =>
+      recordAudit(tx, { tenantId, action: 'operator.updated', outcome: 'success', details: { i } }),
+    );
 }
 
 /** The connecting superuser, triggers off for this transaction: an attacker with database access. */
@@ -42,18 +46,43 @@ const asSuperuser = (fn: (tx: Tx) => Promise<unknown>) =>
     await fn(tx as Tx);
   });
 
-const checkpointsOf = (tenantId: string) => db.current().db.select().from(auditCheckpoints).where(eq(auditCheckpoints.tenantId, tenantId)).orderBy(asc(auditCheckpoints.seq));
-const refusedAlerts = (tenantId: string) => db.current().db.select({ details: alerts.details }).from(alerts).where(and(eq(alerts.tenantId, tenantId), eq(alerts.rule, 'audit_chain_refused')));
+const checkpointsOf = (tenantId: string) =>
+  db
+    .current()
+    .db.select()
+    .from(auditCheckpoints)
+    .where(eq(auditCheckpoints.tenantId, tenantId))
+    .orderBy(asc(auditCheckpoints.seq));
+const refusedAlerts = (tenantId: string) =>
+  db
+    .current()
+    .db.select({ details: alerts.details })
+    .from(alerts)
+    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.rule, 'audit_chain_refused')));
 
 /** Every event of a chain from `from` on rewritten as a consistent history: each hash recomputed. */
 async function rewriteFrom(tenantId: string, from: number, change: Record<string, unknown>) {
   await asSuperuser(async (tx) => {
-    const rows = await tx.select().from(auditEvents).where(eq(auditEvents.tenantId, tenantId)).orderBy(asc(auditEvents.seq));
+    const rows = await tx
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.tenantId, tenantId))
+      .orderBy(asc(auditEvents.seq));
     let previous: Uint8Array = GENESIS_HASH;
     for (const row of rows) {
-      const record = { ...row, details: (row.seq === from ? { ...(row.details as object), ...change } : row.details) as Record<string, unknown> };
+      const record = {
+        ...row,
+        details: (row.seq === from ? { ...(row.details as object), ...change } : row.details) as Record<
+          string,
+          unknown
+        >,
+      };
       const hash = row.seq < from ? Buffer.from(row.hash) : chainHash(previous, row.seq, eventDigest(record));
-      if (row.seq >= from) await tx.update(auditEvents).set({ details: record.details, hash }).where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.seq, row.seq)));
+      if (row.seq >= from)
+        await tx
+          .update(auditEvents)
+          .set({ details: record.details, hash })
+          .where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.seq, row.seq)));
       previous = hash;
     }
     await tx.execute(sql`update audit_chains set head_hash = ${Buffer.from(previous)} where tenant_id = ${tenantId}`);
@@ -70,11 +99,32 @@ describe('the audit signer', () => {
     await signer.signChains(source(), [tenantId]);
     const cps = await checkpointsOf(tenantId);
     expect(cps.map((c) => c.seq)).toEqual([5, 7]);
-    const [registered] = await db.current().db.select().from(auditSigningKeys).where(eq(auditSigningKeys.fingerprint, signer.key.fingerprint));
+    const [registered] = await db
+      .current()
+      .db.select()
+      .from(auditSigningKeys)
+      .where(eq(auditSigningKeys.fingerprint, signer.key.fingerprint));
     expect(registered.publicKeyPem).toBe(signer.key.publicKeyPem);
     const events = (await appChainSource().events(tenantId, 1, 100)).map((e) => JSON.stringify(e)).join('\n');
-    const checkpoints = cps.map((c) => JSON.stringify({ chain: c.tenantId, seq: c.seq, headHash: c.headHash, signedAt: c.signedAt.toISOString(), previousCheckpointHash: c.previousCheckpointHash, checkpointHash: c.checkpointHash, signature: c.signature, keyFingerprint: c.keyFingerprint })).join('\n');
-    expect(verifyBundle(events, checkpoints, registered.publicKeyPem)).toMatchObject({ ok: true, lastSeq: 7, checkpoints: 2 });
+    const checkpoints = cps
+      .map((c) =>
+        JSON.stringify({
+          chain: c.tenantId,
+          seq: c.seq,
+          headHash: c.headHash,
+          signedAt: c.signedAt.toISOString(),
+          previousCheckpointHash: c.previousCheckpointHash,
+          checkpointHash: c.checkpointHash,
+          signature: c.signature,
+          keyFingerprint: c.keyFingerprint,
+        }),
+      )
+      .join('\n');
+    expect(verifyBundle(events, checkpoints, registered.publicKeyPem)).toMatchObject({
+      ok: true,
+      lastSeq: 7,
+      checkpoints: 2,
+    });
   });
 
   it('refuses a history rewritten under a checkpoint it signed, raises an alert once, and files nothing', async () => {
@@ -104,7 +154,9 @@ describe('the audit signer', () => {
     const holed = await chain(3);
     await signer.signChains(source(), [holed]);
     await append(holed, 3);
-    await asSuperuser((tx) => tx.delete(auditEvents).where(and(eq(auditEvents.tenantId, holed), eq(auditEvents.seq, 5))));
+    await asSuperuser((tx) =>
+      tx.delete(auditEvents).where(and(eq(auditEvents.tenantId, holed), eq(auditEvents.seq, 5))),
+    );
     expect((await signer.signChains(source(), [holed])).refused).toEqual([{ chain: holed, reason: 'gap', seq: 5 }]);
   });
 
@@ -134,13 +186,39 @@ describe('the audit signer', () => {
     const replaced = new AuditSigner(newKey(), stateFile());
     expect((await replaced.signChains(source(), [tenantId])).signed).toEqual([tenantId]);
     const cps = await checkpointsOf(tenantId);
-    expect(cps.map((c) => [c.seq, c.keyFingerprint])).toEqual([[4, key.fingerprint], [7, key.fingerprint], [8, key.fingerprint], [9, replaced.key.fingerprint]]);
+    expect(cps.map((c) => [c.seq, c.keyFingerprint])).toEqual([
+      [4, key.fingerprint],
+      [7, key.fingerprint],
+      [8, key.fingerprint],
+      [9, replaced.key.fingerprint],
+    ]);
     expect(cps[3].previousCheckpointHash).toBe(cps[2].checkpointHash);
     // The offline verifier takes both keys, each checkpoint checked with the one it names.
     const events = (await appChainSource().events(tenantId, 1, 100)).map((e) => JSON.stringify(e)).join('\n');
-    const checkpoints = cps.map((c) => JSON.stringify({ chain: c.tenantId, seq: c.seq, headHash: c.headHash, signedAt: c.signedAt.toISOString(), previousCheckpointHash: c.previousCheckpointHash, checkpointHash: c.checkpointHash, signature: c.signature, keyFingerprint: c.keyFingerprint })).join('\n');
-    expect(verifyBundle(events, checkpoints, (await chainSigningKeys(tenantId))!)).toMatchObject({ ok: true, checkpoints: 4, lastSeq: 9 });
-    expect(verifyBundle(events, checkpoints, key.publicKeyPem)).toMatchObject({ ok: false, damage: 'bad_signature', seq: 9 });
+    const checkpoints = cps
+      .map((c) =>
+        JSON.stringify({
+          chain: c.tenantId,
+          seq: c.seq,
+          headHash: c.headHash,
+          signedAt: c.signedAt.toISOString(),
+          previousCheckpointHash: c.previousCheckpointHash,
+          checkpointHash: c.checkpointHash,
+          signature: c.signature,
+          keyFingerprint: c.keyFingerprint,
+        }),
+      )
+      .join('\n');
+    expect(verifyBundle(events, checkpoints, (await chainSigningKeys(tenantId))!)).toMatchObject({
+      ok: true,
+      checkpoints: 4,
+      lastSeq: 9,
+    });
+    expect(verifyBundle(events, checkpoints, key.publicKeyPem)).toMatchObject({
+      ok: false,
+      damage: 'bad_signature',
+      seq: 9,
+    });
   });
 
   it('will not chain a new key to a stored checkpoint that the chain does not lead to', async () => {
@@ -149,35 +227,50 @@ describe('the audit signer', () => {
     await rewriteFrom(tenantId, 2, { i: 'forged' });
     await append(tenantId, 1);
     const replaced = new AuditSigner(newKey(), stateFile());
-    expect((await replaced.signChains(source(), [tenantId])).refused).toEqual([{ chain: tenantId, reason: 'rewritten', seq: 4 }]);
+    expect((await replaced.signChains(source(), [tenantId])).refused).toEqual([
+      { chain: tenantId, reason: 'rewritten', seq: 4 },
+    ]);
   });
 
-  it.runIf(onPostgres)('runs as a process of its own on PostgreSQL: reads with its own role, answers a NOTIFY, files the checkpoint', async () => {
-    const tenantId = await chain(3);
-    const url = new URL(process.env.DATABASE_URL!);
-    url.pathname = `/${(await db.current().db.execute(sql`select current_database() as d`) as unknown as { rows: { d: string }[] }).rows[0].d}`;
-    const dir = mkdtempSync(path.join(tmpdir(), 'mamori-signer-'));
-    const child = spawn(process.execPath, ['scripts/run.mjs', 'scripts/audit-signer.ts'], { env: { ...process.env, DATABASE_URL: url.toString(), MAMORI_SIGNER_DIR: dir, MAMORI_CHECKPOINT_SECONDS: '3600' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c) => (output += c));
-    child.stderr.on('data', (c) => (output += c));
-    try {
-      // Its first round runs at start; then a NOTIFY for a chain that grew.
-      for (let i = 0; i < 100 && !output.includes('[audit-signer] key'); i++) await new Promise((r) => setTimeout(r, 100));
-      await new Promise((r) => setTimeout(r, 1500));
-      await append(tenantId, 2);
-      setSignerLink(undefined);
-      await requestCheckpoints(tenantId);
-      expect((await checkpointsOf(tenantId)).at(-1)?.seq, output).toBe(5);
-      // Its role reads audit rows but writes none.
-      await expect(
-        db.current().db.transaction(async (tx) => {
-          await tx.execute(sql`set local role mamori_signer`);
-          await tx.execute(sql`delete from audit_checkpoints where tenant_id = ${tenantId}`);
-        }),
-      ).rejects.toMatchObject({ cause: expect.objectContaining({ code: '42501' }) });
-    } finally {
-      child.kill('SIGTERM');
-    }
-  }, 60_000);
+  it.runIf(onPostgres)(
+    'runs as a process of its own on PostgreSQL: reads with its own role, answers a NOTIFY, files the checkpoint',
+    async () => {
+      const tenantId = await chain(3);
+      const url = new URL(process.env.DATABASE_URL!);
+      url.pathname = `/${((await db.current().db.execute(sql`select current_database() as d`)) as unknown as { rows: { d: string }[] }).rows[0].d}`;
+      const dir = mkdtempSync(path.join(tmpdir(), 'mamori-signer-'));
+      const child = spawn(process.execPath, ['scripts/run.mjs', 'scripts/audit-signer.ts'], {
+        env: {
+          ...process.env,
+          DATABASE_URL: url.toString(),
+          MAMORI_SIGNER_DIR: dir,
+          MAMORI_CHECKPOINT_SECONDS: '3600',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (c) => (output += c));
+      child.stderr.on('data', (c) => (output += c));
+      try {
+        // Its first round runs at start; then a NOTIFY for a chain that grew.
+        for (let i = 0; i < 100 && !output.includes('[audit-signer] key'); i++)
+          await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, 1500));
+        await append(tenantId, 2);
+        setSignerLink(undefined);
+        await requestCheckpoints(tenantId);
+        expect((await checkpointsOf(tenantId)).at(-1)?.seq, output).toBe(5);
+        // Its role reads audit rows but writes none.
+        await expect(
+          db.current().db.transaction(async (tx) => {
+            await tx.execute(sql`set local role mamori_signer`);
+            await tx.execute(sql`delete from audit_checkpoints where tenant_id = ${tenantId}`);
+          }),
+        ).rejects.toMatchObject({ cause: expect.objectContaining({ code: '42501' }) });
+      } finally {
+        child.kill('SIGTERM');
+      }
+    },
+    60_000,
+  );
 });

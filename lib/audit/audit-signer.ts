@@ -45,7 +45,9 @@ export class AuditSigner {
     private readonly stateFile: string,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.state = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as SignerState) : { positions: {} };
+    this.state = existsSync(stateFile)
+      ? (JSON.parse(readFileSync(stateFile, 'utf8')) as SignerState)
+      : { positions: {} };
   }
 
   position(chain: string): SignedPosition | null {
@@ -61,7 +63,7 @@ export class AuditSigner {
 
   /** Adds the chain's events from `from` up to `to` to the extension, slice by slice. */
   private async walk(source: ChainSource, extension: ChainExtension, from: number, to: number) {
-    for (let next = from; next <= to && !extension.refusal; ) {
+    for (let next = from; next <= to && !extension.refusal;) {
       const slice = (await source.events(extension.chain, next, SLICE)).filter((e) => e.seq <= to);
       if (slice.length === 0) break;
       extension.add(slice);
@@ -74,18 +76,23 @@ export class AuditSigner {
    * key where it has none (its state was lost, or it is new), or one past its position that it
    * filed but could not remember (it stopped in between), once the chain is seen to lead there.
    */
-  private async startOf(source: ChainSource, chain: string): Promise<{ from: SignedPosition | null; link: SignedPosition | null }> {
+  private async startOf(
+    source: ChainSource,
+    chain: string,
+  ): Promise<{ from: SignedPosition | null; link: SignedPosition | null }> {
     const own = this.position(chain);
     const last = await source.lastCheckpoint(chain);
     const stored = anchorFrom(last, this.key);
     // Checkpoints of a key this signer does not hold (the key was replaced): it reads the chain
     // from its genesis itself and chains its first checkpoint to the last stored one.
-    if (!own && !stored && last) return { from: null, link: { seq: last.seq, headHash: last.headHash, checkpointHash: last.checkpointHash } };
+    if (!own && !stored && last)
+      return { from: null, link: { seq: last.seq, headHash: last.headHash, checkpointHash: last.checkpointHash } };
     if (!stored || (own && stored.seq <= own.seq)) return { from: own, link: null };
     if (own) {
       const check = new ChainExtension(chain, own);
       await this.walk(source, check, own.seq, stored.seq);
-      if (check.reached()?.seq !== stored.seq || check.reached()?.hash !== stored.headHash) return { from: own, link: null };
+      if (check.reached()?.seq !== stored.seq || check.reached()?.hash !== stored.headHash)
+        return { from: own, link: null };
     }
     this.state.positions[chain] = stored;
     this.persist();

@@ -21,12 +21,20 @@ setupTestSigner();
 async function chainWithBundle(events = 6) {
   const tenantId = await createTenant(`bnd${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`);
   for (let i = 0; i < events; i++) {
-    await withTenantTx(tenantId, (tx) => recordAudit(tx, { tenantId, action: 'test.event', outcome: 'success', details: { i, note: '控え' } }));
+    await withTenantTx(tenantId, (tx) =>
+      recordAudit(tx, { tenantId, action: 'test.event', outcome: 'success', details: { i, note: '控え' } }),
+    );
   }
   const { tar } = await exportAuditBundle(contextFor(tenantId, crypto.randomUUID(), 'tenant_admin'), tenantId);
   const files = readTar(tar);
   const text = (n: string) => files.get(n)!.toString('utf8');
-  return { tenantId, tar, events: text('events.jsonl').split('\n'), checkpoints: text('checkpoints.jsonl'), key: text('public-key.pem') };
+  return {
+    tenantId,
+    tar,
+    events: text('events.jsonl').split('\n'),
+    checkpoints: text('checkpoints.jsonl'),
+    key: text('public-key.pem'),
+  };
 }
 
 describe('regulator bundle and offline verification', () => {
@@ -64,19 +72,33 @@ describe('regulator bundle and offline verification', () => {
     // The bundle signed a checkpoint at seq 6 (5 events + the export event); drop 6 and 5.
     await raw.execute(sql`delete from audit_events where tenant_id = ${b.tenantId} and seq >= 5`);
     await raw.execute(sql.raw('alter table audit_events enable trigger user'));
-    expect(await verifyLiveChain(ctxFor(a.tenantId), a.tenantId)).toMatchObject({ ok: false, damage: 'missing', seq: 3 });
-    expect(await verifyLiveChain(ctxFor(b.tenantId), b.tenantId)).toMatchObject({ ok: false, damage: 'truncated', seq: 5 });
+    expect(await verifyLiveChain(ctxFor(a.tenantId), a.tenantId)).toMatchObject({
+      ok: false,
+      damage: 'missing',
+      seq: 3,
+    });
+    expect(await verifyLiveChain(ctxFor(b.tenantId), b.tenantId)).toMatchObject({
+      ok: false,
+      damage: 'truncated',
+      seq: 5,
+    });
   });
 
   it('detects a row changed in the database by a superuser (triggers disabled)', async () => {
     const b = await chainWithBundle(3);
     const raw = db.current().db;
     await raw.execute(sql.raw('alter table audit_events disable trigger user'));
-    await raw.execute(sql`update audit_events set details = '{"i": 42}'::jsonb where tenant_id = ${b.tenantId} and seq = 2`);
+    await raw.execute(
+      sql`update audit_events set details = '{"i": 42}'::jsonb where tenant_id = ${b.tenantId} and seq = 2`,
+    );
     await raw.execute(sql.raw('alter table audit_events enable trigger user'));
     const { tar } = await exportAuditBundle(contextFor(b.tenantId, crypto.randomUUID(), 'tenant_admin'), b.tenantId);
     const files = readTar(tar);
-    const verdict = verifyBundle(files.get('events.jsonl')!.toString(), files.get('checkpoints.jsonl')!.toString(), b.key);
+    const verdict = verifyBundle(
+      files.get('events.jsonl')!.toString(),
+      files.get('checkpoints.jsonl')!.toString(),
+      b.key,
+    );
     expect(verdict).toMatchObject({ ok: false, damage: 'modified', seq: 2 });
   });
 
@@ -87,7 +109,14 @@ describe('regulator bundle and offline verification', () => {
     writeFileSync(good, b.tar);
     const run = (file: string) => {
       try {
-        return { code: 0, out: execFileSync(process.execPath, ['scripts/run.mjs', 'scripts/audit-verify.ts', file], { encoding: 'utf8', stdio: 'pipe', env: { ...process.env, DATABASE_URL: '' } }) };
+        return {
+          code: 0,
+          out: execFileSync(process.execPath, ['scripts/run.mjs', 'scripts/audit-verify.ts', file], {
+            encoding: 'utf8',
+            stdio: 'pipe',
+            env: { ...process.env, DATABASE_URL: '' },
+          }),
+        };
       } catch (e) {
         const err = e as { status: number; stderr: string };
         return { code: err.status, out: err.stderr };
@@ -99,7 +128,16 @@ describe('regulator bundle and offline verification', () => {
     const { writeTar } = await import('./tar');
     const files = readTar(b.tar);
     const damaged = path.join(dir, 'damaged.tar');
-    writeFileSync(damaged, writeTar([...files].map(([name, content]) => ({ name, content: name === 'events.jsonl' ? Buffer.from(content.toString().split('\n').slice(0, 2).join('\n')) : content }))));
+    writeFileSync(
+      damaged,
+      writeTar(
+        [...files].map(([name, content]) => ({
+          name,
+          content:
+            name === 'events.jsonl' ? Buffer.from(content.toString().split('\n').slice(0, 2).join('\n')) : content,
+        })),
+      ),
+    );
     const bad = run(damaged);
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('DAMAGED (truncated) at seq 3');

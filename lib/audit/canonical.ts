@@ -56,7 +56,11 @@ export interface AuditRecord {
  * An event completed as the database's door completes it (its id and time given here): for tests
  * and benchmarks that build chains outside the database.
  */
-export function completeRecord(fields: Omit<AuditRecord, 'id' | 'occurredAt' | 'details'> & { details: string }, id: string, occurredAt: Date): AuditRecord {
+export function completeRecord(
+  fields: Omit<AuditRecord, 'id' | 'occurredAt' | 'details'> & { details: string },
+  id: string,
+  occurredAt: Date,
+): AuditRecord {
   return { ...fields, id, occurredAt, details: JSON.parse(fields.details) as Record<string, unknown> };
 }
 

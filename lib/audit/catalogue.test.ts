@@ -9,7 +9,9 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) return name === 'node_modules' ? [] : sourceFiles(full);
-    return /\.(ts|tsx)$/.test(name) && !/\.test\.ts$/.test(name) && !full.includes(`${path.sep}testing${path.sep}`) ? [full] : [];
+    return /\.(ts|tsx)$/.test(name) && !/\.test\.ts$/.test(name) && !full.includes(`${path.sep}testing${path.sep}`)
+      ? [full]
+      : [];
   });
 }
 
@@ -26,7 +28,10 @@ function writtenEvents(): Set<string> {
   // And those the database's own functions write (retention's audit.pruned).
   const migrations = path.join(root, 'db', 'migrations');
   for (const file of readdirSync(migrations).filter((f) => f.endsWith('.sql'))) {
-    for (const match of readFileSync(path.join(migrations, file), 'utf8').matchAll(/mamori_append_audit\([^;]*?'([a-z_]+\.[a-z_]+)'/g)) names.add(match[1]);
+    for (const match of readFileSync(path.join(migrations, file), 'utf8').matchAll(
+      /mamori_append_audit\([^;]*?'([a-z_]+\.[a-z_]+)'/g,
+    ))
+      names.add(match[1]);
   }
   return names;
 }
@@ -48,8 +53,14 @@ describe('audit event catalogue', () => {
     const written = writtenEvents();
     const catalogued = cataloguedEvents();
     expect(written.size).toBeGreaterThan(40);
-    expect([...written].filter((n) => !catalogued.has(n)), 'written but not in docs/audit-events.md').toEqual([]);
-    expect([...catalogued].filter((n) => !written.has(n)), 'in docs/audit-events.md but never written').toEqual([]);
+    expect(
+      [...written].filter((n) => !catalogued.has(n)),
+      'written but not in docs/audit-events.md',
+    ).toEqual([]);
+    expect(
+      [...catalogued].filter((n) => !written.has(n)),
+      'in docs/audit-events.md but never written',
+    ).toEqual([]);
   });
 
   it('is the list that filters accept, in the same order', () => {

@@ -16,7 +16,24 @@ export const exportFormat = z.object({
 
 // The export's filter and the zone of its local times lead every row, so the file is one table
 // that still says what was asked (never a preamble line a CSV reader would take for data).
-const COLUMNS = ['filter', 'time_zone', 'seq', 'occurred_at_utc', 'occurred_at_local', 'actor_login_id', 'actor_operator_id', 'action', 'outcome', 'target_type', 'target_id', 'ip', 'user_agent', 'session_id', 'details', 'hash'];
+const COLUMNS = [
+  'filter',
+  'time_zone',
+  'seq',
+  'occurred_at_utc',
+  'occurred_at_local',
+  'actor_login_id',
+  'actor_operator_id',
+  'action',
+  'outcome',
+  'target_type',
+  'target_id',
+  'ip',
+  'user_agent',
+  'session_id',
+  'details',
+  'hash',
+];
 
 const AT = utcMicros('occurred_at');
 // The zone's offset is fixed (see VIEWER_UTC_OFFSET), so PostgreSQL writes it as a constant.
@@ -33,7 +50,15 @@ const PLAIN_CSV = `seq::text, ${AT}, ${LOCAL}, actor_login_id, actor_operator_id
  * then the free texts. For CSV they come as they are, '' for null (the same cell); JSON Lines,
  * which tells null from '', gets them as one JSON array.
  */
-const HEAD = [`seq::text`, AT, LOCAL, `coalesce(actor_operator_id::text, '')`, `coalesce(session_id::text, '')`, `encode(hash, 'hex')`, `details::text`].join(JOIN_SQL);
+const HEAD = [
+  `seq::text`,
+  AT,
+  LOCAL,
+  `coalesce(actor_operator_id::text, '')`,
+  `coalesce(session_id::text, '')`,
+  `encode(hash, 'hex')`,
+  `details::text`,
+].join(JOIN_SQL);
 const PACKED = {
   csv: [HEAD, ...TEXTS.split(', ').map((c) => `coalesce(${c}, '')`)].join(JOIN_SQL),
   jsonl: [HEAD, `json_build_array(${TEXTS})::text`, `tenant_id::text`, `id::text`].join(JOIN_SQL),
@@ -87,7 +112,12 @@ const csvLine = (lead: string, f: (string | null)[]) =>
   `${lead}${f[0]},${iso(f[1]!)},${f[2]},${csvText(f[7])},${f[3]},${csvText(f[8])},${csvText(f[9])},${csvText(f[10])},${csvText(f[11])},${csvText(f[12])},${csvText(f[13])},${f[4]},${detailsCell(compactJsonb(f[6]!))},${f[5]}\r\n`;
 // An object's JSON text cannot start with a formula character or end in space, nor hold a raw
 // line break, so of csvText's rules only quoting can apply.
-const detailsCell = (json: string) => (json[0] !== '{' || json.at(-1) !== '}' ? csvText(json) : json.includes('"') || json.includes(',') ? `"${json.replaceAll('"', '""')}"` : json);
+const detailsCell = (json: string) =>
+  json[0] !== '{' || json.at(-1) !== '}'
+    ? csvText(json)
+    : json.includes('"') || json.includes(',')
+      ? `"${json.replaceAll('"', '""')}"`
+      : json;
 const uuidJson = (v: string) => (v === '' ? 'null' : `"${v}"`);
 const str = JSON.stringify;
 // The keys and their order are those the export has always written.
@@ -100,7 +130,12 @@ const jsonLine = (lead: string, f: string[]) => {
 async function textsOf(chain: string, seq: string): Promise<(string | null)[]> {
   const [row] = await withOwnerTx(
     chain,
-    async (tx) => rowsOf<{ t: string }>(await tx.execute(sql`select json_build_array(${sql.raw(TEXTS)})::text as t from audit_events where tenant_id = ${chain} and seq = ${seq}::bigint`)),
+    async (tx) =>
+      rowsOf<{ t: string }>(
+        await tx.execute(
+          sql`select json_build_array(${sql.raw(TEXTS)})::text as t from audit_events where tenant_id = ${chain} and seq = ${seq}::bigint`,
+        ),
+      ),
     { readOnly: true },
   );
   if (!row) throw new Error(`audit event ${seq} disappeared during the export`);
@@ -114,11 +149,19 @@ async function textsOf(chain: string, seq: string): Promise<(string | null)[]> {
  * stream is handed out, then `audit.exported` (rows, bytes, sha256) at its end, or
  * `audit.export_aborted` with what had left when it stopped short.
  */
-export async function exportAuditEvents(ctx: OperatorContext, tenantId: string, query: AuditFilter, options: z.infer<typeof exportFormat>): Promise<ReadableStream<Uint8Array>> {
+export async function exportAuditEvents(
+  ctx: OperatorContext,
+  tenantId: string,
+  query: AuditFilter,
+  options: z.infer<typeof exportFormat>,
+): Promise<ReadableStream<Uint8Array>> {
   const { chain } = auditSearchFilter(tenantId, query);
   const columns = `${PACKED[options.format]} as r`;
   const filter = filterParams(query).toString();
-  const record = (action: 'audit.export_started' | 'audit.exported' | 'audit.export_aborted', details: Record<string, unknown>) =>
+  const record = (
+    action: 'audit.export_started' | 'audit.exported' | 'audit.export_aborted',
+    details: Record<string, unknown>,
+  ) =>
     withOwnerTx(chain, (tx) =>
       recordAudit(tx, {
         tenantId: chain,
@@ -130,7 +173,10 @@ export async function exportAuditEvents(ctx: OperatorContext, tenantId: string, 
       }),
     );
   await record('audit.export_started', {});
-  const lead = options.format === 'csv' ? `${csvText(filter)},${VIEWER_TIME_ZONE},` : `"filter":${str(filter)},"timeZone":"${VIEWER_TIME_ZONE}",`;
+  const lead =
+    options.format === 'csv'
+      ? `${csvText(filter)},${VIEWER_TIME_ZONE},`
+      : `"filter":${str(filter)},"timeZone":"${VIEWER_TIME_ZONE}",`;
   return streamBatches({
     encoding: options.encoding,
     header: options.format === 'csv' ? csvRow(COLUMNS) : undefined,
@@ -139,14 +185,18 @@ export async function exportAuditEvents(ctx: OperatorContext, tenantId: string, 
         chain,
         async (tx) => {
           const [seq, at] = last?.split(SEPARATOR, 2) ?? [];
-          return rowsOf<{ r: string }>(await tx.execute(select(columns, tenantId, query, last ? { seq, at } : undefined, limit))).map((row) => row.r);
+          return rowsOf<{ r: string }>(
+            await tx.execute(select(columns, tenantId, query, last ? { seq, at } : undefined, limit)),
+          ).map((row) => row.r);
         },
         { readOnly: true },
       ),
     line: (row) => {
       const fields = row.split(SEPARATOR);
       if (options.format === 'jsonl') return jsonLine(lead, fields);
-      return fields.length === CSV_FIELDS ? csvLine(lead, fields) : textsOf(chain, fields[0]).then((texts) => csvLine(lead, [...fields.slice(0, 7), ...texts]));
+      return fields.length === CSV_FIELDS
+        ? csvLine(lead, fields)
+        : textsOf(chain, fields[0]).then((texts) => csvLine(lead, [...fields.slice(0, 7), ...texts]));
     },
     finish: ({ rows, bytes, sha256 }) => record('audit.exported', { rows, bytes, sha256 }),
     abort: ({ rows, bytes, cause }) => record('audit.export_aborted', { cause, rowsSent: rows, bytesSent: bytes }),

@@ -44,7 +44,11 @@ names the first damaged event: modified, missing, inserted, reordered, truncated
  * `audit.export_started` with the filter, counts and the file's hash before the first byte, then
  * `audit.exported` or `audit.export_aborted`.
  */
-export async function exportAuditBundle(ctx: OperatorContext, tenantId: string, filter: AuditFilter = {}): Promise<{ tar: Buffer; name: string; stream: ReadableStream<Uint8Array> }> {
+export async function exportAuditBundle(
+  ctx: OperatorContext,
+  tenantId: string,
+  filter: AuditFilter = {},
+): Promise<{ tar: Buffer; name: string; stream: ReadableStream<Uint8Array> }> {
   await requestCheckpoints(tenantId);
   const key = await publishedSigningKey(tenantId);
   const keysPem = await chainSigningKeys(tenantId);
@@ -57,13 +61,22 @@ export async function exportAuditBundle(ctx: OperatorContext, tenantId: string, 
       .from(auditEvents)
       .where(eq(auditEvents.tenantId, tenantId))
       .orderBy(asc(auditEvents.seq)),
-    checkpoints: await tx.select().from(auditCheckpoints).where(eq(auditCheckpoints.tenantId, tenantId)).orderBy(asc(auditCheckpoints.seq)),
+    checkpoints: await tx
+      .select()
+      .from(auditCheckpoints)
+      .where(eq(auditCheckpoints.tenantId, tenantId))
+      .orderBy(asc(auditCheckpoints.seq)),
   }));
   let matched = 0;
   const eventsJsonl = events
     .map(({ event: e, matched: match }): ExportedEvent | WithheldEvent => {
       const hash = Buffer.from(e.hash).toString('hex');
-      if (!match) return { seq: e.seq, digest: eventDigest({ ...e, details: e.details as Record<string, unknown> }).toString('hex'), hash };
+      if (!match)
+        return {
+          seq: e.seq,
+          digest: eventDigest({ ...e, details: e.details as Record<string, unknown> }).toString('hex'),
+          hash,
+        };
       matched++;
       return {
         tenantId: e.tenantId,
@@ -86,7 +99,16 @@ export async function exportAuditBundle(ctx: OperatorContext, tenantId: string, 
     .map((e) => JSON.stringify(e))
     .join('\n');
   const checkpointsJsonl = checkpoints
-    .map((c): ExportedCheckpoint => ({ chain: c.tenantId, seq: c.seq, headHash: c.headHash, signedAt: c.signedAt.toISOString(), previousCheckpointHash: c.previousCheckpointHash, checkpointHash: c.checkpointHash, signature: c.signature, keyFingerprint: c.keyFingerprint }))
+    .map((c): ExportedCheckpoint => ({
+      chain: c.tenantId,
+      seq: c.seq,
+      headHash: c.headHash,
+      signedAt: c.signedAt.toISOString(),
+      previousCheckpointHash: c.previousCheckpointHash,
+      checkpointHash: c.checkpointHash,
+      signature: c.signature,
+      keyFingerprint: c.keyFingerprint,
+    }))
     .map((c) => JSON.stringify(c))
     .join('\n');
   const manifest = {
@@ -112,7 +134,10 @@ export async function exportAuditBundle(ctx: OperatorContext, tenantId: string, 
     ...(keysPem ? [{ name: 'public-key.pem', content: keysPem }] : []),
   ]);
   const sha256 = sha256Hex(tar);
-  const record = (action: 'audit.export_started' | 'audit.exported' | 'audit.export_aborted', details: Record<string, unknown>) =>
+  const record = (
+    action: 'audit.export_started' | 'audit.exported' | 'audit.export_aborted',
+    details: Record<string, unknown>,
+  ) =>
     withOwnerTx(tenantId, (tx) =>
       recordAudit(tx, {
         tenantId,
@@ -120,7 +145,16 @@ export async function exportAuditBundle(ctx: OperatorContext, tenantId: string, 
         outcome: action === 'audit.export_aborted' ? 'failure' : 'success',
         ...byOperator(ctx),
         target: { type: 'tenant', id: tenantId },
-        details: { format: 'bundle', filter: manifest.filter, timeZone: VIEWER_TIME_ZONE, rows: matched, withheld: manifest.withheld, lastSeq: manifest.lastSeq, sha256, ...details },
+        details: {
+          format: 'bundle',
+          filter: manifest.filter,
+          timeZone: VIEWER_TIME_ZONE,
+          rows: matched,
+          withheld: manifest.withheld,
+          lastSeq: manifest.lastSeq,
+          sha256,
+          ...details,
+        },
       }),
     );
   // Audited from the first byte, then its end or what had left when the client went away.

@@ -17,7 +17,11 @@ setupTestSigner();
 afterEach(() => resetClock());
 
 const append = (tenantId: string, n: number) =>
-  Promise.all(Array.from({ length: n }, () => withTenantTx(tenantId, (tx) => recordAudit(tx, { tenantId, action: 'operator.updated', outcome: 'success' }))));
+  Promise.all(
+    Array.from({ length: n }, () =>
+      withTenantTx(tenantId, (tx) => recordAudit(tx, { tenantId, action: 'operator.updated', outcome: 'success' })),
+    ),
+  );
 
 describe('audit retention', () => {
   it('prunes only up to a signed checkpoint past the retention period; the rest still verifies', async () => {
@@ -39,16 +43,25 @@ describe('audit retention', () => {
     const tenantId = await createTenant(`ret2${Date.now().toString(36)}`);
     await append(tenantId, 3);
     await requestCheckpoints(tenantId);
-    await expect(withPlatformTx((tx) => tx.update(tenants).set({ auditRetentionDays: 30 }).where(eq(tenants.id, tenantId)))).rejects.toMatchObject({ cause: expect.objectContaining({ code: '23514' }) });
+    await expect(
+      withPlatformTx((tx) => tx.update(tenants).set({ auditRetentionDays: 30 }).where(eq(tenants.id, tenantId))),
+    ).rejects.toMatchObject({ cause: expect.objectContaining({ code: '23514' }) });
     // The door takes no cut-off: the tenant's retention (here the default five years) decides.
-    await expect(withTenantTx(tenantId, (tx) => tx.execute(sql`select mamori_prune_audit(${tenantId}::uuid, now())`))).rejects.toMatchObject({ cause: expect.objectContaining({ code: '42883' }) });
+    await expect(
+      withTenantTx(tenantId, (tx) => tx.execute(sql`select mamori_prune_audit(${tenantId}::uuid, now())`)),
+    ).rejects.toMatchObject({ cause: expect.objectContaining({ code: '42883' }) });
     expect(await pruneAuditEvents(tenantId)).toBe(0);
     await expect(
       withTenantTx(tenantId, async (tx) => {
         await tx.execute(sql`select set_config('mamori.audit_prune', 'on', true)`);
         await tx.execute(sql`delete from audit_events where tenant_id = ${tenantId}`);
       }),
-    ).rejects.toMatchObject({ cause: expect.objectContaining({ message: expect.stringMatching(/permission denied/) }) });
-    expect(await verifyLiveChain(contextFor(tenantId, crypto.randomUUID(), 'tenant_admin'), tenantId)).toMatchObject({ ok: true, events: 3 });
+    ).rejects.toMatchObject({
+      cause: expect.objectContaining({ message: expect.stringMatching(/permission denied/) }),
+    });
+    expect(await verifyLiveChain(contextFor(tenantId, crypto.randomUUID(), 'tenant_admin'), tenantId)).toMatchObject({
+      ok: true,
+      events: 3,
+    });
   });
 });

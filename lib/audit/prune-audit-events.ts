@@ -10,7 +10,9 @@ import { sequenceAudit } from './sequence-audit';
  * cut-off from the tenant's retention itself and records `audit.pruned` in the same chain.
  */
 export async function pruneAuditEvents(tenantId: string): Promise<number> {
-  const [row] = await withTenantTx(tenantId, async (tx) => rowsOf<{ n: string | number }>(await tx.execute(sql`select mamori_prune_audit(${tenantId}::uuid) as n`)));
+  const [row] = await withTenantTx(tenantId, async (tx) =>
+    rowsOf<{ n: string | number }>(await tx.execute(sql`select mamori_prune_audit(${tenantId}::uuid) as n`)),
+  );
   const removed = Number(row.n);
   // Its audit.pruned event may have found the chain busy and be waiting to be chained.
   if (removed > 0) await sequenceAudit(tenantId, []);

@@ -15,22 +15,38 @@ export async function chainSigningKeys(chain: string): Promise<string | null> {
         .orderBy(auditSigningKeys.fingerprint),
     { readOnly: true },
   );
-  return keys.length > 0 ? keys.map((k) => k.pem.trim()).join('\n') + '\n' : ((await publishedSigningKey())?.publicKeyPem ?? null);
+  return keys.length > 0
+    ? keys.map((k) => k.pem.trim()).join('\n') + '\n'
+    : ((await publishedSigningKey())?.publicKeyPem ?? null);
 }
 
 /**
  * The public key a chain's checkpoints are signed with, as the signer registered it: the key of
  * the chain's last checkpoint, else the newest registered one. Null before any signer ran.
  */
-export async function publishedSigningKey(chain?: string): Promise<{ fingerprint: string; publicKeyPem: string } | null> {
+export async function publishedSigningKey(
+  chain?: string,
+): Promise<{ fingerprint: string; publicKeyPem: string } | null> {
   return withPlatformTx(
     async (tx) => {
       const [last] = chain
-        ? await tx.select({ fingerprint: auditCheckpoints.keyFingerprint }).from(auditCheckpoints).where(eq(auditCheckpoints.tenantId, chain)).orderBy(desc(auditCheckpoints.seq)).limit(1)
+        ? await tx
+            .select({ fingerprint: auditCheckpoints.keyFingerprint })
+            .from(auditCheckpoints)
+            .where(eq(auditCheckpoints.tenantId, chain))
+            .orderBy(desc(auditCheckpoints.seq))
+            .limit(1)
         : [];
       const [key] = last
-        ? await tx.select({ fingerprint: auditSigningKeys.fingerprint, publicKeyPem: auditSigningKeys.publicKeyPem }).from(auditSigningKeys).where(eq(auditSigningKeys.fingerprint, last.fingerprint))
-        : await tx.select({ fingerprint: auditSigningKeys.fingerprint, publicKeyPem: auditSigningKeys.publicKeyPem }).from(auditSigningKeys).orderBy(desc(auditSigningKeys.registeredAt)).limit(1);
+        ? await tx
+            .select({ fingerprint: auditSigningKeys.fingerprint, publicKeyPem: auditSigningKeys.publicKeyPem })
+            .from(auditSigningKeys)
+            .where(eq(auditSigningKeys.fingerprint, last.fingerprint))
+        : await tx
+            .select({ fingerprint: auditSigningKeys.fingerprint, publicKeyPem: auditSigningKeys.publicKeyPem })
+            .from(auditSigningKeys)
+            .orderBy(desc(auditSigningKeys.registeredAt))
+            .limit(1);
       return key ?? null;
     },
     { readOnly: true },

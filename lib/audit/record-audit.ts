@@ -24,7 +24,12 @@ export function byOperator(ctx: {
   userAgent: string | null;
   sessionId: string;
 }): Pick<AuditEventInput, 'actor' | 'ip' | 'userAgent' | 'sessionId'> {
-  return { actor: { operatorId: ctx.operatorId, loginId: ctx.loginId }, ip: ctx.ip, userAgent: ctx.userAgent, sessionId: ctx.sessionId };
+  return {
+    actor: { operatorId: ctx.operatorId, loginId: ctx.loginId },
+    ip: ctx.ip,
+    userAgent: ctx.userAgent,
+    sessionId: ctx.sessionId,
+  };
 }
 
 /**
@@ -68,7 +73,11 @@ function leaveChain(tenantId: string) {
  * transaction: for callers that count events right after appending, so that concurrent ones see
  * each other.
  */
-export async function recordAudit(tx: Tx, input: AuditEventInput, options: { waitForChain?: boolean } = {}): Promise<{ id: string; seq: number | null }> {
+export async function recordAudit(
+  tx: Tx,
+  input: AuditEventInput,
+  options: { waitForChain?: boolean } = {},
+): Promise<{ id: string; seq: number | null }> {
   const r = auditFieldsOf(input);
   const ahead = appending.get(r.tenantId) ?? 0;
   if (atTransactionEnd(tx, () => leaveChain(r.tenantId))) appending.set(r.tenantId, ahead + 1);
@@ -76,7 +85,8 @@ export async function recordAudit(tx: Tx, input: AuditEventInput, options: { wai
   // inbox's extra transaction after commit. Behind more, the chain is busy and the inbox batches;
   // with none, the chain is most likely free (or held by another process: the inbox again).
   const wait = options.waitForChain === true || ahead === 1;
-  const result = await tx.execute(sql`select event_id, event_seq from mamori_append_audit(${r.tenantId}, ${r.actorOperatorId}, ${r.actorLoginId},
+  const result =
+    await tx.execute(sql`select event_id, event_seq from mamori_append_audit(${r.tenantId}, ${r.actorOperatorId}, ${r.actorLoginId},
     ${r.action}, ${r.targetType}, ${r.targetId}, ${r.outcome}, ${r.ip}, ${r.userAgent}, ${r.sessionId}, ${r.details}::jsonb, ${wait})`);
   const [row] = rowsOf<{ event_id: string; event_seq: string | number | null }>(result);
   if (row.event_seq === null) chainAfterCommit(tx, r.tenantId, row.event_id);
@@ -90,5 +100,9 @@ export async function recordAudit(tx: Tx, input: AuditEventInput, options: { wai
  * and the sweep retries.
  */
 function chainAfterCommit(tx: Tx, tenantId: string, eventId: string) {
-  afterCommit(tx, () => sequenceAudit(tenantId, [eventId]).catch((error: Error) => console.error('[mamori] audit sequencing failed; the sweep retries:', error.message)));
+  afterCommit(tx, () =>
+    sequenceAudit(tenantId, [eventId]).catch((error: Error) =>
+      console.error('[mamori] audit sequencing failed; the sweep retries:', error.message),
+    ),
+  );
 }

@@ -33,12 +33,16 @@ const notifyLink: SignerLink = {
           )[0].n,
         { readOnly: true },
       );
-    await withPlatformTx((tx) => tx.execute(sql`select pg_notify('mamori_audit_sign', ${JSON.stringify(chains ?? [])})`));
-    for (const started = Date.now(); Date.now() - started < NOTIFY_WAIT_MS; ) {
+    await withPlatformTx((tx) =>
+      tx.execute(sql`select pg_notify('mamori_audit_sign', ${JSON.stringify(chains ?? [])})`),
+    );
+    for (const started = Date.now(); Date.now() - started < NOTIFY_WAIT_MS;) {
       if ((await behind()) === 0) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    console.warn('[mamori] the audit signer did not answer within 5 s: the newest events stay unsigned until its next round');
+    console.warn(
+      '[mamori] the audit signer did not answer within 5 s: the newest events stay unsigned until its next round',
+    );
   },
 };
 

@@ -23,7 +23,8 @@ describe('audit search', () => {
     const loginId = `${code}.op`;
     await createOperator(tenantId, loginId, PW);
     const ok = await loginWithPassword({ loginId, password: PW }, { ip: '203.0.113.5', userAgent: 't' });
-    for (let i = 0; i < 60; i++) await loginWithPassword({ loginId, password: `wrong ${i}` }, { ip: `198.51.100.${i}`, userAgent: 't' });
+    for (let i = 0; i < 60; i++)
+      await loginWithPassword({ loginId, password: `wrong ${i}` }, { ip: `198.51.100.${i}`, userAgent: 't' });
     const ctx = contextFor(tenantId, crypto.randomUUID(), 'tenant_admin');
 
     const failures = await searchAuditEvents(ctx, tenantId, q({ action: 'login.failed', outcome: 'failure' }));
@@ -47,7 +48,9 @@ describe('audit search', () => {
     expect(rangeNext.next).toBeNull();
     expect(ranged.map((r) => r.seq)).toEqual(seqs);
     expect(ranged.every((r) => r.ip!.startsWith('198.51.100.'))).toBe(true);
-    expect((await searchAuditEvents(ctx, tenantId, q({ ip: '203.0.113.5' }))).rows.map((r) => r.action)).toEqual(['login.succeeded']);
+    expect((await searchAuditEvents(ctx, tenantId, q({ ip: '203.0.113.5' }))).rows.map((r) => r.action)).toEqual([
+      'login.succeeded',
+    ]);
     if (!ok.ok) throw new Error('login');
     const bySession = await searchAuditEvents(ctx, tenantId, q({ session: ok.sessionId }));
     expect(bySession.rows.map((r) => r.action)).toEqual(['login.succeeded']);
@@ -63,9 +66,21 @@ describe('audit search', () => {
     expect(merged[0].hash).toMatch(/^[0-9a-f]{64}$/);
     // Junk filters are refused field by field (never dropped, which would widen the result), and
     // so are values the database would refuse: neither becomes a query.
-    expect(parseAuditFilter({ ip: 'junk', session: 'nope', from: 'x' }, 'api')).toEqual({ ok: false, fieldErrors: { from: ['invalid_instant'], ip: ['invalid_ip'], session: ['invalid_uuid'] } });
-    for (const [junk, field] of <[Record<string, string>, string][]>[[{ before: '99999999999999999999:1' }, 'before'], [{ before: '1:99999999999999999999' }, 'before'], [{ from: '+099999-01-01' }, 'from'], [{ actor: 'x\u0000y' }, 'actor'], [{ target: 'x\u0000' }, 'target']]) {
-      expect(parseAuditFilter(junk, 'api')).toMatchObject({ ok: false, fieldErrors: { [field]: [expect.any(String)] } });
+    expect(parseAuditFilter({ ip: 'junk', session: 'nope', from: 'x' }, 'api')).toEqual({
+      ok: false,
+      fieldErrors: { from: ['invalid_instant'], ip: ['invalid_ip'], session: ['invalid_uuid'] },
+    });
+    for (const [junk, field] of <[Record<string, string>, string][]>[
+      [{ before: '99999999999999999999:1' }, 'before'],
+      [{ before: '1:99999999999999999999' }, 'before'],
+      [{ from: '+099999-01-01' }, 'from'],
+      [{ actor: 'x\u0000y' }, 'actor'],
+      [{ target: 'x\u0000' }, 'target'],
+    ]) {
+      expect(parseAuditFilter(junk, 'api')).toMatchObject({
+        ok: false,
+        fieldErrors: { [field]: [expect.any(String)] },
+      });
     }
     // Thirty-six hex digits and dashes that are no UUID are a login ID, not an operator id.
     expect((await searchAuditEvents(ctx, tenantId, q({ actor: 'a'.repeat(36) }))).rows).toEqual([]);
@@ -81,7 +96,9 @@ describe('audit search', () => {
     // Asking for another tenant through one's own chain changes nothing.
     expect((await searchAuditEvents(ctxA, a, q({ tenant: b }))).chain).toBe(a);
     const staff = contextFor(PLATFORM_TENANT_ID, crypto.randomUUID(), 'platform_auditor');
-    expect((await searchAuditEvents(staff, PLATFORM_TENANT_ID, q({}))).rows.some((r) => r.action === 'login.failed')).toBe(true);
+    expect(
+      (await searchAuditEvents(staff, PLATFORM_TENANT_ID, q({}))).rows.some((r) => r.action === 'login.failed'),
+    ).toBe(true);
     expect((await searchAuditEvents(staff, PLATFORM_TENANT_ID, q({ tenant: b }))).chain).toBe(b);
   });
 });

@@ -75,19 +75,37 @@ const toEventRow = (r: Cell[]) => ({
 function hasOneIndexedFilter(query: AuditFilter): boolean {
   // A login ID with its actions is one index of its own: (tenant, login ID, action, time).
   const loginAndAction = Boolean(query.actor && !UUID.test(query.actor) && query.action?.length);
-  return [query.actor, loginAndAction ? undefined : query.action?.length, query.ip, query.session, query.target].filter(Boolean).length <= 1;
+  return (
+    [query.actor, loginAndAction ? undefined : query.action?.length, query.ip, query.session, query.target].filter(
+      Boolean,
+    ).length <= 1
+  );
 }
 
 /**
  * Audit search, 50 a page. Platform staff search the platform's own chain, or any tenant's with
  * the tenant filter; callers have authorized the viewer for `tenantId`.
  */
-export async function searchAuditEvents(ctx: OperatorContext, tenantId: string, query: AuditFilter, pageSize = AUDIT_PAGE) {
+export async function searchAuditEvents(
+  ctx: OperatorContext,
+  tenantId: string,
+  query: AuditFilter,
+  pageSize = AUDIT_PAGE,
+) {
   const chain = tenantId === PLATFORM_TENANT_ID && query.tenant ? query.tenant : tenantId;
-  const rows = (await selectOwnerRows<Cell[]>(chain, auditSearchSql(chain, query, pageSize + 1), { plan: hasOneIndexedFilter(query) ? 'generic' : 'custom' })).map(toEventRow);
+  const rows = (
+    await selectOwnerRows<Cell[]>(chain, auditSearchSql(chain, query, pageSize + 1), {
+      plan: hasOneIndexedFilter(query) ? 'generic' : 'custom',
+    })
+  ).map(toEventRow);
   const page = rows.slice(0, pageSize);
   const last = page.at(-1);
-  return { chain, rows: page, next: rows.length > pageSize && last ? `${last.occurredAt.getTime()}:${last.seq}` : null, viewer: ctx.operatorId };
+  return {
+    chain,
+    rows: page,
+    next: rows.length > pageSize && last ? `${last.occurredAt.getTime()}:${last.seq}` : null,
+    viewer: ctx.operatorId,
+  };
 }
 
 /**
@@ -100,7 +118,10 @@ export function auditSearchFilter(tenantId: string, query: AuditFilter): { chain
   if (query.from) where.push(sql`${auditEvents.occurredAt} >= ${query.from.toISOString()}`);
   if (query.to) where.push(sql`${auditEvents.occurredAt} < ${query.to.toISOString()}`);
   // An actor that is an operator id (a UUID) is searched by id, anything else by login ID.
-  if (query.actor) where.push(UUID.test(query.actor) ? eq(auditEvents.actorOperatorId, query.actor) : eq(auditEvents.actorLoginId, query.actor));
+  if (query.actor)
+    where.push(
+      UUID.test(query.actor) ? eq(auditEvents.actorOperatorId, query.actor) : eq(auditEvents.actorLoginId, query.actor),
+    );
   if (query.action?.length) where.push(inArray(auditEvents.action, query.action));
   if (query.outcome) where.push(eq(auditEvents.outcome, query.outcome));
   if (query.ip) {
@@ -116,7 +137,9 @@ export function auditSearchFilter(tenantId: string, query: AuditFilter): { chain
   if (query.session) where.push(eq(auditEvents.sessionId, query.session));
   if (query.before) {
     const [ms, seq] = query.before.split(':').map(Number);
-    where.push(sql`(${auditEvents.occurredAt}, ${auditEvents.seq}) < (${new Date(ms).toISOString()}::timestamptz, ${seq})`);
+    where.push(
+      sql`(${auditEvents.occurredAt}, ${auditEvents.seq}) < (${new Date(ms).toISOString()}::timestamptz, ${seq})`,
+    );
   }
   return { chain, where: and(...where)! };
 }

@@ -27,10 +27,12 @@ export function sequenceAudit(tenantId: string, ids: string[]): Promise<void> {
   if (!lane.running) return start(tenantId, lane, ids);
   const queued = lane;
   const next = { ids: [...ids], done: Promise.resolve() };
-  next.done = queued.running!.catch(() => undefined).then(() => {
-    queued.next = null;
-    return start(tenantId, queued, next.ids);
-  });
+  next.done = queued
+    .running!.catch(() => undefined)
+    .then(() => {
+      queued.next = null;
+      return start(tenantId, queued, next.ids);
+    });
   lane.next = next;
   return next.done;
 }
@@ -38,9 +40,9 @@ export function sequenceAudit(tenantId: string, ids: string[]): Promise<void> {
 function start(tenantId: string, lane: Lane, ids: string[]): Promise<void> {
   // A statement of its own: the chain's lock is held for the sequencing and its commit only.
   // The ids are UUIDs this process generated, spelled as an array literal.
-  const run = selectRows(sql`select mamori_sequence_audit(${tenantId}::uuid, ${ids.length > 0 ? `{${ids.join(',')}}` : null}::uuid[])`).then(
-    () => undefined,
-  );
+  const run = selectRows(
+    sql`select mamori_sequence_audit(${tenantId}::uuid, ${ids.length > 0 ? `{${ids.join(',')}}` : null}::uuid[])`,
+  ).then(() => undefined);
   const tracked = run.finally(() => {
     lane.running = null;
     if (!lane.next) lanes.delete(tenantId);
@@ -54,7 +56,9 @@ function start(tenantId: string, lane: Lane, ids: string[]): Promise<void> {
  * commit and its sequencer call. Run at start and every few seconds from the server entry.
  */
 export async function sequenceWaitingAudit(): Promise<number> {
-  const tenants = await selectRows<{ tenant_id: string }>(sql`select t as tenant_id from mamori_audit_waiting_tenants() t`);
+  const tenants = await selectRows<{ tenant_id: string }>(
+    sql`select t as tenant_id from mamori_audit_waiting_tenants() t`,
+  );
   for (const t of tenants) await sequenceAudit(t.tenant_id, []);
   return tenants.length;
 }

@@ -24,7 +24,9 @@ export interface SignerKey {
 
 /** sha256 of the DER public key, hex, as shown in the console and written into bundles. */
 export const fingerprintOf = (publicKeyPem: string) =>
-  createHash('sha256').update(createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' })).digest('hex');
+  createHash('sha256')
+    .update(createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 
 export function signerKeyFrom(privatePem: string): SignerKey {
   const privateKey = createPrivateKey(privatePem.replace(/\\n/g, '\n'));
@@ -40,14 +42,28 @@ export type Refusal = 'rewritten' | 'truncated' | 'gap';
  */
 export function anchorFrom(checkpoint: ExportedCheckpoint | null, key: SignerKey): SignedPosition | null {
   if (!checkpoint || checkpoint.keyFingerprint !== key.fingerprint) return null;
-  const body: CheckpointBody = { chain: checkpoint.chain, seq: checkpoint.seq, headHash: checkpoint.headHash, signedAt: checkpoint.signedAt, previousCheckpointHash: checkpoint.previousCheckpointHash };
+  const body: CheckpointBody = {
+    chain: checkpoint.chain,
+    seq: checkpoint.seq,
+    headHash: checkpoint.headHash,
+    signedAt: checkpoint.signedAt,
+    previousCheckpointHash: checkpoint.previousCheckpointHash,
+  };
   let good = false;
   try {
-    good = verify(null, checkpointBytes(body), createPublicKey(key.publicKeyPem), Buffer.from(checkpoint.signature, 'base64')) && checkpointHash(body) === checkpoint.checkpointHash;
+    good =
+      verify(
+        null,
+        checkpointBytes(body),
+        createPublicKey(key.publicKeyPem),
+        Buffer.from(checkpoint.signature, 'base64'),
+      ) && checkpointHash(body) === checkpoint.checkpointHash;
   } catch {
     good = false;
   }
-  return good ? { seq: checkpoint.seq, headHash: checkpoint.headHash, checkpointHash: checkpoint.checkpointHash } : null;
+  return good
+    ? { seq: checkpoint.seq, headHash: checkpoint.headHash, checkpointHash: checkpoint.checkpointHash }
+    : null;
 }
 
 /**
@@ -88,7 +104,10 @@ export class ChainExtension {
       }
       if (this.last === null && this.from && e.seq === this.from.seq + 1) this.expected = e.seq;
       if (e.seq !== this.expected) {
-        this.refusal = { reason: this.last === null && this.from && e.seq > this.from.seq + 1 ? 'truncated' : 'gap', seq: this.expected };
+        this.refusal = {
+          reason: this.last === null && this.from && e.seq > this.from.seq + 1 ? 'truncated' : 'gap',
+          seq: this.expected,
+        };
         return;
       }
       const hash = chainStep(this.previous, e.seq, digestOf(e));
@@ -116,19 +135,37 @@ export class ChainExtension {
    * the refusal, or null when nothing came after the signed position. `headSeq` is the chain's
    * head as its store reports it: a head below the signed position is a truncation.
    */
-  finish(key: SignerKey, signedAt: string, headSeq: number): { checkpoint: ExportedCheckpoint; position: SignedPosition } | { refused: { reason: Refusal; seq: number } } | null {
+  finish(
+    key: SignerKey,
+    signedAt: string,
+    headSeq: number,
+  ):
+    | { checkpoint: ExportedCheckpoint; position: SignedPosition }
+    | { refused: { reason: Refusal; seq: number } }
+    | null {
     if (!this.refusal && this.from && headSeq < this.from.seq) this.refusal = { reason: 'truncated', seq: headSeq + 1 };
-    if (!this.refusal && this.last && this.last.seq !== headSeq) this.refusal = { reason: 'gap', seq: this.last.seq + 1 };
-    if (!this.refusal && this.link && (this.last?.seq ?? 0) < this.link.seq) this.refusal = { reason: 'truncated', seq: (this.last?.seq ?? 0) + 1 };
+    if (!this.refusal && this.last && this.last.seq !== headSeq)
+      this.refusal = { reason: 'gap', seq: this.last.seq + 1 };
+    if (!this.refusal && this.link && (this.last?.seq ?? 0) < this.link.seq)
+      this.refusal = { reason: 'truncated', seq: (this.last?.seq ?? 0) + 1 };
     if (this.refusal) return { refused: this.refusal };
     if (!this.last) return null;
-    const body: CheckpointBody = { chain: this.chain, seq: this.last.seq, headHash: this.last.hash, signedAt, previousCheckpointHash: (this.link ?? this.from)?.checkpointHash ?? GENESIS_CHECKPOINT };
+    const body: CheckpointBody = {
+      chain: this.chain,
+      seq: this.last.seq,
+      headHash: this.last.hash,
+      signedAt,
+      previousCheckpointHash: (this.link ?? this.from)?.checkpointHash ?? GENESIS_CHECKPOINT,
+    };
     const checkpoint: ExportedCheckpoint = {
       ...body,
       checkpointHash: checkpointHash(body),
       signature: sign(null, checkpointBytes(body), key.privateKey).toString('base64'),
       keyFingerprint: key.fingerprint,
     };
-    return { checkpoint, position: { seq: body.seq, headHash: body.headHash, checkpointHash: checkpoint.checkpointHash } };
+    return {
+      checkpoint,
+      position: { seq: body.seq, headHash: body.headHash, checkpointHash: checkpoint.checkpointHash },
+    };
   }
 }

@@ -21,9 +21,15 @@ export function startSignerChild(mode: 'ipc' | 'postgres'): ChildProcess {
   const env = { ...process.env, MAMORI_SIGNER_MODE: mode };
   // The web process keeps no copy of the key once the signer has it.
   delete process.env.MAMORI_AUDIT_SIGNING_KEY;
-  const child = fork('scripts/run.mjs', ['scripts/audit-signer.ts'], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork('scripts/run.mjs', ['scripts/audit-signer.ts'], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   child.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM') console.error(`[mamori] the audit signer stopped (${signal ?? code}): checkpoints are not signed until it is started again`);
+    if (code !== 0 && signal !== 'SIGTERM')
+      console.error(
+        `[mamori] the audit signer stopped (${signal ?? code}): checkpoints are not signed until it is started again`,
+      );
     setSignerLink(undefined);
   });
   if (mode === 'postgres') return child;

@@ -24,7 +24,13 @@ async function intactChain(): Promise<string> {
   const tenantId = await createTenant(`tmp${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`);
   for (let i = 1; i <= 8; i++) {
     await withTenantTx(tenantId, (tx) =>
-      recordAudit(tx, { tenantId, action: 'test.event', outcome: 'success', actor: { operatorId: null, loginId: `op${i}` }, details: { i } }),
+      recordAudit(tx, {
+        tenantId,
+        action: 'test.event',
+        outcome: 'success',
+        actor: { operatorId: null, loginId: `op${i}` },
+        details: { i },
+      }),
     );
   }
   expect(await verifyLiveChain(ctxFor(tenantId), tenantId)).toMatchObject({ ok: true, lastSeq: 8 });
@@ -95,14 +101,28 @@ describe('audit trail tampered with in the database by a superuser', () => {
     // the chain head follows, so the application keeps appending without a collision.
     await asSuperuser(async (tx) => {
       const [before] = await tx.select().from(auditEvents).where(at(tenantId, 3));
-      await tx.update(auditEvents).set({ seq: sql`-${auditEvents.seq} - 1` }).where(and(eq(auditEvents.tenantId, tenantId), sql`${auditEvents.seq} >= 4`));
-      await tx.update(auditEvents).set({ seq: sql`-${auditEvents.seq}` }).where(and(eq(auditEvents.tenantId, tenantId), sql`${auditEvents.seq} < 0`));
+      await tx
+        .update(auditEvents)
+        .set({ seq: sql`-${auditEvents.seq} - 1` })
+        .where(and(eq(auditEvents.tenantId, tenantId), sql`${auditEvents.seq} >= 4`));
+      await tx
+        .update(auditEvents)
+        .set({ seq: sql`-${auditEvents.seq}` })
+        .where(and(eq(auditEvents.tenantId, tenantId), sql`${auditEvents.seq} < 0`));
       const record = completeRecord(
-        auditFieldsOf({ tenantId, action: 'test.event', outcome: 'success', actor: { operatorId: null, loginId: 'op3' }, details: { i: 'approved' } }),
+        auditFieldsOf({
+          tenantId,
+          action: 'test.event',
+          outcome: 'success',
+          actor: { operatorId: null, loginId: 'op3' },
+          details: { i: 'approved' },
+        }),
         crypto.randomUUID(),
         before.occurredAt,
       );
-      await tx.insert(auditEvents).values({ ...record, seq: 4, hash: chainHash(chained ? before.hash : GENESIS_HASH, 4, eventDigest(record)) });
+      await tx
+        .insert(auditEvents)
+        .values({ ...record, seq: 4, hash: chainHash(chained ? before.hash : GENESIS_HASH, 4, eventDigest(record)) });
       await tx.execute(sql`update audit_chains set last_seq = last_seq + 1 where tenant_id = ${tenantId}`);
     });
     const { live, bundle } = await verdicts(tenantId);
@@ -117,7 +137,9 @@ describe('audit trail tampered with in the database by a superuser', () => {
     // The chain head is rewound too, so the application appends on from seq 7 without a gap.
     await asSuperuser(async (tx) => {
       await tx.delete(auditEvents).where(and(eq(auditEvents.tenantId, tenantId), sql`${auditEvents.seq} >= 7`));
-      await tx.execute(sql`update audit_chains set last_seq = 6, head_hash = (select hash from audit_events where tenant_id = ${tenantId} and seq = 6) where tenant_id = ${tenantId}`);
+      await tx.execute(
+        sql`update audit_chains set last_seq = 6, head_hash = (select hash from audit_events where tenant_id = ${tenantId} and seq = 6) where tenant_id = ${tenantId}`,
+      );
     });
     const { live, bundle } = await verdicts(tenantId);
     expect(live).toMatchObject({ ok: false, damage: 'truncated', seq: 7 });
@@ -125,8 +147,17 @@ describe('audit trail tampered with in the database by a superuser', () => {
     // checkpoint before the bundle, would not sign the shorter chain and raised the alarm, whose
     // event took seq 8; the checkpoint at 9 still shows the loss.
     expect(bundle).toMatchObject({ ok: false, damage: 'truncated', seq: 9 });
-    const raised = await db.current().db.select({ rule: alerts.rule, details: alerts.details }).from(alerts).where(eq(alerts.tenantId, tenantId));
-    expect(raised).toEqual([{ rule: 'audit_chain_refused', details: { seq: expect.any(Number), reason: expect.stringMatching(/^(truncated|rewritten)$/) } }]);
+    const raised = await db
+      .current()
+      .db.select({ rule: alerts.rule, details: alerts.details })
+      .from(alerts)
+      .where(eq(alerts.tenantId, tenantId));
+    expect(raised).toEqual([
+      {
+        rule: 'audit_chain_refused',
+        details: { seq: expect.any(Number), reason: expect.stringMatching(/^(truncated|rewritten)$/) },
+      },
+    ]);
   });
 
   it('the app role is refused UPDATE, DELETE and TRUNCATE by its grants alone, with the triggers off', async () => {
@@ -136,7 +167,11 @@ describe('audit trail tampered with in the database by a superuser', () => {
     // Table-wide, since withTenantTx opens its own transaction; re-enabled whatever happens.
     await raw.execute(sql`alter table audit_events disable trigger user`);
     try {
-      for (const stmt of [sql`update audit_events set action = 'x'`, sql`delete from audit_events`, sql`truncate audit_events`]) {
+      for (const stmt of [
+        sql`update audit_events set action = 'x'`,
+        sql`delete from audit_events`,
+        sql`truncate audit_events`,
+      ]) {
         await expect(withTenantTx(tenantId, (tx) => tx.execute(stmt))).rejects.toMatchObject({
           cause: expect.objectContaining({ message: 'permission denied for table audit_events' }),
         });

@@ -29,23 +29,45 @@ export type BundleVerdict =
   | { ok: true; events: number; withheld: number; checkpoints: number; lastSeq: number; headHash: string }
   | { ok: false; damage: Damage; seq: number | null; message: string };
 
-const fail = (damage: Damage, seq: number | null, message: string): BundleVerdict => ({ ok: false, damage, seq, message });
+const fail = (damage: Damage, seq: number | null, message: string): BundleVerdict => ({
+  ok: false,
+  damage,
+  seq,
+  message,
+});
 const malformed = () => fail('malformed', null, 'a line is not valid JSON');
 
 // One-shot hashing where Node has it (20.12 and later; the package still allows 20.9, hence no
 // named import): a Hash object per call costs more than hashing the few hundred bytes of an
 // event. Hex out, which it returns faster than a Buffer; hashes are compared as hex anyway.
 const hashHex: (data: string | Uint8Array) => string =
-  typeof nodeCrypto.hash === 'function' ? (data) => nodeCrypto.hash('sha256', data) : (data) => createHash('sha256').update(data).digest('hex');
+  typeof nodeCrypto.hash === 'function'
+    ? (data) => nodeCrypto.hash('sha256', data)
+    : (data) => createHash('sha256').update(data).digest('hex');
 
 // eventDigest's canonical JSON has a fixed key set; these are its keys in canonicalJson's sorted
 // order ("v" last). Writing them out saves sorting and allocating entries for every event.
-const DIGEST_KEYS = ['action', 'actorLoginId', 'actorOperatorId', 'details', 'id', 'ip', 'occurredAt', 'outcome', 'sessionId', 'targetId', 'targetType', 'tenantId', 'userAgent'] as const;
+const DIGEST_KEYS = [
+  'action',
+  'actorLoginId',
+  'actorOperatorId',
+  'details',
+  'id',
+  'ip',
+  'occurredAt',
+  'outcome',
+  'sessionId',
+  'targetId',
+  'targetType',
+  'tenantId',
+  'userAgent',
+] as const;
 
 /** A line of events.jsonl: an event, or one a filtered bundle withholds. */
 export type BundleLine = ExportedEvent | WithheldEvent;
 
-const isWithheld = (e: BundleLine): e is WithheldEvent => typeof (e as WithheldEvent).digest === 'string' && (e as ExportedEvent).action === undefined;
+const isWithheld = (e: BundleLine): e is WithheldEvent =>
+  typeof (e as WithheldEvent).digest === 'string' && (e as ExportedEvent).action === undefined;
 
 /**
  * eventDigest({ ...e, occurredAt: new Date(e.occurredAt) }) in hex, whatever a line holds; a
@@ -59,7 +81,8 @@ export function digestOf(line: BundleLine): string {
   for (const key of DIGEST_KEYS) {
     const value = key === 'occurredAt' ? occurredAt : e[key];
     // canonicalJson drops undefined members, and writes a string or null as JSON.stringify does.
-    if (value !== undefined) body += `"${key}":${typeof value === 'string' || value === null ? JSON.stringify(value) : canonicalJson(value)},`;
+    if (value !== undefined)
+      body += `"${key}":${typeof value === 'string' || value === null ? JSON.stringify(value) : canonicalJson(value)},`;
   }
   return hashHex(`${body}"v":1}`);
 }
@@ -69,7 +92,8 @@ const link = Buffer.alloc(72);
 
 /** chainHash(previous, seq, digest) in hex, without allocating for the usual 32-byte previous hash. */
 export function chainStep(previousHex: string, seq: number, digestHex: string): string {
-  if (previousHex.length !== 64) return chainHash(Buffer.from(previousHex, 'hex'), seq, Buffer.from(digestHex, 'hex')).toString('hex');
+  if (previousHex.length !== 64)
+    return chainHash(Buffer.from(previousHex, 'hex'), seq, Buffer.from(digestHex, 'hex')).toString('hex');
   link.write(previousHex, 0, 'hex');
   link.writeBigInt64BE(BigInt(seq), 32);
   link.write(digestHex, 40, 'hex');
@@ -134,14 +158,18 @@ export function verifyBundle(eventsJsonl: string, checkpointsJsonl: string, publ
   }
 }
 
-
 /** The public keys in a PEM text (one or more blocks), by the fingerprint checkpoints name them with. */
 function publicKeysOf(pem: string): Map<string, KeyObject> {
   const blocks = pem.match(/-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----/g) ?? [pem];
   return new Map(
     blocks.map((block) => {
       const key = createPublicKey(block);
-      return [createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex'), key] as const;
+      return [
+        createHash('sha256')
+          .update(key.export({ type: 'spki', format: 'der' }))
+          .digest('hex'),
+        key,
+      ] as const;
     }),
   );
 }
@@ -150,7 +178,8 @@ function check(events: JsonLines<BundleLine>, checkpoints: ExportedCheckpoint[],
   // Any finding stands only if no later line is malformed; the later events also tell a swap
   // from a gap.
   const later = () => events.rest();
-  const damaged = (damage: Damage, seq: number | null, message: string) => (later() === null ? malformed() : fail(damage, seq, message));
+  const damaged = (damage: Damage, seq: number | null, message: string) =>
+    later() === null ? malformed() : fail(damage, seq, message);
   // Parsed once, not for every checkpoint; a key that does not parse fails every signature. The
   // PEM may hold several keys (the signer's key was replaced): each checkpoint names its own.
   let keys: Map<string, KeyObject> | undefined;
@@ -166,9 +195,21 @@ function check(events: JsonLines<BundleLine>, checkpoints: ExportedCheckpoint[],
   let e = events.next();
   let previousCp = GENESIS_CHECKPOINT;
   for (const cp of checkpoints) {
-    const body: CheckpointBody = { chain: cp.chain, seq: cp.seq, headHash: cp.headHash, signedAt: cp.signedAt, previousCheckpointHash: cp.previousCheckpointHash };
-    if (!signatureVerifies(body, cp.signature, cp.keyFingerprint)) return damaged('bad_signature', cp.seq, `checkpoint at seq ${cp.seq}: signature does not verify with the given public key`);
-    if (cp.previousCheckpointHash !== previousCp || checkpointHash(body) !== cp.checkpointHash) return damaged('bad_signature', cp.seq, `checkpoint at seq ${cp.seq}: not linked to the previous checkpoint`);
+    const body: CheckpointBody = {
+      chain: cp.chain,
+      seq: cp.seq,
+      headHash: cp.headHash,
+      signedAt: cp.signedAt,
+      previousCheckpointHash: cp.previousCheckpointHash,
+    };
+    if (!signatureVerifies(body, cp.signature, cp.keyFingerprint))
+      return damaged(
+        'bad_signature',
+        cp.seq,
+        `checkpoint at seq ${cp.seq}: signature does not verify with the given public key`,
+      );
+    if (cp.previousCheckpointHash !== previousCp || checkpointHash(body) !== cp.checkpointHash)
+      return damaged('bad_signature', cp.seq, `checkpoint at seq ${cp.seq}: not linked to the previous checkpoint`);
     previousCp = cp.checkpointHash;
   }
   const signedHead = new Map(checkpoints.map((c) => [c.seq, c.headHash]));
@@ -194,7 +235,9 @@ function check(events: JsonLines<BundleLine>, checkpoints: ExportedCheckpoint[],
       const rest = later();
       if (rest === null) return malformed();
       // A later event appearing early is a swap; otherwise events are missing.
-      return rest.some((x) => x.seq === expected) ? fail('reordered', e.seq, `seq ${e.seq} stands where seq ${expected} belongs`) : fail('missing', expected, `seq ${expected} to ${e.seq - 1} missing`);
+      return rest.some((x) => x.seq === expected)
+        ? fail('reordered', e.seq, `seq ${e.seq} stands where seq ${expected} belongs`)
+        : fail('missing', expected, `seq ${expected} to ${e.seq - 1} missing`);
     }
     seen.add(e.seq);
     const hash = chainStep(previous, e.seq, digestOf(e));
@@ -210,20 +253,37 @@ function check(events: JsonLines<BundleLine>, checkpoints: ExportedCheckpoint[],
           : fail('inserted', e.seq, `the event at seq ${e.seq} was put in before the one that belongs there`);
       }
       if (beforePrevious && fits(e, beforePrevious, e.seq - 1)) {
-        return fail('inserted', e.seq - 1, `the event at seq ${e.seq - 1} was put in; the event now at seq ${e.seq} belongs there`);
+        return fail(
+          'inserted',
+          e.seq - 1,
+          `the event at seq ${e.seq - 1} was put in; the event now at seq ${e.seq} belongs there`,
+        );
       }
       // Its stored hash fits the chain with other content, or fits nothing: both are a changed event.
       return fail('modified', e.seq, `event at seq ${e.seq} does not match its hash`);
     }
     const signed = signedHead.get(e.seq);
-    if (signed && signed !== e.hash) return damaged('modified', e.seq, `event at seq ${e.seq} differs from the signed checkpoint`);
+    if (signed && signed !== e.hash)
+      return damaged('modified', e.seq, `event at seq ${e.seq} differs from the signed checkpoint`);
     beforePrevious = previous;
     previous = hash;
     expected++;
   }
   const lastSigned = checkpoints.at(-1)?.seq ?? 0;
-  if (lastSigned > expected - 1) return fail('truncated', expected, `the last checkpoint covers seq ${lastSigned}, the events stop at ${expected - 1}`);
-  return { ok: true, events: count, withheld, checkpoints: checkpoints.length, lastSeq: expected - 1, headHash: previous };
+  if (lastSigned > expected - 1)
+    return fail(
+      'truncated',
+      expected,
+      `the last checkpoint covers seq ${lastSigned}, the events stop at ${expected - 1}`,
+    );
+  return {
+    ok: true,
+    events: count,
+    withheld,
+    checkpoints: checkpoints.length,
+    lastSeq: expected - 1,
+    headHash: previous,
+  };
 }
 
 export const sha256Hex = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');

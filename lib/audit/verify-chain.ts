@@ -13,7 +13,10 @@ export type ChainVerdict =
  * Recomputes every hash of a chain from its rows (ordered by seq) and checks that sequence numbers
  * run without a gap from `startSeq`. Pure: used by tests, the console and the offline verifier.
  */
-export function verifyChain(rows: Iterable<ChainRow>, start = { seq: 1, previousHash: GENESIS_HASH as Uint8Array }): ChainVerdict {
+export function verifyChain(
+  rows: Iterable<ChainRow>,
+  start = { seq: 1, previousHash: GENESIS_HASH as Uint8Array },
+): ChainVerdict {
   let previous = start.previousHash;
   let expectedSeq = start.seq;
   let count = 0;

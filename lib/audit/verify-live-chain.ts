@@ -14,13 +14,30 @@ import { verifyBundle, type BundleVerdict } from './verify-bundle';
 export async function verifyLiveChain(ctx: OperatorContext, tenantId: string): Promise<BundleVerdict> {
   const { events, checkpoints } = await withOwnerTx(tenantId, async (tx) => ({
     events: await tx.select().from(auditEvents).where(eq(auditEvents.tenantId, tenantId)).orderBy(asc(auditEvents.seq)),
-    checkpoints: await tx.select().from(auditCheckpoints).where(eq(auditCheckpoints.tenantId, tenantId)).orderBy(asc(auditCheckpoints.seq)),
+    checkpoints: await tx
+      .select()
+      .from(auditCheckpoints)
+      .where(eq(auditCheckpoints.tenantId, tenantId))
+      .orderBy(asc(auditCheckpoints.seq)),
   }));
   const eventsJsonl = events
-    .map((e) => JSON.stringify({ ...e, occurredAt: e.occurredAt.toISOString(), hash: Buffer.from(e.hash).toString('hex') }))
+    .map((e) =>
+      JSON.stringify({ ...e, occurredAt: e.occurredAt.toISOString(), hash: Buffer.from(e.hash).toString('hex') }),
+    )
     .join('\n');
   const checkpointsJsonl = checkpoints
-    .map((c) => JSON.stringify({ chain: c.tenantId, seq: c.seq, headHash: c.headHash, signedAt: c.signedAt.toISOString(), previousCheckpointHash: c.previousCheckpointHash, checkpointHash: c.checkpointHash, signature: c.signature, keyFingerprint: c.keyFingerprint }))
+    .map((c) =>
+      JSON.stringify({
+        chain: c.tenantId,
+        seq: c.seq,
+        headHash: c.headHash,
+        signedAt: c.signedAt.toISOString(),
+        previousCheckpointHash: c.previousCheckpointHash,
+        checkpointHash: c.checkpointHash,
+        signature: c.signature,
+        keyFingerprint: c.keyFingerprint,
+      }),
+    )
     .join('\n');
   const verdict = verifyBundle(eventsJsonl, checkpointsJsonl, (await chainSigningKeys(tenantId)) ?? '');
   await withOwnerTx(tenantId, (tx) =>
@@ -30,7 +47,9 @@ export async function verifyLiveChain(ctx: OperatorContext, tenantId: string): P
       outcome: verdict.ok ? 'success' : 'failure',
       ...byOperator(ctx),
       target: { type: 'tenant', id: tenantId },
-      details: verdict.ok ? { events: verdict.events, lastSeq: verdict.lastSeq } : { damage: verdict.damage, seq: verdict.seq },
+      details: verdict.ok
+        ? { events: verdict.events, lastSeq: verdict.lastSeq }
+        : { damage: verdict.damage, seq: verdict.seq },
     }),
   );
   return verdict;

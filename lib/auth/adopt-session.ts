@@ -16,7 +16,13 @@ export async function adoptSession(token: string): Promise<{ operatorId: string 
     tx
       .select({ operatorId: sessions.operatorId })
       .from(sessions)
-      .where(and(eq(sessions.tokenHash, hashSessionToken(token)), isNull(sessions.revokedAt), gt(sessions.createdAt, new Date(now().getTime() - 60_000)))),
+      .where(
+        and(
+          eq(sessions.tokenHash, hashSessionToken(token)),
+          isNull(sessions.revokedAt),
+          gt(sessions.createdAt, new Date(now().getTime() - 60_000)),
+        ),
+      ),
   );
   return row ?? null;
 }

@@ -32,7 +32,12 @@ export function passwordExpired(op: Pick<SessionSubject, 'maxAgeDays' | 'passwor
  * applied where a tenant switched it on (and `password.expired` recorded), a new session (new id,
  * token stored hashed) and `login.succeeded`, all in the caller's transaction.
  */
-export async function createSession(tx: Tx, op: SessionSubject, at: Date, factor: { mfa: 'totp' | 'recovery_code' | null }) {
+export async function createSession(
+  tx: Tx,
+  op: SessionSubject,
+  at: Date,
+  factor: { mfa: 'totp' | 'recovery_code' | null },
+) {
   const expired = passwordExpired(op, at);
   if (expired) {
     await recordAudit(tx, {
@@ -70,7 +75,11 @@ export async function startSession(
     outcome: 'success',
     actor: { operatorId: op.operatorId, loginId: op.loginId },
     userAgent: op.userAgent,
-    details: { idleTimeoutMinutes: idle / 60_000, absoluteTimeoutHours: absolute / 3_600_000, secondFactor: factor.mfa ?? 'none' },
+    details: {
+      idleTimeoutMinutes: idle / 60_000,
+      absoluteTimeoutHours: absolute / 3_600_000,
+      secondFactor: factor.mfa ?? 'none',
+    },
   });
   const call = sql`select mamori_start_session(${op.tenantId}, ${op.operatorId}, ${sessionId}, ${hashSessionToken(sessionToken)},
     ${at.toISOString()}::timestamptz, ${new Date(at.getTime() + absolute).toISOString()}::timestamptz, ${op.ip}, ${op.userAgent},

@@ -81,9 +81,15 @@ export async function authorizeTenant(tenantId: string, permission: Permission):
   if (member && hasPermission(ctx.role, permission)) return ctx;
   // A tenant's customer data reaches platform support only through that tenant's grant, and
   // each such request is recorded in the tenant's own chain.
-  const support = member && isSupportScope(ctx.role, permission) ? await applySupportGrant(ctx, tenantId, permission) : null;
+  const support =
+    member && isSupportScope(ctx.role, permission) ? await applySupportGrant(ctx, tenantId, permission) : null;
   if (support) return { ...ctx, support };
-  await auditDenial(ctx, permission, tenantId, !member ? 'not_member' : isSupportScope(ctx.role, permission) ? 'no_support_grant' : 'permission');
+  await auditDenial(
+    ctx,
+    permission,
+    tenantId,
+    !member ? 'not_member' : isSupportScope(ctx.role, permission) ? 'no_support_grant' : 'permission',
+  );
   throw new AppError('not_found');
 }
 

@@ -10,7 +10,6 @@ import { hasEntries, listRefOf } from '@/lib/allowlists/ip-allowlist-rules';
 import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { hashSessionToken } from './session-token';
 
-
 // last_seen_at is written at most this often: idle timeouts are measured in minutes, and a write
 // per request would double the cost of every page.
 const TOUCH_INTERVAL_MS = 60_000;
@@ -78,13 +77,25 @@ export async function loadSession(
   // The IP allowlist holds on every request, not only at login (a transaction only when a list exists).
   const lists = {
     tenant: listRefOf(row.tenant_list_id, row.tenant_list_version, row.tenant_list_mode, row.tenant_list_entries),
-    operator: listRefOf(row.operator_list_id, row.operator_list_version, row.operator_list_mode, row.operator_list_entries),
+    operator: listRefOf(
+      row.operator_list_id,
+      row.operator_list_version,
+      row.operator_list_mode,
+      row.operator_list_entries,
+    ),
   };
   if (hasEntries(lists)) {
     const decision = await withTenantTx(row.tenant_id, (tx) =>
       enforceIpAllowlist(
         tx,
-        { tenantId: row.tenant_id, operatorId: row.operator_id, loginId: row.login_id, sessionId: row.session_id, ip: meta.ip, userAgent: meta.userAgent },
+        {
+          tenantId: row.tenant_id,
+          operatorId: row.operator_id,
+          loginId: row.login_id,
+          sessionId: row.session_id,
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+        },
         lists,
         'request',
       ),
@@ -92,7 +103,12 @@ export async function loadSession(
     if (!decision.allowed) return 'ip_denied';
   }
   const graceUntil = date(row.totp_grace_until);
-  const inGrace = !row.totp_enrolled && !isPlatformRole(row.role) && row.totp_required && graceUntil !== null && graceUntil.getTime() > at.getTime();
+  const inGrace =
+    !row.totp_enrolled &&
+    !isPlatformRole(row.role) &&
+    row.totp_required &&
+    graceUntil !== null &&
+    graceUntil.getTime() > at.getTime();
   return {
     sessionId: row.session_id,
     operatorId: row.operator_id,
@@ -103,7 +119,9 @@ export async function loadSession(
     tenant: { id: row.tenant_id, code: row.tenant_code, name: row.tenant_name, kind: row.tenant_kind },
     mustChangePassword: row.must_change_password,
     totpEnrolled: row.totp_enrolled,
-    mustEnrollMfa: !row.totp_enrolled && (isPlatformRole(row.role) || (row.totp_required && (!graceUntil || graceUntil.getTime() <= at.getTime()))),
+    mustEnrollMfa:
+      !row.totp_enrolled &&
+      (isPlatformRole(row.role) || (row.totp_required && (!graceUntil || graceUntil.getTime() <= at.getTime()))),
     mfaEnrollBy: inGrace ? graceUntil : null,
     mfaVerifiedAt: date(row.mfa_verified_at),
     previousLogin: { at: date(row.previous_login_at), ip: row.previous_login_ip },

@@ -32,7 +32,11 @@ async function operator(password = 'a long enough password') {
 
 async function events(tenantId: string, action: string) {
   return withPlatformTx((tx) =>
-    tx.select({ details: auditEvents.details, actorLoginId: auditEvents.actorLoginId, ip: auditEvents.ip }).from(auditEvents).where(sql`${auditEvents.tenantId} = ${tenantId} and ${auditEvents.action} = ${action}`).orderBy(auditEvents.seq),
+    tx
+      .select({ details: auditEvents.details, actorLoginId: auditEvents.actorLoginId, ip: auditEvents.ip })
+      .from(auditEvents)
+      .where(sql`${auditEvents.tenantId} = ${tenantId} and ${auditEvents.action} = ${action}`)
+      .orderBy(auditEvents.seq),
   );
 }
 
@@ -51,13 +55,18 @@ describe('login with password', () => {
     expect(ok[0].ip).toBe('192.0.2.10');
   });
 
-  it('moves the tenant\'s last activity on login, at most once a minute', async () => {
+  it("moves the tenant's last activity on login, at most once a minute", async () => {
     const op = await operator();
     const old = new Date('2026-01-01T00:00:00Z');
     await withPlatformTx((tx) => tx.update(tenants).set({ lastActivityAt: old }).where(eq(tenants.id, op.tenantId)));
     const activity = async () =>
-      (await withPlatformTx((tx) => tx.select({ at: tenants.lastActivityAt }).from(tenants).where(eq(tenants.id, op.tenantId))))[0].at.getTime();
-    const login = async () => expect((await loginWithPassword({ loginId: op.loginId, password: op.password }, meta())).ok).toBe(true);
+      (
+        await withPlatformTx((tx) =>
+          tx.select({ at: tenants.lastActivityAt }).from(tenants).where(eq(tenants.id, op.tenantId)),
+        )
+      )[0].at.getTime();
+    const login = async () =>
+      expect((await loginWithPassword({ loginId: op.loginId, password: op.password }, meta())).ok).toBe(true);
 
     const first = Date.now();
     await login();
@@ -119,20 +128,37 @@ describe('login with password', () => {
     await loginWithPassword({ loginId: ghost, password: 'wrong password!' }, meta('198.51.100.201'));
     const rows = await withPlatformTx((tx) => tx.select().from(loginIdThrottles));
     // Stored under a keyed hash: neither the typed ID nor a plain hash of it.
-    expect(rows.map((r) => r.keyHash).some((k) => k.includes('ghost') || k === createHash('sha256').update(ghost).digest('hex'))).toBe(false);
+    expect(
+      rows
+        .map((r) => r.keyHash)
+        .some((k) => k.includes('ghost') || k === createHash('sha256').update(ghost).digest('hex')),
+    ).toBe(false);
     expect(rows.find((r) => r.keyHash === keyedHash('login-id', loginIdKey(ghost)))?.failures).toBe(1);
     // Both failures counted toward their account, audited with the count.
-    expect((await events(op.tenantId, 'login.failed')).map((e) => e.details)).toEqual([{ reason: 'bad_password', consecutiveFailures: 1 }]);
-    expect((await events(PLATFORM_TENANT_ID, 'login.failed')).filter((e) => e.actorLoginId === ghost).map((e) => e.details)).toEqual([{ reason: 'unknown_id', consecutiveFailures: 1 }]);
+    expect((await events(op.tenantId, 'login.failed')).map((e) => e.details)).toEqual([
+      { reason: 'bad_password', consecutiveFailures: 1 },
+    ]);
+    expect(
+      (await events(PLATFORM_TENANT_ID, 'login.failed')).filter((e) => e.actorLoginId === ghost).map((e) => e.details),
+    ).toEqual([{ reason: 'unknown_id', consecutiveFailures: 1 }]);
     // The same back-off as an operator's: after five more, the sixth is throttled.
-    for (let i = 0; i < 5; i++) await loginWithPassword({ loginId: ghost, password: `wrong-${i}` }, meta(`198.51.100.${210 + i}`));
-    expect(await loginWithPassword({ loginId: ghost, password: 'x' }, meta('198.51.100.220'))).toEqual({ ok: false, reason: 'throttled' });
+    for (let i = 0; i < 5; i++)
+      await loginWithPassword({ loginId: ghost, password: `wrong-${i}` }, meta(`198.51.100.${210 + i}`));
+    expect(await loginWithPassword({ loginId: ghost, password: 'x' }, meta('198.51.100.220'))).toEqual({
+      ok: false,
+      reason: 'throttled',
+    });
     advanceClock(3_000);
-    expect(await loginWithPassword({ loginId: ghost, password: 'x' }, meta('198.51.100.221'))).toEqual({ ok: false, reason: 'unknown_id' });
+    expect(await loginWithPassword({ loginId: ghost, password: 'x' }, meta('198.51.100.221'))).toEqual({
+      ok: false,
+      reason: 'unknown_id',
+    });
     // Kept a day after the last failure, then pruned.
     advanceClock(UNKNOWN_ID_KEEP_MS + 60_000);
     expect(await pruneLoginThrottles()).toBeGreaterThanOrEqual(1);
-    expect((await withPlatformTx((tx) => tx.select().from(loginIdThrottles))).map((r) => r.keyHash)).not.toContain(keyedHash('login-id', loginIdKey(ghost)));
+    expect((await withPlatformTx((tx) => tx.select().from(loginIdThrottles))).map((r) => r.keyHash)).not.toContain(
+      keyedHash('login-id', loginIdKey(ghost)),
+    );
   });
 
   it('holds a failure until the floor, and not past it', () => {
@@ -143,47 +169,77 @@ describe('login with password', () => {
   });
 
   it('rejects malformed input without touching the database', async () => {
-    expect(await loginWithPassword({ loginId: '', password: 'x' }, meta())).toEqual({ ok: false, reason: 'invalid_input' });
-    expect(await loginWithPassword({ loginId: ['a'], password: 1 }, meta())).toEqual({ ok: false, reason: 'invalid_input' });
+    expect(await loginWithPassword({ loginId: '', password: 'x' }, meta())).toEqual({
+      ok: false,
+      reason: 'invalid_input',
+    });
+    expect(await loginWithPassword({ loginId: ['a'], password: 1 }, meta())).toEqual({
+      ok: false,
+      reason: 'invalid_input',
+    });
     expect(await loginWithPassword(null, meta())).toEqual({ ok: false, reason: 'invalid_input' });
   });
 
   it('backs off after repeated failures: even the right password is refused until the delay has passed', async () => {
     const op = await operator();
-    for (let i = 0; i < 6; i++) await loginWithPassword({ loginId: op.loginId, password: `wrong-${i}` }, meta(`198.51.100.${i}`));
+    for (let i = 0; i < 6; i++)
+      await loginWithPassword({ loginId: op.loginId, password: `wrong-${i}` }, meta(`198.51.100.${i}`));
     const throttled = await loginWithPassword({ loginId: op.loginId, password: op.password }, meta('198.51.100.50'));
     expect(throttled).toEqual({ ok: false, reason: 'throttled' });
     advanceClock(3_000);
     const later = await loginWithPassword({ loginId: op.loginId, password: op.password }, meta('198.51.100.50'));
     expect(later.ok).toBe(true);
-    const [row] = await withPlatformTx((tx) => tx.select({ n: operators.failedLoginCount }).from(operators).where(eq(operators.id, op.operatorId)));
+    const [row] = await withPlatformTx((tx) =>
+      tx.select({ n: operators.failedLoginCount }).from(operators).where(eq(operators.id, op.operatorId)),
+    );
     expect(row.n).toBe(0);
   });
 
   it('locks an account at 100 consecutive failures, after which the right password fails too', async () => {
     const op = await operator();
-    await withPlatformTx((tx) => tx.update(operators).set({ failedLoginCount: 99, lastFailedLoginAt: new Date(0) }).where(eq(operators.id, op.operatorId)));
+    await withPlatformTx((tx) =>
+      tx
+        .update(operators)
+        .set({ failedLoginCount: 99, lastFailedLoginAt: new Date(0) })
+        .where(eq(operators.id, op.operatorId)),
+    );
     expect((await loginWithPassword({ loginId: op.loginId, password: 'wrong' }, meta('203.0.113.1'))).ok).toBe(false);
     advanceClock(60 * 60_000);
-    expect(await loginWithPassword({ loginId: op.loginId, password: op.password }, meta('203.0.113.2'))).toEqual({ ok: false, reason: 'locked' });
+    expect(await loginWithPassword({ loginId: op.loginId, password: op.password }, meta('203.0.113.2'))).toEqual({
+      ok: false,
+      reason: 'locked',
+    });
   });
 
   it('throttles a client IP that fails across many accounts, before any hashing', async () => {
     const ip = '203.0.113.77';
     for (let i = 0; i < 21; i++) await loginWithPassword({ loginId: `spray-${i}`, password: 'Password1' }, meta(ip));
     const op = await operator();
-    expect(await loginWithPassword({ loginId: op.loginId, password: op.password }, meta(ip))).toEqual({ ok: false, reason: 'throttled_ip' });
+    expect(await loginWithPassword({ loginId: op.loginId, password: op.password }, meta(ip))).toEqual({
+      ok: false,
+      reason: 'throttled_ip',
+    });
     // Another address is unaffected.
-    expect((await loginWithPassword({ loginId: op.loginId, password: op.password }, meta('203.0.113.78'))).ok).toBe(true);
+    expect((await loginWithPassword({ loginId: op.loginId, password: op.password }, meta('203.0.113.78'))).ok).toBe(
+      true,
+    );
   });
 
   it('refuses a disabled operator and a suspended tenant even with the right password', async () => {
     const a = await operator();
-    await withPlatformTx((tx) => tx.update(operators).set({ status: 'disabled' }).where(eq(operators.id, a.operatorId)));
-    expect(await loginWithPassword({ loginId: a.loginId, password: a.password }, meta())).toEqual({ ok: false, reason: 'disabled' });
+    await withPlatformTx((tx) =>
+      tx.update(operators).set({ status: 'disabled' }).where(eq(operators.id, a.operatorId)),
+    );
+    expect(await loginWithPassword({ loginId: a.loginId, password: a.password }, meta())).toEqual({
+      ok: false,
+      reason: 'disabled',
+    });
     const b = await operator();
     await withPlatformTx((tx) => tx.update(tenants).set({ status: 'suspended' }).where(eq(tenants.id, b.tenantId)));
-    expect(await loginWithPassword({ loginId: b.loginId, password: b.password }, meta())).toEqual({ ok: false, reason: 'tenant_suspended' });
+    expect(await loginWithPassword({ loginId: b.loginId, password: b.password }, meta())).toEqual({
+      ok: false,
+      reason: 'tenant_suspended',
+    });
   });
 });
 
@@ -232,7 +288,9 @@ describe('server-side sessions', () => {
 
   it('ends when the operator is disabled or the tenant suspended', async () => {
     const s = await session();
-    await withPlatformTx((tx) => tx.update(operators).set({ status: 'disabled' }).where(eq(operators.id, s.operatorId)));
+    await withPlatformTx((tx) =>
+      tx.update(operators).set({ status: 'disabled' }).where(eq(operators.id, s.operatorId)),
+    );
     expect(await sessionCtx(s.token, meta())).toBeNull();
     const t = await session();
     await withPlatformTx((tx) => tx.update(tenants).set({ status: 'suspended' }).where(eq(tenants.id, t.tenantId)));

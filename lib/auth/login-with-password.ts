@@ -78,7 +78,9 @@ const date = (v: Date | string) => (v instanceof Date ? v : new Date(v));
  * counted for that ID were it unknown (`idKey`, its keyed hash).
  */
 async function lookupLogin(key: string | null, ip: string, at: Date, idKey: string): Promise<LookupRow> {
-  const [row] = await selectRows<LookupRow>(sql`select * from mamori_login_lookup(${key}, ${ip}, ${at.toISOString()}::timestamptz, ${idKey})`);
+  const [row] = await selectRows<LookupRow>(
+    sql`select * from mamori_login_lookup(${key}, ${ip}, ${at.toISOString()}::timestamptz, ${idKey})`,
+  );
   return row;
 }
 
@@ -125,7 +127,11 @@ async function countIpFailure(tx: Tx, ip: string, at: Date, counts: boolean): Pr
 async function alertOnIpBurst(ip: string, burst: number) {
   if (burst !== ALERT_IP_FAILURES + 1) return;
   await withPlatformTx((tx) =>
-    raiseAlert(tx, { tenantId: PLATFORM_TENANT_ID, rule: 'failed_logins_ip', details: { ip, failures: burst, windowMinutes: ALERT_WINDOW_MS / 60_000 } }),
+    raiseAlert(tx, {
+      tenantId: PLATFORM_TENANT_ID,
+      rule: 'failed_logins_ip',
+      details: { ip, failures: burst, windowMinutes: ALERT_WINDOW_MS / 60_000 },
+    }),
   );
 }
 
@@ -156,7 +162,11 @@ async function passwordStep(raw: unknown, meta: RequestMeta): Promise<LoginResul
   const idKey = unknownIdKey(key);
   const row = await lookupLogin(CONTROL.test(key) ? null : key, meta.ip, at, idKey);
   const ipRow = row.ip_window_started_at
-    ? { failures: row.ip_failures ?? 0, windowStartedAt: date(row.ip_window_started_at), lastFailedAt: date(row.ip_last_failed_at!) }
+    ? {
+        failures: row.ip_failures ?? 0,
+        windowStartedAt: date(row.ip_window_started_at),
+        lastFailedAt: date(row.ip_last_failed_at!),
+      }
     : undefined;
   const op = row.operator_id
     ? {
@@ -175,7 +185,12 @@ async function passwordStep(raw: unknown, meta: RequestMeta): Promise<LoginResul
         rotationOverdue: row.rotation_overdue === true,
         lists: {
           tenant: listRefOf(row.tenant_list_id, row.tenant_list_version, row.tenant_list_mode, row.tenant_list_entries),
-          operator: listRefOf(row.operator_list_id, row.operator_list_version, row.operator_list_mode, row.operator_list_entries),
+          operator: listRefOf(
+            row.operator_list_id,
+            row.operator_list_version,
+            row.operator_list_mode,
+            row.operator_list_entries,
+          ),
         },
       }
     : undefined;
@@ -207,7 +222,12 @@ async function passwordStep(raw: unknown, meta: RequestMeta): Promise<LoginResul
     // The same rules as an operator's failures below, on the unknown ID's own count.
     const failures = row.id_failures ?? 0;
     const lastFailedAt = row.id_last_failed_at ? date(row.id_last_failed_at) : null;
-    reason = failures >= MAX_ACCOUNT_FAILURES ? 'locked' : isAccountThrottled(failures, lastFailedAt, at) ? 'throttled' : 'unknown_id';
+    reason =
+      failures >= MAX_ACCOUNT_FAILURES
+        ? 'locked'
+        : isAccountThrottled(failures, lastFailedAt, at)
+          ? 'throttled'
+          : 'unknown_id';
   } else if (op.lockedAt || op.rotationOverdue) reason = 'locked';
   else if (isAccountThrottled(op.failedLoginCount, op.lastFailedLoginAt, at)) reason = 'throttled';
   else if (!passwordOk) reason = 'bad_password';
@@ -219,7 +239,8 @@ async function passwordStep(raw: unknown, meta: RequestMeta): Promise<LoginResul
     const burst = await withTenantTx(tenantId, async (tx) => {
       let failures: number | undefined;
       // A rotation deadline that passed since the last sweep locks the account right now.
-      if (op?.rotationOverdue && !op.lockedAt) await lockOverdueRotations(tx, { tenantId: op.tenantId, operatorId: op.id });
+      if (op?.rotationOverdue && !op.lockedAt)
+        await lockOverdueRotations(tx, { tenantId: op.tenantId, operatorId: op.id });
       if (!op && reason === 'unknown_id') {
         const [counted] = rowsOf<{ failures: number }>(
           await tx.execute(sql`
@@ -243,16 +264,20 @@ async function passwordStep(raw: unknown, meta: RequestMeta): Promise<LoginResul
       }
       const ipBurst = await countIpFailure(tx, meta.ip, at, reason === 'bad_password' || reason === 'unknown_id');
       const actorLoginId = op?.loginId ?? typedId;
-      await recordAudit(tx, {
-        tenantId,
-        action: 'login.failed',
-        outcome: 'failure',
-        actor: { operatorId: op?.id ?? null, loginId: actorLoginId },
-        target: op ? { type: 'operator', id: op.id } : null,
-        ip: meta.ip,
-        userAgent: meta.userAgent,
-        details: { reason, ...(failures !== undefined ? { consecutiveFailures: failures } : {}) },
-      }, { waitForChain: true });
+      await recordAudit(
+        tx,
+        {
+          tenantId,
+          action: 'login.failed',
+          outcome: 'failure',
+          actor: { operatorId: op?.id ?? null, loginId: actorLoginId },
+          target: op ? { type: 'operator', id: op.id } : null,
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+          details: { reason, ...(failures !== undefined ? { consecutiveFailures: failures } : {}) },
+        },
+        { waitForChain: true },
+      );
       // Counted after this attempt's event, which queued for the chain and is chained in this
       // transaction: concurrent attempts see each other, so exactly one passes the threshold. An
       // unknown ID is counted by its login ID in the platform's chain, which also shows guessing.
@@ -265,7 +290,12 @@ async function passwordStep(raw: unknown, meta: RequestMeta): Promise<LoginResul
         ),
       );
       if (recent.n === ALERT_ACCOUNT_FAILURES + 1) {
-        await raiseAlert(tx, { tenantId, rule: 'failed_logins_account', operator: { operatorId: op?.id ?? null, loginId: actorLoginId }, details: { failures: recent.n, windowMinutes: ALERT_WINDOW_MS / 60_000, ...(op ? {} : { unknownId: true }) } });
+        await raiseAlert(tx, {
+          tenantId,
+          rule: 'failed_logins_account',
+          operator: { operatorId: op?.id ?? null, loginId: actorLoginId },
+          details: { failures: recent.n, windowMinutes: ALERT_WINDOW_MS / 60_000, ...(op ? {} : { unknownId: true }) },
+        });
       }
       return ipBurst;
     });
@@ -273,7 +303,13 @@ async function passwordStep(raw: unknown, meta: RequestMeta): Promise<LoginResul
     return { ok: false, reason: reason ?? 'unknown_id' };
   }
 
-  const subject = { tenantId: op.tenantId, operatorId: op.id, loginId: op.loginId, ip: meta.ip, userAgent: meta.userAgent };
+  const subject = {
+    tenantId: op.tenantId,
+    operatorId: op.id,
+    loginId: op.loginId,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+  };
   const account = { ...subject, maxAgeDays: op.maxAgeDays, passwordChangedAt: op.passwordChangedAt };
   // The common case has nothing left to decide: one call creates the session (one round trip).
   if (!hasEntries(op.lists) && !op.totpActive && !passwordExpired(account, at)) {
@@ -285,7 +321,9 @@ async function passwordStep(raw: unknown, meta: RequestMeta): Promise<LoginResul
   // operator, before any session exists; only then may the answer name the network), then either
   // a second-factor challenge or the session itself.
   return withTenantTx(op.tenantId, async (tx): Promise<LoginResult> => {
-    const decision = hasEntries(op.lists) ? await enforceIpAllowlist(tx, { ...subject, sessionId: null }, op.lists, 'login') : { allowed: true as const };
+    const decision = hasEntries(op.lists)
+      ? await enforceIpAllowlist(tx, { ...subject, sessionId: null }, op.lists, 'login')
+      : { allowed: true as const };
     if (!decision.allowed) {
       await recordAudit(tx, {
         tenantId: op.tenantId,

@@ -8,5 +8,7 @@ export const UNKNOWN_ID_KEEP_MS = 24 * 3_600_000;
 
 export async function pruneLoginThrottles(): Promise<number> {
   const before = new Date(now().getTime() - UNKNOWN_ID_KEEP_MS).toISOString();
-  return withPlatformTx(async (tx) => affectedRows(await tx.execute(sql`delete from login_id_throttles where last_failed_at < ${before}`)));
+  return withPlatformTx(async (tx) =>
+    affectedRows(await tx.execute(sql`delete from login_id_throttles where last_failed_at < ${before}`)),
+  );
 }

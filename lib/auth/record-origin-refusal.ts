@@ -32,7 +32,13 @@ export async function recordOriginRefusal(refusal: RequestRefusal): Promise<void
       action: 'access.denied_origin',
       outcome: 'denied',
       ip: refusal.clientIp,
-      details: { reason: refusal.reason, method: refusal.method, path: refusal.path, origin: refusal.origin, ...(suppressed > 0 ? { notRecordedBefore: suppressed } : {}) },
+      details: {
+        reason: refusal.reason,
+        method: refusal.method,
+        path: refusal.path,
+        origin: refusal.origin,
+        ...(suppressed > 0 ? { notRecordedBefore: suppressed } : {}),
+      },
     }),
   );
 }

@@ -16,7 +16,13 @@ export const bulkRevokeInput = z.object({ reason: reasonSchema });
 export async function endOperatorSessions(ctx: OperatorContext, tenantId: string, operatorId: string, reason: string) {
   return withTenantTx(tenantId, async (tx) => {
     const target = await lockOperator(tx, tenantId, operatorId);
-    const count = await revokeOperatorSessions(tx, tenantId, operatorId, 'revoked_by_admin', ctx.operatorId === operatorId ? ctx.sessionId : undefined);
+    const count = await revokeOperatorSessions(
+      tx,
+      tenantId,
+      operatorId,
+      'revoked_by_admin',
+      ctx.operatorId === operatorId ? ctx.sessionId : undefined,
+    );
     await recordAudit(tx, {
       tenantId,
       action: 'sessions.revoked_bulk',
@@ -32,7 +38,12 @@ export async function endOperatorSessions(ctx: OperatorContext, tenantId: string
 /** Ends every session of one tenant but the caller's own. */
 export async function endTenantSessions(ctx: OperatorContext, tenantId: string, reason: string) {
   return withTenantTx(tenantId, async (tx) => {
-    const count = await revokeTenantSessions(tx, tenantId, 'revoked_by_admin', ctx.tenantId === tenantId ? ctx.sessionId : undefined);
+    const count = await revokeTenantSessions(
+      tx,
+      tenantId,
+      'revoked_by_admin',
+      ctx.tenantId === tenantId ? ctx.sessionId : undefined,
+    );
     await recordAudit(tx, {
       tenantId,
       action: 'sessions.revoked_bulk',
@@ -54,7 +65,12 @@ export async function endAllSessions(ctx: OperatorContext, reason: string) {
     const ended = await tx
       .update(sessions)
       .set({ revokedAt: now(), revokedReason: 'revoked_by_admin' })
-      .where(and(isNull(sessions.revokedAt), sql`not (${sessions.tenantId} = ${ctx.tenantId} and ${sessions.id} = ${ctx.sessionId})`))
+      .where(
+        and(
+          isNull(sessions.revokedAt),
+          sql`not (${sessions.tenantId} = ${ctx.tenantId} and ${sessions.id} = ${ctx.sessionId})`,
+        ),
+      )
       .returning({ tenantId: sessions.tenantId });
     const perTenant = new Map<string, number>();
     for (const { tenantId } of ended) perTenant.set(tenantId, (perTenant.get(tenantId) ?? 0) + 1);
@@ -80,4 +96,3 @@ export async function endAllSessions(ctx: OperatorContext, reason: string) {
     return { count: ended.length, tenants: perTenant.size };
   });
 }
-

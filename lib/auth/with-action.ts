@@ -48,20 +48,30 @@ export function withAction<S extends z.ZodType, I = z.infer<S>>(
       await assertSameOrigin();
       // A name given once is a value, given several times (ticked boxes of one group) a list.
       const raw = Object.fromEntries(
-        [...new Set(formData.keys())].filter((k) => !k.startsWith('$ACTION')).map((k) => {
-          const all = formData.getAll(k);
-          return [k, all.length > 1 ? all : all[0]];
-        }),
+        [...new Set(formData.keys())]
+          .filter((k) => !k.startsWith('$ACTION'))
+          .map((k) => {
+            const all = formData.getAll(k);
+            return [k, all.length > 1 ? all : all[0]];
+          }),
       );
       const parsed = schema.safeParse(raw);
       if (!parsed.success) {
-        return { ok: false, error: 'bad_request', fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]> };
+        return {
+          ok: false,
+          error: 'bad_request',
+          fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]>,
+        };
       }
       const input = parsed.data as I;
       let ctx: OperatorContext;
       if ('tenant' in access) ctx = await authorizeTenant(access.tenantOf(input), access.tenant);
       else if ('platform' in access) ctx = await authorizePlatform(access.platform);
-      else ctx = await authorizeOperator({ allowMustChangePassword: access.allowMustChangePassword, allowMustEnrollMfa: access.allowMustEnrollMfa });
+      else
+        ctx = await authorizeOperator({
+          allowMustChangePassword: access.allowMustChangePassword,
+          allowMustEnrollMfa: access.allowMustEnrollMfa,
+        });
       return await handler(ctx, input);
     } catch (error) {
       // redirect() and notFound() inside a handler are control flow, not failures.

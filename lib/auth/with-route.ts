@@ -5,10 +5,7 @@ import { errorResponse } from '@/lib/http/respond';
 import { authorizeOperator, authorizePlatform, authorizeTenant, type OperatorContext } from './guard';
 import type { Permission } from '@/lib/kernel/permissions';
 
-type Access =
-  | { operator: true }
-  | { platform: Permission }
-  | { tenant: Permission; tenantParam: string };
+type Access = { operator: true } | { platform: Permission } | { tenant: Permission; tenantParam: string };
 
 type Handler<P> = (req: NextRequest, ctx: OperatorContext, params: P) => Promise<Response>;
 

@@ -12,7 +12,13 @@ function legacy(plaintext: string, raw: Buffer, kid: string, context?: string) {
   const cipher = createCipheriv('aes-256-gcm', raw, iv);
   if (context !== undefined) cipher.setAAD(Buffer.from(context, 'utf8'));
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return ['v1', kid, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+  return [
+    'v1',
+    kid,
+    iv.toString('base64url'),
+    body.toString('base64url'),
+    cipher.getAuthTag().toString('base64url'),
+  ].join('.');
 }
 
 describe('keyring', () => {
@@ -40,7 +46,14 @@ describe('keyring', () => {
     const parts = ciphertext.split('.');
     const flipped = Buffer.from(parts[3], 'base64url');
     flipped[0] ^= 1;
-    expect(() => open('webhook-secret', [...parts.slice(0, 3), flipped.toString('base64url'), parts[4]].join('.'), 'alert_webhook:t1', ring)).toThrow();
+    expect(() =>
+      open(
+        'webhook-secret',
+        [...parts.slice(0, 3), flipped.toString('base64url'), parts[4]].join('.'),
+        'alert_webhook:t1',
+        ring,
+      ),
+    ).toThrow();
     expect(() => open('webhook-secret', ciphertext.replace('.new.', '.gone.'), 'alert_webhook:t1', ring)).toThrow();
     expect(() => open('webhook-secret', ciphertext, 'alert_webhook:t1', parseKeyring(`new:${key(3)}`))).toThrow();
   });
@@ -56,8 +69,24 @@ describe('keyring', () => {
   it('still opens and finds what the first keyring wrote, until it is re-encrypted', () => {
     const raw = Buffer.alloc(32, 2);
     expect(open('totp-seed', legacy('SEED', raw, 'old'), 'totp_credentials:t:o', ring)).toBe('SEED');
-    expect(open('payment-secret', legacy('sk', raw, 'old', 'payment_settings:t:s:secret'), 'x', ring, 'payment_settings:t:s:secret')).toBe('sk');
-    expect(() => open('payment-secret', legacy('sk', raw, 'old', 'payment_settings:t:s:secret'), 'x', ring, 'payment_settings:t:OTHER:secret')).toThrow();
+    expect(
+      open(
+        'payment-secret',
+        legacy('sk', raw, 'old', 'payment_settings:t:s:secret'),
+        'x',
+        ring,
+        'payment_settings:t:s:secret',
+      ),
+    ).toBe('sk');
+    expect(() =>
+      open(
+        'payment-secret',
+        legacy('sk', raw, 'old', 'payment_settings:t:s:secret'),
+        'x',
+        ring,
+        'payment_settings:t:OTHER:secret',
+      ),
+    ).toThrow();
     const hashes = keyedHashes('recovery-code', 'abcdefghjk', ring);
     expect(hashes).toContain(`old:${createHmac('sha256', raw).update('abcdefghjk').digest('hex')}`);
     expect(hashes).toContain(keyedHash('recovery-code', 'abcdefghjk', ring));

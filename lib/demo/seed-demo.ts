@@ -50,25 +50,77 @@ function rng(seed: number) {
 }
 
 const PREFIXES: [string, string][] = [
-  ['さくら', 'sakura'], ['あおば', 'aoba'], ['ひかり', 'hikari'], ['みどり', 'midori'], ['つばさ', 'tsubasa'],
-  ['はるか', 'haruka'], ['こころ', 'kokoro'], ['ゆめ', 'yume'], ['そら', 'sora'], ['かえで', 'kaede'],
-  ['山田', 'yamada'], ['丸井', 'marui'], ['東雲', 'shinonome'], ['大和', 'yamato'], ['浪速', 'naniwa'],
-  ['北斗', 'hokuto'], ['紬', 'tsumugi'], ['藍染', 'aizome'], ['錦', 'nishiki'], ['白鷺', 'shirasagi'],
+  ['さくら', 'sakura'],
+  ['あおば', 'aoba'],
+  ['ひかり', 'hikari'],
+  ['みどり', 'midori'],
+  ['つばさ', 'tsubasa'],
+  ['はるか', 'haruka'],
+  ['こころ', 'kokoro'],
+  ['ゆめ', 'yume'],
+  ['そら', 'sora'],
+  ['かえで', 'kaede'],
+  ['山田', 'yamada'],
+  ['丸井', 'marui'],
+  ['東雲', 'shinonome'],
+  ['大和', 'yamato'],
+  ['浪速', 'naniwa'],
+  ['北斗', 'hokuto'],
+  ['紬', 'tsumugi'],
+  ['藍染', 'aizome'],
+  ['錦', 'nishiki'],
+  ['白鷺', 'shirasagi'],
 ];
 const SUFFIXES: [string, string][] = [
-  ['アパレル', 'apparel'], ['ファッション', 'fashion'], ['テキスタイル', 'textile'], ['衣料', 'iryo'],
-  ['商事', 'shoji'], ['スタイル', 'style'], ['ウェア', 'wear'],
+  ['アパレル', 'apparel'],
+  ['ファッション', 'fashion'],
+  ['テキスタイル', 'textile'],
+  ['衣料', 'iryo'],
+  ['商事', 'shoji'],
+  ['スタイル', 'style'],
+  ['ウェア', 'wear'],
 ];
 const FAMILY: [string, string][] = [
-  ['佐藤', 'sato'], ['鈴木', 'suzuki'], ['高橋', 'takahashi'], ['田中', 'tanaka'], ['伊藤', 'ito'],
-  ['渡辺', 'watanabe'], ['山本', 'yamamoto'], ['中村', 'nakamura'], ['小林', 'kobayashi'], ['加藤', 'kato'],
-  ['吉田', 'yoshida'], ['山口', 'yamaguchi'], ['松本', 'matsumoto'], ['井上', 'inoue'], ['木村', 'kimura'],
-  ['林', 'hayashi'], ['清水', 'shimizu'], ['斎藤', 'saito'], ['森', 'mori'], ['池田', 'ikeda'],
+  ['佐藤', 'sato'],
+  ['鈴木', 'suzuki'],
+  ['高橋', 'takahashi'],
+  ['田中', 'tanaka'],
+  ['伊藤', 'ito'],
+  ['渡辺', 'watanabe'],
+  ['山本', 'yamamoto'],
+  ['中村', 'nakamura'],
+  ['小林', 'kobayashi'],
+  ['加藤', 'kato'],
+  ['吉田', 'yoshida'],
+  ['山口', 'yamaguchi'],
+  ['松本', 'matsumoto'],
+  ['井上', 'inoue'],
+  ['木村', 'kimura'],
+  ['林', 'hayashi'],
+  ['清水', 'shimizu'],
+  ['斎藤', 'saito'],
+  ['森', 'mori'],
+  ['池田', 'ikeda'],
 ];
 const GIVEN: [string, string][] = [
-  ['翔', 'sho'], ['陽菜', 'hina'], ['大輝', 'daiki'], ['美咲', 'misaki'], ['健太', 'kenta'], ['さくら', 'sakura'],
-  ['拓海', 'takumi'], ['結衣', 'yui'], ['翼', 'tsubasa'], ['七海', 'nanami'], ['蓮', 'ren'], ['葵', 'aoi'],
-  ['悠斗', 'yuto'], ['愛', 'ai'], ['直樹', 'naoki'], ['真由美', 'mayumi'], ['和也', 'kazuya'], ['彩', 'aya'],
+  ['翔', 'sho'],
+  ['陽菜', 'hina'],
+  ['大輝', 'daiki'],
+  ['美咲', 'misaki'],
+  ['健太', 'kenta'],
+  ['さくら', 'sakura'],
+  ['拓海', 'takumi'],
+  ['結衣', 'yui'],
+  ['翼', 'tsubasa'],
+  ['七海', 'nanami'],
+  ['蓮', 'ren'],
+  ['葵', 'aoi'],
+  ['悠斗', 'yuto'],
+  ['愛', 'ai'],
+  ['直樹', 'naoki'],
+  ['真由美', 'mayumi'],
+  ['和也', 'kazuya'],
+  ['彩', 'aya'],
 ];
 
 type PlannedOperator = NewOperator;
@@ -83,9 +135,13 @@ interface PlannedTenant {
 /** The demo world, computed without touching the database (deterministic for a given seed). */
 export function planDemo(seed = 20161): PlannedTenant[] {
   const random = rng(seed);
-  const pick = <T,>(list: T[]) => list[Math.floor(random() * list.length)];
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
   const used = new Set<string>();
-  const names: [string, string][] = [['さくら', 'sakura'], ['あおば', 'aoba'], ['ひかり', 'hikari']].map(([kanji, romaji], i) => {
+  const names: [string, string][] = [
+    ['さくら', 'sakura'],
+    ['あおば', 'aoba'],
+    ['ひかり', 'hikari'],
+  ].map(([kanji, romaji], i) => {
     const [s, sr] = SUFFIXES[i];
     used.add(`${romaji}-${sr}`);
     return [`${kanji}${s}`, `${romaji}-${sr}`];
@@ -106,7 +162,8 @@ export function planDemo(seed = 20161): PlannedTenant[] {
   return names.map(([shortName, code], i) => {
     const short = code.split('-')[0];
     const siteList = [{ code: 'main', name: `${shortName} 公式オンラインストア`, domain: `${code}.example.jp` }];
-    if (i < extraSites) siteList.push({ code: 'outlet', name: `${shortName} アウトレット`, domain: `outlet.${code}.example.jp` });
+    if (i < extraSites)
+      siteList.push({ code: 'outlet', name: `${shortName} アウトレット`, domain: `outlet.${code}.example.jp` });
     const count = baseOps + (i < extraOps ? 1 : 0);
     const ops: PlannedOperator[] = [];
     for (let n = 0; n < count; n++) {
@@ -115,7 +172,11 @@ export function planDemo(seed = 20161): PlannedTenant[] {
       const [given, givenR] = pick(GIVEN);
       // The first three companies get memorable IDs for the demo and the browser tests.
       let loginId =
-        i < 3 && n === 0 ? `${short}.admin` : i < 3 && n === count - 1 ? `${short}.operator` : `${short}.${familyR}.${givenR}`;
+        i < 3 && n === 0
+          ? `${short}.admin`
+          : i < 3 && n === count - 1
+            ? `${short}.operator`
+            : `${short}.${familyR}.${givenR}`;
       for (let k = 2; loginIds.has(loginId); k++) loginId = `${short}.${familyR}.${givenR}${k}`;
       loginIds.add(loginId);
       ops.push({ loginId, displayName: `${family} ${given}`, email: `${givenR}.${familyR}@${code}.example.jp`, role });
@@ -147,31 +208,56 @@ const SEED_ACTOR = { operatorId: null, loginId: 'system:seed' };
 export async function seedDemo(): Promise<{ seeded: boolean; logins: DemoLogin[] }> {
   const plan = planDemo();
   const staff: PlannedOperator[] = [
-    { loginId: 'platform.admin', displayName: 'プラットフォーム管理者', email: 'admin@mamori.example.jp', role: 'platform_admin' },
-    { loginId: 'platform.auditor', displayName: 'プラットフォーム監査担当', email: 'auditor@mamori.example.jp', role: 'platform_auditor' },
+    {
+      loginId: 'platform.admin',
+      displayName: 'プラットフォーム管理者',
+      email: 'admin@mamori.example.jp',
+      role: 'platform_admin',
+    },
+    {
+      loginId: 'platform.auditor',
+      displayName: 'プラットフォーム監査担当',
+      email: 'auditor@mamori.example.jp',
+      role: 'platform_auditor',
+    },
   ];
   const logins: DemoLogin[] = [
     ...staff.map((s) => ({ loginId: s.loginId, role: s.role, tenant: '(platform)' })),
-    ...plan.slice(0, 3).flatMap((t) =>
-      t.operators.filter((o) => o.loginId.endsWith('.admin') || o.loginId.endsWith('.operator')).map((o) => ({ loginId: o.loginId, role: o.role, tenant: t.name })),
-    ),
+    ...plan
+      .slice(0, 3)
+      .flatMap((t) =>
+        t.operators
+          .filter((o) => o.loginId.endsWith('.admin') || o.loginId.endsWith('.operator'))
+          .map((o) => ({ loginId: o.loginId, role: o.role, tenant: t.name })),
+      ),
   ];
   const existing = await withPlatformTx((tx) =>
-    tx.select({ n: sql<number>`count(*)::int` }).from(tenants).where(eq(tenants.kind, 'tenant')),
+    tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(tenants)
+      .where(eq(tenants.kind, 'tenant')),
   );
   if (existing[0].n > 0) return { seeded: false, logins };
 
   const everyone = [...staff, ...plan.flatMap((t) => t.operators)];
   // Each operator gets a hash of their own (own salt), computed on the thread pool.
-  const hashes = new Map(await mapLimit(everyone, 4, async (op) => [op.loginId, await hashPassword(DEMO_PASSWORD)] as const));
+  const hashes = new Map(
+    await mapLimit(everyone, 4, async (op) => [op.loginId, await hashPassword(DEMO_PASSWORD)] as const),
+  );
 
   const seededAt = now();
   await withPlatformTx(async (tx) => {
-    for (const op of staff) await insertOperator(tx, PLATFORM_TENANT_ID, op, hashes.get(op.loginId)!, SEED_ACTOR, 'demo-seed');
+    for (const op of staff)
+      await insertOperator(tx, PLATFORM_TENANT_ID, op, hashes.get(op.loginId)!, SEED_ACTOR, 'demo-seed');
     for (const t of plan) {
       const [tenant] = await tx
         .insert(tenants)
-        .values({ code: t.code, name: t.name, contactEmail: `security@${t.code}.example.jp`, ...newTenantTotpPolicy(seededAt) })
+        .values({
+          code: t.code,
+          name: t.name,
+          contactEmail: `security@${t.code}.example.jp`,
+          ...newTenantTotpPolicy(seededAt),
+        })
         .returning({ id: tenants.id });
       await recordAudit(tx, {
         tenantId: tenant.id,
@@ -179,12 +265,26 @@ export async function seedDemo(): Promise<{ seeded: boolean; logins: DemoLogin[]
         outcome: 'success',
         actor: SEED_ACTOR,
         target: { type: 'tenant', id: tenant.id },
-        details: { code: t.code, name: t.name, source: 'demo-seed', totpRequired: true, totpGraceUntil: newTenantTotpPolicy(seededAt).totpGraceUntil.toISOString() },
+        details: {
+          code: t.code,
+          name: t.name,
+          source: 'demo-seed',
+          totpRequired: true,
+          totpGraceUntil: newTenantTotpPolicy(seededAt).totpGraceUntil.toISOString(),
+        },
       });
       for (const s of t.sites) {
-        const [site] = await tx.insert(sites).values({ tenantId: tenant.id, ...s }).returning({ id: sites.id });
+        const [site] = await tx
+          .insert(sites)
+          .values({ tenantId: tenant.id, ...s })
+          .returning({ id: sites.id });
         const largest = t === plan[0] && s.code === 'main';
-        await generateEcData(tx, { tenantId: tenant.id, siteId: site.id, code: `${t.code}/${s.code}` }, largest ? DEMO_EC.largest : DEMO_EC.other, seededAt);
+        await generateEcData(
+          tx,
+          { tenantId: tenant.id, siteId: site.id, code: `${t.code}/${s.code}` },
+          largest ? DEMO_EC.largest : DEMO_EC.other,
+          seededAt,
+        );
         const gateway = PROVIDERS[(t.code.length + s.code.length) % PROVIDERS.length];
         const apiKey = sealPaymentSecret(tenant.id, site.id, 'api_key', `ak_${randomBytes(18).toString('base64url')}`);
         const secret = sealPaymentSecret(tenant.id, site.id, 'secret', `sk_${randomBytes(24).toString('base64url')}`);
@@ -208,7 +308,8 @@ export async function seedDemo(): Promise<{ seeded: boolean; logins: DemoLogin[]
           details: { code: s.code, name: s.name, source: 'demo-seed' },
         });
       }
-      for (const op of t.operators) await insertOperator(tx, tenant.id, op, hashes.get(op.loginId)!, SEED_ACTOR, 'demo-seed');
+      for (const op of t.operators)
+        await insertOperator(tx, tenant.id, op, hashes.get(op.loginId)!, SEED_ACTOR, 'demo-seed');
     }
   });
   return { seeded: true, logins };

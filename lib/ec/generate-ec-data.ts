@@ -4,22 +4,64 @@ import type { Tx } from '@/db';
 
 // Name and address parts. Constants only, so spelling them into SQL as literals is safe.
 const FAMILY: [string, string, string][] = [
-  ['佐藤', 'サトウ', 'sato'], ['鈴木', 'スズキ', 'suzuki'], ['高橋', 'タカハシ', 'takahashi'], ['田中', 'タナカ', 'tanaka'],
-  ['伊藤', 'イトウ', 'ito'], ['渡辺', 'ワタナベ', 'watanabe'], ['山本', 'ヤマモト', 'yamamoto'], ['中村', 'ナカムラ', 'nakamura'],
-  ['小林', 'コバヤシ', 'kobayashi'], ['加藤', 'カトウ', 'kato'], ['吉田', 'ヨシダ', 'yoshida'], ['山田', 'ヤマダ', 'yamada'],
-  ['佐々木', 'ササキ', 'sasaki'], ['松本', 'マツモト', 'matsumoto'], ['井上', 'イノウエ', 'inoue'], ['木村', 'キムラ', 'kimura'],
+  ['佐藤', 'サトウ', 'sato'],
+  ['鈴木', 'スズキ', 'suzuki'],
+  ['高橋', 'タカハシ', 'takahashi'],
+  ['田中', 'タナカ', 'tanaka'],
+  ['伊藤', 'イトウ', 'ito'],
+  ['渡辺', 'ワタナベ', 'watanabe'],
+  ['山本', 'ヤマモト', 'yamamoto'],
+  ['中村', 'ナカムラ', 'nakamura'],
+  ['小林', 'コバヤシ', 'kobayashi'],
+  ['加藤', 'カトウ', 'kato'],
+  ['吉田', 'ヨシダ', 'yoshida'],
+  ['山田', 'ヤマダ', 'yamada'],
+  ['佐々木', 'ササキ', 'sasaki'],
+  ['松本', 'マツモト', 'matsumoto'],
+  ['井上', 'イノウエ', 'inoue'],
+  ['木村', 'キムラ', 'kimura'],
 ];
 const GIVEN: [string, string, string][] = [
-  ['美咲', 'ミサキ', 'misaki'], ['陽菜', 'ヒナ', 'hina'], ['結衣', 'ユイ', 'yui'], ['さくら', 'サクラ', 'sakura'],
-  ['翔太', 'ショウタ', 'shota'], ['大輝', 'ダイキ', 'daiki'], ['健太', 'ケンタ', 'kenta'], ['彩', 'アヤ', 'aya'],
-  ['直樹', 'ナオキ', 'naoki'], ['真由美', 'マユミ', 'mayumi'], ['蓮', 'レン', 'ren'], ['葵', 'アオイ', 'aoi'],
+  ['美咲', 'ミサキ', 'misaki'],
+  ['陽菜', 'ヒナ', 'hina'],
+  ['結衣', 'ユイ', 'yui'],
+  ['さくら', 'サクラ', 'sakura'],
+  ['翔太', 'ショウタ', 'shota'],
+  ['大輝', 'ダイキ', 'daiki'],
+  ['健太', 'ケンタ', 'kenta'],
+  ['彩', 'アヤ', 'aya'],
+  ['直樹', 'ナオキ', 'naoki'],
+  ['真由美', 'マユミ', 'mayumi'],
+  ['蓮', 'レン', 'ren'],
+  ['葵', 'アオイ', 'aoi'],
 ];
 const PLACES = [
-  '東京都渋谷区神宮前', '東京都世田谷区三軒茶屋', '大阪府大阪市北区梅田', '愛知県名古屋市中区栄', '福岡県福岡市中央区天神',
-  '北海道札幌市中央区大通西', '神奈川県横浜市西区みなとみらい', '京都府京都市下京区四条通', '宮城県仙台市青葉区一番町', '兵庫県神戸市中央区三宮町',
+  '東京都渋谷区神宮前',
+  '東京都世田谷区三軒茶屋',
+  '大阪府大阪市北区梅田',
+  '愛知県名古屋市中区栄',
+  '福岡県福岡市中央区天神',
+  '北海道札幌市中央区大通西',
+  '神奈川県横浜市西区みなとみらい',
+  '京都府京都市下京区四条通',
+  '宮城県仙台市青葉区一番町',
+  '兵庫県神戸市中央区三宮町',
 ];
 // A few customers type things that spreadsheets would run as formulas; exports must neutralise them.
-const COMMENTS = ['', '', '', '', '', '', 'ギフト包装をお願いします', '午前中に届くと助かります', '=HYPERLINK("http://example.invalid/","詳細")', '+81 90 1234 5678 に連絡ください', '-2+3 個でお願いします', '@SUM(1) テスト'];
+const COMMENTS = [
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  'ギフト包装をお願いします',
+  '午前中に届くと助かります',
+  '=HYPERLINK("http://example.invalid/","詳細")',
+  '+81 90 1234 5678 に連絡ください',
+  '-2+3 個でお願いします',
+  '@SUM(1) テスト',
+];
 
 const arr = (xs: string[]) => sql.raw(`array[${xs.map((x) => `'${x.replaceAll("'", "''")}'`).join(',')}]::text[]`);
 const col = (rows: [string, string, string][], i: number) => arr(rows.map((r) => r[i]));

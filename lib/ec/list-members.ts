@@ -43,7 +43,11 @@ export const listMembersQuery = z.object({
  * staff without the tenant's grant, is refused here too, with the same 404 as a record that does
  * not exist.
  */
-export function assertTenantReach(ctx: OperatorContext, tenantId: string, permission: 'orders.read' | 'members.read'): void {
+export function assertTenantReach(
+  ctx: OperatorContext,
+  tenantId: string,
+  permission: 'orders.read' | 'members.read',
+): void {
   if (!mayAct(ctx, tenantId, permission)) throw new AppError('not_found');
 }
 
@@ -62,7 +66,10 @@ export async function siteOf(tx: Tx, tenantId: string, siteId: string) {
  * Newest first, spelled like the indexes (drizzle's `.desc()` makes them DESC NULLS LAST, and a
  * plain DESC means NULLS FIRST): otherwise PostgreSQL sorts the whole site instead of reading 51 rows.
  */
-export const newestFirst = (time: AnyPgColumn, id: AnyPgColumn) => [sql`${time} desc nulls last`, sql`${id} desc nulls last`];
+export const newestFirst = (time: AnyPgColumn, id: AnyPgColumn) => [
+  sql`${time} desc nulls last`,
+  sql`${id} desc nulls last`,
+];
 
 /** The keyset condition for lists sorted newest first; junk cursors start at the top. */
 export function olderThan(time: AnyPgColumn, id: AnyPgColumn, after: string | undefined): SQL | null {
@@ -79,19 +86,46 @@ const LISTED = ['members.listed', 'orders.listed'];
  * Records one list page view and raises a single `pii_bulk_view` alert on the view that takes the
  * operator's records listed (both lists, this tenant, the last hour) over the limit.
  */
-export async function recordListing(ctx: OperatorContext, tenantId: string, view: { action: 'members.listed' | 'orders.listed'; siteId: string; count: number }) {
+export async function recordListing(
+  ctx: OperatorContext,
+  tenantId: string,
+  view: { action: 'members.listed' | 'orders.listed'; siteId: string; count: number },
+) {
   return withTenantTx(tenantId, async (tx) => {
-    await recordAudit(tx, { tenantId, action: view.action, outcome: 'success', ...byOperator(ctx), target: { type: 'site', id: view.siteId }, details: { siteId: view.siteId, count: view.count } }, { waitForChain: true });
+    await recordAudit(
+      tx,
+      {
+        tenantId,
+        action: view.action,
+        outcome: 'success',
+        ...byOperator(ctx),
+        target: { type: 'site', id: view.siteId },
+        details: { siteId: view.siteId, count: view.count },
+      },
+      { waitForChain: true },
+    );
     // Summed after the append, which queued for the tenant's chain and holds it until commit, so
     // two views at once are counted one after the other and only one of them sees the crossing.
     const since = new Date(now().getTime() - BULK_VIEW_WINDOW_MINUTES * 60_000);
     const [{ records }] = await tx
       .select({ records: sql<number>`coalesce(sum((${auditEvents.details} ->> 'count')::int), 0)::int` })
       .from(auditEvents)
-      .where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.actorOperatorId, ctx.operatorId), gt(auditEvents.occurredAt, since), inArray(auditEvents.action, LISTED)));
+      .where(
+        and(
+          eq(auditEvents.tenantId, tenantId),
+          eq(auditEvents.actorOperatorId, ctx.operatorId),
+          gt(auditEvents.occurredAt, since),
+          inArray(auditEvents.action, LISTED),
+        ),
+      );
     const crossed = records > BULK_VIEW_RECORDS && records - view.count <= BULK_VIEW_RECORDS;
     if (crossed) {
-      await raiseAlert(tx, { tenantId, rule: 'pii_bulk_view', operator: { operatorId: ctx.operatorId, loginId: ctx.loginId }, details: { records, windowMinutes: BULK_VIEW_WINDOW_MINUTES } });
+      await raiseAlert(tx, {
+        tenantId,
+        rule: 'pii_bulk_view',
+        operator: { operatorId: ctx.operatorId, loginId: ctx.loginId },
+        details: { records, windowMinutes: BULK_VIEW_WINDOW_MINUTES },
+      });
     }
     return { records, alerted: crossed };
   });
@@ -102,7 +136,12 @@ export async function recordListing(ctx: OperatorContext, tenantId: string, view
  * and phone are masked here, so the full values never leave this module for a list view; the view
  * is audited with the number of records shown.
  */
-export async function listMembers(ctx: OperatorContext, tenantId: string, siteId: string, query: z.infer<typeof listMembersQuery>) {
+export async function listMembers(
+  ctx: OperatorContext,
+  tenantId: string,
+  siteId: string,
+  query: z.infer<typeof listMembersQuery>,
+) {
   assertTenantReach(ctx, tenantId, 'members.read');
   const { site, rows } = await withTenantTx(
     tenantId,
@@ -113,7 +152,14 @@ export async function listMembers(ctx: OperatorContext, tenantId: string, siteId
       const keyset = olderThan(members.registeredAt, members.id, query.after);
       if (keyset) conditions.push(keyset);
       const rows = await tx
-        .select({ id: members.id, memberNo: members.memberNo, name: members.name, email: members.email, phone: members.phone, registeredAt: members.registeredAt })
+        .select({
+          id: members.id,
+          memberNo: members.memberNo,
+          name: members.name,
+          email: members.email,
+          phone: members.phone,
+          registeredAt: members.registeredAt,
+        })
         .from(members)
         .where(and(...conditions))
         .orderBy(...newestFirst(members.registeredAt, members.id))
@@ -122,8 +168,15 @@ export async function listMembers(ctx: OperatorContext, tenantId: string, siteId
     },
     { readOnly: true },
   );
-  const page = rows.slice(0, PII_PAGE_SIZE).map((m) => ({ ...m, email: maskEmail(m.email), phone: maskPhone(m.phone) }));
+  const page = rows
+    .slice(0, PII_PAGE_SIZE)
+    .map((m) => ({ ...m, email: maskEmail(m.email), phone: maskPhone(m.phone) }));
   const last = page.at(-1);
   const { alerted } = await recordListing(ctx, tenantId, { action: 'members.listed', siteId, count: page.length });
-  return { site, rows: page, next: rows.length > PII_PAGE_SIZE && last ? encodeCursor(last.registeredAt.getTime(), last.id) : null, alerted };
+  return {
+    site,
+    rows: page,
+    next: rows.length > PII_PAGE_SIZE && last ? encodeCursor(last.registeredAt.getTime(), last.id) : null,
+    alerted,
+  };
 }

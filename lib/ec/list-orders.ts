@@ -5,7 +5,15 @@ import { ORDER_STATUSES, orders } from '@/db/schema';
 import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { encodeCursor } from '@/lib/http/cursor';
 import { z } from '@/lib/http/zod-messages';
-import { PII_PAGE_SIZE, assertTenantReach, newestFirst, olderThan, recordListing, recordNoQuery, siteOf } from './list-members';
+import {
+  PII_PAGE_SIZE,
+  assertTenantReach,
+  newestFirst,
+  olderThan,
+  recordListing,
+  recordNoQuery,
+  siteOf,
+} from './list-members';
 import { maskEmail, maskPhone } from './mask';
 
 export const listOrdersQuery = z.object({
@@ -19,7 +27,12 @@ export const listOrdersQuery = z.object({
  * order number (the site's unique key). E-mail and phone are masked here, the tracking number is
  * only present or not; the view is audited with the number of records shown.
  */
-export async function listOrders(ctx: OperatorContext, tenantId: string, siteId: string, query: z.infer<typeof listOrdersQuery>) {
+export async function listOrders(
+  ctx: OperatorContext,
+  tenantId: string,
+  siteId: string,
+  query: z.infer<typeof listOrdersQuery>,
+) {
   assertTenantReach(ctx, tenantId, 'orders.read');
   const { site, rows } = await withTenantTx(
     tenantId,
@@ -50,8 +63,15 @@ export async function listOrders(ctx: OperatorContext, tenantId: string, siteId:
     },
     { readOnly: true },
   );
-  const page = rows.slice(0, PII_PAGE_SIZE).map((o) => ({ ...o, customerEmail: maskEmail(o.customerEmail), customerPhone: maskPhone(o.customerPhone) }));
+  const page = rows
+    .slice(0, PII_PAGE_SIZE)
+    .map((o) => ({ ...o, customerEmail: maskEmail(o.customerEmail), customerPhone: maskPhone(o.customerPhone) }));
   const last = page.at(-1);
   const { alerted } = await recordListing(ctx, tenantId, { action: 'orders.listed', siteId, count: page.length });
-  return { site, rows: page, next: rows.length > PII_PAGE_SIZE && last ? encodeCursor(last.orderedAt.getTime(), last.id) : null, alerted };
+  return {
+    site,
+    rows: page,
+    next: rows.length > PII_PAGE_SIZE && last ? encodeCursor(last.orderedAt.getTime(), last.id) : null,
+    alerted,
+  };
 }

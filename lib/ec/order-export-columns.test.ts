@@ -8,6 +8,11 @@ describe('order export columns', () => {
 
   it('names the personal data the chosen columns carry', () => {
     expect(piiKinds(['order_no', 'amount', 'tracking_no'])).toEqual([]);
-    expect(piiKinds(['ship_phone', 'customer_name', 'customer_address', 'customer_email'])).toEqual(['names', 'addresses', 'phones', 'emails']);
+    expect(piiKinds(['ship_phone', 'customer_name', 'customer_address', 'customer_email'])).toEqual([
+      'names',
+      'addresses',
+      'phones',
+      'emails',
+    ]);
   });
 });

@@ -24,7 +24,10 @@ export const ORDER_EXPORT_COLUMNS = [
 ] as const satisfies readonly { key: string; pii: PiiKind | null }[];
 
 export type OrderExportColumn = (typeof ORDER_EXPORT_COLUMNS)[number]['key'];
-export const ORDER_EXPORT_COLUMN_KEYS = ORDER_EXPORT_COLUMNS.map((c) => c.key) as [OrderExportColumn, ...OrderExportColumn[]];
+export const ORDER_EXPORT_COLUMN_KEYS = ORDER_EXPORT_COLUMNS.map((c) => c.key) as [
+  OrderExportColumn,
+  ...OrderExportColumn[],
+];
 
 /** The chosen columns in file order (whatever order the form sent them in), without repeats. */
 export function orderedColumns(chosen: readonly string[]) {
@@ -34,6 +37,10 @@ export function orderedColumns(chosen: readonly string[]) {
 
 /** The kinds of personal data the chosen columns carry, in a fixed order. */
 export function piiKinds(chosen: readonly string[]): PiiKind[] {
-  const kinds = new Set(orderedColumns(chosen).map((c) => c.pii).filter((k): k is PiiKind => k !== null));
+  const kinds = new Set(
+    orderedColumns(chosen)
+      .map((c) => c.pii)
+      .filter((k): k is PiiKind => k !== null),
+  );
   return (['names', 'addresses', 'phones', 'emails', 'comments'] as const).filter((k) => kinds.has(k));
 }

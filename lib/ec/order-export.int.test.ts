@@ -20,7 +20,19 @@ setupTestDatabase();
 afterEach(() => resetClock());
 
 const today = () => new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
-const ALL = ['order_no', 'status', 'ordered_at', 'customer_name', 'customer_email', 'customer_phone', 'customer_address', 'customer_comment', 'ship_address', 'amount', 'tracking_no'] as const;
+const ALL = [
+  'order_no',
+  'status',
+  'ordered_at',
+  'customer_name',
+  'customer_email',
+  'customer_phone',
+  'customer_address',
+  'customer_comment',
+  'ship_address',
+  'amount',
+  'tracking_no',
+] as const;
 
 let n = 0;
 async function shop(ordersCount = 40) {
@@ -45,7 +57,18 @@ async function read(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
 }
 
 const events = (tenantId: string, action: string) =>
-  withPlatformTx((tx) => tx.select({ details: auditEvents.details, actor: auditEvents.actorLoginId, ip: auditEvents.ip, sessionId: auditEvents.sessionId }).from(auditEvents).where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, action))).orderBy(auditEvents.seq));
+  withPlatformTx((tx) =>
+    tx
+      .select({
+        details: auditEvents.details,
+        actor: auditEvents.actorLoginId,
+        ip: auditEvents.ip,
+        sessionId: auditEvents.sessionId,
+      })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, action)))
+      .orderBy(auditEvents.seq),
+  );
 
 async function until(check: () => Promise<boolean>) {
   for (let i = 0; i < 100; i++) {
@@ -55,34 +78,73 @@ async function until(check: () => Promise<boolean>) {
   throw new Error('timed out waiting');
 }
 
-const alertsOf = (tenantId: string) => withPlatformTx((tx) => tx.select({ rule: alerts.rule, details: alerts.details }).from(alerts).where(eq(alerts.tenantId, tenantId)));
+const alertsOf = (tenantId: string) =>
+  withPlatformTx((tx) =>
+    tx.select({ rule: alerts.rule, details: alerts.details }).from(alerts).where(eq(alerts.tenantId, tenantId)),
+  );
 
 describe('order-history export', () => {
   it('shows what the file will contain before anything is produced', async () => {
     const s = await shop();
     const preview = await previewOrderExport(s.admin, s.tenantId, s.scope);
-    expect(preview).toMatchObject({ rows: 40, customers: 30, pii: ['names', 'addresses', 'phones', 'emails', 'comments'] });
-    expect((await previewOrderExport(s.admin, s.tenantId, { ...s.scope, columns: ['order_no', 'amount'] })).pii).toEqual([]);
+    expect(preview).toMatchObject({
+      rows: 40,
+      customers: 30,
+      pii: ['names', 'addresses', 'phones', 'emails', 'comments'],
+    });
+    expect(
+      (await previewOrderExport(s.admin, s.tenantId, { ...s.scope, columns: ['order_no', 'amount'] })).pii,
+    ).toEqual([]);
   });
 
   it('needs a fresh second factor to request and to download', async () => {
     const s = await shop();
     const stale = { ...s.admin, mfaVerifiedAt: new Date(Date.now() - 3_600_000) };
-    await expect(requestOrderExport(stale, s.tenantId, s.scope, { encoding: 'utf8', reason: 'monthly shipping report' })).rejects.toMatchObject({ code: 'step_up_required' });
-    await expect(requestOrderExport({ ...s.admin, totpEnrolled: false }, s.tenantId, s.scope, { encoding: 'utf8', reason: 'monthly shipping report' })).rejects.toMatchObject({ code: 'mfa_enrollment_required' });
-    const r = await requestOrderExport(s.admin, s.tenantId, s.scope, { encoding: 'utf8', reason: 'monthly shipping report' });
+    await expect(
+      requestOrderExport(stale, s.tenantId, s.scope, { encoding: 'utf8', reason: 'monthly shipping report' }),
+    ).rejects.toMatchObject({ code: 'step_up_required' });
+    await expect(
+      requestOrderExport({ ...s.admin, totpEnrolled: false }, s.tenantId, s.scope, {
+        encoding: 'utf8',
+        reason: 'monthly shipping report',
+      }),
+    ).rejects.toMatchObject({ code: 'mfa_enrollment_required' });
+    const r = await requestOrderExport(s.admin, s.tenantId, s.scope, {
+      encoding: 'utf8',
+      reason: 'monthly shipping report',
+    });
     await expect(claimOrderExport(stale, s.tenantId, r.id)).rejects.toMatchObject({ code: 'step_up_required' });
-    await expect(prepareOrderExportDownload(stale, s.tenantId, r.id)).rejects.toMatchObject({ code: 'step_up_required' });
+    await expect(prepareOrderExportDownload(stale, s.tenantId, r.id)).rejects.toMatchObject({
+      code: 'step_up_required',
+    });
   });
 
   it('streams formula-safe RFC 4180 CSV once, and audits rows, customers, bytes and the file hash', async () => {
     const s = await shop();
     // Every dangerous cell start a database text can hold (NUL cannot be stored; lib/http/csv.test.ts
     // covers it), quotes, commas, line breaks and Japanese text.
-    const nasty = ['=HYPERLINK("http://example.invalid/","x")', '+1', '-2+3', '@SUM(1)', '\tlead tab', '\rlead cr', 'say "hi", then\r\nnew line', '日本語のコメント'];
+    const nasty = [
+      '=HYPERLINK("http://example.invalid/","x")',
+      '+1',
+      '-2+3',
+      '@SUM(1)',
+      '\tlead tab',
+      '\rlead cr',
+      'say "hi", then\r\nnew line',
+      '日本語のコメント',
+    ];
     await withTenantTx(s.tenantId, async (tx) => {
-      const rows = await tx.select({ id: orders.id }).from(orders).where(eq(orders.tenantId, s.tenantId)).orderBy(orders.orderedAt).limit(nasty.length);
-      for (const [i, r] of rows.entries()) await tx.update(orders).set({ customerComment: nasty[i] }).where(and(eq(orders.tenantId, s.tenantId), eq(orders.id, r.id)));
+      const rows = await tx
+        .select({ id: orders.id })
+        .from(orders)
+        .where(eq(orders.tenantId, s.tenantId))
+        .orderBy(orders.orderedAt)
+        .limit(nasty.length);
+      for (const [i, r] of rows.entries())
+        await tx
+          .update(orders)
+          .set({ customerComment: nasty[i] })
+          .where(and(eq(orders.tenantId, s.tenantId), eq(orders.id, r.id)));
     });
     for (const encoding of ['utf8', 'sjis'] as const) {
       const r = await requestOrderExport(s.admin, s.tenantId, s.scope, { encoding, reason: 'carrier reconciliation' });
@@ -98,7 +160,14 @@ describe('order-history export', () => {
       // Downloadable once: a second claim (another tab, a replayed link) finds nothing.
       await expect(claimOrderExport(s.admin, s.tenantId, r.id)).rejects.toMatchObject({ code: 'not_found' });
       const exported = (await events(s.tenantId, 'orders.exported')).at(-1)!;
-      expect(exported.details).toMatchObject({ rows: 40, customers: 30, bytes: file.length, sha256: createHash('sha256').update(file).digest('hex'), reason: 'carrier reconciliation', encoding });
+      expect(exported.details).toMatchObject({
+        rows: 40,
+        customers: 30,
+        bytes: file.length,
+        sha256: createHash('sha256').update(file).digest('hex'),
+        reason: 'carrier reconciliation',
+        encoding,
+      });
       expect(exported.actor).toBe(s.admin.loginId);
       expect(exported.ip).toBe(s.admin.ip);
       expect(exported.sessionId).toBe(s.admin.sessionId);
@@ -110,12 +179,25 @@ describe('order-history export', () => {
     const many = (await getDatabase()).kind === 'postgres' ? 10_500 : 2_500;
     const s = await shop(many);
     await withPlatformTx(async (tx) => {
-      await tx.execute(sql`update orders set ordered_at = date_trunc('day', ordered_at) where tenant_id = ${s.tenantId}`);
-      await tx.execute(sql`update orders set customer_comment = ${'a\x1fb, "c"'} where tenant_id = ${s.tenantId} and order_no like '%-000007'`);
+      await tx.execute(
+        sql`update orders set ordered_at = date_trunc('day', ordered_at) where tenant_id = ${s.tenantId}`,
+      );
+      await tx.execute(
+        sql`update orders set customer_comment = ${'a\x1fb, "c"'} where tenant_id = ${s.tenantId} and order_no like '%-000007'`,
+      );
     });
-    await withPlatformTx((tx) => tx.update(tenants).set({ orderExportDailyQuota: 100_000 }).where(eq(tenants.id, s.tenantId)));
-    const r = await requestOrderExport(s.admin, s.tenantId, s.scope, { encoding: 'utf8', reason: 'full history for the auditors' });
-    const table = parseCsv((await read(await streamOrderExport(s.admin, s.tenantId, await claimOrderExport(s.admin, s.tenantId, r.id)))).toString('utf8'));
+    await withPlatformTx((tx) =>
+      tx.update(tenants).set({ orderExportDailyQuota: 100_000 }).where(eq(tenants.id, s.tenantId)),
+    );
+    const r = await requestOrderExport(s.admin, s.tenantId, s.scope, {
+      encoding: 'utf8',
+      reason: 'full history for the auditors',
+    });
+    const table = parseCsv(
+      (
+        await read(await streamOrderExport(s.admin, s.tenantId, await claimOrderExport(s.admin, s.tenantId, r.id)))
+      ).toString('utf8'),
+    );
     const body = table.slice(1);
     expect(body).toHaveLength(many);
     expect(new Set(body.map((row) => row[0])).size).toBe(many);
@@ -124,47 +206,84 @@ describe('order-history export', () => {
     expect(body.find((row) => row[0].endsWith('-000007'))![ALL.indexOf('customer_comment')]).toBe('a\x1fb, "c"');
     // Every cell as the database holds it (formula starts aside), whichever way its row was written.
     const stored = await withTenantTx(s.tenantId, (tx) =>
-      tx.select({ no: orders.orderNo, name: orders.customerName, address: orders.customerAddress, comment: orders.customerComment, amount: orders.amount, tracking: orders.trackingNo }).from(orders).where(eq(orders.tenantId, s.tenantId)),
+      tx
+        .select({
+          no: orders.orderNo,
+          name: orders.customerName,
+          address: orders.customerAddress,
+          comment: orders.customerComment,
+          amount: orders.amount,
+          tracking: orders.trackingNo,
+        })
+        .from(orders)
+        .where(eq(orders.tenantId, s.tenantId)),
     );
     const byNo = new Map(body.map((row) => [row[0], row]));
     const safe = (v: string | null) => (v === null ? '' : /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
     for (const o of stored) {
       const row = byNo.get(o.no)!;
-      expect([row[ALL.indexOf('customer_name')], row[ALL.indexOf('customer_address')], row[ALL.indexOf('customer_comment')], row[ALL.indexOf('amount')], row[ALL.indexOf('tracking_no')]]).toEqual([o.name, o.address, safe(o.comment), String(o.amount), o.tracking ?? '']);
+      expect([
+        row[ALL.indexOf('customer_name')],
+        row[ALL.indexOf('customer_address')],
+        row[ALL.indexOf('customer_comment')],
+        row[ALL.indexOf('amount')],
+        row[ALL.indexOf('tracking_no')],
+      ]).toEqual([o.name, o.address, safe(o.comment), String(o.amount), o.tracking ?? '']);
     }
   });
 
   it('gives its database connection back when the download is abandoned half-way', async () => {
     const s = await shop(10_500);
-    await withPlatformTx((tx) => tx.update(tenants).set({ orderExportDailyQuota: 10_000_000 }).where(eq(tenants.id, s.tenantId)));
+    await withPlatformTx((tx) =>
+      tx.update(tenants).set({ orderExportDailyQuota: 10_000_000 }).where(eq(tenants.id, s.tenantId)),
+    );
     // More abandoned downloads than the pool has connections: a leak would leave the last query waiting forever.
     for (let i = 0; i < 12; i++) {
-      const r = await requestOrderExport(s.admin, s.tenantId, s.scope, { encoding: 'utf8', reason: 'abandoned download test' });
-      const reader = (await streamOrderExport(s.admin, s.tenantId, await claimOrderExport(s.admin, s.tenantId, r.id))).getReader();
+      const r = await requestOrderExport(s.admin, s.tenantId, s.scope, {
+        encoding: 'utf8',
+        reason: 'abandoned download test',
+      });
+      const reader = (
+        await streamOrderExport(s.admin, s.tenantId, await claimOrderExport(s.admin, s.tenantId, r.id))
+      ).getReader();
       expect((await reader.read()).done).toBe(false);
       await reader.cancel();
     }
-    const [{ n }] = await withTenantTx(s.tenantId, (tx) => tx.select({ n: sql<number>`count(*)::int` }).from(orders).where(eq(orders.tenantId, s.tenantId)));
+    const [{ n }] = await withTenantTx(s.tenantId, (tx) =>
+      tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(orders)
+        .where(eq(orders.tenantId, s.tenantId)),
+    );
     expect(n).toBe(10_500);
     // Nothing was exported, so nothing claims it was; every claim and every stop is on record.
-    expect((await events(s.tenantId, "orders.exported")).map((e) => (e.details as { rows: number }).rows)).toEqual([]);
+    expect((await events(s.tenantId, 'orders.exported')).map((e) => (e.details as { rows: number }).rows)).toEqual([]);
     expect(await events(s.tenantId, 'orders.export_started')).toHaveLength(12);
-    const aborted = (await events(s.tenantId, 'orders.export_aborted')).map((e) => e.details as { cause: string; rowsPlanned: number });
+    const aborted = (await events(s.tenantId, 'orders.export_aborted')).map(
+      (e) => e.details as { cause: string; rowsPlanned: number },
+    );
     expect(aborted).toHaveLength(12);
     expect(aborted.every((d) => d.cause === 'client_closed' && d.rowsPlanned === 10_500)).toBe(true);
   }, 60_000);
 
   it('records what had left when the client goes away mid-download over real HTTP, and alerts when personal data left', async () => {
     const s = await shop(10_500);
-    await withPlatformTx((tx) => tx.update(tenants).set({ orderExportDailyQuota: 10_000_000 }).where(eq(tenants.id, s.tenantId)));
-    const r = await requestOrderExport(s.admin, s.tenantId, s.scope, { encoding: 'utf8', reason: 'cut at the first megabyte' });
+    await withPlatformTx((tx) =>
+      tx.update(tenants).set({ orderExportDailyQuota: 10_000_000 }).where(eq(tenants.id, s.tenantId)),
+    );
+    const r = await requestOrderExport(s.admin, s.tenantId, s.scope, {
+      encoding: 'utf8',
+      reason: 'cut at the first megabyte',
+    });
     const server = http.createServer((_req, res) => {
       void (async () => {
         const stream = await streamOrderExport(s.admin, s.tenantId, await claimOrderExport(s.admin, s.tenantId, r.id));
         res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
         // Each piece takes a moment to go out, as over a real network, so the client's close
         // arrives while rows are still being sent.
-        const slowLine = new Transform({ transform: (chunk, _encoding, done) => void setTimeout(() => done(null, chunk), 25) });
+        const slowLine = new Transform({
+          transform: (chunk, _encoding, done) => void setTimeout(() => done(null, chunk), 25),
+        });
         pipeline(Readable.fromWeb(stream as never), slowLine, res, () => undefined);
       })();
     });
@@ -195,7 +314,9 @@ describe('order-history export', () => {
       expect(d.rowsSent).toBeGreaterThan(0);
       expect(d.rowsSent).toBeLessThan(10_500);
       expect(await events(s.tenantId, 'orders.exported')).toEqual([]);
-      expect((await alertsOf(s.tenantId)).filter((a) => a.rule === 'export_aborted').map((a) => a.details)).toEqual([expect.objectContaining({ exportId: r.id, rowsSent: d.rowsSent, rowsPlanned: 10_500 })]);
+      expect((await alertsOf(s.tenantId)).filter((a) => a.rule === 'export_aborted').map((a) => a.details)).toEqual([
+        expect.objectContaining({ exportId: r.id, rowsSent: d.rowsSent, rowsPlanned: 10_500 }),
+      ]);
     } finally {
       server.close();
     }
@@ -203,24 +324,44 @@ describe('order-history export', () => {
 
   it('holds an export above the daily quota for a second administrator, and audits both people', async () => {
     const s = await shop();
-    await withPlatformTx((tx) => tx.update(tenants).set({ orderExportDailyQuota: 50 }).where(eq(tenants.id, s.tenantId)));
-    const first = await requestOrderExport(s.admin, s.tenantId, s.scope, { encoding: 'utf8', reason: 'first batch for carrier' });
+    await withPlatformTx((tx) =>
+      tx.update(tenants).set({ orderExportDailyQuota: 50 }).where(eq(tenants.id, s.tenantId)),
+    );
+    const first = await requestOrderExport(s.admin, s.tenantId, s.scope, {
+      encoding: 'utf8',
+      reason: 'first batch for carrier',
+    });
     expect(first.status).toBe('ready');
-    const second = await requestOrderExport(s.admin, s.tenantId, s.scope, { encoding: 'utf8', reason: 'second batch for carrier' });
+    const second = await requestOrderExport(s.admin, s.tenantId, s.scope, {
+      encoding: 'utf8',
+      reason: 'second batch for carrier',
+    });
     expect(second.status).toBe('pending_approval');
     expect((await alertsOf(s.tenantId)).map((a) => a.rule)).toEqual(['export_over_quota']);
     await expect(claimOrderExport(s.admin, s.tenantId, second.id)).rejects.toMatchObject({ code: 'not_found' });
     // Four eyes: not the requester's own.
-    await expect(decideOrderExport(s.admin, s.tenantId, second.id, 'approve')).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(decideOrderExport(s.admin, s.tenantId, second.id, 'approve')).rejects.toMatchObject({
+      code: 'forbidden',
+    });
     await decideOrderExport(s.second, s.tenantId, second.id, 'approve');
-    await expect(decideOrderExport(s.second, s.tenantId, second.id, 'approve')).rejects.toMatchObject({ code: 'not_found' });
-    const file = await read(await streamOrderExport(s.admin, s.tenantId, await claimOrderExport(s.admin, s.tenantId, second.id)));
+    await expect(decideOrderExport(s.second, s.tenantId, second.id, 'approve')).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    const file = await read(
+      await streamOrderExport(s.admin, s.tenantId, await claimOrderExport(s.admin, s.tenantId, second.id)),
+    );
     expect(parseCsv(file.toString('utf8'))).toHaveLength(41);
-    expect((await events(s.tenantId, 'orders.export_approved'))[0]).toMatchObject({ actor: s.second.loginId, details: { requestedBy: s.admin.loginId, rows: 40 } });
+    expect((await events(s.tenantId, 'orders.export_approved'))[0]).toMatchObject({
+      actor: s.second.loginId,
+      details: { requestedBy: s.admin.loginId, rows: 40 },
+    });
     const requested = await events(s.tenantId, 'orders.export_requested');
     expect(requested.map((e) => (e.details as { status: string }).status)).toEqual(['ready', 'pending_approval']);
     // A rejected one never downloads.
-    const third = await requestOrderExport(s.admin, s.tenantId, s.scope, { encoding: 'utf8', reason: 'third batch for carrier' });
+    const third = await requestOrderExport(s.admin, s.tenantId, s.scope, {
+      encoding: 'utf8',
+      reason: 'third batch for carrier',
+    });
     await decideOrderExport(s.second, s.tenantId, third.id, 'reject');
     await expect(claimOrderExport(s.admin, s.tenantId, third.id)).rejects.toMatchObject({ code: 'not_found' });
   });
@@ -228,10 +369,15 @@ describe('order-history export', () => {
   it("is a 404 for another tenant's operator, for every step", async () => {
     const a = await shop();
     const b = await shop();
-    const r = await requestOrderExport(a.admin, a.tenantId, a.scope, { encoding: 'utf8', reason: 'monthly shipping report' });
+    const r = await requestOrderExport(a.admin, a.tenantId, a.scope, {
+      encoding: 'utf8',
+      reason: 'monthly shipping report',
+    });
     const intruder = { ...b.admin };
     await expect(previewOrderExport(intruder, b.tenantId, a.scope)).rejects.toMatchObject({ code: 'not_found' });
-    await expect(requestOrderExport(intruder, b.tenantId, a.scope, { encoding: 'utf8', reason: 'taking a look' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      requestOrderExport(intruder, b.tenantId, a.scope, { encoding: 'utf8', reason: 'taking a look' }),
+    ).rejects.toMatchObject({ code: 'not_found' });
     await expect(claimOrderExport(intruder, b.tenantId, r.id)).rejects.toMatchObject({ code: 'not_found' });
     await expect(prepareOrderExportDownload(intruder, b.tenantId, r.id)).rejects.toMatchObject({ code: 'not_found' });
     await expect(decideOrderExport(intruder, b.tenantId, r.id, 'approve')).rejects.toMatchObject({ code: 'not_found' });
@@ -243,12 +389,22 @@ describe('order-history export', () => {
     const s = await shop();
     const login = (ip: string) =>
       withTenantTx(s.tenantId, (tx) =>
-        recordAudit(tx, { tenantId: s.tenantId, action: 'login.succeeded', outcome: 'success', actor: { operatorId: s.admin.operatorId, loginId: s.admin.loginId }, ip, details: {} }),
+        recordAudit(tx, {
+          tenantId: s.tenantId,
+          action: 'login.succeeded',
+          outcome: 'success',
+          actor: { operatorId: s.admin.operatorId, loginId: s.admin.loginId },
+          ip,
+          details: {},
+        }),
       );
     const exportOnce = async () => {
       // The clock moves in this test; the step-up is as fresh as the moment.
       const ctx = { ...s.admin, mfaVerifiedAt: now() };
-      const r = await requestOrderExport(ctx, s.tenantId, s.scope, { encoding: 'utf8', reason: 'monthly shipping report' });
+      const r = await requestOrderExport(ctx, s.tenantId, s.scope, {
+        encoding: 'utf8',
+        reason: 'monthly shipping report',
+      });
       await read(await streamOrderExport(ctx, s.tenantId, await claimOrderExport(ctx, s.tenantId, r.id)));
     };
     await login('198.51.100.7');

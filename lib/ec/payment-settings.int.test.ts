@@ -5,7 +5,12 @@ import { alerts, auditEvents } from '@/db/schema';
 import { contextFor } from '@/lib/testing/context';
 import { createOperator, createSite, createTenant, superuserQuery } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
-import { getPaymentSettings, getRecentPaymentSettingChanges, revealPaymentSecret, updatePaymentSettings } from './payment-settings';
+import {
+  getPaymentSettings,
+  getRecentPaymentSettingChanges,
+  revealPaymentSecret,
+  updatePaymentSettings,
+} from './payment-settings';
 
 const database = setupTestDatabase();
 
@@ -15,8 +20,20 @@ const SMALL = { members: 3, orders: 2, customers: 2 };
 const reason = 'Gateway support ticket 4711 asks to verify the key';
 
 const eventsOf = (tenantId: string, action: string) =>
-  withPlatformTx((tx) => tx.select().from(auditEvents).where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, action))).orderBy(auditEvents.seq));
-const alertsOf = (tenantId: string) => withPlatformTx((tx) => tx.select().from(alerts).where(and(eq(alerts.tenantId, tenantId), eq(alerts.rule, 'secret_revealed'))));
+  withPlatformTx((tx) =>
+    tx
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, action)))
+      .orderBy(auditEvents.seq),
+  );
+const alertsOf = (tenantId: string) =>
+  withPlatformTx((tx) =>
+    tx
+      .select()
+      .from(alerts)
+      .where(and(eq(alerts.tenantId, tenantId), eq(alerts.rule, 'secret_revealed'))),
+  );
 
 let tenantA: string;
 let siteA: string;
@@ -30,23 +47,46 @@ beforeAll(async () => {
   const suffix = Date.now().toString(36);
   tenantA = await createTenant(`paya${suffix}`);
   tenantB = await createTenant(`payb${suffix}`);
-  [siteA, siteA2, siteB] = await Promise.all([createSite(tenantA, 'main', SMALL), createSite(tenantA, 'outlet', SMALL), createSite(tenantB, 'main', SMALL)]);
+  [siteA, siteA2, siteB] = await Promise.all([
+    createSite(tenantA, 'main', SMALL),
+    createSite(tenantA, 'outlet', SMALL),
+    createSite(tenantB, 'main', SMALL),
+  ]);
   const [opA, opB] = await Promise.all([
     createOperator(tenantA, `paya.admin.${suffix}`, 'correct horse battery staple', 'tenant_admin'),
     createOperator(tenantB, `payb.admin.${suffix}`, 'correct horse battery staple', 'tenant_admin'),
   ]);
   adminA = contextFor(tenantA, opA, 'tenant_admin', `paya.admin.${suffix}`);
   adminB = contextFor(tenantB, opB, 'tenant_admin', `payb.admin.${suffix}`);
-  const base = { provider: 'GMOペイメントゲートウェイ', merchantId: 'PAYA01', endpoint: 'https://pt01.mul-pay.example.jp/payment/' };
+  const base = {
+    provider: 'GMOペイメントゲートウェイ',
+    merchantId: 'PAYA01',
+    endpoint: 'https://pt01.mul-pay.example.jp/payment/',
+  };
   await updatePaymentSettings(adminA, tenantA, siteA, { ...base, apiKey: API_KEY, secret: SECRET });
-  await updatePaymentSettings(adminA, tenantA, siteA2, { ...base, merchantId: 'PAYA02', apiKey: 'ak_outlet_00000000', secret: 'sk_outlet_11111111' });
-  await updatePaymentSettings(adminB, tenantB, siteB, { ...base, merchantId: 'PAYB01', apiKey: 'ak_other_22222222', secret: 'sk_other_33333333' });
+  await updatePaymentSettings(adminA, tenantA, siteA2, {
+    ...base,
+    merchantId: 'PAYA02',
+    apiKey: 'ak_outlet_00000000',
+    secret: 'sk_outlet_11111111',
+  });
+  await updatePaymentSettings(adminB, tenantB, siteB, {
+    ...base,
+    merchantId: 'PAYB01',
+    apiKey: 'ak_other_22222222',
+    secret: 'sk_other_33333333',
+  });
 });
 
 describe('payment-gateway settings', () => {
   it('shows the settings with the secrets masked, never their ciphertext or plaintext', async () => {
     const result = await getPaymentSettings(adminA, tenantA, siteA);
-    expect(result.settings).toMatchObject({ provider: 'GMOペイメントゲートウェイ', merchantId: 'PAYA01', apiKey: `••••••••${API_KEY.slice(-4)}`, secret: `••••••••${SECRET.slice(-4)}` });
+    expect(result.settings).toMatchObject({
+      provider: 'GMOペイメントゲートウェイ',
+      merchantId: 'PAYA01',
+      apiKey: `••••••••${API_KEY.slice(-4)}`,
+      secret: `••••••••${SECRET.slice(-4)}`,
+    });
     const json = JSON.stringify(result);
     expect(json).not.toContain(API_KEY);
     expect(json).not.toContain(SECRET);
@@ -56,19 +96,32 @@ describe('payment-gateway settings', () => {
 
   it('refuses a reveal without a fresh step-up or without a reason, and writes nothing', async () => {
     const stale = { ...adminA, mfaVerifiedAt: null };
-    await expect(revealPaymentSecret(stale, tenantA, siteA, { field: 'secret', reason })).rejects.toMatchObject({ code: 'step_up_required' });
-    const noReason = await revealPaymentSecret(adminA, tenantA, siteA, { field: 'secret', reason: '  ' }).catch((e: unknown) => e);
+    await expect(revealPaymentSecret(stale, tenantA, siteA, { field: 'secret', reason })).rejects.toMatchObject({
+      code: 'step_up_required',
+    });
+    const noReason = await revealPaymentSecret(adminA, tenantA, siteA, { field: 'secret', reason: '  ' }).catch(
+      (e: unknown) => e,
+    );
     expect(noReason).toMatchObject({ code: 'bad_request', status: 400, fields: { reason: ['too_short:5'] } });
-    await expect(revealPaymentSecret(adminA, tenantA, siteA, { field: 'secret', reason: 'x'.repeat(501) })).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(
+      revealPaymentSecret(adminA, tenantA, siteA, { field: 'secret', reason: 'x'.repeat(501) }),
+    ).rejects.toMatchObject({ code: 'bad_request' });
     expect(await eventsOf(tenantA, 'payment_settings.revealed')).toHaveLength(0);
     expect(await alertsOf(tenantA)).toHaveLength(0);
   });
 
   it('reveals the right value for 30 seconds, audits it once with field and reason, and raises one alert', async () => {
-    expect(await revealPaymentSecret(adminA, tenantA, siteA, { field: 'secret', reason })).toEqual({ value: SECRET, expiresInSeconds: 30 });
+    expect(await revealPaymentSecret(adminA, tenantA, siteA, { field: 'secret', reason })).toEqual({
+      value: SECRET,
+      expiresInSeconds: 30,
+    });
     const events = await eventsOf(tenantA, 'payment_settings.revealed');
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ outcome: 'success', actorLoginId: adminA.loginId, details: { siteId: siteA, field: 'secret', reason } });
+    expect(events[0]).toMatchObject({
+      outcome: 'success',
+      actorLoginId: adminA.loginId,
+      details: { siteId: siteA, field: 'secret', reason },
+    });
     const eventJson = JSON.stringify(events[0]);
     expect(eventJson).not.toContain(SECRET);
     expect(eventJson).not.toContain(API_KEY);
@@ -100,7 +153,11 @@ describe('payment-gateway settings', () => {
     expect((await revealPaymentSecret(adminA, tenantA, siteA, { field: 'secret', reason })).value).toBe(newSecret);
     expect((await revealPaymentSecret(adminA, tenantA, siteA, { field: 'api_key', reason })).value).toBe(API_KEY);
 
-    const same = await updatePaymentSettings(adminA, tenantA, siteA, { provider: 'GMOペイメントゲートウェイ', merchantId: 'PAYA09', endpoint: 'https://pt01.mul-pay.example.jp/payment/' });
+    const same = await updatePaymentSettings(adminA, tenantA, siteA, {
+      provider: 'GMOペイメントゲートウェイ',
+      merchantId: 'PAYA09',
+      endpoint: 'https://pt01.mul-pay.example.jp/payment/',
+    });
     expect(same.fields).toEqual([]);
     expect(await eventsOf(tenantA, 'payment_settings.updated')).toHaveLength(before + 1);
   });
@@ -114,26 +171,45 @@ describe('payment-gateway settings', () => {
       [{ ...good, secret: 'short' }, 'secret'],
     ] as const;
     for (const [input, field] of bad) {
-      await expect(updatePaymentSettings(adminA, tenantA, siteA, input)).rejects.toMatchObject({ code: 'bad_request', fields: { [field]: expect.any(Array) } });
+      await expect(updatePaymentSettings(adminA, tenantA, siteA, input)).rejects.toMatchObject({
+        code: 'bad_request',
+        fields: { [field]: expect.any(Array) },
+      });
     }
-    await expect(updatePaymentSettings({ ...adminA, mfaVerifiedAt: null }, tenantA, siteA, good)).rejects.toMatchObject({ code: 'step_up_required' });
+    await expect(updatePaymentSettings({ ...adminA, mfaVerifiedAt: null }, tenantA, siteA, good)).rejects.toMatchObject(
+      { code: 'step_up_required' },
+    );
 
     // A site added later has no settings until an admin enters both secrets.
     const fresh = await createSite(tenantA, 'fresh', SMALL);
     expect((await getPaymentSettings(adminA, tenantA, fresh)).settings).toBeNull();
-    await expect(updatePaymentSettings(adminA, tenantA, fresh, { ...good, apiKey: 'ak_fresh_12345678' })).rejects.toMatchObject({ code: 'bad_request', fields: { secret: ['required'] } });
-    await expect(revealPaymentSecret(adminA, tenantA, fresh, { field: 'secret', reason })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      updatePaymentSettings(adminA, tenantA, fresh, { ...good, apiKey: 'ak_fresh_12345678' }),
+    ).rejects.toMatchObject({ code: 'bad_request', fields: { secret: ['required'] } });
+    await expect(revealPaymentSecret(adminA, tenantA, fresh, { field: 'secret', reason })).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 
   it("gives another tenant's operator a 404 for reading, revealing and changing", async () => {
-    const input = { provider: 'x', merchantId: 'EVIL01', endpoint: 'https://evil.example.jp/', apiKey: 'ak_evil_12345678', secret: 'sk_evil_12345678' };
+    const input = {
+      provider: 'x',
+      merchantId: 'EVIL01',
+      endpoint: 'https://evil.example.jp/',
+      apiKey: 'ak_evil_12345678',
+      secret: 'sk_evil_12345678',
+    };
     for (const tenantId of [tenantA, tenantB]) {
       await expect(getPaymentSettings(adminB, tenantId, siteA)).rejects.toMatchObject({ code: 'not_found' });
-      await expect(revealPaymentSecret(adminB, tenantId, siteA, { field: 'secret', reason })).rejects.toMatchObject({ code: 'not_found' });
+      await expect(revealPaymentSecret(adminB, tenantId, siteA, { field: 'secret', reason })).rejects.toMatchObject({
+        code: 'not_found',
+      });
       await expect(updatePaymentSettings(adminB, tenantId, siteA, input)).rejects.toMatchObject({ code: 'not_found' });
     }
     await expect(getPaymentSettings(adminA, tenantA, 'not-a-uuid')).rejects.toMatchObject({ code: 'not_found' });
-    await expect(getPaymentSettings(contextFor(tenantA, adminA.operatorId, 'tenant_operator'), tenantA, siteA)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      getPaymentSettings(contextFor(tenantA, adminA.operatorId, 'tenant_operator'), tenantA, siteA),
+    ).rejects.toMatchObject({ code: 'not_found' });
     expect((await getPaymentSettings(adminA, tenantA, siteA)).settings?.merchantId).not.toBe('EVIL01');
     expect(await eventsOf(tenantB, 'payment_settings.revealed')).toHaveLength(0);
   });
@@ -144,22 +220,34 @@ describe('payment-gateway settings', () => {
       `update payment_settings set secret_ciphertext = (select secret_ciphertext from payment_settings where site_id = '${siteA}') where tenant_id = '${tenantA}' and site_id = '${siteA2}'`,
     );
     const alertsBefore = (await alertsOf(tenantA)).length;
-    await expect(revealPaymentSecret(adminA, tenantA, siteA2, { field: 'secret', reason })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(revealPaymentSecret(adminA, tenantA, siteA2, { field: 'secret', reason })).rejects.toMatchObject({
+      code: 'conflict',
+    });
     const failed = (await eventsOf(tenantA, 'payment_settings.revealed')).filter((e) => e.outcome === 'failure');
     expect(failed).toHaveLength(1);
     expect(failed[0].details).toMatchObject({ siteId: siteA2, field: 'secret', error: 'undecryptable' });
     expect(await alertsOf(tenantA)).toHaveLength(alertsBefore);
     // The site's own API key still opens.
-    expect((await revealPaymentSecret(adminA, tenantA, siteA2, { field: 'api_key', reason })).value).toBe('ak_outlet_00000000');
+    expect((await revealPaymentSecret(adminA, tenantA, siteA2, { field: 'api_key', reason })).value).toBe(
+      'ak_outlet_00000000',
+    );
   });
 
   it("lists the tenant's latest changes and reveals for its dashboard, newest first, without reasons", async () => {
     const recent = await getRecentPaymentSettingChanges(adminA, tenantA, 5);
     expect(recent).toHaveLength(5);
-    expect(recent[0]).toMatchObject({ action: 'payment_settings.revealed', siteId: siteA2, field: 'api_key', actorLoginId: adminA.loginId });
+    expect(recent[0]).toMatchObject({
+      action: 'payment_settings.revealed',
+      siteId: siteA2,
+      field: 'api_key',
+      actorLoginId: adminA.loginId,
+    });
     expect(recent.map((r) => r.seq)).toEqual([...recent.map((r) => r.seq)].sort((a, b) => b - a));
     const all = await getRecentPaymentSettingChanges(adminA, tenantA, 50);
-    expect(all.find((r) => r.action === 'payment_settings.updated' && r.siteId === siteA)?.fields).toEqual(['merchant_id', 'secret']);
+    expect(all.find((r) => r.action === 'payment_settings.updated' && r.siteId === siteA)?.fields).toEqual([
+      'merchant_id',
+      'secret',
+    ]);
     expect(JSON.stringify(all)).not.toContain(reason);
     expect(all.every((r) => r.siteId !== siteB)).toBe(true);
     expect(await getRecentPaymentSettingChanges(adminB, tenantB, 50)).toHaveLength(1);

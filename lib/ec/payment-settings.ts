@@ -17,11 +17,21 @@ const REVEAL_SECONDS = 30;
 
 // A new key or secret; empty keeps the stored one. At least 8 characters, so the masked last four
 // never show half of it.
-const newSecret = z.string().trim().max(500).refine((v) => v === '' || v.length >= 8, 'too_short:8').optional();
+const newSecret = z
+  .string()
+  .trim()
+  .max(500)
+  .refine((v) => v === '' || v.length >= 8, 'too_short:8')
+  .optional();
 
 export const paymentSettingsInput = z.object({
   provider: z.string().trim().min(1).max(100),
-  merchantId: z.string().trim().min(1).max(64).regex(/^[\x21-\x7e]+$/),
+  merchantId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[\x21-\x7e]+$/),
   endpoint: z
     .string()
     .trim()
@@ -40,7 +50,8 @@ export const revealInput = z.object({
 
 function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new AppError('bad_request', z.flattenError(parsed.error).fieldErrors as Record<string, string[]>);
+  if (!parsed.success)
+    throw new AppError('bad_request', z.flattenError(parsed.error).fieldErrors as Record<string, string[]>);
   return parsed.data;
 }
 
@@ -51,7 +62,8 @@ function authorize(ctx: OperatorContext, tenantId: string, siteId: string | null
   if (siteId !== null && !uuidSchema.safeParse(siteId).success) throw new AppError('not_found');
 }
 
-const ofSite = (tenantId: string, siteId: string) => and(eq(paymentSettings.tenantId, tenantId), eq(paymentSettings.siteId, siteId));
+const ofSite = (tenantId: string, siteId: string) =>
+  and(eq(paymentSettings.tenantId, tenantId), eq(paymentSettings.siteId, siteId));
 
 /** A site and its gateway settings (null when none are configured yet); secrets only masked. */
 export async function getPaymentSettings(ctx: OperatorContext, tenantId: string, siteId: string) {
@@ -82,7 +94,15 @@ export async function getPaymentSettings(ctx: OperatorContext, tenantId: string,
   const s = row.settings;
   return {
     site: { id: siteId, name: row.siteName },
-    settings: s && { provider: s.provider, merchantId: s.merchantId, endpoint: s.endpoint, apiKey: maskSecret(s.apiKeyLast4), secret: maskSecret(s.secretLast4), updatedAt: s.updatedAt, updatedByLoginId: s.updatedByLoginId },
+    settings: s && {
+      provider: s.provider,
+      merchantId: s.merchantId,
+      endpoint: s.endpoint,
+      apiKey: maskSecret(s.apiKeyLast4),
+      secret: maskSecret(s.secretLast4),
+      updatedAt: s.updatedAt,
+      updatedByLoginId: s.updatedByLoginId,
+    },
   };
 }
 
@@ -92,27 +112,44 @@ const PLAIN_FIELDS = { provider: 'provider', merchantId: 'merchant_id', endpoint
  * Saves a site's gateway settings (the first save configures it, and then needs both secrets).
  * Writes `payment_settings.updated` with the names of the changed fields, never their values.
  */
-export async function updatePaymentSettings(ctx: OperatorContext, tenantId: string, siteId: string, raw: z.input<typeof paymentSettingsInput>) {
+export async function updatePaymentSettings(
+  ctx: OperatorContext,
+  tenantId: string,
+  siteId: string,
+  raw: z.input<typeof paymentSettingsInput>,
+) {
   requireStepUp(ctx);
   authorize(ctx, tenantId, siteId, 'payment_settings.write');
   const input = parseInput(paymentSettingsInput, raw);
   const fields = await withTenantTx(tenantId, async (tx) => {
     const [before] = await tx
-      .select({ provider: paymentSettings.provider, merchantId: paymentSettings.merchantId, endpoint: paymentSettings.endpoint })
+      .select({
+        provider: paymentSettings.provider,
+        merchantId: paymentSettings.merchantId,
+        endpoint: paymentSettings.endpoint,
+      })
       .from(paymentSettings)
       .where(ofSite(tenantId, siteId))
       .for('update');
     if (!before) {
-      const [site] = await tx.select({ id: sites.id }).from(sites).where(and(eq(sites.tenantId, tenantId), eq(sites.id, siteId)));
+      const [site] = await tx
+        .select({ id: sites.id })
+        .from(sites)
+        .where(and(eq(sites.tenantId, tenantId), eq(sites.id, siteId)));
       if (!site) return null;
       if (!input.apiKey || !input.secret) {
-        throw new AppError('bad_request', { ...(input.apiKey ? {} : { apiKey: ['required'] }), ...(input.secret ? {} : { secret: ['required'] }) });
+        throw new AppError('bad_request', {
+          ...(input.apiKey ? {} : { apiKey: ['required'] }),
+          ...(input.secret ? {} : { secret: ['required'] }),
+        });
       }
     }
     const apiKey = input.apiKey ? sealPaymentSecret(tenantId, siteId, 'api_key', input.apiKey) : null;
     const secret = input.secret ? sealPaymentSecret(tenantId, siteId, 'secret', input.secret) : null;
     const changed: string[] = [
-      ...(Object.keys(PLAIN_FIELDS) as (keyof typeof PLAIN_FIELDS)[]).filter((k) => before?.[k] !== input[k]).map((k) => PLAIN_FIELDS[k]),
+      ...(Object.keys(PLAIN_FIELDS) as (keyof typeof PLAIN_FIELDS)[])
+        .filter((k) => before?.[k] !== input[k])
+        .map((k) => PLAIN_FIELDS[k]),
       ...(apiKey ? ['api_key'] : []),
       ...(secret ? ['secret'] : []),
     ];
@@ -131,13 +168,28 @@ export async function updatePaymentSettings(ctx: OperatorContext, tenantId: stri
     } else {
       const inserted = await tx
         .insert(paymentSettings)
-        .values({ tenantId, siteId, ...values, apiKeyCiphertext: apiKey!.ciphertext, apiKeyLast4: apiKey!.last4, secretCiphertext: secret!.ciphertext, secretLast4: secret!.last4 })
+        .values({
+          tenantId,
+          siteId,
+          ...values,
+          apiKeyCiphertext: apiKey!.ciphertext,
+          apiKeyLast4: apiKey!.last4,
+          secretCiphertext: secret!.ciphertext,
+          secretLast4: secret!.last4,
+        })
         .onConflictDoNothing()
         .returning({ siteId: paymentSettings.siteId });
       // Someone else configured the site at the same moment: reload and decide again.
       if (inserted.length === 0) throw new AppError('conflict');
     }
-    await recordAudit(tx, { tenantId, action: 'payment_settings.updated', outcome: 'success', ...byOperator(ctx), target: { type: 'site', id: siteId }, details: { siteId, fields: changed } });
+    await recordAudit(tx, {
+      tenantId,
+      action: 'payment_settings.updated',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'site', id: siteId },
+      details: { siteId, fields: changed },
+    });
     return changed;
   });
   if (!fields) throw new AppError('not_found');
@@ -149,7 +201,12 @@ export async function updatePaymentSettings(ctx: OperatorContext, tenantId: stri
  * the `secret_revealed` alert are written in the same transaction as the read. A ciphertext that
  * does not open here (copied from another row, or damaged) is audited as a failure and refused.
  */
-export async function revealPaymentSecret(ctx: OperatorContext, tenantId: string, siteId: string, raw: z.input<typeof revealInput>) {
+export async function revealPaymentSecret(
+  ctx: OperatorContext,
+  tenantId: string,
+  siteId: string,
+  raw: z.input<typeof revealInput>,
+) {
   requireStepUp(ctx);
   authorize(ctx, tenantId, siteId, 'payment_settings.reveal');
   const { field, reason } = parseInput(revealInput, raw);
@@ -157,16 +214,30 @@ export async function revealPaymentSecret(ctx: OperatorContext, tenantId: string
   const result = await withTenantTx(tenantId, async (tx) => {
     const [row] = await tx.select({ ciphertext: column }).from(paymentSettings).where(ofSite(tenantId, siteId));
     if (!row) return null;
-    const event = { tenantId, action: 'payment_settings.revealed', ...byOperator(ctx), target: { type: 'site', id: siteId } };
+    const event = {
+      tenantId,
+      action: 'payment_settings.revealed',
+      ...byOperator(ctx),
+      target: { type: 'site', id: siteId },
+    };
     let value: string;
     try {
       value = openPaymentSecret(tenantId, siteId, field, row.ciphertext);
     } catch {
-      await recordAudit(tx, { ...event, outcome: 'failure', details: { siteId, field, reason, error: 'undecryptable' } });
+      await recordAudit(tx, {
+        ...event,
+        outcome: 'failure',
+        details: { siteId, field, reason, error: 'undecryptable' },
+      });
       return 'undecryptable' as const;
     }
     await recordAudit(tx, { ...event, outcome: 'success', details: { siteId, field, reason } });
-    await raiseAlert(tx, { tenantId, rule: 'secret_revealed', operator: { operatorId: ctx.operatorId, loginId: ctx.loginId }, details: { siteId, field, reason } });
+    await raiseAlert(tx, {
+      tenantId,
+      rule: 'secret_revealed',
+      operator: { operatorId: ctx.operatorId, loginId: ctx.loginId },
+      details: { siteId, field, reason },
+    });
     return { value, expiresInSeconds: REVEAL_SECONDS };
   });
   if (!result) throw new AppError('not_found');
@@ -192,7 +263,12 @@ export async function getRecentPaymentSettingChanges(ctx: OperatorContext, tenan
           field: sql<string | null>`${auditEvents.details}->>'field'`,
         })
         .from(auditEvents)
-        .where(and(eq(auditEvents.tenantId, tenantId), inArray(auditEvents.action, ['payment_settings.updated', 'payment_settings.revealed'])))
+        .where(
+          and(
+            eq(auditEvents.tenantId, tenantId),
+            inArray(auditEvents.action, ['payment_settings.updated', 'payment_settings.revealed']),
+          ),
+        )
         .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.seq))
         .limit(Math.min(Math.max(Math.trunc(limit), 1), 50)),
     { readOnly: true },

@@ -32,7 +32,12 @@ beforeAll(async () => {
   bigSite = await createSite(a, 'big', { members: 600, orders: 600, customers: 300 });
   siteB = await createSite(b, 'main');
   opA = contextFor(a, await createOperator(a, `pii.a.${suffix}`, PASSWORD), 'tenant_operator', `pii.a.${suffix}`);
-  opB = contextFor(b, await createOperator(b, `pii.b.${suffix}`, PASSWORD, 'tenant_admin'), 'tenant_admin', `pii.b.${suffix}`);
+  opB = contextFor(
+    b,
+    await createOperator(b, `pii.b.${suffix}`, PASSWORD, 'tenant_admin'),
+    'tenant_admin',
+    `pii.b.${suffix}`,
+  );
 });
 
 const eventsOf = (tenantId: string, operatorId: string, actions: string[]) =>
@@ -40,16 +45,26 @@ const eventsOf = (tenantId: string, operatorId: string, actions: string[]) =>
     tx
       .select({ action: auditEvents.action, targetId: auditEvents.targetId, details: auditEvents.details })
       .from(auditEvents)
-      .where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.actorOperatorId, operatorId), inArray(auditEvents.action, actions)))
+      .where(
+        and(
+          eq(auditEvents.tenantId, tenantId),
+          eq(auditEvents.actorOperatorId, operatorId),
+          inArray(auditEvents.action, actions),
+        ),
+      )
       .orderBy(asc(auditEvents.seq)),
   );
 
 const bulkAlerts = (tenantId: string, operatorId: string) =>
   withPlatformTx((tx) =>
-    tx.select({ details: alerts.details }).from(alerts).where(and(eq(alerts.tenantId, tenantId), eq(alerts.operatorId, operatorId), eq(alerts.rule, 'pii_bulk_view'))),
+    tx
+      .select({ details: alerts.details })
+      .from(alerts)
+      .where(and(eq(alerts.tenantId, tenantId), eq(alerts.operatorId, operatorId), eq(alerts.rule, 'pii_bulk_view'))),
   );
 
-const rawMembers = (siteId: string) => withPlatformTx((tx) => tx.select().from(members).where(eq(members.siteId, siteId)));
+const rawMembers = (siteId: string) =>
+  withPlatformTx((tx) => tx.select().from(members).where(eq(members.siteId, siteId)));
 const rawOrders = (siteId: string) => withPlatformTx((tx) => tx.select().from(orders).where(eq(orders.siteId, siteId)));
 
 describe('member and order lists', () => {
@@ -70,7 +85,17 @@ describe('member and order lists', () => {
     const fullOrders = new Map((await rawOrders(siteA)).map((o) => [o.id, o]));
     const orderPage = await listOrders(opA, a, siteA, {});
     for (const row of orderPage.rows) {
-      expect(Object.keys(row).sort()).toEqual(['amount', 'customerEmail', 'customerName', 'customerPhone', 'hasTracking', 'id', 'orderNo', 'orderedAt', 'status']);
+      expect(Object.keys(row).sort()).toEqual([
+        'amount',
+        'customerEmail',
+        'customerName',
+        'customerPhone',
+        'hasTracking',
+        'id',
+        'orderNo',
+        'orderedAt',
+        'status',
+      ]);
       const real = fullOrders.get(row.id)!;
       expect(row.customerEmail).not.toContain(real.customerEmail.split('@')[0]);
       expect(row.customerPhone).toBe(real.customerPhone.replace(/-\d{4}-/, '-****-'));
@@ -111,7 +136,9 @@ describe('member and order lists', () => {
 
     // Typed in lower case or full width, as Japanese input methods often do.
     for (const q of ['m0000007', 'Ｍ００００００７']) {
-      expect((await listMembers(opA, a, siteA, listMembersQuery.parse({ q }))).rows.map((r) => r.memberNo)).toEqual(['M0000007']);
+      expect((await listMembers(opA, a, siteA, listMembersQuery.parse({ q }))).rows.map((r) => r.memberNo)).toEqual([
+        'M0000007',
+      ]);
     }
     expect((await listMembers(opA, a, siteA, listMembersQuery.parse({ q: 'M000000' }))).rows).toEqual([]);
     const [some] = await rawOrders(siteA);
@@ -120,7 +147,11 @@ describe('member and order lists', () => {
     const shipped = await listOrders(opA, a, siteA, listOrdersQuery.parse({ status: 'shipped', after: '' }));
     expect(shipped.rows.length).toBeGreaterThan(0);
     expect(shipped.rows.every((r) => r.status === 'shipped' && r.hasTracking)).toBe(true);
-    expect(listOrdersQuery.parse({ status: 'DROP', q: '' })).toEqual({ status: undefined, q: undefined, after: undefined });
+    expect(listOrdersQuery.parse({ status: 'DROP', q: '' })).toEqual({
+      status: undefined,
+      q: undefined,
+      after: undefined,
+    });
   });
 
   it('audit each page view with its count', async () => {
@@ -181,8 +212,18 @@ describe('member and order lists', () => {
       { action: 'member.revealed', targetId: real.id, details: { siteId: siteA, memberNo: real.memberNo } },
       { action: 'order.revealed', targetId: realOrder.id, details: { siteId: siteA, orderNo: realOrder.orderNo } },
     ]);
-    const trail = JSON.stringify(await eventsOf(a, viewer.operatorId, ['members.listed', 'orders.listed', 'member.revealed', 'order.revealed']));
-    for (const value of [real.email, real.phone!, real.name, real.address!, realOrder.customerEmail, realOrder.customerPhone, realOrder.shipAddress]) {
+    const trail = JSON.stringify(
+      await eventsOf(a, viewer.operatorId, ['members.listed', 'orders.listed', 'member.revealed', 'order.revealed']),
+    );
+    for (const value of [
+      real.email,
+      real.phone!,
+      real.name,
+      real.address!,
+      realOrder.customerEmail,
+      realOrder.customerPhone,
+      realOrder.shipAddress,
+    ]) {
       expect(trail).not.toContain(value);
     }
   });
@@ -190,7 +231,12 @@ describe('member and order lists', () => {
 
 describe('bulk viewing alert', () => {
   it('fires once when an operator lists more than 500 records across both lists within an hour', async () => {
-    const viewer = contextFor(a, await createOperator(a, `pii.bulk.${suffix}`, PASSWORD), 'tenant_operator', `pii.bulk.${suffix}`);
+    const viewer = contextFor(
+      a,
+      await createOperator(a, `pii.bulk.${suffix}`, PASSWORD),
+      'tenant_operator',
+      `pii.bulk.${suffix}`,
+    );
     let memberCursor: string | undefined;
     let orderCursor: string | undefined;
     const viewMembers = async () => {
@@ -214,8 +260,15 @@ describe('bulk viewing alert', () => {
     for (let i = 0; i < 6; i++) expect((await viewMembers()).alerted).toBe(false);
     expect(memberCursor).toBeUndefined();
     expect(await bulkAlerts(a, viewer.operatorId)).toEqual([{ details: { records: 550, windowMinutes: 60 } }]);
-    const raised = await withPlatformTx((tx) => tx.select({ details: auditEvents.details }).from(auditEvents).where(and(eq(auditEvents.tenantId, a), eq(auditEvents.action, 'alert.raised'))));
-    expect(raised.filter((e) => (e.details as { operatorLoginId?: string }).operatorLoginId === viewer.loginId)).toHaveLength(1);
+    const raised = await withPlatformTx((tx) =>
+      tx
+        .select({ details: auditEvents.details })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.tenantId, a), eq(auditEvents.action, 'alert.raised'))),
+    );
+    expect(
+      raised.filter((e) => (e.details as { operatorLoginId?: string }).operatorLoginId === viewer.loginId),
+    ).toHaveLength(1);
 
     // An hour later the earlier views no longer count.
     advanceClock(61 * 60_000);

@@ -12,7 +12,10 @@ import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { uuidSchema } from '@/lib/http/input-schemas';
 import { ORDER_EXPORT_COLUMN_KEYS, orderedColumns, piiKinds } from './order-export-columns';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'invalid_date').refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00+09:00`)), 'invalid_date');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'invalid_date')
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00+09:00`)), 'invalid_date');
 
 /** What an order export covers: a site, a period of days in JST (both ends included) and columns. */
 export const orderExportScopeFields = z.object({
@@ -47,7 +50,10 @@ function startOfJstDay(at: Date): Date {
 }
 
 async function countScope(tx: Tx, tenantId: string, scope: OrderExportScope) {
-  const [site] = await tx.select({ name: sites.name }).from(sites).where(and(eq(sites.tenantId, tenantId), eq(sites.id, scope.siteId)));
+  const [site] = await tx
+    .select({ name: sites.name })
+    .from(sites)
+    .where(and(eq(sites.tenantId, tenantId), eq(sites.id, scope.siteId)));
   if (!site) throw new AppError('not_found');
   const { from, to } = periodOf(scope);
   const [counts] = await tx
@@ -57,7 +63,14 @@ async function countScope(tx: Tx, tenantId: string, scope: OrderExportScope) {
       customers: sql<number>`count(distinct coalesce(${orders.memberId}::text, ${orders.customerEmail}))::int`,
     })
     .from(orders)
-    .where(and(eq(orders.tenantId, tenantId), eq(orders.siteId, scope.siteId), gte(orders.orderedAt, from), lt(orders.orderedAt, to)));
+    .where(
+      and(
+        eq(orders.tenantId, tenantId),
+        eq(orders.siteId, scope.siteId),
+        gte(orders.orderedAt, from),
+        lt(orders.orderedAt, to),
+      ),
+    );
   return { siteName: site.name, rows: counts.rows, customers: counts.customers };
 }
 
@@ -71,16 +84,31 @@ export async function previewOrderExport(_ctx: OperatorContext, tenantId: string
  * Records an export request after a step-up. Within the requester's daily quota it is ready to
  * download; above it, it waits for a second admin (four eyes) and raises an alert.
  */
-export async function requestOrderExport(ctx: OperatorContext, tenantId: string, scope: OrderExportScope, request: z.infer<typeof orderExportRequest>) {
+export async function requestOrderExport(
+  ctx: OperatorContext,
+  tenantId: string,
+  scope: OrderExportScope,
+  request: z.infer<typeof orderExportRequest>,
+) {
   requireStepUp(ctx);
   return withTenantTx(tenantId, async (tx) => {
     const counts = await countScope(tx, tenantId, scope);
     const at = now();
-    const [quota] = await tx.select({ daily: tenants.orderExportDailyQuota }).from(tenants).where(eq(tenants.id, tenantId));
+    const [quota] = await tx
+      .select({ daily: tenants.orderExportDailyQuota })
+      .from(tenants)
+      .where(eq(tenants.id, tenantId));
     const [used] = await tx
       .select({ rows: sql<number>`coalesce(sum(${orderExports.rowCount}), 0)::int` })
       .from(orderExports)
-      .where(and(eq(orderExports.tenantId, tenantId), eq(orderExports.operatorId, ctx.operatorId), gte(orderExports.requestedAt, startOfJstDay(at)), ne(orderExports.status, 'rejected')));
+      .where(
+        and(
+          eq(orderExports.tenantId, tenantId),
+          eq(orderExports.operatorId, ctx.operatorId),
+          gte(orderExports.requestedAt, startOfJstDay(at)),
+          ne(orderExports.status, 'rejected'),
+        ),
+      );
     const overQuota = used.rows + counts.rows > quota.daily;
     const { from, to } = periodOf(scope);
     const columns = orderedColumns(scope.columns).map((c) => c.key);
@@ -102,7 +130,15 @@ export async function requestOrderExport(ctx: OperatorContext, tenantId: string,
         requestedAt: at,
       })
       .returning({ id: orderExports.id, status: orderExports.status });
-    const facts = { siteId: scope.siteId, from: scope.from, to: scope.to, columns, reason: request.reason, rows: counts.rows, customers: counts.customers };
+    const facts = {
+      siteId: scope.siteId,
+      from: scope.from,
+      to: scope.to,
+      columns,
+      reason: request.reason,
+      rows: counts.rows,
+      customers: counts.customers,
+    };
     await recordAudit(tx, {
       tenantId,
       action: 'orders.export_requested',
@@ -112,26 +148,52 @@ export async function requestOrderExport(ctx: OperatorContext, tenantId: string,
       details: { ...facts, status: row.status, quota: quota.daily, usedToday: used.rows },
     });
     if (overQuota) {
-      await raiseAlert(tx, { tenantId, rule: 'export_over_quota', operator: { operatorId: ctx.operatorId, loginId: ctx.loginId }, details: { exportId: row.id, rows: counts.rows, usedToday: used.rows, quota: quota.daily } });
+      await raiseAlert(tx, {
+        tenantId,
+        rule: 'export_over_quota',
+        operator: { operatorId: ctx.operatorId, loginId: ctx.loginId },
+        details: { exportId: row.id, rows: counts.rows, usedToday: used.rows, quota: quota.daily },
+      });
     }
     return { id: row.id, status: row.status, rows: counts.rows, customers: counts.customers };
   });
 }
 
 /** The second pair of eyes: another admin approves or rejects an export held above quota. */
-export async function decideOrderExport(ctx: OperatorContext, tenantId: string, exportId: string, decision: 'approve' | 'reject') {
+export async function decideOrderExport(
+  ctx: OperatorContext,
+  tenantId: string,
+  exportId: string,
+  decision: 'approve' | 'reject',
+) {
   requireStepUp(ctx);
   return withTenantTx(tenantId, async (tx) => {
     const [held] = await tx
-      .select({ operatorId: orderExports.operatorId, loginId: orderExports.loginId, rows: orderExports.rowCount, reason: orderExports.reason, siteId: orderExports.siteId })
+      .select({
+        operatorId: orderExports.operatorId,
+        loginId: orderExports.loginId,
+        rows: orderExports.rowCount,
+        reason: orderExports.reason,
+        siteId: orderExports.siteId,
+      })
       .from(orderExports)
-      .where(and(eq(orderExports.tenantId, tenantId), eq(orderExports.id, exportId), eq(orderExports.status, 'pending_approval')));
+      .where(
+        and(
+          eq(orderExports.tenantId, tenantId),
+          eq(orderExports.id, exportId),
+          eq(orderExports.status, 'pending_approval'),
+        ),
+      );
     if (!held) throw new AppError('not_found');
     // Four eyes means two people: the requester cannot approve their own export.
     if (held.operatorId === ctx.operatorId) throw new AppError('forbidden');
     await tx
       .update(orderExports)
-      .set({ status: decision === 'approve' ? 'approved' : 'rejected', decidedAt: now(), decidedByLoginId: ctx.loginId })
+      .set({
+        status: decision === 'approve' ? 'approved' : 'rejected',
+        decidedAt: now(),
+        decidedByLoginId: ctx.loginId,
+      })
       .where(and(eq(orderExports.tenantId, tenantId), eq(orderExports.id, exportId)));
     await recordAudit(tx, {
       tenantId,
@@ -167,7 +229,13 @@ export async function listOrderExports(ctx: OperatorContext, tenantId: string, s
           sha256: orderExports.sha256,
         })
         .from(orderExports)
-        .where(and(eq(orderExports.tenantId, tenantId), eq(orderExports.siteId, siteId), sql`(${orderExports.operatorId} = ${ctx.operatorId} or ${orderExports.status} = 'pending_approval')`))
+        .where(
+          and(
+            eq(orderExports.tenantId, tenantId),
+            eq(orderExports.siteId, siteId),
+            sql`(${orderExports.operatorId} = ${ctx.operatorId} or ${orderExports.status} = 'pending_approval')`,
+          ),
+        )
         .orderBy(sql`${orderExports.requestedAt} desc`)
         .limit(50),
     { readOnly: true },

@@ -15,9 +15,19 @@ export async function revealMember(ctx: OperatorContext, tenantId: string, membe
   assertTenantReach(ctx, tenantId, 'members.read');
   if (!recordIdSchema.safeParse(memberId).success) throw new AppError('not_found');
   return withTenantTx(tenantId, async (tx) => {
-    const [member] = await tx.select().from(members).where(and(eq(members.tenantId, tenantId), eq(members.id, memberId)));
+    const [member] = await tx
+      .select()
+      .from(members)
+      .where(and(eq(members.tenantId, tenantId), eq(members.id, memberId)));
     if (!member) throw new AppError('not_found');
-    await recordAudit(tx, { tenantId, action: 'member.revealed', outcome: 'success', ...byOperator(ctx), target: { type: 'member', id: member.id }, details: { siteId: member.siteId, memberNo: member.memberNo } });
+    await recordAudit(tx, {
+      tenantId,
+      action: 'member.revealed',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'member', id: member.id },
+      details: { siteId: member.siteId, memberNo: member.memberNo },
+    });
     return member;
   });
 }

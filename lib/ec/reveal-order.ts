@@ -12,9 +12,19 @@ export async function revealOrder(ctx: OperatorContext, tenantId: string, orderI
   assertTenantReach(ctx, tenantId, 'orders.read');
   if (!recordIdSchema.safeParse(orderId).success) throw new AppError('not_found');
   return withTenantTx(tenantId, async (tx) => {
-    const [order] = await tx.select().from(orders).where(and(eq(orders.tenantId, tenantId), eq(orders.id, orderId)));
+    const [order] = await tx
+      .select()
+      .from(orders)
+      .where(and(eq(orders.tenantId, tenantId), eq(orders.id, orderId)));
     if (!order) throw new AppError('not_found');
-    await recordAudit(tx, { tenantId, action: 'order.revealed', outcome: 'success', ...byOperator(ctx), target: { type: 'order', id: order.id }, details: { siteId: order.siteId, orderNo: order.orderNo } });
+    await recordAudit(tx, {
+      tenantId,
+      action: 'order.revealed',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'order', id: order.id },
+      details: { siteId: order.siteId, orderNo: order.orderNo },
+    });
     return order;
   });
 }

@@ -7,7 +7,15 @@ import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { now } from '@/lib/clock';
 import { csvText } from '@/lib/http/csv';
-import { JOIN_SQL, SEPARATOR, streamBatches, streamCopy, utcMicros, type AbortSummary, type ExportSummary } from '@/lib/http/stream-export';
+import {
+  JOIN_SQL,
+  SEPARATOR,
+  streamBatches,
+  streamCopy,
+  utcMicros,
+  type AbortSummary,
+  type ExportSummary,
+} from '@/lib/http/stream-export';
 import { AppError } from '@/lib/http/app-error';
 import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { orderedColumns, type OrderExportColumn } from './order-export-columns';
@@ -17,7 +25,8 @@ import { orderedColumns, type OrderExportColumn } from './order-export-columns';
  * = + - @, tab or CR at its start (NUL cannot be stored). ascii() keeps this as cheap as the bare
  * column; left(c, 1) in (...) doubled the cost of the whole COPY.
  */
-const safe = (column: string) => `case when ascii(${column}) in (61, 43, 45, 64, 9, 13) then '''' || ${column} else ${column} end`;
+const safe = (column: string) =>
+  `case when ascii(${column}) in (61, 43, 45, 64, 9, 13) then '''' || ${column} else ${column} end`;
 
 /** Each column as the file holds it: the order time in JST to the second. Fixed SQL picked by a checked key. */
 const COLUMN_SQL: Record<OrderExportColumn, string> = {
@@ -55,7 +64,14 @@ export async function claimOrderExport(ctx: OperatorContext, tenantId: string, e
     const [claimed] = await tx
       .update(orderExports)
       .set({ status: 'downloaded', downloadedAt: now() })
-      .where(and(eq(orderExports.tenantId, tenantId), eq(orderExports.id, exportId), eq(orderExports.operatorId, ctx.operatorId), inArray(orderExports.status, ['ready', 'approved'])))
+      .where(
+        and(
+          eq(orderExports.tenantId, tenantId),
+          eq(orderExports.id, exportId),
+          eq(orderExports.operatorId, ctx.operatorId),
+          inArray(orderExports.status, ['ready', 'approved']),
+        ),
+      )
       .returning({
         id: orderExports.id,
         siteId: orderExports.siteId,
@@ -87,13 +103,15 @@ export async function claimOrderExport(ctx: OperatorContext, tenantId: string, e
       },
     });
     const since = new Date(now().getTime() - NEW_IP_WINDOW_MS).toISOString();
-    const [fresh] = rowsOf<{ ip: string; at: Date | string }>(await tx.execute(sql`
+    const [fresh] = rowsOf<{ ip: string; at: Date | string }>(
+      await tx.execute(sql`
       select e.ip, e.occurred_at as at from audit_events e
        where e.tenant_id = ${tenantId} and e.actor_operator_id = ${ctx.operatorId} and e.action = 'login.succeeded'
          and e.occurred_at >= ${since} and e.ip is not null
          and not exists (select 1 from audit_events p where p.tenant_id = e.tenant_id and p.actor_operator_id = e.actor_operator_id
                            and p.action = 'login.succeeded' and p.ip = e.ip and p.seq < e.seq)
-       order by e.seq desc limit 1`));
+       order by e.seq desc limit 1`),
+    );
     if (fresh) {
       await raiseAlert(tx, {
         tenantId,
@@ -111,7 +129,13 @@ type ExportScope = Pick<ClaimedExport, 'siteId' | 'periodFrom' | 'periodTo' | 'c
 // The orders of the export's site and period, oldest first: the site-time index (newest first,
 // nulls last) read backwards, which gives nulls first. Neither column can be null, but without
 // saying so PostgreSQL cannot use the index for this order and sorts every remaining row per batch.
-function select(columns: string, tenantId: string, scope: ExportScope, after?: { at: string; id: string }, limit?: number): SQL {
+function select(
+  columns: string,
+  tenantId: string,
+  scope: ExportScope,
+  after?: { at: string; id: string },
+  limit?: number,
+): SQL {
   return sql`select ${sql.raw(columns)} from orders
     where tenant_id = ${tenantId} and site_id = ${scope.siteId}
       and ordered_at >= ${scope.periodFrom.toISOString()}::timestamptz and ordered_at < ${scope.periodTo.toISOString()}::timestamptz
@@ -121,7 +145,13 @@ function select(columns: string, tenantId: string, scope: ExportScope, after?: {
 
 /** The file's rows: what COPY streams on PostgreSQL (and what the benchmark runs under bare COPY). */
 export const orderExportSelect = (tenantId: string, scope: ExportScope): SQL =>
-  select(orderedColumns(scope.columns).map((c) => COLUMN_SQL[c.key]).join(', '), tenantId, scope);
+  select(
+    orderedColumns(scope.columns)
+      .map((c) => COLUMN_SQL[c.key])
+      .join(', '),
+    tenantId,
+    scope,
+  );
 
 /**
  * The claimed export as CSV (UTF-8, UTF-8 with BOM or Shift_JIS; formula-safe, RFC 4180) with
@@ -132,12 +162,19 @@ export const orderExportSelect = (tenantId: string, scope: ExportScope): SQL =>
  * columns, reason, rows, customers, bytes and its sha256 (IP and session are on every event);
  * when it stops short, `orders.export_aborted` records the rows and bytes that had left.
  */
-export async function streamOrderExport(ctx: OperatorContext, tenantId: string, claimed: ClaimedExport): Promise<ReadableStream<Uint8Array>> {
+export async function streamOrderExport(
+  ctx: OperatorContext,
+  tenantId: string,
+  claimed: ClaimedExport,
+): Promise<ReadableStream<Uint8Array>> {
   const columns = orderedColumns(claimed.columns);
   const header = `${columns.map((c) => c.key).join(',')}\r\n`;
   const finish = ({ rows, bytes, sha256 }: ExportSummary) =>
     withTenantTx(tenantId, async (tx) => {
-      await tx.update(orderExports).set({ bytes, sha256 }).where(and(eq(orderExports.tenantId, tenantId), eq(orderExports.id, claimed.id)));
+      await tx
+        .update(orderExports)
+        .set({ bytes, sha256 })
+        .where(and(eq(orderExports.tenantId, tenantId), eq(orderExports.id, claimed.id)));
       await recordAudit(tx, {
         tenantId,
         action: 'orders.exported',
@@ -161,14 +198,24 @@ export async function streamOrderExport(ctx: OperatorContext, tenantId: string, 
   // Stopped short: what had left is on record, and personal data that left raises an alert.
   const abort = ({ rows, bytes, cause }: AbortSummary) =>
     withTenantTx(tenantId, async (tx) => {
-      await tx.update(orderExports).set({ bytes }).where(and(eq(orderExports.tenantId, tenantId), eq(orderExports.id, claimed.id)));
+      await tx
+        .update(orderExports)
+        .set({ bytes })
+        .where(and(eq(orderExports.tenantId, tenantId), eq(orderExports.id, claimed.id)));
       await recordAudit(tx, {
         tenantId,
         action: 'orders.export_aborted',
         outcome: 'failure',
         ...byOperator(ctx),
         target: { type: 'order_export', id: claimed.id },
-        details: { siteId: claimed.siteId, cause, rowsSent: rows, bytesSent: bytes, rowsPlanned: claimed.rowCount, encoding: claimed.encoding },
+        details: {
+          siteId: claimed.siteId,
+          cause,
+          rowsSent: rows,
+          bytesSent: bytes,
+          rowsPlanned: claimed.rowCount,
+          encoding: claimed.encoding,
+        },
       });
       if (rows > 0) {
         await raiseAlert(tx, {
@@ -192,7 +239,9 @@ export async function streamOrderExport(ctx: OperatorContext, tenantId: string, 
       tenantId,
       async (tx) =>
         rowsOf<{ t: string }>(
-          await tx.execute(sql`select json_build_array(${sql.raw(cellsSql.join(', '))})::text as t from orders where tenant_id = ${tenantId} and id = ${id}::uuid`),
+          await tx.execute(
+            sql`select json_build_array(${sql.raw(cellsSql.join(', '))})::text as t from orders where tenant_id = ${tenantId} and id = ${id}::uuid`,
+          ),
         ),
       { readOnly: true },
     );
@@ -207,7 +256,9 @@ export async function streamOrderExport(ctx: OperatorContext, tenantId: string, 
         tenantId,
         async (tx) => {
           const [at, id] = last?.split(SEPARATOR, 2) ?? [];
-          return rowsOf<{ r: string }>(await tx.execute(select(`${packed} as r`, tenantId, claimed, last ? { at, id } : undefined, limit))).map((row) => row.r);
+          return rowsOf<{ r: string }>(
+            await tx.execute(select(`${packed} as r`, tenantId, claimed, last ? { at, id } : undefined, limit)),
+          ).map((row) => row.r);
         },
         { readOnly: true },
       ),
@@ -224,7 +275,11 @@ export async function streamOrderExport(ctx: OperatorContext, tenantId: string, 
  * Before the browser fetches the file: the step-up (asked inline by the form when missing) and a
  * check that this operator may download this export now. The route checks both again.
  */
-export async function prepareOrderExportDownload(ctx: OperatorContext, tenantId: string, exportId: string): Promise<string> {
+export async function prepareOrderExportDownload(
+  ctx: OperatorContext,
+  tenantId: string,
+  exportId: string,
+): Promise<string> {
   requireStepUp(ctx);
   const [row] = await withTenantTx(
     tenantId,
@@ -232,7 +287,14 @@ export async function prepareOrderExportDownload(ctx: OperatorContext, tenantId:
       tx
         .select({ id: orderExports.id })
         .from(orderExports)
-        .where(and(eq(orderExports.tenantId, tenantId), eq(orderExports.id, exportId), eq(orderExports.operatorId, ctx.operatorId), inArray(orderExports.status, ['ready', 'approved']))),
+        .where(
+          and(
+            eq(orderExports.tenantId, tenantId),
+            eq(orderExports.id, exportId),
+            eq(orderExports.operatorId, ctx.operatorId),
+            inArray(orderExports.status, ['ready', 'approved']),
+          ),
+        ),
     { readOnly: true },
   );
   if (!row) throw new AppError('not_found');

@@ -3,11 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boundaryOf, judgeBody, readJudgedBody } from './judge-body';
 
-const multipart = (boundary: string, ...tail: string[]) => Buffer.from([`--${boundary}\r\nContent-Disposition: form-data; name="loginId"\r\n\r\nsakura.admin`, ...tail].join(''), 'latin1');
+const multipart = (boundary: string, ...tail: string[]) =>
+  Buffer.from(
+    [`--${boundary}\r\nContent-Disposition: form-data; name="loginId"\r\n\r\nsakura.admin`, ...tail].join(''),
+    'latin1',
+  );
 
 describe('judging a body before Next parses it', () => {
   it('reads the multipart boundary, quoted or not, and refuses a malformed one', () => {
-    expect(boundaryOf('multipart/form-data; boundary=----WebKitFormBoundaryAbC123')).toBe('----WebKitFormBoundaryAbC123');
+    expect(boundaryOf('multipart/form-data; boundary=----WebKitFormBoundaryAbC123')).toBe(
+      '----WebKitFormBoundaryAbC123',
+    );
     expect(boundaryOf('multipart/form-data; charset=utf-8; BOUNDARY="a b:c"')).toBe('a b:c');
     expect(boundaryOf('multipart/form-data')).toBeNull();
     expect(boundaryOf('multipart/form-data; boundary=')).toBeNull();
@@ -57,20 +63,37 @@ describe('reading a body whole over a real socket', () => {
 
   const send = (body: Buffer, headers: Record<string, string>, chunked = false) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, method: 'POST', headers: chunked ? headers : { ...headers, 'content-length': String(body.length) } }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          headers: chunked ? headers : { ...headers, 'content-length': String(body.length) },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
 
   it('hands the next reader the same bytes, and answers 400 or 413 itself', async () => {
     const good = multipart('XyZ', '\r\n--XyZ--\r\n');
-    expect(await send(good, { 'content-type': 'multipart/form-data; boundary=XyZ' })).toEqual({ status: 200, text: good.toString('latin1') });
-    expect(await send(multipart('XyZ'), { 'content-type': 'multipart/form-data; boundary=XyZ' })).toEqual({ status: 400, text: 'multipart_incomplete' });
-    expect(await send(good, { 'content-type': 'multipart/form-data' })).toEqual({ status: 400, text: 'multipart_without_boundary' });
+    expect(await send(good, { 'content-type': 'multipart/form-data; boundary=XyZ' })).toEqual({
+      status: 200,
+      text: good.toString('latin1'),
+    });
+    expect(await send(multipart('XyZ'), { 'content-type': 'multipart/form-data; boundary=XyZ' })).toEqual({
+      status: 400,
+      text: 'multipart_incomplete',
+    });
+    expect(await send(good, { 'content-type': 'multipart/form-data' })).toEqual({
+      status: 400,
+      text: 'multipart_without_boundary',
+    });
     // A chunked body has no Content-Length to refuse up front: its bytes are counted.
     expect((await send(Buffer.alloc(1024 * 1024 + 1, 97), { 'content-type': 'text/plain' }, true)).status).toBe(413);
   });

@@ -39,7 +39,10 @@ export function isPublicAddress(address: string): boolean {
   const ip = parseIp(address);
   if (!ip) return false;
   const inner = embeddedV4(ip);
-  if (inner) return isPublicAddress(`${(inner.value >> 24n) & 255n}.${(inner.value >> 16n) & 255n}.${(inner.value >> 8n) & 255n}.${inner.value & 255n}`);
+  if (inner)
+    return isPublicAddress(
+      `${(inner.value >> 24n) & 255n}.${(inner.value >> 16n) & 255n}.${(inner.value >> 8n) & 255n}.${inner.value & 255n}`,
+    );
   return !NOT_PUBLIC.some((c) => cidrContains(c, ip));
 }
 
@@ -49,7 +52,10 @@ export function isPublicAddress(address: string): boolean {
  */
 function isTestReceiver(url: URL): boolean {
   if (env().MAMORI_ENV === 'production') return false;
-  const named = (process.env.MAMORI_OUTBOUND_TEST_RECEIVERS ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const named = (process.env.MAMORI_OUTBOUND_TEST_RECEIVERS ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   return named.includes(`${url.hostname.toLowerCase()}:${port}`);
 }
@@ -88,7 +94,9 @@ async function resolveReceiver(url: URL): Promise<{ address: string; family: 4 |
   const host = url.hostname.replace(/^\[|\]$/g, '');
   let answers: { address: string; family: number }[];
   try {
-    answers = parseIp(host) ? [{ address: host, family: host.includes(':') ? 6 : 4 }] : await lookup(host, { all: true, verbatim: true });
+    answers = parseIp(host)
+      ? [{ address: host, family: host.includes(':') ? 6 : 4 }]
+      : await lookup(host, { all: true, verbatim: true });
   } catch {
     throw new OutboundRefused('unresolvable');
   }
@@ -112,13 +120,19 @@ export interface OutboundResponse {
  * POSTs to a receiver through the guard: the URL checked, its name resolved once and pinned, no
  * redirect followed (a 3xx is an answer like any other), a timeout, the answer's body discarded.
  */
-export async function postToReceiver(raw: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<OutboundResponse> {
+export async function postToReceiver(
+  raw: string,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<OutboundResponse> {
   const problem = outboundUrlProblem(raw);
   if (problem) throw new OutboundRefused(problem);
   const url = new URL(raw);
   const pinned = await resolveReceiver(url);
   const pin: LookupFunction = (_hostname, options, callback) => {
-    if ((options as { all?: boolean }).all) (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [pinned]);
+    if ((options as { all?: boolean }).all)
+      (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [pinned]);
     else callback(null, pinned.address, pinned.family);
   };
   const client = url.protocol === 'https:' ? https : http;

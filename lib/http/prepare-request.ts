@@ -6,7 +6,13 @@ const PAGE_METHODS = new Set(['GET', 'HEAD', 'POST']);
 const API_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 export const MAX_BODY_BYTES = 1024 * 1024;
 // Internal Next headers that must never come from outside (CVE-2025-29927 used the first).
-const INTERNAL_HEADERS = ['x-middleware-subrequest', 'x-middleware-prefetch', 'x-invoke-path', 'x-invoke-query', 'x-now-route-matches'];
+const INTERNAL_HEADERS = [
+  'x-middleware-subrequest',
+  'x-middleware-prefetch',
+  'x-invoke-path',
+  'x-invoke-query',
+  'x-now-route-matches',
+];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -47,7 +53,12 @@ export interface RequestRefusal {
  * Returns false when the request was answered here: 405, 413, or 403 for a state-changing request
  * without same-origin proof (reported to `refused`, which audits it).
  */
-export function prepareRequest(req: IncomingMessage, res: ServerResponse, trustedProxies: Cidr[], refused?: (refusal: RequestRefusal) => void): boolean {
+export function prepareRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  trustedProxies: Cidr[],
+  refused?: (refusal: RequestRefusal) => void,
+): boolean {
   const path = (req.url ?? '/').split('?')[0];
   const allowed = path.startsWith('/api/') ? API_METHODS : PAGE_METHODS;
   const method = req.method ?? '';
@@ -67,7 +78,13 @@ export function prepareRequest(req: IncomingMessage, res: ServerResponse, truste
   // than left to Next, which lets a POST without Origin through.
   const refusal = SAFE_METHODS.has(method) ? null : originRefusal(req, path);
   if (refusal) {
-    refused?.({ reason: refusal, method, path: path.slice(0, 200), origin: req.headers.origin?.slice(0, 200) ?? null, clientIp });
+    refused?.({
+      reason: refusal,
+      method,
+      path: path.slice(0, 200),
+      origin: req.headers.origin?.slice(0, 200) ?? null,
+      clientIp,
+    });
     res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('Forbidden\n');
     return false;
@@ -81,4 +98,3 @@ export function prepareRequest(req: IncomingMessage, res: ServerResponse, truste
   }
   return true;
 }
-

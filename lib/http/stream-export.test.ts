@@ -23,7 +23,13 @@ function source(text: string, size: number): ReadableStream<Uint8Array> {
 
 async function run(size: number, encoding: 'utf8' | 'utf8-bom' | 'sjis') {
   let summary: ExportSummary | undefined;
-  const stream = streamCopy({ encoding, header: 'h1,h2,h3\r\n', source: source(COPIED, size), finish: async (s) => (summary = s), abort: async () => undefined });
+  const stream = streamCopy({
+    encoding,
+    header: 'h1,h2,h3\r\n',
+    source: source(COPIED, size),
+    finish: async (s) => (summary = s),
+    abort: async () => undefined,
+  });
   const chunks: Buffer[] = [];
   for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
   return { file: Buffer.concat(chunks), summary: summary! };
@@ -57,7 +63,13 @@ describe('an export that stops short', () => {
   it('records what had been handed over when the reader goes away, once, and no finish', async () => {
     const aborts: AbortSummary[] = [];
     let finished = false;
-    const stream = streamCopy({ encoding: 'utf8', header: 'h1,h2,h3\r\n', source: source(COPIED, 1), finish: async () => (finished = true), abort: async (s) => void aborts.push(s) });
+    const stream = streamCopy({
+      encoding: 'utf8',
+      header: 'h1,h2,h3\r\n',
+      source: source(COPIED, 1),
+      finish: async () => (finished = true),
+      abort: async (s) => void aborts.push(s),
+    });
     const reader = stream.getReader();
     let bytes = 0;
     // The header, then the first row (40 bytes) and a little of the second, a byte at a time.
@@ -78,7 +90,13 @@ describe('an export that stops short', () => {
         cancel: async () => fail(new Error('Connection terminated')),
       }),
     };
-    const stream = streamCopy({ encoding: 'utf8', header: 'h\r\n', source: source as never, finish: async () => undefined, abort: async (s) => void aborts.push(s) });
+    const stream = streamCopy({
+      encoding: 'utf8',
+      header: 'h\r\n',
+      source: source as never,
+      finish: async () => undefined,
+      abort: async (s) => void aborts.push(s),
+    });
     const reader = stream.getReader();
     await reader.read();
     const pending = reader.read().catch((e: Error) => e.message);
@@ -94,7 +112,13 @@ describe('an export that stops short', () => {
         controller.error(new Error('connection to the database lost'));
       },
     });
-    const stream = streamCopy({ encoding: 'utf8', header: 'h\r\n', source: failing, finish: async () => undefined, abort: async (s) => void aborts.push(s) });
+    const stream = streamCopy({
+      encoding: 'utf8',
+      header: 'h\r\n',
+      source: failing,
+      finish: async () => undefined,
+      abort: async (s) => void aborts.push(s),
+    });
     const reader = stream.getReader();
     await reader.read();
     await expect(reader.read()).rejects.toThrow('connection to the database lost');
@@ -109,7 +133,10 @@ describe('an export that stops short', () => {
     for await (const piece of whole as unknown as AsyncIterable<Uint8Array>) pieces.push(Buffer.from(piece));
     expect(Buffer.concat(pieces).equals(file)).toBe(true);
     expect(ends).toEqual([{ bytes: file.length, sha256: createHash('sha256').update(file).digest('hex') }]);
-    const cut = streamBuffer(file, { finish: async (s) => void ends.push(s), abort: async (s) => void ends.push(s) }).getReader();
+    const cut = streamBuffer(file, {
+      finish: async (s) => void ends.push(s),
+      abort: async (s) => void ends.push(s),
+    }).getReader();
     await cut.read();
     await cut.cancel();
     expect(ends.at(-1)).toEqual({ bytes: 256 * 1024, cause: 'client_closed' });

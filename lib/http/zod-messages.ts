@@ -10,11 +10,13 @@ z.config({
       case 'invalid_type':
         return issue.input === undefined || issue.input === null || issue.input === '' ? 'required' : 'invalid';
       case 'too_small':
-        if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') return `at_least:${issue.minimum}`;
+        if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint')
+          return `at_least:${issue.minimum}`;
         if (issue.origin === 'array' || issue.origin === 'set') return `too_few:${issue.minimum}`;
         return issue.origin === 'string' && Number(issue.minimum) === 1 ? 'required' : `too_short:${issue.minimum}`;
       case 'too_big':
-        if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') return `at_most:${issue.maximum}`;
+        if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint')
+          return `at_most:${issue.maximum}`;
         if (issue.origin === 'array' || issue.origin === 'set') return `too_many:${issue.maximum}`;
         return `too_long:${issue.maximum}`;
       case 'invalid_format':

@@ -19,7 +19,7 @@ export function localeFromAcceptLanguage(header: string | null): Locale {
     })
     .filter((x) => x.quality > 0)
     .sort((a, b) => b.quality - a.quality);
-  return ranked.find((x) => isLocale(x.lang))?.lang as Locale | undefined ?? DEFAULT_LOCALE;
+  return (ranked.find((x) => isLocale(x.lang))?.lang as Locale | undefined) ?? DEFAULT_LOCALE;
 }
 
 /**

@@ -87,7 +87,7 @@ export function formatIp(ip: IpAddress): string {
   // RFC 5952: compress the longest run (length >= 2) of zero words, the first one on a tie.
   let best = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (words[i] !== 0) {
       i++;
       continue;
@@ -158,7 +158,10 @@ export function cidrContains(cidr: Cidr, ip: IpAddress): boolean {
 /** The first and last address of a network, as text. */
 export function cidrBounds(cidr: Cidr): { first: string; last: string } {
   const span = (1n << BigInt((cidr.version === 4 ? 32 : 128) - cidr.prefix)) - 1n;
-  return { first: formatIp({ version: cidr.version, value: cidr.network }), last: formatIp({ version: cidr.version, value: cidr.network + span }) };
+  return {
+    first: formatIp({ version: cidr.version, value: cidr.network }),
+    last: formatIp({ version: cidr.version, value: cidr.network + span }),
+  };
 }
 
 /** Parses a comma- or space-separated CIDR list from configuration; throws on a bad entry. */

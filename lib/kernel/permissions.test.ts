@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '@/db/schema';
-import { CUSTOMER_DATA, PERMISSIONS, ROLE_PERMISSIONS, hasPermission, isPlatformRole, isSupportScope } from '@/lib/kernel/permissions';
+import {
+  CUSTOMER_DATA,
+  PERMISSIONS,
+  ROLE_PERMISSIONS,
+  hasPermission,
+  isPlatformRole,
+  isSupportScope,
+} from '@/lib/kernel/permissions';
 
 describe('permission map', () => {
   it('gives every role an entry and only known permissions', () => {

@@ -28,9 +28,23 @@ export type Permission = (typeof PERMISSIONS)[number];
  * to the tenant: no platform role holds these; platform support reads what a tenant admin grants
  * (see lib/support), never more than SUPPORT_SCOPES.
  */
-export const CUSTOMER_DATA: ReadonlySet<Permission> = new Set<Permission>(['orders.read', 'members.read', 'orders.export', 'payment_settings.read', 'payment_settings.reveal', 'payment_settings.write']);
+export const CUSTOMER_DATA: ReadonlySet<Permission> = new Set<Permission>([
+  'orders.read',
+  'members.read',
+  'orders.export',
+  'payment_settings.read',
+  'payment_settings.reveal',
+  'payment_settings.write',
+]);
 
-const TENANT_READ: Permission[] = ['tenant.read', 'operators.read', 'audit.read', 'orders.read', 'members.read', 'payment_settings.read'];
+const TENANT_READ: Permission[] = [
+  'tenant.read',
+  'operators.read',
+  'audit.read',
+  'orders.read',
+  'members.read',
+  'payment_settings.read',
+];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   platform_admin: new Set(PERMISSIONS.filter((p) => !CUSTOMER_DATA.has(p))),
@@ -54,14 +68,19 @@ export const hasPermission = (role: Role, permission: Permission) => ROLE_PERMIS
 
 /** Whether a grant could ever cover this role and permission: platform admins, and the support scopes. */
 export const isSupportScope = (role: Role, permission: Permission): permission is SupportScope =>
-  role === 'platform_admin' && (permission === 'orders.read' || permission === 'members.read' || permission === 'payment_settings.read');
+  role === 'platform_admin' &&
+  (permission === 'orders.read' || permission === 'members.read' || permission === 'payment_settings.read');
 
 /**
  * Whether this request may use `permission` on `tenantId`: by role in its own tenant (platform
  * roles in any), or through the support grant the guard found for it. Lib code holding customer
  * data checks this again behind the guard.
  */
-export function mayAct(viewer: { role: Role; tenantId: string; support?: { tenantId: string; scopes: readonly string[] } }, tenantId: string, permission: Permission): boolean {
+export function mayAct(
+  viewer: { role: Role; tenantId: string; support?: { tenantId: string; scopes: readonly string[] } },
+  tenantId: string,
+  permission: Permission,
+): boolean {
   const member = isPlatformRole(viewer.role) || viewer.tenantId === tenantId;
   if (member && hasPermission(viewer.role, permission)) return true;
   return viewer.support?.tenantId === tenantId && viewer.support.scopes.includes(permission);

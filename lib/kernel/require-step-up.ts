@@ -10,5 +10,6 @@ import type { OperatorContext } from './operator-context';
 export function requireStepUp(ctx: OperatorContext): void {
   if (!ctx.totpEnrolled) throw new AppError('mfa_enrollment_required');
   const windowMs = env().MAMORI_STEP_UP_SECONDS * 1000;
-  if (!ctx.mfaVerifiedAt || now().getTime() - ctx.mfaVerifiedAt.getTime() > windowMs) throw new AppError('step_up_required');
+  if (!ctx.mfaVerifiedAt || now().getTime() - ctx.mfaVerifiedAt.getTime() > windowMs)
+    throw new AppError('step_up_required');
 }

@@ -23,7 +23,13 @@ function legacy(plaintext: string, context?: string) {
   const cipher = createCipheriv('aes-256-gcm', ring.keys.get(ring.current)!, iv);
   if (context !== undefined) cipher.setAAD(Buffer.from(context, 'utf8'));
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return ['v1', ring.current, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+  return [
+    'v1',
+    ring.current,
+    iv.toString('base64url'),
+    body.toString('base64url'),
+    cipher.getAuthTag().toString('base64url'),
+  ].join('.');
 }
 
 const code = () => totpAt(SEED, Math.floor(now().getTime() / 1000));
@@ -34,7 +40,9 @@ async function world() {
   const a = await createOperator(tenantId, `keys.a.${Date.now().toString(36)}`, 'a long enough password');
   const b = await createOperator(tenantId, `keys.b.${Date.now().toString(36)}`, 'a long enough password');
   await withPlatformTx(async (tx) => {
-    await tx.insert(totpCredentials).values({ tenantId, operatorId: a, secretCiphertext: legacy(SEED), keyId: keyring().current, status: 'active' });
+    await tx
+      .insert(totpCredentials)
+      .values({ tenantId, operatorId: a, secretCiphertext: legacy(SEED), keyId: keyring().current, status: 'active' });
     await tx.insert(paymentSettings).values({
       tenantId,
       siteId,
@@ -47,29 +55,50 @@ async function world() {
       secretLast4: '6789',
       updatedByLoginId: 'x',
     });
-    await tx.update(tenants).set({ alertWebhookSecretCiphertext: legacy('whsec', `alert_webhook:${tenantId}`) }).where(eq(tenants.id, tenantId));
+    await tx
+      .update(tenants)
+      .set({ alertWebhookSecretCiphertext: legacy('whsec', `alert_webhook:${tenantId}`) })
+      .where(eq(tenants.id, tenantId));
   });
   return { tenantId, siteId, a, b };
 }
 
 const sealed = (tenantId: string) =>
   withPlatformTx(async (tx) => ({
-    totp: (await tx.select({ c: totpCredentials.secretCiphertext, k: totpCredentials.keyId }).from(totpCredentials).where(eq(totpCredentials.tenantId, tenantId))).map((r) => r.c),
-    payment: (await tx.select({ a: paymentSettings.apiKeyCiphertext, s: paymentSettings.secretCiphertext }).from(paymentSettings).where(eq(paymentSettings.tenantId, tenantId)))[0],
-    webhook: (await tx.select({ w: tenants.alertWebhookSecretCiphertext }).from(tenants).where(eq(tenants.id, tenantId)))[0].w!,
+    totp: (
+      await tx
+        .select({ c: totpCredentials.secretCiphertext, k: totpCredentials.keyId })
+        .from(totpCredentials)
+        .where(eq(totpCredentials.tenantId, tenantId))
+    ).map((r) => r.c),
+    payment: (
+      await tx
+        .select({ a: paymentSettings.apiKeyCiphertext, s: paymentSettings.secretCiphertext })
+        .from(paymentSettings)
+        .where(eq(paymentSettings.tenantId, tenantId))
+    )[0],
+    webhook: (
+      await tx.select({ w: tenants.alertWebhookSecretCiphertext }).from(tenants).where(eq(tenants.id, tenantId))
+    )[0].w!,
   }));
 
 describe('keys for one purpose each', () => {
-  it('re-encrypts the first keyring\'s secrets bound to their rows, keeps them working, and audits it', async () => {
+  it("re-encrypts the first keyring's secrets bound to their rows, keeps them working, and audits it", async () => {
     const w = await world();
     const result = await rotateKeys('legacy', 'upgrade');
     expect(result.reencrypted.totp_seeds).toBeGreaterThanOrEqual(1);
     const after = await sealed(w.tenantId);
-    for (const c of [...after.totp, after.payment.a, after.payment.s, after.webhook]) expect(c).toMatch(new RegExp(`^v2\\.${keyring().current}\\.`));
+    for (const c of [...after.totp, after.payment.a, after.payment.s, after.webhook])
+      expect(c).toMatch(new RegExp(`^v2\\.${keyring().current}\\.`));
     const first = await code();
     expect(await withPlatformTx((tx) => verifySecondFactor(tx, w.tenantId, w.a, first))).toBe('totp');
     expect(openPaymentSecret(w.tenantId, w.siteId, 'secret', after.payment.s)).toBe('sk_123456789');
-    const [event] = await withPlatformTx((tx) => tx.select({ details: auditEvents.details }).from(auditEvents).where(and(eq(auditEvents.tenantId, PLATFORM_TENANT_ID), eq(auditEvents.action, 'keys.rotated'))));
+    const [event] = await withPlatformTx((tx) =>
+      tx
+        .select({ details: auditEvents.details })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.tenantId, PLATFORM_TENANT_ID), eq(auditEvents.action, 'keys.rotated'))),
+    );
     expect(event.details).toMatchObject({ reason: 'upgrade', pending: 'legacy', keyId: keyring().current });
     // Nothing left to do: a second run changes nothing and records nothing.
     expect(Object.values((await rotateKeys('legacy', 'upgrade')).reencrypted)).toEqual([0, 0, 0, 0]);
@@ -79,11 +108,23 @@ describe('keys for one purpose each', () => {
     const w = await world();
     await rotateKeys('legacy', 'upgrade');
     const { totp, payment } = await sealed(w.tenantId);
-    await withPlatformTx((tx) => tx.insert(totpCredentials).values({ tenantId: w.tenantId, operatorId: w.b, secretCiphertext: totp[0], keyId: keyring().current, status: 'active' }));
+    await withPlatformTx((tx) =>
+      tx.insert(totpCredentials).values({
+        tenantId: w.tenantId,
+        operatorId: w.b,
+        secretCiphertext: totp[0],
+        keyId: keyring().current,
+        status: 'active',
+      }),
+    );
     const moved = await code();
     expect(await withPlatformTx((tx) => verifySecondFactor(tx, w.tenantId, w.b, moved))).toBeNull();
     // (The moved row would count as unreadable in every later rotation.)
-    await withPlatformTx((tx) => tx.delete(totpCredentials).where(and(eq(totpCredentials.tenantId, w.tenantId), eq(totpCredentials.operatorId, w.b))));
+    await withPlatformTx((tx) =>
+      tx
+        .delete(totpCredentials)
+        .where(and(eq(totpCredentials.tenantId, w.tenantId), eq(totpCredentials.operatorId, w.b))),
+    );
     expect(() => openPaymentSecret(w.tenantId, w.siteId, 'api_key', payment.s)).toThrow();
     const other = await createSite(w.tenantId, 'outlet');
     expect(() => openPaymentSecret(w.tenantId, other, 'secret', payment.s)).toThrow();
@@ -93,7 +134,9 @@ describe('keys for one purpose each', () => {
     const w = await world();
     await rotateKeys('legacy', 'upgrade');
     const old = keyring();
-    const next = parseKeyring(`next:${randomBytes(32).toString('base64')},${[...old.keys].map(([kid, k]) => `${kid}:${k.toString('base64')}`).join(',')}`);
+    const next = parseKeyring(
+      `next:${randomBytes(32).toString('base64')},${[...old.keys].map(([kid, k]) => `${kid}:${k.toString('base64')}`).join(',')}`,
+    );
     const result = await rotateKeys('all', 'rotation', next);
     expect(result.keyId).toBe('next');
     expect(result.unreadable).toEqual({ totp_seeds: 0, payment_api_keys: 0, payment_secrets: 0, webhook_secrets: 0 });
@@ -104,7 +147,19 @@ describe('keys for one purpose each', () => {
     const stuck = await rotateKeys('all', 'rotation', elsewhere);
     expect(stuck.unreadable.totp_seeds).toBeGreaterThanOrEqual(1);
     expect((await sealed(w.tenantId)).totp).toEqual(after.totp);
-    const events = await withPlatformTx((tx) => tx.select({ outcome: auditEvents.outcome, details: auditEvents.details }).from(auditEvents).where(and(eq(auditEvents.tenantId, PLATFORM_TENANT_ID), eq(auditEvents.action, 'keys.rotated'), sql`details->>'reason' = 'rotation'`)).orderBy(auditEvents.seq));
+    const events = await withPlatformTx((tx) =>
+      tx
+        .select({ outcome: auditEvents.outcome, details: auditEvents.details })
+        .from(auditEvents)
+        .where(
+          and(
+            eq(auditEvents.tenantId, PLATFORM_TENANT_ID),
+            eq(auditEvents.action, 'keys.rotated'),
+            sql`details->>'reason' = 'rotation'`,
+          ),
+        )
+        .orderBy(auditEvents.seq),
+    );
     expect(events.map((e) => e.outcome)).toEqual(['success', 'failure']);
   });
 });

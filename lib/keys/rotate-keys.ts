@@ -36,31 +36,47 @@ const COLUMNS: SealedColumn[] = [
   {
     name: 'totp_seeds',
     purpose: 'totp-seed',
-    select: (prefix, after, pending) => sql`select tenant_id::text || '/' || operator_id::text as pk, secret_ciphertext as ciphertext, tenant_id::text as a, operator_id::text as b
+    select: (
+      prefix,
+      after,
+      pending,
+    ) => sql`select tenant_id::text || '/' || operator_id::text as pk, secret_ciphertext as ciphertext, tenant_id::text as a, operator_id::text as b
       from totp_credentials where ${notCurrentSql('secret_ciphertext', prefix, pending)} and tenant_id::text || '/' || operator_id::text > ${after} order by 1 limit ${BATCH}`,
-    update: (pk, before, after, keyId) => sql`update totp_credentials set secret_ciphertext = ${after}, key_id = ${keyId}
+    update: (
+      pk,
+      before,
+      after,
+      keyId,
+    ) => sql`update totp_credentials set secret_ciphertext = ${after}, key_id = ${keyId}
       where tenant_id::text || '/' || operator_id::text = ${pk} and secret_ciphertext = ${before}`,
     context: (r) => totpSeedContext(r.a, r.b!),
     legacyContext: () => undefined,
   },
-  ...(['api_key', 'secret'] as const).map(
-    (field): SealedColumn => ({
-      name: field === 'api_key' ? 'payment_api_keys' : 'payment_secrets',
-      purpose: 'payment-secret',
-      select: (prefix, after, pending) => sql`select tenant_id::text || '/' || site_id::text as pk, ${sql.raw(`${field}_ciphertext`)} as ciphertext, tenant_id::text as a, site_id::text as b
+  ...(['api_key', 'secret'] as const).map((field): SealedColumn => ({
+    name: field === 'api_key' ? 'payment_api_keys' : 'payment_secrets',
+    purpose: 'payment-secret',
+    select: (
+      prefix,
+      after,
+      pending,
+    ) => sql`select tenant_id::text || '/' || site_id::text as pk, ${sql.raw(`${field}_ciphertext`)} as ciphertext, tenant_id::text as a, site_id::text as b
         from payment_settings where ${notCurrentSql(`${field}_ciphertext`, prefix, pending)} and tenant_id::text || '/' || site_id::text > ${after} order by 1 limit ${BATCH}`,
-      update: (pk, before, after) => sql`update payment_settings set ${sql.raw(`${field}_ciphertext`)} = ${after}
+    update: (pk, before, after) => sql`update payment_settings set ${sql.raw(`${field}_ciphertext`)} = ${after}
         where tenant_id::text || '/' || site_id::text = ${pk} and ${sql.raw(`${field}_ciphertext`)} = ${before}`,
-      context: (r) => paymentSecretContext(r.a, r.b!, field),
-      legacyContext: (r) => paymentSecretContext(r.a, r.b!, field),
-    }),
-  ),
+    context: (r) => paymentSecretContext(r.a, r.b!, field),
+    legacyContext: (r) => paymentSecretContext(r.a, r.b!, field),
+  })),
   {
     name: 'webhook_secrets',
     purpose: 'webhook-secret',
-    select: (prefix, after, pending) => sql`select id::text as pk, alert_webhook_secret_ciphertext as ciphertext, id::text as a, null as b
+    select: (
+      prefix,
+      after,
+      pending,
+    ) => sql`select id::text as pk, alert_webhook_secret_ciphertext as ciphertext, id::text as a, null as b
       from tenants where alert_webhook_secret_ciphertext is not null and ${notCurrentSql('alert_webhook_secret_ciphertext', prefix, pending)} and id::text > ${after} order by 1 limit ${BATCH}`,
-    update: (pk, before, after) => sql`update tenants set alert_webhook_secret_ciphertext = ${after} where id::text = ${pk} and alert_webhook_secret_ciphertext = ${before}`,
+    update: (pk, before, after) =>
+      sql`update tenants set alert_webhook_secret_ciphertext = ${after} where id::text = ${pk} and alert_webhook_secret_ciphertext = ${before}`,
     context: (r) => webhookSecretContext(r.a),
     legacyContext: (r) => webhookSecretContext(r.a),
   },
@@ -82,9 +98,13 @@ export interface RotationResult {
  */
 export async function rotateKeys(pending: 'legacy' | 'all', reason: string, ring = keyring()): Promise<RotationResult> {
   const prefix = `v2.${ring.current}.`;
-  const result: RotationResult = { keyId: ring.current, reencrypted: { totp_seeds: 0, payment_api_keys: 0, payment_secrets: 0, webhook_secrets: 0 }, unreadable: { totp_seeds: 0, payment_api_keys: 0, payment_secrets: 0, webhook_secrets: 0 } };
+  const result: RotationResult = {
+    keyId: ring.current,
+    reencrypted: { totp_seeds: 0, payment_api_keys: 0, payment_secrets: 0, webhook_secrets: 0 },
+    unreadable: { totp_seeds: 0, payment_api_keys: 0, payment_secrets: 0, webhook_secrets: 0 },
+  };
   for (const column of COLUMNS) {
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const done = await withPlatformTx(async (tx) => {
         const rows = rowsOf<Row>(await tx.execute(column.select(prefix, after, pending)));
         for (const row of rows) {
@@ -106,7 +126,8 @@ export async function rotateKeys(pending: 'legacy' | 'all', reason: string, ring
       if (done) break;
     }
   }
-  const changed = Object.values(result.reencrypted).some((n) => n > 0) || Object.values(result.unreadable).some((n) => n > 0);
+  const changed =
+    Object.values(result.reencrypted).some((n) => n > 0) || Object.values(result.unreadable).some((n) => n > 0);
   if (changed) {
     await withPlatformTx((tx) =>
       recordAudit(tx, {
@@ -114,7 +135,13 @@ export async function rotateKeys(pending: 'legacy' | 'all', reason: string, ring
         action: 'keys.rotated',
         outcome: Object.values(result.unreadable).some((n) => n > 0) ? 'failure' : 'success',
         actor: { operatorId: null, loginId: 'system:keys' },
-        details: { reason, keyId: result.keyId, pending, reencrypted: result.reencrypted, unreadable: result.unreadable },
+        details: {
+          reason,
+          keyId: result.keyId,
+          pending,
+          reencrypted: result.reencrypted,
+          unreadable: result.unreadable,
+        },
       }),
     );
   }

@@ -22,8 +22,13 @@ export type MfaLoginResult =
  * The second login step: the challenge from this browser's cookie (single-use, 5 minutes) and a
  * TOTP or recovery code. Failures count toward the account's throttling and are audited.
  */
-export async function completeMfaLogin(challengeToken: string, code: string, meta: RequestMeta): Promise<MfaLoginResult> {
-  if (challengeToken.length < 20 || challengeToken.length > 100 || code.length > 64) return { ok: false, reason: 'no_challenge' };
+export async function completeMfaLogin(
+  challengeToken: string,
+  code: string,
+  meta: RequestMeta,
+): Promise<MfaLoginResult> {
+  if (challengeToken.length < 20 || challengeToken.length > 100 || code.length > 64)
+    return { ok: false, reason: 'no_challenge' };
   const at = now();
   const found = await withPlatformTx(async (tx) => {
     const [row] = await tx
@@ -48,18 +53,37 @@ export async function completeMfaLogin(challengeToken: string, code: string, met
         passwordChangedAt: operators.passwordChangedAt,
       })
       .from(loginChallenges)
-      .innerJoin(operators, and(eq(operators.tenantId, loginChallenges.tenantId), eq(operators.id, loginChallenges.operatorId)))
+      .innerJoin(
+        operators,
+        and(eq(operators.tenantId, loginChallenges.tenantId), eq(operators.id, loginChallenges.operatorId)),
+      )
       .innerJoin(tenants, eq(tenants.id, loginChallenges.tenantId))
       .where(and(eq(loginChallenges.tenantId, found.tenantId), eq(loginChallenges.id, found.id)))
       .for('update', { of: loginChallenges });
-    if (!c || c.usedAt || c.expiresAt.getTime() <= at.getTime() || c.status !== 'active' || c.tenantStatus !== 'active' || c.lockedAt) {
+    if (
+      !c ||
+      c.usedAt ||
+      c.expiresAt.getTime() <= at.getTime() ||
+      c.status !== 'active' ||
+      c.tenantStatus !== 'active' ||
+      c.lockedAt
+    ) {
       return { ok: false, reason: 'no_challenge' };
     }
     if (c.attempts >= MAX_CODE_ATTEMPTS) return { ok: false, reason: 'too_many_attempts' };
-    const subject = { tenantId: found.tenantId, operatorId: found.operatorId, loginId: c.loginId, ip: meta.ip, userAgent: meta.userAgent };
+    const subject = {
+      tenantId: found.tenantId,
+      operatorId: found.operatorId,
+      loginId: c.loginId,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    };
     const factor = await verifySecondFactor(tx, found.tenantId, found.operatorId, code);
     if (!factor) {
-      await tx.update(loginChallenges).set({ attempts: sql`${loginChallenges.attempts} + 1` }).where(and(eq(loginChallenges.tenantId, found.tenantId), eq(loginChallenges.id, found.id)));
+      await tx
+        .update(loginChallenges)
+        .set({ attempts: sql`${loginChallenges.attempts} + 1` })
+        .where(and(eq(loginChallenges.tenantId, found.tenantId), eq(loginChallenges.id, found.id)));
       await tx
         .update(operators)
         .set({
@@ -80,7 +104,10 @@ export async function completeMfaLogin(challengeToken: string, code: string, met
       });
       return { ok: false, reason: c.attempts + 1 >= MAX_CODE_ATTEMPTS ? 'too_many_attempts' : 'bad_code' };
     }
-    await tx.update(loginChallenges).set({ usedAt: at }).where(and(eq(loginChallenges.tenantId, found.tenantId), eq(loginChallenges.id, found.id)));
+    await tx
+      .update(loginChallenges)
+      .set({ usedAt: at })
+      .where(and(eq(loginChallenges.tenantId, found.tenantId), eq(loginChallenges.id, found.id)));
     if (factor === 'recovery_code') {
       await recordAudit(tx, {
         tenantId: found.tenantId,
@@ -93,9 +120,19 @@ export async function completeMfaLogin(challengeToken: string, code: string, met
         details: { alert: true },
       });
       // A recovery code means the authenticator was not at hand: worth a look by an admin.
-      await raiseAlert(tx, { tenantId: found.tenantId, rule: 'recovery_code_login', operator: { operatorId: found.operatorId, loginId: c.loginId }, details: { ip: meta.ip } });
+      await raiseAlert(tx, {
+        tenantId: found.tenantId,
+        rule: 'recovery_code_login',
+        operator: { operatorId: found.operatorId, loginId: c.loginId },
+        details: { ip: meta.ip },
+      });
     }
-    const session = await createSession(tx, { ...subject, maxAgeDays: c.maxAgeDays, passwordChangedAt: c.passwordChangedAt }, at, { mfa: factor });
+    const session = await createSession(
+      tx,
+      { ...subject, maxAgeDays: c.maxAgeDays, passwordChangedAt: c.passwordChangedAt },
+      at,
+      { mfa: factor },
+    );
     return { ok: true, ...session, factor };
   });
 }

@@ -28,8 +28,17 @@ export async function startTotpEnrollment(ctx: OperatorContext) {
     const { ciphertext, keyId } = seal('totp-seed', secret, totpSeedContext(ctx.tenantId, ctx.operatorId));
     await tx
       .insert(totpCredentials)
-      .values({ tenantId: ctx.tenantId, operatorId: ctx.operatorId, secretCiphertext: ciphertext, keyId, status: 'pending' })
-      .onConflictDoUpdate({ target: [totpCredentials.tenantId, totpCredentials.operatorId], set: { secretCiphertext: ciphertext, keyId, lastUsedStep: null, createdAt: now() } });
+      .values({
+        tenantId: ctx.tenantId,
+        operatorId: ctx.operatorId,
+        secretCiphertext: ciphertext,
+        keyId,
+        status: 'pending',
+      })
+      .onConflictDoUpdate({
+        target: [totpCredentials.tenantId, totpCredentials.operatorId],
+        set: { secretCiphertext: ciphertext, keyId, lastUsedStep: null, createdAt: now() },
+      });
     return enrollmentView(ctx, secret);
   });
 }
@@ -51,7 +60,10 @@ export async function pendingEnrollment(ctx: OperatorContext) {
   );
   if (!row) return { status: 'none' as const };
   if (row.status === 'active') return { status: 'active' as const };
-  return { status: 'pending' as const, ...(await enrollmentView(ctx, open('totp-seed', row.secret, totpSeedContext(ctx.tenantId, ctx.operatorId)))) };
+  return {
+    status: 'pending' as const,
+    ...(await enrollmentView(ctx, open('totp-seed', row.secret, totpSeedContext(ctx.tenantId, ctx.operatorId)))),
+  };
 }
 
 async function replaceRecoveryCodes(tx: Tx, tenantId: string, operatorId: string): Promise<string[]> {
@@ -59,8 +71,14 @@ async function replaceRecoveryCodes(tx: Tx, tenantId: string, operatorId: string
     const raw = Array.from({ length: 10 }, () => RECOVERY_ALPHABET[randomInt(RECOVERY_ALPHABET.length)]).join('');
     return `${raw.slice(0, 5)}-${raw.slice(5)}`;
   });
-  await tx.delete(recoveryCodes).where(and(eq(recoveryCodes.tenantId, tenantId), eq(recoveryCodes.operatorId, operatorId)));
-  await tx.insert(recoveryCodes).values(codes.map((c) => ({ tenantId, operatorId, codeHash: keyedHash('recovery-code', normalizeRecoveryCode(c)) })));
+  await tx
+    .delete(recoveryCodes)
+    .where(and(eq(recoveryCodes.tenantId, tenantId), eq(recoveryCodes.operatorId, operatorId)));
+  await tx
+    .insert(recoveryCodes)
+    .values(
+      codes.map((c) => ({ tenantId, operatorId, codeHash: keyedHash('recovery-code', normalizeRecoveryCode(c)) })),
+    );
   return codes;
 }
 
@@ -74,7 +92,12 @@ export async function confirmTotpEnrollment(ctx: OperatorContext, code: string) 
       .for('update');
     if (!cred || cred.status !== 'pending') throw new AppError('conflict', { code: ['no_pending_enrollment'] });
     const at = now();
-    const step = await verifyTotp(open('totp-seed', cred.secret, totpSeedContext(ctx.tenantId, ctx.operatorId)), code.replace(/\s/g, ''), Math.floor(at.getTime() / 1000), null);
+    const step = await verifyTotp(
+      open('totp-seed', cred.secret, totpSeedContext(ctx.tenantId, ctx.operatorId)),
+      code.replace(/\s/g, ''),
+      Math.floor(at.getTime() / 1000),
+      null,
+    );
     if (step === null) throw new AppError('bad_request', { code: ['wrong_code'] });
     await tx
       .update(totpCredentials)
@@ -82,9 +105,26 @@ export async function confirmTotpEnrollment(ctx: OperatorContext, code: string) 
       .where(and(eq(totpCredentials.tenantId, ctx.tenantId), eq(totpCredentials.operatorId, ctx.operatorId)));
     const codes = await replaceRecoveryCodes(tx, ctx.tenantId, ctx.operatorId);
     // The code just entered is a fresh second factor for this session.
-    await tx.update(sessions).set({ mfaVerifiedAt: at }).where(and(eq(sessions.tenantId, ctx.tenantId), eq(sessions.id, ctx.sessionId)));
-    await recordAudit(tx, { tenantId: ctx.tenantId, action: 'mfa.enrolled', outcome: 'success', ...byOperator(ctx), target: { type: 'operator', id: ctx.operatorId }, details: { method: 'totp' } });
-    await recordAudit(tx, { tenantId: ctx.tenantId, action: 'mfa.recovery_codes_generated', outcome: 'success', ...byOperator(ctx), target: { type: 'operator', id: ctx.operatorId }, details: { count: codes.length } });
+    await tx
+      .update(sessions)
+      .set({ mfaVerifiedAt: at })
+      .where(and(eq(sessions.tenantId, ctx.tenantId), eq(sessions.id, ctx.sessionId)));
+    await recordAudit(tx, {
+      tenantId: ctx.tenantId,
+      action: 'mfa.enrolled',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'operator', id: ctx.operatorId },
+      details: { method: 'totp' },
+    });
+    await recordAudit(tx, {
+      tenantId: ctx.tenantId,
+      action: 'mfa.recovery_codes_generated',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'operator', id: ctx.operatorId },
+      details: { count: codes.length },
+    });
     return { recoveryCodes: codes };
   });
 }
@@ -94,7 +134,14 @@ export async function regenerateRecoveryCodes(ctx: OperatorContext) {
   requireStepUp(ctx);
   return withTenantTx(ctx.tenantId, async (tx) => {
     const codes = await replaceRecoveryCodes(tx, ctx.tenantId, ctx.operatorId);
-    await recordAudit(tx, { tenantId: ctx.tenantId, action: 'mfa.recovery_codes_generated', outcome: 'success', ...byOperator(ctx), target: { type: 'operator', id: ctx.operatorId }, details: { count: codes.length } });
+    await recordAudit(tx, {
+      tenantId: ctx.tenantId,
+      action: 'mfa.recovery_codes_generated',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'operator', id: ctx.operatorId },
+      details: { count: codes.length },
+    });
     return { recoveryCodes: codes };
   });
 }

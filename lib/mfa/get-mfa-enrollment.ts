@@ -18,7 +18,13 @@ export async function getMfaEnrollment(_ctx: OperatorContext, tenantId: string):
   const [row] = await withTenantTx(
     tenantId,
     async (tx) =>
-      rowsOf<{ active: number; enrolled: number; with_codes: number; required: boolean; grace_until: string | Date | null }>(
+      rowsOf<{
+        active: number;
+        enrolled: number;
+        with_codes: number;
+        required: boolean;
+        grace_until: string | Date | null;
+      }>(
         await tx.execute(sql`
           select count(*)::int as active,
                  count(tc.operator_id)::int as enrolled,

@@ -18,14 +18,36 @@ import { verifySecondFactor } from './verify-second-factor';
 export const resetMfaInput = z.object({ reason: reasonSchema });
 
 /** An admin resets an operator's TOTP: credential and codes gone, sessions ended, re-enrollment forced. */
-export async function resetOperatorMfa(ctx: OperatorContext, tenantId: string, operatorId: string, input: z.infer<typeof resetMfaInput>) {
+export async function resetOperatorMfa(
+  ctx: OperatorContext,
+  tenantId: string,
+  operatorId: string,
+  input: z.infer<typeof resetMfaInput>,
+) {
   requireStepUp(ctx);
   return withTenantTx(tenantId, async (tx) => {
     const target = await lockOperator(tx, tenantId, operatorId);
-    await tx.delete(totpCredentials).where(and(eq(totpCredentials.tenantId, tenantId), eq(totpCredentials.operatorId, operatorId)));
-    await tx.delete(recoveryCodes).where(and(eq(recoveryCodes.tenantId, tenantId), eq(recoveryCodes.operatorId, operatorId)));
-    const sessionsEnded = await revokeOperatorSessions(tx, tenantId, operatorId, 'mfa_reset', ctx.operatorId === operatorId ? ctx.sessionId : undefined);
-    await recordAudit(tx, { tenantId, action: 'mfa.reset', outcome: 'success', ...byOperator(ctx), target: { type: 'operator', id: operatorId }, details: { loginId: target.loginId, reason: input.reason, sessionsEnded } });
+    await tx
+      .delete(totpCredentials)
+      .where(and(eq(totpCredentials.tenantId, tenantId), eq(totpCredentials.operatorId, operatorId)));
+    await tx
+      .delete(recoveryCodes)
+      .where(and(eq(recoveryCodes.tenantId, tenantId), eq(recoveryCodes.operatorId, operatorId)));
+    const sessionsEnded = await revokeOperatorSessions(
+      tx,
+      tenantId,
+      operatorId,
+      'mfa_reset',
+      ctx.operatorId === operatorId ? ctx.sessionId : undefined,
+    );
+    await recordAudit(tx, {
+      tenantId,
+      action: 'mfa.reset',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'operator', id: operatorId },
+      details: { loginId: target.loginId, reason: input.reason, sessionsEnded },
+    });
     return { sessionsEnded };
   });
 }
@@ -45,11 +67,25 @@ export async function disableOwnTotp(ctx: OperatorContext, input: z.infer<typeof
   const passwordOk = await verifyPassword(rules.currentHash, input.password);
   return withTenantTx(ctx.tenantId, async (tx) => {
     const factor = passwordOk ? await verifySecondFactor(tx, ctx.tenantId, ctx.operatorId, input.code) : null;
-    if (!factor) throw new AppError('bad_request', passwordOk ? { code: ['wrong_code'] } : { password: ['wrong_password'] });
-    await tx.delete(totpCredentials).where(and(eq(totpCredentials.tenantId, ctx.tenantId), eq(totpCredentials.operatorId, ctx.operatorId)));
-    await tx.delete(recoveryCodes).where(and(eq(recoveryCodes.tenantId, ctx.tenantId), eq(recoveryCodes.operatorId, ctx.operatorId)));
-    const sessionsEnded = input.endOtherSessions ? await revokeOperatorSessions(tx, ctx.tenantId, ctx.operatorId, 'mfa_disabled', ctx.sessionId) : 0;
-    await recordAudit(tx, { tenantId: ctx.tenantId, action: 'mfa.disabled', outcome: 'success', ...byOperator(ctx), target: { type: 'operator', id: ctx.operatorId }, details: { sessionsEnded } });
+    if (!factor)
+      throw new AppError('bad_request', passwordOk ? { code: ['wrong_code'] } : { password: ['wrong_password'] });
+    await tx
+      .delete(totpCredentials)
+      .where(and(eq(totpCredentials.tenantId, ctx.tenantId), eq(totpCredentials.operatorId, ctx.operatorId)));
+    await tx
+      .delete(recoveryCodes)
+      .where(and(eq(recoveryCodes.tenantId, ctx.tenantId), eq(recoveryCodes.operatorId, ctx.operatorId)));
+    const sessionsEnded = input.endOtherSessions
+      ? await revokeOperatorSessions(tx, ctx.tenantId, ctx.operatorId, 'mfa_disabled', ctx.sessionId)
+      : 0;
+    await recordAudit(tx, {
+      tenantId: ctx.tenantId,
+      action: 'mfa.disabled',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'operator', id: ctx.operatorId },
+      details: { sessionsEnded },
+    });
     return { sessionsEnded };
   });
 }
@@ -63,29 +99,46 @@ export const totpPolicyInput = z.object({
 export async function setTotpPolicy(ctx: OperatorContext, tenantId: string, input: z.infer<typeof totpPolicyInput>) {
   requireStepUp(ctx);
   return withTenantTx(tenantId, async (tx) => {
-    const [before] = await tx.select({ required: tenants.totpRequired, graceUntil: tenants.totpGraceUntil }).from(tenants).where(eq(tenants.id, tenantId)).for('update');
+    const [before] = await tx
+      .select({ required: tenants.totpRequired, graceUntil: tenants.totpGraceUntil })
+      .from(tenants)
+      .where(eq(tenants.id, tenantId))
+      .for('update');
     if (!before) throw new AppError('not_found');
     const graceUntil = input.required ? new Date(now().getTime() + input.graceDays * 86_400_000) : null;
-    await tx.update(tenants).set({ totpRequired: input.required, totpGraceUntil: graceUntil }).where(eq(tenants.id, tenantId));
+    await tx
+      .update(tenants)
+      .set({ totpRequired: input.required, totpGraceUntil: graceUntil })
+      .where(eq(tenants.id, tenantId));
     await recordAudit(tx, {
       tenantId,
       action: 'mfa.policy_updated',
       outcome: 'success',
       ...byOperator(ctx),
       target: { type: 'tenant', id: tenantId },
-      details: { before: { required: before.required, graceUntil: before.graceUntil?.toISOString() ?? null }, after: { required: input.required, graceUntil: graceUntil?.toISOString() ?? null } },
+      details: {
+        before: { required: before.required, graceUntil: before.graceUntil?.toISOString() ?? null },
+        after: { required: input.required, graceUntil: graceUntil?.toISOString() ?? null },
+      },
     });
   });
 }
 
 export async function getTotpPolicy(_ctx: OperatorContext, tenantId: string) {
-  const [row] = await withTenantTx(tenantId, (tx) => tx.select({ required: tenants.totpRequired, graceUntil: tenants.totpGraceUntil }).from(tenants).where(eq(tenants.id, tenantId)));
+  const [row] = await withTenantTx(tenantId, (tx) =>
+    tx
+      .select({ required: tenants.totpRequired, graceUntil: tenants.totpGraceUntil })
+      .from(tenants)
+      .where(eq(tenants.id, tenantId)),
+  );
   if (!row) throw new AppError('not_found');
   return row;
 }
 
 /** Share of active operators enrolled, per tenant (platform tenants page). */
-export async function enrollmentShares(_ctx: OperatorContext): Promise<Map<string, { enrolled: number; active: number }>> {
+export async function enrollmentShares(
+  _ctx: OperatorContext,
+): Promise<Map<string, { enrolled: number; active: number }>> {
   const rows = rowsOf<{ tenant_id: string; enrolled: number; active: number }>(
     await withPlatformTx((tx) =>
       tx.execute(sql`

@@ -32,7 +32,12 @@ describe('TOTP on by default', () => {
   it('requires TOTP of a new company with a 14-day grace: a deadline until then, the enrollment gate after it', async () => {
     const code = `pol${++n}x${Date.now().toString(36)}`;
     const { tenantId } = await createTenant(staff(), { code, name: '株式会社テスト', contactEmail: null });
-    const [policy] = await withPlatformTx((tx) => tx.select({ required: tenants.totpRequired, graceUntil: tenants.totpGraceUntil }).from(tenants).where(eq(tenants.id, tenantId)));
+    const [policy] = await withPlatformTx((tx) =>
+      tx
+        .select({ required: tenants.totpRequired, graceUntil: tenants.totpGraceUntil })
+        .from(tenants)
+        .where(eq(tenants.id, tenantId)),
+    );
     expect(policy.required).toBe(true);
     expect(Math.round((policy.graceUntil!.getTime() - now().getTime()) / 86_400_000)).toBe(NEW_TENANT_TOTP_GRACE_DAYS);
 
@@ -43,7 +48,9 @@ describe('TOTP on by default', () => {
     expect(await sessionCtx(token, meta)).toMatchObject({ mustEnrollMfa: false, mfaEnrollBy: policy.graceUntil });
     // A security setting needs TOTP regardless of the grace period.
     const ctx = (await sessionCtx(token, meta))!;
-    await expect(updatePasswordSettings(ctx, tenantId, { minLength: 14, maxAgeDays: null })).rejects.toMatchObject({ code: 'mfa_enrollment_required' });
+    await expect(updatePasswordSettings(ctx, tenantId, { minLength: 14, maxAgeDays: null })).rejects.toMatchObject({
+      code: 'mfa_enrollment_required',
+    });
 
     // A day after the deadline, the same session may only enroll (the guard sends it to /account/mfa).
     advanceClock(NEW_TENANT_TOTP_GRACE_DAYS * 86_400_000 + 60_000);
@@ -59,13 +66,25 @@ describe('TOTP on by default', () => {
     await createOperator(tenantId, `${code}.c`, PW);
     const ctxA = (await sessionCtx(await session(`${code}.a`), meta))!;
     const view = await startTotpEnrollment(ctxA);
-    await confirmTotpEnrollment(ctxA, await totpAt(view.secretGroups.replace(/ /g, ''), Math.floor(now().getTime() / 1000)));
+    await confirmTotpEnrollment(
+      ctxA,
+      await totpAt(view.secretGroups.replace(/ /g, ''), Math.floor(now().getTime() / 1000)),
+    );
     await startTotpEnrollment((await sessionCtx(await session(`${code}.b`), meta))!);
 
     const admin = contextFor(tenantId, a, 'tenant_admin');
     const rows = (await listOperators(admin, tenantId, {})).rows;
     const byLogin = Object.fromEntries(rows.map((r) => [r.loginId, { totp: r.totp, codes: r.recoveryCodesLeft }]));
-    expect(byLogin).toEqual({ [`${code}.a`]: { totp: 'active', codes: 10 }, [`${code}.b`]: { totp: 'pending', codes: 0 }, [`${code}.c`]: { totp: null, codes: 0 } });
-    expect(await getMfaEnrollment(admin, tenantId)).toMatchObject({ active: 3, enrolled: 1, withRecoveryCodes: 1, required: true });
+    expect(byLogin).toEqual({
+      [`${code}.a`]: { totp: 'active', codes: 10 },
+      [`${code}.b`]: { totp: 'pending', codes: 0 },
+      [`${code}.c`]: { totp: null, codes: 0 },
+    });
+    expect(await getMfaEnrollment(admin, tenantId)).toMatchObject({
+      active: 3,
+      enrolled: 1,
+      withRecoveryCodes: 1,
+      required: true,
+    });
   });
 });

@@ -21,16 +21,29 @@ export interface OtpParams {
   digits?: 6 | 7 | 8;
 }
 
-export async function totpAt(secret: string | Uint8Array, epochSeconds: number, params: OtpParams = {}): Promise<string> {
-  return generate({ secret, epoch: epochSeconds, period: PERIOD, guardrails: lenient, ...params } as Parameters<typeof generate>[0]);
+export async function totpAt(
+  secret: string | Uint8Array,
+  epochSeconds: number,
+  params: OtpParams = {},
+): Promise<string> {
+  return generate({ secret, epoch: epochSeconds, period: PERIOD, guardrails: lenient, ...params } as Parameters<
+    typeof generate
+  >[0]);
 }
 
 export async function hotp(secret: string | Uint8Array, counter: number, params: OtpParams = {}): Promise<string> {
-  return generate({ secret, strategy: 'hotp', counter, guardrails: lenient, ...params } as Parameters<typeof generate>[0]);
+  return generate({ secret, strategy: 'hotp', counter, guardrails: lenient, ...params } as Parameters<
+    typeof generate
+  >[0]);
 }
 
 /** The matched time step, or null. Malformed input is a plain "no" (otplib throws on it). */
-export async function verifyTotp(secret: string, token: string, epochSeconds: number, afterTimeStep: number | null): Promise<number | null> {
+export async function verifyTotp(
+  secret: string,
+  token: string,
+  epochSeconds: number,
+  afterTimeStep: number | null,
+): Promise<number | null> {
   if (!/^\d{6}$/.test(token)) return null;
   try {
     const result = await verify({

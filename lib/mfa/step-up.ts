@@ -12,11 +12,28 @@ export async function stepUp(ctx: OperatorContext, code: string) {
   return withTenantTx(ctx.tenantId, async (tx) => {
     const factor = await verifySecondFactor(tx, ctx.tenantId, ctx.operatorId, code);
     if (!factor) {
-      await recordAudit(tx, { tenantId: ctx.tenantId, action: 'stepup.failed', outcome: 'failure', ...byOperator(ctx), target: { type: 'session', id: ctx.sessionId }, details: {} });
+      await recordAudit(tx, {
+        tenantId: ctx.tenantId,
+        action: 'stepup.failed',
+        outcome: 'failure',
+        ...byOperator(ctx),
+        target: { type: 'session', id: ctx.sessionId },
+        details: {},
+      });
       return { ok: false as const };
     }
-    await tx.update(sessions).set({ mfaVerifiedAt: now() }).where(and(eq(sessions.tenantId, ctx.tenantId), eq(sessions.id, ctx.sessionId)));
-    await recordAudit(tx, { tenantId: ctx.tenantId, action: 'stepup.succeeded', outcome: 'success', ...byOperator(ctx), target: { type: 'session', id: ctx.sessionId }, details: { factor } });
+    await tx
+      .update(sessions)
+      .set({ mfaVerifiedAt: now() })
+      .where(and(eq(sessions.tenantId, ctx.tenantId), eq(sessions.id, ctx.sessionId)));
+    await recordAudit(tx, {
+      tenantId: ctx.tenantId,
+      action: 'stepup.succeeded',
+      outcome: 'success',
+      ...byOperator(ctx),
+      target: { type: 'session', id: ctx.sessionId },
+      details: { factor },
+    });
     return { ok: true as const, factor };
   });
 }

@@ -44,12 +44,21 @@ async function enrolled() {
 
 async function challenge(loginId: string) {
   const r = await loginWithPassword({ loginId, password: PW }, meta);
-  if (r.ok || r.reason !== 'mfa_required' || !('challengeToken' in r)) throw new Error(`expected mfa_required, got ${JSON.stringify(r)}`);
+  if (r.ok || r.reason !== 'mfa_required' || !('challengeToken' in r))
+    throw new Error(`expected mfa_required, got ${JSON.stringify(r)}`);
   return r.challengeToken;
 }
 
 const actions = async (tenantId: string) =>
-  (await withPlatformTx((tx) => tx.select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.tenantId, tenantId)).orderBy(auditEvents.seq))).map((e) => e.action);
+  (
+    await withPlatformTx((tx) =>
+      tx
+        .select({ action: auditEvents.action })
+        .from(auditEvents)
+        .where(eq(auditEvents.tenantId, tenantId))
+        .orderBy(auditEvents.seq),
+    )
+  ).map((e) => e.action);
 
 describe('TOTP login', () => {
   it('asks for a code after the password; the session exists only after it', async () => {
@@ -62,10 +71,19 @@ describe('TOTP login', () => {
     const ctx = await sessionCtx(r.sessionToken, meta);
     expect(ctx?.mfaVerifiedAt).not.toBeNull();
     // The challenge is single-use.
-    expect(await completeMfaLogin(token, await totpAt(o.secret, o.nowS() + 30), meta)).toEqual({ ok: false, reason: 'no_challenge' });
-    expect(await actions(o.tenantId)).toEqual(expect.arrayContaining(['mfa.enrolled', 'mfa.recovery_codes_generated', 'login.password_verified']));
+    expect(await completeMfaLogin(token, await totpAt(o.secret, o.nowS() + 30), meta)).toEqual({
+      ok: false,
+      reason: 'no_challenge',
+    });
+    expect(await actions(o.tenantId)).toEqual(
+      expect.arrayContaining(['mfa.enrolled', 'mfa.recovery_codes_generated', 'login.password_verified']),
+    );
     // A login with the authenticator raises no alert; only a recovery code does (below).
-    expect(await withPlatformTx((tx) => tx.select({ rule: alerts.rule }).from(alerts).where(eq(alerts.tenantId, o.tenantId)))).toEqual([]);
+    expect(
+      await withPlatformTx((tx) =>
+        tx.select({ rule: alerts.rule }).from(alerts).where(eq(alerts.tenantId, o.tenantId)),
+      ),
+    ).toEqual([]);
   });
 
   it('refuses a replay in the same step, an older step after a newer one, and codes two steps away', async () => {
@@ -75,8 +93,14 @@ describe('TOTP login', () => {
     const code = await totpAt(o.secret, t);
     expect((await completeMfaLogin(await challenge(o.loginId), code, meta)).ok).toBe(true);
     expect(await completeMfaLogin(await challenge(o.loginId), code, meta)).toEqual({ ok: false, reason: 'bad_code' });
-    expect(await completeMfaLogin(await challenge(o.loginId), await totpAt(o.secret, t - 30), meta)).toEqual({ ok: false, reason: 'bad_code' });
-    expect(await completeMfaLogin(await challenge(o.loginId), await totpAt(o.secret, t + 60), meta)).toEqual({ ok: false, reason: 'bad_code' });
+    expect(await completeMfaLogin(await challenge(o.loginId), await totpAt(o.secret, t - 30), meta)).toEqual({
+      ok: false,
+      reason: 'bad_code',
+    });
+    expect(await completeMfaLogin(await challenge(o.loginId), await totpAt(o.secret, t + 60), meta)).toEqual({
+      ok: false,
+      reason: 'bad_code',
+    });
     expect((await completeMfaLogin(await challenge(o.loginId), await totpAt(o.secret, t + 30), meta)).ok).toBe(true);
     expect(await actions(o.tenantId)).toContain('login.mfa_failed');
   });
@@ -94,11 +118,18 @@ describe('TOTP login', () => {
     const o = await enrolled();
     const token = await challenge(o.loginId);
     advanceClock(5 * 60_000 + 1000);
-    expect(await completeMfaLogin(token, await totpAt(o.secret, o.nowS()), meta)).toEqual({ ok: false, reason: 'no_challenge' });
+    expect(await completeMfaLogin(token, await totpAt(o.secret, o.nowS()), meta)).toEqual({
+      ok: false,
+      reason: 'no_challenge',
+    });
     const second = await challenge(o.loginId);
-    for (let i = 0; i < 9; i++) expect(await completeMfaLogin(second, '000000', meta)).toMatchObject({ ok: false, reason: 'bad_code' });
+    for (let i = 0; i < 9; i++)
+      expect(await completeMfaLogin(second, '000000', meta)).toMatchObject({ ok: false, reason: 'bad_code' });
     expect(await completeMfaLogin(second, '000000', meta)).toEqual({ ok: false, reason: 'too_many_attempts' });
-    expect(await completeMfaLogin(second, await totpAt(o.secret, o.nowS()), meta)).toEqual({ ok: false, reason: 'too_many_attempts' });
+    expect(await completeMfaLogin(second, await totpAt(o.secret, o.nowS()), meta)).toEqual({
+      ok: false,
+      reason: 'too_many_attempts',
+    });
     expect(await completeMfaLogin('x'.repeat(43), '123456', meta)).toEqual({ ok: false, reason: 'no_challenge' });
   });
 
@@ -109,7 +140,9 @@ describe('TOTP login', () => {
     expect((await completeMfaLogin(await challenge(o.loginId), code.toUpperCase(), meta)).ok).toBe(true);
     expect(await completeMfaLogin(await challenge(o.loginId), code, meta)).toMatchObject({ ok: false });
     expect(await actions(o.tenantId)).toContain('login.recovery_code_used');
-    const raised = await withPlatformTx((tx) => tx.select({ rule: alerts.rule, loginId: alerts.loginId }).from(alerts).where(eq(alerts.tenantId, o.tenantId)));
+    const raised = await withPlatformTx((tx) =>
+      tx.select({ rule: alerts.rule, loginId: alerts.loginId }).from(alerts).where(eq(alerts.tenantId, o.tenantId)),
+    );
     expect(raised).toEqual([{ rule: 'recovery_code_login', loginId: o.loginId }]);
   });
 });
@@ -129,16 +162,22 @@ describe('enforcement, reset and step-up', () => {
     const after = await loginWithPassword({ loginId, password: PW }, meta);
     if (!after.ok) throw new Error('login');
     expect((await sessionCtx(after.sessionToken, meta))?.mustEnrollMfa).toBe(true);
-    const [t] = await withPlatformTx((tx) => tx.select({ r: tenants.totpRequired }).from(tenants).where(eq(tenants.id, tenantId)));
+    const [t] = await withPlatformTx((tx) =>
+      tx.select({ r: tenants.totpRequired }).from(tenants).where(eq(tenants.id, tenantId)),
+    );
     expect(t.r).toBe(true);
   });
 
   it('admin reset ends sessions and forces re-enrollment; another tenant cannot reset (404)', async () => {
     const o = await enrolled();
     const other = await enrolled();
-    await expect(resetOperatorMfa(other.ctx, other.tenantId, o.operatorId, { reason: 'cross tenant' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      resetOperatorMfa(other.ctx, other.tenantId, o.operatorId, { reason: 'cross tenant' }),
+    ).rejects.toMatchObject({ code: 'not_found' });
     const admin = contextFor(o.tenantId, crypto.randomUUID(), 'tenant_admin');
-    expect(await resetOperatorMfa(admin, o.tenantId, o.operatorId, { reason: 'lost phone' })).toMatchObject({ sessionsEnded: 1 });
+    expect(await resetOperatorMfa(admin, o.tenantId, o.operatorId, { reason: 'lost phone' })).toMatchObject({
+      sessionsEnded: 1,
+    });
     const r = await loginWithPassword({ loginId: o.loginId, password: PW }, meta);
     expect(r.ok).toBe(true);
     if (r.ok) expect((await pendingEnrollment((await sessionCtx(r.sessionToken, meta))!)).status).toBe('none');
@@ -149,14 +188,23 @@ describe('enforcement, reset and step-up', () => {
     const o = await enrolled();
     const stale = { ...o.ctx, mfaVerifiedAt: new Date(now().getTime() - 6 * 60_000) };
     expect(() => requireStepUp(stale)).toThrow(AppError);
-    expect(() => requireStepUp({ ...stale, totpEnrolled: false })).toThrow(expect.objectContaining({ code: 'mfa_enrollment_required' }));
-    await expect(resetOperatorMfa(stale, o.tenantId, o.operatorId, { reason: 'no step-up' })).rejects.toMatchObject({ code: 'step_up_required' });
+    expect(() => requireStepUp({ ...stale, totpEnrolled: false })).toThrow(
+      expect.objectContaining({ code: 'mfa_enrollment_required' }),
+    );
+    await expect(resetOperatorMfa(stale, o.tenantId, o.operatorId, { reason: 'no step-up' })).rejects.toMatchObject({
+      code: 'step_up_required',
+    });
     advanceClock(60_000);
     expect(await stepUp(o.ctx, '000000')).toEqual({ ok: false });
     expect(await stepUp(o.ctx, await totpAt(o.secret, o.nowS()))).toEqual({ ok: true, factor: 'totp' });
     const names = await actions(o.tenantId);
     expect(names).toEqual(expect.arrayContaining(['stepup.failed', 'stepup.succeeded']));
-    const rows = await withPlatformTx((tx) => tx.select({ a: auditEvents.action }).from(auditEvents).where(and(eq(auditEvents.tenantId, o.tenantId), eq(auditEvents.action, 'stepup.succeeded'))));
+    const rows = await withPlatformTx((tx) =>
+      tx
+        .select({ a: auditEvents.action })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.tenantId, o.tenantId), eq(auditEvents.action, 'stepup.succeeded'))),
+    );
     expect(rows).toHaveLength(1);
   });
 });

@@ -15,7 +15,9 @@ function openSeed(ciphertext: string, tenantId: string, operatorId: string): str
   try {
     return open('totp-seed', ciphertext, totpSeedContext(tenantId, operatorId));
   } catch {
-    console.error(`[mamori] the TOTP seed of operator ${operatorId} does not open: moved from another row, or its key left the ring`);
+    console.error(
+      `[mamori] the TOTP seed of operator ${operatorId} does not open: moved from another row, or its key left the ring`,
+    );
     return null;
   }
 }
@@ -26,13 +28,24 @@ export const normalizeRecoveryCode = (code: string) => code.normalize('NFKC').to
  * Checks a TOTP code (each time step accepted at most once per operator, claimed atomically, so
  * of parallel attempts with one code exactly one wins) or an unused recovery code (used up here).
  */
-export async function verifySecondFactor(tx: Tx, tenantId: string, operatorId: string, code: string): Promise<'totp' | 'recovery_code' | null> {
+export async function verifySecondFactor(
+  tx: Tx,
+  tenantId: string,
+  operatorId: string,
+  code: string,
+): Promise<'totp' | 'recovery_code' | null> {
   const trimmed = code.normalize('NFKC').replace(/\s/g, '');
   if (/^\d{6}$/.test(trimmed)) {
     const [cred] = await tx
       .select({ secret: totpCredentials.secretCiphertext, last: totpCredentials.lastUsedStep })
       .from(totpCredentials)
-      .where(and(eq(totpCredentials.tenantId, tenantId), eq(totpCredentials.operatorId, operatorId), eq(totpCredentials.status, 'active')));
+      .where(
+        and(
+          eq(totpCredentials.tenantId, tenantId),
+          eq(totpCredentials.operatorId, operatorId),
+          eq(totpCredentials.status, 'active'),
+        ),
+      );
     if (!cred) return null;
     const seed = openSeed(cred.secret, tenantId, operatorId);
     if (seed === null) return null;
@@ -67,6 +80,9 @@ export async function verifySecondFactor(tx: Tx, tenantId: string, operatorId: s
     .returning({ id: recoveryCodes.id });
   if (used.length === 0) return null;
   // A recovery-code login is worth an admin's look: the operator may have lost the device.
-  await tx.update(operators).set({ mfaAlertAt: sql`now()` }).where(and(eq(operators.tenantId, tenantId), eq(operators.id, operatorId)));
+  await tx
+    .update(operators)
+    .set({ mfaAlertAt: sql`now()` })
+    .where(and(eq(operators.tenantId, tenantId), eq(operators.id, operatorId)));
   return 'recovery_code';
 }

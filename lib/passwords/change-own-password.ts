@@ -15,7 +15,10 @@ import { completeRotationTargets } from './rotation-targets';
 export const changeOwnPasswordInput = z
   .object({
     currentPassword: z.string().min(1).max(4096),
-    newPassword: z.string().min(1).max(MAX_LENGTH * 4),
+    newPassword: z
+      .string()
+      .min(1)
+      .max(MAX_LENGTH * 4),
     confirmPassword: z.string().max(MAX_LENGTH * 4),
   })
   .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'mismatch' });
@@ -44,7 +47,9 @@ export async function changeOwnPassword(ctx: OperatorContext, input: z.infer<typ
     return failed('wrong_current_password', { currentPassword: ['wrong_password'] });
   }
   const policy = checkPasswordPolicy(input.newPassword, rules);
-  const reused = await withTenantTx(ctx.tenantId, (tx) => isReusedPassword(tx, ctx.tenantId, ctx.operatorId, rules.currentHash, input.newPassword));
+  const reused = await withTenantTx(ctx.tenantId, (tx) =>
+    isReusedPassword(tx, ctx.tenantId, ctx.operatorId, rules.currentHash, input.newPassword),
+  );
   const reasons = [...policy.reasons, ...(reused ? (['reused'] as const) : [])];
   if (reasons.length > 0) return failed(`policy:${reasons.join(',')}`, { newPassword: reasons });
 
@@ -55,7 +60,13 @@ export async function changeOwnPassword(ctx: OperatorContext, input: z.infer<typ
       .update(operators)
       .set({ passwordHash, passwordChangedAt: sql`now()`, mustChangePassword: false, updatedAt: sql`now()` })
       .where(and(eq(operators.tenantId, ctx.tenantId), eq(operators.id, ctx.operatorId)));
-    const otherSessionsEnded = await revokeOperatorSessions(tx, ctx.tenantId, ctx.operatorId, 'password_changed', ctx.sessionId);
+    const otherSessionsEnded = await revokeOperatorSessions(
+      tx,
+      ctx.tenantId,
+      ctx.operatorId,
+      'password_changed',
+      ctx.sessionId,
+    );
     const campaigns = await completeRotationTargets(tx, ctx);
     await recordAudit(tx, {
       tenantId: ctx.tenantId,

@@ -22,7 +22,14 @@ describe('createSlots', () => {
     const results = await Promise.allSettled([0, 1, 2, 3, 4, 5].map(task));
     expect(peak).toBe(2);
     expect(started).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+    ]);
     // Every slot came back, the failed task's too: two more run at once again.
     peak = 0;
     await Promise.all([task(6), task(7)]);

@@ -8,7 +8,13 @@ import { verifyPassword } from './hash-password';
 const KEPT = 4;
 
 /** Whether the password is the operator's current one or one of the four before it. */
-export async function isReusedPassword(tx: Tx, tenantId: string, operatorId: string, currentHash: string, password: string): Promise<boolean> {
+export async function isReusedPassword(
+  tx: Tx,
+  tenantId: string,
+  operatorId: string,
+  currentHash: string,
+  password: string,
+): Promise<boolean> {
   const older = await tx
     .select({ hash: passwordHistory.passwordHash })
     .from(passwordHistory)
@@ -22,7 +28,12 @@ export async function isReusedPassword(tx: Tx, tenantId: string, operatorId: str
 }
 
 /** Moves the outgoing hash into the history and forgets anything older than the kept window. */
-export async function pushPasswordHistory(tx: Tx, tenantId: string, operatorId: string, outgoingHash: string): Promise<void> {
+export async function pushPasswordHistory(
+  tx: Tx,
+  tenantId: string,
+  operatorId: string,
+  outgoingHash: string,
+): Promise<void> {
   await tx.insert(passwordHistory).values({ tenantId, operatorId, passwordHash: outgoingHash });
   const keep = tx
     .select({ id: passwordHistory.id })
@@ -32,7 +43,13 @@ export async function pushPasswordHistory(tx: Tx, tenantId: string, operatorId: 
     .limit(KEPT);
   await tx
     .delete(passwordHistory)
-    .where(and(eq(passwordHistory.tenantId, tenantId), eq(passwordHistory.operatorId, operatorId), sql`${passwordHistory.id} not in ${keep}`));
+    .where(
+      and(
+        eq(passwordHistory.tenantId, tenantId),
+        eq(passwordHistory.operatorId, operatorId),
+        sql`${passwordHistory.id} not in ${keep}`,
+      ),
+    );
 }
 
 /** The words of this operator's world a password must not be built on, and the tenant minimum. */
@@ -50,7 +67,10 @@ export async function passwordRules(tx: Tx, tenantId: string, operatorId: string
     .from(operators)
     .innerJoin(tenants, eq(tenants.id, operators.tenantId))
     .where(and(eq(operators.tenantId, tenantId), eq(operators.id, operatorId)));
-  const siteRows = await tx.select({ name: sites.name, code: sites.code, domain: sites.domain }).from(sites).where(inArray(sites.tenantId, [tenantId]));
+  const siteRows = await tx
+    .select({ name: sites.name, code: sites.code, domain: sites.domain })
+    .from(sites)
+    .where(inArray(sites.tenantId, [tenantId]));
   return {
     currentHash: row.hash,
     minLength: row.minLength,

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { checkPasswordPolicy, contextTokens } from './policy';
 
-const base = { minLength: 12, context: ['sakura.admin', '佐藤 翔', '株式会社さくらアパレル', 'sakura-apparel', 'さくらアパレル 公式オンラインストア'] };
+const base = {
+  minLength: 12,
+  context: [
+    'sakura.admin',
+    '佐藤 翔',
+    '株式会社さくらアパレル',
+    'sakura-apparel',
+    'さくらアパレル 公式オンラインストア',
+  ],
+};
 
 describe('password policy', () => {
   it('accepts long, unusual passphrases, Unicode and spaces included', () => {
@@ -35,10 +44,18 @@ describe('password policy', () => {
   });
 
   it('refuses passwords built on the login ID, names, company, site or product', () => {
-    for (const pw of ['sakura.admin-2026-xyz', 'Xq9!apparel-winter-sale', 'mamori-console-2026!', 'さくらアパレル大好き12345', 'my sakura-apparel key 77']) {
+    for (const pw of [
+      'sakura.admin-2026-xyz',
+      'Xq9!apparel-winter-sale',
+      'mamori-console-2026!',
+      'さくらアパレル大好き12345',
+      'my sakura-apparel key 77',
+    ]) {
       expect(checkPasswordPolicy(pw, base).reasons, pw).toContain('context');
     }
-    expect(contextTokens(['sakura.admin'])).toEqual(expect.arrayContaining(['sakura.admin', 'sakura', 'admin', 'mamori']));
+    expect(contextTokens(['sakura.admin'])).toEqual(
+      expect.arrayContaining(['sakura.admin', 'sakura', 'admin', 'mamori']),
+    );
   });
 
   it('refuses weak passwords by the estimator, even long enough ones', () => {

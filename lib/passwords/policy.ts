@@ -43,7 +43,10 @@ export interface PolicyResult {
   score: number;
 }
 
-export function checkPasswordPolicy(password: string, options: { minLength: number; context: (string | null | undefined)[] }): PolicyResult {
+export function checkPasswordPolicy(
+  password: string,
+  options: { minLength: number; context: (string | null | undefined)[] },
+): PolicyResult {
   const normalized = normalizePassword(password);
   const lower = normalized.toLowerCase();
   const length = [...normalized].length;

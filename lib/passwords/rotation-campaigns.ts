@@ -12,7 +12,10 @@ import { reasonSchema } from '@/lib/http/input-schemas';
 
 // A date-time without a zone (an <input type="datetime-local">) is Japan time, as the UI says.
 const deadlineSchema = z.preprocess(
-  (v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v) ? `${v.length === 16 ? `${v}:00` : v}+09:00` : v),
+  (v) =>
+    typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v)
+      ? `${v.length === 16 ? `${v}:00` : v}+09:00`
+      : v,
   z.coerce.date().refine((d) => !Number.isNaN(d.getTime()), 'invalid_format'),
 );
 
@@ -28,10 +31,15 @@ export const startCampaignInput = z.object({
  * Starts a forced rotation: every active operator in scope whose password predates the campaign
  * must change it (the starter too, if in scope), optionally with all their sessions ended. Set-based SQL from start to end, whatever the number of operators.
  */
-export async function startRotationCampaign(ctx: OperatorContext, ownerTenantId: string, input: z.infer<typeof startCampaignInput>) {
+export async function startRotationCampaign(
+  ctx: OperatorContext,
+  ownerTenantId: string,
+  input: z.infer<typeof startCampaignInput>,
+) {
   requireStepUp(ctx);
   const startedAt = now();
-  if (input.deadline.getTime() <= startedAt.getTime() + 60_000) throw new AppError('bad_request', { deadline: ['in_past'] });
+  if (input.deadline.getTime() <= startedAt.getTime() + 60_000)
+    throw new AppError('bad_request', { deadline: ['in_past'] });
   const platform = ownerTenantId === PLATFORM_TENANT_ID;
   return withOwnerTx(ownerTenantId, async (tx) => {
     const campaignId = crypto.randomUUID();
@@ -81,14 +89,24 @@ export async function startRotationCampaign(ctx: OperatorContext, ownerTenantId:
       .update(rotationCampaigns)
       .set({ targetCount: total, tenantCount: counts.length })
       .where(and(eq(rotationCampaigns.tenantId, ownerTenantId), eq(rotationCampaigns.id, campaignId)));
-    const details = { reason: input.reason, deadline: input.deadline.toISOString(), revokeSessions: input.revokeSessions, sessionsEnded };
+    const details = {
+      reason: input.reason,
+      deadline: input.deadline.toISOString(),
+      revokeSessions: input.revokeSessions,
+      sessionsEnded,
+    };
     await recordAudit(tx, {
       tenantId: ownerTenantId,
       action: 'rotation.started',
       outcome: 'success',
       ...byOperator(ctx),
       target: { type: 'rotation_campaign', id: campaignId },
-      details: { ...details, operators: total, tenants: counts.length, scope: platform ? (input.tenantIds?.length ? 'chosen_tenants' : 'all_tenants') : 'tenant' },
+      details: {
+        ...details,
+        operators: total,
+        tenants: counts.length,
+        scope: platform ? (input.tenantIds?.length ? 'chosen_tenants' : 'all_tenants') : 'tenant',
+      },
     });
     // Each tenant's own chain says that its operators were put under rotation, and how many.
     if (platform) {
@@ -118,15 +136,32 @@ async function lockCampaign(tx: Tx, ownerTenantId: string, campaignId: string) {
   return row;
 }
 
-
 export const extendCampaignInput = z.object({ deadline: deadlineSchema });
 
-export async function extendRotationCampaign(ctx: OperatorContext, ownerTenantId: string, campaignId: string, input: z.infer<typeof extendCampaignInput>) {
+export async function extendRotationCampaign(
+  ctx: OperatorContext,
+  ownerTenantId: string,
+  campaignId: string,
+  input: z.infer<typeof extendCampaignInput>,
+) {
   return withOwnerTx(ownerTenantId, async (tx) => {
     const before = await lockCampaign(tx, ownerTenantId, campaignId);
-    if (input.deadline.getTime() <= Math.max(before.deadline.getTime(), now().getTime())) throw new AppError('bad_request', { deadline: ['not_later'] });
-    await tx.update(rotationCampaigns).set({ deadline: input.deadline }).where(and(eq(rotationCampaigns.tenantId, ownerTenantId), eq(rotationCampaigns.id, campaignId)));
-    await tx.update(rotationTargets).set({ deadline: input.deadline }).where(and(eq(rotationTargets.campaignTenantId, ownerTenantId), eq(rotationTargets.campaignId, campaignId), eq(rotationTargets.status, 'pending')));
+    if (input.deadline.getTime() <= Math.max(before.deadline.getTime(), now().getTime()))
+      throw new AppError('bad_request', { deadline: ['not_later'] });
+    await tx
+      .update(rotationCampaigns)
+      .set({ deadline: input.deadline })
+      .where(and(eq(rotationCampaigns.tenantId, ownerTenantId), eq(rotationCampaigns.id, campaignId)));
+    await tx
+      .update(rotationTargets)
+      .set({ deadline: input.deadline })
+      .where(
+        and(
+          eq(rotationTargets.campaignTenantId, ownerTenantId),
+          eq(rotationTargets.campaignId, campaignId),
+          eq(rotationTargets.status, 'pending'),
+        ),
+      );
     await recordAudit(tx, {
       tenantId: ownerTenantId,
       action: 'rotation.extended',

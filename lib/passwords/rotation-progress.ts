@@ -4,7 +4,6 @@ import { rowsOf, withOwnerTx } from '@/db';
 import { rotationCampaigns, tenants } from '@/db/schema';
 import type { OperatorContext } from '@/lib/kernel/operator-context';
 
-
 /** Campaigns owned by one tenant (or the platform), newest first. */
 export async function listRotationCampaigns(_ctx: OperatorContext, ownerTenantId: string) {
   return withOwnerTx(ownerTenantId, (tx) =>
@@ -79,16 +78,32 @@ export async function getRotationProgress(_ctx: OperatorContext, ownerTenantId: 
             await tx
               .select({ id: tenants.id, name: tenants.name, code: tenants.code })
               .from(tenants)
-              .where(inArray(tenants.id, counts.map((c) => c.tenantId)))
+              .where(
+                inArray(
+                  tenants.id,
+                  counts.map((c) => c.tenantId),
+                ),
+              )
           ).map((t) => [t.id, t]),
     );
     // Laggards first: most pending or locked, then the lowest share rotated, then by code.
     const tenantsProgress: TenantProgress[] = counts
       .filter((c) => names.has(c.tenantId))
       .map((c) => ({ ...c, tenantName: names.get(c.tenantId)!.name, tenantCode: names.get(c.tenantId)!.code }))
-      .sort((a, b) => b.pending + b.locked - (a.pending + a.locked) || a.rotated / a.total - b.rotated / b.total || (a.tenantCode < b.tenantCode ? -1 : a.tenantCode > b.tenantCode ? 1 : 0));
+      .sort(
+        (a, b) =>
+          b.pending + b.locked - (a.pending + a.locked) ||
+          a.rotated / a.total - b.rotated / b.total ||
+          (a.tenantCode < b.tenantCode ? -1 : a.tenantCode > b.tenantCode ? 1 : 0),
+      );
     const totals = tenantsProgress.reduce(
-      (a, r) => ({ total: a.total + r.total, rotated: a.rotated + r.rotated, pending: a.pending + r.pending, locked: a.locked + r.locked, notLoggedInSince: a.notLoggedInSince + r.notLoggedInSince }),
+      (a, r) => ({
+        total: a.total + r.total,
+        rotated: a.rotated + r.rotated,
+        pending: a.pending + r.pending,
+        locked: a.locked + r.locked,
+        notLoggedInSince: a.notLoggedInSince + r.notLoggedInSince,
+      }),
       { total: 0, rotated: 0, pending: 0, locked: 0, notLoggedInSince: 0 },
     );
     return { campaign, tenants: tenantsProgress, totals };
@@ -107,7 +122,13 @@ export interface OperatorProgress {
 }
 
 /** Per-operator state, optionally for one tenant; also feeds the CSV report. */
-export async function listRotationTargets(_ctx: OperatorContext, ownerTenantId: string, campaignId: string, tenantId?: string, limit = 500) {
+export async function listRotationTargets(
+  _ctx: OperatorContext,
+  ownerTenantId: string,
+  campaignId: string,
+  tenantId?: string,
+  limit = 500,
+) {
   return withOwnerTx(ownerTenantId, async (tx) =>
     rowsOf<OperatorProgress>(
       await tx.execute(sql`
@@ -119,6 +140,11 @@ export async function listRotationTargets(_ctx: OperatorContext, ownerTenantId: 
          where t.campaign_tenant_id = ${ownerTenantId} and t.campaign_id = ${campaignId} ${tenantId ? sql`and t.tenant_id = ${tenantId}` : sql``}
          order by tn.code, t.status desc, o.login_id_key
          limit ${limit}`),
-    ).map((r) => ({ ...r, rotatedAt: r.rotatedAt && new Date(r.rotatedAt), lockedAt: r.lockedAt && new Date(r.lockedAt), lastLoginAt: r.lastLoginAt && new Date(r.lastLoginAt) })),
+    ).map((r) => ({
+      ...r,
+      rotatedAt: r.rotatedAt && new Date(r.rotatedAt),
+      lockedAt: r.lockedAt && new Date(r.lockedAt),
+      lastLoginAt: r.lastLoginAt && new Date(r.lastLoginAt),
+    })),
   );
 }

@@ -45,7 +45,15 @@ async function session(loginId: string, password = PW) {
 }
 
 const actions = async (tenantId: string) =>
-  (await withPlatformTx((tx) => tx.select({ action: auditEvents.action, details: auditEvents.details }).from(auditEvents).where(eq(auditEvents.tenantId, tenantId)).orderBy(auditEvents.seq))).map((e) => e.action);
+  (
+    await withPlatformTx((tx) =>
+      tx
+        .select({ action: auditEvents.action, details: auditEvents.details })
+        .from(auditEvents)
+        .where(eq(auditEvents.tenantId, tenantId))
+        .orderBy(auditEvents.seq),
+    )
+  ).map((e) => e.action);
 
 const staff = () => contextFor(PLATFORM_TENANT_ID, crypto.randomUUID(), 'platform_admin', 'staff');
 const inDays = (d: number) => new Date(Date.now() + d * DAY);
@@ -64,7 +72,13 @@ describe('changing a password under the policy', () => {
     expect(await attempt(`${c.ops[0].loginId} winter sale`)).toContain('context');
     expect(await attempt('short')).toContain('too_short:12');
     expect(await attempt(PW)).toContain('reused');
-    const sequence = ['first fresh passphrase', 'second fresh passphrase', 'third fresh passphrase', 'fourth fresh passphrase', 'fifth fresh passphrase'];
+    const sequence = [
+      'first fresh passphrase',
+      'second fresh passphrase',
+      'third fresh passphrase',
+      'fourth fresh passphrase',
+      'fifth fresh passphrase',
+    ];
     for (const next of sequence) {
       expect(await attempt(next)).toBeNull();
       current = next;
@@ -78,7 +92,11 @@ describe('changing a password under the policy', () => {
     const c = await company(1);
     await updatePasswordSettings(c.admin, c.tenantId, { minLength: 20, maxAgeDays: null });
     const s = await session(c.ops[0].loginId);
-    const error = await changeOwnPassword(s.ctx, { currentPassword: PW, newPassword: 'tangerine otter 9', confirmPassword: 'tangerine otter 9' }).catch((e: AppError) => e);
+    const error = await changeOwnPassword(s.ctx, {
+      currentPassword: PW,
+      newPassword: 'tangerine otter 9',
+      confirmPassword: 'tangerine otter 9',
+    }).catch((e: AppError) => e);
     expect((error as AppError).fields?.newPassword).toContain('too_short:20');
   });
 
@@ -89,7 +107,9 @@ describe('changing a password under the policy', () => {
     expect(s.ctx.mustChangePassword).toBe(true);
     expect(await actions(c.tenantId)).toContain('password.change_forced');
     const other = await company(1);
-    await expect(forcePasswordChange(c.admin, c.tenantId, other.ops[0].id, { reason: 'cross tenant' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      forcePasswordChange(c.admin, c.tenantId, other.ops[0].id, { reason: 'cross tenant' }),
+    ).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('applies a tenant maximum age only when set', async () => {
@@ -109,36 +129,70 @@ describe('rotation campaigns', () => {
     const b = await company(2);
     const sa = await session(a.ops[0].loginId);
     const sb = await session(b.ops[0].loginId);
-    const r = await startRotationCampaign(a.admin, a.tenantId, { reason: 'credential leak 2026-11', deadline: inDays(7), revokeSessions: true });
+    const r = await startRotationCampaign(a.admin, a.tenantId, {
+      reason: 'credential leak 2026-11',
+      deadline: inDays(7),
+      revokeSessions: true,
+    });
     expect(r).toMatchObject({ operators: 4, tenants: 1, sessionsEnded: 1 });
     expect(await sessionCtx(sa.sessionToken, meta)).toBeNull();
     expect(await sessionCtx(sb.sessionToken, meta)).not.toBeNull();
-    const flagged = await withPlatformTx((tx) => tx.select({ id: operators.id, must: operators.mustChangePassword }).from(operators).where(eq(operators.tenantId, a.tenantId)));
-    expect(flagged.filter((o) => o.must).map((o) => o.id).sort()).toEqual([...a.ops.map((o) => o.id), a.adminId].sort());
+    const flagged = await withPlatformTx((tx) =>
+      tx
+        .select({ id: operators.id, must: operators.mustChangePassword })
+        .from(operators)
+        .where(eq(operators.tenantId, a.tenantId)),
+    );
+    expect(
+      flagged
+        .filter((o) => o.must)
+        .map((o) => o.id)
+        .sort(),
+    ).toEqual([...a.ops.map((o) => o.id), a.adminId].sort());
     expect(await actions(a.tenantId)).toContain('rotation.started');
     expect(await actions(b.tenantId)).not.toContain('rotation.started');
   });
 
   it('tracks progress, locks stragglers after the deadline, and an admin reset lets them finish', async () => {
     const a = await company(3);
-    const { campaignId } = await startRotationCampaign(a.admin, a.tenantId, { reason: 'annual incident drill', deadline: inDays(2), revokeSessions: false });
+    const { campaignId } = await startRotationCampaign(a.admin, a.tenantId, {
+      reason: 'annual incident drill',
+      deadline: inDays(2),
+      revokeSessions: false,
+    });
     const s0 = await session(a.ops[0].loginId);
-    await changeOwnPassword(s0.ctx, { currentPassword: PW, newPassword: 'violet harbour lanterns', confirmPassword: 'violet harbour lanterns' });
+    await changeOwnPassword(s0.ctx, {
+      currentPassword: PW,
+      newPassword: 'violet harbour lanterns',
+      confirmPassword: 'violet harbour lanterns',
+    });
     let progress = (await getRotationProgress(a.admin, a.tenantId, campaignId))!;
     expect(progress.totals).toMatchObject({ total: 4, rotated: 1, pending: 3, locked: 0, notLoggedInSince: 3 });
 
     advanceClock(3 * DAY);
     // The login path locks at the deadline even before the sweep runs.
-    expect(await loginWithPassword({ loginId: a.ops[1].loginId, password: PW }, meta)).toEqual({ ok: false, reason: 'locked' });
+    expect(await loginWithPassword({ loginId: a.ops[1].loginId, password: PW }, meta)).toEqual({
+      ok: false,
+      reason: 'locked',
+    });
     await withPlatformTx((tx) => lockOverdueRotations(tx));
     progress = (await getRotationProgress(a.admin, a.tenantId, campaignId))!;
     expect(progress.totals).toMatchObject({ rotated: 1, pending: 0, locked: 3 });
-    expect(await loginWithPassword({ loginId: a.ops[2].loginId, password: PW }, meta)).toEqual({ ok: false, reason: 'locked' });
-    expect(await actions(a.tenantId)).toEqual(expect.arrayContaining(['rotation.completed_by_operator', 'rotation.locked_after_deadline']));
+    expect(await loginWithPassword({ loginId: a.ops[2].loginId, password: PW }, meta)).toEqual({
+      ok: false,
+      reason: 'locked',
+    });
+    expect(await actions(a.tenantId)).toEqual(
+      expect.arrayContaining(['rotation.completed_by_operator', 'rotation.locked_after_deadline']),
+    );
 
     const reset = await resetOperatorPassword(a.admin, a.tenantId, a.ops[2].id);
     const s2 = await session(a.ops[2].loginId, reset.temporaryPassword);
-    await changeOwnPassword(s2.ctx, { currentPassword: reset.temporaryPassword, newPassword: 'marigold ferry crossing', confirmPassword: 'marigold ferry crossing' });
+    await changeOwnPassword(s2.ctx, {
+      currentPassword: reset.temporaryPassword,
+      newPassword: 'marigold ferry crossing',
+      confirmPassword: 'marigold ferry crossing',
+    });
     const rows = await listRotationTargets(a.admin, a.tenantId, campaignId);
     expect(rows.find((r) => r.loginId === a.ops[2].loginId)?.status).toBe('rotated');
   });
@@ -147,7 +201,11 @@ describe('rotation campaigns', () => {
     const a = await company(2);
     const b = await company(4);
     const c = await company(1);
-    const { campaignId, operators: count, tenants: tenantCount } = await startRotationCampaign(staff(), PLATFORM_TENANT_ID, {
+    const {
+      campaignId,
+      operators: count,
+      tenants: tenantCount,
+    } = await startRotationCampaign(staff(), PLATFORM_TENANT_ID, {
       reason: 'platform credential leak',
       deadline: inDays(5),
       revokeSessions: false,
@@ -163,18 +221,33 @@ describe('rotation campaigns', () => {
 
   it("reads a campaign's targets only through the campaign's owner, even where the rows are a tenant's own", async () => {
     const a = await company(2);
-    const { campaignId } = await startRotationCampaign(staff(), PLATFORM_TENANT_ID, { reason: 'owner scope', deadline: inDays(5), revokeSessions: false, tenantIds: [a.tenantId] });
+    const { campaignId } = await startRotationCampaign(staff(), PLATFORM_TENANT_ID, {
+      reason: 'owner scope',
+      deadline: inDays(5),
+      revokeSessions: false,
+      tenantIds: [a.tenantId],
+    });
     // The targets are a's operators, which a's admin may read; the campaign is the platform's.
     expect(await listRotationTargets(a.admin, a.tenantId, campaignId)).toEqual([]);
     expect(await getRotationProgress(a.admin, a.tenantId, campaignId)).toBeNull();
-    await expect(extendRotationCampaign(a.admin, a.tenantId, campaignId, { deadline: inDays(9) })).rejects.toMatchObject({ code: 'not_found' });
-    expect((await listRotationTargets(staff(), PLATFORM_TENANT_ID, campaignId)).map((r) => r.loginId).sort()).toEqual([a.adminLogin, ...a.ops.map((o) => o.loginId)].sort());
+    await expect(
+      extendRotationCampaign(a.admin, a.tenantId, campaignId, { deadline: inDays(9) }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    expect((await listRotationTargets(staff(), PLATFORM_TENANT_ID, campaignId)).map((r) => r.loginId).sort()).toEqual(
+      [a.adminLogin, ...a.ops.map((o) => o.loginId)].sort(),
+    );
   });
 
   it('extends (later only) and cancels, releasing pending operators', async () => {
     const a = await company(2);
-    const { campaignId } = await startRotationCampaign(a.admin, a.tenantId, { reason: 'suspicious logins', deadline: inDays(1), revokeSessions: false });
-    await expect(extendRotationCampaign(a.admin, a.tenantId, campaignId, { deadline: inDays(0.5) })).rejects.toBeInstanceOf(AppError);
+    const { campaignId } = await startRotationCampaign(a.admin, a.tenantId, {
+      reason: 'suspicious logins',
+      deadline: inDays(1),
+      revokeSessions: false,
+    });
+    await expect(
+      extendRotationCampaign(a.admin, a.tenantId, campaignId, { deadline: inDays(0.5) }),
+    ).rejects.toBeInstanceOf(AppError);
     await extendRotationCampaign(a.admin, a.tenantId, campaignId, { deadline: inDays(10) });
     advanceClock(2 * DAY);
     await withPlatformTx((tx) => lockOverdueRotations(tx));
@@ -191,12 +264,28 @@ describe('rotation campaigns', () => {
 
   it('only operators whose password predates the campaign, and only active ones, are in scope', async () => {
     const a = await company(2);
-    await withPlatformTx((tx) => tx.update(operators).set({ status: 'disabled' }).where(and(eq(operators.tenantId, a.tenantId), eq(operators.id, a.ops[1].id))));
-    const r = await startRotationCampaign(a.admin, a.tenantId, { reason: 'scope check', deadline: inDays(3), revokeSessions: false });
+    await withPlatformTx((tx) =>
+      tx
+        .update(operators)
+        .set({ status: 'disabled' })
+        .where(and(eq(operators.tenantId, a.tenantId), eq(operators.id, a.ops[1].id))),
+    );
+    const r = await startRotationCampaign(a.admin, a.tenantId, {
+      reason: 'scope check',
+      deadline: inDays(3),
+      revokeSessions: false,
+    });
     expect(r.operators).toBe(2);
-    const targets = await withPlatformTx((tx) => tx.select({ op: rotationTargets.operatorId }).from(rotationTargets).where(eq(rotationTargets.campaignId, r.campaignId)));
+    const targets = await withPlatformTx((tx) =>
+      tx
+        .select({ op: rotationTargets.operatorId })
+        .from(rotationTargets)
+        .where(eq(rotationTargets.campaignId, r.campaignId)),
+    );
     expect(targets.map((t) => t.op).sort()).toEqual([a.ops[0].id, a.adminId].sort());
-    const [t] = await withPlatformTx((tx) => tx.select({ n: tenants.operatorCount }).from(tenants).where(eq(tenants.id, a.tenantId)));
+    const [t] = await withPlatformTx((tx) =>
+      tx.select({ n: tenants.operatorCount }).from(tenants).where(eq(tenants.id, a.tenantId)),
+    );
     expect(t.n).toBe(3);
   });
 });

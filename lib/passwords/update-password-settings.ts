@@ -12,19 +12,29 @@ import { PLATFORM_MIN_LENGTH } from './policy';
 export const passwordSettingsInput = z.object({
   minLength: z.coerce.number().int().min(PLATFORM_MIN_LENGTH).max(64),
   // Off (empty) by default: calendar expiry is not recommended.
-  maxAgeDays: z.preprocess((v) => (v === '' || v === undefined || v === null ? null : v), z.coerce.number().int().min(30).max(3650).nullable()),
+  maxAgeDays: z.preprocess(
+    (v) => (v === '' || v === undefined || v === null ? null : v),
+    z.coerce.number().int().min(30).max(3650).nullable(),
+  ),
 });
 
 export async function getPasswordSettings(_ctx: OperatorContext, tenantId: string) {
   const [row] = await withTenantTx(tenantId, (tx) =>
-    tx.select({ minLength: tenants.passwordMinLength, maxAgeDays: tenants.passwordMaxAgeDays }).from(tenants).where(eq(tenants.id, tenantId)),
+    tx
+      .select({ minLength: tenants.passwordMinLength, maxAgeDays: tenants.passwordMaxAgeDays })
+      .from(tenants)
+      .where(eq(tenants.id, tenantId)),
   );
   if (!row) throw new AppError('not_found');
   return row;
 }
 
 /** A security setting: needs a fresh second factor like every other (TOTP even within a grace period). */
-export async function updatePasswordSettings(ctx: OperatorContext, tenantId: string, input: z.infer<typeof passwordSettingsInput>) {
+export async function updatePasswordSettings(
+  ctx: OperatorContext,
+  tenantId: string,
+  input: z.infer<typeof passwordSettingsInput>,
+) {
   requireStepUp(ctx);
   return withTenantTx(tenantId, async (tx) => {
     const [before] = await tx
@@ -33,7 +43,10 @@ export async function updatePasswordSettings(ctx: OperatorContext, tenantId: str
       .where(eq(tenants.id, tenantId))
       .for('update');
     if (!before) throw new AppError('not_found');
-    await tx.update(tenants).set({ passwordMinLength: input.minLength, passwordMaxAgeDays: input.maxAgeDays }).where(eq(tenants.id, tenantId));
+    await tx
+      .update(tenants)
+      .set({ passwordMinLength: input.minLength, passwordMaxAgeDays: input.maxAgeDays })
+      .where(eq(tenants.id, tenantId));
     await recordAudit(tx, {
       tenantId,
       action: 'password_policy.updated',

@@ -28,11 +28,22 @@ export async function revokeOperatorSessions(
 }
 
 /** Ends every live session of a tenant (optionally sparing the caller's); returns how many ended. */
-export async function revokeTenantSessions(tx: Tx, tenantId: string, reason: string, exceptSessionId?: string): Promise<number> {
+export async function revokeTenantSessions(
+  tx: Tx,
+  tenantId: string,
+  reason: string,
+  exceptSessionId?: string,
+): Promise<number> {
   const ended = await tx
     .update(sessions)
     .set({ revokedAt: now(), revokedReason: reason })
-    .where(and(eq(sessions.tenantId, tenantId), isNull(sessions.revokedAt), exceptSessionId ? ne(sessions.id, exceptSessionId) : sql`true`))
+    .where(
+      and(
+        eq(sessions.tenantId, tenantId),
+        isNull(sessions.revokedAt),
+        exceptSessionId ? ne(sessions.id, exceptSessionId) : sql`true`,
+      ),
+    )
     .returning({ id: sessions.id });
   return ended.length;
 }

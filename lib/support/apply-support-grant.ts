@@ -21,7 +21,11 @@ interface Viewer {
  * counts the use, writes `support_access.used` into the tenant's own chain and, on a grant's first
  * use, raises an alert the tenant sees. Null when no grant covers it.
  */
-export async function applySupportGrant(viewer: Viewer, tenantId: string, scope: SupportScope): Promise<SupportUse | null> {
+export async function applySupportGrant(
+  viewer: Viewer,
+  tenantId: string,
+  scope: SupportScope,
+): Promise<SupportUse | null> {
   const at = now();
   return withTenantTx(tenantId, async (tx) => {
     const [grant] = rowsOf<{ id: string; scopes: SupportScope[]; first_use: boolean; use_count: number }>(
@@ -50,7 +54,12 @@ export async function applySupportGrant(viewer: Viewer, tenantId: string, scope:
       details: { scope, use: grant.use_count },
     });
     if (grant.first_use) {
-      await raiseAlert(tx, { tenantId, rule: 'support_access_used', operator: { operatorId: viewer.operatorId, loginId: viewer.loginId }, details: { grantId: grant.id, scope } });
+      await raiseAlert(tx, {
+        tenantId,
+        rule: 'support_access_used',
+        operator: { operatorId: viewer.operatorId, loginId: viewer.loginId },
+        details: { grantId: grant.id, scope },
+      });
     }
     return { tenantId, grantId: grant.id, scopes: grant.scopes };
   });

@@ -23,7 +23,11 @@ export const grantSupportInput = z.object({
  * A tenant admin lets platform support read chosen customer data for at most 72 hours. A
  * security setting, so it needs a fresh second factor; audited in the tenant's chain.
  */
-export async function grantSupportAccess(ctx: OperatorContext, tenantId: string, input: z.infer<typeof grantSupportInput>) {
+export async function grantSupportAccess(
+  ctx: OperatorContext,
+  tenantId: string,
+  input: z.infer<typeof grantSupportInput>,
+) {
   requireStepUp(ctx);
   let grantee: { id: string; loginId: string } | null = null;
   if (input.grantee !== 'team') {
@@ -33,7 +37,14 @@ export async function grantSupportAccess(ctx: OperatorContext, tenantId: string,
         tx
           .select({ id: operators.id, loginId: operators.loginId })
           .from(operators)
-          .where(and(eq(operators.tenantId, PLATFORM_TENANT_ID), eq(operators.id, input.grantee), eq(operators.role, 'platform_admin'), eq(operators.status, 'active'))),
+          .where(
+            and(
+              eq(operators.tenantId, PLATFORM_TENANT_ID),
+              eq(operators.id, input.grantee),
+              eq(operators.role, 'platform_admin'),
+              eq(operators.status, 'active'),
+            ),
+          ),
       { readOnly: true },
     );
     if (!row) throw new AppError('bad_request', { grantee: ['invalid_choice'] });
@@ -62,7 +73,12 @@ export async function grantSupportAccess(ctx: OperatorContext, tenantId: string,
       outcome: 'success',
       ...byOperator(ctx),
       target: { type: 'support_grant', id: grant.id },
-      details: { grantee: grantee?.loginId ?? 'platform team', scopes: input.scopes, expiresAt: expiresAt.toISOString(), reason: input.reason },
+      details: {
+        grantee: grantee?.loginId ?? 'platform team',
+        scopes: input.scopes,
+        expiresAt: expiresAt.toISOString(),
+        reason: input.reason,
+      },
     });
     return { grantId: grant.id, expiresAt };
   });

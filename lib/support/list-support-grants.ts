@@ -29,7 +29,12 @@ export async function listSupportGrants(_ctx: OperatorContext, tenantId: string)
           lastUsedByLoginId: supportGrants.lastUsedByLoginId,
         })
         .from(supportGrants)
-        .where(and(eq(supportGrants.tenantId, tenantId), gt(supportGrants.expiresAt, new Date(at.getTime() - RECENT_DAYS * 86_400_000))))
+        .where(
+          and(
+            eq(supportGrants.tenantId, tenantId),
+            gt(supportGrants.expiresAt, new Date(at.getTime() - RECENT_DAYS * 86_400_000)),
+          ),
+        )
         .orderBy(desc(supportGrants.createdAt))
         .limit(50),
     { readOnly: true },
@@ -44,7 +49,13 @@ export async function listSupportStaff(_ctx: OperatorContext) {
       tx
         .select({ id: operators.id, loginId: operators.loginId, displayName: operators.displayName })
         .from(operators)
-        .where(and(eq(operators.tenantId, PLATFORM_TENANT_ID), eq(operators.role, 'platform_admin'), eq(operators.status, 'active')))
+        .where(
+          and(
+            eq(operators.tenantId, PLATFORM_TENANT_ID),
+            eq(operators.role, 'platform_admin'),
+            eq(operators.status, 'active'),
+          ),
+        )
         .orderBy(operators.loginIdKey)
         .limit(200),
     { readOnly: true },

@@ -14,7 +14,14 @@ export async function revokeSupportAccess(ctx: OperatorContext, tenantId: string
     const [row] = await tx
       .update(supportGrants)
       .set({ revokedAt: at, revokedByLoginId: ctx.loginId })
-      .where(and(eq(supportGrants.tenantId, tenantId), eq(supportGrants.id, grantId), isNull(supportGrants.revokedAt), gt(supportGrants.expiresAt, at)))
+      .where(
+        and(
+          eq(supportGrants.tenantId, tenantId),
+          eq(supportGrants.id, grantId),
+          isNull(supportGrants.revokedAt),
+          gt(supportGrants.expiresAt, at),
+        ),
+      )
       .returning({ grantee: supportGrants.granteeLoginId, useCount: supportGrants.useCount });
     if (!row) throw new AppError('not_found');
     await recordAudit(tx, {

@@ -26,16 +26,37 @@ async function world() {
   const siteId = await createSite(tenantId, 'main');
   const adminId = await createOperator(tenantId, `${code}.admin`, PW, 'tenant_admin');
   const admin = contextFor(tenantId, adminId, 'tenant_admin', `${code}.admin`);
-  const staffId = await createOperator(PLATFORM_TENANT_ID, `platform.sup${n}x${Date.now().toString(36)}`, PW, 'platform_admin');
+  const staffId = await createOperator(
+    PLATFORM_TENANT_ID,
+    `platform.sup${n}x${Date.now().toString(36)}`,
+    PW,
+    'platform_admin',
+  );
   const staff = contextFor(PLATFORM_TENANT_ID, staffId, 'platform_admin', 'platform.support');
-  const colleague = contextFor(PLATFORM_TENANT_ID, await createOperator(PLATFORM_TENANT_ID, `platform.col${n}x${Date.now().toString(36)}`, PW, 'platform_admin'), 'platform_admin', 'platform.colleague');
+  const colleague = contextFor(
+    PLATFORM_TENANT_ID,
+    await createOperator(PLATFORM_TENANT_ID, `platform.col${n}x${Date.now().toString(36)}`, PW, 'platform_admin'),
+    'platform_admin',
+    'platform.colleague',
+  );
   return { tenantId, siteId, admin, staff, colleague };
 }
 
-const grant = (ctx: ReturnType<typeof contextFor>, tenantId: string, raw: Record<string, unknown>) => grantSupportAccess(ctx, tenantId, grantSupportInput.parse({ hours: '24', reason: 'order 10023 was charged twice', ...raw }));
+const grant = (ctx: ReturnType<typeof contextFor>, tenantId: string, raw: Record<string, unknown>) =>
+  grantSupportAccess(
+    ctx,
+    tenantId,
+    grantSupportInput.parse({ hours: '24', reason: 'order 10023 was charged twice', ...raw }),
+  );
 
 const eventsOf = (tenantId: string, action: string) =>
-  withPlatformTx((tx) => tx.select({ actor: auditEvents.actorLoginId, details: auditEvents.details, targetId: auditEvents.targetId }).from(auditEvents).where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, action))).orderBy(auditEvents.seq));
+  withPlatformTx((tx) =>
+    tx
+      .select({ actor: auditEvents.actorLoginId, details: auditEvents.details, targetId: auditEvents.targetId })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, action)))
+      .orderBy(auditEvents.seq),
+  );
 
 describe('support access: customer data belongs to the tenant', () => {
   it('refuses platform staff without a grant, and lets a named admin read what was granted, audited in the tenant chain with a notice', async () => {
@@ -43,7 +64,10 @@ describe('support access: customer data belongs to the tenant', () => {
     expect(await applySupportGrant(w.staff, w.tenantId, 'orders.read')).toBeNull();
     await expect(listOrders(w.staff, w.tenantId, w.siteId, {})).rejects.toMatchObject({ code: 'not_found' });
 
-    const { grantId, expiresAt } = await grant(w.admin, w.tenantId, { grantee: w.staff.operatorId, scopes: 'orders.read' });
+    const { grantId, expiresAt } = await grant(w.admin, w.tenantId, {
+      grantee: w.staff.operatorId,
+      scopes: 'orders.read',
+    });
     expect(Math.abs(expiresAt.getTime() - now().getTime() - 24 * 3_600_000)).toBeLessThan(5_000);
     expect(await supportScopesOf(w.staff, w.tenantId)).toEqual(['orders.read']);
     // Named for someone else: the colleague has nothing; nor has anyone for members or payment settings.
@@ -66,18 +90,33 @@ describe('support access: customer data belongs to the tenant', () => {
     // The listing itself is in the tenant's chain too, by the staff member.
     expect((await eventsOf(w.tenantId, 'orders.listed')).map((e) => e.actor)).toEqual(['platform.support']);
     // One alert for the tenant on the first use, not one per request.
-    const raised = await withPlatformTx((tx) => tx.select({ rule: alerts.rule, loginId: alerts.loginId }).from(alerts).where(eq(alerts.tenantId, w.tenantId)));
+    const raised = await withPlatformTx((tx) =>
+      tx.select({ rule: alerts.rule, loginId: alerts.loginId }).from(alerts).where(eq(alerts.tenantId, w.tenantId)),
+    );
     expect(raised).toEqual([{ rule: 'support_access_used', loginId: 'platform.support' }]);
     const [listed] = await listSupportGrants(w.admin, w.tenantId);
-    expect(listed).toMatchObject({ id: grantId, active: true, useCount: 2, lastUsedByLoginId: 'platform.support', scopes: ['orders.read'] });
+    expect(listed).toMatchObject({
+      id: grantId,
+      active: true,
+      useCount: 2,
+      lastUsedByLoginId: 'platform.support',
+      scopes: ['orders.read'],
+    });
   });
 
   it('a team grant serves every platform admin until it expires or is revoked', async () => {
     const w = await world();
-    const { grantId } = await grant(w.admin, w.tenantId, { grantee: 'team', scopes: ['members.read', 'payment_settings.read'], hours: '2' });
-    for (const staff of [w.staff, w.colleague]) expect(await applySupportGrant(staff, w.tenantId, 'members.read')).toMatchObject({ grantId });
+    const { grantId } = await grant(w.admin, w.tenantId, {
+      grantee: 'team',
+      scopes: ['members.read', 'payment_settings.read'],
+      hours: '2',
+    });
+    for (const staff of [w.staff, w.colleague])
+      expect(await applySupportGrant(staff, w.tenantId, 'members.read')).toMatchObject({ grantId });
     const use = (await applySupportGrant(w.staff, w.tenantId, 'payment_settings.read'))!;
-    expect(await getPaymentSettings({ ...w.staff, support: use }, w.tenantId, w.siteId)).toMatchObject({ site: { id: w.siteId } });
+    expect(await getPaymentSettings({ ...w.staff, support: use }, w.tenantId, w.siteId)).toMatchObject({
+      site: { id: w.siteId },
+    });
 
     // Two hours later it is over by itself.
     advanceClock(2 * 3_600_000 + 1000);
@@ -92,9 +131,15 @@ describe('support access: customer data belongs to the tenant', () => {
     await revokeSupportAccess(v.admin, v.tenantId, second.grantId);
     expect(await applySupportGrant(v.colleague, v.tenantId, 'members.read')).toBeNull();
     await expect(revokeSupportAccess(v.admin, v.tenantId, second.grantId)).rejects.toMatchObject({ code: 'not_found' });
-    expect((await eventsOf(v.tenantId, 'support_access.revoked')).map((e) => e.details)).toEqual([{ grantee: 'platform team', uses: 1 }]);
+    expect((await eventsOf(v.tenantId, 'support_access.revoked')).map((e) => e.details)).toEqual([
+      { grantee: 'platform team', uses: 1 },
+    ]);
     expect((await eventsOf(w.tenantId, 'support_access.granted')).map((e) => e.details)).toEqual([
-      expect.objectContaining({ grantee: 'platform team', scopes: ['members.read', 'payment_settings.read'], reason: 'order 10023 was charged twice' }),
+      expect.objectContaining({
+        grantee: 'platform team',
+        scopes: ['members.read', 'payment_settings.read'],
+        reason: 'order 10023 was charged twice',
+      }),
     ]);
   });
 
@@ -110,19 +155,47 @@ describe('support access: customer data belongs to the tenant', () => {
     await expect(revokeSupportAccess(b.admin, b.tenantId, aGrant.id)).rejects.toMatchObject({ code: 'not_found' });
 
     // Only an active platform admin can be named.
-    const auditor = await createOperator(PLATFORM_TENANT_ID, `platform.aud${n}x${Date.now().toString(36)}`, PW, 'platform_auditor');
-    await expect(grant(a.admin, a.tenantId, { grantee: auditor, scopes: 'orders.read' })).rejects.toMatchObject({ code: 'bad_request', fields: { grantee: ['invalid_choice'] } });
-    await expect(grant(a.admin, a.tenantId, { grantee: a.admin.operatorId, scopes: 'orders.read' })).rejects.toMatchObject({ code: 'bad_request' });
-    expect(() => grantSupportInput.parse({ grantee: 'team', scopes: 'orders.export', hours: '1', reason: 'xyz' })).toThrow();
+    const auditor = await createOperator(
+      PLATFORM_TENANT_ID,
+      `platform.aud${n}x${Date.now().toString(36)}`,
+      PW,
+      'platform_auditor',
+    );
+    await expect(grant(a.admin, a.tenantId, { grantee: auditor, scopes: 'orders.read' })).rejects.toMatchObject({
+      code: 'bad_request',
+      fields: { grantee: ['invalid_choice'] },
+    });
+    await expect(
+      grant(a.admin, a.tenantId, { grantee: a.admin.operatorId, scopes: 'orders.read' }),
+    ).rejects.toMatchObject({ code: 'bad_request' });
+    expect(() =>
+      grantSupportInput.parse({ grantee: 'team', scopes: 'orders.export', hours: '1', reason: 'xyz' }),
+    ).toThrow();
     expect(() => grantSupportInput.parse({ grantee: 'team', scopes: [], hours: '1', reason: 'xyz' })).toThrow();
-    expect(() => grantSupportInput.parse({ grantee: 'team', scopes: 'orders.read', hours: '73', reason: 'xyz' })).toThrow();
-    await expect(grantSupportAccess({ ...a.admin, mfaVerifiedAt: null }, a.tenantId, grantSupportInput.parse({ grantee: 'team', scopes: 'orders.read', hours: '1', reason: 'xyz' }))).rejects.toMatchObject({ code: 'step_up_required' });
+    expect(() =>
+      grantSupportInput.parse({ grantee: 'team', scopes: 'orders.read', hours: '73', reason: 'xyz' }),
+    ).toThrow();
+    await expect(
+      grantSupportAccess(
+        { ...a.admin, mfaVerifiedAt: null },
+        a.tenantId,
+        grantSupportInput.parse({ grantee: 'team', scopes: 'orders.read', hours: '1', reason: 'xyz' }),
+      ),
+    ).rejects.toMatchObject({ code: 'step_up_required' });
 
     // The database holds the limit whatever the app sends.
     const at = now();
     await expect(
       withTenantTx(a.tenantId, (tx) =>
-        tx.insert(supportGrants).values({ tenantId: a.tenantId, scopes: ['orders.read'], reason: 'x', createdAt: at, expiresAt: new Date(at.getTime() + 73 * 3_600_000), createdByOperatorId: a.admin.operatorId, createdByLoginId: 'x' }),
+        tx.insert(supportGrants).values({
+          tenantId: a.tenantId,
+          scopes: ['orders.read'],
+          reason: 'x',
+          createdAt: at,
+          expiresAt: new Date(at.getTime() + 73 * 3_600_000),
+          createdByOperatorId: a.admin.operatorId,
+          createdByLoginId: 'x',
+        }),
       ),
     ).rejects.toThrow();
   });

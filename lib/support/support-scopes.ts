@@ -4,7 +4,10 @@ import { z } from '@/lib/http/zod-messages';
 /** A grant's scopes as a form sends them (one checkbox each, repeated name): at least one. */
 export const supportScopesInput = z.preprocess(
   (v) => (v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v : [v]),
-  z.array(z.enum(SUPPORT_SCOPES)).min(1).transform((scopes) => [...new Set(scopes)] as SupportScope[]),
+  z
+    .array(z.enum(SUPPORT_SCOPES))
+    .min(1)
+    .transform((scopes) => [...new Set(scopes)] as SupportScope[]),
 );
 
 /** The most a grant may last (a database check holds it too). */

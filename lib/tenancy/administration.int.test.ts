@@ -14,7 +14,13 @@ import { listOperators } from './list-operators';
 import { listTenants } from './list-tenants';
 import { addSite, closeSite, renameSite } from './manage-sites';
 import { createTenant, setTenantStatus, updateTenant } from './manage-tenant';
-import { changeOperatorRole, resetOperatorPassword, setOperatorStatus, unlockOperator, updateOperator } from './update-operator';
+import {
+  changeOperatorRole,
+  resetOperatorPassword,
+  setOperatorStatus,
+  unlockOperator,
+  updateOperator,
+} from './update-operator';
 
 setupTestDatabase();
 
@@ -29,7 +35,14 @@ async function world() {
   const adminId = await fixtureOperator(tenantId, adminLogin, PW, 'tenant_admin');
   const opLogin = uniq('op');
   const opId = await fixtureOperator(tenantId, opLogin, PW, 'tenant_operator');
-  return { tenantId, adminId, adminLogin, opId, opLogin, admin: contextFor(tenantId, adminId, 'tenant_admin', adminLogin) };
+  return {
+    tenantId,
+    adminId,
+    adminLogin,
+    opId,
+    opLogin,
+    admin: contextFor(tenantId, adminId, 'tenant_admin', adminLogin),
+  };
 }
 
 async function login(loginId: string, password = PW) {
@@ -39,10 +52,19 @@ async function login(loginId: string, password = PW) {
 }
 
 const actions = async (tenantId: string) =>
-  (await withPlatformTx((tx) => tx.select({ action: auditEvents.action, details: auditEvents.details }).from(auditEvents).where(eq(auditEvents.tenantId, tenantId)).orderBy(auditEvents.seq)));
+  await withPlatformTx((tx) =>
+    tx
+      .select({ action: auditEvents.action, details: auditEvents.details })
+      .from(auditEvents)
+      .where(eq(auditEvents.tenantId, tenantId))
+      .orderBy(auditEvents.seq),
+  );
 
 async function expectAppError(p: Promise<unknown>, code: string, field?: string, message?: string) {
-  const error = await p.then(() => null, (e) => e);
+  const error = await p.then(
+    () => null,
+    (e) => e,
+  );
   expect(error).toBeInstanceOf(AppError);
   expect((error as AppError).code).toBe(code);
   if (field) expect((error as AppError).fields?.[field]).toEqual([message]);
@@ -52,7 +74,12 @@ describe('operators', () => {
   it('creates an operator with a one-time temporary password that must be changed', async () => {
     const w = await world();
     const loginId = uniq('Ｎew.User'); // full-width letter: stored NFKC
-    const created = await createOperator(w.admin, w.tenantId, { loginId: loginId.normalize('NFKC'), displayName: '新人 太郎', email: null, role: 'tenant_operator' });
+    const created = await createOperator(w.admin, w.tenantId, {
+      loginId: loginId.normalize('NFKC'),
+      displayName: '新人 太郎',
+      email: null,
+      role: 'tenant_operator',
+    });
     expect(created.temporaryPassword).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
     const session = await login(loginId.toLowerCase(), created.temporaryPassword);
     const ctx = await sessionCtx(session.sessionToken, meta);
@@ -67,10 +94,16 @@ describe('operators', () => {
       const input = createOperatorInput.parse({ loginId: uniq('plain'), displayName: 'x', email: '', ...raw });
       const created = await createOperator(w.admin, w.tenantId, input);
       expect(created.role).toBe('tenant_operator');
-      const [row] = await withPlatformTx((tx) => tx.select({ role: operators.role }).from(operators).where(eq(operators.id, created.operatorId)));
+      const [row] = await withPlatformTx((tx) =>
+        tx.select({ role: operators.role }).from(operators).where(eq(operators.id, created.operatorId)),
+      );
       expect(row.role).toBe('tenant_operator');
     }
-    const admin = await createOperator(w.admin, w.tenantId, createOperatorInput.parse({ loginId: uniq('boss'), displayName: 'x', email: '', role: 'tenant_admin' }));
+    const admin = await createOperator(
+      w.admin,
+      w.tenantId,
+      createOperatorInput.parse({ loginId: uniq('boss'), displayName: 'x', email: '', role: 'tenant_admin' }),
+    );
     expect(admin.role).toBe('tenant_admin');
     const created = (await actions(w.tenantId)).filter((e) => e.action === 'operator.created').map((e) => e.details);
     expect(created).toEqual([
@@ -80,29 +113,65 @@ describe('operators', () => {
     ]);
     // Platform staff start as auditors.
     const staff = contextFor(PLATFORM_TENANT_ID, crypto.randomUUID(), 'platform_admin');
-    expect((await createOperator(staff, PLATFORM_TENANT_ID, createOperatorInput.parse({ loginId: uniq('staff'), displayName: 'x', email: '' }))).role).toBe('platform_auditor');
+    expect(
+      (
+        await createOperator(
+          staff,
+          PLATFORM_TENANT_ID,
+          createOperatorInput.parse({ loginId: uniq('staff'), displayName: 'x', email: '' }),
+        )
+      ).role,
+    ).toBe('platform_auditor');
   });
 
   it('keeps login IDs unique platform-wide, case-insensitively, with a field message', async () => {
     const a = await world();
     const b = await world();
-    await expectAppError(createOperator(b.admin, b.tenantId, { loginId: a.opLogin.toUpperCase(), displayName: 'x', email: null, role: 'tenant_operator' }), 'conflict', 'loginId', 'taken');
+    await expectAppError(
+      createOperator(b.admin, b.tenantId, {
+        loginId: a.opLogin.toUpperCase(),
+        displayName: 'x',
+        email: null,
+        role: 'tenant_operator',
+      }),
+      'conflict',
+      'loginId',
+      'taken',
+    );
   });
 
   it('never gives a company operator a platform role', async () => {
     const w = await world();
-    await expectAppError(createOperator(w.admin, w.tenantId, { loginId: uniq('p'), displayName: 'x', email: null, role: 'platform_admin' }), 'bad_request', 'role', 'invalid_choice');
-    await expectAppError(changeOperatorRole(w.admin, w.tenantId, w.opId, { role: 'platform_auditor' }), 'bad_request', 'role', 'invalid_choice');
+    await expectAppError(
+      createOperator(w.admin, w.tenantId, {
+        loginId: uniq('p'),
+        displayName: 'x',
+        email: null,
+        role: 'platform_admin',
+      }),
+      'bad_request',
+      'role',
+      'invalid_choice',
+    );
+    await expectAppError(
+      changeOperatorRole(w.admin, w.tenantId, w.opId, { role: 'platform_auditor' }),
+      'bad_request',
+      'role',
+      'invalid_choice',
+    );
   });
 
   it('edits with before/after in the audit trail', async () => {
     const w = await world();
     await updateOperator(w.admin, w.tenantId, w.opId, { displayName: '山田 花子', email: 'hanako@example.jp' });
     const e = (await actions(w.tenantId)).find((x) => x.action === 'operator.updated');
-    expect(e?.details).toMatchObject({ before: { displayName: w.opLogin, email: null }, after: { displayName: '山田 花子', email: 'hanako@example.jp' } });
+    expect(e?.details).toMatchObject({
+      before: { displayName: w.opLogin, email: null },
+      after: { displayName: '山田 花子', email: 'hanako@example.jp' },
+    });
   });
 
-  it('disabling ends the operator\'s sessions now; re-enabling lets them log in again', async () => {
+  it("disabling ends the operator's sessions now; re-enabling lets them log in again", async () => {
     const w = await world();
     const s = await login(w.opLogin);
     const r = await setOperatorStatus(w.admin, w.tenantId, w.opId, { status: 'disabled', reason: 'left the company' });
@@ -116,7 +185,13 @@ describe('operators', () => {
   it('lowering a role takes effect on the next request', async () => {
     const w = await world();
     const second = await fixtureOperator(w.tenantId, uniq('admin2'), PW, 'tenant_admin');
-    const s = await login((await withPlatformTx((tx) => tx.select({ l: operators.loginId }).from(operators).where(eq(operators.id, second))))[0].l);
+    const s = await login(
+      (
+        await withPlatformTx((tx) =>
+          tx.select({ l: operators.loginId }).from(operators).where(eq(operators.id, second)),
+        )
+      )[0].l,
+    );
     expect((await sessionCtx(s.sessionToken, meta))?.role).toBe('tenant_admin');
     await changeOperatorRole(w.admin, w.tenantId, second, { role: 'tenant_operator' });
     expect((await sessionCtx(s.sessionToken, meta))?.role).toBe('tenant_operator');
@@ -124,13 +199,33 @@ describe('operators', () => {
     expect(e?.details).toMatchObject({ before: 'tenant_admin', after: 'tenant_operator' });
   });
 
-  it('always keeps one active admin, and never changes one\'s own role or status', async () => {
+  it("always keeps one active admin, and never changes one's own role or status", async () => {
     const w = await world();
     const other = contextFor(w.tenantId, w.opId, 'tenant_admin');
-    await expectAppError(setOperatorStatus(other, w.tenantId, w.adminId, { status: 'disabled', reason: 'test it' }), 'conflict', 'role', 'last_admin');
-    await expectAppError(changeOperatorRole(other, w.tenantId, w.adminId, { role: 'tenant_operator' }), 'conflict', 'role', 'last_admin');
-    await expectAppError(changeOperatorRole(w.admin, w.tenantId, w.adminId, { role: 'tenant_operator' }), 'conflict', 'role', 'own_role');
-    await expectAppError(setOperatorStatus(w.admin, w.tenantId, w.adminId, { status: 'disabled', reason: 'test it' }), 'conflict', 'status', 'own_account');
+    await expectAppError(
+      setOperatorStatus(other, w.tenantId, w.adminId, { status: 'disabled', reason: 'test it' }),
+      'conflict',
+      'role',
+      'last_admin',
+    );
+    await expectAppError(
+      changeOperatorRole(other, w.tenantId, w.adminId, { role: 'tenant_operator' }),
+      'conflict',
+      'role',
+      'last_admin',
+    );
+    await expectAppError(
+      changeOperatorRole(w.admin, w.tenantId, w.adminId, { role: 'tenant_operator' }),
+      'conflict',
+      'role',
+      'own_role',
+    );
+    await expectAppError(
+      setOperatorStatus(w.admin, w.tenantId, w.adminId, { status: 'disabled', reason: 'test it' }),
+      'conflict',
+      'status',
+      'own_account',
+    );
   });
 
   it('two admins demoting each other at once: exactly one succeeds', async () => {
@@ -142,36 +237,94 @@ describe('operators', () => {
       changeOperatorRole(ctxB, w.tenantId, w.adminId, { role: 'tenant_operator' }),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const [row] = await withPlatformTx((tx) => tx.select({ n: sql<number>`count(*)::int` }).from(operators).where(and(eq(operators.tenantId, w.tenantId), eq(operators.role, 'tenant_admin'))));
+    const [row] = await withPlatformTx((tx) =>
+      tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(operators)
+        .where(and(eq(operators.tenantId, w.tenantId), eq(operators.role, 'tenant_admin'))),
+    );
     expect(row.n).toBe(1);
   });
 
   it('keeps at least one active platform admin', async () => {
-    const [first] = await withPlatformTx((tx) => tx.select({ id: operators.id }).from(operators).where(and(eq(operators.tenantId, PLATFORM_TENANT_ID), eq(operators.role, 'platform_admin'), eq(operators.status, 'active'))));
+    const [first] = await withPlatformTx((tx) =>
+      tx
+        .select({ id: operators.id })
+        .from(operators)
+        .where(
+          and(
+            eq(operators.tenantId, PLATFORM_TENANT_ID),
+            eq(operators.role, 'platform_admin'),
+            eq(operators.status, 'active'),
+          ),
+        ),
+    );
     const staffId = first?.id ?? (await fixtureOperator(PLATFORM_TENANT_ID, uniq('staff'), PW, 'platform_admin'));
     const auditor = await fixtureOperator(PLATFORM_TENANT_ID, uniq('auditor'), PW, 'platform_auditor');
     const ctx = contextFor(PLATFORM_TENANT_ID, auditor, 'platform_admin');
-    const count = (await withPlatformTx((tx) => tx.select({ n: sql<number>`count(*)::int` }).from(operators).where(and(eq(operators.tenantId, PLATFORM_TENANT_ID), eq(operators.role, 'platform_admin'), eq(operators.status, 'active')))))[0].n;
-    if (count === 1) await expectAppError(changeOperatorRole(ctx, PLATFORM_TENANT_ID, staffId, { role: 'platform_auditor' }), 'conflict', 'role', 'last_admin');
-    await expectAppError(createOperator(ctx, PLATFORM_TENANT_ID, { loginId: uniq('x'), displayName: 'x', email: null, role: 'tenant_admin' }), 'bad_request', 'role', 'invalid_choice');
+    const count = (
+      await withPlatformTx((tx) =>
+        tx
+          .select({ n: sql<number>`count(*)::int` })
+          .from(operators)
+          .where(
+            and(
+              eq(operators.tenantId, PLATFORM_TENANT_ID),
+              eq(operators.role, 'platform_admin'),
+              eq(operators.status, 'active'),
+            ),
+          ),
+      )
+    )[0].n;
+    if (count === 1)
+      await expectAppError(
+        changeOperatorRole(ctx, PLATFORM_TENANT_ID, staffId, { role: 'platform_auditor' }),
+        'conflict',
+        'role',
+        'last_admin',
+      );
+    await expectAppError(
+      createOperator(ctx, PLATFORM_TENANT_ID, {
+        loginId: uniq('x'),
+        displayName: 'x',
+        email: null,
+        role: 'tenant_admin',
+      }),
+      'bad_request',
+      'role',
+      'invalid_choice',
+    );
   });
 
   it("cannot touch another tenant's operator through its own tenant (404, nothing changed)", async () => {
     const a = await world();
     const b = await world();
-    await expectAppError(updateOperator(a.admin, a.tenantId, b.opId, { displayName: 'pwned', email: null }), 'not_found');
-    await expectAppError(setOperatorStatus(a.admin, a.tenantId, b.opId, { status: 'disabled', reason: 'pwned!' }), 'not_found');
+    await expectAppError(
+      updateOperator(a.admin, a.tenantId, b.opId, { displayName: 'pwned', email: null }),
+      'not_found',
+    );
+    await expectAppError(
+      setOperatorStatus(a.admin, a.tenantId, b.opId, { status: 'disabled', reason: 'pwned!' }),
+      'not_found',
+    );
     await expectAppError(resetOperatorPassword(a.admin, a.tenantId, b.opId), 'not_found');
     await expectAppError(unlockOperator(a.admin, a.tenantId, b.opId), 'not_found');
     await expectAppError(endOperatorSessions(a.admin, a.tenantId, b.opId, 'pwned!'), 'not_found');
-    const [row] = await withPlatformTx((tx) => tx.select({ name: operators.displayName, status: operators.status }).from(operators).where(eq(operators.id, b.opId)));
+    const [row] = await withPlatformTx((tx) =>
+      tx
+        .select({ name: operators.displayName, status: operators.status })
+        .from(operators)
+        .where(eq(operators.id, b.opId)),
+    );
     expect(row).toEqual({ name: b.opLogin, status: 'active' });
     expect((await listOperators(a.admin, a.tenantId, {})).rows.map((r) => r.id)).not.toContain(b.opId);
   });
 
   it('unlock clears a 100-failure lock; reset issues a new temporary password and ends sessions', async () => {
     const w = await world();
-    await withPlatformTx((tx) => tx.update(operators).set({ failedLoginCount: 100, lockedAt: new Date() }).where(eq(operators.id, w.opId)));
+    await withPlatformTx((tx) =>
+      tx.update(operators).set({ failedLoginCount: 100, lockedAt: new Date() }).where(eq(operators.id, w.opId)),
+    );
     expect((await loginWithPassword({ loginId: w.opLogin, password: PW }, meta)).ok).toBe(false);
     await unlockOperator(w.admin, w.tenantId, w.opId);
     const s = await login(w.opLogin);
@@ -184,14 +337,27 @@ describe('operators', () => {
   });
 });
 
-describe('changing one\'s own password', () => {
+describe("changing one's own password", () => {
   it('needs the current password, clears must-change and ends the other sessions only', async () => {
     const w = await world();
     const a = await login(w.opLogin);
     const b = await login(w.opLogin);
     const ctx = (await sessionCtx(b.sessionToken, meta))!;
-    await expectAppError(changeOwnPassword(ctx, { currentPassword: 'wrong one', newPassword: 'another long password', confirmPassword: 'another long password' }), 'bad_request', 'currentPassword', 'wrong_password');
-    const r = await changeOwnPassword(ctx, { currentPassword: PW, newPassword: 'another long password', confirmPassword: 'another long password' });
+    await expectAppError(
+      changeOwnPassword(ctx, {
+        currentPassword: 'wrong one',
+        newPassword: 'another long password',
+        confirmPassword: 'another long password',
+      }),
+      'bad_request',
+      'currentPassword',
+      'wrong_password',
+    );
+    const r = await changeOwnPassword(ctx, {
+      currentPassword: PW,
+      newPassword: 'another long password',
+      confirmPassword: 'another long password',
+    });
     expect(r.otherSessionsEnded).toBe(1);
     expect(await sessionCtx(a.sessionToken, meta)).toBeNull();
     expect(await sessionCtx(b.sessionToken, meta)).not.toBeNull();
@@ -211,7 +377,10 @@ describe('tenants, sites and bulk session ends', () => {
     expect((await actions(tenantId)).map((e) => e.action)).toEqual(['tenant.created']);
     await expectAppError(createTenant(staff(), { code, name: 'dup', contactEmail: null }), 'conflict', 'code', 'taken');
     await updateTenant(staff(), tenantId, { name: '株式会社テスト２', contactEmail: 'sec@example.jp' });
-    expect((await actions(tenantId)).at(-1)?.details).toMatchObject({ before: { name: '株式会社テスト' }, after: { name: '株式会社テスト２' } });
+    expect((await actions(tenantId)).at(-1)?.details).toMatchObject({
+      before: { name: '株式会社テスト' },
+      after: { name: '株式会社テスト２' },
+    });
   });
 
   it('suspending ends every session and blocks login; reactivating does not revive old sessions', async () => {
@@ -220,25 +389,46 @@ describe('tenants, sites and bulk session ends', () => {
     const r = await setTenantStatus(staff(), w.tenantId, { status: 'suspended', reason: 'credential leak' });
     expect(r.sessionsEnded).toBe(1);
     expect(await sessionCtx(s.sessionToken, meta)).toBeNull();
-    expect(await loginWithPassword({ loginId: w.opLogin, password: PW }, meta)).toEqual({ ok: false, reason: 'tenant_suspended' });
+    expect(await loginWithPassword({ loginId: w.opLogin, password: PW }, meta)).toEqual({
+      ok: false,
+      reason: 'tenant_suspended',
+    });
     await setTenantStatus(staff(), w.tenantId, { status: 'active', reason: 'cleared' });
     expect(await sessionCtx(s.sessionToken, meta)).toBeNull();
     expect((await loginWithPassword({ loginId: w.opLogin, password: PW }, meta)).ok).toBe(true);
-    await expectAppError(setTenantStatus(staff(), PLATFORM_TENANT_ID, { status: 'suspended', reason: 'nope nope' }), 'not_found');
+    await expectAppError(
+      setTenantStatus(staff(), PLATFORM_TENANT_ID, { status: 'suspended', reason: 'nope nope' }),
+      'not_found',
+    );
   });
 
   it('adds, renames and closes sites, keeping the site count', async () => {
     const w = await world();
-    const { siteId } = await addSite(staff(), w.tenantId, { code: 'main', name: '公式ストア', domain: 'shop.example.jp' });
-    await expectAppError(addSite(staff(), w.tenantId, { code: 'main', name: 'dup', domain: null }), 'conflict', 'code', 'taken');
+    const { siteId } = await addSite(staff(), w.tenantId, {
+      code: 'main',
+      name: '公式ストア',
+      domain: 'shop.example.jp',
+    });
+    await expectAppError(
+      addSite(staff(), w.tenantId, { code: 'main', name: 'dup', domain: null }),
+      'conflict',
+      'code',
+      'taken',
+    );
     await addSite(staff(), w.tenantId, { code: 'outlet', name: 'アウトレット', domain: null });
     await renameSite(staff(), w.tenantId, siteId, { name: '公式オンラインストア' });
     await closeSite(staff(), w.tenantId, siteId);
-    const [t] = await withPlatformTx((tx) => tx.select({ n: tenants.siteCount }).from(tenants).where(eq(tenants.id, w.tenantId)));
+    const [t] = await withPlatformTx((tx) =>
+      tx.select({ n: tenants.siteCount }).from(tenants).where(eq(tenants.id, w.tenantId)),
+    );
     expect(t.n).toBe(1);
-    const [site] = await withPlatformTx((tx) => tx.select({ name: sites.name, status: sites.status }).from(sites).where(eq(sites.id, siteId)));
+    const [site] = await withPlatformTx((tx) =>
+      tx.select({ name: sites.name, status: sites.status }).from(sites).where(eq(sites.id, siteId)),
+    );
     expect(site).toEqual({ name: '公式オンラインストア', status: 'closed' });
-    expect((await actions(w.tenantId)).map((e) => e.action)).toEqual(expect.arrayContaining(['site.added', 'site.renamed', 'site.closed']));
+    expect((await actions(w.tenantId)).map((e) => e.action)).toEqual(
+      expect.arrayContaining(['site.added', 'site.renamed', 'site.closed']),
+    );
   });
 
   it('ends sessions for one operator, one tenant, or everyone but the caller, with counts', async () => {
@@ -262,12 +452,16 @@ describe('tenants, sites and bulk session ends', () => {
     expect(all.count).toBeGreaterThanOrEqual(1);
     expect(await sessionCtx(b1.sessionToken, meta)).toBeNull();
     expect(await sessionCtx(mine.sessionToken, meta)).not.toBeNull();
-    expect((await actions(b.tenantId)).at(-1)).toMatchObject({ action: 'sessions.revoked_bulk', details: { scope: 'all', count: 1 } });
+    expect((await actions(b.tenantId)).at(-1)).toMatchObject({
+      action: 'sessions.revoked_bulk',
+      details: { scope: 'all', count: 1 },
+    });
   });
 
   it('pages the tenants list with keyset cursors in every sort order, without gaps or repeats', async () => {
     const prefix = uniq('page');
-    for (let i = 0; i < 7; i++) await createTenant(staff(), { code: `${prefix}-${i}`, name: `頁 ${prefix} ${i % 3}`, contactEmail: null });
+    for (let i = 0; i < 7; i++)
+      await createTenant(staff(), { code: `${prefix}-${i}`, name: `頁 ${prefix} ${i % 3}`, contactEmail: null });
     for (const sort of ['name', 'code', 'sites', 'operators', 'status', 'activity'] as const) {
       for (const dir of ['asc', 'desc'] as const) {
         const all = await listTenants(staff(), { sort, dir, q: prefix });
@@ -280,13 +474,22 @@ describe('tenants, sites and bulk session ends', () => {
           seen.push(page.rows[0].id);
           const { encodeCursor } = await import('@/lib/http/cursor');
           const r = page.rows[0];
-          const value = { name: r.name, code: r.code, sites: r.siteCount, operators: r.operatorCount, status: r.status, activity: r.lastActivityAt.toISOString() }[sort];
+          const value = {
+            name: r.name,
+            code: r.code,
+            sites: r.siteCount,
+            operators: r.operatorCount,
+            status: r.status,
+            activity: r.lastActivityAt.toISOString(),
+          }[sort];
           after = encodeCursor(value, r.id);
         }
         expect(seen).toEqual(all.rows.map((r) => r.id));
       }
     }
-    expect((await listTenants(staff(), { sort: 'name', dir: 'asc', q: '%' })).rows.every((r) => r.name.includes('%'))).toBe(true);
+    expect(
+      (await listTenants(staff(), { sort: 'name', dir: 'asc', q: '%' })).rows.every((r) => r.name.includes('%')),
+    ).toBe(true);
     expect((await listTenants(staff(), { sort: 'name', dir: 'asc', after: 'junk' })).rows.length).toBeGreaterThan(0);
   });
 });

@@ -23,7 +23,11 @@ export const createOperatorInput = z.object({
  * Creates an operator with a temporary password, returned once for the admin to hand over; the
  * operator must replace it at first login. Login IDs are unique across the whole platform.
  */
-export async function createOperator(ctx: OperatorContext, tenantId: string, input: z.infer<typeof createOperatorInput>) {
+export async function createOperator(
+  ctx: OperatorContext,
+  tenantId: string,
+  input: z.infer<typeof createOperatorInput>,
+) {
   const role = input.role ?? baseRoleOf(tenantId);
   assertRoleFits(tenantId, role);
   const password = temporaryPassword();
@@ -53,7 +57,14 @@ export async function createOperator(ctx: OperatorContext, tenantId: string, inp
       outcome: 'success',
       ...byOperator(ctx),
       target: { type: 'operator', id: row.id },
-      details: { loginId: input.loginId, displayName: input.displayName, email: input.email, role, roleChosen: input.role ? 'explicit' : 'default', aboveBase: role !== baseRoleOf(tenantId) },
+      details: {
+        loginId: input.loginId,
+        displayName: input.displayName,
+        email: input.email,
+        role,
+        roleChosen: input.role ? 'explicit' : 'default',
+        aboveBase: role !== baseRoleOf(tenantId),
+      },
     });
     return { operatorId: row.id, loginId: input.loginId, role, temporaryPassword: password };
   });

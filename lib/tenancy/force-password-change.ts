@@ -11,10 +11,18 @@ import { reasonSchema } from '@/lib/http/input-schemas';
 export const forcePasswordChangeInput = z.object({ reason: reasonSchema });
 
 /** Flags one operator to change their password (their current one stays valid to log in with). */
-export async function forcePasswordChange(ctx: OperatorContext, tenantId: string, operatorId: string, input: z.infer<typeof forcePasswordChangeInput>) {
+export async function forcePasswordChange(
+  ctx: OperatorContext,
+  tenantId: string,
+  operatorId: string,
+  input: z.infer<typeof forcePasswordChangeInput>,
+) {
   return withTenantTx(tenantId, async (tx) => {
     const target = await lockOperator(tx, tenantId, operatorId);
-    await tx.update(operators).set({ mustChangePassword: true }).where(and(eq(operators.tenantId, tenantId), eq(operators.id, operatorId)));
+    await tx
+      .update(operators)
+      .set({ mustChangePassword: true })
+      .where(and(eq(operators.tenantId, tenantId), eq(operators.id, operatorId)));
     await recordAudit(tx, {
       tenantId,
       action: 'password.change_forced',

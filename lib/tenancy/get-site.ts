@@ -10,7 +10,11 @@ export async function getSite(_ctx: OperatorContext, tenantId: string, siteId: s
   if (!uuidSchema.safeParse(siteId).success) return null;
   const [site] = await withTenantTx(
     tenantId,
-    (tx) => tx.select({ id: sites.id, code: sites.code, name: sites.name, status: sites.status }).from(sites).where(and(eq(sites.tenantId, tenantId), eq(sites.id, siteId))),
+    (tx) =>
+      tx
+        .select({ id: sites.id, code: sites.code, name: sites.name, status: sites.status })
+        .from(sites)
+        .where(and(eq(sites.tenantId, tenantId), eq(sites.id, siteId))),
     { readOnly: true },
   );
   return site ?? null;

@@ -23,7 +23,15 @@ export async function insertOperator(
   const loginId = normalizeLoginId(op.loginId);
   const [row] = await tx
     .insert(operators)
-    .values({ tenantId, loginId, loginIdKey: loginIdKey(loginId), displayName: op.displayName, email: op.email, role: op.role, passwordHash })
+    .values({
+      tenantId,
+      loginId,
+      loginIdKey: loginIdKey(loginId),
+      displayName: op.displayName,
+      email: op.email,
+      role: op.role,
+      passwordHash,
+    })
     .returning({ id: operators.id });
   await recordAudit(tx, {
     tenantId,

@@ -16,12 +16,18 @@ export const listOperatorsQuery = z.object({
 // rows). The outer columns are spelled with their table: drizzle writes a bare column name, which
 // inside the sub-select would mean the sub-select's own.
 const factorColumns = {
-  totp: sql<'active' | 'pending' | null>`(select tc.status from totp_credentials tc where tc.tenant_id = operators.tenant_id and tc.operator_id = operators.id)`,
+  totp: sql<
+    'active' | 'pending' | null
+  >`(select tc.status from totp_credentials tc where tc.tenant_id = operators.tenant_id and tc.operator_id = operators.id)`,
   recoveryCodesLeft: sql<number>`(select count(*)::int from recovery_codes rc where rc.tenant_id = operators.tenant_id and rc.operator_id = operators.id and rc.used_at is null)`,
 };
 
 /** One tenant's operators by login ID, keyset-paged on the (tenant_id, login_id_key) index. */
-export async function listOperators(_ctx: OperatorContext, tenantId: string, query: z.infer<typeof listOperatorsQuery>) {
+export async function listOperators(
+  _ctx: OperatorContext,
+  tenantId: string,
+  query: z.infer<typeof listOperatorsQuery>,
+) {
   const conditions: SQL[] = [eq(operators.tenantId, tenantId)];
   if (query.q) {
     const pattern = `%${escapeLike(query.q)}%`;

@@ -40,7 +40,10 @@ export async function listTenants(_ctx: OperatorContext, query: ListTenantsQuery
     conditions.push(or(ilike(tenants.name, pattern), ilike(tenants.code, pattern))!);
   }
   if (cursor) {
-    const value = query.sort === 'activity' && typeof cursor.value === 'string' ? new Date(cursor.value).toISOString() : cursor.value;
+    const value =
+      query.sort === 'activity' && typeof cursor.value === 'string'
+        ? new Date(cursor.value).toISOString()
+        : cursor.value;
     const op = query.dir === 'asc' ? sql`>` : sql`<`;
     conditions.push(sql`(${column}, ${tenants.id}) ${op} (${value}, ${cursor.id})`);
   }
@@ -64,6 +67,13 @@ export async function listTenants(_ctx: OperatorContext, query: ListTenantsQuery
   const page = rows.slice(0, pageSize);
   const last = page.at(-1);
   const sortValue = (r: (typeof page)[number]) =>
-    ({ name: r.name, code: r.code, sites: r.siteCount, operators: r.operatorCount, status: r.status, activity: r.lastActivityAt.toISOString() })[query.sort];
+    ({
+      name: r.name,
+      code: r.code,
+      sites: r.siteCount,
+      operators: r.operatorCount,
+      status: r.status,
+      activity: r.lastActivityAt.toISOString(),
+    })[query.sort];
   return { rows: page, next: rows.length > pageSize && last ? encodeCursor(sortValue(last), last.id) : null };
 }

@@ -10,14 +10,27 @@ import { z } from '@/lib/http/zod-messages';
 const siteName = z.string().trim().min(1).max(100);
 
 export const addSiteInput = z.object({
-  code: z.string().trim().toLowerCase().pipe(z.string().min(2).max(32).regex(/^[a-z0-9][a-z0-9-]*$/)),
+  code: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(
+      z
+        .string()
+        .min(2)
+        .max(32)
+        .regex(/^[a-z0-9][a-z0-9-]*$/),
+    ),
   name: siteName,
   domain: z
     .string()
     .trim()
     .toLowerCase()
     .max(253)
-    .refine((v) => v === '' || /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(v), 'invalid_format')
+    .refine(
+      (v) => v === '' || /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(v),
+      'invalid_format',
+    )
     .transform((v) => v || null),
 });
 
@@ -53,10 +66,18 @@ async function lockSite(tx: Tx, tenantId: string, siteId: string) {
 
 export const renameSiteInput = z.object({ name: siteName });
 
-export async function renameSite(ctx: OperatorContext, tenantId: string, siteId: string, input: z.infer<typeof renameSiteInput>) {
+export async function renameSite(
+  ctx: OperatorContext,
+  tenantId: string,
+  siteId: string,
+  input: z.infer<typeof renameSiteInput>,
+) {
   return withTenantTx(tenantId, async (tx) => {
     const before = await lockSite(tx, tenantId, siteId);
-    await tx.update(sites).set({ name: input.name }).where(and(eq(sites.tenantId, tenantId), eq(sites.id, siteId)));
+    await tx
+      .update(sites)
+      .set({ name: input.name })
+      .where(and(eq(sites.tenantId, tenantId), eq(sites.id, siteId)));
     await recordAudit(tx, {
       tenantId,
       action: 'site.renamed',
@@ -72,7 +93,10 @@ export async function closeSite(ctx: OperatorContext, tenantId: string, siteId: 
   return withTenantTx(tenantId, async (tx) => {
     const before = await lockSite(tx, tenantId, siteId);
     if (before.status === 'closed') return;
-    await tx.update(sites).set({ status: 'closed' }).where(and(eq(sites.tenantId, tenantId), eq(sites.id, siteId)));
+    await tx
+      .update(sites)
+      .set({ status: 'closed' })
+      .where(and(eq(sites.tenantId, tenantId), eq(sites.id, siteId)));
     await recordAudit(tx, {
       tenantId,
       action: 'site.closed',

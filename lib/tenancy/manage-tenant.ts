@@ -22,7 +22,10 @@ export const createTenantInput = z.object({
 /** A new company requires TOTP of everyone; its first operators get this long to enroll. */
 export const NEW_TENANT_TOTP_GRACE_DAYS = 14;
 
-export const newTenantTotpPolicy = (at: Date) => ({ totpRequired: true, totpGraceUntil: new Date(at.getTime() + NEW_TENANT_TOTP_GRACE_DAYS * 86_400_000) });
+export const newTenantTotpPolicy = (at: Date) => ({
+  totpRequired: true,
+  totpGraceUntil: new Date(at.getTime() + NEW_TENANT_TOTP_GRACE_DAYS * 86_400_000),
+});
 
 export async function createTenant(ctx: OperatorContext, input: z.infer<typeof createTenantInput>) {
   const tenantId = crypto.randomUUID();
@@ -47,7 +50,10 @@ export async function createTenant(ctx: OperatorContext, input: z.infer<typeof c
   });
 }
 
-export const updateTenantInput = z.object({ name: z.string().trim().min(1).max(100), contactEmail: optionalEmailSchema });
+export const updateTenantInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  contactEmail: optionalEmailSchema,
+});
 
 async function lockTenant(tx: Tx, tenantId: string) {
   const [row] = await tx
@@ -62,7 +68,10 @@ async function lockTenant(tx: Tx, tenantId: string) {
 export async function updateTenant(ctx: OperatorContext, tenantId: string, input: z.infer<typeof updateTenantInput>) {
   return withTenantTx(tenantId, async (tx) => {
     const before = await lockTenant(tx, tenantId);
-    await tx.update(tenants).set({ ...input, updatedAt: sql`now()` }).where(eq(tenants.id, tenantId));
+    await tx
+      .update(tenants)
+      .set({ ...input, updatedAt: sql`now()` })
+      .where(eq(tenants.id, tenantId));
     await recordAudit(tx, {
       tenantId,
       action: 'tenant.updated',
@@ -80,15 +89,24 @@ export const setTenantStatusInput = z.object({ status: z.enum(['active', 'suspen
  * Suspending ends every session of the tenant now (so reactivating later does not bring old
  * sessions back) and stops its operators from logging in.
  */
-export async function setTenantStatus(ctx: OperatorContext, tenantId: string, input: z.infer<typeof setTenantStatusInput>) {
+export async function setTenantStatus(
+  ctx: OperatorContext,
+  tenantId: string,
+  input: z.infer<typeof setTenantStatusInput>,
+) {
   return withTenantTx(tenantId, async (tx) => {
     const before = await lockTenant(tx, tenantId);
     if (before.status === input.status) return { sessionsEnded: 0 };
     await tx
       .update(tenants)
-      .set({ status: input.status, suspendedReason: input.status === 'suspended' ? input.reason : null, updatedAt: sql`now()` })
+      .set({
+        status: input.status,
+        suspendedReason: input.status === 'suspended' ? input.reason : null,
+        updatedAt: sql`now()`,
+      })
       .where(eq(tenants.id, tenantId));
-    const sessionsEnded = input.status === 'suspended' ? await revokeTenantSessions(tx, tenantId, 'tenant_suspended') : 0;
+    const sessionsEnded =
+      input.status === 'suspended' ? await revokeTenantSessions(tx, tenantId, 'tenant_suspended') : 0;
     await recordAudit(tx, {
       tenantId,
       action: input.status === 'suspended' ? 'tenant.suspended' : 'tenant.reactivated',

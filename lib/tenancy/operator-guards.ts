@@ -4,15 +4,19 @@ import type { Tx } from '@/db';
 import { PLATFORM_TENANT_ID, operators, tenants, type Role } from '@/db/schema';
 import { AppError } from '@/lib/http/app-error';
 
-export const adminRoleOf = (tenantId: string): Role => (tenantId === PLATFORM_TENANT_ID ? 'platform_admin' : 'tenant_admin');
+export const adminRoleOf = (tenantId: string): Role =>
+  tenantId === PLATFORM_TENANT_ID ? 'platform_admin' : 'tenant_admin';
 
 /** The least-privileged role of a tenant (or of the platform): what a new account gets unless chosen otherwise. */
-export const baseRoleOf = (tenantId: string): Role => (tenantId === PLATFORM_TENANT_ID ? 'platform_auditor' : 'tenant_operator');
+export const baseRoleOf = (tenantId: string): Role =>
+  tenantId === PLATFORM_TENANT_ID ? 'platform_auditor' : 'tenant_operator';
 
 /** Platform staff hold platform roles, a company's operators company roles; never mixed. */
 export function assertRoleFits(tenantId: string, role: Role) {
   const platform = tenantId === PLATFORM_TENANT_ID;
-  const fits = platform ? role === 'platform_admin' || role === 'platform_auditor' : role === 'tenant_admin' || role === 'tenant_operator';
+  const fits = platform
+    ? role === 'platform_admin' || role === 'platform_auditor'
+    : role === 'tenant_admin' || role === 'tenant_operator';
   if (!fits) throw new AppError('bad_request', { role: ['invalid_choice'] });
 }
 

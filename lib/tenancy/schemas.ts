@@ -4,7 +4,13 @@ import { z } from '@/lib/http/zod-messages';
 export const loginIdSchema = z
   .string()
   .transform((v) => v.normalize('NFKC').trim())
-  .pipe(z.string().min(3).max(64).regex(/^[\p{L}\p{N}._@-]+$/u));
+  .pipe(
+    z
+      .string()
+      .min(3)
+      .max(64)
+      .regex(/^[\p{L}\p{N}._@-]+$/u),
+  );
 
 export const displayNameSchema = z.string().trim().min(1).max(100);
 
@@ -19,4 +25,10 @@ export const tenantCodeSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .pipe(z.string().min(2).max(32).regex(/^[a-z0-9][a-z0-9-]*$/));
+  .pipe(
+    z
+      .string()
+      .min(2)
+      .max(32)
+      .regex(/^[a-z0-9][a-z0-9-]*$/),
+  );

@@ -22,7 +22,12 @@ import { reasonSchema } from '@/lib/http/input-schemas';
 
 export const updateOperatorInput = z.object({ displayName: displayNameSchema, email: optionalEmailSchema });
 
-export async function updateOperator(ctx: OperatorContext, tenantId: string, operatorId: string, input: z.infer<typeof updateOperatorInput>) {
+export async function updateOperator(
+  ctx: OperatorContext,
+  tenantId: string,
+  operatorId: string,
+  input: z.infer<typeof updateOperatorInput>,
+) {
   return withTenantTx(tenantId, async (tx) => {
     const before = await lockOperator(tx, tenantId, operatorId);
     await tx
@@ -35,7 +40,11 @@ export async function updateOperator(ctx: OperatorContext, tenantId: string, ope
       outcome: 'success',
       ...byOperator(ctx),
       target: { type: 'operator', id: operatorId },
-      details: { loginId: before.loginId, before: { displayName: before.displayName, email: before.email }, after: input },
+      details: {
+        loginId: before.loginId,
+        before: { displayName: before.displayName, email: before.email },
+        after: input,
+      },
     });
   });
 }
@@ -43,7 +52,12 @@ export async function updateOperator(ctx: OperatorContext, tenantId: string, ope
 export const setOperatorStatusInput = z.object({ status: z.enum(['active', 'disabled']), reason: reasonSchema });
 
 /** Disabling ends the operator's sessions at once and is refused for oneself and the last admin. */
-export async function setOperatorStatus(ctx: OperatorContext, tenantId: string, operatorId: string, input: z.infer<typeof setOperatorStatusInput>) {
+export async function setOperatorStatus(
+  ctx: OperatorContext,
+  tenantId: string,
+  operatorId: string,
+  input: z.infer<typeof setOperatorStatusInput>,
+) {
   if (operatorId === ctx.operatorId) throw new AppError('conflict', { status: ['own_account'] });
   return withTenantTx(tenantId, async (tx) => {
     const before = await lockOperator(tx, tenantId, operatorId);
@@ -53,14 +67,21 @@ export async function setOperatorStatus(ctx: OperatorContext, tenantId: string, 
       .update(operators)
       .set({ status: input.status, updatedAt: sql`now()` })
       .where(and(eq(operators.tenantId, tenantId), eq(operators.id, operatorId)));
-    const sessionsEnded = input.status === 'disabled' ? await revokeOperatorSessions(tx, tenantId, operatorId, 'operator_disabled') : 0;
+    const sessionsEnded =
+      input.status === 'disabled' ? await revokeOperatorSessions(tx, tenantId, operatorId, 'operator_disabled') : 0;
     await recordAudit(tx, {
       tenantId,
       action: input.status === 'disabled' ? 'operator.disabled' : 'operator.enabled',
       outcome: 'success',
       ...byOperator(ctx),
       target: { type: 'operator', id: operatorId },
-      details: { loginId: before.loginId, reason: input.reason, before: before.status, after: input.status, sessionsEnded },
+      details: {
+        loginId: before.loginId,
+        reason: input.reason,
+        before: before.status,
+        after: input.status,
+        sessionsEnded,
+      },
     });
     return { sessionsEnded };
   });
@@ -69,7 +90,12 @@ export async function setOperatorStatus(ctx: OperatorContext, tenantId: string, 
 export const changeOperatorRoleInput = z.object({ role: z.enum(ROLES) });
 
 /** Never one's own role; never the last active admin. Takes effect on the target's next request. */
-export async function changeOperatorRole(ctx: OperatorContext, tenantId: string, operatorId: string, input: z.infer<typeof changeOperatorRoleInput>) {
+export async function changeOperatorRole(
+  ctx: OperatorContext,
+  tenantId: string,
+  operatorId: string,
+  input: z.infer<typeof changeOperatorRoleInput>,
+) {
   if (operatorId === ctx.operatorId) throw new AppError('conflict', { role: ['own_role'] });
   assertRoleFits(tenantId, input.role);
   return withTenantTx(tenantId, async (tx) => {
@@ -121,11 +147,21 @@ export async function resetOperatorPassword(ctx: OperatorContext, tenantId: stri
   const passwordHash = await hashPassword(password);
   return withTenantTx(tenantId, async (tx) => {
     const before = await lockOperator(tx, tenantId, operatorId);
-    const [current] = await tx.select({ hash: operators.passwordHash }).from(operators).where(and(eq(operators.tenantId, tenantId), eq(operators.id, operatorId)));
+    const [current] = await tx
+      .select({ hash: operators.passwordHash })
+      .from(operators)
+      .where(and(eq(operators.tenantId, tenantId), eq(operators.id, operatorId)));
     await pushPasswordHistory(tx, tenantId, operatorId, current.hash);
     await tx
       .update(operators)
-      .set({ passwordHash, passwordChangedAt: sql`now()`, mustChangePassword: true, failedLoginCount: 0, lastFailedLoginAt: null, lockedAt: null })
+      .set({
+        passwordHash,
+        passwordChangedAt: sql`now()`,
+        mustChangePassword: true,
+        failedLoginCount: 0,
+        lastFailedLoginAt: null,
+        lockedAt: null,
+      })
       .where(and(eq(operators.tenantId, tenantId), eq(operators.id, operatorId)));
     const sessionsEnded = await revokeOperatorSessions(tx, tenantId, operatorId, 'password_reset');
     await recordAudit(tx, {

@@ -2,7 +2,13 @@ import type { Role } from '@/db/schema';
 import type { OperatorContext } from '@/lib/kernel/operator-context';
 
 /** An operator context as the guard would build it, for calling lib functions directly. */
-export function contextFor(tenantId: string, operatorId: string, role: Role, loginId = 'tester', sessionId = crypto.randomUUID()): OperatorContext {
+export function contextFor(
+  tenantId: string,
+  operatorId: string,
+  role: Role,
+  loginId = 'tester',
+  sessionId = crypto.randomUUID(),
+): OperatorContext {
   return {
     sessionId,
     operatorId,
@@ -24,7 +30,10 @@ export function contextFor(tenantId: string, operatorId: string, role: Role, log
 }
 
 /** loadSession for tests that expect a session or none (an IP refusal fails the test). */
-export async function sessionCtx(token: string, meta: { ip: string; userAgent: string | null }): Promise<OperatorContext | null> {
+export async function sessionCtx(
+  token: string,
+  meta: { ip: string; userAgent: string | null },
+): Promise<OperatorContext | null> {
   const { loadSession } = await import('@/lib/auth/load-session');
   const result = await loadSession(token, meta);
   if (result === 'ip_denied') throw new Error('unexpected IP refusal');

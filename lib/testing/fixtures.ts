@@ -12,12 +12,20 @@ import { loginIdKey } from '@/lib/tenancy/normalize-login-id';
  */
 export async function createTenant(code: string): Promise<string> {
   return withPlatformTx(async (tx) => {
-    const [t] = await tx.insert(tenants).values({ code, name: `株式会社${code}`, totpRequired: false }).returning({ id: tenants.id });
+    const [t] = await tx
+      .insert(tenants)
+      .values({ code, name: `株式会社${code}`, totpRequired: false })
+      .returning({ id: tenants.id });
     return t.id;
   });
 }
 
-export async function createOperator(tenantId: string, loginId: string, password: string, role: Role = 'tenant_operator') {
+export async function createOperator(
+  tenantId: string,
+  loginId: string,
+  password: string,
+  role: Role = 'tenant_operator',
+) {
   const passwordHash = await hashPassword(password);
   return withPlatformTx(async (tx) => {
     const [op] = await tx
@@ -29,16 +37,26 @@ export async function createOperator(tenantId: string, loginId: string, password
 }
 
 /** A site with generated shop data (members, orders) of the given size. */
-export async function createSite(tenantId: string, code: string, size = { members: 30, orders: 20, customers: 15 }): Promise<string> {
+export async function createSite(
+  tenantId: string,
+  code: string,
+  size = { members: 30, orders: 20, customers: 15 },
+): Promise<string> {
   return withPlatformTx(async (tx) => {
-    const [site] = await tx.insert(sites).values({ tenantId, code, name: `${code} ストア` }).returning({ id: sites.id });
+    const [site] = await tx
+      .insert(sites)
+      .values({ tenantId, code, name: `${code} ストア` })
+      .returning({ id: sites.id });
     await generateEcData(tx, { tenantId, siteId: site.id, code: `${tenantId}/${code}` }, size, new Date());
     return site.id;
   });
 }
 
 /** Raw SQL as the connecting (super)user: what an attacker with database access could do. */
-export async function superuserQuery<T = Record<string, unknown>>(db: { execute: (q: never) => Promise<unknown> }, text: string): Promise<T[]> {
+export async function superuserQuery<T = Record<string, unknown>>(
+  db: { execute: (q: never) => Promise<unknown> },
+  text: string,
+): Promise<T[]> {
   const result = (await db.execute(sql.raw(text) as never)) as { rows: T[] };
   return result.rows;
 }

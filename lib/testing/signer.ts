@@ -17,7 +17,11 @@ export function setupTestSigner(): { signer: () => AuditSigner } {
   let signer: AuditSigner | undefined;
   beforeAll(() => {
     const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    signer = new AuditSigner(signerKeyFrom(pem), path.join(mkdtempSync(path.join(tmpdir(), 'mamori-signer-')), 'state.json'), now);
+    signer = new AuditSigner(
+      signerKeyFrom(pem),
+      path.join(mkdtempSync(path.join(tmpdir(), 'mamori-signer-')), 'state.json'),
+      now,
+    );
     const source = appChainSource();
     setSignerLink({ sign: async (chains) => void (await signer!.signChains(source, chains)) });
   });

@@ -13,10 +13,14 @@ export const startEnrollmentAction = withAction(enrolling, z.object({}), async (
   return { ok: true };
 });
 
-export const confirmEnrollmentAction = withAction(enrolling, z.object({ code: z.string().trim().min(1).max(16) }), async (ctx, { code }) => {
-  const r = await confirmTotpEnrollment(ctx, code);
-  return { ok: true, data: r };
-});
+export const confirmEnrollmentAction = withAction(
+  enrolling,
+  z.object({ code: z.string().trim().min(1).max(16) }),
+  async (ctx, { code }) => {
+    const r = await confirmTotpEnrollment(ctx, code);
+    return { ok: true, data: r };
+  },
+);
 
 export const regenerateCodesAction = withAction({ operator: true }, z.object({}), async (ctx) => {
   const r = await regenerateRecoveryCodes(ctx);

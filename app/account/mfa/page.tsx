@@ -9,8 +9,14 @@ export default async function MfaPage() {
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t('title')}</h1>
-      {ctx.mustEnrollMfa && <p className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="must-enroll">{t('mustEnroll')}</p>}
-      <p className="max-w-3xl text-sm text-slate-600" data-testid="mfa-status">{state.status === 'active' ? t('statusActive') : t('intro')}</p>
+      {ctx.mustEnrollMfa && (
+        <p className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="must-enroll">
+          {t('mustEnroll')}
+        </p>
+      )}
+      <p className="max-w-3xl text-sm text-slate-600" data-testid="mfa-status">
+        {state.status === 'active' ? t('statusActive') : t('intro')}
+      </p>
       {state.status === 'none' && <StartEnrollment />}
       {state.status === 'pending' && <ConfirmEnrollment qrSvg={state.qrSvg} secretGroups={state.secretGroups} />}
       {state.status === 'active' && <ManageTotp />}

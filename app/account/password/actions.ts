@@ -3,7 +3,11 @@ import { redirect } from 'next/navigation';
 import { withAction } from '@/lib/auth/with-action';
 import { changeOwnPassword, changeOwnPasswordInput } from '@/lib/passwords/change-own-password';
 
-export const changePasswordAction = withAction({ operator: true, allowMustChangePassword: true, allowMustEnrollMfa: true }, changeOwnPasswordInput, async (ctx, input) => {
-  await changeOwnPassword(ctx, input);
-  redirect('/?password=changed');
-});
+export const changePasswordAction = withAction(
+  { operator: true, allowMustChangePassword: true, allowMustEnrollMfa: true },
+  changeOwnPasswordInput,
+  async (ctx, input) => {
+    await changeOwnPassword(ctx, input);
+    redirect('/?password=changed');
+  },
+);

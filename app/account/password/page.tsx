@@ -9,7 +9,9 @@ export default async function ChangePasswordPage() {
     <div className="mx-auto max-w-md space-y-4">
       <h1 className="text-2xl font-semibold">{t('title')}</h1>
       {ctx.mustChangePassword && (
-        <p className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="must-change">{t('mustChange')}</p>
+        <p className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="must-change">
+          {t('mustChange')}
+        </p>
       )}
       <ChangePasswordForm />
     </div>

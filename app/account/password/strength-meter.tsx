@@ -20,7 +20,11 @@ export function StrengthMeter({ password }: { password: string }) {
         import('@zxcvbn-ts/language-common'),
         import('@zxcvbn-ts/language-en'),
       ]);
-      const z = new ZxcvbnFactory({ dictionary: { ...common.dictionary, ...en.dictionary }, graphs: common.adjacencyGraphs, translations: en.translations });
+      const z = new ZxcvbnFactory({
+        dictionary: { ...common.dictionary, ...en.dictionary },
+        graphs: common.adjacencyGraphs,
+        translations: en.translations,
+      });
       const r = z.check(password.slice(0, 100));
       if (!cancelled) setEstimate({ score: r.score, warning: r.feedback.warning ?? '' });
     }, 150);

@@ -6,7 +6,11 @@ import { RevokeButton } from './revoke-button';
 
 export default async function SessionsPage() {
   const ctx = await requireOperator();
-  const [t, locale, rows] = await Promise.all([getTranslations('sessions'), getLocale() as Promise<Locale>, listOwnSessions(ctx)]);
+  const [t, locale, rows] = await Promise.all([
+    getTranslations('sessions'),
+    getLocale() as Promise<Locale>,
+    listOwnSessions(ctx),
+  ]);
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t('title')}</h1>
@@ -23,13 +27,24 @@ export default async function SessionsPage() {
         </thead>
         <tbody>
           {rows.map((s) => (
-            <tr key={s.id} className="border-t border-slate-100" data-testid="session-row" data-current={s.id === ctx.sessionId}>
+            <tr
+              key={s.id}
+              className="border-t border-slate-100"
+              data-testid="session-row"
+              data-current={s.id === ctx.sessionId}
+            >
               <td className="px-3 py-2 font-mono">{s.ip}</td>
-              <td className="max-w-xs truncate px-3 py-2" title={s.userAgent ?? ''}>{s.userAgent}</td>
+              <td className="max-w-xs truncate px-3 py-2" title={s.userAgent ?? ''}>
+                {s.userAgent}
+              </td>
               <td className="px-3 py-2">{formatJst(s.createdAt, locale)}</td>
               <td className="px-3 py-2">{formatJst(s.lastSeenAt, locale)}</td>
               <td className="px-3 py-2 text-right">
-                {s.id === ctx.sessionId ? <span className="text-xs text-slate-500">{t('current')}</span> : <RevokeButton sessionId={s.id} />}
+                {s.id === ctx.sessionId ? (
+                  <span className="text-xs text-slate-500">{t('current')}</span>
+                ) : (
+                  <RevokeButton sessionId={s.id} />
+                )}
               </td>
             </tr>
           ))}

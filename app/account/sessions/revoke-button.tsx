@@ -9,7 +9,10 @@ export function RevokeButton({ sessionId }: { sessionId: string }) {
   return (
     <form action={action}>
       <input type="hidden" name="sessionId" value={sessionId} />
-      <button disabled={pending} className="rounded border border-red-300 px-3 py-1 text-sm text-red-700 hover:bg-red-50">
+      <button
+        disabled={pending}
+        className="rounded border border-red-300 px-3 py-1 text-sm text-red-700 hover:bg-red-50"
+      >
         {t('revoke')}
       </button>
     </form>

@@ -2,7 +2,11 @@
 import { bulkRevokeInput, endAllSessions } from '@/lib/auth/revoke-sessions-bulk';
 import { withAction } from '@/lib/auth/with-action';
 
-export const endAllSessionsAction = withAction({ platform: 'sessions.manage' }, bulkRevokeInput, async (ctx, { reason }) => {
-  const r = await endAllSessions(ctx, reason);
-  return { ok: true, data: r };
-});
+export const endAllSessionsAction = withAction(
+  { platform: 'sessions.manage' },
+  bulkRevokeInput,
+  async (ctx, { reason }) => {
+    const r = await endAllSessions(ctx, reason);
+    return { ok: true, data: r };
+  },
+);

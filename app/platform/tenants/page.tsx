@@ -15,10 +15,19 @@ const COLUMNS = [
   ['activity', 'tenants.lastActivity'],
 ] as const;
 
-export default async function TenantsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function TenantsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const ctx = await requirePlatform('tenants.list');
   const query = listTenantsQuery.parse(await searchParams);
-  const [t, locale, { rows, next }, shares] = await Promise.all([getTranslations(), getLocale() as Promise<Locale>, listTenants(ctx, query), enrollmentShares(ctx)]);
+  const [t, locale, { rows, next }, shares] = await Promise.all([
+    getTranslations(),
+    getLocale() as Promise<Locale>,
+    listTenants(ctx, query),
+    enrollmentShares(ctx),
+  ]);
   const share = (id: string) => {
     const s = shares.get(id);
     return s && s.active > 0 ? `${Math.round((s.enrolled / s.active) * 100)}%` : '—';
@@ -35,18 +44,30 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
         <form className="ml-auto flex gap-2" role="search">
           <input type="hidden" name="sort" value={query.sort} />
           <input type="hidden" name="dir" value={query.dir} />
-          <input name="q" defaultValue={query.q ?? ''} placeholder={t('tenants.search')} aria-label={t('tenants.search')} className="rounded border border-slate-300 px-2 py-1 text-sm" />
+          <input
+            name="q"
+            defaultValue={query.q ?? ''}
+            placeholder={t('tenants.search')}
+            aria-label={t('tenants.search')}
+            className="rounded border border-slate-300 px-2 py-1 text-sm"
+          />
           <button className="rounded border border-slate-300 px-3 py-1 text-sm">{t('admin.search')}</button>
         </form>
         {hasPermission(ctx.role, 'tenants.write') && (
-          <Link href="/platform/tenants/new" className="rounded bg-brand-600 px-3 py-1 text-sm text-white">{t('admin.newTenant')}</Link>
+          <Link href="/platform/tenants/new" className="rounded bg-brand-600 px-3 py-1 text-sm text-white">
+            {t('admin.newTenant')}
+          </Link>
         )}
       </div>
       <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
         <thead className="bg-slate-100 text-left">
           <tr>
             {COLUMNS.map(([key, label]) => (
-              <th key={key} className="px-3 py-2" aria-sort={query.sort === key ? (query.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+              <th
+                key={key}
+                className="px-3 py-2"
+                aria-sort={query.sort === key ? (query.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+              >
                 <Link href={href({ sort: key, dir: query.sort === key && query.dir === 'asc' ? 'desc' : 'asc' })}>
                   {t(label)} {query.sort === key ? (query.dir === 'asc' ? '▲' : '▼') : ''}
                 </Link>
@@ -59,20 +80,26 @@ export default async function TenantsPage({ searchParams }: { searchParams: Prom
           {rows.map((r) => (
             <tr key={r.id} className="border-t border-slate-100" data-testid="tenant-row">
               <td className="px-3 py-2">
-                <Link className="text-brand-600 hover:underline" href={`/t/${r.id}`}>{r.name}</Link>
+                <Link className="text-brand-600 hover:underline" href={`/t/${r.id}`}>
+                  {r.name}
+                </Link>
               </td>
               <td className="px-3 py-2 font-mono">{r.code}</td>
               <td className="px-3 py-2 text-right">{r.siteCount}</td>
               <td className="px-3 py-2 text-right">{r.operatorCount}</td>
               <td className="px-3 py-2">{t(`status.${r.status}`)}</td>
               <td className="px-3 py-2">{formatJst(r.lastActivityAt, locale)}</td>
-              <td className="px-3 py-2 text-right" data-testid="totp-share">{share(r.id)}</td>
+              <td className="px-3 py-2 text-right" data-testid="totp-share">
+                {share(r.id)}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
       {next && (
-        <Link className="inline-block text-sm text-brand-600" href={`${href({})}&after=${next}`}>{t('admin.nextPage')}</Link>
+        <Link className="inline-block text-sm text-brand-600" href={`${href({})}&after=${next}`}>
+          {t('admin.nextPage')}
+        </Link>
       )}
     </div>
   );

@@ -39,86 +39,142 @@ export const createOperatorAction = withAction(
   },
 );
 
-export const updateOperatorAction = withAction({ tenant: 'operators.write', tenantOf }, onOperator.extend(updateOperatorInput.shape), async (ctx, { tenantId, operatorId, ...input }) => {
-  await updateOperator(ctx, tenantId, operatorId, input);
-  refresh(tenantId, operatorId);
-  return { ok: true };
-});
+export const updateOperatorAction = withAction(
+  { tenant: 'operators.write', tenantOf },
+  onOperator.extend(updateOperatorInput.shape),
+  async (ctx, { tenantId, operatorId, ...input }) => {
+    await updateOperator(ctx, tenantId, operatorId, input);
+    refresh(tenantId, operatorId);
+    return { ok: true };
+  },
+);
 
-export const setOperatorStatusAction = withAction({ tenant: 'operators.write', tenantOf }, onOperator.extend(setOperatorStatusInput.shape), async (ctx, { tenantId, operatorId, ...input }) => {
-  const r = await setOperatorStatus(ctx, tenantId, operatorId, input);
-  refresh(tenantId, operatorId);
-  return { ok: true, data: r };
-});
+export const setOperatorStatusAction = withAction(
+  { tenant: 'operators.write', tenantOf },
+  onOperator.extend(setOperatorStatusInput.shape),
+  async (ctx, { tenantId, operatorId, ...input }) => {
+    const r = await setOperatorStatus(ctx, tenantId, operatorId, input);
+    refresh(tenantId, operatorId);
+    return { ok: true, data: r };
+  },
+);
 
-export const changeOperatorRoleAction = withAction({ tenant: 'operators.write', tenantOf }, onOperator.extend(changeOperatorRoleInput.shape), async (ctx, { tenantId, operatorId, ...input }) => {
-  await changeOperatorRole(ctx, tenantId, operatorId, input);
-  refresh(tenantId, operatorId);
-  return { ok: true };
-});
+export const changeOperatorRoleAction = withAction(
+  { tenant: 'operators.write', tenantOf },
+  onOperator.extend(changeOperatorRoleInput.shape),
+  async (ctx, { tenantId, operatorId, ...input }) => {
+    await changeOperatorRole(ctx, tenantId, operatorId, input);
+    refresh(tenantId, operatorId);
+    return { ok: true };
+  },
+);
 
-export const forcePasswordChangeAction = withAction({ tenant: 'operators.write', tenantOf }, onOperator.extend(forcePasswordChangeInput.shape), async (ctx, { tenantId, operatorId, ...input }) => {
-  await forcePasswordChange(ctx, tenantId, operatorId, input);
-  refresh(tenantId, operatorId);
-  return { ok: true };
-});
+export const forcePasswordChangeAction = withAction(
+  { tenant: 'operators.write', tenantOf },
+  onOperator.extend(forcePasswordChangeInput.shape),
+  async (ctx, { tenantId, operatorId, ...input }) => {
+    await forcePasswordChange(ctx, tenantId, operatorId, input);
+    refresh(tenantId, operatorId);
+    return { ok: true };
+  },
+);
 
-export const resetMfaAction = withAction({ tenant: 'operators.write', tenantOf }, onOperator.extend(resetMfaInput.shape), async (ctx, { tenantId, operatorId, ...input }) => {
-  const r = await resetOperatorMfa(ctx, tenantId, operatorId, input);
-  refresh(tenantId, operatorId);
-  return { ok: true, data: r };
-});
+export const resetMfaAction = withAction(
+  { tenant: 'operators.write', tenantOf },
+  onOperator.extend(resetMfaInput.shape),
+  async (ctx, { tenantId, operatorId, ...input }) => {
+    const r = await resetOperatorMfa(ctx, tenantId, operatorId, input);
+    refresh(tenantId, operatorId);
+    return { ok: true, data: r };
+  },
+);
 
-export const unlockOperatorAction = withAction({ tenant: 'operators.write', tenantOf }, onOperator, async (ctx, { tenantId, operatorId }) => {
-  await unlockOperator(ctx, tenantId, operatorId);
-  refresh(tenantId, operatorId);
-  return { ok: true };
-});
+export const unlockOperatorAction = withAction(
+  { tenant: 'operators.write', tenantOf },
+  onOperator,
+  async (ctx, { tenantId, operatorId }) => {
+    await unlockOperator(ctx, tenantId, operatorId);
+    refresh(tenantId, operatorId);
+    return { ok: true };
+  },
+);
 
-export const resetOperatorPasswordAction = withAction({ tenant: 'operators.write', tenantOf }, onOperator, async (ctx, { tenantId, operatorId }) => {
-  const r = await resetOperatorPassword(ctx, tenantId, operatorId);
-  refresh(tenantId, operatorId);
-  return { ok: true, data: r };
-});
+export const resetOperatorPasswordAction = withAction(
+  { tenant: 'operators.write', tenantOf },
+  onOperator,
+  async (ctx, { tenantId, operatorId }) => {
+    const r = await resetOperatorPassword(ctx, tenantId, operatorId);
+    refresh(tenantId, operatorId);
+    return { ok: true, data: r };
+  },
+);
 
-export const endOperatorSessionsAction = withAction({ tenant: 'sessions.manage', tenantOf }, onOperator.extend(bulkRevokeInput.shape), async (ctx, { tenantId, operatorId, reason }) => {
-  const r = await endOperatorSessions(ctx, tenantId, operatorId, reason);
-  refresh(tenantId, operatorId);
-  return { ok: true, data: r };
-});
+export const endOperatorSessionsAction = withAction(
+  { tenant: 'sessions.manage', tenantOf },
+  onOperator.extend(bulkRevokeInput.shape),
+  async (ctx, { tenantId, operatorId, reason }) => {
+    const r = await endOperatorSessions(ctx, tenantId, operatorId, reason);
+    refresh(tenantId, operatorId);
+    return { ok: true, data: r };
+  },
+);
 
-export const endTenantSessionsAction = withAction({ tenant: 'sessions.manage', tenantOf }, inTenant.extend(bulkRevokeInput.shape), async (ctx, { tenantId, reason }) => {
-  const r = await endTenantSessions(ctx, tenantId, reason);
-  refresh(tenantId);
-  return { ok: true, data: r };
-});
+export const endTenantSessionsAction = withAction(
+  { tenant: 'sessions.manage', tenantOf },
+  inTenant.extend(bulkRevokeInput.shape),
+  async (ctx, { tenantId, reason }) => {
+    const r = await endTenantSessions(ctx, tenantId, reason);
+    refresh(tenantId);
+    return { ok: true, data: r };
+  },
+);
 
-export const updateTenantAction = withAction({ tenant: 'tenants.write', tenantOf }, inTenant.extend(updateTenantInput.shape), async (ctx, { tenantId, ...input }) => {
-  await updateTenant(ctx, tenantId, input);
-  refresh(tenantId);
-  return { ok: true };
-});
+export const updateTenantAction = withAction(
+  { tenant: 'tenants.write', tenantOf },
+  inTenant.extend(updateTenantInput.shape),
+  async (ctx, { tenantId, ...input }) => {
+    await updateTenant(ctx, tenantId, input);
+    refresh(tenantId);
+    return { ok: true };
+  },
+);
 
-export const setTenantStatusAction = withAction({ tenant: 'tenants.write', tenantOf }, inTenant.extend(setTenantStatusInput.shape), async (ctx, { tenantId, ...input }) => {
-  const r = await setTenantStatus(ctx, tenantId, input);
-  refresh(tenantId);
-  return { ok: true, data: r };
-});
+export const setTenantStatusAction = withAction(
+  { tenant: 'tenants.write', tenantOf },
+  inTenant.extend(setTenantStatusInput.shape),
+  async (ctx, { tenantId, ...input }) => {
+    const r = await setTenantStatus(ctx, tenantId, input);
+    refresh(tenantId);
+    return { ok: true, data: r };
+  },
+);
 
-export const addSiteAction = withAction({ tenant: 'tenants.write', tenantOf }, inTenant.extend(addSiteInput.shape), async (ctx, { tenantId, ...input }) => {
-  await addSite(ctx, tenantId, input);
-  refresh(tenantId);
-  return { ok: true };
-});
+export const addSiteAction = withAction(
+  { tenant: 'tenants.write', tenantOf },
+  inTenant.extend(addSiteInput.shape),
+  async (ctx, { tenantId, ...input }) => {
+    await addSite(ctx, tenantId, input);
+    refresh(tenantId);
+    return { ok: true };
+  },
+);
 
-export const renameSiteAction = withAction({ tenant: 'tenants.write', tenantOf }, onSite.extend(renameSiteInput.shape), async (ctx, { tenantId, siteId, ...input }) => {
-  await renameSite(ctx, tenantId, siteId, input);
-  refresh(tenantId);
-  return { ok: true };
-});
+export const renameSiteAction = withAction(
+  { tenant: 'tenants.write', tenantOf },
+  onSite.extend(renameSiteInput.shape),
+  async (ctx, { tenantId, siteId, ...input }) => {
+    await renameSite(ctx, tenantId, siteId, input);
+    refresh(tenantId);
+    return { ok: true };
+  },
+);
 
-export const closeSiteAction = withAction({ tenant: 'tenants.write', tenantOf }, onSite, async (ctx, { tenantId, siteId }) => {
-  await closeSite(ctx, tenantId, siteId);
-  refresh(tenantId);
-  return { ok: true };
-});
+export const closeSiteAction = withAction(
+  { tenant: 'tenants.write', tenantOf },
+  onSite,
+  async (ctx, { tenantId, siteId }) => {
+    await closeSite(ctx, tenantId, siteId);
+    refresh(tenantId);
+    return { ok: true };
+  },
+);

@@ -27,7 +27,9 @@ function OneTimeSecret({ label, value }: { label: string; value: string }) {
   return (
     <div className="rounded border border-amber-300 bg-amber-50 p-3 text-sm">
       <div className="font-medium">{label}</div>
-      <code className="mt-1 block text-lg" data-testid="temporary-password">{value}</code>
+      <code className="mt-1 block text-lg" data-testid="temporary-password">
+        {value}
+      </code>
       <div className="mt-1 text-xs text-amber-900">{t('shownOnce')}</div>
     </div>
   );
@@ -44,7 +46,10 @@ export function CreateOperatorForm({ tenantId, roles }: { tenantId: string; role
       submit={t('createOperator')}
       testId="create-operator"
       success={(s) => (
-        <OneTimeSecret label={t('createdWithPassword', { loginId: String(s.data?.loginId), role: tr(String(s.data?.role)) })} value={String(s.data?.temporaryPassword)} />
+        <OneTimeSecret
+          label={t('createdWithPassword', { loginId: String(s.data?.loginId), role: tr(String(s.data?.role)) })}
+          value={String(s.data?.temporaryPassword)}
+        />
       )}
     >
       <Hidden name="tenantId" value={tenantId} />
@@ -53,18 +58,38 @@ export function CreateOperatorForm({ tenantId, roles }: { tenantId: string; role
       <Field name="email" label={t('email')} type="email" />
       <Select name="role" label={t('role')} options={roles} defaultValue={roles[0]?.value} onChange={setRole} />
       {role !== roles[0]?.value && (
-        <p className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900" data-testid="elevated-role">
-          {t('elevatedRole', { role: roles.find((r) => r.value === role)?.label ?? role, powers: t.has(`rolePowers.${role}`) ? t(`rolePowers.${role}`) : '' })}
+        <p
+          className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900"
+          data-testid="elevated-role"
+        >
+          {t('elevatedRole', {
+            role: roles.find((r) => r.value === role)?.label ?? role,
+            powers: t.has(`rolePowers.${role}`) ? t(`rolePowers.${role}`) : '',
+          })}
         </p>
       )}
     </ActionForm>
   );
 }
 
-export function EditOperatorForm({ tenantId, operatorId, displayName, email }: { tenantId: string; operatorId: string; displayName: string; email: string | null }) {
+export function EditOperatorForm({
+  tenantId,
+  operatorId,
+  displayName,
+  email,
+}: {
+  tenantId: string;
+  operatorId: string;
+  displayName: string;
+  email: string | null;
+}) {
   const t = useTranslations('admin');
   return (
-    <ActionForm action={updateOperatorAction} submit={t('save')} success={() => <p className="text-sm text-green-700">{t('saved')}</p>}>
+    <ActionForm
+      action={updateOperatorAction}
+      submit={t('save')}
+      success={() => <p className="text-sm text-green-700">{t('saved')}</p>}
+    >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="operatorId" value={operatorId} />
       <Field name="displayName" label={t('displayName')} defaultValue={displayName} required />
@@ -73,10 +98,26 @@ export function EditOperatorForm({ tenantId, operatorId, displayName, email }: {
   );
 }
 
-export function RoleForm({ tenantId, operatorId, role, roles }: { tenantId: string; operatorId: string; role: string; roles: Roles }) {
+export function RoleForm({
+  tenantId,
+  operatorId,
+  role,
+  roles,
+}: {
+  tenantId: string;
+  operatorId: string;
+  role: string;
+  roles: Roles;
+}) {
   const t = useTranslations('admin');
   return (
-    <ActionForm action={changeOperatorRoleAction} submit={t('changeRole')} tone="plain" testId="role-form" success={() => <p className="text-sm text-green-700">{t('saved')}</p>}>
+    <ActionForm
+      action={changeOperatorRoleAction}
+      submit={t('changeRole')}
+      tone="plain"
+      testId="role-form"
+      success={() => <p className="text-sm text-green-700">{t('saved')}</p>}
+    >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="operatorId" value={operatorId} />
       <Select name="role" label={t('role')} options={roles} defaultValue={role} />
@@ -84,7 +125,15 @@ export function RoleForm({ tenantId, operatorId, role, roles }: { tenantId: stri
   );
 }
 
-export function StatusForm({ tenantId, operatorId, status }: { tenantId: string; operatorId: string; status: 'active' | 'disabled' }) {
+export function StatusForm({
+  tenantId,
+  operatorId,
+  status,
+}: {
+  tenantId: string;
+  operatorId: string;
+  status: 'active' | 'disabled';
+}) {
   const t = useTranslations('admin');
   const next = status === 'active' ? 'disabled' : 'active';
   return (
@@ -93,7 +142,9 @@ export function StatusForm({ tenantId, operatorId, status }: { tenantId: string;
       submit={next === 'disabled' ? t('disable') : t('enable')}
       tone={next === 'disabled' ? 'danger' : 'plain'}
       testId="status-form"
-      success={(s) => <p className="text-sm text-green-700">{t('sessionsEnded', { count: Number(s.data?.sessionsEnded ?? 0) })}</p>}
+      success={(s) => (
+        <p className="text-sm text-green-700">{t('sessionsEnded', { count: Number(s.data?.sessionsEnded ?? 0) })}</p>
+      )}
     >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="operatorId" value={operatorId} />
@@ -106,7 +157,12 @@ export function StatusForm({ tenantId, operatorId, status }: { tenantId: string;
 export function UnlockForm({ tenantId, operatorId }: { tenantId: string; operatorId: string }) {
   const t = useTranslations('admin');
   return (
-    <ActionForm action={unlockOperatorAction} submit={t('unlock')} tone="plain" success={() => <p className="text-sm text-green-700">{t('unlocked')}</p>}>
+    <ActionForm
+      action={unlockOperatorAction}
+      submit={t('unlock')}
+      tone="plain"
+      success={() => <p className="text-sm text-green-700">{t('unlocked')}</p>}
+    >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="operatorId" value={operatorId} />
     </ActionForm>
@@ -137,7 +193,11 @@ export function EndSessionsForm({ tenantId, operatorId }: { tenantId: string; op
       tone="danger"
       testId="end-sessions"
       resetOnSuccess
-      success={(s) => <p className="text-sm text-green-700" data-testid="sessions-ended">{t('sessionsEnded', { count: Number(s.data?.count ?? 0) })}</p>}
+      success={(s) => (
+        <p className="text-sm text-green-700" data-testid="sessions-ended">
+          {t('sessionsEnded', { count: Number(s.data?.count ?? 0) })}
+        </p>
+      )}
     >
       <Hidden name="tenantId" value={tenantId} />
       {operatorId && <Hidden name="operatorId" value={operatorId} />}
@@ -146,10 +206,22 @@ export function EndSessionsForm({ tenantId, operatorId }: { tenantId: string; op
   );
 }
 
-export function EditTenantForm({ tenantId, name, contactEmail }: { tenantId: string; name: string; contactEmail: string | null }) {
+export function EditTenantForm({
+  tenantId,
+  name,
+  contactEmail,
+}: {
+  tenantId: string;
+  name: string;
+  contactEmail: string | null;
+}) {
   const t = useTranslations('admin');
   return (
-    <ActionForm action={updateTenantAction} submit={t('save')} success={() => <p className="text-sm text-green-700">{t('saved')}</p>}>
+    <ActionForm
+      action={updateTenantAction}
+      submit={t('save')}
+      success={() => <p className="text-sm text-green-700">{t('saved')}</p>}
+    >
       <Hidden name="tenantId" value={tenantId} />
       <Field name="name" label={t('tenantName')} defaultValue={name} required />
       <Field name="contactEmail" label={t('contactEmail')} type="email" defaultValue={contactEmail} />
@@ -166,7 +238,9 @@ export function TenantStatusForm({ tenantId, status }: { tenantId: string; statu
       submit={next === 'suspended' ? t('suspend') : t('reactivate')}
       tone={next === 'suspended' ? 'danger' : 'plain'}
       testId="tenant-status-form"
-      success={(s) => <p className="text-sm text-green-700">{t('sessionsEnded', { count: Number(s.data?.sessionsEnded ?? 0) })}</p>}
+      success={(s) => (
+        <p className="text-sm text-green-700">{t('sessionsEnded', { count: Number(s.data?.sessionsEnded ?? 0) })}</p>
+      )}
     >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="status" value={next} />
@@ -178,7 +252,13 @@ export function TenantStatusForm({ tenantId, status }: { tenantId: string; statu
 export function AddSiteForm({ tenantId }: { tenantId: string }) {
   const t = useTranslations('admin');
   return (
-    <ActionForm action={addSiteAction} submit={t('addSite')} tone="plain" resetOnSuccess className="grid gap-2 sm:grid-cols-4 sm:items-end">
+    <ActionForm
+      action={addSiteAction}
+      submit={t('addSite')}
+      tone="plain"
+      resetOnSuccess
+      className="grid gap-2 sm:grid-cols-4 sm:items-end"
+    >
       <Hidden name="tenantId" value={tenantId} />
       <Field name="code" label={t('siteCode')} required />
       <Field name="name" label={t('siteName')} required />
@@ -207,7 +287,13 @@ export function SiteActions({ tenantId, siteId, name }: { tenantId: string; site
 export function ForceChangeForm({ tenantId, operatorId }: { tenantId: string; operatorId: string }) {
   const t = useTranslations('admin');
   return (
-    <ActionForm action={forcePasswordChangeAction} submit={t('forceChange')} tone="plain" testId="force-change" success={() => <p className="text-sm text-green-700">{t('forced')}</p>}>
+    <ActionForm
+      action={forcePasswordChangeAction}
+      submit={t('forceChange')}
+      tone="plain"
+      testId="force-change"
+      success={() => <p className="text-sm text-green-700">{t('forced')}</p>}
+    >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="operatorId" value={operatorId} />
       <Field name="reason" label={t('reason')} required />
@@ -218,7 +304,15 @@ export function ForceChangeForm({ tenantId, operatorId }: { tenantId: string; op
 export function ResetMfaForm({ tenantId, operatorId }: { tenantId: string; operatorId: string }) {
   const t = useTranslations('admin');
   return (
-    <ActionForm action={resetMfaAction} submit={t('resetMfa')} tone="plain" testId="reset-mfa" success={(s) => <p className="text-sm text-green-700">{t('mfaReset', { count: Number(s.data?.sessionsEnded ?? 0) })}</p>}>
+    <ActionForm
+      action={resetMfaAction}
+      submit={t('resetMfa')}
+      tone="plain"
+      testId="reset-mfa"
+      success={(s) => (
+        <p className="text-sm text-green-700">{t('mfaReset', { count: Number(s.data?.sessionsEnded ?? 0) })}</p>
+      )}
+    >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="operatorId" value={operatorId} />
       <Field name="reason" label={t('reason')} required />

@@ -12,29 +12,43 @@ import { getTenantOverview } from '@/lib/tenancy/get-tenant-overview';
 import { listOperators, listOperatorsQuery } from '@/lib/tenancy/list-operators';
 import { AddSiteForm, EditTenantForm, EndSessionsForm, SiteActions, TenantStatusForm } from './forms';
 
-export default async function TenantPage({ params, searchParams }: { params: Promise<{ tenantId: string }>; searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function TenantPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenantId: string }>;
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const { tenantId } = await params;
   const ctx = await requireTenant(tenantId, 'tenant.read');
   const overview = await getTenantOverview(ctx, tenantId);
   if (!overview) notFound();
   const query = listOperatorsQuery.parse(await searchParams);
   const canReadOperators = hasPermission(ctx.role, 'operators.read');
-  const [operators, mfa] = canReadOperators ? await Promise.all([listOperators(ctx, tenantId, query), getMfaEnrollment(ctx, tenantId)]) : [null, null];
+  const [operators, mfa] = canReadOperators
+    ? await Promise.all([listOperators(ctx, tenantId, query), getMfaEnrollment(ctx, tenantId)])
+    : [null, null];
   const [t, locale] = await Promise.all([getTranslations(), getLocale() as Promise<Locale>]);
   const { tenant } = overview;
   const isPlatform = tenant.kind === 'platform';
   // Platform support sees the links its tenant's active grants open (each use is recorded by the guard).
   const granted: string[] = !isPlatform && isPlatformRole(ctx.role) ? await supportScopesOf(ctx, tenantId) : [];
   const can = (p: Parameters<typeof hasPermission>[1]) => hasPermission(ctx.role, p) || granted.includes(p);
-  const paymentChanges = !isPlatform && hasPermission(ctx.role, 'payment_settings.read') ? await getRecentPaymentSettingChanges(ctx, tenantId, 10) : null;
+  const paymentChanges =
+    !isPlatform && hasPermission(ctx.role, 'payment_settings.read')
+      ? await getRecentPaymentSettingChanges(ctx, tenantId, 10)
+      : null;
   // Platform staff always need TOTP; a company's operators as its policy says.
   const mfaRequired = isPlatform || Boolean(mfa?.required);
-  const graceRunning = !isPlatform && mfa?.required && mfa.graceUntil !== null && mfa.graceUntil.getTime() > now().getTime();
+  const graceRunning =
+    !isPlatform && mfa?.required && mfa.graceUntil !== null && mfa.graceUntil.getTime() > now().getTime();
   const enrolledShare = mfa && mfa.active > 0 ? Math.round((mfa.enrolled / mfa.active) * 100) : 0;
   return (
     <div className="space-y-8">
       <div className="flex flex-wrap items-baseline gap-3">
-        <h1 className="text-2xl font-semibold" data-testid="tenant-title">{tenant.name}</h1>
+        <h1 className="text-2xl font-semibold" data-testid="tenant-title">
+          {tenant.name}
+        </h1>
         <span className="font-mono text-sm text-slate-500">{tenant.code}</span>
         {tenant.status === 'suspended' && (
           <span className="rounded bg-red-100 px-2 py-0.5 text-sm text-red-800" data-testid="tenant-suspended">
@@ -50,8 +64,12 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
             <EditTenantForm tenantId={tenant.id} name={tenant.name} contactEmail={tenant.contactEmail} />
           </div>
           <div>
-            <h2 className="mb-2 font-medium">{tenant.status === 'active' ? t('admin.suspendTitle') : t('admin.reactivateTitle')}</h2>
-            <p className="mb-2 text-sm text-slate-600">{tenant.status === 'active' ? t('admin.suspendHelp') : t('admin.reactivateHelp')}</p>
+            <h2 className="mb-2 font-medium">
+              {tenant.status === 'active' ? t('admin.suspendTitle') : t('admin.reactivateTitle')}
+            </h2>
+            <p className="mb-2 text-sm text-slate-600">
+              {tenant.status === 'active' ? t('admin.suspendHelp') : t('admin.reactivateHelp')}
+            </p>
             <TenantStatusForm tenantId={tenant.id} status={tenant.status} />
           </div>
         </section>
@@ -68,12 +86,48 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
                   {s.domain ?? '—'} · {t(`status.${s.status}`)}
                 </div>
                 <nav className="mt-1 flex flex-wrap gap-3" aria-label={s.name}>
-                  {can('orders.read') && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/sites/${s.id}/orders`} prefetch={false} data-testid="site-orders">{t('site.orders')}</Link>}
-                  {can('members.read') && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/sites/${s.id}/members`} prefetch={false} data-testid="site-members">{t('site.members')}</Link>}
-                  {can('orders.export') && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/sites/${s.id}/export`} data-testid="site-export">{t('site.export')}</Link>}
-                  {can('payment_settings.read') && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/sites/${s.id}/payment`} data-testid="site-payment">{t('site.payment')}</Link>}
+                  {can('orders.read') && (
+                    <Link
+                      className="text-brand-600 hover:underline"
+                      href={`/t/${tenant.id}/sites/${s.id}/orders`}
+                      prefetch={false}
+                      data-testid="site-orders"
+                    >
+                      {t('site.orders')}
+                    </Link>
+                  )}
+                  {can('members.read') && (
+                    <Link
+                      className="text-brand-600 hover:underline"
+                      href={`/t/${tenant.id}/sites/${s.id}/members`}
+                      prefetch={false}
+                      data-testid="site-members"
+                    >
+                      {t('site.members')}
+                    </Link>
+                  )}
+                  {can('orders.export') && (
+                    <Link
+                      className="text-brand-600 hover:underline"
+                      href={`/t/${tenant.id}/sites/${s.id}/export`}
+                      data-testid="site-export"
+                    >
+                      {t('site.export')}
+                    </Link>
+                  )}
+                  {can('payment_settings.read') && (
+                    <Link
+                      className="text-brand-600 hover:underline"
+                      href={`/t/${tenant.id}/sites/${s.id}/payment`}
+                      data-testid="site-payment"
+                    >
+                      {t('site.payment')}
+                    </Link>
+                  )}
                 </nav>
-                {can('tenants.write') && s.status === 'open' && <SiteActions tenantId={tenant.id} siteId={s.id} name={s.name} />}
+                {can('tenants.write') && s.status === 'open' && (
+                  <SiteActions tenantId={tenant.id} siteId={s.id} name={s.name} />
+                )}
               </li>
             ))}
           </ul>
@@ -86,13 +140,29 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
       )}
 
       {mfa && (
-        <section className="rounded-lg border border-slate-200 bg-white p-4" data-testid="mfa-enrollment" aria-labelledby="mfa-enrollment-title">
-          <h2 id="mfa-enrollment-title" className="font-medium">{t('mfaEnrollment.title')}</h2>
+        <section
+          className="rounded-lg border border-slate-200 bg-white p-4"
+          data-testid="mfa-enrollment"
+          aria-labelledby="mfa-enrollment-title"
+        >
+          <h2 id="mfa-enrollment-title" className="font-medium">
+            {t('mfaEnrollment.title')}
+          </h2>
           <p className="mt-1 text-sm text-slate-700">
             {t('mfaEnrollment.progress', { enrolled: mfa.enrolled, active: mfa.active, percent: enrolledShare })}{' '}
             <span className="text-slate-500">{t('mfaEnrollment.codes', { count: mfa.withRecoveryCodes })}</span>
           </p>
-          <progress className="mt-2 h-2 w-full max-w-md accent-brand-600" value={mfa.enrolled} max={Math.max(mfa.active, 1)} aria-label={t('mfaEnrollment.title')} aria-valuetext={t('mfaEnrollment.progress', { enrolled: mfa.enrolled, active: mfa.active, percent: enrolledShare })} />
+          <progress
+            className="mt-2 h-2 w-full max-w-md accent-brand-600"
+            value={mfa.enrolled}
+            max={Math.max(mfa.active, 1)}
+            aria-label={t('mfaEnrollment.title')}
+            aria-valuetext={t('mfaEnrollment.progress', {
+              enrolled: mfa.enrolled,
+              active: mfa.active,
+              percent: enrolledShare,
+            })}
+          />
           <p className="mt-1 text-sm text-slate-600" data-testid="mfa-policy">
             {!mfaRequired
               ? t('mfaEnrollment.notRequired')
@@ -107,13 +177,24 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
         <section>
           <div className="mb-2 flex flex-wrap items-center gap-3">
             <h2 className="text-lg font-medium">{isPlatform ? t('admin.staff') : t('tenant.operators')}</h2>
-            <span className="text-sm text-slate-500">{t('tenants.operatorCount', { count: tenant.operatorCount })}</span>
+            <span className="text-sm text-slate-500">
+              {t('tenants.operatorCount', { count: tenant.operatorCount })}
+            </span>
             <form className="ml-auto flex gap-2" role="search">
-              <input name="q" defaultValue={query.q ?? ''} placeholder={t('admin.searchOperators')} aria-label={t('admin.searchOperators')} className="rounded border border-slate-300 px-2 py-1 text-sm" />
+              <input
+                name="q"
+                defaultValue={query.q ?? ''}
+                placeholder={t('admin.searchOperators')}
+                aria-label={t('admin.searchOperators')}
+                className="rounded border border-slate-300 px-2 py-1 text-sm"
+              />
               <button className="rounded border border-slate-300 px-3 py-1 text-sm">{t('admin.search')}</button>
             </form>
             {can('operators.write') && (
-              <Link href={`/t/${tenant.id}/operators/new`} className="rounded bg-brand-600 px-3 py-1 text-sm text-white">
+              <Link
+                href={`/t/${tenant.id}/operators/new`}
+                className="rounded bg-brand-600 px-3 py-1 text-sm text-white"
+              >
                 {t('admin.newOperator')}
               </Link>
             )}
@@ -133,7 +214,13 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
               {operators.rows.map((o) => (
                 <tr key={o.id} className="border-t border-slate-100" data-testid="operator-row">
                   <td className="px-3 py-2 font-mono">
-                    {can('operators.write') ? <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/operators/${o.id}`}>{o.loginId}</Link> : o.loginId}
+                    {can('operators.write') ? (
+                      <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/operators/${o.id}`}>
+                        {o.loginId}
+                      </Link>
+                    ) : (
+                      o.loginId
+                    )}
                   </td>
                   <td className="px-3 py-2">{o.displayName}</td>
                   <td className="px-3 py-2">{t(`roles.${o.role}`)}</td>
@@ -145,27 +232,38 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
                   <td className="px-3 py-2" data-testid="operator-factor">
                     {o.totp === 'active' ? (
                       <span className="text-green-800">
-                        {t('factor.totp')} <span className="text-xs text-slate-500">{t('factor.codes', { count: o.recoveryCodesLeft })}</span>
+                        {t('factor.totp')}{' '}
+                        <span className="text-xs text-slate-500">
+                          {t('factor.codes', { count: o.recoveryCodesLeft })}
+                        </span>
                       </span>
                     ) : o.totp === 'pending' ? (
                       <span className="text-amber-800">{t('factor.pending')}</span>
                     ) : !mfaRequired ? (
                       <span className="text-slate-500">{t('factor.none')}</span>
                     ) : graceRunning ? (
-                      <span className="text-amber-800">{t('factor.dueIn', { days: Math.max(1, Math.ceil((mfa!.graceUntil!.getTime() - now().getTime()) / 86_400_000)) })}</span>
+                      <span className="text-amber-800">
+                        {t('factor.dueIn', {
+                          days: Math.max(1, Math.ceil((mfa!.graceUntil!.getTime() - now().getTime()) / 86_400_000)),
+                        })}
+                      </span>
                     ) : (
                       <span className="text-red-700">{t('factor.overdue')}</span>
                     )}
                   </td>
                   <td className="px-3 py-2">
-                    {formatJst(o.lastLoginAt, locale)} {o.lastLoginIp && <span className="font-mono text-slate-500">{o.lastLoginIp}</span>}
+                    {formatJst(o.lastLoginAt, locale)}{' '}
+                    {o.lastLoginIp && <span className="font-mono text-slate-500">{o.lastLoginIp}</span>}
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
           {operators.next && (
-            <Link className="mt-2 inline-block text-sm text-brand-600" href={`/t/${tenant.id}?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), after: operators.next })}`}>
+            <Link
+              className="mt-2 inline-block text-sm text-brand-600"
+              href={`/t/${tenant.id}?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), after: operators.next })}`}
+            >
               {t('admin.nextPage')}
             </Link>
           )}
@@ -179,11 +277,16 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
           <ul className="space-y-1 text-sm">
             {paymentChanges.map((c) => (
               <li key={c.seq} data-testid="payment-change">
-                <span className="text-slate-500">{formatJst(c.occurredAt, locale)}</span> · <span className="font-mono">{c.actorLoginId}</span> ·{' '}
+                <span className="text-slate-500">{formatJst(c.occurredAt, locale)}</span> ·{' '}
+                <span className="font-mono">{c.actorLoginId}</span> ·{' '}
                 {overview.sites.find((s) => s.id === c.siteId)?.name ?? c.siteId} ·{' '}
                 {c.action === 'payment_settings.updated'
-                  ? t('payment.changed', { fields: (c.fields ?? []).map((f) => t(`payment.fields.${f}`)).join(t('payment.separator')) })
-                  : t(c.outcome === 'success' ? 'payment.revealed' : 'payment.revealFailed', { field: t(`payment.fields.${c.field}`) })}
+                  ? t('payment.changed', {
+                      fields: (c.fields ?? []).map((f) => t(`payment.fields.${f}`)).join(t('payment.separator')),
+                    })
+                  : t(c.outcome === 'success' ? 'payment.revealed' : 'payment.revealFailed', {
+                      field: t(`payment.fields.${c.field}`),
+                    })}
               </li>
             ))}
           </ul>
@@ -192,11 +295,25 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
 
       {can('security.write') && (
         <nav className="flex gap-4 text-sm">
-          <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/audit`}>{t('nav.audit')}</Link>
-          <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/ip-allowlist`}>{t('nav.ipAllowlist')}</Link>
-          <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/rotation`}>{t('nav.rotation')}</Link>
-          {!isPlatform && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/api-tokens`}>{t('nav.apiTokens')}</Link>}
-          {!isPlatform && <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/security`}>{t('nav.security')}</Link>}
+          <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/audit`}>
+            {t('nav.audit')}
+          </Link>
+          <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/ip-allowlist`}>
+            {t('nav.ipAllowlist')}
+          </Link>
+          <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/rotation`}>
+            {t('nav.rotation')}
+          </Link>
+          {!isPlatform && (
+            <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/api-tokens`}>
+              {t('nav.apiTokens')}
+            </Link>
+          )}
+          {!isPlatform && (
+            <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/security`}>
+              {t('nav.security')}
+            </Link>
+          )}
         </nav>
       )}
 

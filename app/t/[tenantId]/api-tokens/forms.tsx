@@ -13,7 +13,9 @@ export function CreateTokenForm({ tenantId }: { tenantId: string }) {
       success={(s) => (
         <div className="rounded border border-amber-300 bg-amber-50 p-3 text-sm">
           <div>{t('shownOnce')}</div>
-          <code className="mt-1 block break-all" data-testid="api-token">{String(s.data?.token)}</code>
+          <code className="mt-1 block break-all" data-testid="api-token">
+            {String(s.data?.token)}
+          </code>
         </div>
       )}
     >

@@ -7,11 +7,20 @@ import { CreateTokenForm, RevokeTokenForm } from './forms';
 export default async function ApiTokensPage({ params }: { params: Promise<{ tenantId: string }> }) {
   const { tenantId } = await params;
   const ctx = await requireTenant(tenantId, 'security.write');
-  const [t, locale, tokens] = await Promise.all([getTranslations('apiTokens'), getLocale() as Promise<Locale>, listApiTokens(ctx, tenantId)]);
+  const [t, locale, tokens] = await Promise.all([
+    getTranslations('apiTokens'),
+    getLocale() as Promise<Locale>,
+    listApiTokens(ctx, tenantId),
+  ]);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">{t('title')}</h1>
-      <p className="max-w-3xl text-sm text-slate-600">{t('intro')} <a className="text-brand-600 hover:underline" href="/api/v1/openapi.json">OpenAPI</a></p>
+      <p className="max-w-3xl text-sm text-slate-600">
+        {t('intro')}{' '}
+        <a className="text-brand-600 hover:underline" href="/api/v1/openapi.json">
+          OpenAPI
+        </a>
+      </p>
       <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
         <thead className="bg-slate-100 text-left">
           <tr>
@@ -25,11 +34,17 @@ export default async function ApiTokensPage({ params }: { params: Promise<{ tena
         <tbody>
           {tokens.map((k) => (
             <tr key={k.id} className="border-t border-slate-100" data-testid="token-row">
-              <td className="px-3 py-2">{k.name} <span className="text-xs text-slate-500">({k.createdByLoginId})</span></td>
+              <td className="px-3 py-2">
+                {k.name} <span className="text-xs text-slate-500">({k.createdByLoginId})</span>
+              </td>
               <td className="px-3 py-2 font-mono">{k.scope}</td>
               <td className="px-3 py-2">{formatJst(k.expiresAt, locale)}</td>
-              <td className="px-3 py-2">{formatJst(k.lastUsedAt, locale)} {k.lastUsedIp}</td>
-              <td className="px-3 py-2">{k.revokedAt ? t('revoked') : <RevokeTokenForm tenantId={tenantId} tokenId={k.id} />}</td>
+              <td className="px-3 py-2">
+                {formatJst(k.lastUsedAt, locale)} {k.lastUsedIp}
+              </td>
+              <td className="px-3 py-2">
+                {k.revokedAt ? t('revoked') : <RevokeTokenForm tenantId={tenantId} tokenId={k.id} />}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -3,7 +3,13 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import { validationMessage } from '@/app/components/validation-message';
 import { PLATFORM_TENANT_ID } from '@/db/schema';
 import { AUDIT_ACTIONS, actionGroup } from '@/lib/audit/audit-actions';
-import { AUDIT_FILTER_FIELDS, filterParams, parseAuditFilter, viewerLocalInput, type AuditFilter } from '@/lib/audit/audit-filter';
+import {
+  AUDIT_FILTER_FIELDS,
+  filterParams,
+  parseAuditFilter,
+  viewerLocalInput,
+  type AuditFilter,
+} from '@/lib/audit/audit-filter';
 import { AUDIT_PAGE, searchAuditEvents } from '@/lib/audit/search-audit-events';
 import { publishedSigningKey } from '@/lib/audit/published-signing-key';
 import { requireTenant } from '@/lib/auth/guard';
@@ -11,9 +17,17 @@ import { VerifyChainForm } from './verify-form';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 
 // `group.*` is offered for every group of more than one action.
-const GROUPS = [...new Set(AUDIT_ACTIONS.map(actionGroup))].filter((g) => AUDIT_ACTIONS.filter((a) => actionGroup(a) === g).length > 1).map((g) => `${g}.*`);
+const GROUPS = [...new Set(AUDIT_ACTIONS.map(actionGroup))]
+  .filter((g) => AUDIT_ACTIONS.filter((a) => actionGroup(a) === g).length > 1)
+  .map((g) => `${g}.*`);
 
-export default async function AuditPage({ params, searchParams }: { params: Promise<{ tenantId: string }>; searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function AuditPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenantId: string }>;
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const { tenantId } = await params;
   const ctx = await requireTenant(tenantId, 'audit.read');
   const raw = await searchParams;
@@ -43,9 +57,15 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
   const unknownFields = Object.keys(fieldErrors).filter((k) => !(AUDIT_FILTER_FIELDS as readonly string[]).includes(k));
   const field = (name: string, label: string, input: React.ReactNode, hint?: string) => (
     <div className="text-sm">
-      <label htmlFor={`audit-${name}`} className="block font-medium text-slate-700">{label}</label>
+      <label htmlFor={`audit-${name}`} className="block font-medium text-slate-700">
+        {label}
+      </label>
       {input}
-      {hint && <p id={`audit-${name}-hint`} className="mt-0.5 text-xs text-slate-500">{hint}</p>}
+      {hint && (
+        <p id={`audit-${name}-hint`} className="mt-0.5 text-xs text-slate-500">
+          {hint}
+        </p>
+      )}
       {fieldErrors[name] && (
         <p id={`audit-${name}-error`} className="mt-0.5 text-xs text-red-700" data-testid={`filter-error-${name}`}>
           {fieldErrors[name].map((key) => validationMessage(v, key)).join(' ')}
@@ -57,7 +77,9 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
     id: `audit-${name}`,
     name,
     'aria-invalid': fieldErrors[name] ? true : undefined,
-    'aria-describedby': [hint ? `audit-${name}-hint` : '', fieldErrors[name] ? `audit-${name}-error` : ''].filter(Boolean).join(' ') || undefined,
+    'aria-describedby':
+      [hint ? `audit-${name}-hint` : '', fieldErrors[name] ? `audit-${name}-error` : ''].filter(Boolean).join(' ') ||
+      undefined,
     className: 'mt-1 w-full rounded border border-slate-300 px-2 py-1 aria-invalid:border-red-500',
   });
   const exportQuery = (extra: Record<string, string>) => {
@@ -75,26 +97,53 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
       <div className="flex flex-wrap items-baseline gap-4">
         <h1 className="text-2xl font-semibold">{t('title')}</h1>
         {result && (
-          <a className="text-sm text-brand-600 hover:underline" href={`/api/v1/tenants/${result.chain}/audit/bundle${bundleQuery() ? `?${bundleQuery()}` : ''}`} data-testid="bundle-link">
+          <a
+            className="text-sm text-brand-600 hover:underline"
+            href={`/api/v1/tenants/${result.chain}/audit/bundle${bundleQuery() ? `?${bundleQuery()}` : ''}`}
+            data-testid="bundle-link"
+          >
             {bundleQuery() ? t('bundleFiltered') : t('bundle')}
           </a>
         )}
         {result && <VerifyChainForm tenantId={result.chain} />}
       </div>
       <details className="text-xs text-slate-600">
-        <summary className="cursor-pointer" data-testid="signing-key">{key ? t('signingKey', { fingerprint: key.fingerprint.slice(0, 32) }) : t('noSigningKey')}</summary>
+        <summary className="cursor-pointer" data-testid="signing-key">
+          {key ? t('signingKey', { fingerprint: key.fingerprint.slice(0, 32) }) : t('noSigningKey')}
+        </summary>
         {key && <pre className="mt-1 rounded bg-slate-50 p-2">{key.publicKeyPem}</pre>}
       </details>
-      <form className="grid gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:grid-cols-2 lg:grid-cols-4" role="search" aria-label={t('filters')} data-testid="audit-filters">
-        {isPlatform && field('tenant', t('tenantId'), <input {...inputProps('tenant')} defaultValue={text('tenant')} />)}
-        {field('from', t('from'), <input {...inputProps('from', true)} type="datetime-local" step={1} defaultValue={when('from')} />, t('timeZoneHint'))}
-        {field('to', t('to'), <input {...inputProps('to', true)} type="datetime-local" step={1} defaultValue={when('to')} />, t('timeZoneHint'))}
+      <form
+        className="grid gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:grid-cols-2 lg:grid-cols-4"
+        role="search"
+        aria-label={t('filters')}
+        data-testid="audit-filters"
+      >
+        {isPlatform &&
+          field('tenant', t('tenantId'), <input {...inputProps('tenant')} defaultValue={text('tenant')} />)}
+        {field(
+          'from',
+          t('from'),
+          <input {...inputProps('from', true)} type="datetime-local" step={1} defaultValue={when('from')} />,
+          t('timeZoneHint'),
+        )}
+        {field(
+          'to',
+          t('to'),
+          <input {...inputProps('to', true)} type="datetime-local" step={1} defaultValue={when('to')} />,
+          t('timeZoneHint'),
+        )}
         {field('actor', t('actor'), <input {...inputProps('actor')} defaultValue={text('actor')} />)}
         {field(
           'action',
           t('action'),
           <>
-            <input {...inputProps('action', true)} defaultValue={text('action')} list="audit-actions" autoComplete="off" />
+            <input
+              {...inputProps('action', true)}
+              defaultValue={text('action')}
+              list="audit-actions"
+              autoComplete="off"
+            />
             <datalist id="audit-actions">
               {[...GROUPS, ...AUDIT_ACTIONS].map((a) => (
                 <option key={a} value={a} />
@@ -109,7 +158,9 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
           <select {...inputProps('outcome')} defaultValue={text('outcome')}>
             <option value="">{t('anyOutcome')}</option>
             {(['success', 'failure', 'denied'] as const).map((o) => (
-              <option key={o} value={o}>{t(`outcomes.${o}`)}</option>
+              <option key={o} value={o}>
+                {t(`outcomes.${o}`)}
+              </option>
             ))}
           </select>,
         )}
@@ -121,7 +172,11 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
         </div>
       </form>
       {!parsed.ok && (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800" data-testid="filter-invalid">
+        <p
+          role="alert"
+          className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800"
+          data-testid="filter-invalid"
+        >
           {t('invalidFilter')}
           {unknownFields.length > 0 && ` ${t('unknownFields', { fields: unknownFields.join(', ') })}`}
         </p>
@@ -132,7 +187,12 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
           {(['csv:utf8', 'csv:sjis', 'jsonl:utf8'] as const).map((f) => {
             const [format, encoding] = f.split(':');
             return (
-              <a key={f} className="text-brand-600 hover:underline" href={`/api/v1/tenants/${tenantId}/audit/export?${exportQuery({ format, encoding })}`} data-testid={`export-${format}-${encoding}`}>
+              <a
+                key={f}
+                className="text-brand-600 hover:underline"
+                href={`/api/v1/tenants/${tenantId}/audit/export?${exportQuery({ format, encoding })}`}
+                data-testid={`export-${format}-${encoding}`}
+              >
                 {t(`export.${format}-${encoding}`)}
               </a>
             );
@@ -158,29 +218,67 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
                 <td className="px-2 py-2 font-mono">{e.actorLoginId ?? '—'}</td>
                 <td className="px-2 py-2">
                   <details>
-                    <summary className="cursor-pointer font-mono" data-testid="audit-action">{e.action}</summary>
-                    <pre className="mt-1 max-w-xl overflow-x-auto whitespace-pre-wrap rounded bg-slate-50 p-2 text-xs" data-testid="audit-detail">
-                      {JSON.stringify({ seq: e.seq, id: e.id, target: e.targetType ? `${e.targetType}:${e.targetId}` : null, session: e.sessionId, userAgent: e.userAgent, details: e.details, hash: e.hash }, null, 2)}
+                    <summary className="cursor-pointer font-mono" data-testid="audit-action">
+                      {e.action}
+                    </summary>
+                    <pre
+                      className="mt-1 max-w-xl overflow-x-auto whitespace-pre-wrap rounded bg-slate-50 p-2 text-xs"
+                      data-testid="audit-detail"
+                    >
+                      {JSON.stringify(
+                        {
+                          seq: e.seq,
+                          id: e.id,
+                          target: e.targetType ? `${e.targetType}:${e.targetId}` : null,
+                          session: e.sessionId,
+                          userAgent: e.userAgent,
+                          details: e.details,
+                          hash: e.hash,
+                        },
+                        null,
+                        2,
+                      )}
                     </pre>
                   </details>
                 </td>
-                <td className={`px-2 py-2 ${e.outcome === 'success' ? 'text-green-700' : 'text-red-700'}`}>{t(`outcomes.${e.outcome}`)}</td>
+                <td className={`px-2 py-2 ${e.outcome === 'success' ? 'text-green-700' : 'text-red-700'}`}>
+                  {t(`outcomes.${e.outcome}`)}
+                </td>
                 <td className="px-2 py-2 font-mono">{e.ip}</td>
                 <td className="space-x-2 px-2 py-2 text-xs">
-                  {e.sessionId && <Link className="text-brand-600 hover:underline" href={link({ session: e.sessionId })}>{t('pivotSession')}</Link>}
-                  {e.actorOperatorId && <Link className="text-brand-600 hover:underline" href={link({ actor: e.actorOperatorId })}>{t('pivotActor')}</Link>}
-                  {e.ip && e.ip !== 'unknown' && <Link className="text-brand-600 hover:underline" href={link({ ip: e.ip })}>{t('pivotIp')}</Link>}
+                  {e.sessionId && (
+                    <Link className="text-brand-600 hover:underline" href={link({ session: e.sessionId })}>
+                      {t('pivotSession')}
+                    </Link>
+                  )}
+                  {e.actorOperatorId && (
+                    <Link className="text-brand-600 hover:underline" href={link({ actor: e.actorOperatorId })}>
+                      {t('pivotActor')}
+                    </Link>
+                  )}
+                  {e.ip && e.ip !== 'unknown' && (
+                    <Link className="text-brand-600 hover:underline" href={link({ ip: e.ip })}>
+                      {t('pivotIp')}
+                    </Link>
+                  )}
                 </td>
               </tr>
             ))}
             {result.rows.length === 0 && (
-              <tr><td colSpan={6} className="px-2 py-4 text-center text-slate-500">{t('none')}</td></tr>
+              <tr>
+                <td colSpan={6} className="px-2 py-4 text-center text-slate-500">
+                  {t('none')}
+                </td>
+              </tr>
             )}
           </tbody>
         </table>
       )}
       {result?.next && (
-        <Link className="text-sm text-brand-600" href={`${base}?${new URLSearchParams({ ...Object.fromEntries(Object.entries(raw).filter(([k, val]) => typeof val === 'string' && k !== 'before')) as Record<string, string>, before: result.next })}`}>
+        <Link
+          className="text-sm text-brand-600"
+          href={`${base}?${new URLSearchParams({ ...(Object.fromEntries(Object.entries(raw).filter(([k, val]) => typeof val === 'string' && k !== 'before')) as Record<string, string>), before: result.next })}`}
+        >
           {t('older', { n: AUDIT_PAGE })}
         </Link>
       )}

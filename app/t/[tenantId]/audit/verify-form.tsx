@@ -13,7 +13,14 @@ export function VerifyChainForm({ tenantId }: { tenantId: string }) {
       className="flex items-center gap-3"
       testId="verify-chain"
       success={(s) => {
-        const v = s.data as { ok: boolean; events?: number; lastSeq?: number; damage?: string; seq?: number; message?: string };
+        const v = s.data as {
+          ok: boolean;
+          events?: number;
+          lastSeq?: number;
+          damage?: string;
+          seq?: number;
+          message?: string;
+        };
         return v.ok ? (
           <span className="text-sm text-green-700">{t('intact', { events: v.events ?? 0 })}</span>
         ) : (

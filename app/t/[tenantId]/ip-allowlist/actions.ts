@@ -2,7 +2,16 @@
 import { revalidatePath } from 'next/cache';
 import { withAction } from '@/lib/auth/with-action';
 import { z } from '@/lib/http/zod-messages';
-import { breakGlassInput, checkIp, checkIpInput, grantBreakGlass, saveIpAllowlist, saveIpAllowlistInput, setIpAllowlistMode, setModeInput } from '@/lib/allowlists/manage-ip-allowlist';
+import {
+  breakGlassInput,
+  checkIp,
+  checkIpInput,
+  grantBreakGlass,
+  saveIpAllowlist,
+  saveIpAllowlistInput,
+  setIpAllowlistMode,
+  setModeInput,
+} from '@/lib/allowlists/manage-ip-allowlist';
 import { uuidSchema } from '@/lib/http/input-schemas';
 
 const owner = z.object({
@@ -12,22 +21,34 @@ const owner = z.object({
 const tenantOf = (i: { tenantId: string }) => i.tenantId;
 const page = (i: { tenantId: string }) => revalidatePath(`/t/${i.tenantId}/ip-allowlist`);
 
-export const saveIpAllowlistAction = withAction({ tenant: 'security.write', tenantOf }, owner.extend(saveIpAllowlistInput.shape), async (ctx, { tenantId, operatorId, ...input }) => {
-  const r = await saveIpAllowlist(ctx, { tenantId, operatorId }, input);
-  page({ tenantId });
-  return { ok: true, data: r };
-});
+export const saveIpAllowlistAction = withAction(
+  { tenant: 'security.write', tenantOf },
+  owner.extend(saveIpAllowlistInput.shape),
+  async (ctx, { tenantId, operatorId, ...input }) => {
+    const r = await saveIpAllowlist(ctx, { tenantId, operatorId }, input);
+    page({ tenantId });
+    return { ok: true, data: r };
+  },
+);
 
-export const setIpAllowlistModeAction = withAction({ tenant: 'security.write', tenantOf }, owner.extend(setModeInput.shape), async (ctx, { tenantId, operatorId, ...input }) => {
-  await setIpAllowlistMode(ctx, { tenantId, operatorId }, input);
-  page({ tenantId });
-  return { ok: true };
-});
+export const setIpAllowlistModeAction = withAction(
+  { tenant: 'security.write', tenantOf },
+  owner.extend(setModeInput.shape),
+  async (ctx, { tenantId, operatorId, ...input }) => {
+    await setIpAllowlistMode(ctx, { tenantId, operatorId }, input);
+    page({ tenantId });
+    return { ok: true };
+  },
+);
 
-export const checkIpAction = withAction({ tenant: 'security.write', tenantOf }, owner.extend(checkIpInput.shape), async (ctx, { tenantId, operatorId, ...input }) => {
-  const r = await checkIp(ctx, { tenantId, operatorId }, { ...input, loginId: input.loginId || undefined });
-  return { ok: true, data: r as unknown as Record<string, unknown> };
-});
+export const checkIpAction = withAction(
+  { tenant: 'security.write', tenantOf },
+  owner.extend(checkIpInput.shape),
+  async (ctx, { tenantId, operatorId, ...input }) => {
+    const r = await checkIp(ctx, { tenantId, operatorId }, { ...input, loginId: input.loginId || undefined });
+    return { ok: true, data: r as unknown as Record<string, unknown> };
+  },
+);
 
 /** Break-glass is platform staff's: the permission is checked on the platform, the target in its tenant. */
 export const grantBreakGlassAction = withAction(

@@ -12,18 +12,34 @@ function Verdict({ label, d }: { label: string; d: Decision | null }) {
   return (
     <p className={`text-sm ${d.allowed ? 'text-green-700' : 'text-red-700'}`} data-testid={`verdict-${label}`}>
       {t(`under.${label}`)}: {d.allowed ? t('allowed') : t('refusedBy', { layer: t(`layer.${d.deniedBy}`) })}
-      {d.monitoredDenials.length > 0 && ` (${t('monitorWould', { layers: d.monitoredDenials.map((l) => t(`layer.${l}`)).join(', ') })})`}
+      {d.monitoredDenials.length > 0 &&
+        ` (${t('monitorWould', { layers: d.monitoredDenials.map((l) => t(`layer.${l}`)).join(', ') })})`}
     </p>
   );
 }
 
 /** The editor and the "check an IP" tool share the draft text, so a draft can be tried before saving. */
-export function AllowlistEditor({ tenantId, operatorId, initial, currentIp }: { tenantId: string; operatorId: string | null; initial: string; currentIp: string }) {
+export function AllowlistEditor({
+  tenantId,
+  operatorId,
+  initial,
+  currentIp,
+}: {
+  tenantId: string;
+  operatorId: string | null;
+  initial: string;
+  currentIp: string;
+}) {
   const t = useTranslations('ipAllowlist');
   const [draft, setDraft] = useState(initial);
   return (
     <div className="grid gap-6 lg:grid-cols-2">
-      <ActionForm action={saveIpAllowlistAction} submit={t('save')} testId="allowlist-editor" success={(s) => <p className="text-sm text-green-700">{t('saved', { count: Number(s.data?.count ?? 0) })}</p>}>
+      <ActionForm
+        action={saveIpAllowlistAction}
+        submit={t('save')}
+        testId="allowlist-editor"
+        success={(s) => <p className="text-sm text-green-700">{t('saved', { count: Number(s.data?.count ?? 0) })}</p>}
+      >
         <Hidden name="tenantId" value={tenantId} />
         <Hidden name="operatorId" value={operatorId ?? ''} />
         <Field name="entries" label={t('entries')}>
@@ -40,10 +56,14 @@ export function AllowlistEditor({ tenantId, operatorId, initial, currentIp }: { 
         </Field>
         <p className="text-xs text-slate-500">{t('entriesHelp', { ip: currentIp })}</p>
         <Field name="confirmHostBits" label="">
-          <label className="flex items-center gap-2 text-sm"><input type="checkbox" name="confirmHostBits" /> {t('confirmHostBits')}</label>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="confirmHostBits" /> {t('confirmHostBits')}
+          </label>
         </Field>
         <Field name="confirmAnyAddress" label="">
-          <label className="flex items-center gap-2 text-sm"><input type="checkbox" name="confirmAnyAddress" /> {t('confirmAnyAddress')}</label>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="confirmAnyAddress" /> {t('confirmAnyAddress')}
+          </label>
         </Field>
       </ActionForm>
       <ActionForm
@@ -72,11 +92,24 @@ export function AllowlistEditor({ tenantId, operatorId, initial, currentIp }: { 
   );
 }
 
-export function ModeForm({ tenantId, operatorId, mode }: { tenantId: string; operatorId: string | null; mode: 'enforce' | 'monitor' }) {
+export function ModeForm({
+  tenantId,
+  operatorId,
+  mode,
+}: {
+  tenantId: string;
+  operatorId: string | null;
+  mode: 'enforce' | 'monitor';
+}) {
   const t = useTranslations('ipAllowlist');
   const next = mode === 'enforce' ? 'monitor' : 'enforce';
   return (
-    <ActionForm action={setIpAllowlistModeAction} submit={next === 'monitor' ? t('toMonitor') : t('toEnforce')} tone="plain" testId="mode-form">
+    <ActionForm
+      action={setIpAllowlistModeAction}
+      submit={next === 'monitor' ? t('toMonitor') : t('toEnforce')}
+      tone="plain"
+      testId="mode-form"
+    >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="operatorId" value={operatorId ?? ''} />
       <Hidden name="mode" value={next} />
@@ -90,7 +123,13 @@ export function ModeForm({ tenantId, operatorId, mode }: { tenantId: string; ope
 export function BreakGlassForm({ tenantId, operatorId }: { tenantId: string; operatorId: string }) {
   const t = useTranslations('ipAllowlist');
   return (
-    <ActionForm action={grantBreakGlassAction} submit={t('grant')} tone="danger" testId="break-glass" success={() => <p className="text-sm text-green-700">{t('granted')}</p>}>
+    <ActionForm
+      action={grantBreakGlassAction}
+      submit={t('grant')}
+      tone="danger"
+      testId="break-glass"
+      success={() => <p className="text-sm text-green-700">{t('granted')}</p>}
+    >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="operatorId" value={operatorId} />
       <Field name="cidr" label={t('address')} required />

@@ -7,7 +7,13 @@ import { uuidSchema } from '@/lib/http/input-schemas';
 import { notFound } from 'next/navigation';
 import { AllowlistEditor, ModeForm } from './forms';
 
-export default async function IpAllowlistPage({ params, searchParams }: { params: Promise<{ tenantId: string }>; searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function IpAllowlistPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenantId: string }>;
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const { tenantId } = await params;
   const ctx = await requireTenant(tenantId, 'security.write');
   const operatorParam = (await searchParams).operator;
@@ -24,16 +30,29 @@ export default async function IpAllowlistPage({ params, searchParams }: { params
   const initial = list.entries.map((e) => (e.label ? `${e.cidr} ${e.label}` : e.cidr)).join('\n');
   return (
     <div className="space-y-6">
-      <Link href={operatorId ? `/t/${tenantId}/operators/${operatorId}` : `/t/${tenantId}`} className="text-sm text-brand-600">← {t('back')}</Link>
+      <Link
+        href={operatorId ? `/t/${tenantId}/operators/${operatorId}` : `/t/${tenantId}`}
+        className="text-sm text-brand-600"
+      >
+        ← {t('back')}
+      </Link>
       <div>
-        <h1 className="text-2xl font-semibold">{operatorLogin ? t('operatorTitle', { loginId: operatorLogin }) : t('title')}</h1>
+        <h1 className="text-2xl font-semibold">
+          {operatorLogin ? t('operatorTitle', { loginId: operatorLogin }) : t('title')}
+        </h1>
         <p className="mt-1 max-w-3xl text-sm text-slate-600">{operatorId ? t('operatorIntro') : t('intro')}</p>
       </div>
       <section className="flex flex-wrap items-center gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm">
-        <div data-testid="current-ip">{t('yourIp')}: <span className="font-mono">{ctx.ip}</span></div>
-        <div data-testid="mode">{t('modeLabel')}: <strong>{t(`mode.${list.mode}`)}</strong></div>
+        <div data-testid="current-ip">
+          {t('yourIp')}: <span className="font-mono">{ctx.ip}</span>
+        </div>
+        <div data-testid="mode">
+          {t('modeLabel')}: <strong>{t(`mode.${list.mode}`)}</strong>
+        </div>
         <div data-testid="monitored">{t('monitoredLast7Days', { count: list.monitoredLast7Days })}</div>
-        <div className="ml-auto"><ModeForm tenantId={tenantId} operatorId={operatorId} mode={list.mode} /></div>
+        <div className="ml-auto">
+          <ModeForm tenantId={tenantId} operatorId={operatorId} mode={list.mode} />
+        </div>
       </section>
       <AllowlistEditor tenantId={tenantId} operatorId={operatorId} initial={initial} currentIp={ctx.ip} />
     </div>

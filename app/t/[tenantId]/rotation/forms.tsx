@@ -5,7 +5,13 @@ import { useTranslations } from 'next-intl';
 import { ActionForm, Field, Hidden } from '@/app/components/action-form';
 import { cancelCampaignAction, extendCampaignAction, startCampaignAction } from './actions';
 
-export function StartCampaignForm({ tenantId, tenants }: { tenantId: string; tenants?: { id: string; name: string; code: string }[] }) {
+export function StartCampaignForm({
+  tenantId,
+  tenants,
+}: {
+  tenantId: string;
+  tenants?: { id: string; name: string; code: string }[];
+}) {
   const t = useTranslations('rotation');
   return (
     <ActionForm action={startCampaignAction} submit={t('start')} tone="danger" testId="start-campaign">
@@ -40,7 +46,9 @@ function TenantChooser({ tenants }: { tenants: { id: string; name: string; code:
         }}
       >
         {tenants.map((x) => (
-          <option key={x.id} value={x.id}>{x.name} ({x.code})</option>
+          <option key={x.id} value={x.id}>
+            {x.name} ({x.code})
+          </option>
         ))}
       </select>
       <input type="hidden" name="tenantIds" defaultValue="" />
@@ -52,7 +60,12 @@ function TenantChooser({ tenants }: { tenants: { id: string; name: string; code:
 export function ExtendForm({ tenantId, campaignId }: { tenantId: string; campaignId: string }) {
   const t = useTranslations('rotation');
   return (
-    <ActionForm action={extendCampaignAction} submit={t('extend')} tone="plain" success={() => <p className="text-sm text-green-700">{t('extended')}</p>}>
+    <ActionForm
+      action={extendCampaignAction}
+      submit={t('extend')}
+      tone="plain"
+      success={() => <p className="text-sm text-green-700">{t('extended')}</p>}
+    >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="campaignId" value={campaignId} />
       <Field name="deadline" label={t('newDeadline')} type="datetime-local" required />
@@ -63,7 +76,14 @@ export function ExtendForm({ tenantId, campaignId }: { tenantId: string; campaig
 export function CancelForm({ tenantId, campaignId }: { tenantId: string; campaignId: string }) {
   const t = useTranslations('rotation');
   return (
-    <ActionForm action={cancelCampaignAction} submit={t('cancel')} tone="plain" success={(s) => <p className="text-sm text-green-700">{t('cancelled', { count: Number(s.data?.released ?? 0) })}</p>}>
+    <ActionForm
+      action={cancelCampaignAction}
+      submit={t('cancel')}
+      tone="plain"
+      success={(s) => (
+        <p className="text-sm text-green-700">{t('cancelled', { count: Number(s.data?.released ?? 0) })}</p>
+      )}
+    >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="campaignId" value={campaignId} />
     </ActionForm>

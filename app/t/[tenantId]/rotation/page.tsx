@@ -13,9 +13,14 @@ export default async function RotationPage({ params }: { params: Promise<{ tenan
   const ctx = await requireTenant(tenantId, 'operators.read');
   const platform = tenantId === PLATFORM_TENANT_ID;
   const canStart = hasPermission(ctx.role, 'security.write');
-  const [t, locale, campaigns] = await Promise.all([getTranslations('rotation'), getLocale() as Promise<Locale>, listRotationCampaigns(ctx, tenantId)]);
+  const [t, locale, campaigns] = await Promise.all([
+    getTranslations('rotation'),
+    getLocale() as Promise<Locale>,
+    listRotationCampaigns(ctx, tenantId),
+  ]);
   // The chooser lists tenants by name; a platform-wide campaign usually takes them all.
-  const tenants = platform && canStart ? (await listTenants(ctx, { sort: 'name', dir: 'asc' }, 10_000)).rows : undefined;
+  const tenants =
+    platform && canStart ? (await listTenants(ctx, { sort: 'name', dir: 'asc' }, 10_000)).rows : undefined;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">{platform ? t('platformTitle') : t('title')}</h1>
@@ -33,15 +38,25 @@ export default async function RotationPage({ params }: { params: Promise<{ tenan
         <tbody>
           {campaigns.map((c) => (
             <tr key={c.id} className="border-t border-slate-100" data-testid="campaign-row">
-              <td className="px-3 py-2"><Link className="text-brand-600 hover:underline" href={`/t/${tenantId}/rotation/${c.id}`}>{c.reason}</Link></td>
-              <td className="px-3 py-2">{formatJst(c.startedAt, locale)} · {c.startedByLoginId}</td>
+              <td className="px-3 py-2">
+                <Link className="text-brand-600 hover:underline" href={`/t/${tenantId}/rotation/${c.id}`}>
+                  {c.reason}
+                </Link>
+              </td>
+              <td className="px-3 py-2">
+                {formatJst(c.startedAt, locale)} · {c.startedByLoginId}
+              </td>
               <td className="px-3 py-2">{formatJst(c.deadline, locale)}</td>
               <td className="px-3 py-2 text-right">{c.targetCount}</td>
               <td className="px-3 py-2">{t(`campaignStatus.${c.status}`)}</td>
             </tr>
           ))}
           {campaigns.length === 0 && (
-            <tr><td colSpan={5} className="px-3 py-4 text-center text-slate-500">{t('none')}</td></tr>
+            <tr>
+              <td colSpan={5} className="px-3 py-4 text-center text-slate-500">
+                {t('none')}
+              </td>
+            </tr>
           )}
         </tbody>
       </table>

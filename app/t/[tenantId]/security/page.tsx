@@ -36,7 +36,11 @@ export default async function SecurityPage({ params }: { params: Promise<{ tenan
         tenantId={tenantId}
         required={totp.required}
         graceUntil={totp.graceUntil ? formatJst(totp.graceUntil, locale) : null}
-        graceDaysLeft={totp.required && totp.graceUntil ? Math.max(0, Math.ceil((totp.graceUntil.getTime() - now().getTime()) / 86_400_000)) : NEW_TENANT_TOTP_GRACE_DAYS}
+        graceDaysLeft={
+          totp.required && totp.graceUntil
+            ? Math.max(0, Math.ceil((totp.graceUntil.getTime() - now().getTime()) / 86_400_000))
+            : NEW_TENANT_TOTP_GRACE_DAYS
+        }
       />
       <h2 className="pt-4 text-lg font-medium">{w('title')}</h2>
       <p className="text-sm text-slate-600">{w('intro')}</p>
@@ -57,14 +61,23 @@ export default async function SecurityPage({ params }: { params: Promise<{ tenan
                 <td className="py-1 font-mono text-xs">{d.rule}</td>
                 <td className={`py-1 ${d.status === 'delivered' ? 'text-green-700' : 'text-red-700'}`}>
                   {w(`statuses.${d.status}`, { attempts: d.attempts })}
-                  {d.lastError && <span className="block text-xs">{w.has(`errors.${d.lastError}`) ? w(`errors.${d.lastError}`, { status: d.lastStatus ?? '' }) : w('errors.unreachable')}{d.status === 'pending' && ` · ${w('nextAttempt', { at: formatJst(d.nextAttemptAt, locale) })}`}</span>}
+                  {d.lastError && (
+                    <span className="block text-xs">
+                      {w.has(`errors.${d.lastError}`)
+                        ? w(`errors.${d.lastError}`, { status: d.lastStatus ?? '' })
+                        : w('errors.unreachable')}
+                      {d.status === 'pending' && ` · ${w('nextAttempt', { at: formatJst(d.nextAttemptAt, locale) })}`}
+                    </span>
+                  )}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <h2 className="pt-4 text-lg font-medium" id="support-access">{s('title')}</h2>
+      <h2 className="pt-4 text-lg font-medium" id="support-access">
+        {s('title')}
+      </h2>
       <p className="text-sm text-slate-600">{s('intro')}</p>
       <GrantSupportForm tenantId={tenantId} staff={staff} />
       <table className="w-full text-sm" data-testid="support-grants">
@@ -83,23 +96,37 @@ export default async function SecurityPage({ params }: { params: Promise<{ tenan
             <tr key={g.id} className="border-t border-slate-100 align-top" data-testid="support-grant-row">
               <td className="py-1">
                 {g.granteeLoginId ?? s('team')}
-                <span className="block text-xs text-slate-500">{s('grantedBy', { login: g.createdByLoginId, reason: g.reason })}</span>
+                <span className="block text-xs text-slate-500">
+                  {s('grantedBy', { login: g.createdByLoginId, reason: g.reason })}
+                </span>
               </td>
               <td className="py-1">{g.scopes.map((x) => s(`scope.${x}`)).join(s('separator'))}</td>
               <td className="py-1">
                 {formatJst(g.expiresAt, locale)}
-                <span className="block text-xs text-slate-500">{g.active ? s('active') : g.revokedAt ? s('revokedBy', { login: g.revokedByLoginId ?? '' }) : s('expired')}</span>
+                <span className="block text-xs text-slate-500">
+                  {g.active
+                    ? s('active')
+                    : g.revokedAt
+                      ? s('revokedBy', { login: g.revokedByLoginId ?? '' })
+                      : s('expired')}
+                </span>
               </td>
               <td className="py-1">
                 {g.useCount}
-                {g.lastUsedAt && <span className="block text-xs text-slate-500">{s('lastUse', { at: formatJst(g.lastUsedAt, locale), login: g.lastUsedByLoginId ?? '' })}</span>}
+                {g.lastUsedAt && (
+                  <span className="block text-xs text-slate-500">
+                    {s('lastUse', { at: formatJst(g.lastUsedAt, locale), login: g.lastUsedByLoginId ?? '' })}
+                  </span>
+                )}
               </td>
               <td className="py-1">{g.active && <RevokeSupportForm tenantId={tenantId} grantId={g.id} />}</td>
             </tr>
           ))}
           {grants.length === 0 && (
             <tr>
-              <td colSpan={5} className="py-2 text-slate-500">{s('none')}</td>
+              <td colSpan={5} className="py-2 text-slate-500">
+                {s('none')}
+              </td>
             </tr>
           )}
         </tbody>

@@ -3,22 +3,54 @@ import { useTranslations } from 'next-intl';
 import { ActionForm, Field, Hidden } from '@/app/components/action-form';
 import { setTotpPolicyAction, updatePasswordSettingsAction } from './actions';
 
-export function PasswordSettingsForm({ tenantId, minLength, maxAgeDays }: { tenantId: string; minLength: number; maxAgeDays: number | null }) {
+export function PasswordSettingsForm({
+  tenantId,
+  minLength,
+  maxAgeDays,
+}: {
+  tenantId: string;
+  minLength: number;
+  maxAgeDays: number | null;
+}) {
   const t = useTranslations('security');
   return (
-    <ActionForm action={updatePasswordSettingsAction} submit={t('save')} success={() => <p className="text-sm text-green-700">{t('saved')}</p>}>
+    <ActionForm
+      action={updatePasswordSettingsAction}
+      submit={t('save')}
+      success={() => <p className="text-sm text-green-700">{t('saved')}</p>}
+    >
       <Hidden name="tenantId" value={tenantId} />
       <Field name="minLength" label={t('minLength')} type="number" defaultValue={String(minLength)} required />
-      <Field name="maxAgeDays" label={t('maxAge')} type="number" defaultValue={maxAgeDays === null ? '' : String(maxAgeDays)} />
+      <Field
+        name="maxAgeDays"
+        label={t('maxAge')}
+        type="number"
+        defaultValue={maxAgeDays === null ? '' : String(maxAgeDays)}
+      />
       <p className="text-xs text-amber-800">{t('maxAgeWarning')}</p>
     </ActionForm>
   );
 }
 
-export function TotpPolicyForm({ tenantId, required, graceUntil, graceDaysLeft }: { tenantId: string; required: boolean; graceUntil: string | null; graceDaysLeft: number }) {
+export function TotpPolicyForm({
+  tenantId,
+  required,
+  graceUntil,
+  graceDaysLeft,
+}: {
+  tenantId: string;
+  required: boolean;
+  graceUntil: string | null;
+  graceDaysLeft: number;
+}) {
   const t = useTranslations('security');
   return (
-    <ActionForm action={setTotpPolicyAction} submit={t('save')} testId="totp-policy" success={() => <p className="text-sm text-green-700">{t('saved')}</p>}>
+    <ActionForm
+      action={setTotpPolicyAction}
+      submit={t('save')}
+      testId="totp-policy"
+      success={() => <p className="text-sm text-green-700">{t('saved')}</p>}
+    >
       <Hidden name="tenantId" value={tenantId} />
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="required" defaultChecked={required} /> {t('totpRequired')}

@@ -14,7 +14,9 @@ export function WebhookForm({ tenantId, url }: { tenantId: string; url: string |
         (s.data as { secret: string | null }).secret ? (
           <div className="rounded border border-amber-300 bg-amber-50 p-3 text-sm">
             <div>{t('secretOnce')}</div>
-            <code className="mt-1 block break-all" data-testid="webhook-secret">{String((s.data as { secret: string }).secret)}</code>
+            <code className="mt-1 block break-all" data-testid="webhook-secret">
+              {String((s.data as { secret: string }).secret)}
+            </code>
           </div>
         ) : (
           <p className="text-sm">{t('removed')}</p>

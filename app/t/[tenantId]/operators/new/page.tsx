@@ -10,10 +10,15 @@ export default async function NewOperatorPage({ params }: { params: Promise<{ te
   const t = await getTranslations();
   return (
     <div className="max-w-md space-y-4">
-      <Link href={`/t/${tenantId}`} className="text-sm text-brand-600">← {t('admin.back')}</Link>
+      <Link href={`/t/${tenantId}`} className="text-sm text-brand-600">
+        ← {t('admin.back')}
+      </Link>
       <h1 className="text-2xl font-semibold">{t('admin.newOperator')}</h1>
       <p className="text-sm text-slate-600">{t('admin.newOperatorHelp')}</p>
-      <CreateOperatorForm tenantId={tenantId} roles={rolesFor(tenantId).map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
+      <CreateOperatorForm
+        tenantId={tenantId}
+        roles={rolesFor(tenantId).map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+      />
     </div>
   );
 }

@@ -9,7 +9,13 @@ import { getRotationProgress, listRotationTargets } from '@/lib/passwords/rotati
 import { uuidSchema } from '@/lib/http/input-schemas';
 import { AutoRefresh, CancelForm, ExtendForm } from '../forms';
 
-export default async function CampaignPage({ params, searchParams }: { params: Promise<{ tenantId: string; campaignId: string }>; searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function CampaignPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenantId: string; campaignId: string }>;
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const { tenantId, campaignId } = await params;
   const ctx = await requireTenant(tenantId, 'operators.read');
   if (!uuidSchema.safeParse(campaignId).success) notFound();
@@ -29,11 +35,14 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   return (
     <div className="space-y-6">
       {active && <AutoRefresh seconds={5} />}
-      <Link href={`/t/${tenantId}/rotation`} className="text-sm text-brand-600">← {t('back')}</Link>
+      <Link href={`/t/${tenantId}/rotation`} className="text-sm text-brand-600">
+        ← {t('back')}
+      </Link>
       <div>
         <h1 className="text-2xl font-semibold">{campaign.reason}</h1>
         <p className="text-sm text-slate-600">
-          {t('startedBy', { who: campaign.startedByLoginId })} {formatJst(campaign.startedAt, locale)} · {t('deadline')} {formatJst(campaign.deadline, locale)} · {t(`campaignStatus.${campaign.status}`)}
+          {t('startedBy', { who: campaign.startedByLoginId })} {formatJst(campaign.startedAt, locale)} · {t('deadline')}{' '}
+          {formatJst(campaign.deadline, locale)} · {t(`campaignStatus.${campaign.status}`)}
         </p>
       </div>
       <section className="grid gap-3 sm:grid-cols-5" data-testid="totals">
@@ -52,10 +61,21 @@ export default async function CampaignPage({ params, searchParams }: { params: P
           </div>
         ))}
       </section>
-      <div className="h-3 w-full overflow-hidden rounded bg-slate-200" role="progressbar" aria-valuenow={pct(totals.rotated, totals.total)} aria-valuemin={0} aria-valuemax={100}>
+      <div
+        className="h-3 w-full overflow-hidden rounded bg-slate-200"
+        role="progressbar"
+        aria-valuenow={pct(totals.rotated, totals.total)}
+        aria-valuemin={0}
+        aria-valuemax={100}
+      >
         <div className="h-3 bg-green-600" style={{ width: `${pct(totals.rotated, totals.total)}%` }} />
       </div>
-      <a className="inline-block text-sm text-brand-600" href={`/api/v1/tenants/${tenantId}/rotation-campaigns/${campaignId}/report`}>{t('downloadCsv')}</a>
+      <a
+        className="inline-block text-sm text-brand-600"
+        href={`/api/v1/tenants/${tenantId}/rotation-campaigns/${campaignId}/report`}
+      >
+        {t('downloadCsv')}
+      </a>
       {platform && (
         <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
           <thead className="bg-slate-100 text-left">
@@ -71,7 +91,11 @@ export default async function CampaignPage({ params, searchParams }: { params: P
           <tbody>
             {progress.tenants.map((r) => (
               <tr key={r.tenantId} className="border-t border-slate-100" data-testid="tenant-progress">
-                <td className="px-3 py-2"><Link className="text-brand-600 hover:underline" href={`?tenant=${r.tenantId}`}>{r.tenantName}</Link></td>
+                <td className="px-3 py-2">
+                  <Link className="text-brand-600 hover:underline" href={`?tenant=${r.tenantId}`}>
+                    {r.tenantName}
+                  </Link>
+                </td>
                 <td className="px-3 py-2 text-right">{r.rotated}</td>
                 <td className="px-3 py-2 text-right">{r.pending}</td>
                 <td className="px-3 py-2 text-right">{r.notLoggedInSince}</td>

@@ -23,33 +23,69 @@ const withColumns = (raw: unknown) => {
   return { ...r, columns: ORDER_EXPORT_COLUMN_KEYS.filter((k) => r[`col_${k}`] === 'on') };
 };
 
-const scopeInput = z.preprocess(withColumns, z.object({ tenantId: uuidSchema }).extend(orderExportScopeFields.shape).refine(rangeInOrder, RANGE_REVERSED));
+const scopeInput = z.preprocess(
+  withColumns,
+  z.object({ tenantId: uuidSchema }).extend(orderExportScopeFields.shape).refine(rangeInOrder, RANGE_REVERSED),
+);
 const requestInput = z.preprocess(
   withColumns,
-  z.object({ tenantId: uuidSchema }).extend(orderExportScopeFields.shape).extend(orderExportRequest.shape).refine(rangeInOrder, RANGE_REVERSED),
+  z
+    .object({ tenantId: uuidSchema })
+    .extend(orderExportScopeFields.shape)
+    .extend(orderExportRequest.shape)
+    .refine(rangeInOrder, RANGE_REVERSED),
 );
 
-export const previewExportAction = withAction({ tenant: 'orders.export', tenantOf }, scopeInput, async (ctx, { tenantId, ...scope }) => {
-  // The scope goes back with the summary: the request form repeats exactly what was previewed.
-  return { ok: true, data: { ...(await previewOrderExport(ctx, tenantId, scope)), siteId: scope.siteId, from: scope.from, to: scope.to } };
+export const previewExportAction = withAction(
+  { tenant: 'orders.export', tenantOf },
+  scopeInput,
+  async (ctx, { tenantId, ...scope }) => {
+    // The scope goes back with the summary: the request form repeats exactly what was previewed.
+    return {
+      ok: true,
+      data: {
+        ...(await previewOrderExport(ctx, tenantId, scope)),
+        siteId: scope.siteId,
+        from: scope.from,
+        to: scope.to,
+      },
+    };
+  },
+);
+
+export const requestExportAction = withAction(
+  { tenant: 'orders.export', tenantOf },
+  requestInput,
+  async (ctx, { tenantId, encoding, reason, ...scope }) => {
+    const r = await requestOrderExport(ctx, tenantId, scope, { encoding, reason });
+    revalidatePath(`/t/${tenantId}/sites/${scope.siteId}/export`);
+    return { ok: true, data: r };
+  },
+);
+
+const decisionInput = z.object({
+  tenantId: uuidSchema,
+  siteId: uuidSchema,
+  exportId: uuidSchema,
+  decision: z.enum(['approve', 'reject']),
 });
 
-export const requestExportAction = withAction({ tenant: 'orders.export', tenantOf }, requestInput, async (ctx, { tenantId, encoding, reason, ...scope }) => {
-  const r = await requestOrderExport(ctx, tenantId, scope, { encoding, reason });
-  revalidatePath(`/t/${tenantId}/sites/${scope.siteId}/export`);
-  return { ok: true, data: r };
-});
-
-const decisionInput = z.object({ tenantId: uuidSchema, siteId: uuidSchema, exportId: uuidSchema, decision: z.enum(['approve', 'reject']) });
-
-export const decideExportAction = withAction({ tenant: 'orders.export', tenantOf }, decisionInput, async (ctx, { tenantId, siteId, exportId, decision }) => {
-  await decideOrderExport(ctx, tenantId, exportId, decision);
-  revalidatePath(`/t/${tenantId}/sites/${siteId}/export`);
-  return { ok: true };
-});
+export const decideExportAction = withAction(
+  { tenant: 'orders.export', tenantOf },
+  decisionInput,
+  async (ctx, { tenantId, siteId, exportId, decision }) => {
+    await decideOrderExport(ctx, tenantId, exportId, decision);
+    revalidatePath(`/t/${tenantId}/sites/${siteId}/export`);
+    return { ok: true };
+  },
+);
 
 const downloadInput = z.object({ tenantId: uuidSchema, exportId: uuidSchema });
 
-export const startDownloadAction = withAction({ tenant: 'orders.export', tenantOf }, downloadInput, async (ctx, { tenantId, exportId }) => {
-  return { ok: true, data: { url: await prepareOrderExportDownload(ctx, tenantId, exportId) } };
-});
+export const startDownloadAction = withAction(
+  { tenant: 'orders.export', tenantOf },
+  downloadInput,
+  async (ctx, { tenantId, exportId }) => {
+    return { ok: true, data: { url: await prepareOrderExportDownload(ctx, tenantId, exportId) } };
+  },
+);

@@ -1,7 +1,14 @@
 'use client';
 import { useActionState, useEffect } from 'react';
 import { useTranslations } from 'next-intl';
-import { ActionForm, Field, Hidden, Select, submitKeepingInput, useValidationMessage } from '@/app/components/action-form';
+import {
+  ActionForm,
+  Field,
+  Hidden,
+  Select,
+  submitKeepingInput,
+  useValidationMessage,
+} from '@/app/components/action-form';
 import { ORDER_EXPORT_COLUMNS } from '@/lib/ec/order-export-columns';
 import { decideExportAction, previewExportAction, requestExportAction, startDownloadAction } from './actions';
 
@@ -20,7 +27,17 @@ interface Preview {
  * Step one: period and columns, then a summary of what the file would contain; step two (a form
  * of its own beside the first, forms cannot nest): encoding, reason, request.
  */
-export function ExportRequestForm({ tenantId, siteId, from, to }: { tenantId: string; siteId: string; from: string; to: string }) {
+export function ExportRequestForm({
+  tenantId,
+  siteId,
+  from,
+  to,
+}: {
+  tenantId: string;
+  siteId: string;
+  from: string;
+  to: string;
+}) {
   const t = useTranslations('orderExport');
   const [state, previewAction, pending] = useActionState(previewExportAction, null);
   const preview = state?.ok ? (state.data as unknown as Preview) : null;
@@ -28,7 +45,12 @@ export function ExportRequestForm({ tenantId, siteId, from, to }: { tenantId: st
   const errors = useTranslations('errors');
   return (
     <div className="space-y-3">
-      <form action={previewAction} onSubmit={submitKeepingInput(previewAction)} className="space-y-3" data-testid="export-preview">
+      <form
+        action={previewAction}
+        onSubmit={submitKeepingInput(previewAction)}
+        className="space-y-3"
+        data-testid="export-preview"
+      >
         <Hidden name="tenantId" value={tenantId} />
         <Hidden name="siteId" value={siteId} />
         <div className="grid gap-3 sm:grid-cols-2">
@@ -40,18 +62,32 @@ export function ExportRequestForm({ tenantId, siteId, from, to }: { tenantId: st
           <div className="mt-1 grid gap-1 sm:grid-cols-3">
             {ORDER_EXPORT_COLUMNS.map((c) => (
               <label key={c.key} className="flex items-center gap-2">
-                <input type="checkbox" name={`col_${c.key}`} defaultChecked={c.pii === null} data-testid={`col-${c.key}`} />
+                <input
+                  type="checkbox"
+                  name={`col_${c.key}`}
+                  defaultChecked={c.pii === null}
+                  data-testid={`col-${c.key}`}
+                />
                 <span>{t(`column.${c.key}`)}</span>
                 {c.pii && <span className="rounded bg-amber-100 px-1 text-xs text-amber-800">{t(`pii.${c.pii}`)}</span>}
               </label>
             ))}
           </div>
-          {state?.fieldErrors?.columns && <p className="mt-1 text-xs text-red-700" data-testid="error-columns">{state.fieldErrors.columns.map(message).join(' ')}</p>}
+          {state?.fieldErrors?.columns && (
+            <p className="mt-1 text-xs text-red-700" data-testid="error-columns">
+              {state.fieldErrors.columns.map(message).join(' ')}
+            </p>
+          )}
         </fieldset>
         {state && !state.ok && state.error && !state.fieldErrors && (
-          <p role="alert" data-testid="form-error" className="text-sm text-red-700">{errors.has(state.error) ? errors(state.error) : errors('bad_request')}</p>
+          <p role="alert" data-testid="form-error" className="text-sm text-red-700">
+            {errors.has(state.error) ? errors(state.error) : errors('bad_request')}
+          </p>
         )}
-        <button disabled={pending} className="rounded border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-100 disabled:opacity-60">
+        <button
+          disabled={pending}
+          className="rounded border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-100 disabled:opacity-60"
+        >
           {t('preview')}
         </button>
       </form>
@@ -60,13 +96,37 @@ export function ExportRequestForm({ tenantId, siteId, from, to }: { tenantId: st
   );
 }
 
-function DateField({ name, label, defaultValue, errors }: { name: string; label: string; defaultValue: string; errors?: string[] }) {
+function DateField({
+  name,
+  label,
+  defaultValue,
+  errors,
+}: {
+  name: string;
+  label: string;
+  defaultValue: string;
+  errors?: string[];
+}) {
   const message = useValidationMessage();
   return (
     <div className="text-sm">
-      <label htmlFor={`f-${name}`} className="block font-medium">{label}</label>
-      <input id={`f-${name}`} name={name} type="date" defaultValue={defaultValue} required aria-invalid={errors ? true : undefined} className="mt-1 w-full rounded border border-slate-300 px-3 py-2" />
-      {errors && <p className="mt-1 text-xs text-red-700" data-testid={`error-${name}`}>{errors.map(message).join(' ')}</p>}
+      <label htmlFor={`f-${name}`} className="block font-medium">
+        {label}
+      </label>
+      <input
+        id={`f-${name}`}
+        name={name}
+        type="date"
+        defaultValue={defaultValue}
+        required
+        aria-invalid={errors ? true : undefined}
+        className="mt-1 w-full rounded border border-slate-300 px-3 py-2"
+      />
+      {errors && (
+        <p className="mt-1 text-xs text-red-700" data-testid={`error-${name}`}>
+          {errors.map(message).join(' ')}
+        </p>
+      )}
     </div>
   );
 }
@@ -85,7 +145,9 @@ function RequestStep({ tenantId, preview }: { tenantId: string; preview: Preview
         submit={t('request')}
         testId="export-request"
         success={(s) => (
-          <p data-testid="export-requested">{(s.data as { status: string }).status === 'pending_approval' ? t('heldForApproval') : t('ready')}</p>
+          <p data-testid="export-requested">
+            {(s.data as { status: string }).status === 'pending_approval' ? t('heldForApproval') : t('ready')}
+          </p>
         )}
       >
         <Hidden name="tenantId" value={tenantId} />
@@ -113,7 +175,12 @@ function RequestStep({ tenantId, preview }: { tenantId: string; preview: Preview
 export function DownloadExportForm({ tenantId, exportId }: { tenantId: string; exportId: string }) {
   const t = useTranslations('orderExport');
   return (
-    <ActionForm action={startDownloadAction} submit={t('download')} testId="export-download" success={(s) => <StartDownload url={String((s.data as { url: string }).url)} />}>
+    <ActionForm
+      action={startDownloadAction}
+      submit={t('download')}
+      testId="export-download"
+      success={(s) => <StartDownload url={String((s.data as { url: string }).url)} />}
+    >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="exportId" value={exportId} />
     </ActionForm>
@@ -124,15 +191,33 @@ export function DownloadExportForm({ tenantId, exportId }: { tenantId: string; e
 function StartDownload({ url }: { url: string }) {
   const t = useTranslations('orderExport');
   useEffect(() => window.location.assign(url), [url]);
-  return <a className="text-brand-600 underline" href={url}>{t('downloadStarted')}</a>;
+  return (
+    <a className="text-brand-600 underline" href={url}>
+      {t('downloadStarted')}
+    </a>
+  );
 }
 
-export function DecideExportForm({ tenantId, siteId, exportId }: { tenantId: string; siteId: string; exportId: string }) {
+export function DecideExportForm({
+  tenantId,
+  siteId,
+  exportId,
+}: {
+  tenantId: string;
+  siteId: string;
+  exportId: string;
+}) {
   const t = useTranslations('orderExport');
   return (
     <div className="flex gap-2">
       {(['approve', 'reject'] as const).map((decision) => (
-        <ActionForm key={decision} action={decideExportAction} submit={t(decision)} tone={decision === 'approve' ? 'primary' : 'danger'} testId={`export-${decision}`}>
+        <ActionForm
+          key={decision}
+          action={decideExportAction}
+          submit={t(decision)}
+          tone={decision === 'approve' ? 'primary' : 'danger'}
+          testId={`export-${decision}`}
+        >
           <Hidden name="tenantId" value={tenantId} />
           <Hidden name="siteId" value={siteId} />
           <Hidden name="exportId" value={exportId} />

@@ -13,19 +13,30 @@ export default async function OrderExportPage({ params }: { params: Promise<{ te
   const ctx = await requireTenant(tenantId, 'orders.export');
   const site = await getSite(ctx, tenantId, siteId);
   if (!site) notFound();
-  const [t, locale, exports] = await Promise.all([getTranslations('orderExport'), getLocale() as Promise<Locale>, listOrderExports(ctx, tenantId, siteId)]);
+  const [t, locale, exports] = await Promise.all([
+    getTranslations('orderExport'),
+    getLocale() as Promise<Locale>,
+    listOrderExports(ctx, tenantId, siteId),
+  ]);
   const today = new Date(now().getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
   const day = (d: Date) => new Date(d.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
   const canDecide = ctx.role === 'tenant_admin' || ctx.role === 'platform_admin';
   return (
     <div className="space-y-6">
       <div>
-        <Link className="text-sm text-brand-600 hover:underline" href={`/t/${tenantId}`}>← {site.name}</Link>
+        <Link className="text-sm text-brand-600 hover:underline" href={`/t/${tenantId}`}>
+          ← {site.name}
+        </Link>
         <h1 className="text-2xl font-semibold">{t('title')}</h1>
         <p className="max-w-3xl text-sm text-slate-600">{t('intro')}</p>
       </div>
       <section className="max-w-3xl rounded-lg border border-slate-200 bg-white p-4">
-        <ExportRequestForm tenantId={tenantId} siteId={siteId} from={`${Number(today.slice(0, 4)) - 2}${today.slice(4)}`} to={today} />
+        <ExportRequestForm
+          tenantId={tenantId}
+          siteId={siteId}
+          from={`${Number(today.slice(0, 4)) - 2}${today.slice(4)}`}
+          to={today}
+        />
       </section>
       <section>
         <h2 className="mb-2 text-lg font-medium">{t('requests')}</h2>
@@ -49,17 +60,27 @@ export default async function OrderExportPage({ params }: { params: Promise<{ te
                 <tr key={e.id} className="border-t border-slate-100 align-top" data-testid="export-row">
                   <td className="px-3 py-2">{formatJst(e.requestedAt, locale)}</td>
                   <td className="px-3 py-2">{e.loginId}</td>
-                  <td className="px-3 py-2">{day(e.periodFrom)} – {day(new Date(e.periodTo.getTime() - 1))}</td>
-                  <td className="px-3 py-2">{t('rowsAndCustomers', { rows: e.rowCount, customers: e.customerCount })}</td>
+                  <td className="px-3 py-2">
+                    {day(e.periodFrom)} – {day(new Date(e.periodTo.getTime() - 1))}
+                  </td>
+                  <td className="px-3 py-2">
+                    {t('rowsAndCustomers', { rows: e.rowCount, customers: e.customerCount })}
+                  </td>
                   <td className="px-3 py-2">{e.reason}</td>
                   <td className="px-3 py-2" data-testid="export-status">
                     {t(`statuses.${e.status}`)}
-                    {e.decidedByLoginId && <div className="text-xs text-slate-500">{t('decidedBy', { login: e.decidedByLoginId })}</div>}
+                    {e.decidedByLoginId && (
+                      <div className="text-xs text-slate-500">{t('decidedBy', { login: e.decidedByLoginId })}</div>
+                    )}
                     {e.sha256 && <div className="break-all font-mono text-xs text-slate-500">sha256 {e.sha256}</div>}
                   </td>
                   <td className="px-3 py-2">
-                    {e.mine && (e.status === 'ready' || e.status === 'approved') && <DownloadExportForm tenantId={tenantId} exportId={e.id} />}
-                    {!e.mine && e.status === 'pending_approval' && canDecide && <DecideExportForm tenantId={tenantId} siteId={siteId} exportId={e.id} />}
+                    {e.mine && (e.status === 'ready' || e.status === 'approved') && (
+                      <DownloadExportForm tenantId={tenantId} exportId={e.id} />
+                    )}
+                    {!e.mine && e.status === 'pending_approval' && canDecide && (
+                      <DecideExportForm tenantId={tenantId} siteId={siteId} exportId={e.id} />
+                    )}
                   </td>
                 </tr>
               ))}

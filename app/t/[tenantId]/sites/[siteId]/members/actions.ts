@@ -8,7 +8,23 @@ import { uuidSchema } from '@/lib/http/input-schemas';
 const tenantOf = (i: { tenantId: string }) => i.tenantId;
 
 /** Nothing changes but the audit trail, so the list is not re-rendered (which would count as a view). */
-export const revealMemberAction = withAction({ tenant: 'members.read', tenantOf }, z.object({ tenantId: uuidSchema, memberId: recordIdSchema }), async (ctx, { tenantId, memberId }) => {
-  const m = await revealMember(ctx, tenantId, memberId);
-  return { ok: true, data: { memberNo: m.memberNo, name: m.name, nameKana: m.nameKana, email: m.email, phone: m.phone, postalCode: m.postalCode, address: m.address, registeredAt: m.registeredAt } };
-});
+export const revealMemberAction = withAction(
+  { tenant: 'members.read', tenantOf },
+  z.object({ tenantId: uuidSchema, memberId: recordIdSchema }),
+  async (ctx, { tenantId, memberId }) => {
+    const m = await revealMember(ctx, tenantId, memberId);
+    return {
+      ok: true,
+      data: {
+        memberNo: m.memberNo,
+        name: m.name,
+        nameKana: m.nameKana,
+        email: m.email,
+        phone: m.phone,
+        postalCode: m.postalCode,
+        address: m.address,
+        registeredAt: m.registeredAt,
+      },
+    };
+  },
+);

@@ -55,7 +55,12 @@ export function RevealMemberForm({ tenantId, memberId }: { tenantId: string; mem
               [t('memberNo'), m.memberNo],
               [t('name'), m.name],
               [t('nameKana'), m.nameKana],
-              [t('email'), <span key="email" data-testid="revealed-email">{m.email}</span>],
+              [
+                t('email'),
+                <span key="email" data-testid="revealed-email">
+                  {m.email}
+                </span>,
+              ],
               [t('phone'), m.phone],
               [t('postalCode'), m.postalCode],
               [t('address'), m.address],

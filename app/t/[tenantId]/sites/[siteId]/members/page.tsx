@@ -7,7 +7,13 @@ import { isAppError } from '@/lib/http/app-error';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { RevealMemberForm } from './forms';
 
-export default async function MembersPage({ params, searchParams }: { params: Promise<{ tenantId: string; siteId: string }>; searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function MembersPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenantId: string; siteId: string }>;
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const { tenantId, siteId } = await params;
   const ctx = await requireTenant(tenantId, 'members.read');
   const query = listMembersQuery.parse(await searchParams);
@@ -19,14 +25,34 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
   const base = `/t/${tenantId}/sites/${siteId}/members`;
   return (
     <div className="space-y-4">
-      <Link href={`/t/${tenantId}`} className="text-sm text-brand-600">← {t('admin.back')}</Link>
+      <Link href={`/t/${tenantId}`} className="text-sm text-brand-600">
+        ← {t('admin.back')}
+      </Link>
       <div>
-        <h1 className="text-2xl font-semibold" data-testid="members-title">{t('members.title')} <span className="text-base font-normal text-slate-500">{list.site.name}</span></h1>
-        <p className="mt-1 max-w-3xl text-sm text-slate-600" data-testid="pii-note">{t('members.intro')}</p>
+        <h1 className="text-2xl font-semibold" data-testid="members-title">
+          {t('members.title')} <span className="text-base font-normal text-slate-500">{list.site.name}</span>
+        </h1>
+        <p className="mt-1 max-w-3xl text-sm text-slate-600" data-testid="pii-note">
+          {t('members.intro')}
+        </p>
       </div>
-      {list.alerted && <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800" data-testid="bulk-view-alert">{t('members.bulkAlert')}</p>}
+      {list.alerted && (
+        <p
+          role="alert"
+          className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800"
+          data-testid="bulk-view-alert"
+        >
+          {t('members.bulkAlert')}
+        </p>
+      )}
       <form className="flex flex-wrap gap-2" role="search">
-        <input name="q" defaultValue={query.q ?? ''} placeholder={t('members.search')} aria-label={t('members.search')} className="rounded border border-slate-300 px-2 py-1 text-sm" />
+        <input
+          name="q"
+          defaultValue={query.q ?? ''}
+          placeholder={t('members.search')}
+          aria-label={t('members.search')}
+          className="rounded border border-slate-300 px-2 py-1 text-sm"
+        />
         <button className="rounded border border-slate-300 px-3 py-1 text-sm">{t('members.searchButton')}</button>
       </form>
       <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
@@ -43,22 +69,39 @@ export default async function MembersPage({ params, searchParams }: { params: Pr
         <tbody>
           {list.rows.map((m) => (
             <tr key={m.id} className="border-t border-slate-100 align-top" data-testid="member-row">
-              <td className="px-3 py-2 font-mono" data-testid="member-no">{m.memberNo}</td>
+              <td className="px-3 py-2 font-mono" data-testid="member-no">
+                {m.memberNo}
+              </td>
               <td className="px-3 py-2">{m.name}</td>
-              <td className="px-3 py-2 font-mono" data-testid="masked-email">{m.email}</td>
-              <td className="px-3 py-2 font-mono" data-testid="masked-phone">{m.phone ?? '—'}</td>
+              <td className="px-3 py-2 font-mono" data-testid="masked-email">
+                {m.email}
+              </td>
+              <td className="px-3 py-2 font-mono" data-testid="masked-phone">
+                {m.phone ?? '—'}
+              </td>
               <td className="whitespace-nowrap px-3 py-2">{formatJst(m.registeredAt, locale)}</td>
-              <td className="px-3 py-2"><RevealMemberForm tenantId={tenantId} memberId={m.id} /></td>
+              <td className="px-3 py-2">
+                <RevealMemberForm tenantId={tenantId} memberId={m.id} />
+              </td>
             </tr>
           ))}
           {list.rows.length === 0 && (
-            <tr><td colSpan={6} className="px-3 py-4 text-center text-slate-500">{t('members.none')}</td></tr>
+            <tr>
+              <td colSpan={6} className="px-3 py-4 text-center text-slate-500">
+                {t('members.none')}
+              </td>
+            </tr>
           )}
         </tbody>
       </table>
       {/* Not prefetched: rendering a page is a recorded view of its records. */}
       {list.next && (
-        <Link prefetch={false} className="inline-block text-sm text-brand-600" data-testid="next-page" href={`${base}?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), after: list.next })}`}>
+        <Link
+          prefetch={false}
+          className="inline-block text-sm text-brand-600"
+          data-testid="next-page"
+          href={`${base}?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), after: list.next })}`}
+        >
           {t('members.nextPage')}
         </Link>
       )}

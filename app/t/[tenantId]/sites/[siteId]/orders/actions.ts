@@ -8,29 +8,33 @@ import { uuidSchema } from '@/lib/http/input-schemas';
 const tenantOf = (i: { tenantId: string }) => i.tenantId;
 
 /** Nothing changes but the audit trail, so the list is not re-rendered (which would count as a view). */
-export const revealOrderAction = withAction({ tenant: 'orders.read', tenantOf }, z.object({ tenantId: uuidSchema, orderId: recordIdSchema }), async (ctx, { tenantId, orderId }) => {
-  const o = await revealOrder(ctx, tenantId, orderId);
-  return {
-    ok: true,
-    data: {
-      orderNo: o.orderNo,
-      orderedAt: o.orderedAt,
-      status: o.status,
-      customerName: o.customerName,
-      customerKana: o.customerKana,
-      customerEmail: o.customerEmail,
-      customerEmailAlt: o.customerEmailAlt,
-      customerPhone: o.customerPhone,
-      customerPostalCode: o.customerPostalCode,
-      customerAddress: o.customerAddress,
-      customerComment: o.customerComment,
-      adminComment: o.adminComment,
-      shipName: o.shipName,
-      shipPostalCode: o.shipPostalCode,
-      shipAddress: o.shipAddress,
-      shipPhone: o.shipPhone,
-      amount: o.amount,
-      trackingNo: o.trackingNo,
-    },
-  };
-});
+export const revealOrderAction = withAction(
+  { tenant: 'orders.read', tenantOf },
+  z.object({ tenantId: uuidSchema, orderId: recordIdSchema }),
+  async (ctx, { tenantId, orderId }) => {
+    const o = await revealOrder(ctx, tenantId, orderId);
+    return {
+      ok: true,
+      data: {
+        orderNo: o.orderNo,
+        orderedAt: o.orderedAt,
+        status: o.status,
+        customerName: o.customerName,
+        customerKana: o.customerKana,
+        customerEmail: o.customerEmail,
+        customerEmailAlt: o.customerEmailAlt,
+        customerPhone: o.customerPhone,
+        customerPostalCode: o.customerPostalCode,
+        customerAddress: o.customerAddress,
+        customerComment: o.customerComment,
+        adminComment: o.adminComment,
+        shipName: o.shipName,
+        shipPostalCode: o.shipPostalCode,
+        shipAddress: o.shipAddress,
+        shipPhone: o.shipPhone,
+        amount: o.amount,
+        trackingNo: o.trackingNo,
+      },
+    };
+  },
+);

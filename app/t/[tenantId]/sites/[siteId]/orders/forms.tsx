@@ -47,7 +47,12 @@ export function RevealOrderForm({ tenantId, orderId }: { tenantId: string; order
               [t('statusLabel'), t(`status.${o.status}`)],
               [t('customer'), o.customerName],
               [t('customerKana'), o.customerKana],
-              [t('email'), <span key="email" data-testid="revealed-email">{o.customerEmail}</span>],
+              [
+                t('email'),
+                <span key="email" data-testid="revealed-email">
+                  {o.customerEmail}
+                </span>,
+              ],
               [t('emailAlt'), o.customerEmailAlt],
               [t('phone'), o.customerPhone],
               [t('postalCode'), o.customerPostalCode],

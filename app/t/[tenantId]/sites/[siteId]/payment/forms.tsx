@@ -13,7 +13,17 @@ const SECRET_FIELDS: SecretField[] = ['api_key', 'secret'];
  * the page has a single reason field. A revealed value lives only in this form's state: when its
  * time is up the form unmounts and the value is gone (never in the URL or browser storage).
  */
-export function SecretRows({ tenantId, siteId, masked, canReveal }: { tenantId: string; siteId: string; masked: Record<SecretField, string>; canReveal: boolean }) {
+export function SecretRows({
+  tenantId,
+  siteId,
+  masked,
+  canReveal,
+}: {
+  tenantId: string;
+  siteId: string;
+  masked: Record<SecretField, string>;
+  canReveal: boolean;
+}) {
   const t = useTranslations('payment');
   const [open, setOpen] = useState<SecretField | null>(null);
   const [hiddenAgain, setHiddenAgain] = useState(false);
@@ -23,7 +33,9 @@ export function SecretRows({ tenantId, siteId, masked, canReveal }: { tenantId: 
         {SECRET_FIELDS.map((field) => (
           <div key={field} className="flex flex-wrap items-center gap-3 py-2 text-sm">
             <dt className="w-48 font-medium">{t(`label.${field}`)}</dt>
-            <dd className="font-mono" data-testid={`masked-${field}`}>{masked[field]}</dd>
+            <dd className="font-mono" data-testid={`masked-${field}`}>
+              {masked[field]}
+            </dd>
             {canReveal && (
               <dd>
                 <button
@@ -68,7 +80,11 @@ export function SecretRows({ tenantId, siteId, masked, canReveal }: { tenantId: 
           </ActionForm>
         </div>
       )}
-      {hiddenAgain && <p className="mt-2 text-sm text-slate-600" data-testid="reveal-hidden">{t('hiddenAgain')}</p>}
+      {hiddenAgain && (
+        <p className="mt-2 text-sm text-slate-600" data-testid="reveal-hidden">
+          {t('hiddenAgain')}
+        </p>
+      )}
     </div>
   );
 }
@@ -98,15 +114,28 @@ function RevealedValue({ result, onExpired }: { result: NonNullable<ActionState>
   }, [result, seconds]);
   return (
     <div className="space-y-1">
-      <code className="block rounded bg-slate-900 px-3 py-2 font-mono text-sm break-all text-white" data-testid="revealed-value">
+      <code
+        className="block rounded bg-slate-900 px-3 py-2 font-mono text-sm break-all text-white"
+        data-testid="revealed-value"
+      >
         {String(result.data?.value)}
       </code>
-      <p className="text-xs text-amber-900" data-testid="reveal-countdown" aria-live="polite">{t('hidesIn', { seconds: left })}</p>
+      <p className="text-xs text-amber-900" data-testid="reveal-countdown" aria-live="polite">
+        {t('hidesIn', { seconds: left })}
+      </p>
     </div>
   );
 }
 
-export function EditPaymentSettingsForm({ tenantId, siteId, current }: { tenantId: string; siteId: string; current: { provider: string; merchantId: string; endpoint: string } | null }) {
+export function EditPaymentSettingsForm({
+  tenantId,
+  siteId,
+  current,
+}: {
+  tenantId: string;
+  siteId: string;
+  current: { provider: string; merchantId: string; endpoint: string } | null;
+}) {
   const t = useTranslations('payment');
   return (
     <ActionForm
@@ -118,7 +147,9 @@ export function EditPaymentSettingsForm({ tenantId, siteId, current }: { tenantI
         const fields = (s.data?.fields ?? []) as string[];
         return (
           <p className="text-sm text-green-700" data-testid="payment-saved">
-            {fields.length ? t('saved', { fields: fields.map((f) => t(`fields.${f}`)).join(t('separator')) }) : t('noChanges')}
+            {fields.length
+              ? t('saved', { fields: fields.map((f) => t(`fields.${f}`)).join(t('separator')) })
+              : t('noChanges')}
           </p>
         );
       }}
@@ -126,7 +157,13 @@ export function EditPaymentSettingsForm({ tenantId, siteId, current }: { tenantI
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="siteId" value={siteId} />
       <Field name="provider" label={t('label.provider')} defaultValue={current?.provider} required />
-      <Field name="merchantId" label={t('label.merchant_id')} defaultValue={current?.merchantId} required autoComplete="off" />
+      <Field
+        name="merchantId"
+        label={t('label.merchant_id')}
+        defaultValue={current?.merchantId}
+        required
+        autoComplete="off"
+      />
       <Field name="endpoint" label={t('label.endpoint')} type="url" defaultValue={current?.endpoint} required />
       <Field name="apiKey" label={t('newApiKey')} type="password" required={!current} autoComplete="off" />
       <Field name="secret" label={t('newSecret')} type="password" required={!current} autoComplete="off" />

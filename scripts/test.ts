@@ -1,5 +1,5 @@
 /**
- * `npm test`: type check, unit + integration tests (vitest), then the browser tests (Playwright on
+ * `npm test`: type check, lint and format check, unit + integration tests (vitest), then the browser tests (Playwright on
  * Debian's Chromium) against a fresh production build. Without Chromium the browser tests are
  * skipped with a loud warning, or fail the run when CI=true.
  */
@@ -34,8 +34,16 @@ mkdirSync('.data', { recursive: true });
 let ok = true;
 console.log(`[mamori] database for tests: ${dbUrl ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}`);
 
-ok = run('typecheck', 'npx', ['tsc', '--noEmit']) && ok;
-if (!ok) results.push({ step: 'typecheck', passed: 0, failed: 1, skipped: 0 });
+// The type check, the linter (no warnings either) and the formatter's check: each a step that passes or fails.
+for (const [step, args] of [
+  ['typecheck', ['tsc', '--noEmit']],
+  ['lint', ['eslint', '.', '--max-warnings', '0']],
+  ['format', ['prettier', '--check', '.']],
+] as const) {
+  const passed = run(step, 'npx', [...args]);
+  results.push({ step, passed: passed ? 1 : 0, failed: passed ? 0 : 1, skipped: 0 });
+  ok = passed && ok;
+}
 
 rmSync('.data/vitest-results.json', { force: true });
 const unitOk = run('unit + integration', 'npx', [

@@ -12,7 +12,6 @@ import pg from 'pg';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { parseAuditFilter, type AuditFilter } from '@/lib/audit/audit-filter';
 import { auditSearchSql, searchAuditEvents } from '@/lib/audit/search-audit-events';
-import { contextFor } from '@/lib/testing/context';
 import { createPostgresDatabase, nowMs, openSeeded, percentile, round, type BenchReport, type TableRow } from './lib';
 
 // BENCH_P3_SIZES=200000 gives a quick run while working on the search.
@@ -185,10 +184,9 @@ async function timeScenario(
   s: Scenario,
   page: 'first' | 'next',
 ): Promise<Timing | null> {
-  const ctx = contextFor(tenantId, crypto.randomUUID(), 'tenant_admin');
   let query = s.query;
   if (page === 'next') {
-    const first = await searchAuditEvents(ctx, tenantId, s.query);
+    const first = await searchAuditEvents(tenantId, s.query);
     if (!first.next) return null;
     query = { ...s.query, before: first.next };
   }
@@ -200,7 +198,7 @@ async function timeScenario(
     // Rotate which goes first, so caches and drift favour none.
     for (const kind of ORDERS[i % 3]) {
       const t0 = nowMs();
-      if (kind === 'real') rows = (await searchAuditEvents(ctx, tenantId, query)).rows.length;
+      if (kind === 'real') rows = (await searchAuditEvents(tenantId, query)).rows.length;
       else if (kind === 'bare') await bare.query(built.sql, built.params as unknown[]);
       else await bare.query({ name, text: built.sql, values: built.params as unknown[] });
       const ms = nowMs() - t0;

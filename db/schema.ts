@@ -565,6 +565,10 @@ export const auditSigningKeys = pgTable('audit_signing_keys', {
   registeredAt: ts('registered_at').notNull().defaultNow(),
 });
 
+/** What an API token may do; every route that takes tokens names the one it needs. */
+export const API_SCOPES = ['audit:read'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
 /** API tokens for SIEMs: one tenant, scoped, expiring, stored hashed (shown once). */
 export const apiTokens = pgTable(
   'api_tokens',
@@ -575,7 +579,7 @@ export const apiTokens = pgTable(
     id: uuid('id').notNull().defaultRandom(),
     name: text('name').notNull(),
     tokenHash: text('token_hash').notNull(),
-    scope: text('scope', { enum: ['audit:read'] }).notNull(),
+    scope: text('scope', { enum: API_SCOPES }).notNull(),
     createdByLoginId: text('created_by_login_id').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
     expiresAt: ts('expires_at').notNull(),

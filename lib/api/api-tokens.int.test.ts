@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withPlatformTx } from '@/db';
 import { auditEvents } from '@/db/schema';
@@ -29,27 +29,33 @@ describe('API tokens', () => {
     const admin = contextFor(tenantId, crypto.randomUUID(), 'tenant_admin');
     const { token, id } = await createApiToken(admin, tenantId, { name: 'SIEM', days: 30 });
     expect(token).toMatch(/^mmr_/);
-    expect(await authenticateApiToken(token, '192.0.2.5', 'siem', 'test')).toMatchObject({
+    expect(await authenticateApiToken(token, 'audit:read', '192.0.2.5', 'siem', 'test')).toMatchObject({
       tenantId,
       scope: 'audit:read',
     });
     expect(await count(tenantId, 'api_token.used')).toBe(1);
     expect(await count(tenantId, 'api_token.created')).toBe(1);
-    await expect(authenticateApiToken('mmr_short', '192.0.2.5', null, 'test')).rejects.toMatchObject({
+    await expect(authenticateApiToken('mmr_short', 'audit:read', '192.0.2.5', null, 'test')).rejects.toMatchObject({
       code: 'unauthenticated',
     });
     await expect(
-      authenticateApiToken(token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A'), '192.0.2.5', null, 'test'),
+      authenticateApiToken(
+        token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A'),
+        'audit:read',
+        '192.0.2.5',
+        null,
+        'test',
+      ),
     ).rejects.toMatchObject({ code: 'unauthenticated' });
 
     const other = await createApiToken(admin, tenantId, { name: 'old', days: 1 });
     advanceClock(2 * 86_400_000);
-    await expect(authenticateApiToken(other.token, '192.0.2.5', null, 'test')).rejects.toMatchObject({
+    await expect(authenticateApiToken(other.token, 'audit:read', '192.0.2.5', null, 'test')).rejects.toMatchObject({
       code: 'unauthenticated',
     });
     resetClock();
     await revokeApiToken(admin, tenantId, id);
-    await expect(authenticateApiToken(token, '192.0.2.5', null, 'test')).rejects.toMatchObject({
+    await expect(authenticateApiToken(token, 'audit:read', '192.0.2.5', null, 'test')).rejects.toMatchObject({
       code: 'unauthenticated',
     });
     // Another tenant cannot revoke it through its own tenant.
@@ -74,14 +80,31 @@ describe('API tokens', () => {
       name: 'SIEM',
       days: 30,
     });
-    await expect(authenticateApiToken(token, '198.51.100.1', null, 'test')).rejects.toMatchObject({
+    await expect(authenticateApiToken(token, 'audit:read', '198.51.100.1', null, 'test')).rejects.toMatchObject({
       code: 'ip_denied',
     });
-    expect(await authenticateApiToken(token, '203.0.113.9', null, 'test')).toMatchObject({ tenantId });
+    expect(await authenticateApiToken(token, 'audit:read', '203.0.113.9', null, 'test')).toMatchObject({ tenantId });
     const stale = { ...contextFor(tenantId, crypto.randomUUID(), 'tenant_admin'), mfaVerifiedAt: null };
     await expect(createApiToken(stale, tenantId, { name: 'x', days: 1 })).rejects.toMatchObject({
       code: 'step_up_required',
     });
+  });
+
+  it('refuses a token on a route that needs a scope it does not have, audited as a denial', async () => {
+    const tenantId = await createTenant(`toks${Date.now().toString(36)}`);
+    const admin = contextFor(tenantId, crypto.randomUUID(), 'tenant_admin');
+    const { token, id } = await createApiToken(admin, tenantId, { name: 'narrow', days: 30 });
+    // A scope this version does not grant: as a token of a later version, or one changed in the database.
+    await withPlatformTx((tx) =>
+      tx.execute(sql`update api_tokens set scope = 'audit:write' where tenant_id = ${tenantId} and id = ${id}`),
+    );
+    await expect(
+      authenticateApiToken(token, 'audit:read', '192.0.2.5', null, 'GET /api/v1/audit-events'),
+    ).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    expect(await count(tenantId, 'api_token.used')).toBe(0);
+    expect(await count(tenantId, 'access.denied')).toBe(1);
   });
 
   it('publishes an OpenAPI 3.1 document generated from the route schemas', () => {

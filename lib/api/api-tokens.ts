@@ -2,7 +2,7 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { withPlatformTx, withTenantTx } from '@/db';
-import { apiTokens, tenants } from '@/db/schema';
+import { apiTokens, tenants, type ApiScope } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { hashSessionToken } from '@/lib/auth/session-token';
@@ -90,16 +90,18 @@ export interface TokenContext {
   tokenId: string;
   tenantId: string;
   name: string;
-  scope: 'audit:read';
+  scope: ApiScope;
   ip: string;
 }
 
 /**
- * Authenticates a bearer token: unknown, revoked and expired tokens, suspended tenants and
- * addresses outside the tenant's IP allowlist are refused. Every use is audited.
+ * Authenticates a bearer token for a route that needs `scope`: unknown, revoked and expired
+ * tokens, suspended tenants, addresses outside the tenant's IP allowlist and a token without the
+ * scope are refused. Every use and every refusal of a known token is audited.
  */
 export async function authenticateApiToken(
   bearer: string,
+  scope: ApiScope,
   ip: string,
   userAgent: string | null,
   action: string,
@@ -144,6 +146,15 @@ export async function authenticateApiToken(
       });
       return 'ip_denied' as const;
     }
+    if (row.scope !== scope) {
+      await recordAudit(tx, {
+        ...base,
+        action: 'access.denied',
+        outcome: 'denied',
+        details: { permission: scope, reason: 'token_scope', request: action },
+      });
+      return 'scope_denied' as const;
+    }
     await tx
       .update(apiTokens)
       .set({ lastUsedAt: now(), lastUsedIp: ip })
@@ -152,6 +163,7 @@ export async function authenticateApiToken(
     return { tokenId: row.id, tenantId: row.tenantId, name: row.name, scope: row.scope, ip };
   }).then((r) => {
     if (r === 'ip_denied') throw new AppError('ip_denied');
+    if (r === 'scope_denied') throw new AppError('forbidden');
     return r;
   });
 }

@@ -147,12 +147,12 @@ describe('audit export', () => {
     // The old reading (a naive time taken as UTC) would start nine hours off and miss them all.
     const ctx = contextFor(tenantId, crypto.randomUUID(), 'tenant_admin');
     const asUtc = filter({ from: `${wall}Z` });
-    expect(
-      (await searchAuditEvents(ctx, tenantId, asUtc)).rows.filter((r) => r.action !== 'audit.exported'),
-    ).toHaveLength(0);
+    expect((await searchAuditEvents(tenantId, asUtc)).rows.filter((r) => r.action !== 'audit.exported')).toHaveLength(
+      0,
+    );
 
     const f = filter({ from: start.toISOString(), action: 'operator.*,login.failed' });
-    const searched = (await searchAuditEvents(ctx, tenantId, f)).rows.map((r) => r.id).sort();
+    const searched = (await searchAuditEvents(tenantId, f)).rows.map((r) => r.id).sort();
     expect(searched).toHaveLength(6);
     const csv = parseCsv(
       (await collect(await exportAuditEvents(ctx, tenantId, f, { format: 'csv', encoding: 'utf8' }))).toString('utf8'),
@@ -163,7 +163,7 @@ describe('audit export', () => {
         .slice(1)
         .map((r) => r[idColumn])
         .sort(),
-    ).toEqual((await searchAuditEvents(ctx, tenantId, f)).rows.map((r) => String(r.seq)).sort());
+    ).toEqual((await searchAuditEvents(tenantId, f)).rows.map((r) => String(r.seq)).sort());
     const jsonl = (await collect(await exportAuditEvents(ctx, tenantId, f, { format: 'jsonl', encoding: 'utf8' })))
       .toString('utf8')
       .trim()

@@ -2,7 +2,6 @@ import 'server-only';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { UUID, selectOwnerRows } from '@/db';
 import { PLATFORM_TENANT_ID, auditEvents } from '@/db/schema';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { cidrBounds, parseCidr } from '@/lib/ip/ip';
 import type { AuditFilter } from './audit-filter';
 
@@ -86,12 +85,7 @@ function hasOneIndexedFilter(query: AuditFilter): boolean {
  * Audit search, 50 a page. Platform staff search the platform's own chain, or any tenant's with
  * the tenant filter; callers have authorized the viewer for `tenantId`.
  */
-export async function searchAuditEvents(
-  ctx: OperatorContext,
-  tenantId: string,
-  query: AuditFilter,
-  pageSize = AUDIT_PAGE,
-) {
+export async function searchAuditEvents(tenantId: string, query: AuditFilter, pageSize = AUDIT_PAGE) {
   const chain = tenantId === PLATFORM_TENANT_ID && query.tenant ? query.tenant : tenantId;
   const rows = (
     await selectOwnerRows<Cell[]>(chain, auditSearchSql(chain, query, pageSize + 1), {
@@ -104,7 +98,6 @@ export async function searchAuditEvents(
     chain,
     rows: page,
     next: rows.length > pageSize && last ? `${last.occurredAt.getTime()}:${last.seq}` : null,
-    viewer: ctx.operatorId,
   };
 }
 

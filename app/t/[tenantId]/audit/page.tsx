@@ -29,7 +29,7 @@ export default async function AuditPage({
   searchParams: Promise<Record<string, string | string[]>>;
 }) {
   const { tenantId } = await params;
-  const ctx = await requireTenant(tenantId, 'audit.read');
+  await requireTenant(tenantId, 'audit.read');
   const raw = await searchParams;
   const isPlatform = tenantId === PLATFORM_TENANT_ID;
   // An invalid field is shown as such and nothing is searched or exported: a filter that was
@@ -42,7 +42,7 @@ export default async function AuditPage({
     getTranslations('audit'),
     getTranslations('validation'),
     getLocale() as Promise<Locale>,
-    filter ? searchAuditEvents(ctx, tenantId, filter) : null,
+    filter ? searchAuditEvents(tenantId, filter) : null,
     publishedSigningKey(filter?.tenant ?? tenantId),
   ]);
   const fieldErrors = parsed.ok ? {} : parsed.fieldErrors;

@@ -40,6 +40,11 @@ export function rememberSecret(loginId: string, secret: string) {
 
 export const hasTotp = (loginId: string) => Boolean(load()[loginId]);
 
+/** Enrolls TOTP for an operator who has none in this run yet: sensitive actions need a second factor. */
+export async function ensureTotp(page: Page, loginId: string) {
+  if (!hasTotp(loginId)) await enrollTotp(page, loginId);
+}
+
 /** Enrolls TOTP on the enrollment page by reading the key from the page. */
 export async function enrollTotp(page: Page, loginId: string): Promise<string[]> {
   await page.goto('/account/mfa');

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, clickSensitive, enrollTotp, login, nextCode } from './helpers';
+import { DEMO_PASSWORD, clickSensitive, enrollTotp, ensureTotp, login, nextCode } from './helpers';
 
 const stamp = Date.now().toString(36);
 
@@ -46,13 +46,14 @@ test('an enforced tenant holds an unenrolled operator on the enrollment page; a 
   test.setTimeout(150_000);
   const admin = await (await browser.newContext()).newPage();
   await login(admin, 'hikari.admin');
+  await ensureTotp(admin, 'hikari.admin');
   const me = await (await admin.request.get('/api/v1/me')).json();
 
   // A new operator of the company, for this test only.
   await admin.goto(`/t/${me.tenant.id}/operators/new`);
   await admin.getByLabel('Login ID', { exact: true }).fill(`hikari.mfa.${stamp}`);
   await admin.getByLabel('Name', { exact: true }).fill('二要素 太郎');
-  await admin.getByRole('button', { name: 'Create operator' }).click();
+  await clickSensitive(admin, 'hikari.admin', admin.getByRole('button', { name: 'Create operator' }));
   const temporary = (await admin.getByTestId('temporary-password').textContent())!.trim();
 
   await admin.goto(`/t/${me.tenant.id}/security`);

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { login } from './helpers';
+import { clickSensitive, enrollTotp, ensureTotp, login } from './helpers';
 
 const stamp = Date.now().toString(36);
 
@@ -43,14 +43,14 @@ test('platform admin creates a tenant and its admin; the admin rotates the tempo
   await expect(staff.getByTestId('elevated-role')).toHaveCount(0);
   await staff.getByLabel('Role').selectOption('tenant_admin');
   await expect(staff.getByTestId('elevated-role')).toContainText('Tenant admin is a higher role');
-  await staff.getByRole('button', { name: 'Create operator' }).click();
+  await clickSensitive(staff, 'platform.admin', staff.getByRole('button', { name: 'Create operator' }));
   await expect(staff.getByTestId('form-success')).toContainText(`Created minato.admin.${stamp} as Tenant admin.`);
   const temporary = (await staff.getByTestId('temporary-password').textContent())!.trim();
   expect(temporary).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
 
   // The same login ID again, in another case: a clear field message.
   await staff.getByLabel('Login ID', { exact: true }).fill(`MINATO.ADMIN.${stamp}`);
-  await staff.getByRole('button', { name: 'Create operator' }).click();
+  await clickSensitive(staff, 'platform.admin', staff.getByRole('button', { name: 'Create operator' }));
   await expect(staff.getByTestId('error-loginId')).toHaveText('Already in use. Choose another.');
 
   // The new admin is held on the change-password page until the password is changed.
@@ -64,6 +64,8 @@ test('platform admin creates a tenant and its admin; the admin rotates the tempo
   await expect(admin.getByTestId('error-newPassword')).toContainText('At least 12 characters.');
   await changePassword(admin, temporary, 'quiet lanterns drift east');
   await expect(admin.getByTestId('whoami')).toContainText(`minato.admin.${stamp}`);
+  // Creating operators needs a second factor: the new admin sets one up first.
+  await enrollTotp(admin, `minato.admin.${stamp}`);
 
   // The admin creates an operator of their own company.
   await admin.goto(tenantUrl);
@@ -71,7 +73,7 @@ test('platform admin creates a tenant and its admin; the admin rotates the tempo
   await expect(admin.getByRole('heading', { name: 'New operator' })).toBeVisible();
   await admin.getByLabel('Login ID', { exact: true }).fill(`minato.op.${stamp}`);
   await admin.getByLabel('Name', { exact: true }).fill('港 花子');
-  await admin.getByRole('button', { name: 'Create operator' }).click();
+  await clickSensitive(admin, `minato.admin.${stamp}`, admin.getByRole('button', { name: 'Create operator' }));
   await expect(admin.getByTestId('form-success')).toContainText(`Created minato.op.${stamp} as Operator.`);
   const opTemporary = (await admin.getByTestId('temporary-password').textContent())!.trim();
   const operator = await (await browser.newContext()).newPage();
@@ -85,7 +87,7 @@ test('platform admin creates a tenant and its admin; the admin rotates the tempo
     .getByTestId('tenant-status-form')
     .getByLabel(/Reason/)
     .fill('credential leak 2026-11');
-  await staff.getByRole('button', { name: 'Suspend' }).click();
+  await clickSensitive(staff, 'platform.admin', staff.getByRole('button', { name: 'Suspend' }));
   await expect(staff.getByTestId('tenant-suspended')).toContainText('credential leak 2026-11');
   await operator.getByRole('link', { name: 'My sessions' }).click();
   await expect(operator).toHaveURL(/\/login$/);
@@ -96,11 +98,12 @@ test('platform admin creates a tenant and its admin; the admin rotates the tempo
 test('a tenant admin disables an operator, whose next request is refused', async ({ browser }) => {
   const admin = await (await browser.newContext()).newPage();
   await login(admin, 'aoba.admin');
+  await ensureTotp(admin, 'aoba.admin');
   const me = await (await admin.request.get('/api/v1/me')).json();
   await admin.goto(`/t/${me.tenant.id}/operators/new`);
   await admin.getByLabel('Login ID', { exact: true }).fill(`aoba.temp.${stamp}`);
   await admin.getByLabel('Name', { exact: true }).fill('一時 利用者');
-  await admin.getByRole('button', { name: 'Create operator' }).click();
+  await clickSensitive(admin, 'aoba.admin', admin.getByRole('button', { name: 'Create operator' }));
   const temporary = (await admin.getByTestId('temporary-password').textContent())!.trim();
 
   const op = await (await browser.newContext()).newPage();

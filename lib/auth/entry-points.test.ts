@@ -1,35 +1,17 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { OPEN_ENTRY_POINTS as OPEN, appEntryFiles } from '@/lib/testing/entry-points';
 
 /**
  * Every way into the app found on disk (pages, route handlers, server actions) goes through the
  * guard, or is named here as open to anyone with the reason. A new entry point without either
  * fails this test, whoever forgets.
  */
-const OPEN: Record<string, string> = {
-  'app/login/page.tsx': 'the sign-in form',
-  'app/login/verify/page.tsx': 'the second step of sign-in, bound to its challenge cookie',
-  'app/login/blocked/page.tsx': 'tells a refused address why; shows nothing of an account',
-  'app/api/health/route.ts GET': 'liveness, no data',
-  'app/api/v1/openapi.json/route.ts GET': 'the public API description',
-  'app/login/actions.ts loginAction': 'signing in',
-  'app/login/actions.ts verifyCodeAction': 'the second step of signing in',
-  'app/actions.ts logoutAction': 'ends the caller’s own session, if any',
-  'app/actions.ts setLocaleAction': 'sets the language cookie',
-};
 
 const GUARDED_PAGE = /\b(requireOperator|requireTenant|requirePlatform)\(/;
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    return e.isDirectory() ? filesUnder(full) : [full];
-  });
-}
-
-const app = filesUnder('app');
+const app = appEntryFiles();
 const read = (file: string) => readFileSync(file, 'utf8');
 
 /** The entry points a file declares, each with whether it is guarded. */
@@ -62,6 +44,31 @@ describe('entry points', () => {
   it('each goes through the guard (withRoute, withAction, require*), or is named open with a reason', () => {
     const unguarded = all.filter((e) => !e.guarded && !(e.name in OPEN)).map((e) => e.name);
     expect(unguarded).toEqual([]);
+  });
+
+  it('declares a fresh second factor on the actions that change others’ access', () => {
+    const declaresStepUp = (file: string, name: string) => {
+      const text = read(file);
+      const at = text.indexOf(`export const ${name} = withAction(`);
+      expect(at, `${file} ${name}`).toBeGreaterThan(-1);
+      // The access object is withAction's first argument.
+      const access = text.slice(at, text.indexOf('}', at) + 1);
+      return /stepUp: true/.test(access);
+    };
+    const tenantActions = 'app/t/[tenantId]/actions.ts';
+    for (const name of [
+      'createOperatorAction',
+      'changeOperatorRoleAction',
+      'forcePasswordChangeAction',
+      'resetOperatorPasswordAction',
+      'resetMfaAction',
+      'endOperatorSessionsAction',
+      'endTenantSessionsAction',
+      'setTenantStatusAction',
+    ]) {
+      expect(declaresStepUp(tenantActions, name), name).toBe(true);
+    }
+    expect(declaresStepUp('app/platform/sessions/actions.ts', 'endAllSessionsAction')).toBe(true);
   });
 
   it('names open only what exists and is really unguarded', () => {

@@ -5,6 +5,7 @@ import { z } from '@/lib/http/zod-messages';
 import { AppError } from '@/lib/http/app-error';
 import { authorizeOperator, authorizePlatform, authorizeTenant, type OperatorContext } from './guard';
 import type { Permission } from '@/lib/kernel/permissions';
+import { requireStepUp } from '@/lib/kernel/require-step-up';
 
 export type ActionState = {
   ok: boolean;
@@ -14,10 +15,12 @@ export type ActionState = {
   data?: Record<string, unknown>;
 } | null;
 
-type Access<I> =
+/** Who may call an action, and (`stepUp`) whether it needs a second factor verified just now. */
+type Access<I> = (
   | { operator: true; allowMustChangePassword?: boolean; allowMustEnrollMfa?: boolean }
   | { platform: Permission }
-  | { tenant: Permission; tenantOf: (input: I) => string };
+  | { tenant: Permission; tenantOf: (input: I) => string }
+) & { stepUp?: true };
 
 /** Server actions must come from our own pages: Next lets a request with no Origin through. */
 async function assertSameOrigin() {
@@ -36,7 +39,8 @@ async function assertSameOrigin() {
 
 /**
  * The one wrapper for server actions: same-origin check, zod-parsed input (field errors come back
- * to the form, nothing is changed), then the guard with a required permission, then the handler.
+ * to the form, nothing is changed), then the guard with a required permission and, where the
+ * access says so, a fresh second factor; then the handler.
  */
 export function withAction<S extends z.ZodType, I = z.infer<S>>(
   access: Access<NoInfer<I>>,
@@ -72,6 +76,7 @@ export function withAction<S extends z.ZodType, I = z.infer<S>>(
           allowMustChangePassword: access.allowMustChangePassword,
           allowMustEnrollMfa: access.allowMustEnrollMfa,
         });
+      if (access.stepUp) requireStepUp(ctx);
       return await handler(ctx, input);
     } catch (error) {
       // redirect() and notFound() inside a handler are control flow, not failures.

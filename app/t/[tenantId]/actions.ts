@@ -30,7 +30,7 @@ const refresh = (tenantId: string, operatorId?: string) => {
 };
 
 export const createOperatorAction = withAction(
-  { tenant: 'operators.write', tenantOf },
+  { tenant: 'operators.write', tenantOf, stepUp: true },
   inTenant.extend(createOperatorInput.shape),
   async (ctx, { tenantId, ...input }) => {
     const created = await createOperator(ctx, tenantId, input);
@@ -60,7 +60,7 @@ export const setOperatorStatusAction = withAction(
 );
 
 export const changeOperatorRoleAction = withAction(
-  { tenant: 'operators.write', tenantOf },
+  { tenant: 'operators.write', tenantOf, stepUp: true },
   onOperator.extend(changeOperatorRoleInput.shape),
   async (ctx, { tenantId, operatorId, ...input }) => {
     await changeOperatorRole(ctx, tenantId, operatorId, input);
@@ -70,7 +70,7 @@ export const changeOperatorRoleAction = withAction(
 );
 
 export const forcePasswordChangeAction = withAction(
-  { tenant: 'operators.write', tenantOf },
+  { tenant: 'operators.write', tenantOf, stepUp: true },
   onOperator.extend(forcePasswordChangeInput.shape),
   async (ctx, { tenantId, operatorId, ...input }) => {
     await forcePasswordChange(ctx, tenantId, operatorId, input);
@@ -80,7 +80,7 @@ export const forcePasswordChangeAction = withAction(
 );
 
 export const resetMfaAction = withAction(
-  { tenant: 'operators.write', tenantOf },
+  { tenant: 'operators.write', tenantOf, stepUp: true },
   onOperator.extend(resetMfaInput.shape),
   async (ctx, { tenantId, operatorId, ...input }) => {
     const r = await resetOperatorMfa(ctx, tenantId, operatorId, input);
@@ -100,7 +100,7 @@ export const unlockOperatorAction = withAction(
 );
 
 export const resetOperatorPasswordAction = withAction(
-  { tenant: 'operators.write', tenantOf },
+  { tenant: 'operators.write', tenantOf, stepUp: true },
   onOperator,
   async (ctx, { tenantId, operatorId }) => {
     const r = await resetOperatorPassword(ctx, tenantId, operatorId);
@@ -110,7 +110,7 @@ export const resetOperatorPasswordAction = withAction(
 );
 
 export const endOperatorSessionsAction = withAction(
-  { tenant: 'sessions.manage', tenantOf },
+  { tenant: 'sessions.manage', tenantOf, stepUp: true },
   onOperator.extend(bulkRevokeInput.shape),
   async (ctx, { tenantId, operatorId, reason }) => {
     const r = await endOperatorSessions(ctx, tenantId, operatorId, reason);
@@ -120,7 +120,7 @@ export const endOperatorSessionsAction = withAction(
 );
 
 export const endTenantSessionsAction = withAction(
-  { tenant: 'sessions.manage', tenantOf },
+  { tenant: 'sessions.manage', tenantOf, stepUp: true },
   inTenant.extend(bulkRevokeInput.shape),
   async (ctx, { tenantId, reason }) => {
     const r = await endTenantSessions(ctx, tenantId, reason);
@@ -140,7 +140,7 @@ export const updateTenantAction = withAction(
 );
 
 export const setTenantStatusAction = withAction(
-  { tenant: 'tenants.write', tenantOf },
+  { tenant: 'tenants.write', tenantOf, stepUp: true },
   inTenant.extend(setTenantStatusInput.shape),
   async (ctx, { tenantId, ...input }) => {
     const r = await setTenantStatus(ctx, tenantId, input);

@@ -1,0 +1,35 @@
+import { expect, test } from '@playwright/test';
+import { OPEN_ENTRY_POINTS, appEntryFiles } from '../lib/testing/entry-points';
+
+// Every page and GET route on disk, its dynamic segments filled in: the platform's own tenant
+// (tenant zero, which always exists) and random ids for the rest.
+const PLATFORM = '00000000-0000-0000-0000-000000000000';
+const fill = (file: string) =>
+  file
+    .replace(/^app/, '')
+    .replace(/\/(page\.tsx|route\.ts)$/, '')
+    .replace('[tenantId]', PLATFORM)
+    .replace(/\[[^\]]+\]/g, () => crypto.randomUUID()) || '/';
+
+const pages = appEntryFiles()
+  .filter((f) => f.endsWith('/page.tsx') && !(f in OPEN_ENTRY_POINTS))
+  .map(fill);
+const routes = appEntryFiles()
+  .filter((f) => f.endsWith('/route.ts') && !(`${f} GET` in OPEN_ENTRY_POINTS))
+  .map(fill);
+
+test('signed out, every guarded page sends to the sign-in form and every guarded route answers 401, showing nothing', async ({
+  request,
+}) => {
+  expect(pages.length).toBeGreaterThan(20);
+  for (const path of pages) {
+    const res = await request.get(path, { maxRedirects: 0 });
+    expect([303, 307], path).toContain(res.status());
+    expect(res.headers().location, path).toMatch(/\/login/);
+  }
+  for (const path of routes) {
+    const res = await request.get(path, { maxRedirects: 0 });
+    expect(res.status(), path).toBe(401);
+    expect(await res.json(), path).toEqual({ error: 'unauthenticated' });
+  }
+});

@@ -9,10 +9,11 @@ setupTestDatabase();
 
 describe('row-level security (the second wall)', () => {
   it("hides another tenant's rows even when a query forgets its tenant filter", async () => {
-    const a = await createTenant(`rls-a-${Date.now()}`);
-    const b = await createTenant(`rls-b-${Date.now()}`);
-    await createOperator(a, `rls-a-${Date.now()}.one`, 'a long enough password');
-    const bOp = await createOperator(b, `rls-b-${Date.now()}.one`, 'a long enough password');
+    const t = Date.now();
+    const a = await createTenant(`rls-a-${t}`);
+    const b = await createTenant(`rls-b-${t}`);
+    await createOperator(a, `rls-a-${t}.one`, 'a long enough password');
+    const bOp = await createOperator(b, `rls-b-${t}.one`, 'a long enough password');
     // Deliberately no `where tenant_id = ...`:
     const seenByA = await withTenantTx(a, (tx) => tx.select({ tenantId: operators.tenantId }).from(operators));
     expect(seenByA.length).toBe(1);
@@ -42,9 +43,10 @@ describe('row-level security (the second wall)', () => {
   });
 
   it("cannot reference another tenant's row: composite foreign keys carry the tenant", async () => {
-    const a = await createTenant(`fk-a-${Date.now()}`);
-    const b = await createTenant(`fk-b-${Date.now()}`);
-    const bOp = await createOperator(b, `fk-b-${Date.now()}.one`, 'a long enough password');
+    const t = Date.now();
+    const a = await createTenant(`fk-a-${t}`);
+    const b = await createTenant(`fk-b-${t}`);
+    const bOp = await createOperator(b, `fk-b-${t}.one`, 'a long enough password');
     // A session row in tenant A pointing at B's operator violates (tenant_id, operator_id) -> operators.
     await expect(
       withTenantTx(a, (tx) =>

@@ -16,6 +16,8 @@ test('enroll TOTP from the key on the page, log in with it, a recovery code work
   await expect(page.getByTestId('whoami')).toContainText('hikari.admin');
 
   await page.getByRole('button', { name: 'Log out' }).click();
+  // The logout finishes on the sign-in page; navigating sooner would cut it short.
+  await expect(page).toHaveURL(/\/login$/);
   await passwordStep(page, 'hikari.admin');
   await expect(page).toHaveURL(/\/login\/verify$/);
   // Nothing is reachable between the two steps.
@@ -28,11 +30,15 @@ test('enroll TOTP from the key on the page, log in with it, a recovery code work
   await expect(page.getByTestId('whoami')).toContainText('hikari.admin');
 
   await page.getByRole('button', { name: 'Log out' }).click();
+  // The logout finishes on the sign-in page; navigating sooner would cut it short.
+  await expect(page).toHaveURL(/\/login$/);
   await passwordStep(page, 'hikari.admin');
   await page.getByLabel('Code', { exact: true }).fill(codes[0]);
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page.getByTestId('whoami')).toContainText('hikari.admin');
   await page.getByRole('button', { name: 'Log out' }).click();
+  // The logout finishes on the sign-in page; navigating sooner would cut it short.
+  await expect(page).toHaveURL(/\/login$/);
   await passwordStep(page, 'hikari.admin');
   await page.getByLabel('Code', { exact: true }).fill(codes[0]);
   await page.getByRole('button', { name: 'Verify' }).click();

@@ -16,7 +16,7 @@ test('platform admin starts a rotation campaign; an operator must rotate past ev
   await staff.getByLabel('Reason', { exact: true }).fill('credential leak 2026-11');
   await staff.getByLabel('Deadline (JST)').fill('2030-01-31T18:00');
   await staff.getByLabel('Also end all their sessions now').check();
-  await staff.getByLabel('Tenants').selectOption({ label: '株式会社ひかりテキスタイル (hikari-textile)' });
+  await staff.getByLabel('Tenants').selectOption({ label: '株式会社ひかりテキスタイル (hikari)' });
   await clickSensitive(staff, 'platform.admin', staff.getByRole('button', { name: 'Start campaign' }));
   await expect(staff.getByRole('heading', { name: 'credential leak 2026-11' })).toBeVisible();
   const total = Number(await staff.getByTestId('count-total').locator('div').nth(1).textContent());

@@ -36,7 +36,10 @@ test('platform admin creates a tenant and its admin; the admin rotates the tempo
 
   await staff.getByRole('link', { name: 'New operator' }).click();
   await expect(staff.getByRole('heading', { name: 'New operator' })).toBeVisible();
-  await staff.getByLabel('Login ID', { exact: true }).fill(`minato.admin.${stamp}`);
+  // Login IDs carry the company's code: the field starts with it.
+  await expect(staff.getByLabel('Login ID', { exact: true })).toHaveValue(`minato-${stamp}.`);
+  await expect(staff.getByTestId('login-id-hint')).toContainText(`minato-${stamp}.`);
+  await staff.getByLabel('Login ID', { exact: true }).fill(`minato-${stamp}.admin`);
   await staff.getByLabel('Name', { exact: true }).fill('港 一郎');
   // Least privilege unless chosen: the form starts on the lowest role and warns about a higher one.
   await expect(staff.getByLabel('Role')).toHaveValue('tenant_operator');
@@ -44,18 +47,24 @@ test('platform admin creates a tenant and its admin; the admin rotates the tempo
   await staff.getByLabel('Role').selectOption('tenant_admin');
   await expect(staff.getByTestId('elevated-role')).toContainText('Tenant admin is a higher role');
   await clickSensitive(staff, 'platform.admin', staff.getByRole('button', { name: 'Create operator' }));
-  await expect(staff.getByTestId('form-success')).toContainText(`Created minato.admin.${stamp} as Tenant admin.`);
+  await expect(staff.getByTestId('form-success')).toContainText(`Created minato-${stamp}.admin as Tenant admin.`);
   const temporary = (await staff.getByTestId('temporary-password').textContent())!.trim();
   expect(temporary).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
 
   // The same login ID again, in another case: a clear field message.
-  await staff.getByLabel('Login ID', { exact: true }).fill(`MINATO.ADMIN.${stamp}`);
+  await staff.getByLabel('Login ID', { exact: true }).fill(`MINATO-${stamp}.ADMIN`);
   await clickSensitive(staff, 'platform.admin', staff.getByRole('button', { name: 'Create operator' }));
   await expect(staff.getByTestId('error-loginId')).toHaveText('Already in use. Choose another.');
+  // Another company's ID cannot even be tried here, so this form tells nothing about other companies.
+  await staff.getByLabel('Login ID', { exact: true }).fill('sakura.admin');
+  await clickSensitive(staff, 'platform.admin', staff.getByRole('button', { name: 'Create operator' }));
+  await expect(staff.getByTestId('error-loginId')).toHaveText(
+    'Must start with the company code and a dot, as filled in.',
+  );
 
   // The new admin is held on the change-password page until the password is changed.
   const admin = await (await browser.newContext()).newPage();
-  await loginWithTemporary(admin, `minato.admin.${stamp}`, temporary);
+  await loginWithTemporary(admin, `minato-${stamp}.admin`, temporary);
   await expect(admin.getByTestId('must-change')).toBeVisible();
   await admin.goto('/');
   await expect(admin).toHaveURL(/\/account\/password$/);
@@ -63,23 +72,23 @@ test('platform admin creates a tenant and its admin; the admin rotates the tempo
   await changePassword(admin, temporary, 'short');
   await expect(admin.getByTestId('error-newPassword')).toContainText('At least 12 characters.');
   await changePassword(admin, temporary, 'quiet lanterns drift east');
-  await expect(admin.getByTestId('whoami')).toContainText(`minato.admin.${stamp}`);
+  await expect(admin.getByTestId('whoami')).toContainText(`minato-${stamp}.admin`);
   // Creating operators needs a second factor: the new admin sets one up first.
-  await enrollTotp(admin, `minato.admin.${stamp}`);
+  await enrollTotp(admin, `minato-${stamp}.admin`);
 
   // The admin creates an operator of their own company.
   await admin.goto(tenantUrl);
   await admin.getByRole('link', { name: 'New operator' }).click();
   await expect(admin.getByRole('heading', { name: 'New operator' })).toBeVisible();
-  await admin.getByLabel('Login ID', { exact: true }).fill(`minato.op.${stamp}`);
+  await admin.getByLabel('Login ID', { exact: true }).fill(`minato-${stamp}.op`);
   await admin.getByLabel('Name', { exact: true }).fill('港 花子');
-  await clickSensitive(admin, `minato.admin.${stamp}`, admin.getByRole('button', { name: 'Create operator' }));
-  await expect(admin.getByTestId('form-success')).toContainText(`Created minato.op.${stamp} as Operator.`);
+  await clickSensitive(admin, `minato-${stamp}.admin`, admin.getByRole('button', { name: 'Create operator' }));
+  await expect(admin.getByTestId('form-success')).toContainText(`Created minato-${stamp}.op as Operator.`);
   const opTemporary = (await admin.getByTestId('temporary-password').textContent())!.trim();
   const operator = await (await browser.newContext()).newPage();
-  await loginWithTemporary(operator, `minato.op.${stamp}`, opTemporary);
+  await loginWithTemporary(operator, `minato-${stamp}.op`, opTemporary);
   await changePassword(operator, opTemporary, 'violet ferries at dawn');
-  await expect(operator.getByTestId('whoami')).toContainText(`minato.op.${stamp}`);
+  await expect(operator.getByTestId('whoami')).toContainText(`minato-${stamp}.op`);
 
   // Platform admin suspends the tenant: the operator's open session is refused on its next click.
   await staff.goto(tenantUrl);

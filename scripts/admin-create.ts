@@ -19,7 +19,11 @@ const input = z.object({
     .trim()
     .min(3)
     .max(64)
-    .regex(/^[\p{L}\p{N}._@-]+$/u, 'letters, digits and . _ @ - only'),
+    .regex(/^[\p{L}\p{N}._@-]+$/u, 'letters, digits and . _ @ - only')
+    .refine(
+      (v) => v.toLowerCase().startsWith('platform.') && v.length > 'platform.'.length,
+      'platform staff IDs start with "platform."',
+    ),
   name: z.string().trim().min(1).max(100),
   email: z.email().optional(),
   password: z.string().min(12, 'at least 12 characters').max(1024).optional(),

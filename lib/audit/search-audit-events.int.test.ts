@@ -86,9 +86,10 @@ describe('audit search', () => {
   });
 
   it("sees only its own tenant's chain; platform staff choose a tenant", async () => {
-    const a = await createTenant(`auda${Date.now().toString(36)}`);
-    const b = await createTenant(`audb${Date.now().toString(36)}`);
-    await createOperator(b, `audb${Date.now().toString(36)}.op`, PW);
+    const t = Date.now().toString(36);
+    const a = await createTenant(`auda${t}`);
+    const b = await createTenant(`audb${t}`);
+    await createOperator(b, `audb${t}.op`, PW);
     await loginWithPassword({ loginId: 'nobody-at-all', password: 'x' }, { ip: '192.0.2.1', userAgent: 't' });
     // Asking for another tenant through one's own chain changes nothing.
     expect((await searchAuditEvents(a, q({ tenant: b }))).chain).toBe(a);

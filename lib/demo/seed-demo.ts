@@ -142,9 +142,10 @@ export function planDemo(seed = 20161): PlannedTenant[] {
     ['あおば', 'aoba'],
     ['ひかり', 'hikari'],
   ].map(([kanji, romaji], i) => {
-    const [s, sr] = SUFFIXES[i];
-    used.add(`${romaji}-${sr}`);
-    return [`${kanji}${s}`, `${romaji}-${sr}`];
+    // The first three companies have short codes, so their memorable IDs (sakura.admin) carry them;
+    // the long form stays reserved so that no other company gets the same name.
+    used.add(romaji).add(`${romaji}-${SUFFIXES[i][1]}`);
+    return [`${kanji}${SUFFIXES[i][0]}`, romaji];
   });
   while (names.length < DEMO_FIGURES.tenants) {
     const [p, pr] = pick(PREFIXES);
@@ -160,7 +161,6 @@ export function planDemo(seed = 20161): PlannedTenant[] {
   const loginIds = new Set<string>();
 
   return names.map(([shortName, code], i) => {
-    const short = code.split('-')[0];
     const siteList = [{ code: 'main', name: `${shortName} 公式オンラインストア`, domain: `${code}.example.jp` }];
     if (i < extraSites)
       siteList.push({ code: 'outlet', name: `${shortName} アウトレット`, domain: `outlet.${code}.example.jp` });
@@ -170,14 +170,15 @@ export function planDemo(seed = 20161): PlannedTenant[] {
       const role: Role = n === 0 || (n === 1 && count > baseOps) ? 'tenant_admin' : 'tenant_operator';
       const [family, familyR] = pick(FAMILY);
       const [given, givenR] = pick(GIVEN);
-      // The first three companies get memorable IDs for the demo and the browser tests.
+      // Every login ID starts with its company's code and a dot. The first three companies get
+      // memorable IDs for the demo and the browser tests.
       let loginId =
         i < 3 && n === 0
-          ? `${short}.admin`
+          ? `${code}.admin`
           : i < 3 && n === count - 1
-            ? `${short}.operator`
-            : `${short}.${familyR}.${givenR}`;
-      for (let k = 2; loginIds.has(loginId); k++) loginId = `${short}.${familyR}.${givenR}${k}`;
+            ? `${code}.operator`
+            : `${code}.${familyR}.${givenR}`;
+      for (let k = 2; loginIds.has(loginId); k++) loginId = `${code}.${familyR}.${givenR}${k}`;
       loginIds.add(loginId);
       ops.push({ loginId, displayName: `${family} ${given}`, email: `${givenR}.${familyR}@${code}.example.jp`, role });
     }

@@ -53,11 +53,11 @@ beforeAll(async () => {
     createSite(tenantB, 'main', SMALL),
   ]);
   const [opA, opB] = await Promise.all([
-    createOperator(tenantA, `paya.admin.${suffix}`, 'correct horse battery staple', 'tenant_admin'),
-    createOperator(tenantB, `payb.admin.${suffix}`, 'correct horse battery staple', 'tenant_admin'),
+    createOperator(tenantA, `paya${suffix}.admin`, 'correct horse battery staple', 'tenant_admin'),
+    createOperator(tenantB, `payb${suffix}.admin`, 'correct horse battery staple', 'tenant_admin'),
   ]);
-  adminA = contextFor(tenantA, opA, 'tenant_admin', `paya.admin.${suffix}`);
-  adminB = contextFor(tenantB, opB, 'tenant_admin', `payb.admin.${suffix}`);
+  adminA = contextFor(tenantA, opA, 'tenant_admin', `paya${suffix}.admin`);
+  adminB = contextFor(tenantB, opB, 'tenant_admin', `payb${suffix}.admin`);
   const base = {
     provider: 'GMOペイメントゲートウェイ',
     merchantId: 'PAYA01',

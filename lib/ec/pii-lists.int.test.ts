@@ -31,12 +31,12 @@ beforeAll(async () => {
   siteA = await createSite(a, 'main', { members: 120, orders: 130, customers: 60 });
   bigSite = await createSite(a, 'big', { members: 600, orders: 600, customers: 300 });
   siteB = await createSite(b, 'main');
-  opA = contextFor(a, await createOperator(a, `pii.a.${suffix}`, PASSWORD), 'tenant_operator', `pii.a.${suffix}`);
+  opA = contextFor(a, await createOperator(a, `pii-a-${suffix}.op`, PASSWORD), 'tenant_operator', `pii-a-${suffix}.op`);
   opB = contextFor(
     b,
-    await createOperator(b, `pii.b.${suffix}`, PASSWORD, 'tenant_admin'),
+    await createOperator(b, `pii-b-${suffix}.admin`, PASSWORD, 'tenant_admin'),
     'tenant_admin',
-    `pii.b.${suffix}`,
+    `pii-b-${suffix}.admin`,
   );
 });
 
@@ -233,9 +233,9 @@ describe('bulk viewing alert', () => {
   it('fires once when an operator lists more than 500 records across both lists within an hour', async () => {
     const viewer = contextFor(
       a,
-      await createOperator(a, `pii.bulk.${suffix}`, PASSWORD),
+      await createOperator(a, `pii-a-${suffix}.bulk`, PASSWORD),
       'tenant_operator',
-      `pii.bulk.${suffix}`,
+      `pii-a-${suffix}.bulk`,
     );
     let memberCursor: string | undefined;
     let orderCursor: string | undefined;

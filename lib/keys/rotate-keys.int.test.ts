@@ -35,10 +35,11 @@ function legacy(plaintext: string, context?: string) {
 const code = () => totpAt(SEED, Math.floor(now().getTime() / 1000));
 
 async function world() {
-  const tenantId = await createTenant(`keys${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`);
+  const code = `keys${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+  const tenantId = await createTenant(code);
   const siteId = await createSite(tenantId, 'main');
-  const a = await createOperator(tenantId, `keys.a.${Date.now().toString(36)}`, 'a long enough password');
-  const b = await createOperator(tenantId, `keys.b.${Date.now().toString(36)}`, 'a long enough password');
+  const a = await createOperator(tenantId, `${code}.a`, 'a long enough password');
+  const b = await createOperator(tenantId, `${code}.b`, 'a long enough password');
   await withPlatformTx(async (tx) => {
     await tx
       .insert(totpCredentials)

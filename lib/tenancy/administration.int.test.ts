@@ -29,14 +29,21 @@ let seq = 0;
 const uniq = (p: string) => `${p}${++seq}x${Date.now().toString(36)}`;
 const meta = { ip: '192.0.2.50', userAgent: 'vitest' };
 
+/** A login ID of a tenant: its code, a dot, then a unique name. */
+const idIn = (code: string, p: string) => `${code}.${uniq(p)}`;
+const staffLoginId = (p: string) => idIn('platform', p);
+
 async function world() {
-  const tenantId = await fixtureTenant(uniq('w'));
-  const adminLogin = uniq('admin');
+  const code = uniq('w');
+  const tenantId = await fixtureTenant(code);
+  const id = (p: string) => idIn(code, p);
+  const adminLogin = id('admin');
   const adminId = await fixtureOperator(tenantId, adminLogin, PW, 'tenant_admin');
-  const opLogin = uniq('op');
+  const opLogin = id('op');
   const opId = await fixtureOperator(tenantId, opLogin, PW, 'tenant_operator');
   return {
     tenantId,
+    id,
     adminId,
     adminLogin,
     opId,
@@ -73,7 +80,7 @@ async function expectAppError(p: Promise<unknown>, code: string, field?: string,
 describe('operators', () => {
   it('creates an operator with a one-time temporary password that must be changed', async () => {
     const w = await world();
-    const loginId = uniq('Ｎew.User'); // full-width letter: stored NFKC
+    const loginId = w.id('Ｎew.User'); // full-width letter: stored NFKC
     const created = await createOperator(w.admin, w.tenantId, {
       loginId: loginId.normalize('NFKC'),
       displayName: '新人 太郎',
@@ -91,7 +98,7 @@ describe('operators', () => {
     const w = await world();
     // What the form posts when nobody touched the role: the field blank or missing altogether.
     for (const raw of [{ role: '' }, {}]) {
-      const input = createOperatorInput.parse({ loginId: uniq('plain'), displayName: 'x', email: '', ...raw });
+      const input = createOperatorInput.parse({ loginId: w.id('plain'), displayName: 'x', email: '', ...raw });
       const created = await createOperator(w.admin, w.tenantId, input);
       expect(created.role).toBe('tenant_operator');
       const [row] = await withPlatformTx((tx) =>
@@ -102,7 +109,7 @@ describe('operators', () => {
     const admin = await createOperator(
       w.admin,
       w.tenantId,
-      createOperatorInput.parse({ loginId: uniq('boss'), displayName: 'x', email: '', role: 'tenant_admin' }),
+      createOperatorInput.parse({ loginId: w.id('boss'), displayName: 'x', email: '', role: 'tenant_admin' }),
     );
     expect(admin.role).toBe('tenant_admin');
     const created = (await actions(w.tenantId)).filter((e) => e.action === 'operator.created').map((e) => e.details);
@@ -118,33 +125,32 @@ describe('operators', () => {
         await createOperator(
           staff,
           PLATFORM_TENANT_ID,
-          createOperatorInput.parse({ loginId: uniq('staff'), displayName: 'x', email: '' }),
+          createOperatorInput.parse({ loginId: staffLoginId('staff'), displayName: 'x', email: '' }),
         )
       ).role,
     ).toBe('platform_auditor');
   });
 
-  it('keeps login IDs unique platform-wide, case-insensitively, with a field message', async () => {
+  it("keeps login IDs in the tenant's own name: another tenant's cannot even be tried, a taken one is a field message", async () => {
     const a = await world();
     const b = await world();
-    await expectAppError(
-      createOperator(b.admin, b.tenantId, {
-        loginId: a.opLogin.toUpperCase(),
-        displayName: 'x',
-        email: null,
-        role: 'tenant_operator',
-      }),
-      'conflict',
-      'loginId',
-      'taken',
-    );
+    const attempt = (loginId: string) =>
+      createOperator(b.admin, b.tenantId, { loginId, displayName: 'x', email: null, role: 'tenant_operator' });
+    // a's operator's ID is refused for not carrying b's code, whether or not it exists.
+    await expectAppError(attempt(a.opLogin.toUpperCase()), 'bad_request', 'loginId', 'tenant_prefix');
+    await expectAppError(attempt(a.id('nobody')), 'bad_request', 'loginId', 'tenant_prefix');
+    await expectAppError(attempt(b.opLogin.toUpperCase()), 'conflict', 'loginId', 'taken');
+    // The database holds the rule too, for any writer.
+    await expect(fixtureOperator(b.tenantId, a.id('direct'), PW)).rejects.toMatchObject({
+      cause: expect.objectContaining({ code: '23514' }),
+    });
   });
 
   it('never gives a company operator a platform role', async () => {
     const w = await world();
     await expectAppError(
       createOperator(w.admin, w.tenantId, {
-        loginId: uniq('p'),
+        loginId: w.id('p'),
         displayName: 'x',
         email: null,
         role: 'platform_admin',
@@ -184,7 +190,7 @@ describe('operators', () => {
 
   it('lowering a role takes effect on the next request', async () => {
     const w = await world();
-    const second = await fixtureOperator(w.tenantId, uniq('admin2'), PW, 'tenant_admin');
+    const second = await fixtureOperator(w.tenantId, w.id('admin2'), PW, 'tenant_admin');
     const s = await login(
       (
         await withPlatformTx((tx) =>
@@ -230,7 +236,7 @@ describe('operators', () => {
 
   it('two admins demoting each other at once: exactly one succeeds', async () => {
     const w = await world();
-    const b = await fixtureOperator(w.tenantId, uniq('adminb'), PW, 'tenant_admin');
+    const b = await fixtureOperator(w.tenantId, w.id('adminb'), PW, 'tenant_admin');
     const ctxB = contextFor(w.tenantId, b, 'tenant_admin');
     const results = await Promise.allSettled([
       changeOperatorRole(w.admin, w.tenantId, b, { role: 'tenant_operator' }),
@@ -259,8 +265,9 @@ describe('operators', () => {
           ),
         ),
     );
-    const staffId = first?.id ?? (await fixtureOperator(PLATFORM_TENANT_ID, uniq('staff'), PW, 'platform_admin'));
-    const auditor = await fixtureOperator(PLATFORM_TENANT_ID, uniq('auditor'), PW, 'platform_auditor');
+    const staffId =
+      first?.id ?? (await fixtureOperator(PLATFORM_TENANT_ID, staffLoginId('staff'), PW, 'platform_admin'));
+    const auditor = await fixtureOperator(PLATFORM_TENANT_ID, staffLoginId('auditor'), PW, 'platform_auditor');
     const ctx = contextFor(PLATFORM_TENANT_ID, auditor, 'platform_admin');
     const count = (
       await withPlatformTx((tx) =>
@@ -285,7 +292,7 @@ describe('operators', () => {
       );
     await expectAppError(
       createOperator(ctx, PLATFORM_TENANT_ID, {
-        loginId: uniq('x'),
+        loginId: staffLoginId('x'),
         displayName: 'x',
         email: null,
         role: 'tenant_admin',
@@ -444,7 +451,7 @@ describe('tenants, sites and bulk session ends', () => {
     expect(await sessionCtx(a2.sessionToken, meta)).toBeNull();
     expect(await sessionCtx(b1.sessionToken, meta)).not.toBeNull();
 
-    const staffLogin = uniq('staff');
+    const staffLogin = staffLoginId('staff');
     await fixtureOperator(PLATFORM_TENANT_ID, staffLogin, PW, 'platform_admin');
     const mine = await login(staffLogin);
     const me = (await sessionCtx(mine.sessionToken, meta))!;

@@ -1,6 +1,7 @@
 import 'server-only';
 import { withTenantTx } from '@/db';
-import { operators, ROLES } from '@/db/schema';
+import { eq } from 'drizzle-orm';
+import { operators, ROLES, tenants } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { AppError } from '@/lib/http/app-error';
@@ -21,7 +22,9 @@ export const createOperatorInput = z.object({
 
 /**
  * Creates an operator with a temporary password, returned once for the admin to hand over; the
- * operator must replace it at first login. Login IDs are unique across the whole platform.
+ * operator must replace it at first login. A login ID starts with its tenant's code and a dot
+ * (the database holds the rule too), so one tenant's IDs never meet another's: a taken ID can
+ * only be one of this tenant's own.
  */
 export async function createOperator(
   ctx: OperatorContext,
@@ -33,9 +36,13 @@ export async function createOperator(
   const password = temporaryPassword();
   const passwordHash = await hashPassword(password);
   return withTenantTx(tenantId, async (tx) => {
-    // The unique index is platform-wide and not subject to row-level security, so a login ID
-    // taken in any tenant conflicts here, race-free, and becomes a field message.
     const key = loginIdKey(input.loginId);
+    const [tenant] = await tx.select({ code: tenants.code }).from(tenants).where(eq(tenants.id, tenantId));
+    if (!tenant) throw new AppError('not_found');
+    if (!key.startsWith(`${tenant.code}.`) || key.length <= tenant.code.length + 1) {
+      throw new AppError('bad_request', { loginId: ['tenant_prefix'] });
+    }
+    // Within the tenant's own prefix a taken ID conflicts here, race-free, as a field message.
     const [row] = await tx
       .insert(operators)
       .values({

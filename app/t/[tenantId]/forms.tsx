@@ -36,7 +36,16 @@ function OneTimeSecret({ label, value }: { label: string; value: string }) {
 }
 
 /** Roles are listed lowest first; a new account starts on the first, and a higher one is a visible choice. */
-export function CreateOperatorForm({ tenantId, roles }: { tenantId: string; roles: Roles }) {
+export function CreateOperatorForm({
+  tenantId,
+  loginIdPrefix,
+  roles,
+}: {
+  tenantId: string;
+  /** The tenant's code and a dot, with which every login ID of the tenant starts. */
+  loginIdPrefix: string;
+  roles: Roles;
+}) {
   const t = useTranslations('admin');
   const tr = useTranslations('roles');
   const [role, setRole] = useState(roles[0]?.value);
@@ -53,7 +62,10 @@ export function CreateOperatorForm({ tenantId, roles }: { tenantId: string; role
       )}
     >
       <Hidden name="tenantId" value={tenantId} />
-      <Field name="loginId" label={t('loginId')} required autoComplete="off" />
+      <Field name="loginId" label={t('loginId')} defaultValue={loginIdPrefix} required autoComplete="off" />
+      <p className="-mt-2 text-xs text-slate-600" data-testid="login-id-hint">
+        {t('loginIdHint', { prefix: loginIdPrefix })}
+      </p>
       <Field name="displayName" label={t('displayName')} required />
       <Field name="email" label={t('email')} type="email" />
       <Select name="role" label={t('role')} options={roles} defaultValue={roles[0]?.value} onChange={setRole} />

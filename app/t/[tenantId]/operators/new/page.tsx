@@ -1,13 +1,16 @@
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { rolesFor } from '@/app/components/roles';
+import { notFound } from 'next/navigation';
 import { requireTenant } from '@/lib/auth/guard';
+import { getTenantOverview } from '@/lib/tenancy/get-tenant-overview';
 import { CreateOperatorForm } from '../../forms';
 
 export default async function NewOperatorPage({ params }: { params: Promise<{ tenantId: string }> }) {
   const { tenantId } = await params;
-  await requireTenant(tenantId, 'operators.write');
-  const t = await getTranslations();
+  const ctx = await requireTenant(tenantId, 'operators.write');
+  const [t, overview] = await Promise.all([getTranslations(), getTenantOverview(ctx, tenantId)]);
+  if (!overview) notFound();
   return (
     <div className="max-w-md space-y-4">
       <Link href={`/t/${tenantId}`} className="text-sm text-brand-600">
@@ -17,6 +20,7 @@ export default async function NewOperatorPage({ params }: { params: Promise<{ te
       <p className="text-sm text-slate-600">{t('admin.newOperatorHelp')}</p>
       <CreateOperatorForm
         tenantId={tenantId}
+        loginIdPrefix={`${overview.tenant.code}.`}
         roles={rolesFor(tenantId).map((r) => ({ value: r, label: t(`roles.${r}`) }))}
       />
     </div>

@@ -16,7 +16,7 @@ import { chainHash, eventDigest, GENESIS_HASH } from './canonical';
 import { recordAudit } from './record-audit';
 import { setSignerLink, requestCheckpoints } from './request-checkpoints';
 import { signerKeyFrom } from './sign-chain-head';
-import { verifyBundle } from './verify-bundle';
+import { checkpointsJsonl, verifyBundle } from './verify-bundle';
 
 const db = setupTestDatabase();
 const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? '');
@@ -106,20 +106,7 @@ describe('the audit signer', () => {
       .where(eq(auditSigningKeys.fingerprint, signer.key.fingerprint));
     expect(registered.publicKeyPem).toBe(signer.key.publicKeyPem);
     const events = (await appChainSource().events(tenantId, 1, 100)).map((e) => JSON.stringify(e)).join('\n');
-    const checkpoints = cps
-      .map((c) =>
-        JSON.stringify({
-          chain: c.tenantId,
-          seq: c.seq,
-          headHash: c.headHash,
-          signedAt: c.signedAt.toISOString(),
-          previousCheckpointHash: c.previousCheckpointHash,
-          checkpointHash: c.checkpointHash,
-          signature: c.signature,
-          keyFingerprint: c.keyFingerprint,
-        }),
-      )
-      .join('\n');
+    const checkpoints = checkpointsJsonl(cps);
     expect(verifyBundle(events, checkpoints, registered.publicKeyPem)).toMatchObject({
       ok: true,
       lastSeq: 7,
@@ -195,20 +182,7 @@ describe('the audit signer', () => {
     expect(cps[3].previousCheckpointHash).toBe(cps[2].checkpointHash);
     // The offline verifier takes both keys, each checkpoint checked with the one it names.
     const events = (await appChainSource().events(tenantId, 1, 100)).map((e) => JSON.stringify(e)).join('\n');
-    const checkpoints = cps
-      .map((c) =>
-        JSON.stringify({
-          chain: c.tenantId,
-          seq: c.seq,
-          headHash: c.headHash,
-          signedAt: c.signedAt.toISOString(),
-          previousCheckpointHash: c.previousCheckpointHash,
-          checkpointHash: c.checkpointHash,
-          signature: c.signature,
-          keyFingerprint: c.keyFingerprint,
-        }),
-      )
-      .join('\n');
+    const checkpoints = checkpointsJsonl(cps);
     expect(verifyBundle(events, checkpoints, (await chainSigningKeys(tenantId))!)).toMatchObject({
       ok: true,
       checkpoints: 4,

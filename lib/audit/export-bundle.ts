@@ -12,7 +12,7 @@ import { chainSigningKeys, publishedSigningKey } from './published-signing-key';
 import { requestCheckpoints } from './request-checkpoints';
 import { streamBuffer } from '@/lib/http/stream-export';
 import { writeTar } from './tar';
-import { sha256Hex, type ExportedCheckpoint, type ExportedEvent, type WithheldEvent } from './verify-bundle';
+import { checkpointsJsonl, sha256Hex, type ExportedEvent, type WithheldEvent } from './verify-bundle';
 
 const README = `Mamori audit evidence bundle
 
@@ -98,19 +98,7 @@ export async function exportAuditBundle(
     })
     .map((e) => JSON.stringify(e))
     .join('\n');
-  const checkpointsJsonl = checkpoints
-    .map((c): ExportedCheckpoint => ({
-      chain: c.tenantId,
-      seq: c.seq,
-      headHash: c.headHash,
-      signedAt: c.signedAt.toISOString(),
-      previousCheckpointHash: c.previousCheckpointHash,
-      checkpointHash: c.checkpointHash,
-      signature: c.signature,
-      keyFingerprint: c.keyFingerprint,
-    }))
-    .map((c) => JSON.stringify(c))
-    .join('\n');
+  const checkpointLines = checkpointsJsonl(checkpoints);
   const manifest = {
     tenantId,
     createdAt: now().toISOString(),
@@ -123,14 +111,14 @@ export async function exportAuditBundle(
     lastSeq: events.at(-1)?.event.seq ?? null,
     checkpoints: checkpoints.length,
     eventsSha256: sha256Hex(eventsJsonl),
-    checkpointsSha256: sha256Hex(checkpointsJsonl),
+    checkpointsSha256: sha256Hex(checkpointLines),
     publicKeyFingerprint: key?.fingerprint ?? null,
   };
   const tar = writeTar([
     { name: 'README.txt', content: README },
     { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
     { name: 'events.jsonl', content: eventsJsonl },
-    { name: 'checkpoints.jsonl', content: checkpointsJsonl },
+    { name: 'checkpoints.jsonl', content: checkpointLines },
     ...(keysPem ? [{ name: 'public-key.pem', content: keysPem }] : []),
   ]);
   const sha256 = sha256Hex(tar);

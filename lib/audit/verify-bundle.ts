@@ -23,6 +23,34 @@ export interface ExportedCheckpoint extends CheckpointBody {
   keyFingerprint: string;
 }
 
+/** A checkpoint as the database stores it. */
+export interface StoredCheckpoint {
+  tenantId: string;
+  seq: number;
+  headHash: string;
+  signedAt: Date;
+  previousCheckpointHash: string;
+  checkpointHash: string;
+  signature: string;
+  keyFingerprint: string;
+}
+
+/** Stored checkpoints as a bundle's checkpoints.jsonl: one exported checkpoint a line. */
+export const checkpointsJsonl = (rows: StoredCheckpoint[]): string =>
+  rows
+    .map((c): ExportedCheckpoint => ({
+      chain: c.tenantId,
+      seq: c.seq,
+      headHash: c.headHash,
+      signedAt: c.signedAt.toISOString(),
+      previousCheckpointHash: c.previousCheckpointHash,
+      checkpointHash: c.checkpointHash,
+      signature: c.signature,
+      keyFingerprint: c.keyFingerprint,
+    }))
+    .map((c) => JSON.stringify(c))
+    .join('\n');
+
 export type Damage = 'modified' | 'missing' | 'inserted' | 'reordered' | 'truncated' | 'bad_signature' | 'malformed';
 
 export type BundleVerdict =

@@ -5,7 +5,7 @@ import { auditCheckpoints, auditEvents } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { chainSigningKeys } from './published-signing-key';
-import { verifyBundle, type BundleVerdict } from './verify-bundle';
+import { checkpointsJsonl, verifyBundle, type BundleVerdict } from './verify-bundle';
 
 /**
  * The offline verifier's check, run on the live database for one tenant's chain: every hash,
@@ -25,21 +25,8 @@ export async function verifyLiveChain(ctx: OperatorContext, tenantId: string): P
       JSON.stringify({ ...e, occurredAt: e.occurredAt.toISOString(), hash: Buffer.from(e.hash).toString('hex') }),
     )
     .join('\n');
-  const checkpointsJsonl = checkpoints
-    .map((c) =>
-      JSON.stringify({
-        chain: c.tenantId,
-        seq: c.seq,
-        headHash: c.headHash,
-        signedAt: c.signedAt.toISOString(),
-        previousCheckpointHash: c.previousCheckpointHash,
-        checkpointHash: c.checkpointHash,
-        signature: c.signature,
-        keyFingerprint: c.keyFingerprint,
-      }),
-    )
-    .join('\n');
-  const verdict = verifyBundle(eventsJsonl, checkpointsJsonl, (await chainSigningKeys(tenantId)) ?? '');
+
+  const verdict = verifyBundle(eventsJsonl, checkpointsJsonl(checkpoints), (await chainSigningKeys(tenantId)) ?? '');
   await withOwnerTx(tenantId, (tx) =>
     recordAudit(tx, {
       tenantId,

@@ -12,6 +12,9 @@ export default defineConfig({
   test: {
     include: ['lib/**/*.test.ts', 'db/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
     environment: 'node',
+    // Auth.js imports `next/server` without the file extension Node's ESM resolver needs; bundled
+    // by Vite instead, the guard (which reads its cookie) can be tested like any lib module.
+    server: { deps: { inline: ['next-auth', '@auth/core'] } },
     // No failure floor: tests of throttling fail hundreds of logins (holdFailure has its own test).
     env: {
       AUTH_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',

@@ -35,7 +35,7 @@ export async function setLocaleAction(formData: FormData): Promise<void> {
 
 /** Step-up for the action the user just tried: a fresh TOTP or recovery code for this session. */
 export const stepUpAction = withAction(
-  { operator: true },
+  'app/actions.ts stepUpAction',
   z.object({ code: z.string().trim().min(1).max(64) }),
   async (ctx, { code }) => {
     const r = await stepUp(ctx, code);
@@ -44,10 +44,10 @@ export const stepUpAction = withAction(
 );
 
 export const acknowledgeAlertAction = withAction(
-  { tenant: 'security.write', tenantOf: (i: { tenantId: string }) => i.tenantId },
+  'app/actions.ts acknowledgeAlertAction',
   z.object({ tenantId: uuidSchema, alertId: uuidSchema }),
-  async (ctx, { tenantId, alertId }) => {
-    await acknowledgeAlert(ctx, tenantId, alertId);
+  async (ctx, { alertId }) => {
+    await acknowledgeAlert(ctx, alertId);
     revalidatePath('/');
     return { ok: true };
   },

@@ -1,8 +1,7 @@
 import { getLocale, getTranslations } from 'next-intl/server';
 import { listAlerts } from '@/lib/alerts/list-alerts';
-import { requireOperator } from '@/lib/auth/guard';
+import { onOwnTenant, requireAccess } from '@/lib/auth/guard';
 import Link from 'next/link';
-import { hasPermission, isPlatformRole } from '@/lib/kernel/permissions';
 import { listSupportGrants } from '@/lib/support/list-support-grants';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { AcknowledgeAlertForm } from './alert-forms';
@@ -12,16 +11,17 @@ export default async function DashboardPage({
 }: {
   searchParams: Promise<Record<string, string | string[]>>;
 }) {
-  const ctx = await requireOperator();
+  const ctx = await requireAccess('app/page.tsx');
   const passwordChanged = (await searchParams).password === 'changed';
-  const canAcknowledge = hasPermission(ctx.role, 'security.write');
-  // A company's admins see, on every visit, who at the platform can read their customer data.
-  const showSupport = !isPlatformRole(ctx.role) && hasPermission(ctx.role, 'audit.read');
+  const canAcknowledge = onOwnTenant(ctx, 'security.write') !== null;
+  // Alerts for those who may read the audit trail: the platform's staff see every company's.
+  const audit = onOwnTenant(ctx, 'audit.read');
   const [t, locale, alerts, grants] = await Promise.all([
     getTranslations(),
     getLocale() as Promise<Locale>,
-    listAlerts(ctx),
-    showSupport ? listSupportGrants(ctx, ctx.tenantId) : [],
+    audit ? listAlerts(audit) : null,
+    // A company's admins see, on every visit, who at the platform can read their customer data.
+    audit && ctx.tenant.kind === 'tenant' ? listSupportGrants(audit) : [],
   ]);
   const activeGrants = grants.filter((g) => g.active);
   const prev = ctx.previousLogin;

@@ -21,7 +21,7 @@ import { PLATFORM_TENANT_ID, operators, tenants } from '@/db/schema';
 import { encodeCursor } from '@/lib/http/cursor';
 import { listOperators } from '@/lib/tenancy/list-operators';
 import { PAGE_SIZE, listTenants, type ListTenantsQuery } from '@/lib/tenancy/list-tenants';
-import { contextFor } from '@/lib/testing/context';
+import { contextFor, platformAccess, tenantAccess } from '@/lib/testing/context';
 import { createPostgresDatabase, nowMs, percentile, round } from './lib';
 
 const GOAL_MS = 50;
@@ -299,10 +299,13 @@ async function measure(database: Database, reps: number, pages: number) {
   for (const sort of Object.keys(SORT_COLUMNS) as Sort[]) {
     for (const dir of ['asc', 'desc'] as const) {
       const query: ListTenantsQuery = { sort, dir };
-      record(`tenants ${sort} ${dir}: first page`, await repeat(() => listTenants(ctx, query)));
+      record(
+        `tenants ${sort} ${dir}: first page`,
+        await repeat(() => listTenants(platformAccess(ctx, 'tenants.list'), query)),
+      );
       record(
         `tenants ${sort} ${dir}: pages 2-${pages + 1}`,
-        await walk((after) => listTenants(ctx, { ...query, after })),
+        await walk((after) => listTenants(platformAccess(ctx, 'tenants.list'), { ...query, after })),
       );
       // A cursor from the middle of the list, as if someone had paged half-way through.
       const column = SORT_COLUMNS[sort];
@@ -316,7 +319,7 @@ async function measure(database: Database, reps: number, pages: number) {
       const after = encodeCursor(mid.value instanceof Date ? mid.value.toISOString() : mid.value, mid.id);
       record(
         `tenants ${sort} ${dir}: page at row ${Math.floor(tenantCount / 2)}`,
-        await repeat(() => listTenants(ctx, { ...query, after })),
+        await repeat(() => listTenants(platformAccess(ctx, 'tenants.list'), { ...query, after })),
       );
     }
   }
@@ -331,9 +334,12 @@ async function measure(database: Database, reps: number, pages: number) {
     searches.push({ kind, q, matches, share: round(matches / tenantCount, 4) });
     record(
       `tenants search ${kind} "${q}" (${matches} matches): first page`,
-      await repeat(() => listTenants(ctx, query)),
+      await repeat(() => listTenants(platformAccess(ctx, 'tenants.list'), query)),
     );
-    record(`tenants search ${kind} "${q}": next pages`, await walk((after) => listTenants(ctx, { ...query, after })));
+    record(
+      `tenants search ${kind} "${q}": next pages`,
+      await walk((after) => listTenants(platformAccess(ctx, 'tenants.list'), { ...query, after })),
+    );
   }
 
   const tenantBy = async (order: SQL, offset: number) => {
@@ -353,8 +359,8 @@ async function measure(database: Database, reps: number, pages: number) {
     ['median', median],
   ] as const) {
     const name = `operators of ${label} tenant (${t.operators})`;
-    record(`${name}: first page`, await repeat(() => listOperators(ctx, t.id, {})));
-    const next = await walk((after) => listOperators(ctx, t.id, { after }));
+    record(`${name}: first page`, await repeat(() => listOperators(tenantAccess(ctx, t.id, 'operators.read'), {})));
+    const next = await walk((after) => listOperators(tenantAccess(ctx, t.id, 'operators.read'), { after }));
     if (next.length > 0) record(`${name}: next pages`, next);
   }
   const [midOperator] = await database.db
@@ -367,7 +373,7 @@ async function measure(database: Database, reps: number, pages: number) {
   const midAfter = encodeCursor(midOperator.key, midOperator.id);
   record(
     `operators of largest tenant: page at row ${Math.floor(large.operators / 2)}`,
-    await repeat(() => listOperators(ctx, large.id, { after: midAfter })),
+    await repeat(() => listOperators(tenantAccess(ctx, large.id, 'operators.read'), { after: midAfter })),
   );
   // A common search (a family name, ~5% of operators) fills a page at once; a rare one (a login
   // number, one operator) has to look at every operator of the tenant.
@@ -375,7 +381,7 @@ async function measure(database: Database, reps: number, pages: number) {
   for (const [kind, q] of Object.entries(operatorSearches)) {
     record(
       `operators of largest tenant, search ${kind} "${q}": first page`,
-      await repeat(() => listOperators(ctx, large.id, { q })),
+      await repeat(() => listOperators(tenantAccess(ctx, large.id, 'operators.read'), { q })),
     );
   }
 

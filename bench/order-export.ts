@@ -13,7 +13,7 @@ import { generateEcData } from '@/lib/ec/generate-ec-data';
 import { ORDER_EXPORT_COLUMN_KEYS } from '@/lib/ec/order-export-columns';
 import { periodOf, previewOrderExport, requestOrderExport } from '@/lib/ec/request-order-export';
 import { claimOrderExport, orderExportSelect, streamOrderExport } from '@/lib/ec/stream-order-export';
-import { contextFor } from '@/lib/testing/context';
+import { contextFor, tenantAccess } from '@/lib/testing/context';
 import {
   alternateRounds,
   checkAudited,
@@ -61,18 +61,20 @@ async function exportHere(url: string, who: Exporter, encoding: Encoding): Promi
   setDatabase(Promise.resolve(database));
   const ctx = contextFor(who.tenantId, who.operatorId, 'tenant_admin', who.loginId);
   const request = async (from?: string) => {
-    const r = await requestOrderExport(ctx, who.tenantId, scopeOf(who.siteId, from), {
+    const r = await requestOrderExport(tenantAccess(ctx, who.tenantId, 'orders.export'), scopeOf(who.siteId, from), {
       encoding,
       reason: 'benchmark of the full order history',
     });
-    return claimOrderExport(ctx, who.tenantId, r.id);
+    return claimOrderExport(tenantAccess(ctx, who.tenantId, 'orders.export'), r.id);
   };
   const recent = await request(new Date(Date.now() - 7 * 86_400_000 + 9 * 3_600_000).toISOString().slice(0, 10));
-  await consume(await streamOrderExport(ctx, who.tenantId, recent));
+  await consume(await streamOrderExport(tenantAccess(ctx, who.tenantId, 'orders.export'), recent));
   const t0 = nowMs();
   const claimed = await request();
   const requestSeconds = round((nowMs() - t0) / 1000, 2);
-  const figures = await measureExport(() => streamOrderExport(ctx, who.tenantId, claimed));
+  const figures = await measureExport(() =>
+    streamOrderExport(tenantAccess(ctx, who.tenantId, 'orders.export'), claimed),
+  );
   await database.close();
   console.log(JSON.stringify({ exportId: claimed.id, expected: claimed.rowCount, requestSeconds, ...figures }));
 }
@@ -134,7 +136,7 @@ export async function runOrderExport(): Promise<BenchReport> {
       const ctx = contextFor(who.tenantId, who.operatorId, 'tenant_admin', who.loginId);
       // What the operator is shown before anything is produced, and how long it takes at this size.
       const p0 = nowMs();
-      const preview = await previewOrderExport(ctx, who.tenantId, scope);
+      const preview = await previewOrderExport(tenantAccess(ctx, who.tenantId, 'orders.export'), scope);
       const previewMs = round(nowMs() - p0, 0);
       const { from, to } = periodOf(scope);
       const copyText = new PgDialect().sqlToQuery(

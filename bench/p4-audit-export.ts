@@ -11,7 +11,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { openDatabase, rowsOf, setDatabase } from '@/db';
 import { auditExportSelect, exportAuditEvents } from '@/lib/audit/export-audit-events';
-import { contextFor } from '@/lib/testing/context';
+import { contextFor, tenantAccess } from '@/lib/testing/context';
 import {
   alternateRounds,
   checkAudited,
@@ -110,12 +110,18 @@ async function exportHere(url: string, tenantId: string, format: Format, encodin
   setDatabase(Promise.resolve(database));
   const ctx = contextFor(tenantId, randomUUID(), 'tenant_admin', 'bench.exporter');
   await consume(
-    await exportAuditEvents(ctx, tenantId, { from: new Date(Date.now() - 7 * 86_400_000) }, { format, encoding }),
+    await exportAuditEvents(
+      tenantAccess(ctx, tenantId, 'audit.read'),
+      { from: new Date(Date.now() - 7 * 86_400_000) },
+      { format, encoding },
+    ),
   );
   const [{ n }] = rowsOf<{ n: string }>(
     await database.db.execute(sql`select count(*)::text as n from audit_events where tenant_id = ${tenantId}`),
   );
-  const figures = await measureExport(() => exportAuditEvents(ctx, tenantId, {}, { format, encoding }));
+  const figures = await measureExport(() =>
+    exportAuditEvents(tenantAccess(ctx, tenantId, 'audit.read'), {}, { format, encoding }),
+  );
   await database.close();
   // Newest first, with no upper bound: the export's own audit.export_started, written before its
   // first byte, is its first row.

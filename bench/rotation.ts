@@ -11,7 +11,7 @@ import { migrateDatabase, openDatabase, rowsOf, setDatabase, withPlatformTx, typ
 import { PLATFORM_TENANT_ID } from '@/db/schema';
 import { startRotationCampaign } from '@/lib/passwords/rotation-campaigns';
 import { getRotationProgress } from '@/lib/passwords/rotation-progress';
-import { contextFor } from '@/lib/testing/context';
+import { contextFor, tenantAccess } from '@/lib/testing/context';
 import { generateWorld } from './admin-lists';
 import { createPostgresDatabase, nowMs, percentile, round } from './lib';
 
@@ -88,7 +88,7 @@ async function measure(database: Database, size: { tenants: number; operators: n
   const staff = contextFor(PLATFORM_TENANT_ID, randomUUID(), 'platform_admin', 'bench.staff');
   const deadline = new Date(Date.now() + 7 * DAY);
   const t = nowMs();
-  const started = await startRotationCampaign(staff, PLATFORM_TENANT_ID, {
+  const started = await startRotationCampaign(tenantAccess(staff, PLATFORM_TENANT_ID, 'security.write'), {
     reason: REASON,
     deadline,
     revokeSessions: true,
@@ -126,7 +126,7 @@ async function measure(database: Database, size: { tenants: number; operators: n
     sql`vacuum (analyze) rotation_targets, operators, sessions, audit_events, audit_chains, rotation_campaigns`,
   );
 
-  const run = () => getRotationProgress(staff, PLATFORM_TENANT_ID, started.campaignId);
+  const run = () => getRotationProgress(tenantAccess(staff, PLATFORM_TENANT_ID, 'operators.read'), started.campaignId);
   // Untimed first calls: pool connections, catalog caches, pages read into memory.
   for (let i = 0; i < 5; i++) await run();
   const samples: number[] = [];

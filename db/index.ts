@@ -99,34 +99,28 @@ export async function openDatabase(url: string | undefined, dataDir = '.data'): 
       }
       return name;
     };
-    // One query's rows, with the opening before it and the COMMIT after it sent at once. The rows
-    // are returned as soon as they are in; the connection goes back when the COMMIT is answered.
+    // One query's rows: the opening, the query and the COMMIT are issued without awaiting one
+    // another, so the pipelined client writes each as it comes and all three share one round trip.
+    // The rows are returned as soon as they are in; the connection goes back when the COMMIT is
+    // answered. The writes are not merged further: that needs the client's private socket, for a
+    // few system calls.
     const scopedRows = async <T extends unknown[]>(
       opening: string,
       query: { sql: string; params: unknown[] },
     ): Promise<T[]> => {
       const client = await pool.connect();
-      // The three go out in one write (node-postgres writes each query on its own otherwise).
-      const socket = (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection
-        .stream;
-      socket.cork();
-      let opened, selected, committed;
-      try {
-        opened = client.query(`begin read only; ${opening}`);
-        selected = client.query({
-          name: statementName(client, query.sql),
-          text: query.sql,
-          values: query.params,
-          rowMode: 'array',
-        });
-        // COMMIT of an aborted transaction rolls it back: the connection is clean either way.
-        committed = client.query('commit').then(
-          () => client.release(),
-          (e: Error) => client.release(e),
-        );
-      } finally {
-        socket.uncork();
-      }
+      const opened = client.query(`begin read only; ${opening}`);
+      const selected = client.query({
+        name: statementName(client, query.sql),
+        text: query.sql,
+        values: query.params,
+        rowMode: 'array',
+      });
+      // COMMIT of an aborted transaction rolls it back: the connection is clean either way.
+      const committed = client.query('commit').then(
+        () => client.release(),
+        (e: Error) => client.release(e),
+      );
       try {
         const [, { rows }] = await Promise.all([opened, selected]);
         return rows as T[];

@@ -1,12 +1,12 @@
 import Link from 'next/link';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { logoutAction, setLocaleAction } from '@/app/actions';
-import { currentOperator } from '@/lib/auth/guard';
-import { hasPermission, isPlatformRole } from '@/lib/kernel/permissions';
+import { currentOperator, navigationOf } from '@/lib/auth/guard';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 
 export async function Header() {
   const [t, locale, ctx] = await Promise.all([getTranslations(), getLocale(), currentOperator()]);
+  const nav = ctx && navigationOf(ctx);
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3">
@@ -16,20 +16,18 @@ export async function Header() {
         {ctx && (
           <nav className="flex gap-4 text-sm">
             <Link href="/">{t('nav.dashboard')}</Link>
-            {isPlatformRole(ctx.role) ? (
+            {nav?.platform ? (
               <>
                 <Link href="/platform/tenants">{t('nav.tenants')}</Link>
                 <Link href="/platform/staff">{t('nav.staff')}</Link>
                 <Link href={`/t/${ctx.tenantId}/rotation`}>{t('nav.rotation')}</Link>
                 <Link href={`/t/${ctx.tenantId}/audit`}>{t('nav.audit')}</Link>
-                {hasPermission(ctx.role, 'sessions.manage') && (
-                  <Link href="/platform/sessions">{t('nav.endSessions')}</Link>
-                )}
+                {nav?.sessions && <Link href="/platform/sessions">{t('nav.endSessions')}</Link>}
               </>
             ) : (
               <>
                 <Link href={`/t/${ctx.tenantId}`}>{t('nav.myTenant')}</Link>
-                {hasPermission(ctx.role, 'security.write') && (
+                {nav?.security && (
                   <>
                     <Link href={`/t/${ctx.tenantId}/rotation`}>{t('nav.rotation')}</Link>
                     <Link href={`/t/${ctx.tenantId}/ip-allowlist`}>{t('nav.ipAllowlist')}</Link>

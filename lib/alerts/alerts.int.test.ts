@@ -2,11 +2,12 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { withPlatformTx, withTenantTx } from '@/db';
 import { PLATFORM_TENANT_ID, auditEvents } from '@/db/schema';
-import { contextFor } from '@/lib/testing/context';
+import { contextFor, tenantAccess } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { acknowledgeAlert, listAlerts } from './list-alerts';
 import { raiseAlert } from './raise-alert';
+import { checkAccess, onOwnTenant } from '@/lib/auth/guard';
 
 setupTestDatabase();
 
@@ -25,18 +26,33 @@ describe('alerts', () => {
     await withTenantTx(b, (tx) => raiseAlert(tx, { tenantId: b, rule: 'pii_bulk_view', details: {} }));
 
     const adminA = contextFor(a, crypto.randomUUID(), 'tenant_admin', 'a.admin');
-    expect((await listAlerts(adminA))?.map((x) => x.rule)).toEqual(['secret_revealed']);
-    expect(await listAlerts(contextFor(a, crypto.randomUUID(), 'tenant_operator'))).toBeNull();
-    const platform = await listAlerts(contextFor(PLATFORM_TENANT_ID, crypto.randomUUID(), 'platform_auditor'));
+    expect((await listAlerts(tenantAccess(adminA, adminA.tenantId, 'audit.read')))?.map((x) => x.rule)).toEqual([
+      'secret_revealed',
+    ]);
+    // An operator without audit rights gets no panel: the guard gives no access value for it.
+    expect(onOwnTenant(contextFor(a, crypto.randomUUID(), 'tenant_operator'), 'audit.read')).toBeNull();
+    const auditor = contextFor(PLATFORM_TENANT_ID, crypto.randomUUID(), 'platform_auditor');
+    const platform = await listAlerts(onOwnTenant(auditor, 'audit.read')!);
     expect(platform?.map((x) => x.tenantId)).toEqual(expect.arrayContaining([a, b]));
 
     // Another tenant's admin cannot acknowledge it; its own admin can, once.
-    await expect(acknowledgeAlert(contextFor(b, crypto.randomUUID(), 'tenant_admin'), b, id)).rejects.toMatchObject({
+    await expect(
+      acknowledgeAlert(tenantAccess(contextFor(b, crypto.randomUUID(), 'tenant_admin'), b, 'security.write'), id),
+    ).rejects.toMatchObject({
       code: 'not_found',
     });
-    await acknowledgeAlert(adminA, a, id);
-    await expect(acknowledgeAlert(adminA, a, id)).rejects.toMatchObject({ code: 'not_found' });
-    expect((await listAlerts(adminA))?.[0]).toMatchObject({ acknowledgedByLoginId: 'a.admin' });
+    await expect(
+      checkAccess(contextFor(b, crypto.randomUUID(), 'tenant_admin'), 'app/actions.ts acknowledgeAlertAction', {
+        tenantId: a,
+      }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await acknowledgeAlert(tenantAccess(adminA, a, 'security.write'), id);
+    await expect(acknowledgeAlert(tenantAccess(adminA, a, 'security.write'), id)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    expect((await listAlerts(tenantAccess(adminA, adminA.tenantId, 'audit.read')))?.[0]).toMatchObject({
+      acknowledgedByLoginId: 'a.admin',
+    });
 
     const actions = await withPlatformTx((tx) =>
       tx

@@ -1,10 +1,9 @@
 import 'server-only';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { withPlatformTx, withTenantTx, type Tx } from '@/db';
-import { alerts, tenants } from '@/db/schema';
+import { alerts, PLATFORM_TENANT_ID, tenants } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
-import { hasPermission, isPlatformRole } from '@/lib/kernel/permissions';
+import type { TenantAccess } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 
@@ -31,17 +30,17 @@ const latest = (tx: Tx, tenantId: string | null, limit: number) =>
     .limit(limit);
 
 /**
- * The newest alerts for a dashboard: platform staff see every tenant's, a tenant's auditors and
- * admins their own. Null for anyone else (operators without audit rights see no panel).
+ * The newest alerts for a dashboard: a tenant's own, or, read on the platform, every tenant's.
  */
-export async function listAlerts(ctx: OperatorContext, limit = 20) {
-  if (isPlatformRole(ctx.role)) return withPlatformTx((tx) => latest(tx, null, limit), { readOnly: true });
-  if (!hasPermission(ctx.role, 'audit.read')) return null;
-  return withTenantTx(ctx.tenantId, (tx) => latest(tx, ctx.tenantId, limit), { readOnly: true });
+export async function listAlerts(ctx: TenantAccess<'audit.read'>, limit = 20) {
+  const { tenantId } = ctx.granted;
+  if (tenantId === PLATFORM_TENANT_ID) return withPlatformTx((tx) => latest(tx, null, limit), { readOnly: true });
+  return withTenantTx(tenantId, (tx) => latest(tx, tenantId, limit), { readOnly: true });
 }
 
 /** Marks an alert as looked at; who did is kept on the alert and in the audit trail. */
-export async function acknowledgeAlert(ctx: OperatorContext, tenantId: string, alertId: string) {
+export async function acknowledgeAlert(ctx: TenantAccess<'security.write'>, alertId: string) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const [row] = await tx
       .update(alerts)

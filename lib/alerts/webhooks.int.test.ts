@@ -7,7 +7,7 @@ import { withPlatformTx, withTenantTx } from '@/db';
 import { tenants } from '@/db/schema';
 import { seal } from '@/lib/crypto/keyring';
 import { advanceClock, resetClock } from '@/lib/clock';
-import { contextFor } from '@/lib/testing/context';
+import { contextFor, tenantAccess } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { raiseAlert } from './raise-alert';
@@ -49,7 +49,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 async function tenantWithHook(path: string) {
   const tenantId = await createTenant(`wh-${path}-${Date.now()}`);
   const admin = contextFor(tenantId, crypto.randomUUID(), 'tenant_admin');
-  const { secret } = await setAlertWebhook(admin, tenantId, { url: `${base}/${path}` });
+  const { secret } = await setAlertWebhook(tenantAccess(admin, tenantId, 'security.write'), { url: `${base}/${path}` });
   return { tenantId, admin, secret: secret! };
 }
 
@@ -104,7 +104,7 @@ describe('alert webhooks', () => {
     });
     const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature)!;
     expect(v1).toBe(createHmac('sha256', secret).update(`${t}.${body}`).digest('hex'));
-    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({
+    expect((await getAlertWebhook(tenantAccess(admin, tenantId, 'security.write'))).deliveries[0]).toMatchObject({
       status: 'delivered',
       attempts: 1,
       lastStatus: 200,
@@ -116,7 +116,7 @@ describe('alert webhooks', () => {
     const { tenantId, admin } = await tenantWithHook('down');
     await withTenantTx(tenantId, (tx) => raiseAlert(tx, { tenantId, rule: 'pii_bulk_view', details: {} }));
     await deliverWebhooks();
-    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({
+    expect((await getAlertWebhook(tenantAccess(admin, tenantId, 'security.write'))).deliveries[0]).toMatchObject({
       status: 'pending',
       attempts: 1,
       lastStatus: 503,
@@ -128,7 +128,7 @@ describe('alert webhooks', () => {
       advanceClock(backoffMs(attempt - 1) + 1000);
       expect(await deliverWebhooks()).toBe(1);
     }
-    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({
+    expect((await getAlertWebhook(tenantAccess(admin, tenantId, 'security.write'))).deliveries[0]).toMatchObject({
       status: 'failed',
       attempts: MAX_ATTEMPTS,
     });
@@ -144,18 +144,22 @@ describe('alert webhooks', () => {
       raiseAlert(tx, { tenantId: a.tenantId, rule: 'export_over_quota', details: {} }),
     );
     await deliverWebhooks();
-    expect((await getAlertWebhook(a.admin, a.tenantId)).deliveries).toHaveLength(1);
-    expect((await getAlertWebhook(b.admin, b.tenantId)).deliveries).toHaveLength(0);
+    expect((await getAlertWebhook(tenantAccess(a.admin, a.tenantId, 'security.write'))).deliveries).toHaveLength(1);
+    expect((await getAlertWebhook(tenantAccess(b.admin, b.tenantId, 'security.write'))).deliveries).toHaveLength(0);
   });
   it('refuses a name that resolves inside at saving and at every delivery, without connecting, and shows a generic error', async () => {
     const tenantId = await createTenant(`wh-inside-${Date.now()}`);
     const admin = contextFor(tenantId, crypto.randomUUID(), 'tenant_admin');
     // localhost on another port than the named receiver: refused when saved.
-    await expect(setAlertWebhook(admin, tenantId, { url: 'https://localhost:9/hook' })).rejects.toMatchObject({
+    await expect(
+      setAlertWebhook(tenantAccess(admin, tenantId, 'security.write'), { url: 'https://localhost:9/hook' }),
+    ).rejects.toMatchObject({
       code: 'bad_request',
       fields: { url: ['webhook_not_public'] },
     });
-    await expect(setAlertWebhook(admin, tenantId, { url: 'https://no-such-host.invalid/hook' })).rejects.toMatchObject({
+    await expect(
+      setAlertWebhook(tenantAccess(admin, tenantId, 'security.write'), { url: 'https://no-such-host.invalid/hook' }),
+    ).rejects.toMatchObject({
       code: 'bad_request',
       fields: { url: ['webhook_unresolvable'] },
     });
@@ -172,7 +176,7 @@ describe('alert webhooks', () => {
     received.length = 0;
     await deliverWebhooks();
     expect(received).toHaveLength(0);
-    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({
+    expect((await getAlertWebhook(tenantAccess(admin, tenantId, 'security.write'))).deliveries[0]).toMatchObject({
       status: 'pending',
       lastStatus: null,
       lastError: 'refused_address',
@@ -186,7 +190,7 @@ describe('alert webhooks', () => {
     await withTenantTx(tenantId, (tx) => raiseAlert(tx, { tenantId, rule: 'secret_revealed', details: {} }));
     await deliverWebhooks();
     expect(received.map((r) => JSON.parse(r.body).rule)).toEqual(['secret_revealed']);
-    expect((await getAlertWebhook(admin, tenantId)).deliveries[0]).toMatchObject({
+    expect((await getAlertWebhook(tenantAccess(admin, tenantId, 'security.write'))).deliveries[0]).toMatchObject({
       status: 'pending',
       lastStatus: 302,
       lastError: 'http_status',

@@ -4,11 +4,10 @@ import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import { withPlatformTx, withTenantTx, type Tx } from '@/db';
 import { alerts, tenants, webhookDeliveries } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { z } from '@/lib/http/zod-messages';
 import { open, seal } from '@/lib/crypto/keyring';
-import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { OutboundRefused, assertReceiver, outboundUrlProblem, postToReceiver } from '@/lib/http/outbound';
 import { AppError } from '@/lib/http/app-error';
 
@@ -49,8 +48,11 @@ export type DeliveryError = 'http_status' | 'refused_address' | 'unresolvable' |
 export const webhookSecretContext = (tenantId: string) => `alert_webhook:${tenantId}`;
 
 /** Sets (or with an empty URL removes) the tenant's alert webhook; a new signing secret is returned once. */
-export async function setAlertWebhook(ctx: OperatorContext, tenantId: string, input: z.infer<typeof webhookInput>) {
-  requireStepUp(ctx);
+export async function setAlertWebhook(
+  ctx: SteppedUp<TenantAccess<'security.write'>>,
+  input: z.infer<typeof webhookInput>,
+) {
+  const tenantId = ctx.granted.tenantId;
   // Where the name points now, checked before it is saved (and again at every delivery).
   if (input.url) {
     await assertReceiver(input.url).catch((e: unknown) => {
@@ -92,7 +94,8 @@ export async function queueWebhook(tx: Tx, tenantId: string, alertId: string) {
 }
 
 /** The webhook settings and the latest deliveries, failures included, for the security page. */
-export async function getAlertWebhook(_ctx: OperatorContext, tenantId: string) {
+export async function getAlertWebhook(ctx: TenantAccess<'security.write'>) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(
     tenantId,
     async (tx) => {

@@ -6,7 +6,7 @@ import { loadSession } from '@/lib/auth/load-session';
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { advanceClock, resetClock } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
-import { contextFor } from '@/lib/testing/context';
+import { contextFor, platformAccess, tenantAccess } from '@/lib/testing/context';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import {
@@ -41,7 +41,13 @@ const save = (
   owner: { tenantId: string; operatorId: string | null },
   entries: string,
   confirm = {},
-) => saveIpAllowlist(ctx, owner, { entries, confirmHostBits: false, confirmAnyAddress: false, ...confirm });
+) =>
+  saveIpAllowlist(tenantAccess(ctx, owner.tenantId, 'security.write'), owner.operatorId, {
+    entries,
+    confirmHostBits: false,
+    confirmAnyAddress: false,
+    ...confirm,
+  });
 const fields = (p: Promise<unknown>) =>
   p.then(
     () => null,
@@ -74,7 +80,11 @@ describe('IP allowlists', () => {
     expect(await save(c.admin, c.owner, '203.0.113.10/24 office', { confirmHostBits: true })).toMatchObject({
       count: 1,
     });
-    expect((await getIpAllowlist(c.admin, c.owner)).entries.map((e) => e.cidr)).toEqual(['203.0.113.0/24']);
+    expect(
+      (await getIpAllowlist(tenantAccess(c.admin, c.owner.tenantId, 'security.write'), c.owner.operatorId)).entries.map(
+        (e) => e.cidr,
+      ),
+    ).toEqual(['203.0.113.0/24']);
   });
 
   it('is enforced at login (after the password) and on the very next request of an existing session', async () => {
@@ -109,22 +119,42 @@ describe('IP allowlists', () => {
     expect(await login(c.opLogin, '203.0.113.200')).toMatchObject({ ok: true });
     expect(await login(c.opLogin, '203.0.113.5')).toEqual({ ok: false, reason: 'ip_denied' });
     expect(await login(c.opLogin, HOME)).toEqual({ ok: false, reason: 'ip_denied' });
-    const check = await checkIp(c.admin, c.owner, { ip: '203.0.113.5', loginId: c.opLogin });
+    const check = await checkIp(tenantAccess(c.admin, c.owner.tenantId, 'security.write'), c.owner.operatorId, {
+      ip: '203.0.113.5',
+      loginId: c.opLogin,
+    });
     expect(check.saved).toMatchObject({ allowed: false, deniedBy: 'operator' });
-    const draft = await checkIp(c.admin, c.owner, { ip: HOME, loginId: c.opLogin, entries: '198.51.100.0/24' });
+    const draft = await checkIp(tenantAccess(c.admin, c.owner.tenantId, 'security.write'), c.owner.operatorId, {
+      ip: HOME,
+      loginId: c.opLogin,
+      entries: '198.51.100.0/24',
+    });
     expect(draft.saved).toMatchObject({ allowed: false, deniedBy: 'tenant' });
     expect(draft.draft).toMatchObject({ allowed: true });
-    await expect(checkIp(c.admin, c.owner, { ip: 'junk' })).rejects.toBeInstanceOf(AppError);
+    await expect(
+      checkIp(tenantAccess(c.admin, c.owner.tenantId, 'security.write'), c.owner.operatorId, { ip: 'junk' }),
+    ).rejects.toBeInstanceOf(AppError);
   });
 
   it('monitor mode lets requests through, records them and counts them', async () => {
     const c = await company();
-    await setIpAllowlistMode(c.admin, c.owner, { mode: 'monitor' });
+    await setIpAllowlistMode(tenantAccess(c.admin, c.owner.tenantId, 'security.write'), c.owner.operatorId, {
+      mode: 'monitor',
+    });
     await save(c.admin, c.owner, '198.51.100.0/24');
     expect((await login(c.opLogin, OFFICE)).ok).toBe(true);
-    expect((await getIpAllowlist(c.admin, c.owner)).monitoredLast7Days).toBe(1);
+    expect(
+      (await getIpAllowlist(tenantAccess(c.admin, c.owner.tenantId, 'security.write'), c.owner.operatorId))
+        .monitoredLast7Days,
+    ).toBe(1);
     // Switching to enforce would lock the admin (in the office) out: refused.
-    expect(await fields(setIpAllowlistMode(c.admin, c.owner, { mode: 'enforce' }))).toEqual({
+    expect(
+      await fields(
+        setIpAllowlistMode(tenantAccess(c.admin, c.owner.tenantId, 'security.write'), c.owner.operatorId, {
+          mode: 'enforce',
+        }),
+      ),
+    ).toEqual({
       mode: [`lockout:${OFFICE}`],
     });
     expect((await events(c.tenantId, 'ip_allowlist.mode_changed')).length).toBe(1);
@@ -136,9 +166,17 @@ describe('IP allowlists', () => {
     const staff = contextFor(PLATFORM_TENANT_ID, crypto.randomUUID(), 'platform_admin', 'staff');
     expect(breakGlassInput.safeParse({ cidr: HOME, hours: '25', reason: 'travel plans' }).success).toBe(false);
     await expect(
-      grantBreakGlass(staff, c.tenantId, c.opId, { cidr: '0.0.0.0/0', hours: 2, reason: 'everything' }),
+      grantBreakGlass(platformAccess(staff, 'security.write'), c.tenantId, c.opId, {
+        cidr: '0.0.0.0/0',
+        hours: 2,
+        reason: 'everything',
+      }),
     ).rejects.toMatchObject({ code: 'bad_request' });
-    await grantBreakGlass(staff, c.tenantId, c.opId, { cidr: HOME, hours: 2, reason: 'working from home after flood' });
+    await grantBreakGlass(platformAccess(staff, 'security.write'), c.tenantId, c.opId, {
+      cidr: HOME,
+      hours: 2,
+      reason: 'working from home after flood',
+    });
     expect((await login(c.opLogin, HOME)).ok).toBe(true);
     expect((await events(c.tenantId, 'access.break_glass_used')).length).toBe(1);
     advanceClock(2 * 3_600_000 + 1000);
@@ -152,7 +190,7 @@ describe('IP allowlists', () => {
     await expect(save(a.admin, { tenantId: a.tenantId, operatorId: b.opId }, '203.0.113.0/24')).rejects.toMatchObject({
       code: 'not_found',
     });
-    await expect(getIpAllowlist(a.admin, { tenantId: a.tenantId, operatorId: b.opId })).rejects.toMatchObject({
+    await expect(getIpAllowlist(tenantAccess(a.admin, a.tenantId, 'security.write'), b.opId)).rejects.toMatchObject({
       code: 'not_found',
     });
     const rows = rowsOf<{ n: number }>(

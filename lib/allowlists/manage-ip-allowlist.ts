@@ -3,11 +3,10 @@ import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { withTenantTx, type Tx } from '@/db';
 import { auditEvents, ipAllowlistEntries, ipAllowlists, ipBreakGlass, operators } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess, PlatformAccess, SteppedUp } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
-import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { lockOperator } from '@/lib/tenancy/operator-guards';
 import { reasonSchema } from '@/lib/http/input-schemas';
 import { MAX_ENTRIES, decideIp, parseEntries, rangesOf, type IpDecision, type LayerRules } from './allowlist';
@@ -26,7 +25,8 @@ const ownerWhere = (o: ListOwner) =>
     o.operatorId ? eq(ipAllowlists.operatorId, o.operatorId) : isNull(ipAllowlists.operatorId),
   );
 
-export async function getIpAllowlist(_ctx: OperatorContext, owner: ListOwner) {
+export async function getIpAllowlist(ctx: TenantAccess<'security.write'>, operatorId: string | null) {
+  const owner: ListOwner = { tenantId: ctx.granted.tenantId, operatorId };
   return withTenantTx(owner.tenantId, async (tx) => {
     if (owner.operatorId) await lockOperator(tx, owner.tenantId, owner.operatorId);
     const [list] = await tx
@@ -100,11 +100,11 @@ export const saveIpAllowlistInput = z.object({
  * lock out the person saving it. Writes `ip_allowlist.updated` with what was added and removed.
  */
 export async function saveIpAllowlist(
-  ctx: OperatorContext,
-  owner: ListOwner,
+  ctx: SteppedUp<TenantAccess<'security.write'>>,
+  operatorId: string | null,
   input: z.infer<typeof saveIpAllowlistInput>,
 ) {
-  requireStepUp(ctx);
+  const owner: ListOwner = { tenantId: ctx.granted.tenantId, operatorId };
   const parsed = parseEntries(input.entries);
   const fields: Record<string, string[]> = {};
   if (parsed.problems.length)
@@ -189,8 +189,12 @@ export async function saveIpAllowlist(
 export const setModeInput = z.object({ mode: z.enum(['enforce', 'monitor']) });
 
 /** Monitor mode lets a tenant switch on safely; switching to enforce is refused if it locks the saver out. */
-export async function setIpAllowlistMode(ctx: OperatorContext, owner: ListOwner, input: z.infer<typeof setModeInput>) {
-  requireStepUp(ctx);
+export async function setIpAllowlistMode(
+  ctx: SteppedUp<TenantAccess<'security.write'>>,
+  operatorId: string | null,
+  input: z.infer<typeof setModeInput>,
+) {
+  const owner: ListOwner = { tenantId: ctx.granted.tenantId, operatorId };
   return withTenantTx(owner.tenantId, async (tx) => {
     if (owner.operatorId) await lockOperator(tx, owner.tenantId, owner.operatorId);
     const [existing] = await tx
@@ -242,7 +246,12 @@ export const checkIpInput = z.object({
  * list applies to them, else any operator of the tenant without a list of their own), under the
  * saved rules and under the draft in the editor, and which layer would refuse it.
  */
-export async function checkIp(ctx: OperatorContext, owner: ListOwner, input: z.infer<typeof checkIpInput>) {
+export async function checkIp(
+  ctx: TenantAccess<'security.write'>,
+  operatorId: string | null,
+  input: z.infer<typeof checkIpInput>,
+) {
+  const owner: ListOwner = { tenantId: ctx.granted.tenantId, operatorId };
   if (!parseCidr(input.ip).ok || input.ip.includes('/')) throw new AppError('bad_request', { ip: ['invalid_format'] });
   return withTenantTx(owner.tenantId, async (tx) => {
     let subject = {
@@ -280,12 +289,11 @@ export const breakGlassInput = z.object({
 
 /** A platform admin's time-limited exception (at most 24 h) for one operator from one network. */
 export async function grantBreakGlass(
-  ctx: OperatorContext,
+  ctx: SteppedUp<PlatformAccess<'security.write'>>,
   tenantId: string,
   operatorId: string,
   input: z.infer<typeof breakGlassInput>,
 ) {
-  requireStepUp(ctx);
   const parsed = parseCidr(input.cidr);
   if (!parsed.ok) throw new AppError('bad_request', { cidr: ['invalid_format'] });
   if (parsed.cidr.prefix === 0) throw new AppError('bad_request', { cidr: ['too_wide'] });
@@ -317,7 +325,8 @@ export async function grantBreakGlass(
   });
 }
 
-export async function listBreakGlass(_ctx: OperatorContext, tenantId: string, operatorId: string) {
+export async function listBreakGlass(ctx: TenantAccess<'security.write' | 'operators.write'>, operatorId: string) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, (tx) =>
     tx
       .select({

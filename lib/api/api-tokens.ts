@@ -4,12 +4,11 @@ import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { withPlatformTx, withTenantTx } from '@/db';
 import { apiTokens, tenants, type ApiScope } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
-import { hashSessionToken } from '@/lib/auth/session-token';
+import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
+import { hashSessionToken } from '@/lib/crypto/session-token';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
-import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { decideIp } from '@/lib/allowlists/allowlist';
 import { layerRules, listRefs } from '@/lib/allowlists/ip-allowlist-rules';
 
@@ -19,8 +18,11 @@ export const createTokenInput = z.object({
 });
 
 /** A token for one tenant with the `audit:read` scope; the secret is returned once. */
-export async function createApiToken(ctx: OperatorContext, tenantId: string, input: z.infer<typeof createTokenInput>) {
-  requireStepUp(ctx);
+export async function createApiToken(
+  ctx: SteppedUp<TenantAccess<'security.write'>>,
+  input: z.infer<typeof createTokenInput>,
+) {
+  const tenantId = ctx.granted.tenantId;
   const token = `mmr_${randomBytes(32).toString('base64url')}`;
   return withTenantTx(tenantId, async (tx) => {
     const expiresAt = new Date(now().getTime() + input.days * 86_400_000);
@@ -47,7 +49,8 @@ export async function createApiToken(ctx: OperatorContext, tenantId: string, inp
   });
 }
 
-export async function listApiTokens(_ctx: OperatorContext, tenantId: string) {
+export async function listApiTokens(ctx: TenantAccess<'security.write'>) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, (tx) =>
     tx
       .select({
@@ -67,7 +70,8 @@ export async function listApiTokens(_ctx: OperatorContext, tenantId: string) {
   );
 }
 
-export async function revokeApiToken(ctx: OperatorContext, tenantId: string, tokenId: string) {
+export async function revokeApiToken(ctx: SteppedUp<TenantAccess<'security.write'>>, tokenId: string) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const done = await tx
       .update(apiTokens)

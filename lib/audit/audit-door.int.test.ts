@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rowsOf, withPlatformTx, withTenantTx } from '@/db';
 import { PLATFORM_TENANT_ID, auditEvents } from '@/db/schema';
 import { advanceClock, resetClock } from '@/lib/clock';
-import { contextFor } from '@/lib/testing/context';
+import { contextFor, platformAccess } from '@/lib/testing/context';
 import { createTenant as fixtureTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { createTenant } from '@/lib/tenancy/manage-tenant';
@@ -183,7 +183,7 @@ describe('the audit door: audit rows enter only through the database', () => {
 
   it('opens a chain for every new tenant itself, and files only checkpoints of the chain it has', async () => {
     const staff = contextFor(PLATFORM_TENANT_ID, crypto.randomUUID(), 'platform_admin');
-    const { tenantId } = await createTenant(staff, {
+    const { tenantId } = await createTenant(platformAccess(staff, 'tenants.write'), {
       code: `door-new-${Date.now().toString(36)}`,
       name: '株式会社ドア',
       contactEmail: null,

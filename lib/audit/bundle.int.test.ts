@@ -6,7 +6,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { withTenantTx } from '@/db';
-import { contextFor } from '@/lib/testing/context';
+import { contextFor, tenantAccess } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
 import { setupTestSigner } from '@/lib/testing/signer';
 import { setupTestDatabase } from '@/lib/testing/test-db';
@@ -25,7 +25,9 @@ async function chainWithBundle(events = 6) {
       recordAudit(tx, { tenantId, action: 'test.event', outcome: 'success', details: { i, note: '控え' } }),
     );
   }
-  const { tar } = await exportAuditBundle(contextFor(tenantId, crypto.randomUUID(), 'tenant_admin'), tenantId);
+  const { tar } = await exportAuditBundle(
+    tenantAccess(contextFor(tenantId, crypto.randomUUID(), 'tenant_admin'), tenantId, 'audit.read'),
+  );
   const files = readTar(tar);
   const text = (n: string) => files.get(n)!.toString('utf8');
   return {
@@ -65,19 +67,21 @@ describe('regulator bundle and offline verification', () => {
     const ctxFor = (t: string) => contextFor(t, crypto.randomUUID(), 'tenant_admin');
     const raw = db.current().db;
     const a = await chainWithBundle(5);
-    expect(await verifyLiveChain(ctxFor(a.tenantId), a.tenantId)).toMatchObject({ ok: true });
+    expect(await verifyLiveChain(tenantAccess(ctxFor(a.tenantId), a.tenantId, 'audit.read'))).toMatchObject({
+      ok: true,
+    });
     await raw.execute(sql.raw('alter table audit_events disable trigger user'));
     await raw.execute(sql`delete from audit_events where tenant_id = ${a.tenantId} and seq = 3`);
     const b = await chainWithBundle(5);
     // The bundle signed a checkpoint at seq 6 (5 events + the export event); drop 6 and 5.
     await raw.execute(sql`delete from audit_events where tenant_id = ${b.tenantId} and seq >= 5`);
     await raw.execute(sql.raw('alter table audit_events enable trigger user'));
-    expect(await verifyLiveChain(ctxFor(a.tenantId), a.tenantId)).toMatchObject({
+    expect(await verifyLiveChain(tenantAccess(ctxFor(a.tenantId), a.tenantId, 'audit.read'))).toMatchObject({
       ok: false,
       damage: 'missing',
       seq: 3,
     });
-    expect(await verifyLiveChain(ctxFor(b.tenantId), b.tenantId)).toMatchObject({
+    expect(await verifyLiveChain(tenantAccess(ctxFor(b.tenantId), b.tenantId, 'audit.read'))).toMatchObject({
       ok: false,
       damage: 'truncated',
       seq: 5,
@@ -92,7 +96,9 @@ describe('regulator bundle and offline verification', () => {
       sql`update audit_events set details = '{"i": 42}'::jsonb where tenant_id = ${b.tenantId} and seq = 2`,
     );
     await raw.execute(sql.raw('alter table audit_events enable trigger user'));
-    const { tar } = await exportAuditBundle(contextFor(b.tenantId, crypto.randomUUID(), 'tenant_admin'), b.tenantId);
+    const { tar } = await exportAuditBundle(
+      tenantAccess(contextFor(b.tenantId, crypto.randomUUID(), 'tenant_admin'), b.tenantId, 'audit.read'),
+    );
     const files = readTar(tar);
     const verdict = verifyBundle(
       files.get('events.jsonl')!.toString(),

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { withPlatformTx, withTenantTx } from '@/db';
 import { auditEvents } from '@/db/schema';
-import { contextFor } from '@/lib/testing/context';
+import { contextFor, tenantAccess } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
 import { parseCsv } from '@/lib/http/csv';
 import { setupTestSigner } from '@/lib/testing/signer';
@@ -55,7 +55,7 @@ describe('audit export', () => {
     }
     const ctx = contextFor(tenantId, crypto.randomUUID(), 'tenant_admin');
     const csv = await collect(
-      await exportAuditEvents(ctx, tenantId, filter({ action: 'operator.created' }), {
+      await exportAuditEvents(tenantAccess(ctx, tenantId, 'audit.read'), filter({ action: 'operator.created' }), {
         format: 'csv',
         encoding: 'utf8',
       }),
@@ -96,7 +96,7 @@ describe('audit export', () => {
     });
 
     const sjis = await collect(
-      await exportAuditEvents(ctx, tenantId, filter({ action: 'operator.created' }), {
+      await exportAuditEvents(tenantAccess(ctx, tenantId, 'audit.read'), filter({ action: 'operator.created' }), {
         format: 'csv',
         encoding: 'sjis',
       }),
@@ -104,7 +104,7 @@ describe('audit export', () => {
     expect(parseCsv(iconv.decode(sjis, 'Shift_JIS'))).toEqual(rows);
 
     const jsonl = await collect(
-      await exportAuditEvents(ctx, tenantId, filter({ action: 'operator.updated' }), {
+      await exportAuditEvents(tenantAccess(ctx, tenantId, 'audit.read'), filter({ action: 'operator.updated' }), {
         format: 'jsonl',
         encoding: 'utf8',
       }),
@@ -155,7 +155,11 @@ describe('audit export', () => {
     const searched = (await searchAuditEvents(tenantId, f)).rows.map((r) => r.id).sort();
     expect(searched).toHaveLength(6);
     const csv = parseCsv(
-      (await collect(await exportAuditEvents(ctx, tenantId, f, { format: 'csv', encoding: 'utf8' }))).toString('utf8'),
+      (
+        await collect(
+          await exportAuditEvents(tenantAccess(ctx, tenantId, 'audit.read'), f, { format: 'csv', encoding: 'utf8' }),
+        )
+      ).toString('utf8'),
     );
     const idColumn = csv[0].indexOf('seq');
     expect(
@@ -164,7 +168,11 @@ describe('audit export', () => {
         .map((r) => r[idColumn])
         .sort(),
     ).toEqual((await searchAuditEvents(tenantId, f)).rows.map((r) => String(r.seq)).sort());
-    const jsonl = (await collect(await exportAuditEvents(ctx, tenantId, f, { format: 'jsonl', encoding: 'utf8' })))
+    const jsonl = (
+      await collect(
+        await exportAuditEvents(tenantAccess(ctx, tenantId, 'audit.read'), f, { format: 'jsonl', encoding: 'utf8' }),
+      )
+    )
       .toString('utf8')
       .trim()
       .split('\n')
@@ -172,7 +180,7 @@ describe('audit export', () => {
     expect(jsonl.map((e) => e.id).sort()).toEqual(searched);
 
     // The bundle holds the same events in full, the rest of the chain as digests, and verifies.
-    const { tar } = await exportAuditBundle(ctx, tenantId, f);
+    const { tar } = await exportAuditBundle(tenantAccess(ctx, tenantId, 'audit.read'), f);
     const files = readTar(tar);
     const text = (n: string) => files.get(n)!.toString('utf8');
     const lines = text('events.jsonl')

@@ -2,7 +2,7 @@ import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, withOwnerTx } from '@/db';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess } from '@/lib/kernel/access';
 import { csvRow, csvText } from '@/lib/http/csv';
 import { JOIN_SQL, SEPARATOR, streamBatches, utcMicros } from '@/lib/http/stream-export';
 import { z } from '@/lib/http/zod-messages';
@@ -150,11 +150,11 @@ async function textsOf(chain: string, seq: string): Promise<(string | null)[]> {
  * `audit.export_aborted` with what had left when it stopped short.
  */
 export async function exportAuditEvents(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: TenantAccess<'audit.read'>,
   query: AuditFilter,
   options: z.infer<typeof exportFormat>,
 ): Promise<ReadableStream<Uint8Array>> {
+  const tenantId = ctx.granted.tenantId;
   const { chain } = auditSearchFilter(tenantId, query);
   const columns = `${PACKED[options.format]} as r`;
   const filter = filterParams(query).toString();

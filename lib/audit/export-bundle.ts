@@ -3,7 +3,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { withOwnerTx } from '@/db';
 import { auditCheckpoints, auditEvents } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { VIEWER_TIME_ZONE, filterParams, type AuditFilter } from './audit-filter';
 import { eventDigest } from './canonical';
@@ -45,10 +45,10 @@ names the first damaged event: modified, missing, inserted, reordered, truncated
  * `audit.exported` or `audit.export_aborted`.
  */
 export async function exportAuditBundle(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: TenantAccess<'audit.read'>,
   filter: AuditFilter = {},
 ): Promise<{ tar: Buffer; name: string; stream: ReadableStream<Uint8Array> }> {
+  const tenantId = ctx.granted.tenantId;
   await requestCheckpoints(tenantId);
   const key = await publishedSigningKey(tenantId);
   const keysPem = await chainSigningKeys(tenantId);

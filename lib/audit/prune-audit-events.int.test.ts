@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { withPlatformTx, withTenantTx } from '@/db';
 import { tenants } from '@/db/schema';
 import { advanceClock, resetClock } from '@/lib/clock';
-import { contextFor } from '@/lib/testing/context';
+import { contextFor, tenantAccess } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
 import { setupTestSigner } from '@/lib/testing/signer';
 import { setupTestDatabase } from '@/lib/testing/test-db';
@@ -34,7 +34,9 @@ describe('audit retention', () => {
     await append(tenantId, 3);
     await requestCheckpoints(tenantId);
     expect(await pruneAuditEvents(tenantId)).toBe(5);
-    const verdict = await verifyLiveChain(contextFor(tenantId, crypto.randomUUID(), 'tenant_admin'), tenantId);
+    const verdict = await verifyLiveChain(
+      tenantAccess(contextFor(tenantId, crypto.randomUUID(), 'tenant_admin'), tenantId, 'audit.read'),
+    );
     expect(verdict).toMatchObject({ ok: true, events: 6 }); // 2 + 3 + audit.pruned
     expect(await pruneAuditEvents(tenantId)).toBe(0);
   });
@@ -59,7 +61,11 @@ describe('audit retention', () => {
     ).rejects.toMatchObject({
       cause: expect.objectContaining({ message: expect.stringMatching(/permission denied/) }),
     });
-    expect(await verifyLiveChain(contextFor(tenantId, crypto.randomUUID(), 'tenant_admin'), tenantId)).toMatchObject({
+    expect(
+      await verifyLiveChain(
+        tenantAccess(contextFor(tenantId, crypto.randomUUID(), 'tenant_admin'), tenantId, 'audit.read'),
+      ),
+    ).toMatchObject({
       ok: true,
       events: 3,
     });

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { withTenantTx, type Tx } from '@/db';
 import { alerts, auditEvents } from '@/db/schema';
-import { contextFor } from '@/lib/testing/context';
+import { contextFor, tenantAccess } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
 import { setupTestSigner } from '@/lib/testing/signer';
 import { setupTestDatabase } from '@/lib/testing/test-db';
@@ -33,7 +33,10 @@ async function intactChain(): Promise<string> {
       }),
     );
   }
-  expect(await verifyLiveChain(ctxFor(tenantId), tenantId)).toMatchObject({ ok: true, lastSeq: 8 });
+  expect(await verifyLiveChain(tenantAccess(ctxFor(tenantId), tenantId, 'audit.read'))).toMatchObject({
+    ok: true,
+    lastSeq: 8,
+  });
   return tenantId;
 }
 
@@ -50,8 +53,8 @@ function asSuperuser(fn: (tx: Tx) => Promise<unknown>): Promise<void> {
 
 /** The live check, then the offline check of a bundle exported after it. */
 async function verdicts(tenantId: string) {
-  const live = await verifyLiveChain(ctxFor(tenantId), tenantId);
-  const files = readTar((await exportAuditBundle(ctxFor(tenantId), tenantId)).tar);
+  const live = await verifyLiveChain(tenantAccess(ctxFor(tenantId), tenantId, 'audit.read'));
+  const files = readTar((await exportAuditBundle(tenantAccess(ctxFor(tenantId), tenantId, 'audit.read'))).tar);
   const text = (name: string) => files.get(name)!.toString('utf8');
   return { live, bundle: verifyBundle(text('events.jsonl'), text('checkpoints.jsonl'), text('public-key.pem')) };
 }
@@ -179,6 +182,9 @@ describe('audit trail tampered with in the database by a superuser', () => {
     } finally {
       await raw.execute(sql`alter table audit_events enable trigger user`);
     }
-    expect(await verifyLiveChain(ctxFor(tenantId), tenantId)).toMatchObject({ ok: true, lastSeq: 9 });
+    expect(await verifyLiveChain(tenantAccess(ctxFor(tenantId), tenantId, 'audit.read'))).toMatchObject({
+      ok: true,
+      lastSeq: 9,
+    });
   });
 });

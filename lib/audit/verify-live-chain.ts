@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { withOwnerTx } from '@/db';
 import { auditCheckpoints, auditEvents } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess } from '@/lib/kernel/access';
 import { chainSigningKeys } from './published-signing-key';
 import { checkpointsJsonl, verifyBundle, type BundleVerdict } from './verify-bundle';
 
@@ -11,7 +11,8 @@ import { checkpointsJsonl, verifyBundle, type BundleVerdict } from './verify-bun
  * The offline verifier's check, run on the live database for one tenant's chain: every hash,
  * the sequence, and the signed checkpoints. The check itself is audited.
  */
-export async function verifyLiveChain(ctx: OperatorContext, tenantId: string): Promise<BundleVerdict> {
+export async function verifyLiveChain(ctx: TenantAccess<'audit.read'>): Promise<BundleVerdict> {
+  const tenantId = ctx.granted.tenantId;
   const { events, checkpoints } = await withOwnerTx(tenantId, async (tx) => ({
     events: await tx.select().from(auditEvents).where(eq(auditEvents.tenantId, tenantId)).orderBy(asc(auditEvents.seq)),
     checkpoints: await tx

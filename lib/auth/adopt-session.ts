@@ -3,7 +3,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import { withPlatformTx } from '@/db';
 import { sessions } from '@/db/schema';
 import { now } from '@/lib/clock';
-import { hashSessionToken } from './session-token';
+import { hashSessionToken } from '@/lib/crypto/session-token';
 
 /**
  * The bridge to Auth.js: the login flow (lib) creates the session row; Auth.js then wraps its

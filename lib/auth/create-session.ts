@@ -5,7 +5,7 @@ import { selectRows, type Tx } from '@/db';
 import { loginChallenges } from '@/db/schema';
 import { auditFieldsOf, recordAudit } from '@/lib/audit/record-audit';
 import { env } from '@/lib/env';
-import { hashSessionToken, newSessionToken } from './session-token';
+import { hashSessionToken, newSessionToken } from '@/lib/crypto/session-token';
 
 export function sessionLimits() {
   const e = env();

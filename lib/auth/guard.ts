@@ -12,7 +12,11 @@ import { sessionCookieName } from './auth';
 import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { loadSession } from './load-session';
 import { applySupportGrant } from '@/lib/support/apply-support-grant';
-import { hasPermission, isPlatformRole, isSupportScope, type Permission } from '@/lib/kernel/permissions';
+import { supportScopesOf } from '@/lib/support/list-support-grants';
+import { hasPermission, isPlatformRole, isSupportScope, mayAct, type Permission } from '@/lib/kernel/permissions';
+import type { OperatorAccess, PlatformAccess, SteppedUp, TenantAccess } from '@/lib/kernel/access';
+import { requireStepUp } from '@/lib/kernel/require-step-up';
+import { ACCESS, type AccessRule, type Entry, type RuleOf } from './access-table';
 import { requestMeta } from './request-context';
 
 export type { OperatorContext };
@@ -51,16 +55,13 @@ async function sessionTokenOf(cookie: string, name: string): Promise<string | nu
   return payload.exp > nowS ? payload.sid : null;
 }
 
-export interface GuardOptions {
-  /** The change-password page is the one place an operator with a temporary password may use. */
+interface GuardOptions {
   allowMustChangePassword?: boolean;
-  /** The TOTP enrollment page is the one place an operator who must enroll may use. */
   allowMustEnrollMfa?: boolean;
 }
 
-/** Throws AppError('unauthenticated'|'forbidden'); route and action wrappers turn it into a response. */
-export async function authorizeOperator(options: GuardOptions = {}): Promise<OperatorContext> {
-  const ctx = await authenticate();
+/** Throws AppError('unauthenticated'|'forbidden'|...); route and action wrappers turn it into a response. */
+function gate(ctx: OperatorContext | null | 'ip_denied', options: GuardOptions): OperatorContext {
   if (ctx === 'ip_denied') throw new AppError('ip_denied');
   if (!ctx) throw new AppError('unauthenticated');
   if (ctx.mustChangePassword && !options.allowMustChangePassword) throw new AppError('forbidden');
@@ -74,8 +75,11 @@ const tenantIdSchema = z.uuid();
  * Membership and permission for one tenant. Platform staff pass by role; a tenant's operators
  * only in their own tenant. Refusals look exactly like a missing tenant (404) and are audited.
  */
-export async function authorizeTenant(tenantId: string, permission: Permission): Promise<OperatorContext> {
-  const ctx = await authorizeOperator();
+async function authorizeTenant(
+  ctx: OperatorContext,
+  tenantId: string,
+  permission: Permission,
+): Promise<OperatorContext> {
   const validId = tenantIdSchema.safeParse(tenantId).success;
   const member = validId && (isPlatformRole(ctx.role) || ctx.tenantId === tenantId);
   if (member && hasPermission(ctx.role, permission)) return ctx;
@@ -94,8 +98,7 @@ export async function authorizeTenant(tenantId: string, permission: Permission):
 }
 
 /** Platform-wide actions (the tenants list, platform settings). */
-export async function authorizePlatform(permission: Permission): Promise<OperatorContext> {
-  const ctx = await authorizeOperator();
+async function authorizePlatform(ctx: OperatorContext, permission: Permission): Promise<OperatorContext> {
   if (isPlatformRole(ctx.role) && hasPermission(ctx.role, permission)) return ctx;
   await auditDenial(ctx, permission, null, 'not_platform');
   throw new AppError('not_found');
@@ -117,6 +120,109 @@ async function auditDenial(ctx: OperatorContext, permission: Permission, tenantI
   );
 }
 
+type Base<R> = R extends { who: 'tenant'; permission: infer P extends Permission }
+  ? TenantAccess<P>
+  : R extends { who: 'platform'; permission: infer P extends Permission }
+    ? PlatformAccess<P>
+    : R extends { who: 'operator' }
+      ? OperatorAccess
+      : never;
+/** The access value an entry point's handler receives, as its row in the access table says. */
+export type AccessOf<E extends Entry> =
+  RuleOf<E> extends { stepUp: true } ? SteppedUp<Base<RuleOf<E>>> : Base<RuleOf<E>>;
+/** Entries a person signs in for (not open, not API tokens). */
+export type GuardedEntry = {
+  [E in Entry]: RuleOf<E>['who'] extends 'operator' | 'tenant' | 'platform' ? E : never;
+}[Entry];
+export type TenantEntry = { [E in Entry]: RuleOf<E>['who'] extends 'tenant' ? E : never }[Entry];
+/** A tenant entry names the tenant it acts on; the others take nothing more. */
+type Where<E extends Entry> = E extends TenantEntry ? [where: { tenantId: string }] : [];
+
+/**
+ * The guard: checks the caller against the entry point's row in the access table (session, the
+ * password and TOTP gates, tenant membership and permission or a support grant, a fresh second
+ * factor) and makes the access value lib functions take. The only place such a value is made.
+ */
+export const authorize = async <E extends GuardedEntry>(entry: E, ...where: Where<E>): Promise<AccessOf<E>> =>
+  checkAccess(await authenticate(), entry, ...where);
+
+/** The guard's decision for a caller already looked up (null: signed out); exported for its tests. */
+export async function checkAccess<E extends GuardedEntry>(
+  caller: OperatorContext | null | 'ip_denied',
+  entry: E,
+  ...where: Where<E>
+): Promise<AccessOf<E>> {
+  const rule: AccessRule = ACCESS[entry];
+  if (rule.who !== 'operator' && rule.who !== 'tenant' && rule.who !== 'platform') throw new AppError('not_found');
+  const ctx = gate(
+    caller,
+    rule.who === 'operator'
+      ? { allowMustChangePassword: rule.allowMustChangePassword, allowMustEnrollMfa: rule.allowMustEnrollMfa }
+      : {},
+  );
+  let access: object;
+  if (rule.who === 'tenant') {
+    const { tenantId } = (where[0] ?? {}) as { tenantId?: unknown };
+    if (typeof tenantId !== 'string') throw new AppError('not_found');
+    const allowed = await authorizeTenant(ctx, tenantId, rule.permission);
+    access = { ...allowed, granted: { tenantId, permission: rule.permission } };
+  } else if (rule.who === 'platform') {
+    access = { ...(await authorizePlatform(ctx, rule.permission)), granted: { permission: rule.permission } };
+  } else {
+    access = { ...ctx };
+  }
+  if (rule.stepUp) {
+    requireStepUp(ctx);
+    access = { ...access, steppedUp: true };
+  }
+  return access as AccessOf<E>;
+}
+
+/**
+ * A further permission on the tenant a page already holds, for the parts of a page only some
+ * viewers see (a button, a section). Null when the viewer lacks it; nothing is audited, since
+ * nothing was asked for.
+ */
+export function alsoOn<P extends Permission>(access: TenantAccess, permission: P): TenantAccess<P> | null {
+  const { tenantId } = access.granted;
+  if (!mayAct(access, tenantId, permission)) return null;
+  return { ...access, granted: { tenantId, permission } } as TenantAccess<P>;
+}
+
+/**
+ * Which of these permissions the viewer could use on the access's tenant, by role or by an active
+ * support grant: for links and buttons only. Following a link goes through the guard, which
+ * records the grant's use.
+ */
+export async function linksOn<P extends Permission>(access: TenantAccess, permissions: readonly P[]): Promise<Set<P>> {
+  const { tenantId } = access.granted;
+  const byRole = permissions.filter((p) => mayAct(access, tenantId, p));
+  const grantable = permissions.some((p) => !byRole.includes(p) && isSupportScope(access.role, p));
+  const granted = grantable ? await supportScopesOf(access, tenantId) : [];
+  return new Set(permissions.filter((p) => byRole.includes(p) || (granted as string[]).includes(p)));
+}
+
+/** A permission on the signed-in operator's own tenant (the home page's panels), or null. */
+export function onOwnTenant<P extends Permission>(ctx: OperatorContext, permission: P): TenantAccess<P> | null {
+  if (!hasPermission(ctx.role, permission)) return null;
+  return { ...ctx, granted: { tenantId: ctx.tenantId, permission } } as TenantAccess<P>;
+}
+
+/** A platform-wide permission for platform staff, or null (a tenant page's platform-only parts). */
+export function onPlatform<P extends Permission>(ctx: OperatorContext, permission: P): PlatformAccess<P> | null {
+  if (!isPlatformRole(ctx.role) || !hasPermission(ctx.role, permission)) return null;
+  return { ...ctx, granted: { permission } } as PlatformAccess<P>;
+}
+
+/** Which links the header offers this operator: the guard's answer, so the header compares no roles. */
+export function navigationOf(ctx: OperatorContext) {
+  return {
+    platform: isPlatformRole(ctx.role),
+    sessions: hasPermission(ctx.role, 'sessions.manage'),
+    security: hasPermission(ctx.role, 'security.write'),
+  };
+}
+
 /** For pages: the same checks, answered with a redirect to login, the change page or a 404. */
 async function forPage<T>(check: () => Promise<T>): Promise<T> {
   try {
@@ -133,10 +239,9 @@ async function forPage<T>(check: () => Promise<T>): Promise<T> {
   }
 }
 
-export const requireOperator = (options?: GuardOptions) => forPage(() => authorizeOperator(options));
-export const requireTenant = (tenantId: string, permission: Permission) =>
-  forPage(() => authorizeTenant(tenantId, permission));
-export const requirePlatform = (permission: Permission) => forPage(() => authorizePlatform(permission));
+/** A page's guard: `requireAccess('app/t/[tenantId]/page.tsx', { tenantId })`. */
+export const requireAccess = <E extends GuardedEntry>(entry: E, ...where: Where<E>) =>
+  forPage(() => authorize(entry, ...where));
 
 /** For UI chrome (the header): the operator when there is a usable session, else null. */
 export async function currentOperator(): Promise<OperatorContext | null> {

@@ -3,11 +3,11 @@ import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { sessions } from '@/db/schema';
 import { withTenantTx } from '@/db';
 import { now } from '@/lib/clock';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { OperatorAccess } from '@/lib/kernel/access';
 import { sessionLimits } from './create-session';
 
 /** The caller's sessions that are still usable, newest first. */
-export async function listOwnSessions(ctx: OperatorContext) {
+export async function listOwnSessions(ctx: OperatorAccess) {
   const at = now();
   const { idle } = sessionLimits();
   return withTenantTx(ctx.tenantId, (tx) =>

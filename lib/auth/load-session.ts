@@ -8,7 +8,7 @@ import { sessionLimits } from './create-session';
 import { enforceIpAllowlist } from '@/lib/allowlists/enforce-ip-allowlist';
 import { hasEntries, listRefOf } from '@/lib/allowlists/ip-allowlist-rules';
 import type { OperatorContext } from '@/lib/kernel/operator-context';
-import { hashSessionToken } from './session-token';
+import { hashSessionToken } from '@/lib/crypto/session-token';
 
 // last_seen_at is written at most this often: idle timeouts are measured in minutes, and a write
 // per request would double the cost of every page.

@@ -7,7 +7,7 @@ import { advanceClock, resetClock } from '@/lib/clock';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
 import { setupTestSigner } from '@/lib/testing/signer';
 import { setupTestDatabase } from '@/lib/testing/test-db';
-import { sessionCtx } from '@/lib/testing/context';
+import { sessionCtx, tenantAccess } from '@/lib/testing/context';
 import { verifyLiveChain } from '@/lib/audit/verify-live-chain';
 import { contextFor } from '@/lib/testing/context';
 import { keyedHash } from '@/lib/crypto/keyring';
@@ -89,7 +89,9 @@ describe('login with password', () => {
     advanceClock(31 * 86_400_000);
     expect((await loginWithPassword({ loginId: op.loginId, password: op.password }, odd)).ok).toBe(true);
     expect(await events(op.tenantId, 'password.expired')).toHaveLength(1);
-    const verdict = await verifyLiveChain(contextFor(op.tenantId, op.operatorId, 'tenant_admin'), op.tenantId);
+    const verdict = await verifyLiveChain(
+      tenantAccess(contextFor(op.tenantId, op.operatorId, 'tenant_admin'), op.tenantId, 'audit.read'),
+    );
     expect(verdict).toMatchObject({ ok: true });
     const stored = await events(op.tenantId, 'login.succeeded');
     expect(stored).toHaveLength(2);

@@ -7,13 +7,18 @@ import { now } from '@/lib/clock';
 import { z } from '@/lib/http/zod-messages';
 import { lockOperator } from '@/lib/tenancy/operator-guards';
 import { reasonSchema } from '@/lib/http/input-schemas';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess, PlatformAccess, SteppedUp } from '@/lib/kernel/access';
 import { revokeOperatorSessions, revokeTenantSessions } from '@/lib/sessions/revoke-sessions';
 
 export const bulkRevokeInput = z.object({ reason: reasonSchema });
 
 /** Ends one operator's sessions (an admin of their tenant, or platform staff). */
-export async function endOperatorSessions(ctx: OperatorContext, tenantId: string, operatorId: string, reason: string) {
+export async function endOperatorSessions(
+  ctx: SteppedUp<TenantAccess<'sessions.manage'>>,
+  operatorId: string,
+  reason: string,
+) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const target = await lockOperator(tx, tenantId, operatorId);
     const count = await revokeOperatorSessions(
@@ -36,7 +41,8 @@ export async function endOperatorSessions(ctx: OperatorContext, tenantId: string
 }
 
 /** Ends every session of one tenant but the caller's own. */
-export async function endTenantSessions(ctx: OperatorContext, tenantId: string, reason: string) {
+export async function endTenantSessions(ctx: SteppedUp<TenantAccess<'sessions.manage'>>, reason: string) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const count = await revokeTenantSessions(
       tx,
@@ -60,7 +66,7 @@ export async function endTenantSessions(ctx: OperatorContext, tenantId: string, 
  * Ends every session on the platform but the caller's own, in one set-based statement; each
  * affected tenant's chain records its own count and the platform chain the total.
  */
-export async function endAllSessions(ctx: OperatorContext, reason: string) {
+export async function endAllSessions(ctx: SteppedUp<PlatformAccess<'sessions.manage'>>, reason: string) {
   return withPlatformTx(async (tx) => {
     const ended = await tx
       .update(sessions)

@@ -3,9 +3,7 @@ import { headers } from 'next/headers';
 import { forbidden, notFound, redirect, unstable_rethrow } from 'next/navigation';
 import { z } from '@/lib/http/zod-messages';
 import { AppError } from '@/lib/http/app-error';
-import { authorizeOperator, authorizePlatform, authorizeTenant, type OperatorContext } from './guard';
-import type { Permission } from '@/lib/kernel/permissions';
-import { requireStepUp } from '@/lib/kernel/require-step-up';
+import { authorize, type AccessOf, type GuardedEntry, type TenantEntry } from './guard';
 
 export type ActionState = {
   ok: boolean;
@@ -14,13 +12,6 @@ export type ActionState = {
   message?: string;
   data?: Record<string, unknown>;
 } | null;
-
-/** Who may call an action, and (`stepUp`) whether it needs a second factor verified just now. */
-type Access<I> = (
-  | { operator: true; allowMustChangePassword?: boolean; allowMustEnrollMfa?: boolean }
-  | { platform: Permission }
-  | { tenant: Permission; tenantOf: (input: I) => string }
-) & { stepUp?: true };
 
 /** Server actions must come from our own pages: Next lets a request with no Origin through. */
 async function assertSameOrigin() {
@@ -37,15 +28,19 @@ async function assertSameOrigin() {
   if (originHost !== host) throw new AppError('forbidden');
 }
 
+/** A tenant action's input names the tenant it acts on. */
+type InputOf<E extends GuardedEntry> = E extends TenantEntry ? { tenantId: string } : unknown;
+
 /**
  * The one wrapper for server actions: same-origin check, zod-parsed input (field errors come back
- * to the form, nothing is changed), then the guard with a required permission and, where the
- * access says so, a fresh second factor; then the handler.
+ * to the form, nothing is changed), then the guard with the action's row of the access table
+ * (permission on the input's tenant, a fresh second factor where declared); then the handler,
+ * with the access value the guard made.
  */
-export function withAction<S extends z.ZodType, I = z.infer<S>>(
-  access: Access<NoInfer<I>>,
+export function withAction<E extends GuardedEntry, S extends z.ZodType<InputOf<E>>>(
+  entry: E,
   schema: S,
-  handler: (ctx: OperatorContext, input: I) => Promise<ActionState>,
+  handler: (access: AccessOf<E>, input: z.infer<S>) => Promise<ActionState>,
 ) {
   return async (_prev: ActionState, formData: FormData): Promise<ActionState> => {
     try {
@@ -67,17 +62,9 @@ export function withAction<S extends z.ZodType, I = z.infer<S>>(
           fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]>,
         };
       }
-      const input = parsed.data as I;
-      let ctx: OperatorContext;
-      if ('tenant' in access) ctx = await authorizeTenant(access.tenantOf(input), access.tenant);
-      else if ('platform' in access) ctx = await authorizePlatform(access.platform);
-      else
-        ctx = await authorizeOperator({
-          allowMustChangePassword: access.allowMustChangePassword,
-          allowMustEnrollMfa: access.allowMustEnrollMfa,
-        });
-      if (access.stepUp) requireStepUp(ctx);
-      return await handler(ctx, input);
+      const input = parsed.data as z.infer<S>;
+      const access = await (authorize as (entry: E, where?: unknown) => Promise<AccessOf<E>>)(entry, input);
+      return await handler(access, input);
     } catch (error) {
       // redirect() and notFound() inside a handler are control flow, not failures.
       unstable_rethrow(error);

@@ -5,8 +5,7 @@ import { withTenantTx, type Tx } from '@/db';
 import { auditEvents, members, sites } from '@/db/schema';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
-import { mayAct } from '@/lib/kernel/permissions';
+import type { TenantAccess } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { decodeCursor, encodeCursor } from '@/lib/http/cursor';
@@ -37,19 +36,6 @@ export const listMembersQuery = z.object({
   q: recordNoQuery,
   after: z.string().max(1000).optional().catch(undefined),
 });
-
-/**
- * Personal data gets a second wall behind the guard: an operator of another tenant, or platform
- * staff without the tenant's grant, is refused here too, with the same 404 as a record that does
- * not exist.
- */
-export function assertTenantReach(
-  ctx: OperatorContext,
-  tenantId: string,
-  permission: 'orders.read' | 'members.read',
-): void {
-  if (!mayAct(ctx, tenantId, permission)) throw new AppError('not_found');
-}
 
 /** The site, when it belongs to this tenant; otherwise a 404 like any missing page. */
 export async function siteOf(tx: Tx, tenantId: string, siteId: string) {
@@ -87,10 +73,10 @@ const LISTED = ['members.listed', 'orders.listed'];
  * operator's records listed (both lists, this tenant, the last hour) over the limit.
  */
 export async function recordListing(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: TenantAccess<'members.read' | 'orders.read'>,
   view: { action: 'members.listed' | 'orders.listed'; siteId: string; count: number },
 ) {
+  const { tenantId } = ctx.granted;
   return withTenantTx(tenantId, async (tx) => {
     await recordAudit(
       tx,
@@ -137,12 +123,11 @@ export async function recordListing(
  * is audited with the number of records shown.
  */
 export async function listMembers(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: TenantAccess<'members.read'>,
   siteId: string,
   query: z.infer<typeof listMembersQuery>,
 ) {
-  assertTenantReach(ctx, tenantId, 'members.read');
+  const tenantId = ctx.granted.tenantId;
   const { site, rows } = await withTenantTx(
     tenantId,
     async (tx) => {
@@ -172,7 +157,7 @@ export async function listMembers(
     .slice(0, PII_PAGE_SIZE)
     .map((m) => ({ ...m, email: maskEmail(m.email), phone: maskPhone(m.phone) }));
   const last = page.at(-1);
-  const { alerted } = await recordListing(ctx, tenantId, { action: 'members.listed', siteId, count: page.length });
+  const { alerted } = await recordListing(ctx, { action: 'members.listed', siteId, count: page.length });
   return {
     site,
     rows: page,

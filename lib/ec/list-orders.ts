@@ -2,18 +2,10 @@ import 'server-only';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { ORDER_STATUSES, orders } from '@/db/schema';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess } from '@/lib/kernel/access';
 import { encodeCursor } from '@/lib/http/cursor';
 import { z } from '@/lib/http/zod-messages';
-import {
-  PII_PAGE_SIZE,
-  assertTenantReach,
-  newestFirst,
-  olderThan,
-  recordListing,
-  recordNoQuery,
-  siteOf,
-} from './list-members';
+import { PII_PAGE_SIZE, newestFirst, olderThan, recordListing, recordNoQuery, siteOf } from './list-members';
 import { maskEmail, maskPhone } from './mask';
 
 export const listOrdersQuery = z.object({
@@ -28,12 +20,11 @@ export const listOrdersQuery = z.object({
  * only present or not; the view is audited with the number of records shown.
  */
 export async function listOrders(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: TenantAccess<'orders.read'>,
   siteId: string,
   query: z.infer<typeof listOrdersQuery>,
 ) {
-  assertTenantReach(ctx, tenantId, 'orders.read');
+  const tenantId = ctx.granted.tenantId;
   const { site, rows } = await withTenantTx(
     tenantId,
     async (tx) => {
@@ -67,7 +58,7 @@ export async function listOrders(
     .slice(0, PII_PAGE_SIZE)
     .map((o) => ({ ...o, customerEmail: maskEmail(o.customerEmail), customerPhone: maskPhone(o.customerPhone) }));
   const last = page.at(-1);
-  const { alerted } = await recordListing(ctx, tenantId, { action: 'orders.listed', siteId, count: page.length });
+  const { alerted } = await recordListing(ctx, { action: 'orders.listed', siteId, count: page.length });
   return {
     site,
     rows: page,

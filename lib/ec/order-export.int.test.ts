@@ -10,11 +10,12 @@ import { alerts, auditEvents, orders, tenants } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { advanceClock, now, resetClock } from '@/lib/clock';
 import { parseCsv } from '@/lib/http/csv';
-import { contextFor } from '@/lib/testing/context';
+import { contextFor, tenantAccess } from '@/lib/testing/context';
 import { createOperator, createSite, createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { decideOrderExport, previewOrderExport, requestOrderExport } from './request-order-export';
 import { claimOrderExport, prepareOrderExportDownload, streamOrderExport } from './stream-order-export';
+import { checkAccess } from '@/lib/auth/guard';
 
 setupTestDatabase();
 afterEach(() => resetClock());
@@ -86,37 +87,42 @@ const alertsOf = (tenantId: string) =>
 describe('order-history export', () => {
   it('shows what the file will contain before anything is produced', async () => {
     const s = await shop();
-    const preview = await previewOrderExport(s.admin, s.tenantId, s.scope);
+    const preview = await previewOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), s.scope);
     expect(preview).toMatchObject({
       rows: 40,
       customers: 30,
       pii: ['names', 'addresses', 'phones', 'emails', 'comments'],
     });
     expect(
-      (await previewOrderExport(s.admin, s.tenantId, { ...s.scope, columns: ['order_no', 'amount'] })).pii,
+      (
+        await previewOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), {
+          ...s.scope,
+          columns: ['order_no', 'amount'],
+        })
+      ).pii,
     ).toEqual([]);
   });
 
-  it('needs a fresh second factor to request and to download', async () => {
+  it('needs a fresh second factor to request, approve and download (declared in the access table)', async () => {
     const s = await shop();
     const stale = { ...s.admin, mfaVerifiedAt: new Date(Date.now() - 3_600_000) };
-    await expect(
-      requestOrderExport(stale, s.tenantId, s.scope, { encoding: 'utf8', reason: 'monthly shipping report' }),
-    ).rejects.toMatchObject({ code: 'step_up_required' });
-    await expect(
-      requestOrderExport({ ...s.admin, totpEnrolled: false }, s.tenantId, s.scope, {
-        encoding: 'utf8',
-        reason: 'monthly shipping report',
-      }),
-    ).rejects.toMatchObject({ code: 'mfa_enrollment_required' });
-    const r = await requestOrderExport(s.admin, s.tenantId, s.scope, {
-      encoding: 'utf8',
-      reason: 'monthly shipping report',
-    });
-    await expect(claimOrderExport(stale, s.tenantId, r.id)).rejects.toMatchObject({ code: 'step_up_required' });
-    await expect(prepareOrderExportDownload(stale, s.tenantId, r.id)).rejects.toMatchObject({
+    const at = { tenantId: s.tenantId };
+    const E = 'app/t/[tenantId]/sites/[siteId]/export/actions.ts' as const;
+    await expect(checkAccess(stale, `${E} requestExportAction`, at)).rejects.toMatchObject({
       code: 'step_up_required',
     });
+    await expect(
+      checkAccess({ ...s.admin, totpEnrolled: false }, `${E} requestExportAction`, at),
+    ).rejects.toMatchObject({ code: 'mfa_enrollment_required' });
+    for (const entry of [`${E} decideExportAction`, `${E} startDownloadAction`] as const)
+      await expect(checkAccess(stale, entry, at)).rejects.toMatchObject({ code: 'step_up_required' });
+    await expect(
+      checkAccess(stale, 'app/api/v1/tenants/[tenantId]/order-exports/[exportId]/download/route.ts GET', at),
+    ).rejects.toMatchObject({ code: 'step_up_required' });
+    // The fresh one gets the value the lib functions require.
+    const access = await checkAccess(s.admin, `${E} requestExportAction`, at);
+    const r = await requestOrderExport(access, s.scope, { encoding: 'utf8', reason: 'monthly shipping report' });
+    expect(r.status).toBe('ready');
   });
 
   it('streams formula-safe RFC 4180 CSV once, and audits rows, customers, bytes and the file hash', async () => {
@@ -147,10 +153,13 @@ describe('order-history export', () => {
           .where(and(eq(orders.tenantId, s.tenantId), eq(orders.id, r.id)));
     });
     for (const encoding of ['utf8', 'sjis'] as const) {
-      const r = await requestOrderExport(s.admin, s.tenantId, s.scope, { encoding, reason: 'carrier reconciliation' });
+      const r = await requestOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), s.scope, {
+        encoding,
+        reason: 'carrier reconciliation',
+      });
       expect(r.status).toBe('ready');
-      const claimed = await claimOrderExport(s.admin, s.tenantId, r.id);
-      const file = await read(await streamOrderExport(s.admin, s.tenantId, claimed));
+      const claimed = await claimOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), r.id);
+      const file = await read(await streamOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), claimed));
       const text = encoding === 'sjis' ? iconv.decode(file, 'Shift_JIS') : file.toString('utf8');
       const table = parseCsv(text);
       expect(table[0]).toEqual([...ALL]);
@@ -158,7 +167,9 @@ describe('order-history export', () => {
       const comments = table.slice(1, 1 + nasty.length).map((row) => row[ALL.indexOf('customer_comment')]);
       expect(comments).toEqual(nasty.map((v) => (/^[=+\-@\t\r\0]/.test(v) ? `'${v}` : v)));
       // Downloadable once: a second claim (another tab, a replayed link) finds nothing.
-      await expect(claimOrderExport(s.admin, s.tenantId, r.id)).rejects.toMatchObject({ code: 'not_found' });
+      await expect(claimOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), r.id)).rejects.toMatchObject({
+        code: 'not_found',
+      });
       const exported = (await events(s.tenantId, 'orders.exported')).at(-1)!;
       expect(exported.details).toMatchObject({
         rows: 40,
@@ -189,13 +200,18 @@ describe('order-history export', () => {
     await withPlatformTx((tx) =>
       tx.update(tenants).set({ orderExportDailyQuota: 100_000 }).where(eq(tenants.id, s.tenantId)),
     );
-    const r = await requestOrderExport(s.admin, s.tenantId, s.scope, {
+    const r = await requestOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), s.scope, {
       encoding: 'utf8',
       reason: 'full history for the auditors',
     });
     const table = parseCsv(
       (
-        await read(await streamOrderExport(s.admin, s.tenantId, await claimOrderExport(s.admin, s.tenantId, r.id)))
+        await read(
+          await streamOrderExport(
+            tenantAccess(s.admin, s.tenantId, 'orders.export'),
+            await claimOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), r.id),
+          ),
+        )
       ).toString('utf8'),
     );
     const body = table.slice(1);
@@ -239,12 +255,15 @@ describe('order-history export', () => {
     );
     // More abandoned downloads than the pool has connections: a leak would leave the last query waiting forever.
     for (let i = 0; i < 12; i++) {
-      const r = await requestOrderExport(s.admin, s.tenantId, s.scope, {
+      const r = await requestOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), s.scope, {
         encoding: 'utf8',
         reason: 'abandoned download test',
       });
       const reader = (
-        await streamOrderExport(s.admin, s.tenantId, await claimOrderExport(s.admin, s.tenantId, r.id))
+        await streamOrderExport(
+          tenantAccess(s.admin, s.tenantId, 'orders.export'),
+          await claimOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), r.id),
+        )
       ).getReader();
       expect((await reader.read()).done).toBe(false);
       await reader.cancel();
@@ -271,13 +290,16 @@ describe('order-history export', () => {
     await withPlatformTx((tx) =>
       tx.update(tenants).set({ orderExportDailyQuota: 10_000_000 }).where(eq(tenants.id, s.tenantId)),
     );
-    const r = await requestOrderExport(s.admin, s.tenantId, s.scope, {
+    const r = await requestOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), s.scope, {
       encoding: 'utf8',
       reason: 'cut at the first megabyte',
     });
     const server = http.createServer((_req, res) => {
       void (async () => {
-        const stream = await streamOrderExport(s.admin, s.tenantId, await claimOrderExport(s.admin, s.tenantId, r.id));
+        const stream = await streamOrderExport(
+          tenantAccess(s.admin, s.tenantId, 'orders.export'),
+          await claimOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), r.id),
+        );
         res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
         // Each piece takes a moment to go out, as over a real network, so the client's close
         // arrives while rows are still being sent.
@@ -327,28 +349,37 @@ describe('order-history export', () => {
     await withPlatformTx((tx) =>
       tx.update(tenants).set({ orderExportDailyQuota: 50 }).where(eq(tenants.id, s.tenantId)),
     );
-    const first = await requestOrderExport(s.admin, s.tenantId, s.scope, {
+    const first = await requestOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), s.scope, {
       encoding: 'utf8',
       reason: 'first batch for carrier',
     });
     expect(first.status).toBe('ready');
-    const second = await requestOrderExport(s.admin, s.tenantId, s.scope, {
+    const second = await requestOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), s.scope, {
       encoding: 'utf8',
       reason: 'second batch for carrier',
     });
     expect(second.status).toBe('pending_approval');
     expect((await alertsOf(s.tenantId)).map((a) => a.rule)).toEqual(['export_over_quota']);
-    await expect(claimOrderExport(s.admin, s.tenantId, second.id)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(claimOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), second.id)).rejects.toMatchObject(
+      { code: 'not_found' },
+    );
     // Four eyes: not the requester's own.
-    await expect(decideOrderExport(s.admin, s.tenantId, second.id, 'approve')).rejects.toMatchObject({
+    await expect(
+      decideOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), second.id, 'approve'),
+    ).rejects.toMatchObject({
       code: 'forbidden',
     });
-    await decideOrderExport(s.second, s.tenantId, second.id, 'approve');
-    await expect(decideOrderExport(s.second, s.tenantId, second.id, 'approve')).rejects.toMatchObject({
+    await decideOrderExport(tenantAccess(s.second, s.tenantId, 'orders.export'), second.id, 'approve');
+    await expect(
+      decideOrderExport(tenantAccess(s.second, s.tenantId, 'orders.export'), second.id, 'approve'),
+    ).rejects.toMatchObject({
       code: 'not_found',
     });
     const file = await read(
-      await streamOrderExport(s.admin, s.tenantId, await claimOrderExport(s.admin, s.tenantId, second.id)),
+      await streamOrderExport(
+        tenantAccess(s.admin, s.tenantId, 'orders.export'),
+        await claimOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), second.id),
+      ),
     );
     expect(parseCsv(file.toString('utf8'))).toHaveLength(41);
     expect((await events(s.tenantId, 'orders.export_approved'))[0]).toMatchObject({
@@ -358,31 +389,46 @@ describe('order-history export', () => {
     const requested = await events(s.tenantId, 'orders.export_requested');
     expect(requested.map((e) => (e.details as { status: string }).status)).toEqual(['ready', 'pending_approval']);
     // A rejected one never downloads.
-    const third = await requestOrderExport(s.admin, s.tenantId, s.scope, {
+    const third = await requestOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), s.scope, {
       encoding: 'utf8',
       reason: 'third batch for carrier',
     });
-    await decideOrderExport(s.second, s.tenantId, third.id, 'reject');
-    await expect(claimOrderExport(s.admin, s.tenantId, third.id)).rejects.toMatchObject({ code: 'not_found' });
+    await decideOrderExport(tenantAccess(s.second, s.tenantId, 'orders.export'), third.id, 'reject');
+    await expect(claimOrderExport(tenantAccess(s.admin, s.tenantId, 'orders.export'), third.id)).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 
   it("is a 404 for another tenant's operator, for every step", async () => {
     const a = await shop();
     const b = await shop();
-    const r = await requestOrderExport(a.admin, a.tenantId, a.scope, {
+    const r = await requestOrderExport(tenantAccess(a.admin, a.tenantId, 'orders.export'), a.scope, {
       encoding: 'utf8',
       reason: 'monthly shipping report',
     });
     const intruder = { ...b.admin };
-    await expect(previewOrderExport(intruder, b.tenantId, a.scope)).rejects.toMatchObject({ code: 'not_found' });
     await expect(
-      requestOrderExport(intruder, b.tenantId, a.scope, { encoding: 'utf8', reason: 'taking a look' }),
+      previewOrderExport(tenantAccess(intruder, b.tenantId, 'orders.export'), a.scope),
     ).rejects.toMatchObject({ code: 'not_found' });
-    await expect(claimOrderExport(intruder, b.tenantId, r.id)).rejects.toMatchObject({ code: 'not_found' });
-    await expect(prepareOrderExportDownload(intruder, b.tenantId, r.id)).rejects.toMatchObject({ code: 'not_found' });
-    await expect(decideOrderExport(intruder, b.tenantId, r.id, 'approve')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      requestOrderExport(tenantAccess(intruder, b.tenantId, 'orders.export'), a.scope, {
+        encoding: 'utf8',
+        reason: 'taking a look',
+      }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await expect(claimOrderExport(tenantAccess(intruder, b.tenantId, 'orders.export'), r.id)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(
+      prepareOrderExportDownload(tenantAccess(intruder, b.tenantId, 'orders.export'), r.id),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      decideOrderExport(tenantAccess(intruder, b.tenantId, 'orders.export'), r.id, 'approve'),
+    ).rejects.toMatchObject({ code: 'not_found' });
     // Another admin of the same tenant cannot download someone else's export either.
-    await expect(claimOrderExport(a.second, a.tenantId, r.id)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(claimOrderExport(tenantAccess(a.second, a.tenantId, 'orders.export'), r.id)).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 
   it('raises an alert for an export within 24 hours of a login from an address never used before, and not otherwise', async () => {
@@ -401,11 +447,16 @@ describe('order-history export', () => {
     const exportOnce = async () => {
       // The clock moves in this test; the step-up is as fresh as the moment.
       const ctx = { ...s.admin, mfaVerifiedAt: now() };
-      const r = await requestOrderExport(ctx, s.tenantId, s.scope, {
+      const r = await requestOrderExport(tenantAccess(ctx, s.tenantId, 'orders.export'), s.scope, {
         encoding: 'utf8',
         reason: 'monthly shipping report',
       });
-      await read(await streamOrderExport(ctx, s.tenantId, await claimOrderExport(ctx, s.tenantId, r.id)));
+      await read(
+        await streamOrderExport(
+          tenantAccess(ctx, s.tenantId, 'orders.export'),
+          await claimOrderExport(tenantAccess(ctx, s.tenantId, 'orders.export'), r.id),
+        ),
+      );
     };
     await login('198.51.100.7');
     advanceClock(48 * 3_600_000);

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withPlatformTx } from '@/db';
 import { alerts, auditEvents } from '@/db/schema';
-import { contextFor } from '@/lib/testing/context';
+import { contextFor, tenantAccess } from '@/lib/testing/context';
 import { createOperator, createSite, createTenant, superuserQuery } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import {
@@ -11,6 +11,7 @@ import {
   revealPaymentSecret,
   updatePaymentSettings,
 } from './payment-settings';
+import { checkAccess } from '@/lib/auth/guard';
 
 const database = setupTestDatabase();
 
@@ -63,14 +64,18 @@ beforeAll(async () => {
     merchantId: 'PAYA01',
     endpoint: 'https://pt01.mul-pay.example.jp/payment/',
   };
-  await updatePaymentSettings(adminA, tenantA, siteA, { ...base, apiKey: API_KEY, secret: SECRET });
-  await updatePaymentSettings(adminA, tenantA, siteA2, {
+  await updatePaymentSettings(tenantAccess(adminA, tenantA, 'payment_settings.write'), siteA, {
+    ...base,
+    apiKey: API_KEY,
+    secret: SECRET,
+  });
+  await updatePaymentSettings(tenantAccess(adminA, tenantA, 'payment_settings.write'), siteA2, {
     ...base,
     merchantId: 'PAYA02',
     apiKey: 'ak_outlet_00000000',
     secret: 'sk_outlet_11111111',
   });
-  await updatePaymentSettings(adminB, tenantB, siteB, {
+  await updatePaymentSettings(tenantAccess(adminB, tenantB, 'payment_settings.write'), siteB, {
     ...base,
     merchantId: 'PAYB01',
     apiKey: 'ak_other_22222222',
@@ -78,9 +83,11 @@ beforeAll(async () => {
   });
 });
 
+const PAYMENT = 'app/t/[tenantId]/sites/[siteId]/payment/actions.ts';
+
 describe('payment-gateway settings', () => {
   it('shows the settings with the secrets masked, never their ciphertext or plaintext', async () => {
-    const result = await getPaymentSettings(adminA, tenantA, siteA);
+    const result = await getPaymentSettings(tenantAccess(adminA, tenantA, 'payment_settings.read'), siteA);
     expect(result.settings).toMatchObject({
       provider: 'GMOペイメントゲートウェイ',
       merchantId: 'PAYA01',
@@ -96,22 +103,31 @@ describe('payment-gateway settings', () => {
 
   it('refuses a reveal without a fresh step-up or without a reason, and writes nothing', async () => {
     const stale = { ...adminA, mfaVerifiedAt: null };
-    await expect(revealPaymentSecret(stale, tenantA, siteA, { field: 'secret', reason })).rejects.toMatchObject({
+    await expect(checkAccess(stale, `${PAYMENT} revealSecretAction`, { tenantId: tenantA })).rejects.toMatchObject({
       code: 'step_up_required',
     });
-    const noReason = await revealPaymentSecret(adminA, tenantA, siteA, { field: 'secret', reason: '  ' }).catch(
-      (e: unknown) => e,
-    );
+    const noReason = await revealPaymentSecret(tenantAccess(adminA, tenantA, 'payment_settings.reveal'), siteA, {
+      field: 'secret',
+      reason: '  ',
+    }).catch((e: unknown) => e);
     expect(noReason).toMatchObject({ code: 'bad_request', status: 400, fields: { reason: ['too_short:5'] } });
     await expect(
-      revealPaymentSecret(adminA, tenantA, siteA, { field: 'secret', reason: 'x'.repeat(501) }),
+      revealPaymentSecret(tenantAccess(adminA, tenantA, 'payment_settings.reveal'), siteA, {
+        field: 'secret',
+        reason: 'x'.repeat(501),
+      }),
     ).rejects.toMatchObject({ code: 'bad_request' });
     expect(await eventsOf(tenantA, 'payment_settings.revealed')).toHaveLength(0);
     expect(await alertsOf(tenantA)).toHaveLength(0);
   });
 
   it('reveals the right value for 30 seconds, audits it once with field and reason, and raises one alert', async () => {
-    expect(await revealPaymentSecret(adminA, tenantA, siteA, { field: 'secret', reason })).toEqual({
+    expect(
+      await revealPaymentSecret(tenantAccess(adminA, tenantA, 'payment_settings.reveal'), siteA, {
+        field: 'secret',
+        reason,
+      }),
+    ).toEqual({
       value: SECRET,
       expiresInSeconds: 30,
     });
@@ -131,13 +147,20 @@ describe('payment-gateway settings', () => {
     expect(JSON.stringify(raised[0])).not.toContain(SECRET);
     expect(JSON.stringify(await eventsOf(tenantA, 'alert.raised'))).not.toContain(SECRET);
 
-    expect((await revealPaymentSecret(adminA, tenantA, siteA, { field: 'api_key', reason })).value).toBe(API_KEY);
+    expect(
+      (
+        await revealPaymentSecret(tenantAccess(adminA, tenantA, 'payment_settings.reveal'), siteA, {
+          field: 'api_key',
+          reason,
+        })
+      ).value,
+    ).toBe(API_KEY);
   });
 
   it('audits the names of changed fields only, never values; an unchanged save writes nothing', async () => {
     const before = (await eventsOf(tenantA, 'payment_settings.updated')).length;
     const newSecret = 'sk_rotated_Vb7nM2kJ9hG4';
-    const { fields } = await updatePaymentSettings(adminA, tenantA, siteA, {
+    const { fields } = await updatePaymentSettings(tenantAccess(adminA, tenantA, 'payment_settings.write'), siteA, {
       provider: 'GMOペイメントゲートウェイ',
       merchantId: 'PAYA09',
       endpoint: 'https://pt01.mul-pay.example.jp/payment/',
@@ -150,10 +173,24 @@ describe('payment-gateway settings', () => {
     expect(events.at(-1)!.details).toEqual({ siteId: siteA, fields: ['merchant_id', 'secret'] });
     const json = JSON.stringify(events.at(-1));
     for (const value of [newSecret, SECRET, API_KEY, 'PAYA09', 'PAYA01']) expect(json).not.toContain(value);
-    expect((await revealPaymentSecret(adminA, tenantA, siteA, { field: 'secret', reason })).value).toBe(newSecret);
-    expect((await revealPaymentSecret(adminA, tenantA, siteA, { field: 'api_key', reason })).value).toBe(API_KEY);
+    expect(
+      (
+        await revealPaymentSecret(tenantAccess(adminA, tenantA, 'payment_settings.reveal'), siteA, {
+          field: 'secret',
+          reason,
+        })
+      ).value,
+    ).toBe(newSecret);
+    expect(
+      (
+        await revealPaymentSecret(tenantAccess(adminA, tenantA, 'payment_settings.reveal'), siteA, {
+          field: 'api_key',
+          reason,
+        })
+      ).value,
+    ).toBe(API_KEY);
 
-    const same = await updatePaymentSettings(adminA, tenantA, siteA, {
+    const same = await updatePaymentSettings(tenantAccess(adminA, tenantA, 'payment_settings.write'), siteA, {
       provider: 'GMOペイメントゲートウェイ',
       merchantId: 'PAYA09',
       endpoint: 'https://pt01.mul-pay.example.jp/payment/',
@@ -171,22 +208,31 @@ describe('payment-gateway settings', () => {
       [{ ...good, secret: 'short' }, 'secret'],
     ] as const;
     for (const [input, field] of bad) {
-      await expect(updatePaymentSettings(adminA, tenantA, siteA, input)).rejects.toMatchObject({
+      await expect(
+        updatePaymentSettings(tenantAccess(adminA, tenantA, 'payment_settings.write'), siteA, input),
+      ).rejects.toMatchObject({
         code: 'bad_request',
         fields: { [field]: expect.any(Array) },
       });
     }
-    await expect(updatePaymentSettings({ ...adminA, mfaVerifiedAt: null }, tenantA, siteA, good)).rejects.toMatchObject(
-      { code: 'step_up_required' },
-    );
+    await expect(
+      checkAccess({ ...adminA, mfaVerifiedAt: null }, `${PAYMENT} updatePaymentSettingsAction`, { tenantId: tenantA }),
+    ).rejects.toMatchObject({ code: 'step_up_required' });
 
     // A site added later has no settings until an admin enters both secrets.
     const fresh = await createSite(tenantA, 'fresh', SMALL);
-    expect((await getPaymentSettings(adminA, tenantA, fresh)).settings).toBeNull();
+    expect(
+      (await getPaymentSettings(tenantAccess(adminA, tenantA, 'payment_settings.read'), fresh)).settings,
+    ).toBeNull();
     await expect(
-      updatePaymentSettings(adminA, tenantA, fresh, { ...good, apiKey: 'ak_fresh_12345678' }),
+      updatePaymentSettings(tenantAccess(adminA, tenantA, 'payment_settings.write'), fresh, {
+        ...good,
+        apiKey: 'ak_fresh_12345678',
+      }),
     ).rejects.toMatchObject({ code: 'bad_request', fields: { secret: ['required'] } });
-    await expect(revealPaymentSecret(adminA, tenantA, fresh, { field: 'secret', reason })).rejects.toMatchObject({
+    await expect(
+      revealPaymentSecret(tenantAccess(adminA, tenantA, 'payment_settings.reveal'), fresh, { field: 'secret', reason }),
+    ).rejects.toMatchObject({
       code: 'not_found',
     });
   });
@@ -199,18 +245,38 @@ describe('payment-gateway settings', () => {
       apiKey: 'ak_evil_12345678',
       secret: 'sk_evil_12345678',
     };
-    for (const tenantId of [tenantA, tenantB]) {
-      await expect(getPaymentSettings(adminB, tenantId, siteA)).rejects.toMatchObject({ code: 'not_found' });
-      await expect(revealPaymentSecret(adminB, tenantId, siteA, { field: 'secret', reason })).rejects.toMatchObject({
-        code: 'not_found',
-      });
-      await expect(updatePaymentSettings(adminB, tenantId, siteA, input)).rejects.toMatchObject({ code: 'not_found' });
-    }
-    await expect(getPaymentSettings(adminA, tenantA, 'not-a-uuid')).rejects.toMatchObject({ code: 'not_found' });
+    // Asking for tenant A: the guard refuses every entry point before any lib code runs.
+    for (const entry of [
+      'app/t/[tenantId]/sites/[siteId]/payment/page.tsx',
+      `${PAYMENT} revealSecretAction`,
+      `${PAYMENT} updatePaymentSettingsAction`,
+    ] as const)
+      await expect(checkAccess(adminB, entry, { tenantId: tenantA })).rejects.toMatchObject({ code: 'not_found' });
+    // With its own tenant's access and A's site id: the site is not in B, a 404 too.
     await expect(
-      getPaymentSettings(contextFor(tenantA, adminA.operatorId, 'tenant_operator'), tenantA, siteA),
+      getPaymentSettings(tenantAccess(adminB, tenantB, 'payment_settings.read'), siteA),
     ).rejects.toMatchObject({ code: 'not_found' });
-    expect((await getPaymentSettings(adminA, tenantA, siteA)).settings?.merchantId).not.toBe('EVIL01');
+    await expect(
+      revealPaymentSecret(tenantAccess(adminB, tenantB, 'payment_settings.reveal'), siteA, { field: 'secret', reason }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      updatePaymentSettings(tenantAccess(adminB, tenantB, 'payment_settings.write'), siteA, input),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      getPaymentSettings(tenantAccess(adminA, tenantA, 'payment_settings.read'), 'not-a-uuid'),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      checkAccess(
+        contextFor(tenantA, adminA.operatorId, 'tenant_operator'),
+        'app/t/[tenantId]/sites/[siteId]/payment/page.tsx',
+        {
+          tenantId: tenantA,
+        },
+      ),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    expect(
+      (await getPaymentSettings(tenantAccess(adminA, tenantA, 'payment_settings.read'), siteA)).settings?.merchantId,
+    ).not.toBe('EVIL01');
     expect(await eventsOf(tenantB, 'payment_settings.revealed')).toHaveLength(0);
   });
 
@@ -220,7 +286,12 @@ describe('payment-gateway settings', () => {
       `update payment_settings set secret_ciphertext = (select secret_ciphertext from payment_settings where site_id = '${siteA}') where tenant_id = '${tenantA}' and site_id = '${siteA2}'`,
     );
     const alertsBefore = (await alertsOf(tenantA)).length;
-    await expect(revealPaymentSecret(adminA, tenantA, siteA2, { field: 'secret', reason })).rejects.toMatchObject({
+    await expect(
+      revealPaymentSecret(tenantAccess(adminA, tenantA, 'payment_settings.reveal'), siteA2, {
+        field: 'secret',
+        reason,
+      }),
+    ).rejects.toMatchObject({
       code: 'conflict',
     });
     const failed = (await eventsOf(tenantA, 'payment_settings.revealed')).filter((e) => e.outcome === 'failure');
@@ -228,13 +299,18 @@ describe('payment-gateway settings', () => {
     expect(failed[0].details).toMatchObject({ siteId: siteA2, field: 'secret', error: 'undecryptable' });
     expect(await alertsOf(tenantA)).toHaveLength(alertsBefore);
     // The site's own API key still opens.
-    expect((await revealPaymentSecret(adminA, tenantA, siteA2, { field: 'api_key', reason })).value).toBe(
-      'ak_outlet_00000000',
-    );
+    expect(
+      (
+        await revealPaymentSecret(tenantAccess(adminA, tenantA, 'payment_settings.reveal'), siteA2, {
+          field: 'api_key',
+          reason,
+        })
+      ).value,
+    ).toBe('ak_outlet_00000000');
   });
 
   it("lists the tenant's latest changes and reveals for its dashboard, newest first, without reasons", async () => {
-    const recent = await getRecentPaymentSettingChanges(adminA, tenantA, 5);
+    const recent = await getRecentPaymentSettingChanges(tenantAccess(adminA, tenantA, 'payment_settings.read'), 5);
     expect(recent).toHaveLength(5);
     expect(recent[0]).toMatchObject({
       action: 'payment_settings.revealed',
@@ -243,14 +319,19 @@ describe('payment-gateway settings', () => {
       actorLoginId: adminA.loginId,
     });
     expect(recent.map((r) => r.seq)).toEqual([...recent.map((r) => r.seq)].sort((a, b) => b - a));
-    const all = await getRecentPaymentSettingChanges(adminA, tenantA, 50);
+    const all = await getRecentPaymentSettingChanges(tenantAccess(adminA, tenantA, 'payment_settings.read'), 50);
     expect(all.find((r) => r.action === 'payment_settings.updated' && r.siteId === siteA)?.fields).toEqual([
       'merchant_id',
       'secret',
     ]);
     expect(JSON.stringify(all)).not.toContain(reason);
     expect(all.every((r) => r.siteId !== siteB)).toBe(true);
-    expect(await getRecentPaymentSettingChanges(adminB, tenantB, 50)).toHaveLength(1);
-    await expect(getRecentPaymentSettingChanges(adminB, tenantA, 5)).rejects.toMatchObject({ code: 'not_found' });
+    expect(
+      await getRecentPaymentSettingChanges(tenantAccess(adminB, tenantB, 'payment_settings.read'), 50),
+    ).toHaveLength(1);
+    // The dashboard that shows them is tenant A's: B's admin meets the guard's 404.
+    await expect(checkAccess(adminB, 'app/t/[tenantId]/page.tsx', { tenantId: tenantA })).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 });

@@ -4,12 +4,10 @@ import { withTenantTx } from '@/db';
 import { auditEvents, paymentSettings, sites } from '@/db/schema';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
-import { mayAct, type Permission } from '@/lib/kernel/permissions';
+import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
-import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { uuidSchema } from '@/lib/http/input-schemas';
 import { maskSecret, openPaymentSecret, sealPaymentSecret } from './payment-crypto';
 
@@ -55,19 +53,18 @@ function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   return parsed.data;
 }
 
-// The guard has already checked this for pages and actions; checked again here because these
-// settings are what the attackers used to lower order amounts.
-function authorize(ctx: OperatorContext, tenantId: string, siteId: string | null, permission: Permission) {
-  if (!mayAct(ctx, tenantId, permission)) throw new AppError('not_found');
-  if (siteId !== null && !uuidSchema.safeParse(siteId).success) throw new AppError('not_found');
+// A site id from the URL that is not a UUID is a missing page, like any other site.
+function assertSiteId(siteId: string) {
+  if (!uuidSchema.safeParse(siteId).success) throw new AppError('not_found');
 }
 
 const ofSite = (tenantId: string, siteId: string) =>
   and(eq(paymentSettings.tenantId, tenantId), eq(paymentSettings.siteId, siteId));
 
 /** A site and its gateway settings (null when none are configured yet); secrets only masked. */
-export async function getPaymentSettings(ctx: OperatorContext, tenantId: string, siteId: string) {
-  authorize(ctx, tenantId, siteId, 'payment_settings.read');
+export async function getPaymentSettings(ctx: TenantAccess<'payment_settings.read'>, siteId: string) {
+  const tenantId = ctx.granted.tenantId;
+  assertSiteId(siteId);
   const [row] = await withTenantTx(
     tenantId,
     (tx) =>
@@ -113,13 +110,12 @@ const PLAIN_FIELDS = { provider: 'provider', merchantId: 'merchant_id', endpoint
  * Writes `payment_settings.updated` with the names of the changed fields, never their values.
  */
 export async function updatePaymentSettings(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: SteppedUp<TenantAccess<'payment_settings.write'>>,
   siteId: string,
   raw: z.input<typeof paymentSettingsInput>,
 ) {
-  requireStepUp(ctx);
-  authorize(ctx, tenantId, siteId, 'payment_settings.write');
+  const tenantId = ctx.granted.tenantId;
+  assertSiteId(siteId);
   const input = parseInput(paymentSettingsInput, raw);
   const fields = await withTenantTx(tenantId, async (tx) => {
     const [before] = await tx
@@ -202,13 +198,12 @@ export async function updatePaymentSettings(
  * does not open here (copied from another row, or damaged) is audited as a failure and refused.
  */
 export async function revealPaymentSecret(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: SteppedUp<TenantAccess<'payment_settings.reveal'>>,
   siteId: string,
   raw: z.input<typeof revealInput>,
 ) {
-  requireStepUp(ctx);
-  authorize(ctx, tenantId, siteId, 'payment_settings.reveal');
+  const tenantId = ctx.granted.tenantId;
+  assertSiteId(siteId);
   const { field, reason } = parseInput(revealInput, raw);
   const column = field === 'api_key' ? paymentSettings.apiKeyCiphertext : paymentSettings.secretCiphertext;
   const result = await withTenantTx(tenantId, async (tx) => {
@@ -246,8 +241,8 @@ export async function revealPaymentSecret(
 }
 
 /** The tenant's latest gateway-settings changes and reveals, for its dashboard. */
-export async function getRecentPaymentSettingChanges(ctx: OperatorContext, tenantId: string, limit: number) {
-  authorize(ctx, tenantId, null, 'payment_settings.read');
+export async function getRecentPaymentSettingChanges(ctx: TenantAccess<'payment_settings.read'>, limit: number) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(
     tenantId,
     (tx) =>

@@ -4,13 +4,14 @@ import { withPlatformTx } from '@/db';
 import { PLATFORM_TENANT_ID, alerts, auditEvents, members, orders } from '@/db/schema';
 import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { advanceClock, resetClock } from '@/lib/clock';
-import { contextFor } from '@/lib/testing/context';
+import { contextFor, tenantAccess } from '@/lib/testing/context';
 import { createOperator, createSite, createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { listMembers, listMembersQuery } from './list-members';
 import { listOrders, listOrdersQuery } from './list-orders';
 import { revealMember } from './reveal-member';
 import { revealOrder } from './reveal-order';
+import { checkAccess } from '@/lib/auth/guard';
 
 setupTestDatabase();
 afterEach(() => resetClock());
@@ -67,10 +68,12 @@ const rawMembers = (siteId: string) =>
   withPlatformTx((tx) => tx.select().from(members).where(eq(members.siteId, siteId)));
 const rawOrders = (siteId: string) => withPlatformTx((tx) => tx.select().from(orders).where(eq(orders.siteId, siteId)));
 
+const SITE = 'app/t/[tenantId]/sites/[siteId]';
+
 describe('member and order lists', () => {
   it('mask e-mail and phone and return only the listed columns', async () => {
     const full = new Map((await rawMembers(siteA)).map((m) => [m.id, m]));
-    const page = await listMembers(opA, a, siteA, {});
+    const page = await listMembers(tenantAccess(opA, a, 'members.read'), siteA, {});
     expect(page.site).toMatchObject({ id: siteA, code: 'main' });
     expect(page.rows).toHaveLength(50);
     for (const row of page.rows) {
@@ -83,7 +86,7 @@ describe('member and order lists', () => {
     }
 
     const fullOrders = new Map((await rawOrders(siteA)).map((o) => [o.id, o]));
-    const orderPage = await listOrders(opA, a, siteA, {});
+    const orderPage = await listOrders(tenantAccess(opA, a, 'orders.read'), siteA, {});
     for (const row of orderPage.rows) {
       expect(Object.keys(row).sort()).toEqual([
         'amount',
@@ -110,8 +113,8 @@ describe('member and order lists', () => {
 
   it('page newest first by keyset without overlap until the end, and search exact numbers', async () => {
     for (const [list, total] of [
-      [(after?: string) => listMembers(opA, a, siteA, { after }), 120],
-      [(after?: string) => listOrders(opA, a, siteA, { after }), 130],
+      [(after?: string) => listMembers(tenantAccess(opA, a, 'members.read'), siteA, { after }), 120],
+      [(after?: string) => listOrders(tenantAccess(opA, a, 'orders.read'), siteA, { after }), 130],
     ] as const) {
       const seen: string[] = [];
       const times: number[] = [];
@@ -132,19 +135,31 @@ describe('member and order lists', () => {
       expect(times).toEqual([...times].sort((x, y) => y - x));
     }
     // A junk cursor starts at the top instead of failing.
-    expect((await listMembers(opA, a, siteA, { after: 'junk' })).rows).toHaveLength(50);
+    expect((await listMembers(tenantAccess(opA, a, 'members.read'), siteA, { after: 'junk' })).rows).toHaveLength(50);
 
     // Typed in lower case or full width, as Japanese input methods often do.
     for (const q of ['m0000007', 'Ｍ００００００７']) {
-      expect((await listMembers(opA, a, siteA, listMembersQuery.parse({ q }))).rows.map((r) => r.memberNo)).toEqual([
-        'M0000007',
-      ]);
+      expect(
+        (await listMembers(tenantAccess(opA, a, 'members.read'), siteA, listMembersQuery.parse({ q }))).rows.map(
+          (r) => r.memberNo,
+        ),
+      ).toEqual(['M0000007']);
     }
-    expect((await listMembers(opA, a, siteA, listMembersQuery.parse({ q: 'M000000' }))).rows).toEqual([]);
+    expect(
+      (await listMembers(tenantAccess(opA, a, 'members.read'), siteA, listMembersQuery.parse({ q: 'M000000' }))).rows,
+    ).toEqual([]);
     const [some] = await rawOrders(siteA);
-    const order = await listOrders(opA, a, siteA, listOrdersQuery.parse({ q: some.orderNo }));
+    const order = await listOrders(
+      tenantAccess(opA, a, 'orders.read'),
+      siteA,
+      listOrdersQuery.parse({ q: some.orderNo }),
+    );
     expect(order.rows.map((r) => r.id)).toEqual([some.id]);
-    const shipped = await listOrders(opA, a, siteA, listOrdersQuery.parse({ status: 'shipped', after: '' }));
+    const shipped = await listOrders(
+      tenantAccess(opA, a, 'orders.read'),
+      siteA,
+      listOrdersQuery.parse({ status: 'shipped', after: '' }),
+    );
     expect(shipped.rows.length).toBeGreaterThan(0);
     expect(shipped.rows.every((r) => r.status === 'shipped' && r.hasTracking)).toBe(true);
     expect(listOrdersQuery.parse({ status: 'DROP', q: '' })).toEqual({
@@ -156,8 +171,8 @@ describe('member and order lists', () => {
 
   it('audit each page view with its count', async () => {
     const viewer = contextFor(a, crypto.randomUUID(), 'tenant_operator', 'count.viewer');
-    await listMembers(viewer, a, siteA, {});
-    await listOrders(viewer, a, siteA, listOrdersQuery.parse({ q: 'NOPE' }));
+    await listMembers(tenantAccess(viewer, a, 'members.read'), siteA, {});
+    await listOrders(tenantAccess(viewer, a, 'orders.read'), siteA, listOrdersQuery.parse({ q: 'NOPE' }));
     const events = await eventsOf(a, viewer.operatorId, ['members.listed', 'orders.listed']);
     expect(events).toEqual([
       { action: 'members.listed', targetId: siteA, details: { siteId: siteA, count: 50 } },
@@ -169,16 +184,17 @@ describe('member and order lists', () => {
     const [memberA] = await rawMembers(siteA);
     const [orderA] = await rawOrders(siteA);
     for (const attempt of [
-      () => listMembers(opB, b, siteA, {}),
-      () => listMembers(opB, a, siteA, {}),
-      () => listOrders(opB, b, siteA, {}),
-      () => listOrders(opB, a, siteA, {}),
-      () => listOrders(opB, b, 'not-a-uuid', {}),
-      () => revealMember(opB, b, memberA.id),
-      () => revealMember(opB, a, memberA.id),
-      () => revealOrder(opB, b, orderA.id),
-      () => revealOrder(opB, a, orderA.id),
-      () => revealOrder(opB, b, 'not-a-uuid'),
+      () => listMembers(tenantAccess(opB, b, 'members.read'), siteA, {}),
+      () => listOrders(tenantAccess(opB, b, 'orders.read'), siteA, {}),
+      () => listOrders(tenantAccess(opB, b, 'orders.read'), 'not-a-uuid', {}),
+      () => revealMember(tenantAccess(opB, b, 'members.read'), memberA.id),
+      () => revealOrder(tenantAccess(opB, b, 'orders.read'), orderA.id),
+      () => revealOrder(tenantAccess(opB, b, 'orders.read'), 'not-a-uuid'),
+      // Asking for tenant A itself: the guard refuses before any lib code runs.
+      () => checkAccess(opB, `${SITE}/members/page.tsx`, { tenantId: a }),
+      () => checkAccess(opB, `${SITE}/orders/page.tsx`, { tenantId: a }),
+      () => checkAccess(opB, `${SITE}/members/actions.ts revealMemberAction`, { tenantId: a }),
+      () => checkAccess(opB, `${SITE}/orders/actions.ts revealOrderAction`, { tenantId: a }),
     ]) {
       await expect(attempt()).rejects.toMatchObject({ code: 'not_found', status: 404 });
     }
@@ -187,25 +203,27 @@ describe('member and order lists', () => {
     expect(await eventsOf(a, opB.operatorId, actions)).toEqual([]);
     expect(await eventsOf(b, opB.operatorId, actions)).toEqual([]);
     // Its own site still works.
-    expect((await listMembers(opB, b, siteB, {})).rows.length).toBe(30);
+    expect((await listMembers(tenantAccess(opB, b, 'members.read'), siteB, {})).rows.length).toBe(30);
     // Customer data is the tenant's: platform staff without its grant meet the same wall.
     for (const role of ['platform_auditor', 'platform_admin'] as const) {
       const staff = contextFor(PLATFORM_TENANT_ID, crypto.randomUUID(), role, 'staff');
-      await expect(listOrders(staff, a, siteA, {})).rejects.toMatchObject({ code: 'not_found' });
-      await expect(listMembers(staff, a, siteA, {})).rejects.toMatchObject({ code: 'not_found' });
+      for (const page of ['orders', 'members'] as const)
+        await expect(checkAccess(staff, `${SITE}/${page}/page.tsx`, { tenantId: a })).rejects.toMatchObject({
+          code: 'not_found',
+        });
     }
   });
 
   it('reveal one full record with exactly one audit event that carries no personal data', async () => {
     const viewer = contextFor(a, crypto.randomUUID(), 'tenant_operator', 'reveal.viewer');
-    const [memberRow] = (await listMembers(viewer, a, siteA, {})).rows;
+    const [memberRow] = (await listMembers(tenantAccess(viewer, a, 'members.read'), siteA, {})).rows;
     const [real] = await withPlatformTx((tx) => tx.select().from(members).where(eq(members.id, memberRow.id)));
-    const revealed = await revealMember(viewer, a, memberRow.id);
+    const revealed = await revealMember(tenantAccess(viewer, a, 'members.read'), memberRow.id);
     expect(revealed).toEqual(real);
 
-    const [orderRow] = (await listOrders(viewer, a, siteA, {})).rows;
+    const [orderRow] = (await listOrders(tenantAccess(viewer, a, 'orders.read'), siteA, {})).rows;
     const [realOrder] = await withPlatformTx((tx) => tx.select().from(orders).where(eq(orders.id, orderRow.id)));
-    expect(await revealOrder(viewer, a, orderRow.id)).toEqual(realOrder);
+    expect(await revealOrder(tenantAccess(viewer, a, 'orders.read'), orderRow.id)).toEqual(realOrder);
 
     const events = await eventsOf(a, viewer.operatorId, ['member.revealed', 'order.revealed']);
     expect(events).toEqual([
@@ -240,12 +258,12 @@ describe('bulk viewing alert', () => {
     let memberCursor: string | undefined;
     let orderCursor: string | undefined;
     const viewMembers = async () => {
-      const page = await listMembers(viewer, a, bigSite, { after: memberCursor });
+      const page = await listMembers(tenantAccess(viewer, a, 'members.read'), bigSite, { after: memberCursor });
       memberCursor = page.next ?? undefined;
       return page;
     };
     const viewOrders = async () => {
-      const page = await listOrders(viewer, a, bigSite, { after: orderCursor });
+      const page = await listOrders(tenantAccess(viewer, a, 'orders.read'), bigSite, { after: orderCursor });
       orderCursor = page.next ?? undefined;
       return page;
     };
@@ -279,8 +297,12 @@ describe('bulk viewing alert', () => {
   it('fires exactly once when two views cross the limit at the same time', async () => {
     const viewer = contextFor(a, crypto.randomUUID(), 'tenant_operator', 'concurrent.viewer');
     let after: string | undefined;
-    for (let i = 0; i < 10; i++) after = (await listMembers(viewer, a, bigSite, { after })).next ?? undefined;
-    const views = await Promise.all([listMembers(viewer, a, bigSite, { after }), listOrders(viewer, a, bigSite, {})]);
+    for (let i = 0; i < 10; i++)
+      after = (await listMembers(tenantAccess(viewer, a, 'members.read'), bigSite, { after })).next ?? undefined;
+    const views = await Promise.all([
+      listMembers(tenantAccess(viewer, a, 'members.read'), bigSite, { after }),
+      listOrders(tenantAccess(viewer, a, 'orders.read'), bigSite, {}),
+    ]);
     expect(views.filter((v) => v.alerted)).toHaveLength(1);
     expect(await bulkAlerts(a, viewer.operatorId)).toEqual([{ details: { records: 550, windowMinutes: 60 } }]);
   });
@@ -291,7 +313,7 @@ describe('bulk viewing alert', () => {
     for (const viewer of [first, second]) {
       let after: string | undefined;
       for (let i = 0; i < 9; i++) {
-        const page = await listMembers(viewer, a, bigSite, { after });
+        const page = await listMembers(tenantAccess(viewer, a, 'members.read'), bigSite, { after });
         expect(page.alerted).toBe(false);
         after = page.next ?? undefined;
       }

@@ -4,11 +4,10 @@ import { withTenantTx, type Tx } from '@/db';
 import { orderExports, orders, sites, tenants } from '@/db/schema';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
-import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { uuidSchema } from '@/lib/http/input-schemas';
 import { ORDER_EXPORT_COLUMN_KEYS, orderedColumns, piiKinds } from './order-export-columns';
 
@@ -75,7 +74,8 @@ async function countScope(tx: Tx, tenantId: string, scope: OrderExportScope) {
 }
 
 /** "15,581 orders, 10,946 customers, includes names, addresses, phone numbers": shown before anything is produced. */
-export async function previewOrderExport(_ctx: OperatorContext, tenantId: string, scope: OrderExportScope) {
+export async function previewOrderExport(ctx: TenantAccess<'orders.export'>, scope: OrderExportScope) {
+  const tenantId = ctx.granted.tenantId;
   const counts = await withTenantTx(tenantId, (tx) => countScope(tx, tenantId, scope), { readOnly: true });
   return { ...counts, columns: orderedColumns(scope.columns).map((c) => c.key), pii: piiKinds(scope.columns) };
 }
@@ -85,12 +85,11 @@ export async function previewOrderExport(_ctx: OperatorContext, tenantId: string
  * download; above it, it waits for a second admin (four eyes) and raises an alert.
  */
 export async function requestOrderExport(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: SteppedUp<TenantAccess<'orders.export'>>,
   scope: OrderExportScope,
   request: z.infer<typeof orderExportRequest>,
 ) {
-  requireStepUp(ctx);
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const counts = await countScope(tx, tenantId, scope);
     const at = now();
@@ -161,12 +160,11 @@ export async function requestOrderExport(
 
 /** The second pair of eyes: another admin approves or rejects an export held above quota. */
 export async function decideOrderExport(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: SteppedUp<TenantAccess<'orders.export'>>,
   exportId: string,
   decision: 'approve' | 'reject',
 ) {
-  requireStepUp(ctx);
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const [held] = await tx
       .select({
@@ -207,7 +205,8 @@ export async function decideOrderExport(
 }
 
 /** This site's exports the viewer may act on: their own, and (for approvers) those held for approval. */
-export async function listOrderExports(ctx: OperatorContext, tenantId: string, siteId: string) {
+export async function listOrderExports(ctx: TenantAccess<'orders.export'>, siteId: string) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(
     tenantId,
     (tx) =>

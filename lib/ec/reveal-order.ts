@@ -3,13 +3,13 @@ import { and, eq } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { orders } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess } from '@/lib/kernel/access';
 import { AppError } from '@/lib/http/app-error';
-import { assertTenantReach, recordIdSchema } from './list-members';
+import { recordIdSchema } from './list-members';
 
 /** One order's full record, unmasked, audited in the same transaction without its personal data. */
-export async function revealOrder(ctx: OperatorContext, tenantId: string, orderId: string) {
-  assertTenantReach(ctx, tenantId, 'orders.read');
+export async function revealOrder(ctx: TenantAccess<'orders.read'>, orderId: string) {
+  const tenantId = ctx.granted.tenantId;
   if (!recordIdSchema.safeParse(orderId).success) throw new AppError('not_found');
   return withTenantTx(tenantId, async (tx) => {
     const [order] = await tx

@@ -4,7 +4,7 @@ import { copyTenantCsv, rowsOf, withTenantTx } from '@/db';
 import { orderExports } from '@/db/schema';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { csvText } from '@/lib/http/csv';
 import {
@@ -17,7 +17,6 @@ import {
   type ExportSummary,
 } from '@/lib/http/stream-export';
 import { AppError } from '@/lib/http/app-error';
-import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { orderedColumns, type OrderExportColumn } from './order-export-columns';
 
 /**
@@ -58,8 +57,8 @@ export type ClaimedExport = Awaited<ReturnType<typeof claimOrderExport>>;
  * (ready or approved becomes downloaded in one statement, so two tabs cannot both get it). An
  * export within 24 h of a login from an address this operator had never used raises an alert.
  */
-export async function claimOrderExport(ctx: OperatorContext, tenantId: string, exportId: string) {
-  requireStepUp(ctx);
+export async function claimOrderExport(ctx: SteppedUp<TenantAccess<'orders.export'>>, exportId: string) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const [claimed] = await tx
       .update(orderExports)
@@ -163,10 +162,10 @@ export const orderExportSelect = (tenantId: string, scope: ExportScope): SQL =>
  * when it stops short, `orders.export_aborted` records the rows and bytes that had left.
  */
 export async function streamOrderExport(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: SteppedUp<TenantAccess<'orders.export'>>,
   claimed: ClaimedExport,
 ): Promise<ReadableStream<Uint8Array>> {
+  const tenantId = ctx.granted.tenantId;
   const columns = orderedColumns(claimed.columns);
   const header = `${columns.map((c) => c.key).join(',')}\r\n`;
   const finish = ({ rows, bytes, sha256 }: ExportSummary) =>
@@ -276,11 +275,10 @@ export async function streamOrderExport(
  * check that this operator may download this export now. The route checks both again.
  */
 export async function prepareOrderExportDownload(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: SteppedUp<TenantAccess<'orders.export'>>,
   exportId: string,
 ): Promise<string> {
-  requireStepUp(ctx);
+  const tenantId = ctx.granted.tenantId;
   const [row] = await withTenantTx(
     tenantId,
     (tx) =>

@@ -6,7 +6,7 @@ import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { createSession } from '@/lib/auth/create-session';
 import type { RequestMeta } from '@/lib/auth/request-context';
-import { hashSessionToken } from '@/lib/auth/session-token';
+import { hashSessionToken } from '@/lib/crypto/session-token';
 import { MAX_ACCOUNT_FAILURES } from '@/lib/auth/throttle';
 import { now } from '@/lib/clock';
 import { verifySecondFactor } from './verify-second-factor';

@@ -5,19 +5,18 @@ import QRCode from 'qrcode';
 import { withTenantTx, type Tx } from '@/db';
 import { recoveryCodes, sessions, totpCredentials } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { OperatorAccess, SteppedUp } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { keyedHash, open, seal } from '@/lib/crypto/keyring';
 import { newTotpSecret, totpSeedContext, totpUri, verifyTotp } from './otp';
-import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { normalizeRecoveryCode } from './verify-second-factor';
 
 const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 export const RECOVERY_CODE_COUNT = 10;
 
 /** Starts (or restarts) enrollment: a fresh secret, encrypted, pending until a code proves it. */
-export async function startTotpEnrollment(ctx: OperatorContext) {
+export async function startTotpEnrollment(ctx: OperatorAccess) {
   return withTenantTx(ctx.tenantId, async (tx) => {
     const [existing] = await tx
       .select({ status: totpCredentials.status })
@@ -44,14 +43,14 @@ export async function startTotpEnrollment(ctx: OperatorContext) {
 }
 
 /** What the enrollment page shows: QR code (rendered here, never by a third party) and the key in groups of four. */
-export async function enrollmentView(ctx: OperatorContext, secret: string) {
+export async function enrollmentView(ctx: OperatorAccess, secret: string) {
   const uri = totpUri(secret, `Mamori (${ctx.tenant.name})`, ctx.loginId);
   const qrSvg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
   return { secretGroups: secret.match(/.{1,4}/g)!.join(' '), qrSvg };
 }
 
 /** The pending secret again (after a reload of the enrollment page). */
-export async function pendingEnrollment(ctx: OperatorContext) {
+export async function pendingEnrollment(ctx: OperatorAccess) {
   const [row] = await withTenantTx(ctx.tenantId, (tx) =>
     tx
       .select({ secret: totpCredentials.secretCiphertext, status: totpCredentials.status })
@@ -83,7 +82,7 @@ async function replaceRecoveryCodes(tx: Tx, tenantId: string, operatorId: string
 }
 
 /** Completes enrollment with a correct code; returns the ten recovery codes, shown once. */
-export async function confirmTotpEnrollment(ctx: OperatorContext, code: string) {
+export async function confirmTotpEnrollment(ctx: OperatorAccess, code: string) {
   return withTenantTx(ctx.tenantId, async (tx) => {
     const [cred] = await tx
       .select({ secret: totpCredentials.secretCiphertext, status: totpCredentials.status })
@@ -130,8 +129,7 @@ export async function confirmTotpEnrollment(ctx: OperatorContext, code: string) 
 }
 
 /** New recovery codes replace all old ones (the caller has passed a step-up). */
-export async function regenerateRecoveryCodes(ctx: OperatorContext) {
-  requireStepUp(ctx);
+export async function regenerateRecoveryCodes(ctx: SteppedUp<OperatorAccess>) {
   return withTenantTx(ctx.tenantId, async (tx) => {
     const codes = await replaceRecoveryCodes(tx, ctx.tenantId, ctx.operatorId);
     await recordAudit(tx, {

@@ -1,7 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { rowsOf, withTenantTx } from '@/db';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess } from '@/lib/kernel/access';
 
 export interface MfaEnrollment {
   /** Active operators of the tenant, and how many of them have TOTP set up. */
@@ -14,7 +14,8 @@ export interface MfaEnrollment {
 }
 
 /** A tenant's TOTP enrolment progress against its policy, for its dashboard. */
-export async function getMfaEnrollment(_ctx: OperatorContext, tenantId: string): Promise<MfaEnrollment> {
+export async function getMfaEnrollment(ctx: TenantAccess<'operators.read' | 'security.write'>): Promise<MfaEnrollment> {
+  const tenantId = ctx.granted.tenantId;
   const [row] = await withTenantTx(
     tenantId,
     async (tx) =>

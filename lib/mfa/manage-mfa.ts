@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { rowsOf, withPlatformTx, withTenantTx } from '@/db';
 import { recoveryCodes, tenants, totpCredentials } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { OperatorAccess, PlatformAccess, SteppedUp, TenantAccess } from '@/lib/kernel/access';
 import { revokeOperatorSessions } from '@/lib/sessions/revoke-sessions';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
@@ -12,19 +12,17 @@ import { verifyPassword } from '@/lib/passwords/hash-password';
 import { passwordRules } from '@/lib/passwords/password-history';
 import { lockOperator } from '@/lib/tenancy/operator-guards';
 import { reasonSchema } from '@/lib/http/input-schemas';
-import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { verifySecondFactor } from './verify-second-factor';
 
 export const resetMfaInput = z.object({ reason: reasonSchema });
 
 /** An admin resets an operator's TOTP: credential and codes gone, sessions ended, re-enrollment forced. */
 export async function resetOperatorMfa(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: SteppedUp<TenantAccess<'operators.write'>>,
   operatorId: string,
   input: z.infer<typeof resetMfaInput>,
 ) {
-  requireStepUp(ctx);
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const target = await lockOperator(tx, tenantId, operatorId);
     await tx
@@ -62,7 +60,7 @@ export const disableOwnTotpInput = z.object({
  * An operator removes their own TOTP (to re-enroll, e.g. on a new phone) only with the password
  * and a current code (ASVS 7.5.1). Where TOTP is required they must enroll again before going on.
  */
-export async function disableOwnTotp(ctx: OperatorContext, input: z.infer<typeof disableOwnTotpInput>) {
+export async function disableOwnTotp(ctx: OperatorAccess, input: z.infer<typeof disableOwnTotpInput>) {
   const rules = await withTenantTx(ctx.tenantId, (tx) => passwordRules(tx, ctx.tenantId, ctx.operatorId));
   const passwordOk = await verifyPassword(rules.currentHash, input.password);
   return withTenantTx(ctx.tenantId, async (tx) => {
@@ -96,8 +94,11 @@ export const totpPolicyInput = z.object({
 });
 
 /** Tenant setting "require TOTP", with a grace period in days from now. */
-export async function setTotpPolicy(ctx: OperatorContext, tenantId: string, input: z.infer<typeof totpPolicyInput>) {
-  requireStepUp(ctx);
+export async function setTotpPolicy(
+  ctx: SteppedUp<TenantAccess<'security.write'>>,
+  input: z.infer<typeof totpPolicyInput>,
+) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const [before] = await tx
       .select({ required: tenants.totpRequired, graceUntil: tenants.totpGraceUntil })
@@ -124,7 +125,8 @@ export async function setTotpPolicy(ctx: OperatorContext, tenantId: string, inpu
   });
 }
 
-export async function getTotpPolicy(_ctx: OperatorContext, tenantId: string) {
+export async function getTotpPolicy(ctx: TenantAccess<'security.write'>) {
+  const tenantId = ctx.granted.tenantId;
   const [row] = await withTenantTx(tenantId, (tx) =>
     tx
       .select({ required: tenants.totpRequired, graceUntil: tenants.totpGraceUntil })
@@ -137,7 +139,7 @@ export async function getTotpPolicy(_ctx: OperatorContext, tenantId: string) {
 
 /** Share of active operators enrolled, per tenant (platform tenants page). */
 export async function enrollmentShares(
-  _ctx: OperatorContext,
+  _access: PlatformAccess<'tenants.list'>,
 ): Promise<Map<string, { enrolled: number; active: number }>> {
   const rows = rowsOf<{ tenant_id: string; enrolled: number; active: number }>(
     await withPlatformTx((tx) =>

@@ -4,8 +4,7 @@ import { withPlatformTx } from '@/db';
 import { PLATFORM_TENANT_ID, tenants } from '@/db/schema';
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { advanceClock, now, resetClock } from '@/lib/clock';
-import { updatePasswordSettings } from '@/lib/passwords/update-password-settings';
-import { contextFor, sessionCtx } from '@/lib/testing/context';
+import { contextFor, ownAccess, platformAccess, sessionCtx, tenantAccess } from '@/lib/testing/context';
 import { createOperator } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { listOperators } from '@/lib/tenancy/list-operators';
@@ -13,6 +12,7 @@ import { createTenant, NEW_TENANT_TOTP_GRACE_DAYS } from '@/lib/tenancy/manage-t
 import { confirmTotpEnrollment, startTotpEnrollment } from './enroll-totp';
 import { getMfaEnrollment } from './get-mfa-enrollment';
 import { totpAt } from './otp';
+import { checkAccess } from '@/lib/auth/guard';
 
 setupTestDatabase();
 afterEach(() => resetClock());
@@ -31,7 +31,11 @@ async function session(loginId: string) {
 describe('TOTP on by default', () => {
   it('requires TOTP of a new company with a 14-day grace: a deadline until then, the enrollment gate after it', async () => {
     const code = `pol${++n}x${Date.now().toString(36)}`;
-    const { tenantId } = await createTenant(staff(), { code, name: '株式会社テスト', contactEmail: null });
+    const { tenantId } = await createTenant(platformAccess(staff(), 'tenants.write'), {
+      code,
+      name: '株式会社テスト',
+      contactEmail: null,
+    });
     const [policy] = await withPlatformTx((tx) =>
       tx
         .select({ required: tenants.totpRequired, graceUntil: tenants.totpGraceUntil })
@@ -48,9 +52,9 @@ describe('TOTP on by default', () => {
     expect(await sessionCtx(token, meta)).toMatchObject({ mustEnrollMfa: false, mfaEnrollBy: policy.graceUntil });
     // A security setting needs TOTP regardless of the grace period.
     const ctx = (await sessionCtx(token, meta))!;
-    await expect(updatePasswordSettings(ctx, tenantId, { minLength: 14, maxAgeDays: null })).rejects.toMatchObject({
-      code: 'mfa_enrollment_required',
-    });
+    await expect(
+      checkAccess(ctx, 'app/t/[tenantId]/security/actions.ts updatePasswordSettingsAction', { tenantId }),
+    ).rejects.toMatchObject({ code: 'mfa_enrollment_required' });
 
     // A day after the deadline, the same session may only enroll (the guard sends it to /account/mfa).
     advanceClock(NEW_TENANT_TOTP_GRACE_DAYS * 86_400_000 + 60_000);
@@ -60,27 +64,31 @@ describe('TOTP on by default', () => {
 
   it('shows each operator’s factor in the list and the enrolment progress on the dashboard', async () => {
     const code = `pol${++n}x${Date.now().toString(36)}`;
-    const { tenantId } = await createTenant(staff(), { code, name: '株式会社テスト', contactEmail: null });
+    const { tenantId } = await createTenant(platformAccess(staff(), 'tenants.write'), {
+      code,
+      name: '株式会社テスト',
+      contactEmail: null,
+    });
     const a = await createOperator(tenantId, `${code}.a`, PW, 'tenant_admin');
     await createOperator(tenantId, `${code}.b`, PW);
     await createOperator(tenantId, `${code}.c`, PW);
     const ctxA = (await sessionCtx(await session(`${code}.a`), meta))!;
-    const view = await startTotpEnrollment(ctxA);
+    const view = await startTotpEnrollment(ownAccess(ctxA));
     await confirmTotpEnrollment(
-      ctxA,
+      ownAccess(ctxA),
       await totpAt(view.secretGroups.replace(/ /g, ''), Math.floor(now().getTime() / 1000)),
     );
-    await startTotpEnrollment((await sessionCtx(await session(`${code}.b`), meta))!);
+    await startTotpEnrollment(ownAccess((await sessionCtx(await session(`${code}.b`), meta))!));
 
     const admin = contextFor(tenantId, a, 'tenant_admin');
-    const rows = (await listOperators(admin, tenantId, {})).rows;
+    const rows = (await listOperators(tenantAccess(admin, tenantId, 'operators.read'), {})).rows;
     const byLogin = Object.fromEntries(rows.map((r) => [r.loginId, { totp: r.totp, codes: r.recoveryCodesLeft }]));
     expect(byLogin).toEqual({
       [`${code}.a`]: { totp: 'active', codes: 10 },
       [`${code}.b`]: { totp: 'pending', codes: 0 },
       [`${code}.c`]: { totp: null, codes: 0 },
     });
-    expect(await getMfaEnrollment(admin, tenantId)).toMatchObject({
+    expect(await getMfaEnrollment(tenantAccess(admin, tenantId, 'operators.read'))).toMatchObject({
       active: 3,
       enrolled: 1,
       withRecoveryCodes: 1,

@@ -3,12 +3,12 @@ import { and, eq } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { sessions } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { OperatorAccess } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { verifySecondFactor } from './verify-second-factor';
 
 /** Verifies a TOTP or recovery code for this session (replay rules as at login). */
-export async function stepUp(ctx: OperatorContext, code: string) {
+export async function stepUp(ctx: OperatorAccess, code: string) {
   return withTenantTx(ctx.tenantId, async (tx) => {
     const factor = await verifySecondFactor(tx, ctx.tenantId, ctx.operatorId, code);
     if (!factor) {

@@ -5,7 +5,7 @@ import { alerts, auditEvents, tenants } from '@/db/schema';
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { advanceClock, now, resetClock } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
-import { contextFor, sessionCtx } from '@/lib/testing/context';
+import { contextFor, ownAccess, sessionCtx, tenantAccess } from '@/lib/testing/context';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { completeMfaLogin } from './complete-mfa-login';
@@ -14,6 +14,7 @@ import { resetOperatorMfa, setTotpPolicy } from './manage-mfa';
 import { totpAt } from './otp';
 import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { stepUp } from '@/lib/mfa/step-up';
+import { checkAccess } from '@/lib/auth/guard';
 
 setupTestDatabase();
 afterEach(() => resetClock());
@@ -31,11 +32,11 @@ async function enrolled() {
   const first = await loginWithPassword({ loginId, password: PW }, meta);
   if (!first.ok) throw new Error('login');
   const ctx = (await sessionCtx(first.sessionToken, meta))!;
-  const view = await startTotpEnrollment(ctx);
+  const view = await startTotpEnrollment(ownAccess(ctx));
   const secret = view.secretGroups.replace(/ /g, '');
   expect(view.qrSvg).toContain('<svg');
   const nowS = () => Math.floor(now().getTime() / 1000);
-  const { recoveryCodes } = await confirmTotpEnrollment(ctx, await totpAt(secret, nowS()));
+  const { recoveryCodes } = await confirmTotpEnrollment(ownAccess(ctx), await totpAt(secret, nowS()));
   // The session after enrollment: TOTP active, second factor just verified.
   const fresh = (await sessionCtx(first.sessionToken, meta))!;
   expect(fresh).toMatchObject({ totpEnrolled: true, mustEnrollMfa: false });
@@ -154,7 +155,7 @@ describe('enforcement, reset and step-up', () => {
     const loginId = `${code}.op`;
     await createOperator(tenantId, loginId, PW);
     const admin = contextFor(tenantId, crypto.randomUUID(), 'tenant_admin');
-    await setTotpPolicy(admin, tenantId, { required: true, graceDays: 7 });
+    await setTotpPolicy(tenantAccess(admin, tenantId, 'security.write'), { required: true, graceDays: 7 });
     const during = await loginWithPassword({ loginId, password: PW }, meta);
     if (!during.ok) throw new Error('login');
     expect((await sessionCtx(during.sessionToken, meta))?.mustEnrollMfa).toBe(false);
@@ -172,15 +173,22 @@ describe('enforcement, reset and step-up', () => {
     const o = await enrolled();
     const other = await enrolled();
     await expect(
-      resetOperatorMfa(other.ctx, other.tenantId, o.operatorId, { reason: 'cross tenant' }),
+      resetOperatorMfa(tenantAccess(other.ctx, other.tenantId, 'operators.write'), o.operatorId, {
+        reason: 'cross tenant',
+      }),
     ).rejects.toMatchObject({ code: 'not_found' });
     const admin = contextFor(o.tenantId, crypto.randomUUID(), 'tenant_admin');
-    expect(await resetOperatorMfa(admin, o.tenantId, o.operatorId, { reason: 'lost phone' })).toMatchObject({
+    expect(
+      await resetOperatorMfa(tenantAccess(admin, o.tenantId, 'operators.write'), o.operatorId, {
+        reason: 'lost phone',
+      }),
+    ).toMatchObject({
       sessionsEnded: 1,
     });
     const r = await loginWithPassword({ loginId: o.loginId, password: PW }, meta);
     expect(r.ok).toBe(true);
-    if (r.ok) expect((await pendingEnrollment((await sessionCtx(r.sessionToken, meta))!)).status).toBe('none');
+    if (r.ok)
+      expect((await pendingEnrollment(ownAccess((await sessionCtx(r.sessionToken, meta))!))).status).toBe('none');
     expect(await actions(o.tenantId)).toContain('mfa.reset');
   });
 
@@ -191,12 +199,12 @@ describe('enforcement, reset and step-up', () => {
     expect(() => requireStepUp({ ...stale, totpEnrolled: false })).toThrow(
       expect.objectContaining({ code: 'mfa_enrollment_required' }),
     );
-    await expect(resetOperatorMfa(stale, o.tenantId, o.operatorId, { reason: 'no step-up' })).rejects.toMatchObject({
-      code: 'step_up_required',
-    });
+    await expect(
+      checkAccess(stale, 'app/t/[tenantId]/actions.ts resetMfaAction', { tenantId: o.tenantId }),
+    ).rejects.toMatchObject({ code: 'step_up_required' });
     advanceClock(60_000);
-    expect(await stepUp(o.ctx, '000000')).toEqual({ ok: false });
-    expect(await stepUp(o.ctx, await totpAt(o.secret, o.nowS()))).toEqual({ ok: true, factor: 'totp' });
+    expect(await stepUp(ownAccess(o.ctx), '000000')).toEqual({ ok: false });
+    expect(await stepUp(ownAccess(o.ctx), await totpAt(o.secret, o.nowS()))).toEqual({ ok: true, factor: 'totp' });
     const names = await actions(o.tenantId);
     expect(names).toEqual(expect.arrayContaining(['stepup.failed', 'stepup.succeeded']));
     const rows = await withPlatformTx((tx) =>

@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { operators } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { OperatorAccess } from '@/lib/kernel/access';
 import { revokeOperatorSessions } from '@/lib/sessions/revoke-sessions';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
@@ -28,7 +28,7 @@ export const changeOwnPasswordInput = z
  * the operator's rotation targets and ends every other session, so a stolen session does not
  * outlive the password it came with.
  */
-export async function changeOwnPassword(ctx: OperatorContext, input: z.infer<typeof changeOwnPasswordInput>) {
+export async function changeOwnPassword(ctx: OperatorAccess, input: z.infer<typeof changeOwnPasswordInput>) {
   const rules = await withTenantTx(ctx.tenantId, (tx) => passwordRules(tx, ctx.tenantId, ctx.operatorId));
   const failed = async (reason: string, fields: Record<string, string[]>) => {
     await withTenantTx(ctx.tenantId, (tx) =>

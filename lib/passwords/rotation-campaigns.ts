@@ -3,11 +3,10 @@ import { and, eq, sql } from 'drizzle-orm';
 import { affectedRows, rowsOf, withOwnerTx, type Tx } from '@/db';
 import { PLATFORM_TENANT_ID, rotationCampaigns, rotationTargets } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
-import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { reasonSchema } from '@/lib/http/input-schemas';
 
 // A date-time without a zone (an <input type="datetime-local">) is Japan time, as the UI says.
@@ -32,11 +31,10 @@ export const startCampaignInput = z.object({
  * must change it (the starter too, if in scope), optionally with all their sessions ended. Set-based SQL from start to end, whatever the number of operators.
  */
 export async function startRotationCampaign(
-  ctx: OperatorContext,
-  ownerTenantId: string,
+  ctx: SteppedUp<TenantAccess<'security.write'>>,
   input: z.infer<typeof startCampaignInput>,
 ) {
-  requireStepUp(ctx);
+  const ownerTenantId = ctx.granted.tenantId;
   const startedAt = now();
   if (input.deadline.getTime() <= startedAt.getTime() + 60_000)
     throw new AppError('bad_request', { deadline: ['in_past'] });
@@ -139,11 +137,11 @@ async function lockCampaign(tx: Tx, ownerTenantId: string, campaignId: string) {
 export const extendCampaignInput = z.object({ deadline: deadlineSchema });
 
 export async function extendRotationCampaign(
-  ctx: OperatorContext,
-  ownerTenantId: string,
+  ctx: TenantAccess<'security.write'>,
   campaignId: string,
   input: z.infer<typeof extendCampaignInput>,
 ) {
+  const ownerTenantId = ctx.granted.tenantId;
   return withOwnerTx(ownerTenantId, async (tx) => {
     const before = await lockCampaign(tx, ownerTenantId, campaignId);
     if (input.deadline.getTime() <= Math.max(before.deadline.getTime(), now().getTime()))
@@ -177,7 +175,8 @@ export async function extendRotationCampaign(
  * Stops a campaign: pending operators are released from the must-change flag it set (unless
  * another campaign still holds them); operators already locked stay locked until an admin resets them.
  */
-export async function cancelRotationCampaign(ctx: OperatorContext, ownerTenantId: string, campaignId: string) {
+export async function cancelRotationCampaign(ctx: TenantAccess<'security.write'>, campaignId: string) {
+  const ownerTenantId = ctx.granted.tenantId;
   return withOwnerTx(ownerTenantId, async (tx) => {
     await lockCampaign(tx, ownerTenantId, campaignId);
     await tx

@@ -2,10 +2,11 @@ import 'server-only';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, withOwnerTx } from '@/db';
 import { rotationCampaigns, tenants } from '@/db/schema';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess } from '@/lib/kernel/access';
 
 /** Campaigns owned by one tenant (or the platform), newest first. */
-export async function listRotationCampaigns(_ctx: OperatorContext, ownerTenantId: string) {
+export async function listRotationCampaigns(ctx: TenantAccess<'operators.read'>) {
+  const ownerTenantId = ctx.granted.tenantId;
   return withOwnerTx(ownerTenantId, (tx) =>
     tx
       .select({
@@ -40,7 +41,8 @@ export interface TenantProgress {
  * One campaign and its progress per tenant, laggards first (most pending, then lowest share
  * rotated). One grouped query over the campaign's targets, served by its index.
  */
-export async function getRotationProgress(_ctx: OperatorContext, ownerTenantId: string, campaignId: string) {
+export async function getRotationProgress(ctx: TenantAccess<'operators.read'>, campaignId: string) {
+  const ownerTenantId = ctx.granted.tenantId;
   return withOwnerTx(ownerTenantId, async (tx) => {
     const [campaign] = await tx
       .select({
@@ -123,12 +125,12 @@ export interface OperatorProgress {
 
 /** Per-operator state, optionally for one tenant; also feeds the CSV report. */
 export async function listRotationTargets(
-  _ctx: OperatorContext,
-  ownerTenantId: string,
+  ctx: TenantAccess<'operators.read'>,
   campaignId: string,
   tenantId?: string,
   limit = 500,
 ) {
+  const ownerTenantId = ctx.granted.tenantId;
   return withOwnerTx(ownerTenantId, async (tx) =>
     rowsOf<OperatorProgress>(
       await tx.execute(sql`

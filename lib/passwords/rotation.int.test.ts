@@ -5,7 +5,7 @@ import { PLATFORM_TENANT_ID, auditEvents, operators, rotationTargets, tenants } 
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { advanceClock, now, resetClock } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
-import { contextFor, sessionCtx } from '@/lib/testing/context';
+import { contextFor, ownAccess, sessionCtx, tenantAccess } from '@/lib/testing/context';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { resetOperatorPassword } from '@/lib/tenancy/update-operator';
@@ -63,7 +63,7 @@ describe('changing a password under the policy', () => {
     const c = await company(1);
     const s = await session(c.ops[0].loginId);
     const attempt = (newPassword: string) =>
-      changeOwnPassword(s.ctx, { currentPassword: current, newPassword, confirmPassword: newPassword }).then(
+      changeOwnPassword(ownAccess(s.ctx), { currentPassword: current, newPassword, confirmPassword: newPassword }).then(
         () => null,
         (e: AppError) => e.fields?.newPassword,
       );
@@ -90,9 +90,12 @@ describe('changing a password under the policy', () => {
 
   it('honours a tenant minimum above the platform one', async () => {
     const c = await company(1);
-    await updatePasswordSettings(c.admin, c.tenantId, { minLength: 20, maxAgeDays: null });
+    await updatePasswordSettings(tenantAccess(c.admin, c.tenantId, 'security.write'), {
+      minLength: 20,
+      maxAgeDays: null,
+    });
     const s = await session(c.ops[0].loginId);
-    const error = await changeOwnPassword(s.ctx, {
+    const error = await changeOwnPassword(ownAccess(s.ctx), {
       currentPassword: PW,
       newPassword: 'tangerine otter 9',
       confirmPassword: 'tangerine otter 9',
@@ -102,13 +105,17 @@ describe('changing a password under the policy', () => {
 
   it('forces a change for one operator without touching their password, audited', async () => {
     const c = await company(1);
-    await forcePasswordChange(c.admin, c.tenantId, c.ops[0].id, { reason: 'shared on chat' });
+    await forcePasswordChange(tenantAccess(c.admin, c.tenantId, 'operators.write'), c.ops[0].id, {
+      reason: 'shared on chat',
+    });
     const s = await session(c.ops[0].loginId);
     expect(s.ctx.mustChangePassword).toBe(true);
     expect(await actions(c.tenantId)).toContain('password.change_forced');
     const other = await company(1);
     await expect(
-      forcePasswordChange(c.admin, c.tenantId, other.ops[0].id, { reason: 'cross tenant' }),
+      forcePasswordChange(tenantAccess(c.admin, c.tenantId, 'operators.write'), other.ops[0].id, {
+        reason: 'cross tenant',
+      }),
     ).rejects.toMatchObject({ code: 'not_found' });
   });
 
@@ -117,7 +124,10 @@ describe('changing a password under the policy', () => {
     advanceClock(400 * DAY);
     expect((await session(c.ops[0].loginId)).ctx.mustChangePassword).toBe(false);
     // A security setting: the admin's second factor is fresh on the moved clock too.
-    await updatePasswordSettings({ ...c.admin, mfaVerifiedAt: now() }, c.tenantId, { minLength: 12, maxAgeDays: 365 });
+    await updatePasswordSettings(tenantAccess({ ...c.admin, mfaVerifiedAt: now() }, c.tenantId, 'security.write'), {
+      minLength: 12,
+      maxAgeDays: 365,
+    });
     expect((await session(c.ops[0].loginId)).ctx.mustChangePassword).toBe(true);
     expect(await actions(c.tenantId)).toContain('password.expired');
   });
@@ -129,7 +139,7 @@ describe('rotation campaigns', () => {
     const b = await company(2);
     const sa = await session(a.ops[0].loginId);
     const sb = await session(b.ops[0].loginId);
-    const r = await startRotationCampaign(a.admin, a.tenantId, {
+    const r = await startRotationCampaign(tenantAccess(a.admin, a.tenantId, 'security.write'), {
       reason: 'credential leak 2026-11',
       deadline: inDays(7),
       revokeSessions: true,
@@ -155,18 +165,18 @@ describe('rotation campaigns', () => {
 
   it('tracks progress, locks stragglers after the deadline, and an admin reset lets them finish', async () => {
     const a = await company(3);
-    const { campaignId } = await startRotationCampaign(a.admin, a.tenantId, {
+    const { campaignId } = await startRotationCampaign(tenantAccess(a.admin, a.tenantId, 'security.write'), {
       reason: 'annual incident drill',
       deadline: inDays(2),
       revokeSessions: false,
     });
     const s0 = await session(a.ops[0].loginId);
-    await changeOwnPassword(s0.ctx, {
+    await changeOwnPassword(ownAccess(s0.ctx), {
       currentPassword: PW,
       newPassword: 'violet harbour lanterns',
       confirmPassword: 'violet harbour lanterns',
     });
-    let progress = (await getRotationProgress(a.admin, a.tenantId, campaignId))!;
+    let progress = (await getRotationProgress(tenantAccess(a.admin, a.tenantId, 'operators.read'), campaignId))!;
     expect(progress.totals).toMatchObject({ total: 4, rotated: 1, pending: 3, locked: 0, notLoggedInSince: 3 });
 
     advanceClock(3 * DAY);
@@ -176,7 +186,7 @@ describe('rotation campaigns', () => {
       reason: 'locked',
     });
     await withPlatformTx((tx) => lockOverdueRotations(tx));
-    progress = (await getRotationProgress(a.admin, a.tenantId, campaignId))!;
+    progress = (await getRotationProgress(tenantAccess(a.admin, a.tenantId, 'operators.read'), campaignId))!;
     expect(progress.totals).toMatchObject({ rotated: 1, pending: 0, locked: 3 });
     expect(await loginWithPassword({ loginId: a.ops[2].loginId, password: PW }, meta)).toEqual({
       ok: false,
@@ -186,14 +196,14 @@ describe('rotation campaigns', () => {
       expect.arrayContaining(['rotation.completed_by_operator', 'rotation.locked_after_deadline']),
     );
 
-    const reset = await resetOperatorPassword(a.admin, a.tenantId, a.ops[2].id);
+    const reset = await resetOperatorPassword(tenantAccess(a.admin, a.tenantId, 'operators.write'), a.ops[2].id);
     const s2 = await session(a.ops[2].loginId, reset.temporaryPassword);
-    await changeOwnPassword(s2.ctx, {
+    await changeOwnPassword(ownAccess(s2.ctx), {
       currentPassword: reset.temporaryPassword,
       newPassword: 'marigold ferry crossing',
       confirmPassword: 'marigold ferry crossing',
     });
-    const rows = await listRotationTargets(a.admin, a.tenantId, campaignId);
+    const rows = await listRotationTargets(tenantAccess(a.admin, a.tenantId, 'operators.read'), campaignId);
     expect(rows.find((r) => r.loginId === a.ops[2].loginId)?.status).toBe('rotated');
   });
 
@@ -205,14 +215,17 @@ describe('rotation campaigns', () => {
       campaignId,
       operators: count,
       tenants: tenantCount,
-    } = await startRotationCampaign(staff(), PLATFORM_TENANT_ID, {
+    } = await startRotationCampaign(tenantAccess(staff(), PLATFORM_TENANT_ID, 'security.write'), {
       reason: 'platform credential leak',
       deadline: inDays(5),
       revokeSessions: false,
       tenantIds: [a.tenantId, b.tenantId],
     });
     expect({ count, tenantCount }).toEqual({ count: 8, tenantCount: 2 });
-    const progress = (await getRotationProgress(staff(), PLATFORM_TENANT_ID, campaignId))!;
+    const progress = (await getRotationProgress(
+      tenantAccess(staff(), PLATFORM_TENANT_ID, 'operators.read'),
+      campaignId,
+    ))!;
     // Laggards first: b has more pending.
     expect(progress.tenants.map((t) => t.tenantId)).toEqual([b.tenantId, a.tenantId]);
     expect(await actions(a.tenantId)).toContain('rotation.started');
@@ -221,45 +234,59 @@ describe('rotation campaigns', () => {
 
   it("reads a campaign's targets only through the campaign's owner, even where the rows are a tenant's own", async () => {
     const a = await company(2);
-    const { campaignId } = await startRotationCampaign(staff(), PLATFORM_TENANT_ID, {
+    const { campaignId } = await startRotationCampaign(tenantAccess(staff(), PLATFORM_TENANT_ID, 'security.write'), {
       reason: 'owner scope',
       deadline: inDays(5),
       revokeSessions: false,
       tenantIds: [a.tenantId],
     });
     // The targets are a's operators, which a's admin may read; the campaign is the platform's.
-    expect(await listRotationTargets(a.admin, a.tenantId, campaignId)).toEqual([]);
-    expect(await getRotationProgress(a.admin, a.tenantId, campaignId)).toBeNull();
+    expect(await listRotationTargets(tenantAccess(a.admin, a.tenantId, 'operators.read'), campaignId)).toEqual([]);
+    expect(await getRotationProgress(tenantAccess(a.admin, a.tenantId, 'operators.read'), campaignId)).toBeNull();
     await expect(
-      extendRotationCampaign(a.admin, a.tenantId, campaignId, { deadline: inDays(9) }),
+      extendRotationCampaign(tenantAccess(a.admin, a.tenantId, 'security.write'), campaignId, { deadline: inDays(9) }),
     ).rejects.toMatchObject({ code: 'not_found' });
-    expect((await listRotationTargets(staff(), PLATFORM_TENANT_ID, campaignId)).map((r) => r.loginId).sort()).toEqual(
-      [a.adminLogin, ...a.ops.map((o) => o.loginId)].sort(),
-    );
+    expect(
+      (await listRotationTargets(tenantAccess(staff(), PLATFORM_TENANT_ID, 'operators.read'), campaignId))
+        .map((r) => r.loginId)
+        .sort(),
+    ).toEqual([a.adminLogin, ...a.ops.map((o) => o.loginId)].sort());
   });
 
   it('extends (later only) and cancels, releasing pending operators', async () => {
     const a = await company(2);
-    const { campaignId } = await startRotationCampaign(a.admin, a.tenantId, {
+    const { campaignId } = await startRotationCampaign(tenantAccess(a.admin, a.tenantId, 'security.write'), {
       reason: 'suspicious logins',
       deadline: inDays(1),
       revokeSessions: false,
     });
     await expect(
-      extendRotationCampaign(a.admin, a.tenantId, campaignId, { deadline: inDays(0.5) }),
+      extendRotationCampaign(tenantAccess(a.admin, a.tenantId, 'security.write'), campaignId, {
+        deadline: inDays(0.5),
+      }),
     ).rejects.toBeInstanceOf(AppError);
-    await extendRotationCampaign(a.admin, a.tenantId, campaignId, { deadline: inDays(10) });
+    await extendRotationCampaign(tenantAccess(a.admin, a.tenantId, 'security.write'), campaignId, {
+      deadline: inDays(10),
+    });
     advanceClock(2 * DAY);
     await withPlatformTx((tx) => lockOverdueRotations(tx));
-    expect((await getRotationProgress(a.admin, a.tenantId, campaignId))!.totals.locked).toBe(0);
-    expect(await cancelRotationCampaign(a.admin, a.tenantId, campaignId)).toEqual({ released: 3 });
+    expect(
+      (await getRotationProgress(tenantAccess(a.admin, a.tenantId, 'operators.read'), campaignId))!.totals.locked,
+    ).toBe(0);
+    expect(await cancelRotationCampaign(tenantAccess(a.admin, a.tenantId, 'security.write'), campaignId)).toEqual({
+      released: 3,
+    });
     expect((await session(a.ops[0].loginId)).ctx.mustChangePassword).toBe(false);
     expect(await actions(a.tenantId)).toEqual(expect.arrayContaining(['rotation.extended', 'rotation.cancelled']));
-    await expect(cancelRotationCampaign(a.admin, a.tenantId, campaignId)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(
+      cancelRotationCampaign(tenantAccess(a.admin, a.tenantId, 'security.write'), campaignId),
+    ).rejects.toMatchObject({ code: 'conflict' });
     // Another tenant cannot see or touch it through its own tenant.
     const b = await company(1);
-    expect(await getRotationProgress(b.admin, b.tenantId, campaignId)).toBeNull();
-    await expect(cancelRotationCampaign(b.admin, b.tenantId, campaignId)).rejects.toMatchObject({ code: 'not_found' });
+    expect(await getRotationProgress(tenantAccess(b.admin, b.tenantId, 'operators.read'), campaignId)).toBeNull();
+    await expect(
+      cancelRotationCampaign(tenantAccess(b.admin, b.tenantId, 'security.write'), campaignId),
+    ).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('only operators whose password predates the campaign, and only active ones, are in scope', async () => {
@@ -270,7 +297,7 @@ describe('rotation campaigns', () => {
         .set({ status: 'disabled' })
         .where(and(eq(operators.tenantId, a.tenantId), eq(operators.id, a.ops[1].id))),
     );
-    const r = await startRotationCampaign(a.admin, a.tenantId, {
+    const r = await startRotationCampaign(tenantAccess(a.admin, a.tenantId, 'security.write'), {
       reason: 'scope check',
       deadline: inDays(3),
       revokeSessions: false,

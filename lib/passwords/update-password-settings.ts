@@ -3,9 +3,8 @@ import { eq } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { tenants } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
 import { AppError } from '@/lib/http/app-error';
-import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { z } from '@/lib/http/zod-messages';
 import { PLATFORM_MIN_LENGTH } from './policy';
 
@@ -18,7 +17,8 @@ export const passwordSettingsInput = z.object({
   ),
 });
 
-export async function getPasswordSettings(_ctx: OperatorContext, tenantId: string) {
+export async function getPasswordSettings(ctx: TenantAccess<'security.write'>) {
+  const tenantId = ctx.granted.tenantId;
   const [row] = await withTenantTx(tenantId, (tx) =>
     tx
       .select({ minLength: tenants.passwordMinLength, maxAgeDays: tenants.passwordMaxAgeDays })
@@ -31,11 +31,10 @@ export async function getPasswordSettings(_ctx: OperatorContext, tenantId: strin
 
 /** A security setting: needs a fresh second factor like every other (TOTP even within a grace period). */
 export async function updatePasswordSettings(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: SteppedUp<TenantAccess<'security.write'>>,
   input: z.infer<typeof passwordSettingsInput>,
 ) {
-  requireStepUp(ctx);
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const [before] = await tx
       .select({ minLength: tenants.passwordMinLength, maxAgeDays: tenants.passwordMaxAgeDays })

@@ -3,11 +3,10 @@ import { and, eq } from 'drizzle-orm';
 import { withPlatformTx, withTenantTx } from '@/db';
 import { PLATFORM_TENANT_ID, operators, supportGrants } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
-import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { reasonSchema } from '@/lib/http/input-schemas';
 import { MAX_SUPPORT_HOURS, supportScopesInput } from './support-scopes';
 
@@ -24,11 +23,10 @@ export const grantSupportInput = z.object({
  * security setting, so it needs a fresh second factor; audited in the tenant's chain.
  */
 export async function grantSupportAccess(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: SteppedUp<TenantAccess<'security.write'>>,
   input: z.infer<typeof grantSupportInput>,
 ) {
-  requireStepUp(ctx);
+  const tenantId = ctx.granted.tenantId;
   let grantee: { id: string; loginId: string } | null = null;
   if (input.grantee !== 'team') {
     // Only an active platform admin can be named: auditors never see customer data.

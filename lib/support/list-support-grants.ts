@@ -3,12 +3,14 @@ import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
 import { withPlatformTx, withTenantTx } from '@/db';
 import { PLATFORM_TENANT_ID, operators, supportGrants } from '@/db/schema';
 import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 
 const RECENT_DAYS = 30;
 
 /** A tenant's grants of the last 30 days, newest first, each marked active or not. */
-export async function listSupportGrants(_ctx: OperatorContext, tenantId: string) {
+export async function listSupportGrants(ctx: TenantAccess<'security.write' | 'audit.read'>) {
+  const tenantId = ctx.granted.tenantId;
   const at = now();
   const rows = await withTenantTx(
     tenantId,
@@ -43,7 +45,7 @@ export async function listSupportGrants(_ctx: OperatorContext, tenantId: string)
 }
 
 /** The platform admins a tenant admin can name as grantee (login ID and name only). */
-export async function listSupportStaff(_ctx: OperatorContext) {
+export async function listSupportStaff(_access: TenantAccess<'security.write'>) {
   return withPlatformTx(
     (tx) =>
       tx
@@ -62,9 +64,11 @@ export async function listSupportStaff(_ctx: OperatorContext) {
   );
 }
 
-/** Scopes that active grants of this tenant give this staff member now (read only: no use is recorded). */
+/**
+ * Scopes that active grants of this tenant give this staff member now (read only: no use is
+ * recorded). For the guard, which asks only for platform admins.
+ */
 export async function supportScopesOf(ctx: OperatorContext, tenantId: string) {
-  if (ctx.role !== 'platform_admin') return [];
   const at = now();
   const rows = await withTenantTx(
     tenantId,

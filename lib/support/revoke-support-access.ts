@@ -3,12 +3,13 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { supportGrants } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 
 /** Ends a grant at once: the next request that relied on it is refused. */
-export async function revokeSupportAccess(ctx: OperatorContext, tenantId: string, grantId: string) {
+export async function revokeSupportAccess(ctx: TenantAccess<'security.write'>, grantId: string) {
+  const tenantId = ctx.granted.tenantId;
   const at = now();
   return withTenantTx(tenantId, async (tx) => {
     const [row] = await tx

@@ -4,15 +4,15 @@ import { withPlatformTx, withTenantTx } from '@/db';
 import { PLATFORM_TENANT_ID, alerts, auditEvents, supportGrants } from '@/db/schema';
 import { advanceClock, now, resetClock } from '@/lib/clock';
 import { getPaymentSettings } from '@/lib/ec/payment-settings';
-import { listMembers } from '@/lib/ec/list-members';
 import { listOrders } from '@/lib/ec/list-orders';
-import { contextFor } from '@/lib/testing/context';
+import { contextFor, tenantAccess } from '@/lib/testing/context';
 import { createOperator, createSite, createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { grantSupportAccess, grantSupportInput } from './grant-support-access';
 import { listSupportGrants, supportScopesOf } from './list-support-grants';
 import { revokeSupportAccess } from './revoke-support-access';
 import { applySupportGrant } from './apply-support-grant';
+import { checkAccess } from '@/lib/auth/guard';
 
 setupTestDatabase();
 afterEach(() => resetClock());
@@ -44,8 +44,7 @@ async function world() {
 
 const grant = (ctx: ReturnType<typeof contextFor>, tenantId: string, raw: Record<string, unknown>) =>
   grantSupportAccess(
-    ctx,
-    tenantId,
+    tenantAccess(ctx, tenantId, 'security.write'),
     grantSupportInput.parse({ hours: '24', reason: 'order 10023 was charged twice', ...raw }),
   );
 
@@ -58,11 +57,15 @@ const eventsOf = (tenantId: string, action: string) =>
       .orderBy(auditEvents.seq),
   );
 
+const SITE = 'app/t/[tenantId]/sites/[siteId]';
+
 describe('support access: customer data belongs to the tenant', () => {
   it('refuses platform staff without a grant, and lets a named admin read what was granted, audited in the tenant chain with a notice', async () => {
     const w = await world();
     expect(await applySupportGrant(w.staff, w.tenantId, 'orders.read')).toBeNull();
-    await expect(listOrders(w.staff, w.tenantId, w.siteId, {})).rejects.toMatchObject({ code: 'not_found' });
+    await expect(checkAccess(w.staff, `${SITE}/orders/page.tsx`, { tenantId: w.tenantId })).rejects.toMatchObject({
+      code: 'not_found',
+    });
 
     const { grantId, expiresAt } = await grant(w.admin, w.tenantId, {
       grantee: w.staff.operatorId,
@@ -78,9 +81,13 @@ describe('support access: customer data belongs to the tenant', () => {
     const use = await applySupportGrant(w.staff, w.tenantId, 'orders.read');
     expect(use).toEqual({ tenantId: w.tenantId, grantId, scopes: ['orders.read'] });
     const viewer = { ...w.staff, support: use! };
-    expect((await listOrders(viewer, w.tenantId, w.siteId, {})).rows.length).toBeGreaterThan(0);
-    // The grant covers orders only, even with it on the context.
-    await expect(listMembers(viewer, w.tenantId, w.siteId, {})).rejects.toMatchObject({ code: 'not_found' });
+    expect(
+      (await listOrders(tenantAccess(viewer, w.tenantId, 'orders.read'), w.siteId, {})).rows.length,
+    ).toBeGreaterThan(0);
+    // The grant covers orders only.
+    await expect(checkAccess(viewer, `${SITE}/members/page.tsx`, { tenantId: w.tenantId })).rejects.toMatchObject({
+      code: 'not_found',
+    });
     await applySupportGrant(w.staff, w.tenantId, 'orders.read');
 
     expect(await eventsOf(w.tenantId, 'support_access.used')).toEqual([
@@ -94,7 +101,7 @@ describe('support access: customer data belongs to the tenant', () => {
       tx.select({ rule: alerts.rule, loginId: alerts.loginId }).from(alerts).where(eq(alerts.tenantId, w.tenantId)),
     );
     expect(raised).toEqual([{ rule: 'support_access_used', loginId: 'platform.support' }]);
-    const [listed] = await listSupportGrants(w.admin, w.tenantId);
+    const [listed] = await listSupportGrants(tenantAccess(w.admin, w.tenantId, 'security.write'));
     expect(listed).toMatchObject({
       id: grantId,
       active: true,
@@ -114,7 +121,12 @@ describe('support access: customer data belongs to the tenant', () => {
     for (const staff of [w.staff, w.colleague])
       expect(await applySupportGrant(staff, w.tenantId, 'members.read')).toMatchObject({ grantId });
     const use = (await applySupportGrant(w.staff, w.tenantId, 'payment_settings.read'))!;
-    expect(await getPaymentSettings({ ...w.staff, support: use }, w.tenantId, w.siteId)).toMatchObject({
+    expect(
+      await getPaymentSettings(
+        tenantAccess({ ...w.staff, support: use }, w.tenantId, 'payment_settings.read'),
+        w.siteId,
+      ),
+    ).toMatchObject({
       site: { id: w.siteId },
     });
 
@@ -128,9 +140,11 @@ describe('support access: customer data belongs to the tenant', () => {
     const v = await world();
     const second = await grant(v.admin, v.tenantId, { grantee: 'team', scopes: 'members.read' });
     expect(await applySupportGrant(v.colleague, v.tenantId, 'members.read')).toMatchObject({ grantId: second.grantId });
-    await revokeSupportAccess(v.admin, v.tenantId, second.grantId);
+    await revokeSupportAccess(tenantAccess(v.admin, v.tenantId, 'security.write'), second.grantId);
     expect(await applySupportGrant(v.colleague, v.tenantId, 'members.read')).toBeNull();
-    await expect(revokeSupportAccess(v.admin, v.tenantId, second.grantId)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      revokeSupportAccess(tenantAccess(v.admin, v.tenantId, 'security.write'), second.grantId),
+    ).rejects.toMatchObject({ code: 'not_found' });
     expect((await eventsOf(v.tenantId, 'support_access.revoked')).map((e) => e.details)).toEqual([
       { grantee: 'platform team', uses: 1 },
     ]);
@@ -149,10 +163,12 @@ describe('support access: customer data belongs to the tenant', () => {
     await grant(a.admin, a.tenantId, { grantee: 'team', scopes: 'orders.read' });
     // A's grant opens nothing in B.
     expect(await applySupportGrant(a.staff, b.tenantId, 'orders.read')).toBeNull();
-    expect(await listSupportGrants(b.admin, b.tenantId)).toEqual([]);
+    expect(await listSupportGrants(tenantAccess(b.admin, b.tenantId, 'security.write'))).toEqual([]);
     // B's admin cannot end A's grant by its id.
-    const [aGrant] = await listSupportGrants(a.admin, a.tenantId);
-    await expect(revokeSupportAccess(b.admin, b.tenantId, aGrant.id)).rejects.toMatchObject({ code: 'not_found' });
+    const [aGrant] = await listSupportGrants(tenantAccess(a.admin, a.tenantId, 'security.write'));
+    await expect(
+      revokeSupportAccess(tenantAccess(b.admin, b.tenantId, 'security.write'), aGrant.id),
+    ).rejects.toMatchObject({ code: 'not_found' });
 
     // Only an active platform admin can be named.
     const auditor = await createOperator(
@@ -176,10 +192,12 @@ describe('support access: customer data belongs to the tenant', () => {
       grantSupportInput.parse({ grantee: 'team', scopes: 'orders.read', hours: '73', reason: 'xyz' }),
     ).toThrow();
     await expect(
-      grantSupportAccess(
+      checkAccess(
         { ...a.admin, mfaVerifiedAt: null },
-        a.tenantId,
-        grantSupportInput.parse({ grantee: 'team', scopes: 'orders.read', hours: '1', reason: 'xyz' }),
+        'app/t/[tenantId]/security/actions.ts grantSupportAccessAction',
+        {
+          tenantId: a.tenantId,
+        },
       ),
     ).rejects.toMatchObject({ code: 'step_up_required' });
 

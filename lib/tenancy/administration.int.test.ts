@@ -6,7 +6,7 @@ import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { endAllSessions, endOperatorSessions, endTenantSessions } from '@/lib/auth/revoke-sessions-bulk';
 import { AppError } from '@/lib/http/app-error';
 import { changeOwnPassword } from '@/lib/passwords/change-own-password';
-import { contextFor, sessionCtx } from '@/lib/testing/context';
+import { contextFor, ownAccess, platformAccess, sessionCtx, tenantAccess } from '@/lib/testing/context';
 import { createOperator as fixtureOperator, createTenant as fixtureTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { createOperator, createOperatorInput } from './create-operator';
@@ -81,7 +81,7 @@ describe('operators', () => {
   it('creates an operator with a one-time temporary password that must be changed', async () => {
     const w = await world();
     const loginId = w.id('Ｎew.User'); // full-width letter: stored NFKC
-    const created = await createOperator(w.admin, w.tenantId, {
+    const created = await createOperator(tenantAccess(w.admin, w.tenantId, 'operators.write'), {
       loginId: loginId.normalize('NFKC'),
       displayName: '新人 太郎',
       email: null,
@@ -99,7 +99,7 @@ describe('operators', () => {
     // What the form posts when nobody touched the role: the field blank or missing altogether.
     for (const raw of [{ role: '' }, {}]) {
       const input = createOperatorInput.parse({ loginId: w.id('plain'), displayName: 'x', email: '', ...raw });
-      const created = await createOperator(w.admin, w.tenantId, input);
+      const created = await createOperator(tenantAccess(w.admin, w.tenantId, 'operators.write'), input);
       expect(created.role).toBe('tenant_operator');
       const [row] = await withPlatformTx((tx) =>
         tx.select({ role: operators.role }).from(operators).where(eq(operators.id, created.operatorId)),
@@ -107,8 +107,7 @@ describe('operators', () => {
       expect(row.role).toBe('tenant_operator');
     }
     const admin = await createOperator(
-      w.admin,
-      w.tenantId,
+      tenantAccess(w.admin, w.tenantId, 'operators.write'),
       createOperatorInput.parse({ loginId: w.id('boss'), displayName: 'x', email: '', role: 'tenant_admin' }),
     );
     expect(admin.role).toBe('tenant_admin');
@@ -123,8 +122,7 @@ describe('operators', () => {
     expect(
       (
         await createOperator(
-          staff,
-          PLATFORM_TENANT_ID,
+          tenantAccess(staff, PLATFORM_TENANT_ID, 'operators.write'),
           createOperatorInput.parse({ loginId: staffLoginId('staff'), displayName: 'x', email: '' }),
         )
       ).role,
@@ -135,7 +133,12 @@ describe('operators', () => {
     const a = await world();
     const b = await world();
     const attempt = (loginId: string) =>
-      createOperator(b.admin, b.tenantId, { loginId, displayName: 'x', email: null, role: 'tenant_operator' });
+      createOperator(tenantAccess(b.admin, b.tenantId, 'operators.write'), {
+        loginId,
+        displayName: 'x',
+        email: null,
+        role: 'tenant_operator',
+      });
     // a's operator's ID is refused for not carrying b's code, whether or not it exists.
     await expectAppError(attempt(a.opLogin.toUpperCase()), 'bad_request', 'loginId', 'tenant_prefix');
     await expectAppError(attempt(a.id('nobody')), 'bad_request', 'loginId', 'tenant_prefix');
@@ -149,7 +152,7 @@ describe('operators', () => {
   it('never gives a company operator a platform role', async () => {
     const w = await world();
     await expectAppError(
-      createOperator(w.admin, w.tenantId, {
+      createOperator(tenantAccess(w.admin, w.tenantId, 'operators.write'), {
         loginId: w.id('p'),
         displayName: 'x',
         email: null,
@@ -160,7 +163,7 @@ describe('operators', () => {
       'invalid_choice',
     );
     await expectAppError(
-      changeOperatorRole(w.admin, w.tenantId, w.opId, { role: 'platform_auditor' }),
+      changeOperatorRole(tenantAccess(w.admin, w.tenantId, 'operators.write'), w.opId, { role: 'platform_auditor' }),
       'bad_request',
       'role',
       'invalid_choice',
@@ -169,7 +172,10 @@ describe('operators', () => {
 
   it('edits with before/after in the audit trail', async () => {
     const w = await world();
-    await updateOperator(w.admin, w.tenantId, w.opId, { displayName: '山田 花子', email: 'hanako@example.jp' });
+    await updateOperator(tenantAccess(w.admin, w.tenantId, 'operators.write'), w.opId, {
+      displayName: '山田 花子',
+      email: 'hanako@example.jp',
+    });
     const e = (await actions(w.tenantId)).find((x) => x.action === 'operator.updated');
     expect(e?.details).toMatchObject({
       before: { displayName: w.opLogin, email: null },
@@ -180,11 +186,17 @@ describe('operators', () => {
   it("disabling ends the operator's sessions now; re-enabling lets them log in again", async () => {
     const w = await world();
     const s = await login(w.opLogin);
-    const r = await setOperatorStatus(w.admin, w.tenantId, w.opId, { status: 'disabled', reason: 'left the company' });
+    const r = await setOperatorStatus(tenantAccess(w.admin, w.tenantId, 'operators.write'), w.opId, {
+      status: 'disabled',
+      reason: 'left the company',
+    });
     expect(r.sessionsEnded).toBe(1);
     expect(await sessionCtx(s.sessionToken, meta)).toBeNull();
     expect((await loginWithPassword({ loginId: w.opLogin, password: PW }, meta)).ok).toBe(false);
-    await setOperatorStatus(w.admin, w.tenantId, w.opId, { status: 'active', reason: 'came back' });
+    await setOperatorStatus(tenantAccess(w.admin, w.tenantId, 'operators.write'), w.opId, {
+      status: 'active',
+      reason: 'came back',
+    });
     expect((await loginWithPassword({ loginId: w.opLogin, password: PW }, meta)).ok).toBe(true);
   });
 
@@ -199,7 +211,7 @@ describe('operators', () => {
       )[0].l,
     );
     expect((await sessionCtx(s.sessionToken, meta))?.role).toBe('tenant_admin');
-    await changeOperatorRole(w.admin, w.tenantId, second, { role: 'tenant_operator' });
+    await changeOperatorRole(tenantAccess(w.admin, w.tenantId, 'operators.write'), second, { role: 'tenant_operator' });
     expect((await sessionCtx(s.sessionToken, meta))?.role).toBe('tenant_operator');
     const e = (await actions(w.tenantId)).find((x) => x.action === 'operator.role_changed');
     expect(e?.details).toMatchObject({ before: 'tenant_admin', after: 'tenant_operator' });
@@ -209,25 +221,31 @@ describe('operators', () => {
     const w = await world();
     const other = contextFor(w.tenantId, w.opId, 'tenant_admin');
     await expectAppError(
-      setOperatorStatus(other, w.tenantId, w.adminId, { status: 'disabled', reason: 'test it' }),
+      setOperatorStatus(tenantAccess(other, w.tenantId, 'operators.write'), w.adminId, {
+        status: 'disabled',
+        reason: 'test it',
+      }),
       'conflict',
       'role',
       'last_admin',
     );
     await expectAppError(
-      changeOperatorRole(other, w.tenantId, w.adminId, { role: 'tenant_operator' }),
+      changeOperatorRole(tenantAccess(other, w.tenantId, 'operators.write'), w.adminId, { role: 'tenant_operator' }),
       'conflict',
       'role',
       'last_admin',
     );
     await expectAppError(
-      changeOperatorRole(w.admin, w.tenantId, w.adminId, { role: 'tenant_operator' }),
+      changeOperatorRole(tenantAccess(w.admin, w.tenantId, 'operators.write'), w.adminId, { role: 'tenant_operator' }),
       'conflict',
       'role',
       'own_role',
     );
     await expectAppError(
-      setOperatorStatus(w.admin, w.tenantId, w.adminId, { status: 'disabled', reason: 'test it' }),
+      setOperatorStatus(tenantAccess(w.admin, w.tenantId, 'operators.write'), w.adminId, {
+        status: 'disabled',
+        reason: 'test it',
+      }),
       'conflict',
       'status',
       'own_account',
@@ -239,8 +257,8 @@ describe('operators', () => {
     const b = await fixtureOperator(w.tenantId, w.id('adminb'), PW, 'tenant_admin');
     const ctxB = contextFor(w.tenantId, b, 'tenant_admin');
     const results = await Promise.allSettled([
-      changeOperatorRole(w.admin, w.tenantId, b, { role: 'tenant_operator' }),
-      changeOperatorRole(ctxB, w.tenantId, w.adminId, { role: 'tenant_operator' }),
+      changeOperatorRole(tenantAccess(w.admin, w.tenantId, 'operators.write'), b, { role: 'tenant_operator' }),
+      changeOperatorRole(tenantAccess(ctxB, w.tenantId, 'operators.write'), w.adminId, { role: 'tenant_operator' }),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const [row] = await withPlatformTx((tx) =>
@@ -285,13 +303,15 @@ describe('operators', () => {
     )[0].n;
     if (count === 1)
       await expectAppError(
-        changeOperatorRole(ctx, PLATFORM_TENANT_ID, staffId, { role: 'platform_auditor' }),
+        changeOperatorRole(tenantAccess(ctx, PLATFORM_TENANT_ID, 'operators.write'), staffId, {
+          role: 'platform_auditor',
+        }),
         'conflict',
         'role',
         'last_admin',
       );
     await expectAppError(
-      createOperator(ctx, PLATFORM_TENANT_ID, {
+      createOperator(tenantAccess(ctx, PLATFORM_TENANT_ID, 'operators.write'), {
         loginId: staffLoginId('x'),
         displayName: 'x',
         email: null,
@@ -307,16 +327,28 @@ describe('operators', () => {
     const a = await world();
     const b = await world();
     await expectAppError(
-      updateOperator(a.admin, a.tenantId, b.opId, { displayName: 'pwned', email: null }),
+      updateOperator(tenantAccess(a.admin, a.tenantId, 'operators.write'), b.opId, {
+        displayName: 'pwned',
+        email: null,
+      }),
       'not_found',
     );
     await expectAppError(
-      setOperatorStatus(a.admin, a.tenantId, b.opId, { status: 'disabled', reason: 'pwned!' }),
+      setOperatorStatus(tenantAccess(a.admin, a.tenantId, 'operators.write'), b.opId, {
+        status: 'disabled',
+        reason: 'pwned!',
+      }),
       'not_found',
     );
-    await expectAppError(resetOperatorPassword(a.admin, a.tenantId, b.opId), 'not_found');
-    await expectAppError(unlockOperator(a.admin, a.tenantId, b.opId), 'not_found');
-    await expectAppError(endOperatorSessions(a.admin, a.tenantId, b.opId, 'pwned!'), 'not_found');
+    await expectAppError(
+      resetOperatorPassword(tenantAccess(a.admin, a.tenantId, 'operators.write'), b.opId),
+      'not_found',
+    );
+    await expectAppError(unlockOperator(tenantAccess(a.admin, a.tenantId, 'operators.write'), b.opId), 'not_found');
+    await expectAppError(
+      endOperatorSessions(tenantAccess(a.admin, a.tenantId, 'sessions.manage'), b.opId, 'pwned!'),
+      'not_found',
+    );
     const [row] = await withPlatformTx((tx) =>
       tx
         .select({ name: operators.displayName, status: operators.status })
@@ -324,7 +356,9 @@ describe('operators', () => {
         .where(eq(operators.id, b.opId)),
     );
     expect(row).toEqual({ name: b.opLogin, status: 'active' });
-    expect((await listOperators(a.admin, a.tenantId, {})).rows.map((r) => r.id)).not.toContain(b.opId);
+    expect(
+      (await listOperators(tenantAccess(a.admin, a.tenantId, 'operators.read'), {})).rows.map((r) => r.id),
+    ).not.toContain(b.opId);
   });
 
   it('unlock clears a 100-failure lock; reset issues a new temporary password and ends sessions', async () => {
@@ -333,9 +367,9 @@ describe('operators', () => {
       tx.update(operators).set({ failedLoginCount: 100, lockedAt: new Date() }).where(eq(operators.id, w.opId)),
     );
     expect((await loginWithPassword({ loginId: w.opLogin, password: PW }, meta)).ok).toBe(false);
-    await unlockOperator(w.admin, w.tenantId, w.opId);
+    await unlockOperator(tenantAccess(w.admin, w.tenantId, 'operators.write'), w.opId);
     const s = await login(w.opLogin);
-    const reset = await resetOperatorPassword(w.admin, w.tenantId, w.opId);
+    const reset = await resetOperatorPassword(tenantAccess(w.admin, w.tenantId, 'operators.write'), w.opId);
     expect(reset.sessionsEnded).toBe(1);
     expect(await sessionCtx(s.sessionToken, meta)).toBeNull();
     expect((await loginWithPassword({ loginId: w.opLogin, password: PW }, meta)).ok).toBe(false);
@@ -351,7 +385,7 @@ describe("changing one's own password", () => {
     const b = await login(w.opLogin);
     const ctx = (await sessionCtx(b.sessionToken, meta))!;
     await expectAppError(
-      changeOwnPassword(ctx, {
+      changeOwnPassword(ownAccess(ctx), {
         currentPassword: 'wrong one',
         newPassword: 'another long password',
         confirmPassword: 'another long password',
@@ -360,7 +394,7 @@ describe("changing one's own password", () => {
       'currentPassword',
       'wrong_password',
     );
-    const r = await changeOwnPassword(ctx, {
+    const r = await changeOwnPassword(ownAccess(ctx), {
       currentPassword: PW,
       newPassword: 'another long password',
       confirmPassword: 'another long password',
@@ -380,10 +414,22 @@ describe('tenants, sites and bulk session ends', () => {
 
   it('creates a tenant with its own audit chain; codes are unique', async () => {
     const code = uniq('new-co');
-    const { tenantId } = await createTenant(staff(), { code, name: '株式会社テスト', contactEmail: null });
+    const { tenantId } = await createTenant(platformAccess(staff(), 'tenants.write'), {
+      code,
+      name: '株式会社テスト',
+      contactEmail: null,
+    });
     expect((await actions(tenantId)).map((e) => e.action)).toEqual(['tenant.created']);
-    await expectAppError(createTenant(staff(), { code, name: 'dup', contactEmail: null }), 'conflict', 'code', 'taken');
-    await updateTenant(staff(), tenantId, { name: '株式会社テスト２', contactEmail: 'sec@example.jp' });
+    await expectAppError(
+      createTenant(platformAccess(staff(), 'tenants.write'), { code, name: 'dup', contactEmail: null }),
+      'conflict',
+      'code',
+      'taken',
+    );
+    await updateTenant(tenantAccess(staff(), tenantId, 'tenants.write'), {
+      name: '株式会社テスト２',
+      contactEmail: 'sec@example.jp',
+    });
     expect((await actions(tenantId)).at(-1)?.details).toMatchObject({
       before: { name: '株式会社テスト' },
       after: { name: '株式会社テスト２' },
@@ -393,38 +439,48 @@ describe('tenants, sites and bulk session ends', () => {
   it('suspending ends every session and blocks login; reactivating does not revive old sessions', async () => {
     const w = await world();
     const s = await login(w.opLogin);
-    const r = await setTenantStatus(staff(), w.tenantId, { status: 'suspended', reason: 'credential leak' });
+    const r = await setTenantStatus(tenantAccess(staff(), w.tenantId, 'tenants.write'), {
+      status: 'suspended',
+      reason: 'credential leak',
+    });
     expect(r.sessionsEnded).toBe(1);
     expect(await sessionCtx(s.sessionToken, meta)).toBeNull();
     expect(await loginWithPassword({ loginId: w.opLogin, password: PW }, meta)).toEqual({
       ok: false,
       reason: 'tenant_suspended',
     });
-    await setTenantStatus(staff(), w.tenantId, { status: 'active', reason: 'cleared' });
+    await setTenantStatus(tenantAccess(staff(), w.tenantId, 'tenants.write'), { status: 'active', reason: 'cleared' });
     expect(await sessionCtx(s.sessionToken, meta)).toBeNull();
     expect((await loginWithPassword({ loginId: w.opLogin, password: PW }, meta)).ok).toBe(true);
     await expectAppError(
-      setTenantStatus(staff(), PLATFORM_TENANT_ID, { status: 'suspended', reason: 'nope nope' }),
+      setTenantStatus(tenantAccess(staff(), PLATFORM_TENANT_ID, 'tenants.write'), {
+        status: 'suspended',
+        reason: 'nope nope',
+      }),
       'not_found',
     );
   });
 
   it('adds, renames and closes sites, keeping the site count', async () => {
     const w = await world();
-    const { siteId } = await addSite(staff(), w.tenantId, {
+    const { siteId } = await addSite(tenantAccess(staff(), w.tenantId, 'tenants.write'), {
       code: 'main',
       name: '公式ストア',
       domain: 'shop.example.jp',
     });
     await expectAppError(
-      addSite(staff(), w.tenantId, { code: 'main', name: 'dup', domain: null }),
+      addSite(tenantAccess(staff(), w.tenantId, 'tenants.write'), { code: 'main', name: 'dup', domain: null }),
       'conflict',
       'code',
       'taken',
     );
-    await addSite(staff(), w.tenantId, { code: 'outlet', name: 'アウトレット', domain: null });
-    await renameSite(staff(), w.tenantId, siteId, { name: '公式オンラインストア' });
-    await closeSite(staff(), w.tenantId, siteId);
+    await addSite(tenantAccess(staff(), w.tenantId, 'tenants.write'), {
+      code: 'outlet',
+      name: 'アウトレット',
+      domain: null,
+    });
+    await renameSite(tenantAccess(staff(), w.tenantId, 'tenants.write'), siteId, { name: '公式オンラインストア' });
+    await closeSite(tenantAccess(staff(), w.tenantId, 'tenants.write'), siteId);
     const [t] = await withPlatformTx((tx) =>
       tx.select({ n: tenants.siteCount }).from(tenants).where(eq(tenants.id, w.tenantId)),
     );
@@ -444,10 +500,14 @@ describe('tenants, sites and bulk session ends', () => {
     const a1 = await login(a.opLogin);
     const a2 = await login(a.adminLogin);
     const b1 = await login(b.opLogin);
-    expect((await endOperatorSessions(a.admin, a.tenantId, a.opId, 'lost laptop')).count).toBe(1);
+    expect(
+      (await endOperatorSessions(tenantAccess(a.admin, a.tenantId, 'sessions.manage'), a.opId, 'lost laptop')).count,
+    ).toBe(1);
     expect(await sessionCtx(a1.sessionToken, meta)).toBeNull();
     expect(await sessionCtx(a2.sessionToken, meta)).not.toBeNull();
-    expect((await endTenantSessions(a.admin, a.tenantId, 'incident drill')).count).toBe(1);
+    expect(
+      (await endTenantSessions(tenantAccess(a.admin, a.tenantId, 'sessions.manage'), 'incident drill')).count,
+    ).toBe(1);
     expect(await sessionCtx(a2.sessionToken, meta)).toBeNull();
     expect(await sessionCtx(b1.sessionToken, meta)).not.toBeNull();
 
@@ -455,7 +515,7 @@ describe('tenants, sites and bulk session ends', () => {
     await fixtureOperator(PLATFORM_TENANT_ID, staffLogin, PW, 'platform_admin');
     const mine = await login(staffLogin);
     const me = (await sessionCtx(mine.sessionToken, meta))!;
-    const all = await endAllSessions(me, 'credential leak 2026-11');
+    const all = await endAllSessions(platformAccess(me, 'sessions.manage'), 'credential leak 2026-11');
     expect(all.count).toBeGreaterThanOrEqual(1);
     expect(await sessionCtx(b1.sessionToken, meta)).toBeNull();
     expect(await sessionCtx(mine.sessionToken, meta)).not.toBeNull();
@@ -468,16 +528,20 @@ describe('tenants, sites and bulk session ends', () => {
   it('pages the tenants list with keyset cursors in every sort order, without gaps or repeats', async () => {
     const prefix = uniq('page');
     for (let i = 0; i < 7; i++)
-      await createTenant(staff(), { code: `${prefix}-${i}`, name: `頁 ${prefix} ${i % 3}`, contactEmail: null });
+      await createTenant(platformAccess(staff(), 'tenants.write'), {
+        code: `${prefix}-${i}`,
+        name: `頁 ${prefix} ${i % 3}`,
+        contactEmail: null,
+      });
     for (const sort of ['name', 'code', 'sites', 'operators', 'status', 'activity'] as const) {
       for (const dir of ['asc', 'desc'] as const) {
-        const all = await listTenants(staff(), { sort, dir, q: prefix });
+        const all = await listTenants(platformAccess(staff(), 'tenants.list'), { sort, dir, q: prefix });
         expect(all.rows).toHaveLength(7);
         const seen: string[] = [];
         // PAGE_SIZE is 50; walk with the cursor from each row to prove the cursor predicate.
         let after: string | undefined;
         for (let i = 0; i < 7; i++) {
-          const page = await listTenants(staff(), { sort, dir, q: prefix, after });
+          const page = await listTenants(platformAccess(staff(), 'tenants.list'), { sort, dir, q: prefix, after });
           seen.push(page.rows[0].id);
           const { encodeCursor } = await import('@/lib/http/cursor');
           const r = page.rows[0];
@@ -495,8 +559,13 @@ describe('tenants, sites and bulk session ends', () => {
       }
     }
     expect(
-      (await listTenants(staff(), { sort: 'name', dir: 'asc', q: '%' })).rows.every((r) => r.name.includes('%')),
+      (await listTenants(platformAccess(staff(), 'tenants.list'), { sort: 'name', dir: 'asc', q: '%' })).rows.every(
+        (r) => r.name.includes('%'),
+      ),
     ).toBe(true);
-    expect((await listTenants(staff(), { sort: 'name', dir: 'asc', after: 'junk' })).rows.length).toBeGreaterThan(0);
+    expect(
+      (await listTenants(platformAccess(staff(), 'tenants.list'), { sort: 'name', dir: 'asc', after: 'junk' })).rows
+        .length,
+    ).toBeGreaterThan(0);
   });
 });

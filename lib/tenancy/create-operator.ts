@@ -3,7 +3,7 @@ import { withTenantTx } from '@/db';
 import { eq } from 'drizzle-orm';
 import { operators, ROLES, tenants } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
 import { hashPassword } from '@/lib/passwords/hash-password';
@@ -27,10 +27,10 @@ export const createOperatorInput = z.object({
  * only be one of this tenant's own.
  */
 export async function createOperator(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: SteppedUp<TenantAccess<'operators.write'>>,
   input: z.infer<typeof createOperatorInput>,
 ) {
+  const tenantId = ctx.granted.tenantId;
   const role = input.role ?? baseRoleOf(tenantId);
   assertRoleFits(tenantId, role);
   const password = temporaryPassword();

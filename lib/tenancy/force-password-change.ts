@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { operators } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
 import { z } from '@/lib/http/zod-messages';
 import { lockOperator } from '@/lib/tenancy/operator-guards';
 import { reasonSchema } from '@/lib/http/input-schemas';
@@ -12,11 +12,11 @@ export const forcePasswordChangeInput = z.object({ reason: reasonSchema });
 
 /** Flags one operator to change their password (their current one stays valid to log in with). */
 export async function forcePasswordChange(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: SteppedUp<TenantAccess<'operators.write'>>,
   operatorId: string,
   input: z.infer<typeof forcePasswordChangeInput>,
 ) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const target = await lockOperator(tx, tenantId, operatorId);
     await tx

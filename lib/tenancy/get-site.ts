@@ -2,11 +2,12 @@ import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { sites } from '@/db/schema';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess } from '@/lib/kernel/access';
 import { uuidSchema } from '@/lib/http/input-schemas';
 
 /** One site of the tenant, for a page's heading; null for any other id (or junk): the page's 404. */
-export async function getSite(_ctx: OperatorContext, tenantId: string, siteId: string) {
+export async function getSite(ctx: TenantAccess, siteId: string) {
+  const tenantId = ctx.granted.tenantId;
   if (!uuidSchema.safeParse(siteId).success) return null;
   const [site] = await withTenantTx(
     tenantId,

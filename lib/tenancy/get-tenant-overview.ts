@@ -2,10 +2,11 @@ import 'server-only';
 import { asc, eq } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { sites, tenants } from '@/db/schema';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess } from '@/lib/kernel/access';
 
 /** A tenant (or the platform itself) and its sites; the caller has passed authorizeTenant. */
-export async function getTenantOverview(_ctx: OperatorContext, tenantId: string) {
+export async function getTenantOverview(ctx: TenantAccess) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const [tenant] = await tx
       .select({

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { operators } from '@/db/schema';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess } from '@/lib/kernel/access';
 import { decodeCursor, encodeCursor } from '@/lib/http/cursor';
 import { z } from '@/lib/http/zod-messages';
 import { PAGE_SIZE, escapeLike } from './list-tenants';
@@ -24,10 +24,10 @@ const factorColumns = {
 
 /** One tenant's operators by login ID, keyset-paged on the (tenant_id, login_id_key) index. */
 export async function listOperators(
-  _ctx: OperatorContext,
-  tenantId: string,
+  ctx: TenantAccess<'operators.read' | 'operators.write'>,
   query: z.infer<typeof listOperatorsQuery>,
 ) {
+  const tenantId = ctx.granted.tenantId;
   const conditions: SQL[] = [eq(operators.tenantId, tenantId)];
   if (query.q) {
     const pattern = `%${escapeLike(query.q)}%`;
@@ -63,7 +63,8 @@ export async function listOperators(
 }
 
 /** One operator of a tenant, for the detail page; null when not in this tenant. */
-export async function getOperator(_ctx: OperatorContext, tenantId: string, operatorId: string) {
+export async function getOperator(ctx: TenantAccess<'operators.read' | 'operators.write'>, operatorId: string) {
+  const tenantId = ctx.granted.tenantId;
   const [row] = await withTenantTx(tenantId, (tx) =>
     tx
       .select({

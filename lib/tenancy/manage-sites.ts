@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { withTenantTx, type Tx } from '@/db';
 import { sites } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess } from '@/lib/kernel/access';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
 
@@ -34,7 +34,8 @@ export const addSiteInput = z.object({
     .transform((v) => v || null),
 });
 
-export async function addSite(ctx: OperatorContext, tenantId: string, input: z.infer<typeof addSiteInput>) {
+export async function addSite(ctx: TenantAccess<'tenants.write'>, input: z.infer<typeof addSiteInput>) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const [row] = await tx
       .insert(sites)
@@ -67,11 +68,11 @@ async function lockSite(tx: Tx, tenantId: string, siteId: string) {
 export const renameSiteInput = z.object({ name: siteName });
 
 export async function renameSite(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: TenantAccess<'tenants.write'>,
   siteId: string,
   input: z.infer<typeof renameSiteInput>,
 ) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const before = await lockSite(tx, tenantId, siteId);
     await tx
@@ -89,7 +90,8 @@ export async function renameSite(
   });
 }
 
-export async function closeSite(ctx: OperatorContext, tenantId: string, siteId: string) {
+export async function closeSite(ctx: TenantAccess<'tenants.write'>, siteId: string) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const before = await lockSite(tx, tenantId, siteId);
     if (before.status === 'closed') return;

@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { withTenantTx, type Tx } from '@/db';
 import { tenants } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess, PlatformAccess, SteppedUp } from '@/lib/kernel/access';
 import { revokeTenantSessions } from '@/lib/sessions/revoke-sessions';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
@@ -27,7 +27,7 @@ export const newTenantTotpPolicy = (at: Date) => ({
   totpGraceUntil: new Date(at.getTime() + NEW_TENANT_TOTP_GRACE_DAYS * 86_400_000),
 });
 
-export async function createTenant(ctx: OperatorContext, input: z.infer<typeof createTenantInput>) {
+export async function createTenant(ctx: PlatformAccess<'tenants.write'>, input: z.infer<typeof createTenantInput>) {
   const tenantId = crypto.randomUUID();
   const totp = newTenantTotpPolicy(now());
   return withTenantTx(tenantId, async (tx) => {
@@ -65,7 +65,8 @@ async function lockTenant(tx: Tx, tenantId: string) {
   return row;
 }
 
-export async function updateTenant(ctx: OperatorContext, tenantId: string, input: z.infer<typeof updateTenantInput>) {
+export async function updateTenant(ctx: TenantAccess<'tenants.write'>, input: z.infer<typeof updateTenantInput>) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const before = await lockTenant(tx, tenantId);
     await tx
@@ -90,10 +91,10 @@ export const setTenantStatusInput = z.object({ status: z.enum(['active', 'suspen
  * sessions back) and stops its operators from logging in.
  */
 export async function setTenantStatus(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: SteppedUp<TenantAccess<'tenants.write'>>,
   input: z.infer<typeof setTenantStatusInput>,
 ) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const before = await lockTenant(tx, tenantId);
     if (before.status === input.status) return { sessionsEnded: 0 };

@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { operators, ROLES } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
 import { revokeOperatorSessions } from '@/lib/sessions/revoke-sessions';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
@@ -23,11 +23,11 @@ import { reasonSchema } from '@/lib/http/input-schemas';
 export const updateOperatorInput = z.object({ displayName: displayNameSchema, email: optionalEmailSchema });
 
 export async function updateOperator(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: TenantAccess<'operators.write'>,
   operatorId: string,
   input: z.infer<typeof updateOperatorInput>,
 ) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const before = await lockOperator(tx, tenantId, operatorId);
     await tx
@@ -53,11 +53,11 @@ export const setOperatorStatusInput = z.object({ status: z.enum(['active', 'disa
 
 /** Disabling ends the operator's sessions at once and is refused for oneself and the last admin. */
 export async function setOperatorStatus(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: TenantAccess<'operators.write'>,
   operatorId: string,
   input: z.infer<typeof setOperatorStatusInput>,
 ) {
+  const tenantId = ctx.granted.tenantId;
   if (operatorId === ctx.operatorId) throw new AppError('conflict', { status: ['own_account'] });
   return withTenantTx(tenantId, async (tx) => {
     const before = await lockOperator(tx, tenantId, operatorId);
@@ -91,11 +91,11 @@ export const changeOperatorRoleInput = z.object({ role: z.enum(ROLES) });
 
 /** Never one's own role; never the last active admin. Takes effect on the target's next request. */
 export async function changeOperatorRole(
-  ctx: OperatorContext,
-  tenantId: string,
+  ctx: SteppedUp<TenantAccess<'operators.write'>>,
   operatorId: string,
   input: z.infer<typeof changeOperatorRoleInput>,
 ) {
+  const tenantId = ctx.granted.tenantId;
   if (operatorId === ctx.operatorId) throw new AppError('conflict', { role: ['own_role'] });
   assertRoleFits(tenantId, input.role);
   return withTenantTx(tenantId, async (tx) => {
@@ -118,7 +118,8 @@ export async function changeOperatorRole(
 }
 
 /** Clears failed-login counters and a lock after 100 failures. */
-export async function unlockOperator(ctx: OperatorContext, tenantId: string, operatorId: string) {
+export async function unlockOperator(ctx: TenantAccess<'operators.write'>, operatorId: string) {
+  const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const before = await lockOperator(tx, tenantId, operatorId);
     const [counters] = await tx
@@ -141,7 +142,8 @@ export async function unlockOperator(ctx: OperatorContext, tenantId: string, ope
 }
 
 /** A new temporary password (shown once), must-change set, every session of the target ended. */
-export async function resetOperatorPassword(ctx: OperatorContext, tenantId: string, operatorId: string) {
+export async function resetOperatorPassword(ctx: SteppedUp<TenantAccess<'operators.write'>>, operatorId: string) {
+  const tenantId = ctx.granted.tenantId;
   if (operatorId === ctx.operatorId) throw new AppError('conflict', { password: ['own_account'] });
   const password = temporaryPassword();
   const passwordHash = await hashPassword(password);

@@ -1,5 +1,7 @@
 import type { Role } from '@/db/schema';
 import type { OperatorContext } from '@/lib/kernel/operator-context';
+import type { OperatorAccess, PlatformAccess, SteppedUp, TenantAccess } from '@/lib/kernel/access';
+import type { Permission } from '@/lib/kernel/permissions';
 
 /** An operator context as the guard would build it, for calling lib functions directly. */
 export function contextFor(
@@ -39,3 +41,16 @@ export async function sessionCtx(
   if (result === 'ip_denied') throw new Error('unexpected IP refusal');
   return result;
 }
+
+/**
+ * Access values as the guard makes them, for calling lib functions directly: stepped up, since
+ * the guard's own refusals are tested on the guard (lib/auth/guard.int.test.ts).
+ */
+export const tenantAccess = <P extends Permission>(ctx: OperatorContext, tenantId: string, permission: P) =>
+  ({ ...ctx, granted: { tenantId, permission }, steppedUp: true }) as unknown as SteppedUp<TenantAccess<P>>;
+
+export const platformAccess = <P extends Permission>(ctx: OperatorContext, permission: P) =>
+  ({ ...ctx, granted: { permission }, steppedUp: true }) as unknown as SteppedUp<PlatformAccess<P>>;
+
+export const ownAccess = (ctx: OperatorContext) =>
+  ({ ...ctx, steppedUp: true }) as unknown as SteppedUp<OperatorAccess>;

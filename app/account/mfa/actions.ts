@@ -5,16 +5,18 @@ import { z } from '@/lib/http/zod-messages';
 import { confirmTotpEnrollment, regenerateRecoveryCodes, startTotpEnrollment } from '@/lib/mfa/enroll-totp';
 import { disableOwnTotp, disableOwnTotpInput } from '@/lib/mfa/manage-mfa';
 
-const enrolling = { operator: true, allowMustEnrollMfa: true } as const;
-
-export const startEnrollmentAction = withAction(enrolling, z.object({}), async (ctx) => {
-  await startTotpEnrollment(ctx);
-  revalidatePath('/account/mfa');
-  return { ok: true };
-});
+export const startEnrollmentAction = withAction(
+  'app/account/mfa/actions.ts startEnrollmentAction',
+  z.object({}),
+  async (ctx) => {
+    await startTotpEnrollment(ctx);
+    revalidatePath('/account/mfa');
+    return { ok: true };
+  },
+);
 
 export const confirmEnrollmentAction = withAction(
-  enrolling,
+  'app/account/mfa/actions.ts confirmEnrollmentAction',
   z.object({ code: z.string().trim().min(1).max(16) }),
   async (ctx, { code }) => {
     const r = await confirmTotpEnrollment(ctx, code);
@@ -22,13 +24,21 @@ export const confirmEnrollmentAction = withAction(
   },
 );
 
-export const regenerateCodesAction = withAction({ operator: true }, z.object({}), async (ctx) => {
-  const r = await regenerateRecoveryCodes(ctx);
-  return { ok: true, data: r };
-});
+export const regenerateCodesAction = withAction(
+  'app/account/mfa/actions.ts regenerateCodesAction',
+  z.object({}),
+  async (ctx) => {
+    const r = await regenerateRecoveryCodes(ctx);
+    return { ok: true, data: r };
+  },
+);
 
-export const disableTotpAction = withAction({ operator: true }, disableOwnTotpInput, async (ctx, input) => {
-  const r = await disableOwnTotp(ctx, input);
-  revalidatePath('/account/mfa');
-  return { ok: true, data: r };
-});
+export const disableTotpAction = withAction(
+  'app/account/mfa/actions.ts disableTotpAction',
+  disableOwnTotpInput,
+  async (ctx, input) => {
+    const r = await disableOwnTotp(ctx, input);
+    revalidatePath('/account/mfa');
+    return { ok: true, data: r };
+  },
+);

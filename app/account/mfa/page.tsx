@@ -1,10 +1,10 @@
 import { getTranslations } from 'next-intl/server';
-import { requireOperator } from '@/lib/auth/guard';
+import { requireAccess } from '@/lib/auth/guard';
 import { pendingEnrollment } from '@/lib/mfa/enroll-totp';
 import { ConfirmEnrollment, ManageTotp, StartEnrollment } from './forms';
 
 export default async function MfaPage() {
-  const ctx = await requireOperator({ allowMustEnrollMfa: true });
+  const ctx = await requireAccess('app/account/mfa/page.tsx');
   const [t, state] = await Promise.all([getTranslations('mfa'), pendingEnrollment(ctx)]);
   return (
     <div className="space-y-4">

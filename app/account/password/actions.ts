@@ -4,7 +4,7 @@ import { withAction } from '@/lib/auth/with-action';
 import { changeOwnPassword, changeOwnPasswordInput } from '@/lib/passwords/change-own-password';
 
 export const changePasswordAction = withAction(
-  { operator: true, allowMustChangePassword: true, allowMustEnrollMfa: true },
+  'app/account/password/actions.ts changePasswordAction',
   changeOwnPasswordInput,
   async (ctx, input) => {
     await changeOwnPassword(ctx, input);

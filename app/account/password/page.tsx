@@ -1,9 +1,9 @@
 import { getTranslations } from 'next-intl/server';
-import { requireOperator } from '@/lib/auth/guard';
+import { requireAccess } from '@/lib/auth/guard';
 import { ChangePasswordForm } from './change-password-form';
 
 export default async function ChangePasswordPage() {
-  const ctx = await requireOperator({ allowMustChangePassword: true, allowMustEnrollMfa: true });
+  const ctx = await requireAccess('app/account/password/page.tsx');
   const t = await getTranslations('password');
   return (
     <div className="mx-auto max-w-md space-y-4">

@@ -5,7 +5,7 @@ import { revokeOwnSession } from '@/lib/auth/revoke-session';
 import { withAction } from '@/lib/auth/with-action';
 
 export const revokeSessionAction = withAction(
-  { operator: true },
+  'app/account/sessions/actions.ts revokeSessionAction',
   z.object({ sessionId: z.uuid() }),
   async (ctx, input) => {
     const ended = await revokeOwnSession(ctx, input.sessionId, 'revoked_by_owner');

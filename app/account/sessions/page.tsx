@@ -1,11 +1,11 @@
 import { getLocale, getTranslations } from 'next-intl/server';
-import { requireOperator } from '@/lib/auth/guard';
+import { requireAccess } from '@/lib/auth/guard';
 import { listOwnSessions } from '@/lib/auth/list-own-sessions';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { RevokeButton } from './revoke-button';
 
 export default async function SessionsPage() {
-  const ctx = await requireOperator();
+  const ctx = await requireAccess('app/account/sessions/page.tsx');
   const [t, locale, rows] = await Promise.all([
     getTranslations('sessions'),
     getLocale() as Promise<Locale>,

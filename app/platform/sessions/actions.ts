@@ -3,7 +3,7 @@ import { bulkRevokeInput, endAllSessions } from '@/lib/auth/revoke-sessions-bulk
 import { withAction } from '@/lib/auth/with-action';
 
 export const endAllSessionsAction = withAction(
-  { platform: 'sessions.manage', stepUp: true },
+  'app/platform/sessions/actions.ts endAllSessionsAction',
   bulkRevokeInput,
   async (ctx, { reason }) => {
     const r = await endAllSessions(ctx, reason);

@@ -1,9 +1,9 @@
 import { getTranslations } from 'next-intl/server';
-import { requirePlatform } from '@/lib/auth/guard';
+import { requireAccess } from '@/lib/auth/guard';
 import { EndAllSessionsForm } from './end-all-form';
 
 export default async function PlatformSessionsPage() {
-  await requirePlatform('sessions.manage');
+  await requireAccess('app/platform/sessions/page.tsx');
   const t = await getTranslations('admin');
   return (
     <div className="max-w-lg space-y-4">

@@ -1,9 +1,9 @@
 import { redirect } from 'next/navigation';
 import { PLATFORM_TENANT_ID } from '@/db/schema';
-import { requirePlatform } from '@/lib/auth/guard';
+import { requireAccess } from '@/lib/auth/guard';
 
 /** Platform staff are the operators of the platform's own tenant row. */
 export default async function StaffPage() {
-  await requirePlatform('operators.read');
+  await requireAccess('app/platform/staff/page.tsx');
   redirect(`/t/${PLATFORM_TENANT_ID}`);
 }

@@ -1,7 +1,6 @@
 import Link from 'next/link';
 import { getLocale, getTranslations } from 'next-intl/server';
-import { requirePlatform } from '@/lib/auth/guard';
-import { hasPermission } from '@/lib/kernel/permissions';
+import { onPlatform, requireAccess } from '@/lib/auth/guard';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { enrollmentShares } from '@/lib/mfa/manage-mfa';
 import { listTenants, listTenantsQuery, type ListTenantsQuery } from '@/lib/tenancy/list-tenants';
@@ -20,7 +19,7 @@ export default async function TenantsPage({
 }: {
   searchParams: Promise<Record<string, string | string[]>>;
 }) {
-  const ctx = await requirePlatform('tenants.list');
+  const ctx = await requireAccess('app/platform/tenants/page.tsx');
   const query = listTenantsQuery.parse(await searchParams);
   const [t, locale, { rows, next }, shares] = await Promise.all([
     getTranslations(),
@@ -53,7 +52,7 @@ export default async function TenantsPage({
           />
           <button className="rounded border border-slate-300 px-3 py-1 text-sm">{t('admin.search')}</button>
         </form>
-        {hasPermission(ctx.role, 'tenants.write') && (
+        {onPlatform(ctx, 'tenants.write') && (
           <Link href="/platform/tenants/new" className="rounded bg-brand-600 px-3 py-1 text-sm text-white">
             {t('admin.newTenant')}
           </Link>

@@ -23,157 +23,156 @@ import {
 const inTenant = z.object({ tenantId: uuidSchema });
 const onOperator = inTenant.extend({ operatorId: uuidSchema });
 const onSite = inTenant.extend({ siteId: uuidSchema });
-const tenantOf = (i: { tenantId: string }) => i.tenantId;
 const refresh = (tenantId: string, operatorId?: string) => {
   revalidatePath(`/t/${tenantId}`);
   if (operatorId) revalidatePath(`/t/${tenantId}/operators/${operatorId}`);
 };
 
 export const createOperatorAction = withAction(
-  { tenant: 'operators.write', tenantOf, stepUp: true },
+  'app/t/[tenantId]/actions.ts createOperatorAction',
   inTenant.extend(createOperatorInput.shape),
   async (ctx, { tenantId, ...input }) => {
-    const created = await createOperator(ctx, tenantId, input);
+    const created = await createOperator(ctx, input);
     refresh(tenantId);
     return { ok: true, data: created };
   },
 );
 
 export const updateOperatorAction = withAction(
-  { tenant: 'operators.write', tenantOf },
+  'app/t/[tenantId]/actions.ts updateOperatorAction',
   onOperator.extend(updateOperatorInput.shape),
   async (ctx, { tenantId, operatorId, ...input }) => {
-    await updateOperator(ctx, tenantId, operatorId, input);
+    await updateOperator(ctx, operatorId, input);
     refresh(tenantId, operatorId);
     return { ok: true };
   },
 );
 
 export const setOperatorStatusAction = withAction(
-  { tenant: 'operators.write', tenantOf },
+  'app/t/[tenantId]/actions.ts setOperatorStatusAction',
   onOperator.extend(setOperatorStatusInput.shape),
   async (ctx, { tenantId, operatorId, ...input }) => {
-    const r = await setOperatorStatus(ctx, tenantId, operatorId, input);
+    const r = await setOperatorStatus(ctx, operatorId, input);
     refresh(tenantId, operatorId);
     return { ok: true, data: r };
   },
 );
 
 export const changeOperatorRoleAction = withAction(
-  { tenant: 'operators.write', tenantOf, stepUp: true },
+  'app/t/[tenantId]/actions.ts changeOperatorRoleAction',
   onOperator.extend(changeOperatorRoleInput.shape),
   async (ctx, { tenantId, operatorId, ...input }) => {
-    await changeOperatorRole(ctx, tenantId, operatorId, input);
+    await changeOperatorRole(ctx, operatorId, input);
     refresh(tenantId, operatorId);
     return { ok: true };
   },
 );
 
 export const forcePasswordChangeAction = withAction(
-  { tenant: 'operators.write', tenantOf, stepUp: true },
+  'app/t/[tenantId]/actions.ts forcePasswordChangeAction',
   onOperator.extend(forcePasswordChangeInput.shape),
   async (ctx, { tenantId, operatorId, ...input }) => {
-    await forcePasswordChange(ctx, tenantId, operatorId, input);
+    await forcePasswordChange(ctx, operatorId, input);
     refresh(tenantId, operatorId);
     return { ok: true };
   },
 );
 
 export const resetMfaAction = withAction(
-  { tenant: 'operators.write', tenantOf, stepUp: true },
+  'app/t/[tenantId]/actions.ts resetMfaAction',
   onOperator.extend(resetMfaInput.shape),
   async (ctx, { tenantId, operatorId, ...input }) => {
-    const r = await resetOperatorMfa(ctx, tenantId, operatorId, input);
+    const r = await resetOperatorMfa(ctx, operatorId, input);
     refresh(tenantId, operatorId);
     return { ok: true, data: r };
   },
 );
 
 export const unlockOperatorAction = withAction(
-  { tenant: 'operators.write', tenantOf },
+  'app/t/[tenantId]/actions.ts unlockOperatorAction',
   onOperator,
   async (ctx, { tenantId, operatorId }) => {
-    await unlockOperator(ctx, tenantId, operatorId);
+    await unlockOperator(ctx, operatorId);
     refresh(tenantId, operatorId);
     return { ok: true };
   },
 );
 
 export const resetOperatorPasswordAction = withAction(
-  { tenant: 'operators.write', tenantOf, stepUp: true },
+  'app/t/[tenantId]/actions.ts resetOperatorPasswordAction',
   onOperator,
   async (ctx, { tenantId, operatorId }) => {
-    const r = await resetOperatorPassword(ctx, tenantId, operatorId);
+    const r = await resetOperatorPassword(ctx, operatorId);
     refresh(tenantId, operatorId);
     return { ok: true, data: r };
   },
 );
 
 export const endOperatorSessionsAction = withAction(
-  { tenant: 'sessions.manage', tenantOf, stepUp: true },
+  'app/t/[tenantId]/actions.ts endOperatorSessionsAction',
   onOperator.extend(bulkRevokeInput.shape),
   async (ctx, { tenantId, operatorId, reason }) => {
-    const r = await endOperatorSessions(ctx, tenantId, operatorId, reason);
+    const r = await endOperatorSessions(ctx, operatorId, reason);
     refresh(tenantId, operatorId);
     return { ok: true, data: r };
   },
 );
 
 export const endTenantSessionsAction = withAction(
-  { tenant: 'sessions.manage', tenantOf, stepUp: true },
+  'app/t/[tenantId]/actions.ts endTenantSessionsAction',
   inTenant.extend(bulkRevokeInput.shape),
   async (ctx, { tenantId, reason }) => {
-    const r = await endTenantSessions(ctx, tenantId, reason);
+    const r = await endTenantSessions(ctx, reason);
     refresh(tenantId);
     return { ok: true, data: r };
   },
 );
 
 export const updateTenantAction = withAction(
-  { tenant: 'tenants.write', tenantOf },
+  'app/t/[tenantId]/actions.ts updateTenantAction',
   inTenant.extend(updateTenantInput.shape),
   async (ctx, { tenantId, ...input }) => {
-    await updateTenant(ctx, tenantId, input);
+    await updateTenant(ctx, input);
     refresh(tenantId);
     return { ok: true };
   },
 );
 
 export const setTenantStatusAction = withAction(
-  { tenant: 'tenants.write', tenantOf, stepUp: true },
+  'app/t/[tenantId]/actions.ts setTenantStatusAction',
   inTenant.extend(setTenantStatusInput.shape),
   async (ctx, { tenantId, ...input }) => {
-    const r = await setTenantStatus(ctx, tenantId, input);
+    const r = await setTenantStatus(ctx, input);
     refresh(tenantId);
     return { ok: true, data: r };
   },
 );
 
 export const addSiteAction = withAction(
-  { tenant: 'tenants.write', tenantOf },
+  'app/t/[tenantId]/actions.ts addSiteAction',
   inTenant.extend(addSiteInput.shape),
   async (ctx, { tenantId, ...input }) => {
-    await addSite(ctx, tenantId, input);
+    await addSite(ctx, input);
     refresh(tenantId);
     return { ok: true };
   },
 );
 
 export const renameSiteAction = withAction(
-  { tenant: 'tenants.write', tenantOf },
+  'app/t/[tenantId]/actions.ts renameSiteAction',
   onSite.extend(renameSiteInput.shape),
   async (ctx, { tenantId, siteId, ...input }) => {
-    await renameSite(ctx, tenantId, siteId, input);
+    await renameSite(ctx, siteId, input);
     refresh(tenantId);
     return { ok: true };
   },
 );
 
 export const closeSiteAction = withAction(
-  { tenant: 'tenants.write', tenantOf },
+  'app/t/[tenantId]/actions.ts closeSiteAction',
   onSite,
   async (ctx, { tenantId, siteId }) => {
-    await closeSite(ctx, tenantId, siteId);
+    await closeSite(ctx, siteId);
     refresh(tenantId);
     return { ok: true };
   },

@@ -1,9 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
-import { requireTenant } from '@/lib/auth/guard';
-import { hasPermission, isPlatformRole } from '@/lib/kernel/permissions';
-import { supportScopesOf } from '@/lib/support/list-support-grants';
+import { alsoOn, linksOn, requireAccess } from '@/lib/auth/guard';
 import { getRecentPaymentSettingChanges } from '@/lib/ec/payment-settings';
 import { now } from '@/lib/clock';
 import { getMfaEnrollment } from '@/lib/mfa/get-mfa-enrollment';
@@ -20,24 +18,31 @@ export default async function TenantPage({
   searchParams: Promise<Record<string, string | string[]>>;
 }) {
   const { tenantId } = await params;
-  const ctx = await requireTenant(tenantId, 'tenant.read');
-  const overview = await getTenantOverview(ctx, tenantId);
+  const ctx = await requireAccess('app/t/[tenantId]/page.tsx', { tenantId });
+  const overview = await getTenantOverview(ctx);
   if (!overview) notFound();
   const query = listOperatorsQuery.parse(await searchParams);
-  const canReadOperators = hasPermission(ctx.role, 'operators.read');
-  const [operators, mfa] = canReadOperators
-    ? await Promise.all([listOperators(ctx, tenantId, query), getMfaEnrollment(ctx, tenantId)])
+  const operatorReader = alsoOn(ctx, 'operators.read');
+  const [operators, mfa] = operatorReader
+    ? await Promise.all([listOperators(operatorReader, query), getMfaEnrollment(operatorReader)])
     : [null, null];
   const [t, locale] = await Promise.all([getTranslations(), getLocale() as Promise<Locale>]);
   const { tenant } = overview;
   const isPlatform = tenant.kind === 'platform';
-  // Platform support sees the links its tenant's active grants open (each use is recorded by the guard).
-  const granted: string[] = !isPlatform && isPlatformRole(ctx.role) ? await supportScopesOf(ctx, tenantId) : [];
-  const can = (p: Parameters<typeof hasPermission>[1]) => hasPermission(ctx.role, p) || granted.includes(p);
-  const paymentChanges =
-    !isPlatform && hasPermission(ctx.role, 'payment_settings.read')
-      ? await getRecentPaymentSettingChanges(ctx, tenantId, 10)
-      : null;
+  // Platform support also sees the links its tenant's active grants open (each use is recorded by the guard).
+  const links = await linksOn(ctx, [
+    'tenants.write',
+    'orders.read',
+    'members.read',
+    'orders.export',
+    'payment_settings.read',
+    'operators.write',
+    'security.write',
+    'sessions.manage',
+  ]);
+  const can = (p: Parameters<typeof links.has>[0]) => links.has(p);
+  const paymentReader = isPlatform ? null : alsoOn(ctx, 'payment_settings.read');
+  const paymentChanges = paymentReader ? await getRecentPaymentSettingChanges(paymentReader, 10) : null;
   // Platform staff always need TOTP; a company's operators as its policy says.
   const mfaRequired = isPlatform || Boolean(mfa?.required);
   const graceRunning =

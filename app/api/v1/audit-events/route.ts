@@ -8,7 +8,7 @@ import { withRoute } from '@/lib/auth/with-route';
  * with times as ISO 8601 instants (an offset or Z), newest first, `next` as the cursor for the
  * following page. A bad filter is a 400 naming its fields.
  */
-export const GET = withRoute({ token: 'audit:read' }, async (req, token) => {
+export const GET = withRoute('app/api/v1/audit-events/route.ts GET', async (req, token) => {
   // A token reads its own tenant only: a tenant parameter is refused, not ignored.
   const query = requireAuditFilter(req.nextUrl.searchParams, { without: ['tenant'] });
   const page = await searchAuditEvents(token.tenantId, query);

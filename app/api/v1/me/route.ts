@@ -1,7 +1,7 @@
 import { json, withRoute } from '@/lib/auth/with-route';
 
 /** Who the caller is, for API clients and scripts. */
-export const GET = withRoute({ operator: true }, async (_req, ctx) =>
+export const GET = withRoute('app/api/v1/me/route.ts GET', async (_req, ctx) =>
   json({
     operatorId: ctx.operatorId,
     loginId: ctx.loginId,

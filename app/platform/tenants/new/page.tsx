@@ -1,9 +1,9 @@
 import { getTranslations } from 'next-intl/server';
-import { requirePlatform } from '@/lib/auth/guard';
+import { requireAccess } from '@/lib/auth/guard';
 import { CreateTenantForm } from './create-tenant-form';
 
 export default async function NewTenantPage() {
-  await requirePlatform('tenants.write');
+  await requireAccess('app/platform/tenants/new/page.tsx');
   const t = await getTranslations('admin');
   return (
     <div className="max-w-md space-y-4">

@@ -1,16 +1,16 @@
 import { getLocale, getTranslations } from 'next-intl/server';
 import { listApiTokens } from '@/lib/api/api-tokens';
-import { requireTenant } from '@/lib/auth/guard';
+import { requireAccess } from '@/lib/auth/guard';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { CreateTokenForm, RevokeTokenForm } from './forms';
 
 export default async function ApiTokensPage({ params }: { params: Promise<{ tenantId: string }> }) {
   const { tenantId } = await params;
-  const ctx = await requireTenant(tenantId, 'security.write');
+  const ctx = await requireAccess('app/t/[tenantId]/api-tokens/page.tsx', { tenantId });
   const [t, locale, tokens] = await Promise.all([
     getTranslations('apiTokens'),
     getLocale() as Promise<Locale>,
-    listApiTokens(ctx, tenantId),
+    listApiTokens(ctx),
   ]);
   return (
     <div className="space-y-6">

@@ -5,10 +5,10 @@ import { z } from '@/lib/http/zod-messages';
 import { uuidSchema } from '@/lib/http/input-schemas';
 
 export const verifyChainAction = withAction(
-  { tenant: 'audit.read', tenantOf: (i) => i.tenantId },
+  'app/t/[tenantId]/audit/actions.ts verifyChainAction',
   z.object({ tenantId: uuidSchema }),
-  async (ctx, { tenantId }) => {
-    const verdict = await verifyLiveChain(ctx, tenantId);
+  async (ctx) => {
+    const verdict = await verifyLiveChain(ctx);
     return { ok: true, data: verdict as unknown as Record<string, unknown> };
   },
 );

@@ -12,7 +12,7 @@ import {
 } from '@/lib/audit/audit-filter';
 import { AUDIT_PAGE, searchAuditEvents } from '@/lib/audit/search-audit-events';
 import { publishedSigningKey } from '@/lib/audit/published-signing-key';
-import { requireTenant } from '@/lib/auth/guard';
+import { requireAccess } from '@/lib/auth/guard';
 import { VerifyChainForm } from './verify-form';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 
@@ -29,7 +29,7 @@ export default async function AuditPage({
   searchParams: Promise<Record<string, string | string[]>>;
 }) {
   const { tenantId } = await params;
-  await requireTenant(tenantId, 'audit.read');
+  await requireAccess('app/t/[tenantId]/audit/page.tsx', { tenantId });
   const raw = await searchParams;
   const isPlatform = tenantId === PLATFORM_TENANT_ID;
   // An invalid field is shown as such and nothing is searched or exported: a filter that was
@@ -37,7 +37,7 @@ export default async function AuditPage({
   const parsed = parseAuditFilter(raw, 'console', { without: isPlatform ? [] : ['tenant'] });
   const filter = parsed.ok ? parsed.filter : null;
   // A platform search of a tenant's chain needs the same right on that tenant.
-  if (isPlatform && filter?.tenant) await requireTenant(filter.tenant, 'audit.read');
+  if (isPlatform && filter?.tenant) await requireAccess('app/t/[tenantId]/audit/page.tsx', { tenantId: filter.tenant });
   const [t, v, locale, result, key] = await Promise.all([
     getTranslations('audit'),
     getTranslations('validation'),

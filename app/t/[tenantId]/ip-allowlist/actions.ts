@@ -18,41 +18,40 @@ const owner = z.object({
   tenantId: uuidSchema,
   operatorId: z.preprocess((v) => (v === '' ? null : v), uuidSchema.nullable()),
 });
-const tenantOf = (i: { tenantId: string }) => i.tenantId;
 const page = (i: { tenantId: string }) => revalidatePath(`/t/${i.tenantId}/ip-allowlist`);
 
 export const saveIpAllowlistAction = withAction(
-  { tenant: 'security.write', tenantOf },
+  'app/t/[tenantId]/ip-allowlist/actions.ts saveIpAllowlistAction',
   owner.extend(saveIpAllowlistInput.shape),
   async (ctx, { tenantId, operatorId, ...input }) => {
-    const r = await saveIpAllowlist(ctx, { tenantId, operatorId }, input);
+    const r = await saveIpAllowlist(ctx, operatorId, input);
     page({ tenantId });
     return { ok: true, data: r };
   },
 );
 
 export const setIpAllowlistModeAction = withAction(
-  { tenant: 'security.write', tenantOf },
+  'app/t/[tenantId]/ip-allowlist/actions.ts setIpAllowlistModeAction',
   owner.extend(setModeInput.shape),
   async (ctx, { tenantId, operatorId, ...input }) => {
-    await setIpAllowlistMode(ctx, { tenantId, operatorId }, input);
+    await setIpAllowlistMode(ctx, operatorId, input);
     page({ tenantId });
     return { ok: true };
   },
 );
 
 export const checkIpAction = withAction(
-  { tenant: 'security.write', tenantOf },
+  'app/t/[tenantId]/ip-allowlist/actions.ts checkIpAction',
   owner.extend(checkIpInput.shape),
-  async (ctx, { tenantId, operatorId, ...input }) => {
-    const r = await checkIp(ctx, { tenantId, operatorId }, { ...input, loginId: input.loginId || undefined });
+  async (ctx, { operatorId, ...input }) => {
+    const r = await checkIp(ctx, operatorId, { ...input, loginId: input.loginId || undefined });
     return { ok: true, data: r as unknown as Record<string, unknown> };
   },
 );
 
 /** Break-glass is platform staff's: the permission is checked on the platform, the target in its tenant. */
 export const grantBreakGlassAction = withAction(
-  { platform: 'security.write' },
+  'app/t/[tenantId]/ip-allowlist/actions.ts grantBreakGlassAction',
   z.object({ tenantId: uuidSchema, operatorId: uuidSchema }).extend(breakGlassInput.shape),
   async (ctx, { tenantId, operatorId, ...input }) => {
     const r = await grantBreakGlass(ctx, tenantId, operatorId, input);

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
-import { requireTenant } from '@/lib/auth/guard';
+import { alsoOn, requireAccess } from '@/lib/auth/guard';
 import { getIpAllowlist } from '@/lib/allowlists/manage-ip-allowlist';
 import { getOperator } from '@/lib/tenancy/list-operators';
 import { uuidSchema } from '@/lib/http/input-schemas';
@@ -15,18 +15,19 @@ export default async function IpAllowlistPage({
   searchParams: Promise<Record<string, string | string[]>>;
 }) {
   const { tenantId } = await params;
-  const ctx = await requireTenant(tenantId, 'security.write');
+  const ctx = await requireAccess('app/t/[tenantId]/ip-allowlist/page.tsx', { tenantId });
   const operatorParam = (await searchParams).operator;
   let operatorId: string | null = null;
   let operatorLogin: string | null = null;
   if (operatorParam !== undefined) {
     const parsed = uuidSchema.safeParse(operatorParam);
-    const op = parsed.success ? await getOperator(ctx, tenantId, parsed.data) : null;
+    const reader = alsoOn(ctx, 'operators.read');
+    const op = parsed.success && reader ? await getOperator(reader, parsed.data) : null;
     if (!op) notFound();
     operatorId = op.id;
     operatorLogin = op.loginId;
   }
-  const [t, list] = await Promise.all([getTranslations('ipAllowlist'), getIpAllowlist(ctx, { tenantId, operatorId })]);
+  const [t, list] = await Promise.all([getTranslations('ipAllowlist'), getIpAllowlist(ctx, operatorId)]);
   const initial = list.entries.map((e) => (e.label ? `${e.cidr} ${e.label}` : e.cidr)).join('\n');
   return (
     <div className="space-y-6">

@@ -12,11 +12,10 @@ import {
 } from '@/lib/passwords/rotation-campaigns';
 import { uuidSchema } from '@/lib/http/input-schemas';
 
-const tenantOf = (i: { tenantId: string }) => i.tenantId;
 const onCampaign = z.object({ tenantId: uuidSchema, campaignId: uuidSchema });
 
 export const startCampaignAction = withAction(
-  { tenant: 'security.write', tenantOf },
+  'app/t/[tenantId]/rotation/actions.ts startCampaignAction',
   z.object({ tenantId: uuidSchema, tenantIds: z.string().max(400_000).optional() }).extend({
     reason: startCampaignInput.shape.reason,
     deadline: startCampaignInput.shape.deadline,
@@ -27,7 +26,7 @@ export const startCampaignAction = withAction(
     const ids = (tenantIds ?? '').split(',').filter(Boolean);
     const parsedIds = z.array(uuidSchema).safeParse(ids);
     if (!parsedIds.success) return { ok: false, error: 'bad_request', fieldErrors: { tenantIds: ['invalid'] } };
-    const { campaignId } = await startRotationCampaign(ctx, tenantId, {
+    const { campaignId } = await startRotationCampaign(ctx, {
       ...input,
       tenantIds: parsedIds.data.length ? parsedIds.data : undefined,
     });
@@ -36,20 +35,20 @@ export const startCampaignAction = withAction(
 );
 
 export const extendCampaignAction = withAction(
-  { tenant: 'security.write', tenantOf },
+  'app/t/[tenantId]/rotation/actions.ts extendCampaignAction',
   onCampaign.extend(extendCampaignInput.shape),
   async (ctx, { tenantId, campaignId, ...input }) => {
-    await extendRotationCampaign(ctx, tenantId, campaignId, input);
+    await extendRotationCampaign(ctx, campaignId, input);
     revalidatePath(`/t/${tenantId}/rotation/${campaignId}`);
     return { ok: true };
   },
 );
 
 export const cancelCampaignAction = withAction(
-  { tenant: 'security.write', tenantOf },
+  'app/t/[tenantId]/rotation/actions.ts cancelCampaignAction',
   onCampaign,
   async (ctx, { tenantId, campaignId }) => {
-    const r = await cancelRotationCampaign(ctx, tenantId, campaignId);
+    const r = await cancelRotationCampaign(ctx, campaignId);
     revalidatePath(`/t/${tenantId}/rotation/${campaignId}`);
     return { ok: true, data: r };
   },

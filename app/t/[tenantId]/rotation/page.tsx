@@ -1,8 +1,7 @@
 import Link from 'next/link';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { PLATFORM_TENANT_ID } from '@/db/schema';
-import { requireTenant } from '@/lib/auth/guard';
-import { hasPermission } from '@/lib/kernel/permissions';
+import { alsoOn, onPlatform, requireAccess } from '@/lib/auth/guard';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { listRotationCampaigns } from '@/lib/passwords/rotation-progress';
 import { listTenants } from '@/lib/tenancy/list-tenants';
@@ -10,17 +9,17 @@ import { StartCampaignForm } from './forms';
 
 export default async function RotationPage({ params }: { params: Promise<{ tenantId: string }> }) {
   const { tenantId } = await params;
-  const ctx = await requireTenant(tenantId, 'operators.read');
+  const ctx = await requireAccess('app/t/[tenantId]/rotation/page.tsx', { tenantId });
   const platform = tenantId === PLATFORM_TENANT_ID;
-  const canStart = hasPermission(ctx.role, 'security.write');
+  const canStart = alsoOn(ctx, 'security.write') !== null;
   const [t, locale, campaigns] = await Promise.all([
     getTranslations('rotation'),
     getLocale() as Promise<Locale>,
-    listRotationCampaigns(ctx, tenantId),
+    listRotationCampaigns(ctx),
   ]);
   // The chooser lists tenants by name; a platform-wide campaign usually takes them all.
-  const tenants =
-    platform && canStart ? (await listTenants(ctx, { sort: 'name', dir: 'asc' }, 10_000)).rows : undefined;
+  const lister = platform && canStart ? onPlatform(ctx, 'tenants.list') : null;
+  const tenants = lister ? (await listTenants(lister, { sort: 'name', dir: 'asc' }, 10_000)).rows : undefined;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">{platform ? t('platformTitle') : t('title')}</h1>

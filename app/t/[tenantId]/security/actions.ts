@@ -10,50 +10,50 @@ import { revokeSupportAccess } from '@/lib/support/revoke-support-access';
 import { uuidSchema } from '@/lib/http/input-schemas';
 
 export const updatePasswordSettingsAction = withAction(
-  { tenant: 'security.write', tenantOf: (i) => i.tenantId },
+  'app/t/[tenantId]/security/actions.ts updatePasswordSettingsAction',
   z.object({ tenantId: uuidSchema }).extend(passwordSettingsInput.shape),
   async (ctx, { tenantId, ...input }) => {
-    await updatePasswordSettings(ctx, tenantId, input);
+    await updatePasswordSettings(ctx, input);
     revalidatePath(`/t/${tenantId}/security`);
     return { ok: true };
   },
 );
 
 export const setTotpPolicyAction = withAction(
-  { tenant: 'security.write', tenantOf: (i) => i.tenantId },
+  'app/t/[tenantId]/security/actions.ts setTotpPolicyAction',
   z.object({ tenantId: uuidSchema }).extend(totpPolicyInput.shape),
   async (ctx, { tenantId, ...input }) => {
-    await setTotpPolicy(ctx, tenantId, input);
+    await setTotpPolicy(ctx, input);
     revalidatePath(`/t/${tenantId}/security`);
     return { ok: true };
   },
 );
 
 export const setAlertWebhookAction = withAction(
-  { tenant: 'security.write', tenantOf: (i) => i.tenantId },
+  'app/t/[tenantId]/security/actions.ts setAlertWebhookAction',
   z.object({ tenantId: uuidSchema }).extend(webhookInput.shape),
   async (ctx, { tenantId, ...input }) => {
-    const { secret } = await setAlertWebhook(ctx, tenantId, input);
+    const { secret } = await setAlertWebhook(ctx, input);
     revalidatePath(`/t/${tenantId}/security`);
     return { ok: true, data: { secret } };
   },
 );
 
 export const grantSupportAccessAction = withAction(
-  { tenant: 'security.write', tenantOf: (i) => i.tenantId },
+  'app/t/[tenantId]/security/actions.ts grantSupportAccessAction',
   z.object({ tenantId: uuidSchema }).extend(grantSupportInput.shape),
   async (ctx, { tenantId, ...input }) => {
-    const { expiresAt } = await grantSupportAccess(ctx, tenantId, input);
+    const { expiresAt } = await grantSupportAccess(ctx, input);
     revalidatePath(`/t/${tenantId}/security`);
     return { ok: true, data: { expiresAt: expiresAt.toISOString() } };
   },
 );
 
 export const revokeSupportAccessAction = withAction(
-  { tenant: 'security.write', tenantOf: (i) => i.tenantId },
+  'app/t/[tenantId]/security/actions.ts revokeSupportAccessAction',
   z.object({ tenantId: uuidSchema, grantId: uuidSchema }),
   async (ctx, { tenantId, grantId }) => {
-    await revokeSupportAccess(ctx, tenantId, grantId);
+    await revokeSupportAccess(ctx, grantId);
     revalidatePath(`/t/${tenantId}/security`);
     return { ok: true };
   },

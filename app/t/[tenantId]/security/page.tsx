@@ -1,6 +1,6 @@
 import { getTranslations } from 'next-intl/server';
 import { getAlertWebhook } from '@/lib/alerts/webhooks';
-import { requireTenant } from '@/lib/auth/guard';
+import { requireAccess } from '@/lib/auth/guard';
 import { getLocale } from 'next-intl/server';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { getTotpPolicy } from '@/lib/mfa/manage-mfa';
@@ -14,16 +14,16 @@ import { WebhookForm } from './webhook-form';
 
 export default async function SecurityPage({ params }: { params: Promise<{ tenantId: string }> }) {
   const { tenantId } = await params;
-  const ctx = await requireTenant(tenantId, 'security.write');
+  const ctx = await requireAccess('app/t/[tenantId]/security/page.tsx', { tenantId });
   const [t, w, s, settings, totp, locale, webhook, grants, staff] = await Promise.all([
     getTranslations('security'),
     getTranslations('webhook'),
     getTranslations('support'),
-    getPasswordSettings(ctx, tenantId),
-    getTotpPolicy(ctx, tenantId),
+    getPasswordSettings(ctx),
+    getTotpPolicy(ctx),
     getLocale() as Promise<Locale>,
-    getAlertWebhook(ctx, tenantId),
-    listSupportGrants(ctx, tenantId),
+    getAlertWebhook(ctx),
+    listSupportGrants(ctx),
     listSupportStaff(ctx),
   ]);
   return (

@@ -2,8 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { rolesFor } from '@/app/components/roles';
-import { requireTenant } from '@/lib/auth/guard';
-import { hasPermission } from '@/lib/kernel/permissions';
+import { alsoOn, onPlatform, requireAccess } from '@/lib/auth/guard';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { getOperator } from '@/lib/tenancy/list-operators';
 import { uuidSchema } from '@/lib/http/input-schemas';
@@ -21,9 +20,9 @@ import {
 
 export default async function OperatorPage({ params }: { params: Promise<{ tenantId: string; operatorId: string }> }) {
   const { tenantId, operatorId } = await params;
-  const ctx = await requireTenant(tenantId, 'operators.write');
+  const ctx = await requireAccess('app/t/[tenantId]/operators/[operatorId]/page.tsx', { tenantId });
   if (!uuidSchema.safeParse(operatorId).success) notFound();
-  const op = await getOperator(ctx, tenantId, operatorId);
+  const op = await getOperator(ctx, operatorId);
   if (!op) notFound();
   const [t, locale] = await Promise.all([getTranslations(), getLocale() as Promise<Locale>]);
   const self = op.id === ctx.operatorId;
@@ -76,7 +75,7 @@ export default async function OperatorPage({ params }: { params: Promise<{ tenan
             </div>
           </section>
         )}
-        {hasPermission(ctx.role, 'security.write') && (
+        {alsoOn(ctx, 'security.write') && (
           <section className={card}>
             <h2 className="mb-2 font-medium">{t('admin.ipAllowlist')}</h2>
             <Link
@@ -85,7 +84,7 @@ export default async function OperatorPage({ params }: { params: Promise<{ tenan
             >
               {t('nav.ipAllowlist')} →
             </Link>
-            {ctx.role === 'platform_admin' && (
+            {onPlatform(ctx, 'security.write') && (
               <div className="mt-4">
                 <h3 className="mb-2 text-sm font-medium">{t('admin.breakGlass')}</h3>
                 <BreakGlassForm tenantId={tenantId} operatorId={op.id} />
@@ -93,7 +92,7 @@ export default async function OperatorPage({ params }: { params: Promise<{ tenan
             )}
           </section>
         )}
-        {hasPermission(ctx.role, 'sessions.manage') && (
+        {alsoOn(ctx, 'sessions.manage') && (
           <section className={card}>
             <h2 className="mb-2 font-medium">{t('admin.endOperatorSessions')}</h2>
             <EndSessionsForm tenantId={tenantId} operatorId={op.id} />

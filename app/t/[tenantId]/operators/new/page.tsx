@@ -2,14 +2,14 @@ import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { rolesFor } from '@/app/components/roles';
 import { notFound } from 'next/navigation';
-import { requireTenant } from '@/lib/auth/guard';
+import { requireAccess } from '@/lib/auth/guard';
 import { getTenantOverview } from '@/lib/tenancy/get-tenant-overview';
 import { CreateOperatorForm } from '../../forms';
 
 export default async function NewOperatorPage({ params }: { params: Promise<{ tenantId: string }> }) {
   const { tenantId } = await params;
-  const ctx = await requireTenant(tenantId, 'operators.write');
-  const [t, overview] = await Promise.all([getTranslations(), getTenantOverview(ctx, tenantId)]);
+  const ctx = await requireAccess('app/t/[tenantId]/operators/new/page.tsx', { tenantId });
+  const [t, overview] = await Promise.all([getTranslations(), getTenantOverview(ctx)]);
   if (!overview) notFound();
   return (
     <div className="max-w-md space-y-4">

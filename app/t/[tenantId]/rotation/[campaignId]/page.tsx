@@ -2,8 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { PLATFORM_TENANT_ID } from '@/db/schema';
-import { requireTenant } from '@/lib/auth/guard';
-import { hasPermission } from '@/lib/kernel/permissions';
+import { alsoOn, requireAccess } from '@/lib/auth/guard';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { getRotationProgress, listRotationTargets } from '@/lib/passwords/rotation-progress';
 import { uuidSchema } from '@/lib/http/input-schemas';
@@ -17,9 +16,9 @@ export default async function CampaignPage({
   searchParams: Promise<Record<string, string | string[]>>;
 }) {
   const { tenantId, campaignId } = await params;
-  const ctx = await requireTenant(tenantId, 'operators.read');
+  const ctx = await requireAccess('app/t/[tenantId]/rotation/[campaignId]/page.tsx', { tenantId });
   if (!uuidSchema.safeParse(campaignId).success) notFound();
-  const progress = await getRotationProgress(ctx, tenantId, campaignId);
+  const progress = await getRotationProgress(ctx, campaignId);
   if (!progress) notFound();
   const focus = uuidSchema.safeParse((await searchParams).tenant);
   const platform = tenantId === PLATFORM_TENANT_ID;
@@ -27,7 +26,7 @@ export default async function CampaignPage({
   const [t, locale, operators] = await Promise.all([
     getTranslations('rotation'),
     getLocale() as Promise<Locale>,
-    focusTenant ? listRotationTargets(ctx, tenantId, campaignId, focusTenant) : Promise.resolve(null),
+    focusTenant ? listRotationTargets(ctx, campaignId, focusTenant) : Promise.resolve(null),
   ]);
   const { campaign, totals } = progress;
   const pct = (a: number, b: number) => (b === 0 ? 100 : Math.round((a / b) * 100));
@@ -130,7 +129,7 @@ export default async function CampaignPage({
           </tbody>
         </table>
       )}
-      {active && hasPermission(ctx.role, 'security.write') && (
+      {active && alsoOn(ctx, 'security.write') && (
         <section className="grid max-w-2xl gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2">
           <ExtendForm tenantId={tenantId} campaignId={campaignId} />
           <CancelForm tenantId={tenantId} campaignId={campaignId} />

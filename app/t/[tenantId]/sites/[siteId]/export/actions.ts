@@ -15,8 +15,6 @@ import { prepareOrderExportDownload } from '@/lib/ec/stream-order-export';
 import { z } from '@/lib/http/zod-messages';
 import { uuidSchema } from '@/lib/http/input-schemas';
 
-const tenantOf = (i: { tenantId: string }) => i.tenantId;
-
 // Each column is a checkbox "col_<key>" (a form field has one value here); they become one list.
 const withColumns = (raw: unknown) => {
   const r = (raw ?? {}) as Record<string, unknown>;
@@ -37,14 +35,14 @@ const requestInput = z.preprocess(
 );
 
 export const previewExportAction = withAction(
-  { tenant: 'orders.export', tenantOf },
+  'app/t/[tenantId]/sites/[siteId]/export/actions.ts previewExportAction',
   scopeInput,
-  async (ctx, { tenantId, ...scope }) => {
+  async (ctx, { ...scope }) => {
     // The scope goes back with the summary: the request form repeats exactly what was previewed.
     return {
       ok: true,
       data: {
-        ...(await previewOrderExport(ctx, tenantId, scope)),
+        ...(await previewOrderExport(ctx, scope)),
         siteId: scope.siteId,
         from: scope.from,
         to: scope.to,
@@ -54,10 +52,10 @@ export const previewExportAction = withAction(
 );
 
 export const requestExportAction = withAction(
-  { tenant: 'orders.export', tenantOf },
+  'app/t/[tenantId]/sites/[siteId]/export/actions.ts requestExportAction',
   requestInput,
   async (ctx, { tenantId, encoding, reason, ...scope }) => {
-    const r = await requestOrderExport(ctx, tenantId, scope, { encoding, reason });
+    const r = await requestOrderExport(ctx, scope, { encoding, reason });
     revalidatePath(`/t/${tenantId}/sites/${scope.siteId}/export`);
     return { ok: true, data: r };
   },
@@ -71,10 +69,10 @@ const decisionInput = z.object({
 });
 
 export const decideExportAction = withAction(
-  { tenant: 'orders.export', tenantOf },
+  'app/t/[tenantId]/sites/[siteId]/export/actions.ts decideExportAction',
   decisionInput,
   async (ctx, { tenantId, siteId, exportId, decision }) => {
-    await decideOrderExport(ctx, tenantId, exportId, decision);
+    await decideOrderExport(ctx, exportId, decision);
     revalidatePath(`/t/${tenantId}/sites/${siteId}/export`);
     return { ok: true };
   },
@@ -83,9 +81,9 @@ export const decideExportAction = withAction(
 const downloadInput = z.object({ tenantId: uuidSchema, exportId: uuidSchema });
 
 export const startDownloadAction = withAction(
-  { tenant: 'orders.export', tenantOf },
+  'app/t/[tenantId]/sites/[siteId]/export/actions.ts startDownloadAction',
   downloadInput,
-  async (ctx, { tenantId, exportId }) => {
-    return { ok: true, data: { url: await prepareOrderExportDownload(ctx, tenantId, exportId) } };
+  async (ctx, { exportId }) => {
+    return { ok: true, data: { url: await prepareOrderExportDownload(ctx, exportId) } };
   },
 );

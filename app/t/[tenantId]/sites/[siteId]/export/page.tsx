@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
-import { requireTenant } from '@/lib/auth/guard';
+import { requireAccess } from '@/lib/auth/guard';
 import { now } from '@/lib/clock';
 import { listOrderExports } from '@/lib/ec/request-order-export';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
@@ -10,17 +10,16 @@ import { DecideExportForm, DownloadExportForm, ExportRequestForm } from './forms
 
 export default async function OrderExportPage({ params }: { params: Promise<{ tenantId: string; siteId: string }> }) {
   const { tenantId, siteId } = await params;
-  const ctx = await requireTenant(tenantId, 'orders.export');
-  const site = await getSite(ctx, tenantId, siteId);
+  const ctx = await requireAccess('app/t/[tenantId]/sites/[siteId]/export/page.tsx', { tenantId });
+  const site = await getSite(ctx, siteId);
   if (!site) notFound();
   const [t, locale, exports] = await Promise.all([
     getTranslations('orderExport'),
     getLocale() as Promise<Locale>,
-    listOrderExports(ctx, tenantId, siteId),
+    listOrderExports(ctx, siteId),
   ]);
   const today = new Date(now().getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
   const day = (d: Date) => new Date(d.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
-  const canDecide = ctx.role === 'tenant_admin' || ctx.role === 'platform_admin';
   return (
     <div className="space-y-6">
       <div>
@@ -78,7 +77,7 @@ export default async function OrderExportPage({ params }: { params: Promise<{ te
                     {e.mine && (e.status === 'ready' || e.status === 'approved') && (
                       <DownloadExportForm tenantId={tenantId} exportId={e.id} />
                     )}
-                    {!e.mine && e.status === 'pending_approval' && canDecide && (
+                    {!e.mine && e.status === 'pending_approval' && (
                       <DecideExportForm tenantId={tenantId} siteId={siteId} exportId={e.id} />
                     )}
                   </td>

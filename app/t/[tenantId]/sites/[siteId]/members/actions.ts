@@ -5,14 +5,12 @@ import { revealMember } from '@/lib/ec/reveal-member';
 import { z } from '@/lib/http/zod-messages';
 import { uuidSchema } from '@/lib/http/input-schemas';
 
-const tenantOf = (i: { tenantId: string }) => i.tenantId;
-
 /** Nothing changes but the audit trail, so the list is not re-rendered (which would count as a view). */
 export const revealMemberAction = withAction(
-  { tenant: 'members.read', tenantOf },
+  'app/t/[tenantId]/sites/[siteId]/members/actions.ts revealMemberAction',
   z.object({ tenantId: uuidSchema, memberId: recordIdSchema }),
-  async (ctx, { tenantId, memberId }) => {
-    const m = await revealMember(ctx, tenantId, memberId);
+  async (ctx, { memberId }) => {
+    const m = await revealMember(ctx, memberId);
     return {
       ok: true,
       data: {

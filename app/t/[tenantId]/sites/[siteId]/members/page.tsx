@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
-import { requireTenant } from '@/lib/auth/guard';
+import { requireAccess } from '@/lib/auth/guard';
 import { listMembers, listMembersQuery } from '@/lib/ec/list-members';
 import { isAppError } from '@/lib/http/app-error';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
@@ -15,9 +15,9 @@ export default async function MembersPage({
   searchParams: Promise<Record<string, string | string[]>>;
 }) {
   const { tenantId, siteId } = await params;
-  const ctx = await requireTenant(tenantId, 'members.read');
+  const ctx = await requireAccess('app/t/[tenantId]/sites/[siteId]/members/page.tsx', { tenantId });
   const query = listMembersQuery.parse(await searchParams);
-  const list = await listMembers(ctx, tenantId, siteId, query).catch((e: unknown) => {
+  const list = await listMembers(ctx, siteId, query).catch((e: unknown) => {
     if (isAppError(e) && e.code === 'not_found') notFound();
     throw e;
   });

@@ -5,14 +5,12 @@ import { revealOrder } from '@/lib/ec/reveal-order';
 import { z } from '@/lib/http/zod-messages';
 import { uuidSchema } from '@/lib/http/input-schemas';
 
-const tenantOf = (i: { tenantId: string }) => i.tenantId;
-
 /** Nothing changes but the audit trail, so the list is not re-rendered (which would count as a view). */
 export const revealOrderAction = withAction(
-  { tenant: 'orders.read', tenantOf },
+  'app/t/[tenantId]/sites/[siteId]/orders/actions.ts revealOrderAction',
   z.object({ tenantId: uuidSchema, orderId: recordIdSchema }),
-  async (ctx, { tenantId, orderId }) => {
-    const o = await revealOrder(ctx, tenantId, orderId);
+  async (ctx, { orderId }) => {
+    const o = await revealOrder(ctx, orderId);
     return {
       ok: true,
       data: {

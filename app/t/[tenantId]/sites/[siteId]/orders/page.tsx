@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { ORDER_STATUSES } from '@/db/schema';
-import { requireTenant } from '@/lib/auth/guard';
+import { requireAccess } from '@/lib/auth/guard';
 import { listOrders, listOrdersQuery } from '@/lib/ec/list-orders';
 import { isAppError } from '@/lib/http/app-error';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
@@ -16,9 +16,9 @@ export default async function OrdersPage({
   searchParams: Promise<Record<string, string | string[]>>;
 }) {
   const { tenantId, siteId } = await params;
-  const ctx = await requireTenant(tenantId, 'orders.read');
+  const ctx = await requireAccess('app/t/[tenantId]/sites/[siteId]/orders/page.tsx', { tenantId });
   const query = listOrdersQuery.parse(await searchParams);
-  const list = await listOrders(ctx, tenantId, siteId, query).catch((e: unknown) => {
+  const list = await listOrders(ctx, siteId, query).catch((e: unknown) => {
     if (isAppError(e) && e.code === 'not_found') notFound();
     throw e;
   });

@@ -10,23 +10,22 @@ import {
 import { z } from '@/lib/http/zod-messages';
 import { uuidSchema } from '@/lib/http/input-schemas';
 
-const tenantOf = (i: { tenantId: string }) => i.tenantId;
 const site = z.object({ tenantId: uuidSchema, siteId: uuidSchema });
 
 export const revealSecretAction = withAction(
-  { tenant: 'payment_settings.reveal', tenantOf },
+  'app/t/[tenantId]/sites/[siteId]/payment/actions.ts revealSecretAction',
   site.extend(revealInput.shape),
-  async (ctx, { tenantId, siteId, ...input }) => {
-    const r = await revealPaymentSecret(ctx, tenantId, siteId, input);
+  async (ctx, { siteId, ...input }) => {
+    const r = await revealPaymentSecret(ctx, siteId, input);
     return { ok: true, data: { value: r.value, expiresInSeconds: r.expiresInSeconds } };
   },
 );
 
 export const updatePaymentSettingsAction = withAction(
-  { tenant: 'payment_settings.write', tenantOf },
+  'app/t/[tenantId]/sites/[siteId]/payment/actions.ts updatePaymentSettingsAction',
   site.extend(paymentSettingsInput.shape),
   async (ctx, { tenantId, siteId, ...input }) => {
-    const r = await updatePaymentSettings(ctx, tenantId, siteId, input);
+    const r = await updatePaymentSettings(ctx, siteId, input);
     revalidatePath(`/t/${tenantId}/sites/${siteId}/payment`);
     return { ok: true, data: { fields: r.fields } };
   },

@@ -1,8 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
-import { requireTenant } from '@/lib/auth/guard';
-import { hasPermission } from '@/lib/kernel/permissions';
+import { alsoOn, requireAccess } from '@/lib/auth/guard';
 import { getPaymentSettings } from '@/lib/ec/payment-settings';
 import { isAppError } from '@/lib/http/app-error';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
@@ -14,8 +13,8 @@ export default async function PaymentSettingsPage({
   params: Promise<{ tenantId: string; siteId: string }>;
 }) {
   const { tenantId, siteId } = await params;
-  const ctx = await requireTenant(tenantId, 'payment_settings.read');
-  const { site, settings } = await getPaymentSettings(ctx, tenantId, siteId).catch((e: unknown) => {
+  const ctx = await requireAccess('app/t/[tenantId]/sites/[siteId]/payment/page.tsx', { tenantId });
+  const { site, settings } = await getPaymentSettings(ctx, siteId).catch((e: unknown) => {
     if (isAppError(e) && e.code === 'not_found') notFound();
     throw e;
   });
@@ -64,7 +63,7 @@ export default async function PaymentSettingsPage({
               tenantId={tenantId}
               siteId={site.id}
               masked={{ api_key: settings.apiKey, secret: settings.secret }}
-              canReveal={hasPermission(ctx.role, 'payment_settings.reveal')}
+              canReveal={alsoOn(ctx, 'payment_settings.reveal') !== null}
             />
           </>
         ) : (
@@ -73,7 +72,7 @@ export default async function PaymentSettingsPage({
           </p>
         )}
       </section>
-      {hasPermission(ctx.role, 'payment_settings.write') && (
+      {alsoOn(ctx, 'payment_settings.write') && (
         <section className={`${card} max-w-xl`}>
           <h2 className="mb-2 font-medium">{t('payment.editTitle')}</h2>
           <EditPaymentSettingsForm

@@ -253,7 +253,6 @@ export const auditEvents = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.seq] }),
-    index('audit_events_tenant_time_idx').on(t.tenantId, t.occurredAt),
     index('audit_events_tenant_actor_idx').on(t.tenantId, t.actorOperatorId, t.occurredAt),
     index('audit_events_tenant_session_idx').on(t.tenantId, t.sessionId),
     tenantPolicy('audit_events'),

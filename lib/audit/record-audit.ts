@@ -65,11 +65,12 @@ function leaveChain(tenantId: string) {
 /**
  * Appends an event to its tenant's hash chain inside the caller's transaction, so the event exists
  * exactly when the change it describes does, through the database's door (mamori_append_audit),
- * which alone writes audit rows and makes the event's id, time, digest and hash itself. When the chain's lock is free, or this transaction is
- * right behind one other of this process, the database function chains the event here under
- * that lock (held to commit: no fork and no gap). Otherwise the event waits in audit_inbox,
- * committed with the change, and is chained right after commit, before the scoped transaction
- * returns (seq is then null). `waitForChain` always queues, so the event is chained in this
+ * which alone writes audit rows and makes the event's id, time, digest and hash itself. When no
+ * other transaction of this process is appending to the chain and its lock is free, the database
+ * function chains the event here under that lock (held to commit: no fork and no gap). Otherwise
+ * the event waits in audit_inbox, committed with the change, and is chained right after commit by
+ * the sequencer, which chains a burst in one transaction, before the scoped transaction returns
+ * (seq is then null). `waitForChain` always queues for the lock, so the event is chained in this
  * transaction: for callers that count events right after appending, so that concurrent ones see
  * each other.
  */
@@ -84,7 +85,8 @@ export async function recordAudit(
   // Behind exactly one transaction of this process, queueing for the chain costs less than the
   // inbox's extra transaction after commit. Behind more, the chain is busy and the inbox batches;
   // with none, the chain is most likely free (or held by another process: the inbox again).
-  const wait = options.waitForChain === true || ahead === 1;
+  // true: wait for the chain's lock; false: try it; null: straight to the inbox (the chain is busy).
+  const wait = options.waitForChain === true ? true : ahead >= 1 ? null : false;
   const result =
     await tx.execute(sql`select event_id, event_seq from mamori_append_audit(${r.tenantId}, ${r.actorOperatorId}, ${r.actorLoginId},
     ${r.action}, ${r.targetType}, ${r.targetId}, ${r.outcome}, ${r.ip}, ${r.userAgent}, ${r.sessionId}, ${r.details}::jsonb, ${wait})`);

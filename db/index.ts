@@ -45,6 +45,11 @@ export async function openDatabase(url: string | undefined, dataDir = '.data'): 
     // An idle connection can be closed by the server (restart, admin command); that must not
     // crash the process: the pool replaces it on the next checkout.
     pool.on('error', (error) => console.error('[mamori] idle database connection closed:', error.message));
+    // The pool listens only while a connection is idle; one ended by the server while checked out
+    // fails its query (which the caller sees) and must not also reach Node as an unhandled error.
+    pool.on('connect', (client) =>
+      client.on('error', (error) => console.error('[mamori] database connection closed:', error.message)),
+    );
     // COPY keeps the connection for its whole stream, which a pipelined connection refuses:
     // exports get a small pool of their own, opened on first use.
     let copyPool: InstanceType<typeof Pool> | undefined;
@@ -163,6 +168,9 @@ export async function openDatabase(url: string | undefined, dataDir = '.data'): 
       if (!copyPool) {
         copyPool = new Pool({ connectionString: url, max: pool.options.max });
         copyPool.on('error', (error) => console.error('[mamori] idle database connection closed:', error.message));
+        copyPool.on('connect', (client) =>
+          client.on('error', (error) => console.error('[mamori] database connection closed:', error.message)),
+        );
       }
       return copyOutStream(copyPool, `begin read only; ${opening}`, copy);
     };

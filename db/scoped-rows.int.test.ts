@@ -107,6 +107,17 @@ describe('selectOwnerRows', () => {
     expect(await scopedRows!('select 1', { sql: 'select $1::int', params: [7] })).toEqual([[7]]);
   });
 
+  // A connection the server ends mid-query (restart, failover, an admin's kill) fails that call
+  // only: the client's 'error' event must find a listener, or Node ends the whole process.
+  it.runIf(postgres)('fails only the call whose connection the server ends, and serves the next', async () => {
+    const { scopedRows } = database.current();
+    const error = await databaseError(
+      scopedRows!('select pg_terminate_backend(pg_backend_pid())', { sql: 'select $1::int', params: [7] }),
+    );
+    expect(error.code).toBe('57P01');
+    expect(await scopedRows!('select 1', { sql: 'select $1::int', params: [8] })).toEqual([[8]]);
+  });
+
   it('serves many calls at once, each with its own scope and values, failures among them', async () => {
     const tenants = [a, b, PLATFORM_TENANT_ID];
     const query = (i: number) =>

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { NextIntlClientProvider } from 'next-intl';
 import { getLocale } from 'next-intl/server';
-import { Header } from './components/header';
+import { AppShell } from './components/app-shell';
 import './globals.css';
 
 export const metadata: Metadata = { title: 'Mamori', robots: { index: false, follow: false } };
@@ -12,8 +12,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     <html lang={locale}>
       <body>
         <NextIntlClientProvider>
-          <Header />
-          <main className="mx-auto max-w-6xl px-4 py-8">{children}</main>
+          <AppShell>{children}</AppShell>
         </NextIntlClientProvider>
       </body>
     </html>

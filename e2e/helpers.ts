@@ -103,3 +103,10 @@ export async function clickSensitive(page: Page, loginId: string, button: Return
     await expect(prompt).toBeHidden();
   }
 }
+
+/** Logs out through the account menu and waits for the sign-in page. */
+export async function logout(page: Page) {
+  await page.getByTestId('account-menu').click();
+  await page.getByRole('menuitem', { name: /^(Log out|ログアウト)$/ }).click();
+  await expect(page).toHaveURL(/\/login/);
+}

@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, login } from './helpers';
+import { DEMO_PASSWORD, login, logout } from './helpers';
 
 test('log in, see who I am and my previous login, log out', async ({ page }) => {
   // Nothing else logs in as this operator, so this is their first login.
   await login(page, 'hikari.operator');
   await expect(page.getByTestId('tenant-name')).toHaveText('株式会社ひかりテキスタイル');
   await expect(page.getByTestId('previous-login')).toContainText('first login');
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await logout(page);
   await expect(page).toHaveURL(/\/login$/);
 
   await login(page, 'hikari.operator');

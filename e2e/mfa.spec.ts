@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, clickSensitive, enrollTotp, ensureTotp, login, nextCode } from './helpers';
+import { DEMO_PASSWORD, clickSensitive, enrollTotp, ensureTotp, login, logout, nextCode } from './helpers';
 
 const stamp = Date.now().toString(36);
 
@@ -15,7 +15,7 @@ test('enroll TOTP from the key on the page, log in with it, a recovery code work
   const codes = await enrollTotp(page, 'hikari.admin');
   await expect(page.getByTestId('whoami')).toContainText('hikari.admin');
 
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await logout(page);
   // The logout finishes on the sign-in page; navigating sooner would cut it short.
   await expect(page).toHaveURL(/\/login$/);
   await passwordStep(page, 'hikari.admin');
@@ -29,14 +29,14 @@ test('enroll TOTP from the key on the page, log in with it, a recovery code work
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page.getByTestId('whoami')).toContainText('hikari.admin');
 
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await logout(page);
   // The logout finishes on the sign-in page; navigating sooner would cut it short.
   await expect(page).toHaveURL(/\/login$/);
   await passwordStep(page, 'hikari.admin');
   await page.getByLabel('Code', { exact: true }).fill(codes[0]);
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page.getByTestId('whoami')).toContainText('hikari.admin');
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await logout(page);
   // The logout finishes on the sign-in page; navigating sooner would cut it short.
   await expect(page).toHaveURL(/\/login$/);
   await passwordStep(page, 'hikari.admin');

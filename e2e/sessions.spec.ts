@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { login } from './helpers';
+import { login, logout } from './helpers';
 
 test('after logout, the saved session cookie is refused', async ({ browser }) => {
   const context = await browser.newContext();
@@ -10,7 +10,7 @@ test('after logout, the saved session cookie is refused', async ({ browser }) =>
   const session = saved.find((c) => c.name === 'mamori.session')!;
   expect(session.httpOnly).toBe(true);
   expect(session.sameSite).toBe('Lax');
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await logout(page);
   await expect(page).toHaveURL(/\/login$/);
 
   // Replay the old cookie from a fresh browser: the server-side session is gone.

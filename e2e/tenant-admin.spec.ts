@@ -98,7 +98,7 @@ test('platform admin creates a tenant and its admin; the admin rotates the tempo
     .fill('credential leak 2026-11');
   await clickSensitive(staff, 'platform.admin', staff.getByRole('button', { name: 'Suspend' }));
   await expect(staff.getByTestId('tenant-suspended')).toContainText('credential leak 2026-11');
-  await operator.getByRole('link', { name: 'My sessions' }).click();
+  await operator.goto('/account/sessions');
   await expect(operator).toHaveURL(/\/login$/);
   await admin.reload();
   await expect(admin).toHaveURL(/\/login$/);

@@ -214,12 +214,21 @@ export function onPlatform<P extends Permission>(ctx: OperatorContext, permissio
   return { ...ctx, granted: { permission } } as PlatformAccess<P>;
 }
 
-/** Which links the header offers this operator: the guard's answer, so the header compares no roles. */
+/** Which links the console's navigation offers this operator: the guard's answer, so the layout compares no roles. */
 export function navigationOf(ctx: OperatorContext) {
+  const may = (p: Permission) => hasPermission(ctx.role, p);
   return {
     platform: isPlatformRole(ctx.role),
-    sessions: hasPermission(ctx.role, 'sessions.manage'),
-    security: hasPermission(ctx.role, 'security.write'),
+    tenantsList: may('tenants.list'),
+    operatorsRead: may('operators.read'),
+    operatorsWrite: may('operators.write'),
+    sessionsManage: may('sessions.manage'),
+    securityWrite: may('security.write'),
+    auditRead: may('audit.read'),
+    ordersRead: may('orders.read'),
+    membersRead: may('members.read'),
+    ordersExport: may('orders.export'),
+    paymentRead: may('payment_settings.read'),
   };
 }
 

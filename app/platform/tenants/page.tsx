@@ -58,43 +58,45 @@ export default async function TenantsPage({
           </Link>
         )}
       </div>
-      <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
-        <thead className="bg-slate-100 text-left">
-          <tr>
-            {COLUMNS.map(([key, label]) => (
-              <th
-                key={key}
-                className="px-3 py-2"
-                aria-sort={query.sort === key ? (query.dir === 'asc' ? 'ascending' : 'descending') : undefined}
-              >
-                <Link href={href({ sort: key, dir: query.sort === key && query.dir === 'asc' ? 'desc' : 'asc' })}>
-                  {t(label)} {query.sort === key ? (query.dir === 'asc' ? '▲' : '▼') : ''}
-                </Link>
-              </th>
-            ))}
-            <th className="px-3 py-2 text-right">{t('tenants.totpShare')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.id} className="border-t border-slate-100" data-testid="tenant-row">
-              <td className="px-3 py-2">
-                <Link className="text-brand-600 hover:underline" href={`/t/${r.id}`}>
-                  {r.name}
-                </Link>
-              </td>
-              <td className="px-3 py-2 font-mono">{r.code}</td>
-              <td className="px-3 py-2 text-right">{r.siteCount}</td>
-              <td className="px-3 py-2 text-right">{r.operatorCount}</td>
-              <td className="px-3 py-2">{t(`status.${r.status}`)}</td>
-              <td className="px-3 py-2">{formatJst(r.lastActivityAt, locale)}</td>
-              <td className="px-3 py-2 text-right" data-testid="totp-share">
-                {share(r.id)}
-              </td>
+      <div className="overflow-x-auto" tabIndex={0}>
+        <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
+          <thead className="bg-slate-100 text-left">
+            <tr>
+              {COLUMNS.map(([key, label]) => (
+                <th
+                  key={key}
+                  className="px-3 py-2"
+                  aria-sort={query.sort === key ? (query.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+                >
+                  <Link href={href({ sort: key, dir: query.sort === key && query.dir === 'asc' ? 'desc' : 'asc' })}>
+                    {t(label)} {query.sort === key ? (query.dir === 'asc' ? '▲' : '▼') : ''}
+                  </Link>
+                </th>
+              ))}
+              <th className="px-3 py-2 text-right">{t('tenants.totpShare')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} className="border-t border-slate-100" data-testid="tenant-row">
+                <td className="px-3 py-2">
+                  <Link className="text-brand-600 hover:underline" href={`/t/${r.id}`}>
+                    {r.name}
+                  </Link>
+                </td>
+                <td className="px-3 py-2 font-mono">{r.code}</td>
+                <td className="px-3 py-2 text-right">{r.siteCount}</td>
+                <td className="px-3 py-2 text-right">{r.operatorCount}</td>
+                <td className="px-3 py-2">{t(`status.${r.status}`)}</td>
+                <td className="px-3 py-2">{formatJst(r.lastActivityAt, locale)}</td>
+                <td className="px-3 py-2 text-right" data-testid="totp-share">
+                  {share(r.id)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {next && (
         <Link className="inline-block text-sm text-brand-600" href={`${href({})}&after=${next}`}>
           {t('admin.nextPage')}

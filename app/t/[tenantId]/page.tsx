@@ -204,66 +204,68 @@ export default async function TenantPage({
               </Link>
             )}
           </div>
-          <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
-            <thead className="bg-slate-100 text-left">
-              <tr>
-                <th className="px-3 py-2">{t('tenant.loginId')}</th>
-                <th className="px-3 py-2">{t('tenant.name')}</th>
-                <th className="px-3 py-2">{t('tenant.role')}</th>
-                <th className="px-3 py-2">{t('tenant.status')}</th>
-                <th className="px-3 py-2">{t('tenant.secondFactor')}</th>
-                <th className="px-3 py-2">{t('tenant.lastLogin')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {operators.rows.map((o) => (
-                <tr key={o.id} className="border-t border-slate-100" data-testid="operator-row">
-                  <td className="px-3 py-2 font-mono">
-                    {can('operators.write') ? (
-                      <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/operators/${o.id}`}>
-                        {o.loginId}
-                      </Link>
-                    ) : (
-                      o.loginId
-                    )}
-                  </td>
-                  <td className="px-3 py-2">{o.displayName}</td>
-                  <td className="px-3 py-2">{t(`roles.${o.role}`)}</td>
-                  <td className="px-3 py-2">
-                    {t(`status.${o.status}`)}
-                    {o.lockedAt && <span className="ml-1 text-red-700">· {t('admin.locked')}</span>}
-                    {o.mustChangePassword && <span className="ml-1 text-amber-700">· {t('admin.mustChange')}</span>}
-                  </td>
-                  <td className="px-3 py-2" data-testid="operator-factor">
-                    {o.totp === 'active' ? (
-                      <span className="text-green-800">
-                        {t('factor.totp')}{' '}
-                        <span className="text-xs text-slate-500">
-                          {t('factor.codes', { count: o.recoveryCodesLeft })}
-                        </span>
-                      </span>
-                    ) : o.totp === 'pending' ? (
-                      <span className="text-amber-800">{t('factor.pending')}</span>
-                    ) : !mfaRequired ? (
-                      <span className="text-slate-500">{t('factor.none')}</span>
-                    ) : graceRunning ? (
-                      <span className="text-amber-800">
-                        {t('factor.dueIn', {
-                          days: Math.max(1, Math.ceil((mfa!.graceUntil!.getTime() - now().getTime()) / 86_400_000)),
-                        })}
-                      </span>
-                    ) : (
-                      <span className="text-red-700">{t('factor.overdue')}</span>
-                    )}
-                  </td>
-                  <td className="px-3 py-2">
-                    {formatJst(o.lastLoginAt, locale)}{' '}
-                    {o.lastLoginIp && <span className="font-mono text-slate-500">{o.lastLoginIp}</span>}
-                  </td>
+          <div className="overflow-x-auto" tabIndex={0}>
+            <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
+              <thead className="bg-slate-100 text-left">
+                <tr>
+                  <th className="px-3 py-2">{t('tenant.loginId')}</th>
+                  <th className="px-3 py-2">{t('tenant.name')}</th>
+                  <th className="px-3 py-2">{t('tenant.role')}</th>
+                  <th className="px-3 py-2">{t('tenant.status')}</th>
+                  <th className="px-3 py-2">{t('tenant.secondFactor')}</th>
+                  <th className="px-3 py-2">{t('tenant.lastLogin')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {operators.rows.map((o) => (
+                  <tr key={o.id} className="border-t border-slate-100" data-testid="operator-row">
+                    <td className="px-3 py-2 font-mono">
+                      {can('operators.write') ? (
+                        <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/operators/${o.id}`}>
+                          {o.loginId}
+                        </Link>
+                      ) : (
+                        o.loginId
+                      )}
+                    </td>
+                    <td className="px-3 py-2">{o.displayName}</td>
+                    <td className="px-3 py-2">{t(`roles.${o.role}`)}</td>
+                    <td className="px-3 py-2">
+                      {t(`status.${o.status}`)}
+                      {o.lockedAt && <span className="ml-1 text-red-700">· {t('admin.locked')}</span>}
+                      {o.mustChangePassword && <span className="ml-1 text-amber-700">· {t('admin.mustChange')}</span>}
+                    </td>
+                    <td className="px-3 py-2" data-testid="operator-factor">
+                      {o.totp === 'active' ? (
+                        <span className="text-green-800">
+                          {t('factor.totp')}{' '}
+                          <span className="text-xs text-slate-500">
+                            {t('factor.codes', { count: o.recoveryCodesLeft })}
+                          </span>
+                        </span>
+                      ) : o.totp === 'pending' ? (
+                        <span className="text-amber-800">{t('factor.pending')}</span>
+                      ) : !mfaRequired ? (
+                        <span className="text-slate-500">{t('factor.none')}</span>
+                      ) : graceRunning ? (
+                        <span className="text-amber-800">
+                          {t('factor.dueIn', {
+                            days: Math.max(1, Math.ceil((mfa!.graceUntil!.getTime() - now().getTime()) / 86_400_000)),
+                          })}
+                        </span>
+                      ) : (
+                        <span className="text-red-700">{t('factor.overdue')}</span>
+                      )}
+                    </td>
+                    <td className="px-3 py-2">
+                      {formatJst(o.lastLoginAt, locale)}{' '}
+                      {o.lastLoginIp && <span className="font-mono text-slate-500">{o.lastLoginIp}</span>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           {operators.next && (
             <Link
               className="mt-2 inline-block text-sm text-brand-600"
@@ -299,7 +301,7 @@ export default async function TenantPage({
       )}
 
       {can('security.write') && (
-        <nav className="flex gap-4 text-sm">
+        <nav aria-label={tenant.name} className="flex flex-wrap gap-x-4 gap-y-2 text-sm whitespace-nowrap">
           <Link className="text-brand-600 hover:underline" href={`/t/${tenant.id}/audit`}>
             {t('nav.audit')}
           </Link>

@@ -17,38 +17,40 @@ export default async function ApiTokensPage({ params }: { params: Promise<{ tena
       <h1 className="text-2xl font-semibold">{t('title')}</h1>
       <p className="max-w-3xl text-sm text-slate-600">
         {t('intro')}{' '}
-        <a className="text-brand-600 hover:underline" href="/api/v1/openapi.json">
+        <a className="text-brand-600 underline" href="/api/v1/openapi.json">
           OpenAPI
         </a>
       </p>
-      <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
-        <thead className="bg-slate-100 text-left">
-          <tr>
-            <th className="px-3 py-2">{t('name')}</th>
-            <th className="px-3 py-2">{t('scope')}</th>
-            <th className="px-3 py-2">{t('expires')}</th>
-            <th className="px-3 py-2">{t('lastUsed')}</th>
-            <th className="px-3 py-2" />
-          </tr>
-        </thead>
-        <tbody>
-          {tokens.map((k) => (
-            <tr key={k.id} className="border-t border-slate-100" data-testid="token-row">
-              <td className="px-3 py-2">
-                {k.name} <span className="text-xs text-slate-500">({k.createdByLoginId})</span>
-              </td>
-              <td className="px-3 py-2 font-mono">{k.scope}</td>
-              <td className="px-3 py-2">{formatJst(k.expiresAt, locale)}</td>
-              <td className="px-3 py-2">
-                {formatJst(k.lastUsedAt, locale)} {k.lastUsedIp}
-              </td>
-              <td className="px-3 py-2">
-                {k.revokedAt ? t('revoked') : <RevokeTokenForm tenantId={tenantId} tokenId={k.id} />}
-              </td>
+      <div className="overflow-x-auto" tabIndex={0}>
+        <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
+          <thead className="bg-slate-100 text-left">
+            <tr>
+              <th className="px-3 py-2">{t('name')}</th>
+              <th className="px-3 py-2">{t('scope')}</th>
+              <th className="px-3 py-2">{t('expires')}</th>
+              <th className="px-3 py-2">{t('lastUsed')}</th>
+              <th className="px-3 py-2" />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {tokens.map((k) => (
+              <tr key={k.id} className="border-t border-slate-100" data-testid="token-row">
+                <td className="px-3 py-2">
+                  {k.name} <span className="text-xs text-slate-500">({k.createdByLoginId})</span>
+                </td>
+                <td className="px-3 py-2 font-mono">{k.scope}</td>
+                <td className="px-3 py-2">{formatJst(k.expiresAt, locale)}</td>
+                <td className="px-3 py-2">
+                  {formatJst(k.lastUsedAt, locale)} {k.lastUsedIp}
+                </td>
+                <td className="px-3 py-2">
+                  {k.revokedAt ? t('revoked') : <RevokeTokenForm tenantId={tenantId} tokenId={k.id} />}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <section className="max-w-md rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="mb-2 font-medium">{t('createTitle')}</h2>
         <CreateTokenForm tenantId={tenantId} />

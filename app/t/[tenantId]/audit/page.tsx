@@ -200,79 +200,81 @@ export default async function AuditPage({
         </p>
       )}
       {result && (
-        <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
-          <thead className="bg-slate-100 text-left">
-            <tr>
-              <th className="px-2 py-2">{t('columns.when')}</th>
-              <th className="px-2 py-2">{t('columns.actor')}</th>
-              <th className="px-2 py-2">{t('columns.action')}</th>
-              <th className="px-2 py-2">{t('columns.outcome')}</th>
-              <th className="px-2 py-2">{t('columns.ip')}</th>
-              <th className="px-2 py-2">{t('columns.pivot')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.rows.map((e) => (
-              <tr key={e.seq} className="border-t border-slate-100 align-top" data-testid="audit-row">
-                <td className="whitespace-nowrap px-2 py-2">{formatJst(e.occurredAt, locale, { seconds: true })}</td>
-                <td className="px-2 py-2 font-mono">{e.actorLoginId ?? '—'}</td>
-                <td className="px-2 py-2">
-                  <details>
-                    <summary className="cursor-pointer font-mono" data-testid="audit-action">
-                      {e.action}
-                    </summary>
-                    <pre
-                      className="mt-1 max-w-xl overflow-x-auto whitespace-pre-wrap rounded bg-slate-50 p-2 text-xs"
-                      data-testid="audit-detail"
-                    >
-                      {JSON.stringify(
-                        {
-                          seq: e.seq,
-                          id: e.id,
-                          target: e.targetType ? `${e.targetType}:${e.targetId}` : null,
-                          session: e.sessionId,
-                          userAgent: e.userAgent,
-                          details: e.details,
-                          hash: e.hash,
-                        },
-                        null,
-                        2,
-                      )}
-                    </pre>
-                  </details>
-                </td>
-                <td className={`px-2 py-2 ${e.outcome === 'success' ? 'text-green-700' : 'text-red-700'}`}>
-                  {t(`outcomes.${e.outcome}`)}
-                </td>
-                <td className="px-2 py-2 font-mono">{e.ip}</td>
-                <td className="space-x-2 px-2 py-2 text-xs">
-                  {e.sessionId && (
-                    <Link className="text-brand-600 hover:underline" href={link({ session: e.sessionId })}>
-                      {t('pivotSession')}
-                    </Link>
-                  )}
-                  {e.actorOperatorId && (
-                    <Link className="text-brand-600 hover:underline" href={link({ actor: e.actorOperatorId })}>
-                      {t('pivotActor')}
-                    </Link>
-                  )}
-                  {e.ip && e.ip !== 'unknown' && (
-                    <Link className="text-brand-600 hover:underline" href={link({ ip: e.ip })}>
-                      {t('pivotIp')}
-                    </Link>
-                  )}
-                </td>
-              </tr>
-            ))}
-            {result.rows.length === 0 && (
+        <div className="overflow-x-auto" tabIndex={0}>
+          <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
+            <thead className="bg-slate-100 text-left">
               <tr>
-                <td colSpan={6} className="px-2 py-4 text-center text-slate-500">
-                  {t('none')}
-                </td>
+                <th className="px-2 py-2">{t('columns.when')}</th>
+                <th className="px-2 py-2">{t('columns.actor')}</th>
+                <th className="px-2 py-2">{t('columns.action')}</th>
+                <th className="px-2 py-2">{t('columns.outcome')}</th>
+                <th className="px-2 py-2">{t('columns.ip')}</th>
+                <th className="px-2 py-2">{t('columns.pivot')}</th>
               </tr>
-            )}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {result.rows.map((e) => (
+                <tr key={e.seq} className="border-t border-slate-100 align-top" data-testid="audit-row">
+                  <td className="whitespace-nowrap px-2 py-2">{formatJst(e.occurredAt, locale, { seconds: true })}</td>
+                  <td className="px-2 py-2 font-mono">{e.actorLoginId ?? '—'}</td>
+                  <td className="px-2 py-2">
+                    <details>
+                      <summary className="cursor-pointer font-mono" data-testid="audit-action">
+                        {e.action}
+                      </summary>
+                      <pre
+                        className="mt-1 max-w-xl overflow-x-auto whitespace-pre-wrap rounded bg-slate-50 p-2 text-xs"
+                        data-testid="audit-detail"
+                      >
+                        {JSON.stringify(
+                          {
+                            seq: e.seq,
+                            id: e.id,
+                            target: e.targetType ? `${e.targetType}:${e.targetId}` : null,
+                            session: e.sessionId,
+                            userAgent: e.userAgent,
+                            details: e.details,
+                            hash: e.hash,
+                          },
+                          null,
+                          2,
+                        )}
+                      </pre>
+                    </details>
+                  </td>
+                  <td className={`px-2 py-2 ${e.outcome === 'success' ? 'text-green-700' : 'text-red-700'}`}>
+                    {t(`outcomes.${e.outcome}`)}
+                  </td>
+                  <td className="px-2 py-2 font-mono">{e.ip}</td>
+                  <td className="space-x-2 px-2 py-2 text-xs">
+                    {e.sessionId && (
+                      <Link className="text-brand-600 hover:underline" href={link({ session: e.sessionId })}>
+                        {t('pivotSession')}
+                      </Link>
+                    )}
+                    {e.actorOperatorId && (
+                      <Link className="text-brand-600 hover:underline" href={link({ actor: e.actorOperatorId })}>
+                        {t('pivotActor')}
+                      </Link>
+                    )}
+                    {e.ip && e.ip !== 'unknown' && (
+                      <Link className="text-brand-600 hover:underline" href={link({ ip: e.ip })}>
+                        {t('pivotIp')}
+                      </Link>
+                    )}
+                  </td>
+                </tr>
+              ))}
+              {result.rows.length === 0 && (
+                <tr>
+                  <td colSpan={6} className="px-2 py-4 text-center text-slate-500">
+                    {t('none')}
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
       )}
       {result?.next && (
         <Link

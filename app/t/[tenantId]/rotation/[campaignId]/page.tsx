@@ -76,58 +76,62 @@ export default async function CampaignPage({
         {t('downloadCsv')}
       </a>
       {platform && (
-        <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
-          <thead className="bg-slate-100 text-left">
-            <tr>
-              <th className="px-3 py-2">{t('tenant')}</th>
-              <th className="px-3 py-2 text-right">{t('counts.rotated')}</th>
-              <th className="px-3 py-2 text-right">{t('counts.pending')}</th>
-              <th className="px-3 py-2 text-right">{t('counts.notLoggedInSince')}</th>
-              <th className="px-3 py-2 text-right">{t('counts.locked')}</th>
-              <th className="px-3 py-2 text-right">%</th>
-            </tr>
-          </thead>
-          <tbody>
-            {progress.tenants.map((r) => (
-              <tr key={r.tenantId} className="border-t border-slate-100" data-testid="tenant-progress">
-                <td className="px-3 py-2">
-                  <Link className="text-brand-600 hover:underline" href={`?tenant=${r.tenantId}`}>
-                    {r.tenantName}
-                  </Link>
-                </td>
-                <td className="px-3 py-2 text-right">{r.rotated}</td>
-                <td className="px-3 py-2 text-right">{r.pending}</td>
-                <td className="px-3 py-2 text-right">{r.notLoggedInSince}</td>
-                <td className="px-3 py-2 text-right">{r.locked}</td>
-                <td className="px-3 py-2 text-right">{pct(r.rotated, r.total)}</td>
+        <div className="overflow-x-auto" tabIndex={0}>
+          <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
+            <thead className="bg-slate-100 text-left">
+              <tr>
+                <th className="px-3 py-2">{t('tenant')}</th>
+                <th className="px-3 py-2 text-right">{t('counts.rotated')}</th>
+                <th className="px-3 py-2 text-right">{t('counts.pending')}</th>
+                <th className="px-3 py-2 text-right">{t('counts.notLoggedInSince')}</th>
+                <th className="px-3 py-2 text-right">{t('counts.locked')}</th>
+                <th className="px-3 py-2 text-right">%</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {progress.tenants.map((r) => (
+                <tr key={r.tenantId} className="border-t border-slate-100" data-testid="tenant-progress">
+                  <td className="px-3 py-2">
+                    <Link className="text-brand-600 hover:underline" href={`?tenant=${r.tenantId}`}>
+                      {r.tenantName}
+                    </Link>
+                  </td>
+                  <td className="px-3 py-2 text-right">{r.rotated}</td>
+                  <td className="px-3 py-2 text-right">{r.pending}</td>
+                  <td className="px-3 py-2 text-right">{r.notLoggedInSince}</td>
+                  <td className="px-3 py-2 text-right">{r.locked}</td>
+                  <td className="px-3 py-2 text-right">{pct(r.rotated, r.total)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {operators && (
-        <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
-          <thead className="bg-slate-100 text-left">
-            <tr>
-              <th className="px-3 py-2">{t('loginId')}</th>
-              <th className="px-3 py-2">{t('name')}</th>
-              <th className="px-3 py-2">{t('status')}</th>
-              <th className="px-3 py-2">{t('rotatedAt')}</th>
-              <th className="px-3 py-2">{t('lastLogin')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {operators.map((o) => (
-              <tr key={o.loginId} className="border-t border-slate-100" data-testid="operator-progress">
-                <td className="px-3 py-2 font-mono">{o.loginId}</td>
-                <td className="px-3 py-2">{o.displayName}</td>
-                <td className="px-3 py-2">{t(`targetStatus.${o.status}`)}</td>
-                <td className="px-3 py-2">{formatJst(o.rotatedAt, locale)}</td>
-                <td className="px-3 py-2">{formatJst(o.lastLoginAt, locale)}</td>
+        <div className="overflow-x-auto" tabIndex={0}>
+          <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
+            <thead className="bg-slate-100 text-left">
+              <tr>
+                <th className="px-3 py-2">{t('loginId')}</th>
+                <th className="px-3 py-2">{t('name')}</th>
+                <th className="px-3 py-2">{t('status')}</th>
+                <th className="px-3 py-2">{t('rotatedAt')}</th>
+                <th className="px-3 py-2">{t('lastLogin')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {operators.map((o) => (
+                <tr key={o.loginId} className="border-t border-slate-100" data-testid="operator-progress">
+                  <td className="px-3 py-2 font-mono">{o.loginId}</td>
+                  <td className="px-3 py-2">{o.displayName}</td>
+                  <td className="px-3 py-2">{t(`targetStatus.${o.status}`)}</td>
+                  <td className="px-3 py-2">{formatJst(o.rotatedAt, locale)}</td>
+                  <td className="px-3 py-2">{formatJst(o.lastLoginAt, locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {active && alsoOn(ctx, 'security.write') && (
         <section className="grid max-w-2xl gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2">

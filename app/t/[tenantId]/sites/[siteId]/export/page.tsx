@@ -42,49 +42,51 @@ export default async function OrderExportPage({ params }: { params: Promise<{ te
         {exports.length === 0 ? (
           <p className="text-sm text-slate-500">{t('none')}</p>
         ) : (
-          <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
-            <thead className="bg-slate-100 text-left">
-              <tr>
-                <th className="px-3 py-2">{t('requestedAt')}</th>
-                <th className="px-3 py-2">{t('requestedBy')}</th>
-                <th className="px-3 py-2">{t('period')}</th>
-                <th className="px-3 py-2">{t('rows')}</th>
-                <th className="px-3 py-2">{t('reason')}</th>
-                <th className="px-3 py-2">{t('status')}</th>
-                <th className="px-3 py-2" />
-              </tr>
-            </thead>
-            <tbody>
-              {exports.map((e) => (
-                <tr key={e.id} className="border-t border-slate-100 align-top" data-testid="export-row">
-                  <td className="px-3 py-2">{formatJst(e.requestedAt, locale)}</td>
-                  <td className="px-3 py-2">{e.loginId}</td>
-                  <td className="px-3 py-2">
-                    {day(e.periodFrom)} – {day(new Date(e.periodTo.getTime() - 1))}
-                  </td>
-                  <td className="px-3 py-2">
-                    {t('rowsAndCustomers', { rows: e.rowCount, customers: e.customerCount })}
-                  </td>
-                  <td className="px-3 py-2">{e.reason}</td>
-                  <td className="px-3 py-2" data-testid="export-status">
-                    {t(`statuses.${e.status}`)}
-                    {e.decidedByLoginId && (
-                      <div className="text-xs text-slate-500">{t('decidedBy', { login: e.decidedByLoginId })}</div>
-                    )}
-                    {e.sha256 && <div className="break-all font-mono text-xs text-slate-500">sha256 {e.sha256}</div>}
-                  </td>
-                  <td className="px-3 py-2">
-                    {e.mine && (e.status === 'ready' || e.status === 'approved') && (
-                      <DownloadExportForm tenantId={tenantId} exportId={e.id} />
-                    )}
-                    {!e.mine && e.status === 'pending_approval' && (
-                      <DecideExportForm tenantId={tenantId} siteId={siteId} exportId={e.id} />
-                    )}
-                  </td>
+          <div className="overflow-x-auto" tabIndex={0}>
+            <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
+              <thead className="bg-slate-100 text-left">
+                <tr>
+                  <th className="px-3 py-2">{t('requestedAt')}</th>
+                  <th className="px-3 py-2">{t('requestedBy')}</th>
+                  <th className="px-3 py-2">{t('period')}</th>
+                  <th className="px-3 py-2">{t('rows')}</th>
+                  <th className="px-3 py-2">{t('reason')}</th>
+                  <th className="px-3 py-2">{t('status')}</th>
+                  <th className="px-3 py-2" />
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {exports.map((e) => (
+                  <tr key={e.id} className="border-t border-slate-100 align-top" data-testid="export-row">
+                    <td className="px-3 py-2">{formatJst(e.requestedAt, locale)}</td>
+                    <td className="px-3 py-2">{e.loginId}</td>
+                    <td className="px-3 py-2">
+                      {day(e.periodFrom)} – {day(new Date(e.periodTo.getTime() - 1))}
+                    </td>
+                    <td className="px-3 py-2">
+                      {t('rowsAndCustomers', { rows: e.rowCount, customers: e.customerCount })}
+                    </td>
+                    <td className="px-3 py-2">{e.reason}</td>
+                    <td className="px-3 py-2" data-testid="export-status">
+                      {t(`statuses.${e.status}`)}
+                      {e.decidedByLoginId && (
+                        <div className="text-xs text-slate-500">{t('decidedBy', { login: e.decidedByLoginId })}</div>
+                      )}
+                      {e.sha256 && <div className="break-all font-mono text-xs text-slate-500">sha256 {e.sha256}</div>}
+                    </td>
+                    <td className="px-3 py-2">
+                      {e.mine && (e.status === 'ready' || e.status === 'approved') && (
+                        <DownloadExportForm tenantId={tenantId} exportId={e.id} />
+                      )}
+                      {!e.mine && e.status === 'pending_approval' && (
+                        <DecideExportForm tenantId={tenantId} siteId={siteId} exportId={e.id} />
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
     </div>

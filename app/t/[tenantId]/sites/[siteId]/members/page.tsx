@@ -55,45 +55,47 @@ export default async function MembersPage({
         />
         <button className="rounded border border-slate-300 px-3 py-1 text-sm">{t('members.searchButton')}</button>
       </form>
-      <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
-        <thead className="bg-slate-100 text-left">
-          <tr>
-            <th className="px-3 py-2">{t('members.memberNo')}</th>
-            <th className="px-3 py-2">{t('members.name')}</th>
-            <th className="px-3 py-2">{t('members.email')}</th>
-            <th className="px-3 py-2">{t('members.phone')}</th>
-            <th className="px-3 py-2">{t('members.registeredAt')}</th>
-            <th className="px-3 py-2" />
-          </tr>
-        </thead>
-        <tbody>
-          {list.rows.map((m) => (
-            <tr key={m.id} className="border-t border-slate-100 align-top" data-testid="member-row">
-              <td className="px-3 py-2 font-mono" data-testid="member-no">
-                {m.memberNo}
-              </td>
-              <td className="px-3 py-2">{m.name}</td>
-              <td className="px-3 py-2 font-mono" data-testid="masked-email">
-                {m.email}
-              </td>
-              <td className="px-3 py-2 font-mono" data-testid="masked-phone">
-                {m.phone ?? '—'}
-              </td>
-              <td className="whitespace-nowrap px-3 py-2">{formatJst(m.registeredAt, locale)}</td>
-              <td className="px-3 py-2">
-                <RevealMemberForm tenantId={tenantId} memberId={m.id} />
-              </td>
-            </tr>
-          ))}
-          {list.rows.length === 0 && (
+      <div className="overflow-x-auto" tabIndex={0}>
+        <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
+          <thead className="bg-slate-100 text-left">
             <tr>
-              <td colSpan={6} className="px-3 py-4 text-center text-slate-500">
-                {t('members.none')}
-              </td>
+              <th className="px-3 py-2">{t('members.memberNo')}</th>
+              <th className="px-3 py-2">{t('members.name')}</th>
+              <th className="px-3 py-2">{t('members.email')}</th>
+              <th className="px-3 py-2">{t('members.phone')}</th>
+              <th className="px-3 py-2">{t('members.registeredAt')}</th>
+              <th className="px-3 py-2" />
             </tr>
-          )}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {list.rows.map((m) => (
+              <tr key={m.id} className="border-t border-slate-100 align-top" data-testid="member-row">
+                <td className="px-3 py-2 font-mono" data-testid="member-no">
+                  {m.memberNo}
+                </td>
+                <td className="px-3 py-2">{m.name}</td>
+                <td className="px-3 py-2 font-mono" data-testid="masked-email">
+                  {m.email}
+                </td>
+                <td className="px-3 py-2 font-mono" data-testid="masked-phone">
+                  {m.phone ?? '—'}
+                </td>
+                <td className="whitespace-nowrap px-3 py-2">{formatJst(m.registeredAt, locale)}</td>
+                <td className="px-3 py-2">
+                  <RevealMemberForm tenantId={tenantId} memberId={m.id} />
+                </td>
+              </tr>
+            ))}
+            {list.rows.length === 0 && (
+              <tr>
+                <td colSpan={6} className="px-3 py-4 text-center text-slate-500">
+                  {t('members.none')}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
       {/* Not prefetched: rendering a page is a recorded view of its records. */}
       {list.next && (
         <Link

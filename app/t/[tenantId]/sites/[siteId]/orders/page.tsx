@@ -70,53 +70,55 @@ export default async function OrdersPage({
         </select>
         <button className="rounded border border-slate-300 px-3 py-1 text-sm">{t('orders.searchButton')}</button>
       </form>
-      <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
-        <thead className="bg-slate-100 text-left">
-          <tr>
-            <th className="px-3 py-2">{t('orders.orderNo')}</th>
-            <th className="px-3 py-2">{t('orders.orderedAt')}</th>
-            <th className="px-3 py-2">{t('orders.statusLabel')}</th>
-            <th className="px-3 py-2">{t('orders.customer')}</th>
-            <th className="px-3 py-2">{t('orders.email')}</th>
-            <th className="px-3 py-2">{t('orders.phone')}</th>
-            <th className="px-3 py-2 text-right">{t('orders.amount')}</th>
-            <th className="px-3 py-2">{t('orders.tracking')}</th>
-            <th className="px-3 py-2" />
-          </tr>
-        </thead>
-        <tbody>
-          {list.rows.map((o) => (
-            <tr key={o.id} className="border-t border-slate-100 align-top" data-testid="order-row">
-              <td className="px-3 py-2 font-mono" data-testid="order-no">
-                {o.orderNo}
-              </td>
-              <td className="whitespace-nowrap px-3 py-2">{formatJst(o.orderedAt, locale)}</td>
-              <td className="px-3 py-2">{t(`orders.status.${o.status}`)}</td>
-              <td className="px-3 py-2">{o.customerName}</td>
-              <td className="px-3 py-2 font-mono" data-testid="masked-email">
-                {o.customerEmail}
-              </td>
-              <td className="px-3 py-2 font-mono" data-testid="masked-phone">
-                {o.customerPhone}
-              </td>
-              <td className="whitespace-nowrap px-3 py-2 text-right">
-                {t('orders.amountValue', { amount: o.amount })}
-              </td>
-              <td className="px-3 py-2">{o.hasTracking ? t('orders.hasTracking') : t('orders.noTracking')}</td>
-              <td className="px-3 py-2">
-                <RevealOrderForm tenantId={tenantId} orderId={o.id} />
-              </td>
-            </tr>
-          ))}
-          {list.rows.length === 0 && (
+      <div className="overflow-x-auto" tabIndex={0}>
+        <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
+          <thead className="bg-slate-100 text-left">
             <tr>
-              <td colSpan={9} className="px-3 py-4 text-center text-slate-500">
-                {t('orders.none')}
-              </td>
+              <th className="px-3 py-2">{t('orders.orderNo')}</th>
+              <th className="px-3 py-2">{t('orders.orderedAt')}</th>
+              <th className="px-3 py-2">{t('orders.statusLabel')}</th>
+              <th className="px-3 py-2">{t('orders.customer')}</th>
+              <th className="px-3 py-2">{t('orders.email')}</th>
+              <th className="px-3 py-2">{t('orders.phone')}</th>
+              <th className="px-3 py-2 text-right">{t('orders.amount')}</th>
+              <th className="px-3 py-2">{t('orders.tracking')}</th>
+              <th className="px-3 py-2" />
             </tr>
-          )}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {list.rows.map((o) => (
+              <tr key={o.id} className="border-t border-slate-100 align-top" data-testid="order-row">
+                <td className="px-3 py-2 font-mono" data-testid="order-no">
+                  {o.orderNo}
+                </td>
+                <td className="whitespace-nowrap px-3 py-2">{formatJst(o.orderedAt, locale)}</td>
+                <td className="px-3 py-2">{t(`orders.status.${o.status}`)}</td>
+                <td className="px-3 py-2">{o.customerName}</td>
+                <td className="px-3 py-2 font-mono" data-testid="masked-email">
+                  {o.customerEmail}
+                </td>
+                <td className="px-3 py-2 font-mono" data-testid="masked-phone">
+                  {o.customerPhone}
+                </td>
+                <td className="whitespace-nowrap px-3 py-2 text-right">
+                  {t('orders.amountValue', { amount: o.amount })}
+                </td>
+                <td className="px-3 py-2">{o.hasTracking ? t('orders.hasTracking') : t('orders.noTracking')}</td>
+                <td className="px-3 py-2">
+                  <RevealOrderForm tenantId={tenantId} orderId={o.id} />
+                </td>
+              </tr>
+            ))}
+            {list.rows.length === 0 && (
+              <tr>
+                <td colSpan={9} className="px-3 py-4 text-center text-slate-500">
+                  {t('orders.none')}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
       {/* Not prefetched: rendering a page is a recorded view of its records. */}
       {list.next && (
         <Link

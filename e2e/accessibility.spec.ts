@@ -1,0 +1,92 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { baseURL } from '../playwright.config';
+import { login } from './helpers';
+
+/**
+ * axe (WCAG 2.2 A and AA rules) on every page as each role sees it, in both languages: no
+ * violation of impact serious or critical, no id used twice on a page, and no sideways scrolling
+ * of the page on a 390 px phone.
+ */
+
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+type Findings = Record<string, { serious: string[]; duplicateIds: string[]; phoneOverflow?: number }>;
+
+async function audit(page: Page, path: string, into: Findings) {
+  await page.goto(path);
+  await page.waitForLoadState('networkidle');
+  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const serious = violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  const duplicateIds = await page.evaluate(() => {
+    const seen = new Map<string, number>();
+    for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
+    return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+  });
+  // On a 390 px phone the page itself never scrolls sideways (wide tables scroll in their box).
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  if (serious.length > 0 || duplicateIds.length > 0 || overflow > 0)
+    into[path] = { serious, duplicateIds, ...(overflow > 0 ? { phoneOverflow: overflow } : {}) };
+}
+
+/** Signs in (the helper speaks English), then switches the console to `locale`. */
+async function as(browser: Browser, loginId: string, locale: string) {
+  const page = await (await browser.newContext()).newPage();
+  await login(page, loginId);
+  await page.context().addCookies([{ name: 'mamori.locale', value: locale, url: baseURL }]);
+  return page;
+}
+
+for (const locale of ['ja', 'en'] as const) {
+  test(`every page: no serious or critical axe violation, no duplicate id, no sideways scroll at 390 px (${locale})`, async ({
+    browser,
+  }) => {
+    test.setTimeout(180_000);
+    const found: Findings = {};
+    const guest = await (await browser.newContext()).newPage();
+    await guest.context().addCookies([{ name: 'mamori.locale', value: locale, url: baseURL }]);
+    await audit(guest, '/login', found);
+
+    const admin = await as(browser, 'sakura.admin', locale);
+    const me = await (await admin.request.get('/api/v1/me')).json();
+    const t = `/t/${me.tenant.id}`;
+    await admin.goto(t);
+    const site = (await admin.getByTestId('site-orders').first().getAttribute('href'))!.replace(/\/orders$/, '');
+    const operator = (await admin.getByTestId('operator-row').first().getByRole('link').getAttribute('href'))!;
+    for (const path of [
+      '/',
+      t,
+      `${t}/operators/new`,
+      operator,
+      `${t}/audit`,
+      `${t}/audit?ip=999.1.1.1`,
+      `${t}/security`,
+      `${t}/ip-allowlist`,
+      `${t}/rotation`,
+      `${t}/api-tokens`,
+      `${site}/orders`,
+      `${site}/members`,
+      `${site}/export`,
+      `${site}/payment`,
+      '/account/sessions',
+      '/account/password',
+      '/account/mfa',
+    ])
+      await audit(admin, path, found);
+
+    // A page that does not exist (or is not this operator's) answers with the 404 page.
+    await audit(admin, '/t/00000000-0000-4000-8000-000000000000', found);
+
+    const operatorPage = await as(browser, 'sakura.operator', locale);
+    for (const path of ['/', t, '/account/mfa']) await audit(operatorPage, `${path}#operator`, found);
+
+    const staff = await as(browser, 'platform.admin', locale);
+    for (const path of ['/', '/platform/tenants', '/platform/tenants/new', '/platform/staff', '/platform/sessions'])
+      await audit(staff, `${path}#platform`, found);
+
+    expect(found).toEqual({});
+  });
+}

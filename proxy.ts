@@ -29,11 +29,14 @@ export function proxy(request: NextRequest) {
   ) {
     const url = request.nextUrl.clone();
     url.pathname = '/login';
-    url.search = '';
+    // Back to this page after signing in (the sign-in action checks it is one of ours).
+    url.search = pathname === '/' ? '' : `?next=${encodeURIComponent(pathname + request.nextUrl.search)}`;
     return NextResponse.redirect(url);
   }
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('x-nonce', nonce);
+  // The page asked for, so a guard that finds the session ended can send its holder back here.
+  requestHeaders.set('x-mamori-path', pathname + request.nextUrl.search);
   requestHeaders.set('content-security-policy', csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set('content-security-policy', csp);

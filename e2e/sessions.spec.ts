@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { login, logout } from './helpers';
+import { baseURL } from '../playwright.config';
+import { login, logout, signInHere } from './helpers';
 
 test('after logout, the saved session cookie is refused', async ({ browser }) => {
   const context = await browser.newContext();
@@ -18,7 +19,7 @@ test('after logout, the saved session cookie is refused', async ({ browser }) =>
   await replay.addCookies(saved);
   const replayPage = await replay.newPage();
   await replayPage.goto('/');
-  await expect(replayPage).toHaveURL(/\/login$/);
+  await expect(replayPage).toHaveURL(/\/login\?ended=revoked$/);
   const api = await replay.request.get('/api/v1/me');
   expect(api.status()).toBe(401);
   await context.close();
@@ -45,10 +46,36 @@ test('revoking a session from another browser ends it on its next request', asyn
     await expect(others).toHaveCount(before - i - 1);
   }
 
-  await a.reload();
-  await expect(a).toHaveURL(/\/login$/);
+  // The first browser, on its next request, learns why and can go back to where it was.
+  await a.goto('/account/sessions');
+  await expect(a).toHaveURL(/\/login\?ended=revoked&next=%2Faccount%2Fsessions$/);
+  await expect(a.getByTestId('session-ended')).toContainText('Your session was ended');
+  await expect(a.getByLabel('Login ID', { exact: true })).toBeFocused();
+  await a.getByLabel('Login ID', { exact: true }).fill('aoba.operator');
+  await a.getByLabel('Password', { exact: true }).fill('wrong-password-123');
+  await a.getByRole('button', { name: 'Log in' }).click();
+  await expect(a.getByTestId('login-error')).toBeVisible();
+  // The wrong password does not stay in the field; the ID does.
+  await expect(a.getByLabel('Password', { exact: true })).toHaveValue('');
+  await expect(a.getByLabel('Login ID', { exact: true })).toHaveValue('aoba.operator');
+  await signInHere(a, 'aoba.operator');
+  await expect(a).toHaveURL(/\/account\/sessions$/);
   await b.goto('/');
   await expect(b.getByTestId('whoami')).toContainText('aoba.operator');
   await first.close();
   await second.close();
+});
+
+test('signed out, a page sends to the sign-in form and back after signing in; a foreign return address is ignored', async ({
+  page,
+}) => {
+  await page.goto('/account/password');
+  await expect(page).toHaveURL(/\/login\?next=%2Faccount%2Fpassword$/);
+  await signInHere(page, 'aoba.operator');
+  await expect(page).toHaveURL(/\/account\/password$/);
+  await logout(page);
+  await page.goto('/login?next=%2F%2Fevil.example%2F');
+  await signInHere(page, 'aoba.operator');
+  await expect(page.getByTestId('whoami')).toContainText('aoba.operator');
+  expect(new URL(page.url()).origin).toBe(new URL(baseURL).origin);
 });

@@ -99,9 +99,10 @@ test('platform admin creates a tenant and its admin; the admin rotates the tempo
   await clickSensitive(staff, 'platform.admin', staff.getByRole('button', { name: 'Suspend' }));
   await expect(staff.getByTestId('tenant-suspended')).toContainText('credential leak 2026-11');
   await operator.goto('/account/sessions');
-  await expect(operator).toHaveURL(/\/login$/);
+  await expect(operator).toHaveURL(/\/login\?ended=suspended&next=%2Faccount%2Fsessions$/);
+  await expect(operator.getByTestId('session-ended')).toContainText('access to this console is suspended');
   await admin.reload();
-  await expect(admin).toHaveURL(/\/login$/);
+  await expect(admin).toHaveURL(/\/login\?ended=suspended/);
 });
 
 test('a tenant admin disables an operator, whose next request is refused', async ({ browser }) => {
@@ -127,7 +128,8 @@ test('a tenant admin disables an operator, whose next request is refused', async
   await admin.getByRole('button', { name: 'Disable operator' }).click();
   await expect(admin.getByTestId('status-form')).toContainText('1 sessions ended.');
   await op.reload();
-  await expect(op).toHaveURL(/\/login$/);
+  await expect(op).toHaveURL(/\/login\?ended=disabled/);
+  await expect(op.getByTestId('session-ended')).toContainText('Your account is disabled');
 
   // The last admin guard: an admin cannot disable or demote themselves.
   await admin.goto(`/t/${me.tenant.id}/operators/${me.operatorId}`);

@@ -4,11 +4,12 @@ import { submitKeepingInput } from '@/app/components/action-form';
 import { useTranslations } from 'next-intl';
 import { loginAction } from './actions';
 
-export function LoginForm() {
+export function LoginForm({ next }: { next: string | null }) {
   const t = useTranslations('login');
   const [state, action, pending] = useActionState(loginAction, null);
   return (
     <form action={action} onSubmit={submitKeepingInput(action)} className="space-y-4">
+      {next && <input type="hidden" name="next" value={next} />}
       {state?.failed && (
         <p
           role="alert"
@@ -23,6 +24,7 @@ export function LoginForm() {
         <input
           name="loginId"
           autoComplete="username"
+          autoFocus
           required
           maxLength={256}
           className="mt-1 w-full rounded border border-slate-300 px-3 py-2"
@@ -30,7 +32,9 @@ export function LoginForm() {
       </label>
       <label className="block text-sm">
         <span className="font-medium">{t('password')}</span>
+        {/* A new field after each failure: the wrong password does not stay in it. */}
         <input
+          key={state?.attempt ?? 0}
           name="password"
           type="password"
           autoComplete="current-password"

@@ -10,7 +10,9 @@ import { decode } from 'next-auth/jwt';
 import { env } from '@/lib/env';
 import { sessionCookieName } from './auth';
 import type { OperatorContext } from '@/lib/kernel/operator-context';
-import { loadSession } from './load-session';
+import { loadSession, type SessionEnd } from './load-session';
+import { headers } from 'next/headers';
+import { safeReturnPath } from '@/lib/http/return-path';
 import { applySupportGrant } from '@/lib/support/apply-support-grant';
 import { supportScopesOf } from '@/lib/support/list-support-grants';
 import { hasPermission, isPlatformRole, isSupportScope, mayAct, type Permission } from '@/lib/kernel/permissions';
@@ -30,8 +32,24 @@ export const authenticate = cache(async (): Promise<OperatorContext | null | 'ip
   if (!value || value.length > 4096) return null;
   const sid = await sessionTokenOf(value, name);
   if (!sid) return null;
-  return loadSession(sid, await requestMeta());
+  const ended = endedSession();
+  return loadSession(sid, await requestMeta(), (why) => (ended.why = why));
 });
+
+/** Why this request's session no longer counts, when it existed: for the sign-in page's notice. */
+const endedSession = cache((): { why: SessionEnd | null } => ({ why: null }));
+
+/** The sign-in page, saying why the session ended and where to return (this console's paths only). */
+async function signInAgain(): Promise<string> {
+  await authenticate();
+  const params = new URLSearchParams();
+  const { why } = endedSession();
+  if (why) params.set('ended', why);
+  const next = safeReturnPath((await headers()).get('x-mamori-path'));
+  if (next && next !== '/') params.set('next', next);
+  const query = params.toString();
+  return query ? `/login?${query}` : '/login';
+}
 
 // Decrypting the cookie (key derivation + JWE) costs more than the session lookup, and a browser
 // sends the same cookie on every request: remember the result per exact cookie value. Whether the
@@ -238,7 +256,7 @@ async function forPage<T>(check: () => Promise<T>): Promise<T> {
     return await check();
   } catch (e) {
     if (e instanceof AppError) {
-      if (e.code === 'unauthenticated') redirect('/login');
+      if (e.code === 'unauthenticated') redirect(await signInAgain());
       if (e.code === 'forbidden') redirect('/account/password');
       if (e.code === 'ip_denied') forbidden();
       if (e.code === 'mfa_enrollment_required') redirect('/account/mfa');

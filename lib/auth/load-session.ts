@@ -53,6 +53,10 @@ interface SessionRow {
 
 const date = (v: Date | string | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
 
+/** Why a session that exists no longer lets its holder in: told on the sign-in page. */
+export const SESSION_ENDS = ['revoked', 'expired', 'idle', 'suspended', 'disabled'] as const;
+export type SessionEnd = (typeof SESSION_ENDS)[number];
+
 /**
  * Loads the server-side session behind a cookie token and everything the guard decides on, in one
  * round trip (a narrow definer function that also touches last_seen_at). Revocation, timeouts, a
@@ -61,6 +65,7 @@ const date = (v: Date | string | null) => (v === null ? null : v instanceof Date
 export async function loadSession(
   token: string,
   meta: { ip: string; userAgent: string | null },
+  onEnded?: (why: SessionEnd) => void,
 ): Promise<OperatorContext | null | 'ip_denied'> {
   if (token.length < 20 || token.length > 100) return null;
   const at = now();
@@ -70,10 +75,16 @@ export async function loadSession(
       ${new Date(at.getTime() - idle).toISOString()}::timestamptz, ${new Date(at.getTime() - TOUCH_INTERVAL_MS).toISOString()}::timestamptz)`,
   );
   if (!row) return null;
-  if (row.revoked_at) return null;
-  if (date(row.expires_at)!.getTime() <= at.getTime()) return null;
-  if (at.getTime() - date(row.last_seen_at)!.getTime() > idle) return null;
-  if (row.status !== 'active' || row.tenant_status !== 'active') return null;
+  const ended = (why: SessionEnd) => {
+    onEnded?.(why);
+    return null;
+  };
+  // Suspending a company or disabling an operator also ends their sessions: the cause is told first.
+  if (row.tenant_status !== 'active') return ended('suspended');
+  if (row.status !== 'active') return ended('disabled');
+  if (row.revoked_at) return ended('revoked');
+  if (date(row.expires_at)!.getTime() <= at.getTime()) return ended('expired');
+  if (at.getTime() - date(row.last_seen_at)!.getTime() > idle) return ended('idle');
   // The IP allowlist holds on every request, not only at login (a transaction only when a list exists).
   const lists = {
     tenant: listRefOf(row.tenant_list_id, row.tenant_list_version, row.tenant_list_mode, row.tenant_list_entries),

@@ -5,11 +5,12 @@ import { submitKeepingInput } from '@/app/components/action-form';
 import { useTranslations } from 'next-intl';
 import { verifyCodeAction } from '../actions';
 
-export function VerifyForm() {
+export function VerifyForm({ next }: { next: string | null }) {
   const t = useTranslations('mfa');
   const [state, action, pending] = useActionState(verifyCodeAction, null);
   return (
     <form action={action} onSubmit={submitKeepingInput(action)} className="space-y-4">
+      {next && <input type="hidden" name="next" value={next} />}
       {state?.failed && (
         <p
           role="alert"

@@ -73,8 +73,8 @@ export const isSupportScope = (role: Role, permission: Permission): permission i
 
 /**
  * Whether this request may use `permission` on `tenantId`: by role in its own tenant (platform
- * roles in any), or through the support grant the guard found for it. Lib code holding customer
- * data checks this again behind the guard.
+ * roles in any), or through the support grant the guard found for it. Asked by the guard only:
+ * lib takes the access value the guard made from it.
  */
 export function mayAct(
   viewer: { role: Role; tenantId: string; support?: { tenantId: string; scopes: readonly string[] } },

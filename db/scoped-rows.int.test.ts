@@ -114,7 +114,9 @@ describe('selectOwnerRows', () => {
     const error = await databaseError(
       scopedRows!('select pg_terminate_backend(pg_backend_pid())', { sql: 'select $1::int', params: [7] }),
     );
-    expect(error.code).toBe('57P01');
+    // The server's own notice (57P01), or the socket's, when the rest of the pipeline was still
+    // being written as the server closed it: either way this call fails with the lost connection.
+    expect(['57P01', 'ECONNRESET', 'EPIPE']).toContain(error.code);
     expect(await scopedRows!('select 1', { sql: 'select $1::int', params: [8] })).toEqual([[8]]);
   });
 

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { generate } from 'otplib';
 import { runId } from '../playwright.config';
 
@@ -53,11 +53,14 @@ export async function enrollTotp(page: Page, loginId: string): Promise<string[]>
   if (await start.isVisible()) await start.click();
   const key = (await page.getByTestId('totp-key').textContent())!.replace(/\s/g, '');
   rememberSecret(loginId, key);
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
   await page.getByLabel('Code', { exact: true }).fill(await nextCode(loginId));
   await page.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByTestId('recovery-codes').locator('li')).toHaveCount(10);
   const codes = await page.getByTestId('recovery-codes').locator('li').allTextContents();
-  await page.getByRole('link', { name: 'Continue' }).click();
+  await page.getByLabel('I have saved these codes somewhere safe').check();
+  await page.getByRole('button', { name: 'Done', exact: true }).click();
+  await page.waitForURL((u) => u.pathname === '/');
   return codes;
 }
 
@@ -115,6 +118,39 @@ export async function clickSensitive(page: Page, loginId: string, button: Return
     await prompt.getByRole('button').click();
     await expect(prompt).toBeHidden();
   }
+}
+
+/**
+ * A risky action: its button opens a confirmation dialog, which takes the reason and is confirmed
+ * by its own button (named `confirm`, else like the opener), with a step-up code when asked.
+ */
+export async function confirmAction(
+  page: Page,
+  opener: Locator,
+  { reason, loginId, confirm }: { reason?: string; loginId?: string; confirm?: string } = {},
+) {
+  const name = confirm ?? (await opener.innerText()).trim();
+  await opener.click();
+  const dialog = page.getByRole('alertdialog');
+  await expect(dialog).toBeVisible();
+  if (reason) await dialog.getByLabel(/^(Reason|理由)/).fill(reason);
+  const button = dialog.getByRole('button', { name, exact: true });
+  if (loginId) await clickSensitive(page, loginId, button);
+  else await button.click();
+  await expect(dialog).toBeHidden();
+}
+
+/**
+ * Types a Japan-time date and time (`2030-01-31T18:00[:ss]`) into the console's date-time field
+ * named `label`, part by part as a keyboard user would: day, month, year, hour, minute (second) in
+ * the English console.
+ */
+export async function typeDateTime(page: Page, label: string, value: string) {
+  const [date, time] = value.split('T');
+  const [year, month, day] = date.split('-');
+  const [hour, minute, second] = time.split(':');
+  await page.getByRole('group', { name: label, exact: true }).getByRole('spinbutton').first().click();
+  await page.keyboard.type(`${day}${month}${year}${hour}${minute}${second ?? ''}`);
 }
 
 /** Logs out through the account menu and waits for the sign-in page. */

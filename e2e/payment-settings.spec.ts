@@ -53,7 +53,7 @@ test('an admin reveals a payment secret after a step-up and with a reason; it hi
   await expect(page.getByText(secret)).toHaveCount(0);
 
   await page.goto(`/t/${tenantId}/audit?action=payment_settings.revealed`);
-  await expect(page.getByTestId('audit-action').first()).toHaveText('payment_settings.revealed');
+  await expect(page.getByTestId('audit-action-id').first()).toHaveText('payment_settings.revealed');
   await page.goto(`/t/${tenantId}`);
   await expect(page.getByTestId('payment-change').first()).toContainText('revealed the secret');
 });

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, clickSensitive, login } from './helpers';
+import { DEMO_PASSWORD, clickSensitive, login, typeDateTime } from './helpers';
 
 test('platform admin starts a rotation campaign; an operator must rotate past every policy reason; progress moves', async ({
   browser,
@@ -14,10 +14,24 @@ test('platform admin starts a rotation campaign; an operator must rotate past ev
   await login(staff, 'platform.admin');
   await staff.getByRole('link', { name: 'Password rotation' }).click();
   await staff.getByLabel('Reason', { exact: true }).fill('credential leak 2026-11');
-  await staff.getByLabel('Deadline (JST)').fill('2030-01-31T18:00');
+  await typeDateTime(staff, 'Deadline (JST)', '2030-01-31T18:00');
   await staff.getByLabel('Also end all their sessions now').check();
-  await staff.getByLabel('Tenants').selectOption({ label: '株式会社ひかりテキスタイル (hikari)' });
-  await clickSensitive(staff, 'platform.admin', staff.getByRole('button', { name: 'Start campaign' }));
+  // No tenant chosen is refused: an empty choice never means "every tenant".
+  await staff.getByRole('button', { name: 'Review…' }).click();
+  await expect(staff.getByTestId('error-tenantIds')).toHaveText('Choose all tenants or at least one tenant.');
+  await expect(staff.getByLabel(/^All \d+ tenants$/)).toBeVisible();
+  await staff.getByLabel('Only the tenants I choose').check();
+  await staff.getByLabel('Filter by name or code').fill('hikari');
+  await staff.getByLabel('株式会社ひかりテキスタイル (hikari)').check();
+  await expect(staff.getByText('1 tenant chosen')).toBeVisible();
+  await staff.getByRole('button', { name: 'Review…' }).click();
+  // The summary says what will happen before anything does.
+  const dialog = staff.getByRole('alertdialog');
+  await expect(dialog.getByTestId('campaign-summary')).toContainText('1 tenant chosen');
+  await expect(dialog.getByTestId('summary-operators')).toContainText(/\d+ operators in 1 tenant must change/);
+  await expect(dialog.getByTestId('includes-self')).toHaveCount(0);
+  await clickSensitive(staff, 'platform.admin', dialog.getByRole('button', { name: 'Start campaign' }));
+  await expect(staff.getByTestId('campaign-started')).toContainText('The campaign has started');
   await expect(staff.getByRole('heading', { name: 'credential leak 2026-11' })).toBeVisible();
   const total = Number(await staff.getByTestId('count-total').locator('div').nth(1).textContent());
   expect(total).toBeGreaterThanOrEqual(2);

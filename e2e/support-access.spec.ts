@@ -66,7 +66,7 @@ test("customer data is the tenant's: platform staff need the tenant admin's gran
   await expect(admin.getByTestId('support-notice')).toContainText('Platform support can read Orders');
   await expect(admin.locator('[data-testid="alert"][data-rule="support_access_used"]').first()).toBeVisible();
   await admin.goto(`/t/${aoba.tenantId}/audit?action=support_access.*`);
-  const actions = await admin.getByTestId('audit-action').allTextContents();
+  const actions = await admin.getByTestId('audit-action-id').allTextContents();
   expect(actions).toContain('support_access.used');
   expect(actions).toContain('support_access.granted');
 

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { clickSensitive, enrollTotp, ensureTotp, login } from './helpers';
+import { clickSensitive, confirmAction, enrollTotp, ensureTotp, login } from './helpers';
 
 const stamp = Date.now().toString(36);
 
@@ -34,7 +34,7 @@ test('platform admin creates a tenant and its admin; the admin rotates the tempo
   await expect(staff.getByTestId('tenant-title')).toHaveText('株式会社ミナト衣料');
   const tenantUrl = staff.url();
 
-  await staff.getByRole('link', { name: 'New operator' }).click();
+  await staff.getByRole('link', { name: 'New operator', exact: true }).click();
   await expect(staff.getByRole('heading', { name: 'New operator' })).toBeVisible();
   // Login IDs carry the company's code: the field starts with it.
   await expect(staff.getByLabel('Login ID', { exact: true })).toHaveValue(`minato-${stamp}.`);
@@ -92,11 +92,15 @@ test('platform admin creates a tenant and its admin; the admin rotates the tempo
 
   // Platform admin suspends the tenant: the operator's open session is refused on its next click.
   await staff.goto(tenantUrl);
-  await staff
-    .getByTestId('tenant-status-form')
-    .getByLabel(/Reason/)
-    .fill('credential leak 2026-11');
-  await clickSensitive(staff, 'platform.admin', staff.getByRole('button', { name: 'Suspend' }));
+  // The dialog names the company and what suspension does before anything happens.
+  await staff.getByRole('button', { name: 'Suspend' }).click();
+  await expect(staff.getByRole('alertdialog')).toContainText('Nobody of 株式会社ミナト衣料 can log in');
+  await staff.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
+  await expect(staff.getByRole('button', { name: 'Suspend' })).toBeFocused();
+  await confirmAction(staff, staff.getByRole('button', { name: 'Suspend' }), {
+    reason: 'credential leak 2026-11',
+    loginId: 'platform.admin',
+  });
   await expect(staff.getByTestId('tenant-suspended')).toContainText('credential leak 2026-11');
   await operator.goto('/account/sessions');
   await expect(operator).toHaveURL(/\/login\?ended=suspended&next=%2Faccount%2Fsessions$/);
@@ -121,12 +125,8 @@ test('a tenant admin disables an operator, whose next request is refused', async
 
   await admin.goto(`/t/${me.tenant.id}?q=aoba.temp.${stamp}`);
   await admin.getByRole('link', { name: `aoba.temp.${stamp}` }).click();
-  await admin
-    .getByTestId('status-form')
-    .getByLabel(/Reason/)
-    .fill('contract ended');
-  await admin.getByRole('button', { name: 'Disable operator' }).click();
-  await expect(admin.getByTestId('status-form')).toContainText('1 sessions ended.');
+  await confirmAction(admin, admin.getByRole('button', { name: 'Disable operator' }), { reason: 'contract ended' });
+  await expect(admin.getByTestId('operator-actions')).toContainText('1 session ended.');
   await op.reload();
   await expect(op).toHaveURL(/\/login\?ended=disabled/);
   await expect(op.getByTestId('session-ended')).toContainText('Your account is disabled');

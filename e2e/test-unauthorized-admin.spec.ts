@@ -26,10 +26,28 @@ test('a tenant operator gets 404 for admin pages and for admin actions posted di
   const me = await (await admin.request.get('/api/v1/me')).json();
   const tenantId = me.tenant.id;
 
+  // One wrong password for the operator, so that there is something to unlock.
+  const guess = await (await browser.newContext()).newPage();
+  await guess.goto('/login');
+  await guess.getByLabel('Login ID', { exact: true }).fill('sakura.operator');
+  await guess.getByLabel('Password', { exact: true }).fill('not the password');
+  await guess.getByRole('button', { name: 'Log in' }).click();
+  await expect(guess.getByRole('alert')).toBeVisible();
+
   // The admin's own "unlock" request for the tenant's operator, captured.
   await admin.goto(`/t/${tenantId}?q=sakura.operator`);
   await admin.getByRole('link', { name: 'sakura.operator' }).click();
-  const unlock = await capture(admin, () => admin.getByRole('button', { name: /Unlock/ }).click());
+  await admin.getByRole('button', { name: /Unlock/ }).click();
+  await admin
+    .getByRole('alertdialog')
+    .getByLabel(/Reason/)
+    .fill('operator called the help desk');
+  const unlock = await capture(admin, () =>
+    admin
+      .getByRole('alertdialog')
+      .getByRole('button', { name: /Unlock/ })
+      .click(),
+  );
 
   const operator = await (await browser.newContext()).newPage();
   await login(operator, 'sakura.operator');
@@ -70,11 +88,14 @@ test("a tenant admin cannot act on another tenant's operators, even by editing t
   // Capture sakura's own "disable" of sakura.operator, then point it at aoba's tenant and admin.
   await sakura.goto(`/t/${sakuraMe.tenant.id}?q=sakura.operator`);
   await sakura.getByRole('link', { name: 'sakura.operator' }).click();
+  await sakura.getByRole('button', { name: 'Disable operator' }).click();
   await sakura
-    .getByTestId('status-form')
+    .getByRole('alertdialog')
     .getByLabel(/Reason/)
     .fill('cross-tenant probe');
-  const disable = await capture(sakura, () => sakura.getByRole('button', { name: 'Disable operator' }).click());
+  const disable = await capture(sakura, () =>
+    sakura.getByRole('alertdialog').getByRole('button', { name: 'Disable operator' }).click(),
+  );
   const body = disable.postDataBuffer()!.toString('utf8');
   const operatorIdInForm = /name="[^"]*operatorId"\r\n\r\n([0-9a-f-]{36})/.exec(body)?.[1];
   expect(operatorIdInForm).toBeTruthy();

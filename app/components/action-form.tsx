@@ -5,8 +5,14 @@ import { stepUpAction } from '@/app/actions';
 import { useTranslations } from 'next-intl';
 import type { ActionState } from '@/lib/auth/with-action';
 import { validationMessage } from './validation-message';
+import { JstDateTimeField } from './jst-date-time-field';
 
 const FieldErrors = createContext<Record<string, string[]> | undefined>(undefined);
+
+/** The server's validation keys for one field of the enclosing ActionForm, for custom fields. */
+export function useFieldErrors(name: string): string[] | undefined {
+  return useContext(FieldErrors)?.[name];
+}
 
 /** Translates a validation key from the server (see validationMessage). */
 export function useValidationMessage() {
@@ -41,6 +47,9 @@ export function ActionForm({
   success,
   testId,
   resetOnSuccess = false,
+  onSuccess,
+  secondary,
+  fieldErrorsHere = false,
 }: {
   action: (prev: ActionState, formData: FormData) => Promise<ActionState>;
   children?: React.ReactNode;
@@ -50,14 +59,30 @@ export function ActionForm({
   success?: (state: NonNullable<ActionState>) => React.ReactNode;
   testId?: string;
   resetOnSuccess?: boolean;
+  /** Takes over a success (a dialog closes and its opener shows the result); keep it stable. */
+  onSuccess?: (state: NonNullable<ActionState>) => void;
+  /** Shown beside the submit button, e.g. a dialog's cancel. */
+  secondary?: React.ReactNode;
+  /** Lists field errors in the form's error message, for forms without visible fields. */
+  fieldErrorsHere?: boolean;
 }) {
   const [state, formAction, pending] = useActionState(action, null);
   const t = useTranslations('errors');
+  const message = useValidationMessage();
   const form = useRef<HTMLFormElement>(null);
   const lastSubmitted = useRef<FormData | null>(null);
   useEffect(() => {
     if (state?.ok && resetOnSuccess) form.current?.reset();
   }, [state, resetOnSuccess]);
+  useEffect(() => {
+    if (state?.ok) onSuccess?.(state);
+  }, [state, onSuccess]);
+  // A refused field takes focus, so a screen reader reads its label and its error together.
+  useEffect(() => {
+    if (state && !state.ok && state.fieldErrors && Object.keys(state.fieldErrors).length > 0)
+      form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [state]);
+  const steppingUp = state?.error === 'step_up_required';
   const tones = {
     primary: 'bg-brand-600 text-white hover:bg-brand-700',
     danger: 'bg-red-600 text-white hover:bg-red-700',
@@ -73,7 +98,7 @@ export function ActionForm({
         data-testid={testId}
       >
         {children}
-        {state?.error === 'step_up_required' && (
+        {steppingUp && (
           <StepUp
             onVerified={() => lastSubmitted.current && startTransition(() => formAction(lastSubmitted.current!))}
           />
@@ -93,15 +118,30 @@ export function ActionForm({
           state.error !== 'mfa_enrollment_required' && (
             <p role="alert" data-testid="form-error" className="text-sm text-red-700">
               {t.has(state.error) ? t(state.error) : t('bad_request')}
+              {/* A form of hidden fields (a confirmation) has no field to show them beside. */}
+              {fieldErrorsHere &&
+                Object.values(state.fieldErrors ?? {})
+                  .flat()
+                  .map((key) => ` ${message(key)}`)}
             </p>
           )}
-        {state?.ok && success && <div data-testid="form-success">{success(state)}</div>}
-        <button
-          disabled={pending}
-          className={`rounded px-4 py-2 text-sm font-medium disabled:opacity-60 ${tones[tone]}`}
-        >
-          {submit}
-        </button>
+        {state?.ok && success && !onSuccess && (
+          <div role="status" data-testid="form-success">
+            {success(state)}
+          </div>
+        )}
+        {/* While a code is asked for, its button is the one way on: no second primary button. */}
+        <div className={`flex flex-wrap items-center gap-2 ${steppingUp ? 'justify-end' : ''}`}>
+          {!steppingUp && (
+            <button
+              disabled={pending}
+              className={`rounded px-4 py-2 text-sm font-medium disabled:opacity-60 ${tones[tone]}`}
+            >
+              {submit}
+            </button>
+          )}
+          {secondary}
+        </div>
       </form>
     </FieldErrors.Provider>
   );
@@ -114,6 +154,8 @@ export function Field({
   defaultValue,
   required,
   autoComplete,
+  autoFocus,
+  inputMode,
   children,
 }: {
   name: string;
@@ -122,6 +164,8 @@ export function Field({
   defaultValue?: string | null;
   required?: boolean;
   autoComplete?: string;
+  autoFocus?: boolean;
+  inputMode?: React.HTMLAttributes<HTMLInputElement>['inputMode'];
   children?: React.ReactNode;
 }) {
   const errors = useContext(FieldErrors)?.[name];
@@ -140,6 +184,8 @@ export function Field({
           defaultValue={defaultValue ?? ''}
           required={required}
           autoComplete={autoComplete}
+          autoFocus={autoFocus}
+          inputMode={inputMode}
           aria-invalid={errors ? true : undefined}
           aria-describedby={errors ? `${id}-error` : undefined}
           className="mt-1 w-full rounded border border-slate-300 px-3 py-2 aria-invalid:border-red-500"
@@ -152,6 +198,13 @@ export function Field({
       )}
     </div>
   );
+}
+
+/** A date and time in Japan time, with the server's errors for it (see JstDateTimeField). */
+export function DateTimeField(props: Omit<React.ComponentProps<typeof JstDateTimeField>, 'errors'>) {
+  const errors = useFieldErrors(props.name);
+  const message = useValidationMessage();
+  return <JstDateTimeField {...props} errors={errors?.map(message)} />;
 }
 
 export function Select({
@@ -230,14 +283,16 @@ export function Hidden({ name, value }: { name: string; value: string }) {
 }
 
 /**
- * Asked inline when the server answers "step_up_required": a current code, then the action the
- * user started runs again with the same input. The server checks the step-up on its own.
+ * Asked in place of the submit button when the server answers "step_up_required": a current code,
+ * then the action the user started runs again with the same input. The server checks the step-up
+ * on its own. The code field takes focus and a wrong code is announced.
  */
 function StepUp({ onVerified }: { onVerified: () => void }) {
   const t = useTranslations('mfa');
   const [code, setCode] = useState('');
   const [error, setError] = useState(false);
   const [pending, setPending] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
   const submit = async () => {
     setPending(true);
     const data = new FormData();
@@ -247,15 +302,20 @@ function StepUp({ onVerified }: { onVerified: () => void }) {
     if (result?.ok) {
       setError(false);
       onVerified();
-    } else setError(true);
+    } else {
+      setError(true);
+      setCode('');
+      input.current?.focus();
+    }
   };
   return (
     <div className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="step-up">
       <label className="block font-medium" htmlFor="step-up-code">
         {t('stepUpPrompt')}
       </label>
-      <div className="mt-2 flex gap-2">
+      <div className="mt-2 flex flex-wrap gap-2">
         <input
+          ref={input}
           id="step-up-code"
           value={code}
           onChange={(e) => setCode(e.target.value)}
@@ -265,24 +325,26 @@ function StepUp({ onVerified }: { onVerified: () => void }) {
               void submit();
             }
           }}
+          // The code is asked because the user just pressed a button: focus belongs here.
+          autoFocus
           inputMode="numeric"
           autoComplete="one-time-code"
-          className="w-36 rounded border border-slate-300 px-2 py-1 font-mono"
+          aria-invalid={error || undefined}
+          aria-describedby={error ? 'step-up-error' : undefined}
+          className="w-36 rounded border border-slate-300 px-2 py-1 font-mono aria-invalid:border-red-500"
         />
         <button
           type="button"
           disabled={pending}
           onClick={() => void submit()}
-          className="rounded bg-brand-600 px-3 py-1 text-white"
+          className="rounded bg-brand-600 px-3 py-1 text-white disabled:opacity-60"
         >
           {t('stepUpSubmit')}
         </button>
       </div>
-      {error && (
-        <p className="mt-1 text-red-700" data-testid="step-up-error">
-          {t('verifyError.bad_code')}
-        </p>
-      )}
+      <p id="step-up-error" role="alert" className="mt-1 text-red-700 empty:hidden" data-testid="step-up-error">
+        {error ? t('verifyError.bad_code') : ''}
+      </p>
     </div>
   );
 }

@@ -123,6 +123,7 @@ export const ACCESS = {
   [`${T}/api-tokens/actions.ts revokeTokenAction`]: { who: 'tenant', permission: 'security.write', stepUp: true },
   [`${T}/rotation/page.tsx`]: { who: 'tenant', permission: 'operators.read' },
   [`${T}/rotation/[campaignId]/page.tsx`]: { who: 'tenant', permission: 'operators.read' },
+  [`${T}/rotation/actions.ts previewCampaignAction`]: { who: 'tenant', permission: 'security.write' },
   [`${T}/rotation/actions.ts startCampaignAction`]: { who: 'tenant', permission: 'security.write', stepUp: true },
   [`${T}/rotation/actions.ts extendCampaignAction`]: { who: 'tenant', permission: 'security.write' },
   [`${T}/rotation/actions.ts cancelCampaignAction`]: { who: 'tenant', permission: 'security.write' },

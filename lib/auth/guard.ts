@@ -51,6 +51,14 @@ async function signInAgain(): Promise<string> {
   return query ? `/login?${query}` : '/login';
 }
 
+/** The password change the guard holds an operator on, returning to the page they asked for. */
+async function changePasswordFirst(): Promise<string> {
+  const next = safeReturnPath((await headers()).get('x-mamori-path'));
+  return next && next !== '/' && !next.startsWith('/account/password')
+    ? `/account/password?${new URLSearchParams({ next })}`
+    : '/account/password';
+}
+
 // Decrypting the cookie (key derivation + JWE) costs more than the session lookup, and a browser
 // sends the same cookie on every request: remember the result per exact cookie value. Whether the
 // session is still valid is decided by the database on every request regardless.
@@ -257,7 +265,7 @@ async function forPage<T>(check: () => Promise<T>): Promise<T> {
   } catch (e) {
     if (e instanceof AppError) {
       if (e.code === 'unauthenticated') redirect(await signInAgain());
-      if (e.code === 'forbidden') redirect('/account/password');
+      if (e.code === 'forbidden') redirect(await changePasswordFirst());
       if (e.code === 'ip_denied') forbidden();
       if (e.code === 'mfa_enrollment_required') redirect('/account/mfa');
       notFound();

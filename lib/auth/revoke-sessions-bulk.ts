@@ -1,16 +1,22 @@
 import 'server-only';
 import { and, isNull, sql } from 'drizzle-orm';
-import { withPlatformTx, withTenantTx } from '@/db';
+import { rowsOf, withPlatformTx, withTenantTx } from '@/db';
 import { PLATFORM_TENANT_ID, sessions } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { z } from '@/lib/http/zod-messages';
+import { AppError } from '@/lib/http/app-error';
 import { lockOperator } from '@/lib/tenancy/operator-guards';
 import { reasonSchema } from '@/lib/http/input-schemas';
 import type { TenantAccess, PlatformAccess, SteppedUp } from '@/lib/kernel/access';
 import { revokeOperatorSessions, revokeTenantSessions } from '@/lib/sessions/revoke-sessions';
 
 export const bulkRevokeInput = z.object({ reason: reasonSchema });
+
+/** The whole platform is named explicitly: "all N tenants", N as the admin saw it. */
+export const endAllSessionsInput = bulkRevokeInput.extend({
+  allTenants: z.coerce.number({ error: 'confirm_all' }).int().nonnegative(),
+});
 
 /** Ends one operator's sessions (an admin of their tenant, or platform staff). */
 export async function endOperatorSessions(
@@ -66,8 +72,16 @@ export async function endTenantSessions(ctx: SteppedUp<TenantAccess<'sessions.ma
  * Ends every session on the platform but the caller's own, in one set-based statement; each
  * affected tenant's chain records its own count and the platform chain the total.
  */
-export async function endAllSessions(ctx: SteppedUp<PlatformAccess<'sessions.manage'>>, reason: string) {
+export async function endAllSessions(
+  ctx: SteppedUp<PlatformAccess<'sessions.manage'>>,
+  { reason, allTenants }: z.infer<typeof endAllSessionsInput>,
+) {
   return withPlatformTx(async (tx) => {
+    const [{ n }] = rowsOf<{ n: number }>(
+      await tx.execute(sql`select count(*)::int as n from tenants where kind = 'tenant'`),
+    );
+    // A tenant added since the page was read would be affected without having been seen.
+    if (n !== allTenants) throw new AppError('conflict', { allTenants: [`tenants_changed:${n}`] });
     const ended = await tx
       .update(sessions)
       .set({ revokedAt: now(), revokedReason: 'revoked_by_admin' })

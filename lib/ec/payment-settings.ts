@@ -10,8 +10,7 @@ import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
 import { uuidSchema } from '@/lib/http/input-schemas';
 import { maskSecret, openPaymentSecret, sealPaymentSecret } from './payment-crypto';
-
-const REVEAL_SECONDS = 30;
+import { REVEAL_SECONDS } from './reveal-window';
 
 // A new key or secret; empty keeps the stored one. At least 8 characters, so the masked last four
 // never show half of it.

@@ -8,9 +8,10 @@ import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
 import { reasonSchema } from '@/lib/http/input-schemas';
+import { campaignScope, campaignTenantsInput } from './campaign-scope';
 
 // A date-time without a zone (an <input type="datetime-local">) is Japan time, as the UI says.
-const deadlineSchema = z.preprocess(
+export const deadlineSchema = z.preprocess(
   (v) =>
     typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v)
       ? `${v.length === 16 ? `${v}:00` : v}+09:00`
@@ -22,13 +23,18 @@ export const startCampaignInput = z.object({
   reason: reasonSchema,
   deadline: deadlineSchema,
   revokeSessions: z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean()),
-  // Platform campaigns only: none means every customer tenant.
-  tenantIds: z.array(z.uuid()).max(10_000).optional(),
+  ...campaignTenantsInput.shape,
 });
+
+/** A deadline at least a minute ahead: less would lock operators before they could act. */
+export function assertDeadlineAhead(deadline: Date, at: Date) {
+  if (deadline.getTime() <= at.getTime() + 60_000) throw new AppError('bad_request', { deadline: ['in_past'] });
+}
 
 /**
  * Starts a forced rotation: every active operator in scope whose password predates the campaign
- * must change it (the starter too, if in scope), optionally with all their sessions ended. Set-based SQL from start to end, whatever the number of operators.
+ * must change it (the starter too, if in scope), optionally with all their sessions ended but the
+ * starter's own. Set-based SQL from start to end, whatever the number of operators.
  */
 export async function startRotationCampaign(
   ctx: SteppedUp<TenantAccess<'security.write'>>,
@@ -36,10 +42,10 @@ export async function startRotationCampaign(
 ) {
   const ownerTenantId = ctx.granted.tenantId;
   const startedAt = now();
-  if (input.deadline.getTime() <= startedAt.getTime() + 60_000)
-    throw new AppError('bad_request', { deadline: ['in_past'] });
+  assertDeadlineAhead(input.deadline, startedAt);
   const platform = ownerTenantId === PLATFORM_TENANT_ID;
   return withOwnerTx(ownerTenantId, async (tx) => {
+    const scope = await campaignScope(tx, ownerTenantId, input);
     const campaignId = crypto.randomUUID();
     await tx.insert(rotationCampaigns).values({
       tenantId: ownerTenantId,
@@ -51,11 +57,6 @@ export async function startRotationCampaign(
       startedByOperatorId: ctx.operatorId,
       startedByLoginId: ctx.loginId,
     });
-    const scope = platform
-      ? input.tenantIds?.length
-        ? sql`o.tenant_id in (select unnest(${`{${input.tenantIds.join(',')}}`}::uuid[]))`
-        : sql`o.tenant_id in (select id from tenants where kind = 'tenant')`
-      : sql`o.tenant_id = ${ownerTenantId}`;
     const at = startedAt.toISOString();
     // Times are kept to the millisecond: a password set in the campaign's own millisecond does
     // not demonstrably postdate it, so it is rotated too.
@@ -80,7 +81,9 @@ export async function startRotationCampaign(
         update sessions s set revoked_at = ${at}, revoked_reason = 'rotation_campaign'
           from rotation_targets t
          where t.campaign_tenant_id = ${ownerTenantId} and t.campaign_id = ${campaignId} and s.tenant_id = t.tenant_id and s.operator_id = t.operator_id
-           and s.revoked_at is null`);
+           and s.revoked_at is null
+           -- The starter's own session stays: they are asked to change their password in it.
+           and not (s.tenant_id = ${ctx.tenantId} and s.id = ${ctx.sessionId})`);
       sessionsEnded = affectedRows(ended);
     }
     await tx
@@ -119,7 +122,13 @@ export async function startRotationCampaign(
         });
       }
     }
-    return { campaignId, operators: total, tenants: counts.length, sessionsEnded };
+    const [self] = rowsOf<{ n: number }>(
+      await tx.execute(sql`
+        select count(*)::int as n from rotation_targets
+         where campaign_tenant_id = ${ownerTenantId} and campaign_id = ${campaignId}
+           and tenant_id = ${ctx.tenantId} and operator_id = ${ctx.operatorId}`),
+    );
+    return { campaignId, operators: total, tenants: counts.length, sessionsEnded, includesSelf: self.n > 0 };
   });
 }
 

@@ -15,6 +15,7 @@ import { cancelRotationCampaign, extendRotationCampaign, startRotationCampaign }
 import { getRotationProgress, listRotationTargets } from './rotation-progress';
 import { lockOverdueRotations } from './rotation-targets';
 import { updatePasswordSettings } from './update-password-settings';
+import { previewRotationCampaign } from './preview-rotation-campaign';
 
 setupTestDatabase();
 afterEach(() => resetClock());
@@ -57,6 +58,16 @@ const actions = async (tenantId: string) =>
 
 const staff = () => contextFor(PLATFORM_TENANT_ID, crypto.randomUUID(), 'platform_admin', 'staff');
 const inDays = (d: number) => new Date(Date.now() + d * DAY);
+
+/** The refusal a form shows: its code and the field keys. */
+async function expectAppError(p: Promise<unknown>, code: string, fields: Record<string, string[]>) {
+  const error = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  expect(error).toMatchObject({ code, fields });
+}
 
 describe('changing a password under the policy', () => {
   it('refuses each policy reason with its key, and the last five passwords', async () => {
@@ -139,13 +150,16 @@ describe('rotation campaigns', () => {
     const b = await company(2);
     const sa = await session(a.ops[0].loginId);
     const sb = await session(b.ops[0].loginId);
-    const r = await startRotationCampaign(tenantAccess(a.admin, a.tenantId, 'security.write'), {
+    const mine = await session(a.adminLogin);
+    const r = await startRotationCampaign(tenantAccess(mine.ctx, a.tenantId, 'security.write'), {
       reason: 'credential leak 2026-11',
       deadline: inDays(7),
       revokeSessions: true,
     });
-    expect(r).toMatchObject({ operators: 4, tenants: 1, sessionsEnded: 1 });
+    expect(r).toMatchObject({ operators: 4, tenants: 1, sessionsEnded: 1, includesSelf: true });
     expect(await sessionCtx(sa.sessionToken, meta)).toBeNull();
+    // The starter keeps the session they started it from, and changes their password in it.
+    expect((await sessionCtx(mine.sessionToken, meta))?.mustChangePassword).toBe(true);
     expect(await sessionCtx(sb.sessionToken, meta)).not.toBeNull();
     const flagged = await withPlatformTx((tx) =>
       tx
@@ -196,7 +210,9 @@ describe('rotation campaigns', () => {
       expect.arrayContaining(['rotation.completed_by_operator', 'rotation.locked_after_deadline']),
     );
 
-    const reset = await resetOperatorPassword(tenantAccess(a.admin, a.tenantId, 'operators.write'), a.ops[2].id);
+    const reset = await resetOperatorPassword(tenantAccess(a.admin, a.tenantId, 'operators.write'), a.ops[2].id, {
+      reason: 'forgot it',
+    });
     const s2 = await session(a.ops[2].loginId, reset.temporaryPassword);
     await changeOwnPassword(ownAccess(s2.ctx), {
       currentPassword: reset.temporaryPassword,
@@ -205,6 +221,42 @@ describe('rotation campaigns', () => {
     });
     const rows = await listRotationTargets(tenantAccess(a.admin, a.tenantId, 'operators.read'), campaignId);
     expect(rows.find((r) => r.loginId === a.ops[2].loginId)?.status).toBe('rotated');
+  });
+
+  it('previews what a start would do, the starter included, and changes nothing', async () => {
+    const a = await company(3);
+    await session(a.ops[0].loginId);
+    await session(a.ops[1].loginId);
+    const input = { reason: 'credential leak 2026-11', deadline: inDays(7), revokeSessions: true };
+    const preview = await previewRotationCampaign(tenantAccess(a.admin, a.tenantId, 'security.write'), input);
+    expect(preview).toEqual({ operators: 4, tenants: 1, includesSelf: true, liveSessions: 2 });
+    expect(await actions(a.tenantId)).not.toContain('rotation.started');
+    const flagged = await withPlatformTx((tx) =>
+      tx.$count(operators, and(eq(operators.tenantId, a.tenantId), eq(operators.mustChangePassword, true))),
+    );
+    expect(flagged).toBe(0);
+    await expectAppError(
+      previewRotationCampaign(tenantAccess(a.admin, a.tenantId, 'security.write'), { ...input, deadline: inDays(0) }),
+      'bad_request',
+      { deadline: ['in_past'] },
+    );
+  });
+
+  it('a platform campaign names its tenants: an empty choice is refused, "all" must match the number of tenants', async () => {
+    const a = await company(1);
+    const platform = tenantAccess(staff(), PLATFORM_TENANT_ID, 'security.write');
+    const base = { reason: 'platform credential leak', deadline: inDays(5), revokeSessions: false };
+    await expectAppError(startRotationCampaign(platform, base), 'bad_request', { tenantIds: ['choose_tenants'] });
+    const all = await withPlatformTx((tx) => tx.$count(tenants, eq(tenants.kind, 'tenant')));
+    await expectAppError(previewRotationCampaign(platform, { ...base, allTenants: all + 1 }), 'conflict', {
+      allTenants: [`tenants_changed:${all}`],
+    });
+    expect(await actions(a.tenantId)).not.toContain('rotation.started');
+    const preview = await previewRotationCampaign(platform, { ...base, allTenants: all });
+    expect(preview).toMatchObject({ tenants: all, includesSelf: false });
+    const started = await startRotationCampaign(platform, { ...base, allTenants: all });
+    expect(started).toMatchObject({ operators: preview.operators, tenants: all, includesSelf: false });
+    expect(await actions(a.tenantId)).toContain('rotation.started');
   });
 
   it('a platform campaign covers the chosen tenants with per-tenant progress and events', async () => {

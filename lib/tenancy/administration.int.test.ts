@@ -10,7 +10,8 @@ import { contextFor, ownAccess, platformAccess, sessionCtx, tenantAccess } from 
 import { createOperator as fixtureOperator, createTenant as fixtureTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { createOperator, createOperatorInput } from './create-operator';
-import { listOperators } from './list-operators';
+import { getOperator, listOperators } from './list-operators';
+import { getTenantOverview } from './get-tenant-overview';
 import { listTenants } from './list-tenants';
 import { addSite, closeSite, renameSite } from './manage-sites';
 import { createTenant, setTenantStatus, updateTenant } from './manage-tenant';
@@ -341,10 +342,13 @@ describe('operators', () => {
       'not_found',
     );
     await expectAppError(
-      resetOperatorPassword(tenantAccess(a.admin, a.tenantId, 'operators.write'), b.opId),
+      resetOperatorPassword(tenantAccess(a.admin, a.tenantId, 'operators.write'), b.opId, { reason: 'forgot it' }),
       'not_found',
     );
-    await expectAppError(unlockOperator(tenantAccess(a.admin, a.tenantId, 'operators.write'), b.opId), 'not_found');
+    await expectAppError(
+      unlockOperator(tenantAccess(a.admin, a.tenantId, 'operators.write'), b.opId, { reason: 'locked out' }),
+      'not_found',
+    );
     await expectAppError(
       endOperatorSessions(tenantAccess(a.admin, a.tenantId, 'sessions.manage'), b.opId, 'pwned!'),
       'not_found',
@@ -367,9 +371,11 @@ describe('operators', () => {
       tx.update(operators).set({ failedLoginCount: 100, lockedAt: new Date() }).where(eq(operators.id, w.opId)),
     );
     expect((await loginWithPassword({ loginId: w.opLogin, password: PW }, meta)).ok).toBe(false);
-    await unlockOperator(tenantAccess(w.admin, w.tenantId, 'operators.write'), w.opId);
+    await unlockOperator(tenantAccess(w.admin, w.tenantId, 'operators.write'), w.opId, { reason: 'locked out' });
     const s = await login(w.opLogin);
-    const reset = await resetOperatorPassword(tenantAccess(w.admin, w.tenantId, 'operators.write'), w.opId);
+    const reset = await resetOperatorPassword(tenantAccess(w.admin, w.tenantId, 'operators.write'), w.opId, {
+      reason: 'forgot it',
+    });
     expect(reset.sessionsEnded).toBe(1);
     expect(await sessionCtx(s.sessionToken, meta)).toBeNull();
     expect((await loginWithPassword({ loginId: w.opLogin, password: PW }, meta)).ok).toBe(false);
@@ -480,7 +486,7 @@ describe('tenants, sites and bulk session ends', () => {
       domain: null,
     });
     await renameSite(tenantAccess(staff(), w.tenantId, 'tenants.write'), siteId, { name: '公式オンラインストア' });
-    await closeSite(tenantAccess(staff(), w.tenantId, 'tenants.write'), siteId);
+    await closeSite(tenantAccess(staff(), w.tenantId, 'tenants.write'), siteId, { reason: 'shop closed' });
     const [t] = await withPlatformTx((tx) =>
       tx.select({ n: tenants.siteCount }).from(tenants).where(eq(tenants.id, w.tenantId)),
     );
@@ -500,11 +506,17 @@ describe('tenants, sites and bulk session ends', () => {
     const a1 = await login(a.opLogin);
     const a2 = await login(a.adminLogin);
     const b1 = await login(b.opLogin);
+    // The counts the confirmation dialogs name ("ends 1 session of …"), tenant by tenant.
+    const reader = tenantAccess(a.admin, a.tenantId, 'operators.read');
+    expect((await getOperator(reader, a.opId))?.liveSessions).toBe(1);
+    expect((await getTenantOverview(reader))?.tenant.liveSessions).toBe(2);
     expect(
       (await endOperatorSessions(tenantAccess(a.admin, a.tenantId, 'sessions.manage'), a.opId, 'lost laptop')).count,
     ).toBe(1);
     expect(await sessionCtx(a1.sessionToken, meta)).toBeNull();
     expect(await sessionCtx(a2.sessionToken, meta)).not.toBeNull();
+    expect((await getOperator(reader, a.opId))?.liveSessions).toBe(0);
+    expect((await getTenantOverview(reader))?.tenant.liveSessions).toBe(1);
     expect(
       (await endTenantSessions(tenantAccess(a.admin, a.tenantId, 'sessions.manage'), 'incident drill')).count,
     ).toBe(1);
@@ -515,7 +527,19 @@ describe('tenants, sites and bulk session ends', () => {
     await fixtureOperator(PLATFORM_TENANT_ID, staffLogin, PW, 'platform_admin');
     const mine = await login(staffLogin);
     const me = (await sessionCtx(mine.sessionToken, meta))!;
-    const all = await endAllSessions(platformAccess(me, 'sessions.manage'), 'credential leak 2026-11');
+    const customerTenants = await withPlatformTx(async (tx) => tx.$count(tenants, eq(tenants.kind, 'tenant')));
+    // A number of tenants other than the current one (a tenant added since the page was read) ends nothing.
+    await expect(
+      endAllSessions(platformAccess(me, 'sessions.manage'), {
+        reason: 'credential leak 2026-11',
+        allTenants: customerTenants - 1,
+      }),
+    ).rejects.toMatchObject({ code: 'conflict', fields: { allTenants: [`tenants_changed:${customerTenants}`] } });
+    expect(await sessionCtx(b1.sessionToken, meta)).not.toBeNull();
+    const all = await endAllSessions(platformAccess(me, 'sessions.manage'), {
+      reason: 'credential leak 2026-11',
+      allTenants: customerTenants,
+    });
     expect(all.count).toBeGreaterThanOrEqual(1);
     expect(await sessionCtx(b1.sessionToken, meta)).toBeNull();
     expect(await sessionCtx(mine.sessionToken, meta)).not.toBeNull();

@@ -1,8 +1,9 @@
 import 'server-only';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { sites, tenants } from '@/db/schema';
 import type { TenantAccess } from '@/lib/kernel/access';
+import { now } from '@/lib/clock';
 
 /** A tenant (or the platform itself) and its sites; the caller has passed authorizeTenant. */
 export async function getTenantOverview(ctx: TenantAccess) {
@@ -19,6 +20,8 @@ export async function getTenantOverview(ctx: TenantAccess) {
         suspendedReason: tenants.suspendedReason,
         siteCount: tenants.siteCount,
         operatorCount: tenants.operatorCount,
+        // For the dialogs that end them: "ends 12 sessions of …" (an index range of one tenant).
+        liveSessions: sql<number>`(select count(*)::int from sessions s where s.tenant_id = ${tenantId} and s.revoked_at is null and s.expires_at > ${now().toISOString()}::timestamptz)`,
       })
       .from(tenants)
       .where(eq(tenants.id, tenantId));

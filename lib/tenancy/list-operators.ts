@@ -3,6 +3,7 @@ import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { operators } from '@/db/schema';
 import type { TenantAccess } from '@/lib/kernel/access';
+import { now } from '@/lib/clock';
 import { decodeCursor, encodeCursor } from '@/lib/http/cursor';
 import { z } from '@/lib/http/zod-messages';
 import { PAGE_SIZE, escapeLike } from './list-tenants';
@@ -81,6 +82,8 @@ export async function getOperator(ctx: TenantAccess<'operators.read' | 'operator
         lastLoginIp: operators.lastLoginIp,
         createdAt: operators.createdAt,
         ...factorColumns,
+        // For the dialogs that end them: "ends 3 sessions of …".
+        liveSessions: sql<number>`(select count(*)::int from sessions s where s.tenant_id = operators.tenant_id and s.operator_id = operators.id and s.revoked_at is null and s.expires_at > ${now().toISOString()}::timestamptz)`,
       })
       .from(operators)
       .where(and(eq(operators.tenantId, tenantId), eq(operators.id, operatorId))),

@@ -6,6 +6,7 @@ import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { TenantAccess } from '@/lib/kernel/access';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
+import { reasonInput } from '@/lib/http/input-schemas';
 
 const siteName = z.string().trim().min(1).max(100);
 
@@ -90,7 +91,11 @@ export async function renameSite(
   });
 }
 
-export async function closeSite(ctx: TenantAccess<'tenants.write'>, siteId: string) {
+export async function closeSite(
+  ctx: TenantAccess<'tenants.write'>,
+  siteId: string,
+  input: z.infer<typeof reasonInput>,
+) {
   const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const before = await lockSite(tx, tenantId, siteId);
@@ -105,7 +110,7 @@ export async function closeSite(ctx: TenantAccess<'tenants.write'>, siteId: stri
       outcome: 'success',
       ...byOperator(ctx),
       target: { type: 'site', id: siteId },
-      details: { code: before.code, name: before.name },
+      details: { code: before.code, name: before.name, reason: input.reason },
     });
   });
 }

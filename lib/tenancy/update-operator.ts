@@ -12,7 +12,7 @@ import { pushPasswordHistory } from '@/lib/passwords/password-history';
 import { temporaryPassword } from '@/lib/passwords/temporary-password';
 import { assertAnotherAdminRemains, assertRoleFits, lockOperator } from './operator-guards';
 import { displayNameSchema, optionalEmailSchema } from './schemas';
-import { reasonSchema } from '@/lib/http/input-schemas';
+import { reasonInput, reasonSchema } from '@/lib/http/input-schemas';
 
 /**
  * Administration of one operator by an admin of the same tenant (or platform staff). Each
@@ -118,7 +118,11 @@ export async function changeOperatorRole(
 }
 
 /** Clears failed-login counters and a lock after 100 failures. */
-export async function unlockOperator(ctx: TenantAccess<'operators.write'>, operatorId: string) {
+export async function unlockOperator(
+  ctx: TenantAccess<'operators.write'>,
+  operatorId: string,
+  input: z.infer<typeof reasonInput>,
+) {
   const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
     const before = await lockOperator(tx, tenantId, operatorId);
@@ -136,13 +140,22 @@ export async function unlockOperator(ctx: TenantAccess<'operators.write'>, opera
       outcome: 'success',
       ...byOperator(ctx),
       target: { type: 'operator', id: operatorId },
-      details: { loginId: before.loginId, failedLoginCount: counters.failed, wasLocked: counters.lockedAt !== null },
+      details: {
+        loginId: before.loginId,
+        reason: input.reason,
+        failedLoginCount: counters.failed,
+        wasLocked: counters.lockedAt !== null,
+      },
     });
   });
 }
 
 /** A new temporary password (shown once), must-change set, every session of the target ended. */
-export async function resetOperatorPassword(ctx: SteppedUp<TenantAccess<'operators.write'>>, operatorId: string) {
+export async function resetOperatorPassword(
+  ctx: SteppedUp<TenantAccess<'operators.write'>>,
+  operatorId: string,
+  input: z.infer<typeof reasonInput>,
+) {
   const tenantId = ctx.granted.tenantId;
   if (operatorId === ctx.operatorId) throw new AppError('conflict', { password: ['own_account'] });
   const password = temporaryPassword();
@@ -172,7 +185,7 @@ export async function resetOperatorPassword(ctx: SteppedUp<TenantAccess<'operato
       outcome: 'success',
       ...byOperator(ctx),
       target: { type: 'operator', id: operatorId },
-      details: { loginId: before.loginId, sessionsEnded },
+      details: { loginId: before.loginId, reason: input.reason, sessionsEnded },
     });
     return { loginId: before.loginId, temporaryPassword: password, sessionsEnded };
   });

@@ -20,6 +20,7 @@ export const confirmEnrollmentAction = withAction(
   z.object({ code: z.string().trim().min(1).max(16) }),
   async (ctx, { code }) => {
     const r = await confirmTotpEnrollment(ctx, code);
+    // No revalidatePath: the page would redraw as enrolled and drop the recovery codes, shown only now.
     return { ok: true, data: r };
   },
 );

@@ -1,7 +1,7 @@
 import { getTranslations } from 'next-intl/server';
 import { requireAccess } from '@/lib/auth/guard';
 import { pendingEnrollment } from '@/lib/mfa/enroll-totp';
-import { ConfirmEnrollment, ManageTotp, StartEnrollment } from './forms';
+import { ManageTotp, TotpEnrollment } from './forms';
 
 export default async function MfaPage() {
   const ctx = await requireAccess('app/account/mfa/page.tsx');
@@ -17,9 +17,15 @@ export default async function MfaPage() {
       <p className="max-w-3xl text-sm text-slate-600" data-testid="mfa-status">
         {state.status === 'active' ? t('statusActive') : t('intro')}
       </p>
-      {state.status === 'none' && <StartEnrollment />}
-      {state.status === 'pending' && <ConfirmEnrollment qrSvg={state.qrSvg} secretGroups={state.secretGroups} />}
-      {state.status === 'active' && <ManageTotp />}
+      {state.status === 'active' ? (
+        <ManageTotp loginId={ctx.loginId} />
+      ) : (
+        // One element for both states, so the step shown survives the page refresh that starting makes.
+        <TotpEnrollment
+          loginId={ctx.loginId}
+          setup={state.status === 'pending' ? { qrSvg: state.qrSvg, secretGroups: state.secretGroups } : null}
+        />
+      )}
     </div>
   );
 }

@@ -1,15 +1,16 @@
 'use client';
 import { useState } from 'react';
 import { useTranslations } from 'next-intl';
-import { ActionForm, Field } from '@/app/components/action-form';
+import { ActionForm, Field, Hidden } from '@/app/components/action-form';
 import { changePasswordAction } from './actions';
 import { StrengthMeter } from './strength-meter';
 
-export function ChangePasswordForm() {
+export function ChangePasswordForm({ next }: { next: string | null }) {
   const t = useTranslations('password');
   const [value, setValue] = useState('');
   return (
     <ActionForm action={changePasswordAction} submit={t('submit')} testId="change-password">
+      {next && <Hidden name="next" value={next} />}
       <Field name="currentPassword" label={t('current')} type="password" autoComplete="current-password" required />
       <Field name="newPassword" label={t('new')}>
         <input

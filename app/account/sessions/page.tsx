@@ -1,6 +1,7 @@
 import { getLocale, getTranslations } from 'next-intl/server';
 import { requireAccess } from '@/lib/auth/guard';
 import { listOwnSessions } from '@/lib/auth/list-own-sessions';
+import { describeUserAgent } from '@/lib/i18n/describe-user-agent';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { RevokeButton } from './revoke-button';
 
@@ -11,6 +12,11 @@ export default async function SessionsPage() {
     getLocale() as Promise<Locale>,
     listOwnSessions(ctx),
   ]);
+  const browserLabel = (userAgent: string | null) => {
+    const ua = describeUserAgent(userAgent);
+    if (!ua) return t('unknownBrowser');
+    return ua.os ? t('browserOn', { browser: ua.browser, os: ua.os }) : ua.browser;
+  };
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t('title')}</h1>
@@ -35,8 +41,8 @@ export default async function SessionsPage() {
                 data-current={s.id === ctx.sessionId}
               >
                 <td className="px-3 py-2 font-mono">{s.ip}</td>
-                <td className="max-w-xs truncate px-3 py-2" title={s.userAgent ?? ''}>
-                  {s.userAgent}
+                <td className="max-w-xs truncate px-3 py-2" title={s.userAgent ?? undefined}>
+                  {browserLabel(s.userAgent)}
                 </td>
                 <td className="px-3 py-2">{formatJst(s.createdAt, locale)}</td>
                 <td className="px-3 py-2">{formatJst(s.lastSeenAt, locale)}</td>
@@ -49,6 +55,13 @@ export default async function SessionsPage() {
                 </td>
               </tr>
             ))}
+            {rows.every((s) => s.id === ctx.sessionId) && (
+              <tr className="border-t border-slate-100">
+                <td colSpan={5} className="px-3 py-4 text-center text-slate-500">
+                  {t('none')}
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>

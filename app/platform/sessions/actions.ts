@@ -1,12 +1,12 @@
 'use server';
-import { bulkRevokeInput, endAllSessions } from '@/lib/auth/revoke-sessions-bulk';
+import { endAllSessions, endAllSessionsInput } from '@/lib/auth/revoke-sessions-bulk';
 import { withAction } from '@/lib/auth/with-action';
 
 export const endAllSessionsAction = withAction(
   'app/platform/sessions/actions.ts endAllSessionsAction',
-  bulkRevokeInput,
-  async (ctx, { reason }) => {
-    const r = await endAllSessions(ctx, reason);
+  endAllSessionsInput,
+  async (ctx, input) => {
+    const r = await endAllSessions(ctx, input);
     return { ok: true, data: r };
   },
 );

@@ -94,6 +94,29 @@ export default async function TenantsPage({
                 </td>
               </tr>
             ))}
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={COLUMNS.length + 1} className="px-3 py-4 text-center text-slate-500">
+                  {query.q ? (
+                    <>
+                      {t('tenants.noMatch', { q: query.q })}{' '}
+                      <Link className="text-brand-600 underline" href={href({ q: undefined })}>
+                        {t('admin.clearSearch')}
+                      </Link>
+                    </>
+                  ) : (
+                    <>
+                      {t('tenants.none')}{' '}
+                      {onPlatform(ctx, 'tenants.write') && (
+                        <Link className="text-brand-600 underline" href="/platform/tenants/new">
+                          {t('admin.newTenant')}
+                        </Link>
+                      )}
+                    </>
+                  )}
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>

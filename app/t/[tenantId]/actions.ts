@@ -8,7 +8,7 @@ import { forcePasswordChange, forcePasswordChangeInput } from '@/lib/tenancy/for
 import { createOperator, createOperatorInput } from '@/lib/tenancy/create-operator';
 import { addSite, addSiteInput, closeSite, renameSite, renameSiteInput } from '@/lib/tenancy/manage-sites';
 import { setTenantStatus, setTenantStatusInput, updateTenant, updateTenantInput } from '@/lib/tenancy/manage-tenant';
-import { uuidSchema } from '@/lib/http/input-schemas';
+import { reasonInput, uuidSchema } from '@/lib/http/input-schemas';
 import {
   changeOperatorRole,
   changeOperatorRoleInput,
@@ -54,7 +54,7 @@ export const setOperatorStatusAction = withAction(
   async (ctx, { tenantId, operatorId, ...input }) => {
     const r = await setOperatorStatus(ctx, operatorId, input);
     refresh(tenantId, operatorId);
-    return { ok: true, data: r };
+    return { ok: true, data: { ...r, status: input.status } };
   },
 );
 
@@ -90,9 +90,9 @@ export const resetMfaAction = withAction(
 
 export const unlockOperatorAction = withAction(
   'app/t/[tenantId]/actions.ts unlockOperatorAction',
-  onOperator,
-  async (ctx, { tenantId, operatorId }) => {
-    await unlockOperator(ctx, operatorId);
+  onOperator.extend(reasonInput.shape),
+  async (ctx, { tenantId, operatorId, ...input }) => {
+    await unlockOperator(ctx, operatorId, input);
     refresh(tenantId, operatorId);
     return { ok: true };
   },
@@ -100,9 +100,9 @@ export const unlockOperatorAction = withAction(
 
 export const resetOperatorPasswordAction = withAction(
   'app/t/[tenantId]/actions.ts resetOperatorPasswordAction',
-  onOperator,
-  async (ctx, { tenantId, operatorId }) => {
-    const r = await resetOperatorPassword(ctx, operatorId);
+  onOperator.extend(reasonInput.shape),
+  async (ctx, { tenantId, operatorId, ...input }) => {
+    const r = await resetOperatorPassword(ctx, operatorId, input);
     refresh(tenantId, operatorId);
     return { ok: true, data: r };
   },
@@ -170,9 +170,9 @@ export const renameSiteAction = withAction(
 
 export const closeSiteAction = withAction(
   'app/t/[tenantId]/actions.ts closeSiteAction',
-  onSite,
-  async (ctx, { tenantId, siteId }) => {
-    await closeSite(ctx, siteId);
+  onSite.extend(reasonInput.shape),
+  async (ctx, { tenantId, siteId, ...input }) => {
+    await closeSite(ctx, siteId, input);
     refresh(tenantId);
     return { ok: true };
   },

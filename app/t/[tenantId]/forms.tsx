@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { useTranslations } from 'next-intl';
 import { ActionForm, Field, Hidden, Select } from '@/app/components/action-form';
+import { ConfirmAction } from '@/app/components/confirm-action';
 import {
   addSiteAction,
   changeOperatorRoleAction,
@@ -137,74 +138,109 @@ export function RoleForm({
   );
 }
 
+/** Whom a dialog's effect sentence names. */
+type Subject = { tenantId: string; operatorId: string; name: string };
+
 export function StatusForm({
   tenantId,
   operatorId,
+  name,
   status,
-}: {
-  tenantId: string;
-  operatorId: string;
+  liveSessions,
+}: Subject & {
   status: 'active' | 'disabled';
+  liveSessions: number;
 }) {
   const t = useTranslations('admin');
-  const next = status === 'active' ? 'disabled' : 'active';
+  const disabling = status === 'active';
   return (
-    <ActionForm
+    <ConfirmAction
       action={setOperatorStatusAction}
-      submit={next === 'disabled' ? t('disable') : t('enable')}
-      tone={next === 'disabled' ? 'danger' : 'plain'}
+      label={disabling ? t('disable') : t('enable')}
+      title={disabling ? t('confirmDisable.title', { name }) : t('confirmEnable.title', { name })}
+      effect={
+        disabling ? t('confirmDisable.effect', { name, count: liveSessions }) : t('confirmEnable.effect', { name })
+      }
+      tone={disabling ? 'danger' : 'plain'}
       testId="status-form"
-      success={(s) => (
-        <p className="text-sm text-green-700">{t('sessionsEnded', { count: Number(s.data?.sessionsEnded ?? 0) })}</p>
-      )}
+      // The page re-renders with the new status before this shows: judge by what was done.
+      success={(s) =>
+        s.data?.status === 'disabled' ? (
+          <p className="text-sm text-green-700">{t('sessionsEnded', { count: Number(s.data?.sessionsEnded ?? 0) })}</p>
+        ) : (
+          <p className="text-sm text-green-700">{t('enabled')}</p>
+        )
+      }
     >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="operatorId" value={operatorId} />
-      <Hidden name="status" value={next} />
-      <Field name="reason" label={t('reason')} required />
-    </ActionForm>
+      <Hidden name="status" value={disabling ? 'disabled' : 'active'} />
+    </ConfirmAction>
   );
 }
 
-export function UnlockForm({ tenantId, operatorId }: { tenantId: string; operatorId: string }) {
+export function UnlockForm({ tenantId, operatorId, name, failedLogins }: Subject & { failedLogins: number }) {
   const t = useTranslations('admin');
   return (
-    <ActionForm
+    <ConfirmAction
       action={unlockOperatorAction}
-      submit={t('unlock')}
+      label={t('unlock')}
+      title={t('confirmUnlock.title', { name })}
+      effect={t('confirmUnlock.effect', { name, count: failedLogins })}
       tone="plain"
+      testId="unlock"
       success={() => <p className="text-sm text-green-700">{t('unlocked')}</p>}
     >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="operatorId" value={operatorId} />
-    </ActionForm>
+    </ConfirmAction>
   );
 }
 
-export function ResetPasswordForm({ tenantId, operatorId }: { tenantId: string; operatorId: string }) {
+export function ResetPasswordForm({ tenantId, operatorId, name }: Subject) {
   const t = useTranslations('admin');
   return (
-    <ActionForm
+    <ConfirmAction
       action={resetOperatorPasswordAction}
-      submit={t('resetPassword')}
+      label={t('resetPassword')}
+      title={t('confirmResetPassword.title', { name })}
+      effect={t('confirmResetPassword.effect', { name })}
       tone="plain"
+      testId="reset-password"
       success={(s) => <OneTimeSecret label={t('newTemporaryPassword')} value={String(s.data?.temporaryPassword)} />}
     >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="operatorId" value={operatorId} />
-    </ActionForm>
+    </ConfirmAction>
   );
 }
 
-export function EndSessionsForm({ tenantId, operatorId }: { tenantId: string; operatorId?: string }) {
+/** Ends one operator's sessions, or (without an operator) every session of the company but the caller's. */
+export function EndSessionsForm({
+  tenantId,
+  operatorId,
+  name,
+  liveSessions,
+}: {
+  tenantId: string;
+  operatorId?: string;
+  /** The operator's or the company's name. */
+  name: string;
+  liveSessions: number;
+}) {
   const t = useTranslations('admin');
   return (
-    <ActionForm
+    <ConfirmAction
       action={operatorId ? endOperatorSessionsAction : endTenantSessionsAction}
-      submit={operatorId ? t('endOperatorSessions') : t('endTenantSessions')}
-      tone="danger"
+      label={operatorId ? t('endOperatorSessions') : t('endTenantSessions')}
+      title={operatorId ? t('endOperatorSessions') : t('endTenantSessions')}
+      effect={
+        operatorId
+          ? t('confirmEndSessions.operator', { name, count: liveSessions })
+          : t('confirmEndSessions.tenant', { name, count: liveSessions })
+      }
+      confirm={t('confirmEndSessions.submit', { count: liveSessions })}
       testId="end-sessions"
-      resetOnSuccess
       success={(s) => (
         <p className="text-sm text-green-700" data-testid="sessions-ended">
           {t('sessionsEnded', { count: Number(s.data?.count ?? 0) })}
@@ -213,8 +249,7 @@ export function EndSessionsForm({ tenantId, operatorId }: { tenantId: string; op
     >
       <Hidden name="tenantId" value={tenantId} />
       {operatorId && <Hidden name="operatorId" value={operatorId} />}
-      <Field name="reason" label={t('reason')} required />
-    </ActionForm>
+    </ConfirmAction>
   );
 }
 
@@ -241,23 +276,36 @@ export function EditTenantForm({
   );
 }
 
-export function TenantStatusForm({ tenantId, status }: { tenantId: string; status: 'active' | 'suspended' }) {
+export function TenantStatusForm({
+  tenantId,
+  name,
+  status,
+  liveSessions,
+}: {
+  tenantId: string;
+  name: string;
+  status: 'active' | 'suspended';
+  liveSessions: number;
+}) {
   const t = useTranslations('admin');
-  const next = status === 'active' ? 'suspended' : 'active';
+  const suspending = status === 'active';
   return (
-    <ActionForm
+    <ConfirmAction
       action={setTenantStatusAction}
-      submit={next === 'suspended' ? t('suspend') : t('reactivate')}
-      tone={next === 'suspended' ? 'danger' : 'plain'}
+      label={suspending ? t('suspend') : t('reactivate')}
+      title={suspending ? t('confirmSuspend.title', { name }) : t('confirmReactivate.title', { name })}
+      effect={
+        suspending ? t('confirmSuspend.effect', { name, count: liveSessions }) : t('confirmReactivate.effect', { name })
+      }
+      tone={suspending ? 'danger' : 'plain'}
       testId="tenant-status-form"
       success={(s) => (
         <p className="text-sm text-green-700">{t('sessionsEnded', { count: Number(s.data?.sessionsEnded ?? 0) })}</p>
       )}
     >
       <Hidden name="tenantId" value={tenantId} />
-      <Hidden name="status" value={next} />
-      <Field name="reason" label={t('reason')} required />
-    </ActionForm>
+      <Hidden name="status" value={suspending ? 'suspended' : 'active'} />
+    </ConfirmAction>
   );
 }
 
@@ -288,38 +336,46 @@ export function SiteActions({ tenantId, siteId, name }: { tenantId: string; site
         <Hidden name="siteId" value={siteId} />
         <Field name="name" label={t('siteName')} defaultValue={name} required />
       </ActionForm>
-      <ActionForm action={closeSiteAction} submit={t('closeSite')} tone="plain">
+      <ConfirmAction
+        action={closeSiteAction}
+        label={t('closeSite')}
+        title={t('confirmCloseSite.title', { name })}
+        effect={t('confirmCloseSite.effect', { name })}
+        testId="close-site"
+      >
         <Hidden name="tenantId" value={tenantId} />
         <Hidden name="siteId" value={siteId} />
-      </ActionForm>
+      </ConfirmAction>
     </div>
   );
 }
 
-export function ForceChangeForm({ tenantId, operatorId }: { tenantId: string; operatorId: string }) {
+export function ForceChangeForm({ tenantId, operatorId, name }: Subject) {
   const t = useTranslations('admin');
   return (
-    <ActionForm
+    <ConfirmAction
       action={forcePasswordChangeAction}
-      submit={t('forceChange')}
+      label={t('forceChange')}
+      title={t('confirmForceChange.title', { name })}
+      effect={t('confirmForceChange.effect', { name })}
       tone="plain"
       testId="force-change"
       success={() => <p className="text-sm text-green-700">{t('forced')}</p>}
     >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="operatorId" value={operatorId} />
-      <Field name="reason" label={t('reason')} required />
-    </ActionForm>
+    </ConfirmAction>
   );
 }
 
-export function ResetMfaForm({ tenantId, operatorId }: { tenantId: string; operatorId: string }) {
+export function ResetMfaForm({ tenantId, operatorId, name, liveSessions }: Subject & { liveSessions: number }) {
   const t = useTranslations('admin');
   return (
-    <ActionForm
+    <ConfirmAction
       action={resetMfaAction}
-      submit={t('resetMfa')}
-      tone="plain"
+      label={t('resetMfa')}
+      title={t('confirmResetMfa.title', { name })}
+      effect={t('confirmResetMfa.effect', { name, count: liveSessions })}
       testId="reset-mfa"
       success={(s) => (
         <p className="text-sm text-green-700">{t('mfaReset', { count: Number(s.data?.sessionsEnded ?? 0) })}</p>
@@ -327,7 +383,6 @@ export function ResetMfaForm({ tenantId, operatorId }: { tenantId: string; opera
     >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="operatorId" value={operatorId} />
-      <Field name="reason" label={t('reason')} required />
-    </ActionForm>
+    </ConfirmAction>
   );
 }

@@ -75,7 +75,12 @@ export default async function TenantPage({
             <p className="mb-2 text-sm text-slate-600">
               {tenant.status === 'active' ? t('admin.suspendHelp') : t('admin.reactivateHelp')}
             </p>
-            <TenantStatusForm tenantId={tenant.id} status={tenant.status} />
+            <TenantStatusForm
+              tenantId={tenant.id}
+              name={tenant.name}
+              status={tenant.status}
+              liveSessions={tenant.liveSessions}
+            />
           </div>
         </section>
       )}
@@ -263,6 +268,29 @@ export default async function TenantPage({
                     </td>
                   </tr>
                 ))}
+                {operators.rows.length === 0 && (
+                  <tr>
+                    <td colSpan={6} className="px-3 py-4 text-center text-slate-500">
+                      {query.q ? (
+                        <>
+                          {t('tenant.operatorsNoMatch', { q: query.q })}{' '}
+                          <Link className="text-brand-600 underline" href={`/t/${tenant.id}`}>
+                            {t('admin.clearSearch')}
+                          </Link>
+                        </>
+                      ) : (
+                        <>
+                          {t('tenant.operatorsNone')}{' '}
+                          {can('operators.write') && (
+                            <Link className="text-brand-600 underline" href={`/t/${tenant.id}/operators/new`}>
+                              {t('admin.addFirstOperator')}
+                            </Link>
+                          )}
+                        </>
+                      )}
+                    </td>
+                  </tr>
+                )}
               </tbody>
             </table>
           </div>
@@ -327,7 +355,7 @@ export default async function TenantPage({
       {can('sessions.manage') && (
         <section className="max-w-md rounded-lg border border-red-200 bg-white p-4">
           <h2 className="mb-2 font-medium">{t('admin.endTenantSessions')}</h2>
-          <EndSessionsForm tenantId={tenant.id} />
+          <EndSessionsForm tenantId={tenant.id} name={tenant.name} liveSessions={tenant.liveSessions} />
         </section>
       )}
     </div>

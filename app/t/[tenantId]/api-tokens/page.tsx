@@ -48,11 +48,23 @@ export default async function ApiTokensPage({ params }: { params: Promise<{ tena
                 </td>
               </tr>
             ))}
+            {tokens.length === 0 && (
+              <tr>
+                <td colSpan={5} className="px-3 py-4 text-center text-slate-500">
+                  {t('none')}{' '}
+                  <a className="text-brand-600 underline" href="#new-token">
+                    {t('createFirst')}
+                  </a>
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>
       <section className="max-w-md rounded-lg border border-slate-200 bg-white p-4">
-        <h2 className="mb-2 font-medium">{t('createTitle')}</h2>
+        <h2 className="mb-2 font-medium" id="new-token">
+          {t('createTitle')}
+        </h2>
         <CreateTokenForm tenantId={tenantId} />
       </section>
     </div>

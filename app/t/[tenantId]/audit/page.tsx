@@ -2,7 +2,8 @@ import Link from 'next/link';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { validationMessage } from '@/app/components/validation-message';
 import { PLATFORM_TENANT_ID } from '@/db/schema';
-import { AUDIT_ACTIONS, actionGroup } from '@/lib/audit/audit-actions';
+import { AUDIT_ACTIONS, isAuditAction } from '@/lib/audit/audit-actions';
+import { FILTER_GROUPS } from '@/lib/audit/audit-labels';
 import {
   AUDIT_FILTER_FIELDS,
   filterParams,
@@ -14,12 +15,9 @@ import { AUDIT_PAGE, searchAuditEvents } from '@/lib/audit/search-audit-events';
 import { publishedSigningKey } from '@/lib/audit/published-signing-key';
 import { requireAccess } from '@/lib/auth/guard';
 import { VerifyChainForm } from './verify-form';
+import { JstDateTimeField } from '@/app/components/jst-date-time-field';
+import { AuditEventDetail } from './audit-event-detail';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
-
-// `group.*` is offered for every group of more than one action.
-const GROUPS = [...new Set(AUDIT_ACTIONS.map(actionGroup))]
-  .filter((g) => AUDIT_ACTIONS.filter((a) => actionGroup(a) === g).length > 1)
-  .map((g) => `${g}.*`);
 
 export default async function AuditPage({
   params,
@@ -54,6 +52,8 @@ export default async function AuditPage({
   const text = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : '');
   // Date-time fields show the viewer's wall clock, also for a link that carried UTC instants.
   const when = (k: 'from' | 'to') => (filter?.[k] ? viewerLocalInput(filter[k]!) : text(k));
+  // An action no longer in the catalogue (an old event) is shown by its name alone.
+  const actionLabel = (name: string) => (isAuditAction(name) ? t(`actionLabels.${name}`) : null);
   const unknownFields = Object.keys(fieldErrors).filter((k) => !(AUDIT_FILTER_FIELDS as readonly string[]).includes(k));
   const field = (name: string, label: string, input: React.ReactNode, hint?: string) => (
     <div className="text-sm">
@@ -120,20 +120,29 @@ export default async function AuditPage({
         data-testid="audit-filters"
       >
         {isPlatform &&
-          field('tenant', t('tenantId'), <input {...inputProps('tenant')} defaultValue={text('tenant')} />)}
+          field(
+            'tenant',
+            t('tenantId'),
+            <input {...inputProps('tenant', true)} defaultValue={text('tenant')} />,
+            t('tenantIdHint'),
+          )}
+        {(['from', 'to'] as const).map((k) => (
+          <JstDateTimeField
+            key={k}
+            name={k}
+            label={t(k)}
+            seconds
+            defaultValue={when(k)}
+            hint={k === 'from' ? t('timeZoneHint') : t('toHint')}
+            errors={fieldErrors[k]?.map((key) => validationMessage(v, key))}
+          />
+        ))}
         {field(
-          'from',
-          t('from'),
-          <input {...inputProps('from', true)} type="datetime-local" step={1} defaultValue={when('from')} />,
-          t('timeZoneHint'),
+          'actor',
+          t('actor'),
+          <input {...inputProps('actor', true)} defaultValue={text('actor')} />,
+          t('actorHint'),
         )}
-        {field(
-          'to',
-          t('to'),
-          <input {...inputProps('to', true)} type="datetime-local" step={1} defaultValue={when('to')} />,
-          t('timeZoneHint'),
-        )}
-        {field('actor', t('actor'), <input {...inputProps('actor')} defaultValue={text('actor')} />)}
         {field(
           'action',
           t('action'),
@@ -145,8 +154,11 @@ export default async function AuditPage({
               autoComplete="off"
             />
             <datalist id="audit-actions">
-              {[...GROUPS, ...AUDIT_ACTIONS].map((a) => (
-                <option key={a} value={a} />
+              {FILTER_GROUPS.map((g) => (
+                <option key={g} value={`${g}.*`} label={t(`groupLabels.${g}`)} />
+              ))}
+              {AUDIT_ACTIONS.map((a) => (
+                <option key={a} value={a} label={t(`actionLabels.${a}`)} />
               ))}
             </datalist>
           </>,
@@ -164,7 +176,7 @@ export default async function AuditPage({
             ))}
           </select>,
         )}
-        {field('ip', t('ip'), <input {...inputProps('ip')} defaultValue={text('ip')} />)}
+        {field('ip', t('ip'), <input {...inputProps('ip', true)} defaultValue={text('ip')} />, t('ipHint'))}
         {field('target', t('target'), <input {...inputProps('target')} defaultValue={text('target')} />)}
         {field('session', t('session'), <input {...inputProps('session')} defaultValue={text('session')} />)}
         <div className="flex items-end">
@@ -219,27 +231,14 @@ export default async function AuditPage({
                   <td className="px-2 py-2 font-mono">{e.actorLoginId ?? '—'}</td>
                   <td className="px-2 py-2">
                     <details>
-                      <summary className="cursor-pointer font-mono" data-testid="audit-action">
-                        {e.action}
+                      <summary className="cursor-pointer" data-testid="audit-action">
+                        {actionLabel(e.action)}
+                        {/* The name itself, for those who filter by it. */}
+                        <code className="block text-xs text-slate-500" data-testid="audit-action-id">
+                          {e.action}
+                        </code>
                       </summary>
-                      <pre
-                        className="mt-1 max-w-xl overflow-x-auto whitespace-pre-wrap rounded bg-slate-50 p-2 text-xs"
-                        data-testid="audit-detail"
-                      >
-                        {JSON.stringify(
-                          {
-                            seq: e.seq,
-                            id: e.id,
-                            target: e.targetType ? `${e.targetType}:${e.targetId}` : null,
-                            session: e.sessionId,
-                            userAgent: e.userAgent,
-                            details: e.details,
-                            hash: e.hash,
-                          },
-                          null,
-                          2,
-                        )}
-                      </pre>
+                      <AuditEventDetail event={e} t={t} locale={locale} />
                     </details>
                   </td>
                   <td className={`px-2 py-2 ${e.outcome === 'success' ? 'text-green-700' : 'text-red-700'}`}>

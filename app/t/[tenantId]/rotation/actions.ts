@@ -11,26 +11,53 @@ import {
   startRotationCampaign,
 } from '@/lib/passwords/rotation-campaigns';
 import { uuidSchema } from '@/lib/http/input-schemas';
+import { previewRotationCampaign } from '@/lib/passwords/preview-rotation-campaign';
 
 const onCampaign = z.object({ tenantId: uuidSchema, campaignId: uuidSchema });
 
-export const startCampaignAction = withAction(
-  'app/t/[tenantId]/rotation/actions.ts startCampaignAction',
-  z.object({ tenantId: uuidSchema, tenantIds: z.string().max(400_000).optional() }).extend({
+/**
+ * The start form as posted: a platform campaign names its tenants explicitly, either "all N"
+ * (N as the starter saw it) or a non-empty choice; a tenant's campaign covers the tenant.
+ */
+const campaignForm = z
+  .object({
+    tenantId: uuidSchema,
+    scope: z.enum(['all', 'chosen']).optional(),
+    allTenants: z.coerce.number().int().nonnegative().optional(),
+    // One ticked box arrives as a value, several as a list.
+    tenantIds: z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(uuidSchema).max(10_000)).optional(),
+  })
+  .extend({
     reason: startCampaignInput.shape.reason,
     deadline: startCampaignInput.shape.deadline,
     revokeSessions: startCampaignInput.shape.revokeSessions,
-  }),
-  async (ctx, { tenantId, tenantIds, ...input }) => {
-    // A comma-separated list of tenant ids from the chooser; empty means every tenant.
-    const ids = (tenantIds ?? '').split(',').filter(Boolean);
-    const parsedIds = z.array(uuidSchema).safeParse(ids);
-    if (!parsedIds.success) return { ok: false, error: 'bad_request', fieldErrors: { tenantIds: ['invalid'] } };
-    const { campaignId } = await startRotationCampaign(ctx, {
-      ...input,
-      tenantIds: parsedIds.data.length ? parsedIds.data : undefined,
-    });
-    redirect(`/t/${tenantId}/rotation/${campaignId}`);
+  });
+
+function campaignInput({ tenantId: _owner, scope, allTenants, tenantIds, ...input }: z.infer<typeof campaignForm>) {
+  if (scope === 'all') return { ...input, allTenants };
+  if (scope === 'chosen') return { ...input, tenantIds: tenantIds?.length ? tenantIds : undefined };
+  return input;
+}
+
+export const previewCampaignAction = withAction(
+  'app/t/[tenantId]/rotation/actions.ts previewCampaignAction',
+  campaignForm,
+  async (ctx, form) => {
+    const preview = await previewRotationCampaign(ctx, campaignInput(form));
+    // The confirmation posts back exactly what was previewed.
+    const { tenantId: _owner, deadline, ...rest } = form;
+    return { ok: true, data: { ...preview, form: { ...rest, deadline: deadline.toISOString() } } };
+  },
+);
+
+export const startCampaignAction = withAction(
+  'app/t/[tenantId]/rotation/actions.ts startCampaignAction',
+  campaignForm,
+  async (ctx, form) => {
+    const { campaignId, includesSelf } = await startRotationCampaign(ctx, campaignInput(form));
+    const progress = `/t/${form.tenantId}/rotation/${campaignId}?started=1`;
+    // The starter under rotation is sent to the change first, told why, and returned after it.
+    redirect(includesSelf ? `/account/password?${new URLSearchParams({ rotation: '1', next: progress })}` : progress);
   },
 );
 

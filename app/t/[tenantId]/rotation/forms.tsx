@@ -1,10 +1,41 @@
 'use client';
-import { useEffect } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { useTranslations } from 'next-intl';
-import { ActionForm, Field, Hidden } from '@/app/components/action-form';
-import { cancelCampaignAction, extendCampaignAction, startCampaignAction } from './actions';
+import { useLocale, useTranslations } from 'next-intl';
+import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import {
+  ActionForm,
+  DateTimeField,
+  Field,
+  Hidden,
+  useFieldErrors,
+  useValidationMessage,
+} from '@/app/components/action-form';
+import { ConfirmAction } from '@/app/components/confirm-action';
+import { formatJst, type Locale } from '@/lib/i18n/locale';
+import type { ActionState } from '@/lib/auth/with-action';
+import { cancelCampaignAction, extendCampaignAction, previewCampaignAction, startCampaignAction } from './actions';
 
+interface Preview {
+  operators: number;
+  tenants: number;
+  includesSelf: boolean;
+  liveSessions: number;
+  form: {
+    reason: string;
+    deadline: string;
+    revokeSessions: boolean;
+    scope?: 'all' | 'chosen';
+    allTenants?: number;
+    tenantIds?: string[];
+  };
+}
+
+/**
+ * Two steps: the form is checked and counted on the server (nothing starts), then a dialog shows
+ * what will happen, says when the starter's own password is included, and starts on confirmation
+ * (with the step-up code asked inside it).
+ */
 export function StartCampaignForm({
   tenantId,
   tenants,
@@ -13,47 +44,177 @@ export function StartCampaignForm({
   tenants?: { id: string; name: string; code: string }[];
 }) {
   const t = useTranslations('rotation');
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const review = useCallback((s: NonNullable<ActionState>) => setPreview(s.data as unknown as Preview), []);
   return (
-    <ActionForm action={startCampaignAction} submit={t('start')} tone="danger" testId="start-campaign">
-      <Hidden name="tenantId" value={tenantId} />
-      <Field name="reason" label={t('reason')} required />
-      <Field name="deadline" label={t('deadline')} type="datetime-local" required />
-      <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="revokeSessions" /> {t('revokeSessions')}
-      </label>
-      {tenants && (
-        <Field name="tenantIds" label={t('tenants')}>
-          <TenantChooser tenants={tenants} />
-        </Field>
-      )}
-    </ActionForm>
+    <>
+      <ActionForm action={previewCampaignAction} submit={t('review')} testId="start-campaign" onSuccess={review}>
+        <Hidden name="tenantId" value={tenantId} />
+        <Field name="reason" label={t('reason')} required />
+        <DateTimeField name="deadline" label={t('deadline')} required />
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" name="revokeSessions" /> {t('revokeSessions')}
+        </label>
+        {tenants && <TenantScope tenants={tenants} />}
+      </ActionForm>
+      <ModalOverlay
+        isOpen={preview !== null}
+        onOpenChange={(open) => !open && setPreview(null)}
+        isDismissable
+        className="fixed inset-0 z-50 flex items-start justify-center overflow-y-auto bg-slate-900/40 p-4 sm:items-center"
+      >
+        <Modal className="w-full max-w-lg rounded-lg bg-white p-5 shadow-xl">
+          <Dialog role="alertdialog" className="outline-none" data-testid="confirm-campaign">
+            {preview && <ConfirmCampaign tenantId={tenantId} preview={preview} platform={tenants !== undefined} />}
+          </Dialog>
+        </Modal>
+      </ModalOverlay>
+    </>
   );
 }
 
-/** Multi-select that submits a comma-separated id list; nothing chosen means every tenant. */
-function TenantChooser({ tenants }: { tenants: { id: string; name: string; code: string }[] }) {
+function ConfirmCampaign({ tenantId, preview, platform }: { tenantId: string; preview: Preview; platform: boolean }) {
   const t = useTranslations('rotation');
+  const tc = useTranslations('confirm');
+  const locale = useLocale() as Locale;
+  const { form } = preview;
+  const deadline = formatJst(new Date(form.deadline), locale);
   return (
     <>
-      <select
-        id="f-tenantIds"
-        multiple
-        size={8}
-        className="mt-1 w-full rounded border border-slate-300 px-2 py-1"
-        onChange={(e) => {
-          const hidden = e.currentTarget.form?.elements.namedItem('tenantIds') as HTMLInputElement | null;
-          if (hidden) hidden.value = [...e.currentTarget.selectedOptions].map((o) => o.value).join(',');
-        }}
+      <Heading slot="title" className="text-lg font-semibold">
+        {t('confirmTitle')}
+      </Heading>
+      <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm" data-testid="campaign-summary">
+        <dt className="text-slate-600">{t('reason')}</dt>
+        <dd>{form.reason}</dd>
+        {platform && (
+          <>
+            <dt className="text-slate-600">{t('tenants')}</dt>
+            <dd>
+              {form.scope === 'all'
+                ? t('allTenants', { count: form.allTenants ?? 0 })
+                : t('chosenCount', { count: form.tenantIds?.length ?? 0 })}
+            </dd>
+          </>
+        )}
+        <dt className="text-slate-600">{t('operators')}</dt>
+        <dd data-testid="summary-operators">
+          {platform
+            ? t('summaryOperatorsAcross', { count: preview.operators, tenants: preview.tenants })
+            : t('summaryOperators', { count: preview.operators })}
+        </dd>
+        <dt className="text-slate-600">{t('deadline')}</dt>
+        <dd>{deadline}</dd>
+        <dt className="text-slate-600">{t('sessions')}</dt>
+        <dd>
+          {form.revokeSessions ? t('summaryEndSessions', { count: preview.liveSessions }) : t('summaryKeepSessions')}
+        </dd>
+      </dl>
+      {preview.includesSelf && (
+        <p
+          className="mt-3 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900"
+          data-testid="includes-self"
+        >
+          {t('includesSelf')}
+        </p>
+      )}
+      <ActionForm
+        action={startCampaignAction}
+        submit={t('start')}
+        tone="danger"
+        className="mt-4 space-y-3"
+        testId="confirm-start"
+        fieldErrorsHere
+        secondary={
+          <Button
+            slot="close"
+            className="rounded border border-slate-300 bg-white px-4 py-2 text-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-brand-600"
+          >
+            {tc('cancel')}
+          </Button>
+        }
       >
-        {tenants.map((x) => (
-          <option key={x.id} value={x.id}>
-            {x.name} ({x.code})
-          </option>
+        <Hidden name="tenantId" value={tenantId} />
+        <Hidden name="reason" value={form.reason} />
+        <Hidden name="deadline" value={form.deadline} />
+        {form.revokeSessions && <Hidden name="revokeSessions" value="on" />}
+        {form.scope && <Hidden name="scope" value={form.scope} />}
+        {form.allTenants !== undefined && <Hidden name="allTenants" value={String(form.allTenants)} />}
+        {form.tenantIds?.map((id) => (
+          <Hidden key={id} name="tenantIds" value={id} />
         ))}
-      </select>
-      <input type="hidden" name="tenantIds" defaultValue="" />
-      <p className="mt-1 text-xs text-slate-500">{t('allTenantsHint')}</p>
+      </ActionForm>
     </>
+  );
+}
+
+/**
+ * A platform campaign's tenants: every one (by their number, so a tenant added meanwhile is not
+ * covered unseen) or a non-empty choice. Nothing is preselected: no choice is refused, never "all".
+ */
+function TenantScope({ tenants }: { tenants: { id: string; name: string; code: string }[] }) {
+  const t = useTranslations('rotation');
+  const message = useValidationMessage();
+  const [scope, setScope] = useState<'all' | 'chosen' | null>(null);
+  const [filter, setFilter] = useState('');
+  const [chosen, setChosen] = useState(0);
+  const errors = [...(useFieldErrors('tenantIds') ?? []), ...(useFieldErrors('allTenants') ?? [])];
+  const needle = filter.trim().toLowerCase();
+  return (
+    <fieldset
+      className="text-sm"
+      aria-invalid={errors.length ? true : undefined}
+      aria-describedby={errors.length ? 'f-tenants-error' : undefined}
+    >
+      <legend className="font-medium">{t('tenants')}</legend>
+      <div className="mt-1 space-y-1">
+        <label className="flex items-center gap-2">
+          <input type="radio" name="scope" value="all" onChange={() => setScope('all')} />
+          {t('allTenants', { count: tenants.length })}
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="radio" name="scope" value="chosen" onChange={() => setScope('chosen')} />
+          {t('chosenTenants')}
+        </label>
+      </div>
+      {scope === 'all' && <input type="hidden" name="allTenants" value={tenants.length} />}
+      {scope === 'chosen' && (
+        <div className="mt-2 rounded border border-slate-200 p-2">
+          <label htmlFor="tenant-filter" className="block text-xs text-slate-600">
+            {t('filterTenants')}
+          </label>
+          <input
+            id="tenant-filter"
+            type="search"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            className="mt-1 w-full rounded border border-slate-300 px-2 py-1"
+          />
+          <div
+            className="mt-2 max-h-56 space-y-1 overflow-y-auto"
+            onChange={(e) => setChosen(e.currentTarget.querySelectorAll('input:checked').length)}
+          >
+            {tenants.map((x) => (
+              <label
+                key={x.id}
+                className={`flex items-center gap-2 ${needle && !`${x.name} ${x.code}`.toLowerCase().includes(needle) ? 'hidden' : ''}`}
+              >
+                <input type="checkbox" name="tenantIds" value={x.id} />
+                {x.name} <span className="text-slate-500">({x.code})</span>
+              </label>
+            ))}
+          </div>
+          <p className="mt-1 text-xs text-slate-600" aria-live="polite">
+            {t('chosenCount', { count: chosen })}
+          </p>
+        </div>
+      )}
+      {errors.length > 0 && (
+        <p id="f-tenants-error" className="mt-1 text-xs text-red-700" data-testid="error-tenantIds">
+          {errors.map(message).join(' ')}
+        </p>
+      )}
+    </fieldset>
   );
 }
 
@@ -68,25 +229,37 @@ export function ExtendForm({ tenantId, campaignId }: { tenantId: string; campaig
     >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="campaignId" value={campaignId} />
-      <Field name="deadline" label={t('newDeadline')} type="datetime-local" required />
+      <DateTimeField name="deadline" label={t('newDeadline')} required />
     </ActionForm>
   );
 }
 
-export function CancelForm({ tenantId, campaignId }: { tenantId: string; campaignId: string }) {
+export function CancelForm({
+  tenantId,
+  campaignId,
+  pending,
+}: {
+  tenantId: string;
+  campaignId: string;
+  /** Operators who have not changed their password yet: the ones the cancellation releases. */
+  pending: number;
+}) {
   const t = useTranslations('rotation');
   return (
-    <ActionForm
+    <ConfirmAction
       action={cancelCampaignAction}
-      submit={t('cancel')}
-      tone="plain"
+      label={t('cancel')}
+      title={t('confirmCancel.title')}
+      effect={t('confirmCancel.effect', { count: pending })}
+      reason={false}
+      testId="cancel-campaign"
       success={(s) => (
         <p className="text-sm text-green-700">{t('cancelled', { count: Number(s.data?.released ?? 0) })}</p>
       )}
     >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="campaignId" value={campaignId} />
-    </ActionForm>
+    </ConfirmAction>
   );
 }
 

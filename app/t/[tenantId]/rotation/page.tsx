@@ -54,7 +54,7 @@ export default async function RotationPage({ params }: { params: Promise<{ tenan
             {campaigns.length === 0 && (
               <tr>
                 <td colSpan={5} className="px-3 py-4 text-center text-slate-500">
-                  {t('none')}
+                  {t('none')} {canStart && t('startBelow')}
                 </td>
               </tr>
             )}

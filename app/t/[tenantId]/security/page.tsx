@@ -45,7 +45,11 @@ export default async function SecurityPage({ params }: { params: Promise<{ tenan
       <h2 className="pt-4 text-lg font-medium">{w('title')}</h2>
       <p className="text-sm text-slate-600">{w('intro')}</p>
       <WebhookForm tenantId={tenantId} url={webhook.url} />
-      {webhook.deliveries.length > 0 && (
+      {webhook.deliveries.length === 0 ? (
+        <p className="text-sm text-slate-500" data-testid="webhook-no-deliveries">
+          {webhook.url ? w('noDeliveries') : w('noWebhook')}
+        </p>
+      ) : (
         <div className="overflow-x-auto" tabIndex={0}>
           <table className="w-full text-sm" data-testid="webhook-deliveries">
             <thead className="text-left text-slate-500">

@@ -5,6 +5,9 @@ import { rolesFor } from '@/app/components/roles';
 import { alsoOn, onPlatform, requireAccess } from '@/lib/auth/guard';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { getOperator } from '@/lib/tenancy/list-operators';
+import { getTenantOverview } from '@/lib/tenancy/get-tenant-overview';
+import { Breadcrumbs } from '@/app/components/breadcrumbs';
+import { companyTrail } from '@/app/components/company-trail';
 import { uuidSchema } from '@/lib/http/input-schemas';
 import { BreakGlassForm } from '../../ip-allowlist/forms';
 import {
@@ -24,14 +27,27 @@ export default async function OperatorPage({ params }: { params: Promise<{ tenan
   if (!uuidSchema.safeParse(operatorId).success) notFound();
   const op = await getOperator(ctx, operatorId);
   if (!op) notFound();
-  const [t, locale] = await Promise.all([getTranslations(), getLocale() as Promise<Locale>]);
+  const [t, locale, overview] = await Promise.all([
+    getTranslations(),
+    getLocale() as Promise<Locale>,
+    getTenantOverview(ctx),
+  ]);
+  if (!overview) notFound();
   const self = op.id === ctx.operatorId;
   const card = 'rounded-lg border border-slate-200 bg-white p-4';
+  const subject = { tenantId, operatorId: op.id, name: op.displayName };
+  const row = (title: string, help: string, action: React.ReactNode) => (
+    <li className="flex flex-col gap-2 py-3 sm:flex-row sm:items-start sm:justify-between sm:gap-6">
+      <div className="text-sm">
+        <h3 className="font-medium">{title}</h3>
+        <p className="text-slate-600">{help}</p>
+      </div>
+      <div className="shrink-0 sm:max-w-xs">{action}</div>
+    </li>
+  );
   return (
     <div className="space-y-6">
-      <Link href={`/t/${tenantId}`} className="text-sm text-brand-600">
-        ← {t('admin.back')}
-      </Link>
+      <Breadcrumbs trail={[...companyTrail(ctx, overview.tenant, t), { label: op.displayName }]} />
       <div>
         <h1 className="text-2xl font-semibold" data-testid="operator-title">
           {op.displayName} <span className="font-mono text-base text-slate-500">{op.loginId}</span>
@@ -52,27 +68,51 @@ export default async function OperatorPage({ params }: { params: Promise<{ tenan
         </section>
         {!self && (
           <section className={card}>
-            <h2 className="mb-2 font-medium">{t('admin.roleAndStatus')}</h2>
+            <h2 className="mb-2 font-medium">{t('admin.role')}</h2>
             <RoleForm
               tenantId={tenantId}
               operatorId={op.id}
               role={op.role}
               roles={rolesFor(tenantId).map((r) => ({ value: r, label: t(`roles.${r}`) }))}
             />
-            <div className="mt-4">
-              <StatusForm tenantId={tenantId} operatorId={op.id} status={op.status} />
-            </div>
           </section>
         )}
         {!self && (
-          <section className={card}>
-            <h2 className="mb-2 font-medium">{t('admin.credentials')}</h2>
-            <div className="space-y-3">
-              <UnlockForm tenantId={tenantId} operatorId={op.id} />
-              <ResetPasswordForm tenantId={tenantId} operatorId={op.id} />
-              <ForceChangeForm tenantId={tenantId} operatorId={op.id} />
-              <ResetMfaForm tenantId={tenantId} operatorId={op.id} />
-            </div>
+          <section className={`${card} md:col-span-2`} aria-labelledby="credentials-title">
+            <h2 id="credentials-title" className="font-medium">
+              {t('admin.credentials')}
+            </h2>
+            {/* One row per action: what it does, then its button; the reason is asked in its dialog. */}
+            <ul className="divide-y divide-slate-100" data-testid="operator-actions">
+              {(op.failedLoginCount > 0 || op.lockedAt) &&
+                row(
+                  t('admin.rows.unlock'),
+                  t('admin.rows.unlockHelp', { count: op.failedLoginCount }),
+                  <UnlockForm {...subject} failedLogins={op.failedLoginCount} />,
+                )}
+              {row(
+                t('admin.rows.resetPassword'),
+                t('admin.rows.resetPasswordHelp'),
+                <ResetPasswordForm {...subject} />,
+              )}
+              {row(t('admin.rows.forceChange'), t('admin.rows.forceChangeHelp'), <ForceChangeForm {...subject} />)}
+              {row(
+                t('admin.rows.resetMfa'),
+                t('admin.rows.resetMfaHelp'),
+                <ResetMfaForm {...subject} liveSessions={op.liveSessions} />,
+              )}
+              {alsoOn(ctx, 'sessions.manage') &&
+                row(
+                  t('admin.rows.endSessions'),
+                  t('admin.rows.endSessionsHelp', { count: op.liveSessions }),
+                  <EndSessionsForm {...subject} liveSessions={op.liveSessions} />,
+                )}
+              {row(
+                op.status === 'active' ? t('admin.rows.disable') : t('admin.rows.enable'),
+                op.status === 'active' ? t('admin.rows.disableHelp') : t('admin.rows.enableHelp'),
+                <StatusForm {...subject} status={op.status} liveSessions={op.liveSessions} />,
+              )}
+            </ul>
           </section>
         )}
         {alsoOn(ctx, 'security.write') && (
@@ -90,12 +130,6 @@ export default async function OperatorPage({ params }: { params: Promise<{ tenan
                 <BreakGlassForm tenantId={tenantId} operatorId={op.id} />
               </div>
             )}
-          </section>
-        )}
-        {alsoOn(ctx, 'sessions.manage') && (
-          <section className={card}>
-            <h2 className="mb-2 font-medium">{t('admin.endOperatorSessions')}</h2>
-            <EndSessionsForm tenantId={tenantId} operatorId={op.id} />
           </section>
         )}
       </div>

@@ -1,10 +1,11 @@
-import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { rolesFor } from '@/app/components/roles';
 import { notFound } from 'next/navigation';
 import { requireAccess } from '@/lib/auth/guard';
 import { getTenantOverview } from '@/lib/tenancy/get-tenant-overview';
 import { CreateOperatorForm } from '../../forms';
+import { Breadcrumbs } from '@/app/components/breadcrumbs';
+import { companyTrail } from '@/app/components/company-trail';
 
 export default async function NewOperatorPage({ params }: { params: Promise<{ tenantId: string }> }) {
   const { tenantId } = await params;
@@ -13,9 +14,7 @@ export default async function NewOperatorPage({ params }: { params: Promise<{ te
   if (!overview) notFound();
   return (
     <div className="max-w-md space-y-4">
-      <Link href={`/t/${tenantId}`} className="text-sm text-brand-600">
-        ← {t('admin.back')}
-      </Link>
+      <Breadcrumbs trail={[...companyTrail(ctx, overview.tenant, t), { label: t('admin.newOperator') }]} />
       <h1 className="text-2xl font-semibold">{t('admin.newOperator')}</h1>
       <p className="text-sm text-slate-600">{t('admin.newOperatorHelp')}</p>
       <CreateOperatorForm

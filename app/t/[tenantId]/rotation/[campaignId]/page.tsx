@@ -7,6 +7,7 @@ import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { getRotationProgress, listRotationTargets } from '@/lib/passwords/rotation-progress';
 import { uuidSchema } from '@/lib/http/input-schemas';
 import { AutoRefresh, CancelForm, ExtendForm } from '../forms';
+import { Breadcrumbs } from '@/app/components/breadcrumbs';
 
 export default async function CampaignPage({
   params,
@@ -20,7 +21,9 @@ export default async function CampaignPage({
   if (!uuidSchema.safeParse(campaignId).success) notFound();
   const progress = await getRotationProgress(ctx, campaignId);
   if (!progress) notFound();
-  const focus = uuidSchema.safeParse((await searchParams).tenant);
+  const query = await searchParams;
+  const focus = uuidSchema.safeParse(query.tenant);
+  const started = query.started === '1';
   const platform = tenantId === PLATFORM_TENANT_ID;
   const focusTenant = platform ? (focus.success ? focus.data : undefined) : tenantId;
   const [t, locale, operators] = await Promise.all([
@@ -34,9 +37,21 @@ export default async function CampaignPage({
   return (
     <div className="space-y-6">
       {active && <AutoRefresh seconds={5} />}
-      <Link href={`/t/${tenantId}/rotation`} className="text-sm text-brand-600">
-        ← {t('back')}
-      </Link>
+      <Breadcrumbs
+        trail={[
+          { label: platform ? t('platformTitle') : t('title'), href: `/t/${tenantId}/rotation` },
+          { label: campaign.reason },
+        ]}
+      />
+      {started && (
+        <p
+          role="status"
+          className="rounded border border-green-300 bg-green-50 p-3 text-sm text-green-900"
+          data-testid="campaign-started"
+        >
+          {t('startedNotice', { count: totals.total, deadline: formatJst(campaign.deadline, locale) })}
+        </p>
+      )}
       <div>
         <h1 className="text-2xl font-semibold">{campaign.reason}</h1>
         <p className="text-sm text-slate-600">
@@ -103,6 +118,13 @@ export default async function CampaignPage({
                   <td className="px-3 py-2 text-right">{pct(r.rotated, r.total)}</td>
                 </tr>
               ))}
+              {progress.tenants.length === 0 && (
+                <tr>
+                  <td colSpan={6} className="px-3 py-4 text-center text-slate-500">
+                    {t('noTenants')}
+                  </td>
+                </tr>
+              )}
             </tbody>
           </table>
         </div>
@@ -129,6 +151,13 @@ export default async function CampaignPage({
                   <td className="px-3 py-2">{formatJst(o.lastLoginAt, locale)}</td>
                 </tr>
               ))}
+              {operators.length === 0 && (
+                <tr>
+                  <td colSpan={5} className="px-3 py-4 text-center text-slate-500">
+                    {t('noOperators')}
+                  </td>
+                </tr>
+              )}
             </tbody>
           </table>
         </div>
@@ -136,7 +165,7 @@ export default async function CampaignPage({
       {active && alsoOn(ctx, 'security.write') && (
         <section className="grid max-w-2xl gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2">
           <ExtendForm tenantId={tenantId} campaignId={campaignId} />
-          <CancelForm tenantId={tenantId} campaignId={campaignId} />
+          <CancelForm tenantId={tenantId} campaignId={campaignId} pending={totals.pending} />
         </section>
       )}
     </div>

@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { Breadcrumbs } from '@/app/components/breadcrumbs';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { requireAccess } from '@/lib/auth/guard';
@@ -23,9 +23,7 @@ export default async function OrderExportPage({ params }: { params: Promise<{ te
   return (
     <div className="space-y-6">
       <div>
-        <Link className="text-sm text-brand-600 hover:underline" href={`/t/${tenantId}`}>
-          ← {site.name}
-        </Link>
+        <Breadcrumbs trail={[{ label: site.name, href: `/t/${tenantId}` }, { label: t('title') }]} />
         <h1 className="text-2xl font-semibold">{t('title')}</h1>
         <p className="max-w-3xl text-sm text-slate-600">{t('intro')}</p>
       </div>

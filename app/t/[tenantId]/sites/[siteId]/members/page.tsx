@@ -1,3 +1,4 @@
+import { Breadcrumbs } from '@/app/components/breadcrumbs';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
@@ -25,9 +26,7 @@ export default async function MembersPage({
   const base = `/t/${tenantId}/sites/${siteId}/members`;
   return (
     <div className="space-y-4">
-      <Link href={`/t/${tenantId}`} className="text-sm text-brand-600">
-        ← {t('admin.back')}
-      </Link>
+      <Breadcrumbs trail={[{ label: list.site.name, href: `/t/${tenantId}` }, { label: t('members.title') }]} />
       <div>
         <h1 className="text-2xl font-semibold" data-testid="members-title">
           {t('members.title')} <span className="text-base font-normal text-slate-500">{list.site.name}</span>

@@ -1,8 +1,8 @@
 'use client';
 import { useLocale, useTranslations } from 'next-intl';
-import { ActionForm, Hidden } from '@/app/components/action-form';
+import { Hidden } from '@/app/components/action-form';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
-import { RevealedRecord } from '../members/forms';
+import { RevealRecordForm } from '../members/forms';
 import { revealOrderAction } from './actions';
 
 interface RevealedOrder {
@@ -30,48 +30,44 @@ export function RevealOrderForm({ tenantId, orderId }: { tenantId: string; order
   const t = useTranslations('orders');
   const locale = useLocale() as Locale;
   return (
-    <ActionForm
+    <RevealRecordForm
+      section="orders"
       action={revealOrderAction}
-      submit={t('reveal')}
-      tone="plain"
-      className="space-y-1"
       testId="reveal-order"
-      success={(s) => {
-        const o = s.data as unknown as RevealedOrder;
-        return (
-          <RevealedRecord
-            note={t('revealed')}
-            fields={[
-              [t('orderNo'), o.orderNo],
-              [t('orderedAt'), formatJst(new Date(o.orderedAt), locale)],
-              [t('statusLabel'), t(`status.${o.status}`)],
-              [t('customer'), o.customerName],
-              [t('customerKana'), o.customerKana],
-              [
-                t('email'),
-                <span key="email" data-testid="revealed-email">
-                  {o.customerEmail}
-                </span>,
-              ],
-              [t('emailAlt'), o.customerEmailAlt],
-              [t('phone'), o.customerPhone],
-              [t('postalCode'), o.customerPostalCode],
-              [t('address'), o.customerAddress],
-              [t('customerComment'), o.customerComment],
-              [t('adminComment'), o.adminComment],
-              [t('shipName'), o.shipName],
-              [t('shipPostalCode'), o.shipPostalCode],
-              [t('shipAddress'), o.shipAddress],
-              [t('shipPhone'), o.shipPhone],
-              [t('amount'), t('amountValue', { amount: o.amount })],
-              [t('trackingNo'), o.trackingNo],
-            ]}
-          />
-        );
+      record={(data) => {
+        const o = data as unknown as RevealedOrder;
+        return {
+          title: t('recordTitle', { orderNo: o.orderNo }),
+          fields: [
+            [t('orderNo'), o.orderNo],
+            [t('orderedAt'), formatJst(new Date(o.orderedAt), locale)],
+            [t('statusLabel'), t(`status.${o.status}`)],
+            [t('customer'), o.customerName],
+            [t('customerKana'), o.customerKana],
+            [
+              t('email'),
+              <span key="email" data-testid="revealed-email">
+                {o.customerEmail}
+              </span>,
+            ],
+            [t('emailAlt'), o.customerEmailAlt],
+            [t('phone'), o.customerPhone],
+            [t('postalCode'), o.customerPostalCode],
+            [t('address'), o.customerAddress],
+            [t('customerComment'), o.customerComment],
+            [t('adminComment'), o.adminComment],
+            [t('shipName'), o.shipName],
+            [t('shipPostalCode'), o.shipPostalCode],
+            [t('shipAddress'), o.shipAddress],
+            [t('shipPhone'), o.shipPhone],
+            [t('amount'), t('amountValue', { amount: o.amount })],
+            [t('trackingNo'), o.trackingNo],
+          ],
+        };
       }}
     >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="orderId" value={orderId} />
-    </ActionForm>
+    </RevealRecordForm>
   );
 }

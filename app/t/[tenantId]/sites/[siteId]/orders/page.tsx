@@ -1,3 +1,4 @@
+import { Breadcrumbs } from '@/app/components/breadcrumbs';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
@@ -27,9 +28,7 @@ export default async function OrdersPage({
   const filters = { ...(query.q ? { q: query.q } : {}), ...(query.status ? { status: query.status } : {}) };
   return (
     <div className="space-y-4">
-      <Link href={`/t/${tenantId}`} className="text-sm text-brand-600">
-        ← {t('admin.back')}
-      </Link>
+      <Breadcrumbs trail={[{ label: list.site.name, href: `/t/${tenantId}` }, { label: t('orders.title') }]} />
       <div>
         <h1 className="text-2xl font-semibold" data-testid="orders-title">
           {t('orders.title')} <span className="text-base font-normal text-slate-500">{list.site.name}</span>

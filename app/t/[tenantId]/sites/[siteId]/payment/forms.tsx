@@ -1,7 +1,8 @@
 'use client';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslations } from 'next-intl';
 import { ActionForm, Field, Hidden } from '@/app/components/action-form';
+import { useCountdown } from '@/app/components/use-countdown';
 import type { ActionState } from '@/lib/auth/with-action';
 import { revealSecretAction, updatePaymentSettingsAction } from './actions';
 
@@ -92,26 +93,7 @@ export function SecretRows({
 /** The value in a monospace box with a visible countdown; each new reveal restarts it. */
 function RevealedValue({ result, onExpired }: { result: NonNullable<ActionState>; onExpired: () => void }) {
   const t = useTranslations('payment');
-  const seconds = Number(result.data?.expiresInSeconds);
-  const [left, setLeft] = useState(seconds);
-  // The parent passes a new callback on every render; only a new result should restart the timer.
-  const expired = useRef(onExpired);
-  useEffect(() => {
-    expired.current = onExpired;
-  });
-  useEffect(() => {
-    const deadline = Date.now() + seconds * 1000;
-    // A new secret restarts the countdown from its own lifetime.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
-    setLeft(seconds);
-    const timer = setInterval(() => {
-      const remaining = Math.ceil((deadline - Date.now()) / 1000);
-      if (remaining > 0) return setLeft(remaining);
-      clearInterval(timer);
-      expired.current();
-    }, 250);
-    return () => clearInterval(timer);
-  }, [result, seconds]);
+  const left = useCountdown(Number(result.data?.expiresInSeconds), onExpired, result);
   return (
     <div className="space-y-1">
       <code

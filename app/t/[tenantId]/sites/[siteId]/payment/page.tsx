@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { Breadcrumbs } from '@/app/components/breadcrumbs';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { alsoOn, requireAccess } from '@/lib/auth/guard';
@@ -23,9 +23,7 @@ export default async function PaymentSettingsPage({
   const row = 'flex flex-wrap gap-3 border-t border-slate-100 py-2 text-sm first:border-t-0';
   return (
     <div className="space-y-6">
-      <Link href={`/t/${tenantId}`} className="text-sm text-brand-600">
-        ← {t('admin.back')}
-      </Link>
+      <Breadcrumbs trail={[{ label: site.name, href: `/t/${tenantId}` }, { label: t('payment.title') }]} />
       <div>
         <h1 className="text-2xl font-semibold" data-testid="payment-title">
           {t('payment.title')} <span className="text-base font-normal text-slate-500">{site.name}</span>

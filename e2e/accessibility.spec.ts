@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { baseURL } from '../playwright.config';
-import { login } from './helpers';
+import { login, openDialog } from './helpers';
 
 /**
  * axe (WCAG 2.2 A and AA rules) on every page as each role sees it, in both languages: no
@@ -15,6 +15,12 @@ type Findings = Record<string, { serious: string[]; duplicateIds: string[]; phon
 async function audit(page: Page, path: string, into: Findings) {
   await page.goto(path);
   await page.waitForLoadState('networkidle');
+  await auditHere(page, path, into);
+}
+
+/** The page as it is now (a dialog open), recorded under `name`. */
+async function auditHere(page: Page, name: string, into: Findings) {
+  const path = name;
   const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   const serious = violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -77,6 +83,12 @@ for (const locale of ['ja', 'en'] as const) {
     ])
       await audit(admin, path, found);
 
+    // Confirmation dialogs, open: a risky action on an operator, the platform's end-all.
+    await admin.goto(`${t}?q=sakura.operator`);
+    await admin.getByRole('link', { name: 'sakura.operator' }).click();
+    await openDialog(admin, admin.getByTestId('end-sessions-open'));
+    await auditHere(admin, 'operator#end-sessions-dialog', found);
+
     // A page that does not exist (or is not this operator's) answers with the 404 page.
     await audit(admin, '/t/00000000-0000-4000-8000-000000000000', found);
 
@@ -86,6 +98,9 @@ for (const locale of ['ja', 'en'] as const) {
     const staff = await as(browser, 'platform.admin', locale);
     for (const path of ['/', '/platform/tenants', '/platform/tenants/new', '/platform/staff', '/platform/sessions'])
       await audit(staff, `${path}#platform`, found);
+    await staff.goto('/platform/sessions');
+    await openDialog(staff, staff.getByTestId('end-all-open'));
+    await auditHere(staff, '/platform/sessions#end-all-dialog', found);
 
     expect(found).toEqual({});
   });

@@ -120,6 +120,16 @@ export async function clickSensitive(page: Page, loginId: string, button: Return
   }
 }
 
+/** Opens a dialog by its button; a click that came before the page was interactive is repeated. */
+export async function openDialog(page: Page, opener: Locator): Promise<Locator> {
+  const dialog = page.getByRole('alertdialog');
+  await expect(async () => {
+    await opener.click();
+    await expect(dialog).toBeVisible({ timeout: 1_000 });
+  }).toPass();
+  return dialog;
+}
+
 /**
  * A risky action: its button opens a confirmation dialog, which takes the reason and is confirmed
  * by its own button (named `confirm`, else like the opener), with a step-up code when asked.
@@ -130,9 +140,7 @@ export async function confirmAction(
   { reason, loginId, confirm }: { reason?: string; loginId?: string; confirm?: string } = {},
 ) {
   const name = confirm ?? (await opener.innerText()).trim();
-  await opener.click();
-  const dialog = page.getByRole('alertdialog');
-  await expect(dialog).toBeVisible();
+  const dialog = await openDialog(page, opener);
   if (reason) await dialog.getByLabel(/^(Reason|理由)/).fill(reason);
   const button = dialog.getByRole('button', { name, exact: true });
   if (loginId) await clickSensitive(page, loginId, button);

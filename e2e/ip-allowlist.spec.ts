@@ -40,6 +40,10 @@ test('tenant admin sets an allowlist (lockout guard, check an IP, monitor mode);
   await editor.fill('127.0.0.5 branch office');
   await clickSensitive(admin, 'aoba.admin', admin.getByRole('button', { name: 'Save list' }));
   await expect(admin.getByTestId('error-entries')).toContainText('lock you out');
+  // The message belongs to the field: a screen reader reads it with the field, which has focus.
+  await expect(editor).toHaveAttribute('aria-invalid', 'true');
+  await expect(editor).toHaveAccessibleDescription(/lock you out/);
+  await expect(editor).toBeFocused();
   await editor.fill('127.0.0.1 head office\n127.0.0.5 branch office\n010.0.0.1');
   await clickSensitive(admin, 'aoba.admin', admin.getByRole('button', { name: 'Save list' }));
   await expect(admin.getByTestId('error-entries')).toContainText('Line 3');

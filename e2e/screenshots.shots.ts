@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { baseURL } from '../playwright.config';
-import { login } from './helpers';
+import { login, openDialog } from './helpers';
 
 const VIEWPORTS = { desktop: { width: 1366, height: 900 }, phone: { width: 390, height: 844 } } as const;
 const LOCALES = ['ja', 'en'] as const;
@@ -10,6 +10,8 @@ const OUT = process.env.MAMORI_SCREENSHOTS_DIR ?? 'screenshots';
 interface Shot {
   name: string;
   path: string;
+  /** What to do on the page before the picture: open a dialog, expand a row. */
+  act?: (page: Page, locale: (typeof LOCALES)[number]) => Promise<void>;
 }
 
 type State = Awaited<ReturnType<BrowserContext['storageState']>>;
@@ -38,6 +40,7 @@ async function capture(browser: Browser, state: State | undefined, role: string,
         await page.setViewportSize(size);
         await page.goto(shot.path);
         await page.waitForLoadState('networkidle');
+        await shot.act?.(page, locale);
         await page.screenshot({ path: `${OUT}/${role}-${shot.name}-${locale}-${device}.png`, fullPage: true });
       }
     }
@@ -54,17 +57,42 @@ test('screenshots of every page', async ({ browser }) => {
   const t = `/t/${me.tenant.id}`;
   await admin.goto(t);
   const site = (await admin.getByTestId('site-orders').first().getAttribute('href'))!.replace(/\/orders$/, '');
-  const operator = (await admin.getByTestId('operator-row').first().getByRole('link').getAttribute('href'))!;
+  await admin.goto(`${t}?q=sakura.operator`);
+  const operator = (await admin.getByRole('link', { name: 'sakura.operator' }).getAttribute('href'))!;
   await capture(browser, adminState, 'tenant-admin', [
     { name: 'dashboard', path: '/' },
     { name: 'tenant', path: t },
     { name: 'operator-new', path: `${t}/operators/new` },
     { name: 'operator', path: operator },
+    {
+      name: 'operator-end-sessions-dialog',
+      path: operator,
+      act: async (page) => void (await openDialog(page, page.getByTestId('end-sessions-open'))),
+    },
     { name: 'audit', path: `${t}/audit` },
+    {
+      name: 'audit-detail',
+      path: `${t}/audit`,
+      act: (page) => page.getByTestId('audit-action').first().click(),
+    },
     { name: 'audit-invalid-filter', path: `${t}/audit?ip=999.1.1.1&action=orders.bogus` },
     { name: 'security', path: `${t}/security` },
     { name: 'ip-allowlist', path: `${t}/ip-allowlist` },
     { name: 'rotation', path: `${t}/rotation` },
+    {
+      name: 'rotation-summary-dialog',
+      path: `${t}/rotation`,
+      act: async (page, locale) => {
+        await page
+          .getByLabel(locale === 'ja' ? '理由' : 'Reason', { exact: true })
+          .fill('2026年11月の不正アクセスを受けて');
+        await page.getByRole('group').getByRole('spinbutton').first().click();
+        // The field's parts in the language's order: year first in Japanese, day first in English.
+        await page.keyboard.type(locale === 'ja' ? '203001311800' : '310120301800');
+        await page.getByRole('button', { name: locale === 'ja' ? '内容を確認…' : 'Review…' }).click();
+        await page.getByRole('alertdialog').waitFor();
+      },
+    },
     { name: 'api-tokens', path: `${t}/api-tokens` },
     { name: 'orders', path: `${site}/orders` },
     { name: 'members', path: `${site}/members` },
@@ -87,5 +115,10 @@ test('screenshots of every page', async ({ browser }) => {
     { name: 'tenant', path: t },
     { name: 'staff', path: '/platform/staff' },
     { name: 'sessions', path: '/platform/sessions' },
+    {
+      name: 'sessions-end-all-dialog',
+      path: '/platform/sessions',
+      act: async (page) => void (await openDialog(page, page.getByTestId('end-all-open'))),
+    },
   ]);
 });

@@ -79,3 +79,25 @@ test('signed out, a page sends to the sign-in form and back after signing in; a 
   await expect(page.getByTestId('whoami')).toContainText('aoba.operator');
   expect(new URL(page.url()).origin).toBe(new URL(baseURL).origin);
 });
+
+test('a session ended elsewhere: a click inside the console lands on a sign-in page without the signed-in frame', async ({
+  browser,
+}) => {
+  const a = await (await browser.newContext()).newPage();
+  const b = await (await browser.newContext()).newPage();
+  await login(a, 'aoba.operator');
+  await login(b, 'aoba.operator');
+  await b.goto('/account/sessions');
+  const others = b.getByTestId('session-row').filter({ has: b.getByRole('button', { name: 'End session' }) });
+  const count = await others.count();
+  for (let i = 0; i < count; i++) {
+    await others.first().getByRole('button', { name: 'End session' }).click();
+    await expect(others).toHaveCount(count - i - 1);
+  }
+  // A client-side navigation: the layout would otherwise keep the sidebar and the account menu.
+  await a.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My company' }).click();
+  await expect(a).toHaveURL(/\/login\?ended=revoked/);
+  await expect(a.getByLabel('Login ID', { exact: true })).toBeVisible();
+  await expect(a.getByTestId('account-menu')).toHaveCount(0);
+  await expect(a.getByRole('navigation', { name: 'Main' })).toHaveCount(0);
+});

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { clickSensitive, confirmAction, enrollTotp, ensureTotp, login } from './helpers';
+import { clickSensitive, confirmAction, enrollTotp, ensureTotp, login, openDialog } from './helpers';
 
 const stamp = Date.now().toString(36);
 
@@ -93,7 +93,7 @@ test('platform admin creates a tenant and its admin; the admin rotates the tempo
   // Platform admin suspends the tenant: the operator's open session is refused on its next click.
   await staff.goto(tenantUrl);
   // The dialog names the company and what suspension does before anything happens.
-  await staff.getByRole('button', { name: 'Suspend' }).click();
+  await openDialog(staff, staff.getByRole('button', { name: 'Suspend' }));
   await expect(staff.getByRole('alertdialog')).toContainText('Nobody of 株式会社ミナト衣料 can log in');
   await staff.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
   await expect(staff.getByRole('button', { name: 'Suspend' })).toBeFocused();

@@ -1,5 +1,5 @@
 import { expect, test, type Page, type Request } from '@playwright/test';
-import { login } from './helpers';
+import { login, openDialog } from './helpers';
 
 /** Captures the request a form submit would send, without letting it through. */
 async function capture(page: Page, submit: () => Promise<void>): Promise<Request> {
@@ -37,7 +37,7 @@ test('a tenant operator gets 404 for admin pages and for admin actions posted di
   // The admin's own "unlock" request for the tenant's operator, captured.
   await admin.goto(`/t/${tenantId}?q=sakura.operator`);
   await admin.getByRole('link', { name: 'sakura.operator' }).click();
-  await admin.getByRole('button', { name: /Unlock/ }).click();
+  await openDialog(admin, admin.getByRole('button', { name: /Unlock/ }));
   await admin
     .getByRole('alertdialog')
     .getByLabel(/Reason/)
@@ -88,7 +88,7 @@ test("a tenant admin cannot act on another tenant's operators, even by editing t
   // Capture sakura's own "disable" of sakura.operator, then point it at aoba's tenant and admin.
   await sakura.goto(`/t/${sakuraMe.tenant.id}?q=sakura.operator`);
   await sakura.getByRole('link', { name: 'sakura.operator' }).click();
-  await sakura.getByRole('button', { name: 'Disable operator' }).click();
+  await openDialog(sakura, sakura.getByRole('button', { name: 'Disable operator' }));
   await sakura
     .getByRole('alertdialog')
     .getByLabel(/Reason/)

@@ -48,7 +48,7 @@ export async function AppShell({ children }: { children: React.ReactNode }) {
   return (
     <>
       {skip}
-      <div className="min-h-screen lg:grid lg:grid-cols-[15rem_minmax(0,1fr)]">
+      <div data-signed-in-frame className="min-h-screen lg:grid lg:grid-cols-[15rem_minmax(0,1fr)]">
         <aside className="hidden border-r border-slate-200 bg-white lg:block">
           <div className="sticky top-0 max-h-screen overflow-y-auto px-3 py-4">
             <Link href="/" className="mb-4 block px-2 text-brand-700">

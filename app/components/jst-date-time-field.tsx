@@ -65,7 +65,8 @@ export function JstDateTimeField({
           {(segment) => (
             <DateSegment
               segment={segment}
-              className="rounded px-0.5 tabular-nums outline-none data-[focused]:bg-brand-600 data-[focused]:text-white data-[placeholder]:text-slate-400 data-[type=literal]:px-0"
+              // Each part is at least 24 px square, the smallest target WCAG 2.2 allows.
+              className="inline-block min-h-6 min-w-6 rounded px-0.5 text-center leading-6 tabular-nums outline-none data-[focused]:bg-brand-600 data-[focused]:text-white data-[placeholder]:text-slate-500 data-[type=literal]:min-w-0 data-[type=literal]:px-0"
             />
           )}
         </DateInput>

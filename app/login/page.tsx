@@ -4,6 +4,7 @@ import { currentOperator } from '@/lib/auth/guard';
 import { SESSION_ENDS, type SessionEnd } from '@/lib/auth/load-session';
 import { safeReturnPath } from '@/lib/http/return-path';
 import { LoginForm } from './login-form';
+import { FreshFrame } from '@/app/components/fresh-frame';
 
 export default async function LoginPage({
   searchParams,
@@ -18,6 +19,7 @@ export default async function LoginPage({
   const ended = SESSION_ENDS.find((e) => e === query.ended) as SessionEnd | undefined;
   return (
     <div className="mx-auto mt-12 max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+      <FreshFrame />
       <h1 className="mb-6 text-xl font-semibold">{t('title')}</h1>
       {ended && (
         <p

@@ -56,19 +56,17 @@ export function AuditEventDetail({ event, t, locale }: { event: AuditEvent; t: T
     ...details.map(([key, value]) => detailRow(key, value, t, locale)),
   ];
   return (
-    <dl
-      className="mt-1 grid max-w-xl grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-1 rounded bg-slate-50 p-2 text-xs"
-      data-testid="audit-detail"
-    >
+    <dl className="mt-1 max-w-xl space-y-1 rounded bg-slate-50 p-2 text-xs" data-testid="audit-detail">
       {rows.map((row) => (
         <div
           key={`${row.kind}:${row.key}`}
-          className="contents"
+          // A grid per row: a long id or hash wraps inside its own column, never past the box.
+          className="grid grid-cols-[minmax(0,10rem)_minmax(0,1fr)] gap-x-3"
           data-field={row.kind === 'field' ? row.key : undefined}
           data-detail={row.kind === 'detail' ? row.key : undefined}
         >
           <dt className="font-medium text-slate-600">{row.label}</dt>
-          <dd className={row.code ? 'break-all font-mono' : 'wrap-anywhere'} title={row.title}>
+          <dd className={`min-w-0 ${row.code ? 'break-all font-mono' : 'wrap-anywhere'}`} title={row.title}>
             {row.value}
           </dd>
         </div>

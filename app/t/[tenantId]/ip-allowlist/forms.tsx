@@ -1,7 +1,7 @@
 'use client';
 import { useState } from 'react';
 import { useTranslations } from 'next-intl';
-import { ActionForm, Field, Hidden } from '@/app/components/action-form';
+import { ActionForm, Field, Hidden, useFieldErrors } from '@/app/components/action-form';
 import { checkIpAction, grantBreakGlassAction, saveIpAllowlistAction, setIpAllowlistModeAction } from './actions';
 
 type Decision = { allowed: boolean; deniedBy?: string; monitoredDenials: string[]; breakGlass?: boolean };
@@ -15,6 +15,33 @@ function Verdict({ label, d }: { label: string; d: Decision | null }) {
       {d.monitoredDenials.length > 0 &&
         ` (${t('monitorWould', { layers: d.monitoredDenials.map((l) => t(`layer.${l}`)).join(', ') })})`}
     </p>
+  );
+}
+
+/** The list's text box, tied to its error message (a line that does not parse, a lockout). */
+function EntriesBox({
+  value,
+  onChange,
+  placeholder,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  placeholder: string;
+}) {
+  const errors = useFieldErrors('entries');
+  return (
+    <textarea
+      id="f-entries"
+      name="entries"
+      rows={12}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      spellCheck={false}
+      aria-invalid={errors ? true : undefined}
+      aria-describedby={errors ? 'f-entries-error' : undefined}
+      className="mt-1 w-full rounded border border-slate-300 px-3 py-2 font-mono text-sm aria-invalid:border-red-500"
+      placeholder={placeholder}
+    />
   );
 }
 
@@ -43,14 +70,9 @@ export function AllowlistEditor({
         <Hidden name="tenantId" value={tenantId} />
         <Hidden name="operatorId" value={operatorId ?? ''} />
         <Field name="entries" label={t('entries')}>
-          <textarea
-            id="f-entries"
-            name="entries"
-            rows={12}
+          <EntriesBox
             value={draft}
-            onChange={(e) => setDraft(e.target.value)}
-            spellCheck={false}
-            className="mt-1 w-full rounded border border-slate-300 px-3 py-2 font-mono text-sm"
+            onChange={setDraft}
             placeholder={'203.0.113.0/24 Tokyo office\n2001:db8:10::/48 Osaka VPN'}
           />
         </Field>

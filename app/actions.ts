@@ -10,7 +10,8 @@ import { revokeOwnSession } from '@/lib/auth/revoke-session';
 import { withAction } from '@/lib/auth/with-action';
 import { LOCALE_COOKIE, LOCALES } from '@/lib/i18n/locale';
 import { stepUp } from '@/lib/mfa/step-up';
-import { uuidSchema } from '@/lib/http/input-schemas';
+import { reasonInput, uuidSchema } from '@/lib/http/input-schemas';
+import { containKnownPassword } from '@/lib/alerts/contain-known-password';
 
 export async function logoutAction(): Promise<void> {
   const ctx = await currentOperator();
@@ -50,5 +51,16 @@ export const acknowledgeAlertAction = withAction(
     await acknowledgeAlert(ctx, alertId);
     revalidatePath('/');
     return { ok: true };
+  },
+);
+
+/** The one-click answer to an alert that an operator's password is known to someone else. */
+export const containKnownPasswordAction = withAction(
+  'app/actions.ts containKnownPasswordAction',
+  z.object({ tenantId: uuidSchema, alertId: uuidSchema }).extend(reasonInput.shape),
+  async (ctx, { alertId, reason }) => {
+    const r = await containKnownPassword(ctx, alertId, { reason });
+    revalidatePath('/');
+    return { ok: true, data: r };
   },
 );

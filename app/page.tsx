@@ -4,7 +4,12 @@ import { onOwnTenant, requireAccess } from '@/lib/auth/guard';
 import Link from 'next/link';
 import { listSupportGrants } from '@/lib/support/list-support-grants';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
-import { AcknowledgeAlertForm } from './alert-forms';
+import { AcknowledgeAlertForm, ContainKnownPasswordForm } from './alert-forms';
+import { KNOWN_PASSWORD_RULES } from '@/lib/alerts/contain-known-password';
+import { isLabelledDetailKey } from '@/lib/audit/audit-labels';
+
+const detailsOf = (a: { details: unknown }) => (a.details ?? {}) as Record<string, unknown>;
+const knownPassword = (rule: string) => (KNOWN_PASSWORD_RULES as readonly string[]).includes(rule);
 
 export default async function DashboardPage({
   searchParams,
@@ -14,6 +19,7 @@ export default async function DashboardPage({
   const ctx = await requireAccess('app/page.tsx');
   const passwordChanged = (await searchParams).password === 'changed';
   const canAcknowledge = onOwnTenant(ctx, 'security.write') !== null;
+  const canContain = onOwnTenant(ctx, 'operators.write') !== null;
   // Alerts for those who may read the audit trail: the platform's staff see every company's.
   const audit = onOwnTenant(ctx, 'audit.read');
   const [t, locale, alerts, grants] = await Promise.all([
@@ -105,14 +111,38 @@ export default async function DashboardPage({
                       {formatJst(a.raisedAt, locale)} · {a.tenantName}
                       {a.loginId && <> · {a.loginId}</>}
                     </div>
-                    <div className="font-mono text-xs text-slate-500">{JSON.stringify(a.details)}</div>
+                    {knownPassword(a.rule) ? (
+                      <div className="text-slate-700" data-testid="alert-detail">
+                        {t(`alerts.details.${a.rule}`, {
+                          ip: String(detailsOf(a).ip ?? '—'),
+                          layer: t(`ipAllowlist.layer.${detailsOf(a).layer === 'operator' ? 'operator' : 'tenant'}`),
+                          wrongCodes: Number(detailsOf(a).wrongCodes ?? 0),
+                        })}
+                      </div>
+                    ) : (
+                      <dl className="flex flex-wrap gap-x-3 text-xs text-slate-600" data-testid="alert-detail">
+                        {Object.entries(detailsOf(a)).map(([key, value]) => (
+                          <div key={key} className="flex gap-1">
+                            <dt>{isLabelledDetailKey(key) ? t(`audit.detailFields.${key}`) : key}:</dt>
+                            <dd className="font-mono">
+                              {value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value)}
+                            </dd>
+                          </div>
+                        ))}
+                      </dl>
+                    )}
                   </div>
                   {a.acknowledgedAt ? (
                     <span className="text-xs text-slate-500">
                       {t('alerts.acknowledgedBy', { login: a.acknowledgedByLoginId ?? '' })}
                     </span>
                   ) : (
-                    canAcknowledge && <AcknowledgeAlertForm tenantId={a.tenantId} alertId={a.id} />
+                    <div className="flex flex-wrap items-start gap-2">
+                      {canContain && knownPassword(a.rule) && a.loginId && (
+                        <ContainKnownPasswordForm tenantId={a.tenantId} alertId={a.id} loginId={a.loginId} />
+                      )}
+                      {canAcknowledge && <AcknowledgeAlertForm tenantId={a.tenantId} alertId={a.id} />}
+                    </div>
                   )}
                 </li>
               ))}

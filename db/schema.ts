@@ -744,6 +744,9 @@ export const ALERT_RULES = [
   'pii_bulk_view',
   'export_aborted',
   'audit_chain_refused',
+  // The right password where its owner would not be: a refused network, or wrong codes after it.
+  'password_from_refused_ip',
+  'password_then_wrong_codes',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

@@ -26,6 +26,7 @@ export const LABELLED_DETAIL_KEYS = [
   'addedCount',
   'after',
   'alert',
+  'alertId',
   'at',
   'attempt',
   'before',
@@ -131,6 +132,7 @@ export const LABELLED_DETAIL_KEYS = [
   'wasTemporary',
   'windowMinutes',
   'withheld',
+  'wrongCodes',
 ] as const;
 
 const LABELLED = new Set<string>(LABELLED_DETAIL_KEYS);

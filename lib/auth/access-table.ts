@@ -71,6 +71,7 @@ export const ACCESS = {
   // A tenant: its overview, operators, sessions and shops.
   [`${T}/page.tsx`]: { who: 'tenant', permission: 'tenant.read' },
   'app/actions.ts acknowledgeAlertAction': { who: 'tenant', permission: 'security.write' },
+  'app/actions.ts containKnownPasswordAction': { who: 'tenant', permission: 'operators.write', stepUp: true },
   [`${T}/operators/new/page.tsx`]: { who: 'tenant', permission: 'operators.write' },
   [`${T}/operators/[operatorId]/page.tsx`]: { who: 'tenant', permission: 'operators.write' },
   [`${T}/actions.ts createOperatorAction`]: { who: 'tenant', permission: 'operators.write', stepUp: true },

@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { PLATFORM_TENANT_ID, operators } from '@/db/schema';
 import { rowsOf, selectRows, withPlatformTx, withTenantTx, type Tx } from '@/db';
-import { raiseAlert } from '@/lib/alerts/raise-alert';
+import { raiseAlert, raiseAlertOnce } from '@/lib/alerts/raise-alert';
 import { safeText } from '@/lib/audit/canonical';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
@@ -334,6 +334,13 @@ async function passwordStep(raw: unknown, meta: RequestMeta): Promise<LoginResul
         ip: meta.ip,
         userAgent: meta.userAgent,
         details: { reason: 'ip_denied', layer: decision.deniedBy },
+      });
+      // The password was right: whoever is at this address knows it.
+      await raiseAlertOnce(tx, {
+        tenantId: op.tenantId,
+        rule: 'password_from_refused_ip',
+        operator: { operatorId: op.id, loginId: op.loginId },
+        details: { ip: meta.ip, layer: decision.deniedBy },
       });
       return { ok: false, reason: 'ip_denied' };
     }

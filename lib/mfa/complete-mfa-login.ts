@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { withPlatformTx, withTenantTx } from '@/db';
 import { loginChallenges, operators, tenants } from '@/db/schema';
-import { raiseAlert } from '@/lib/alerts/raise-alert';
+import { raiseAlert, raiseAlertOnce } from '@/lib/alerts/raise-alert';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { createSession } from '@/lib/auth/create-session';
 import type { RequestMeta } from '@/lib/auth/request-context';
@@ -13,6 +13,8 @@ import { verifySecondFactor } from './verify-second-factor';
 
 /** Far fewer tries for a 6-digit code than for a password. */
 export const MAX_CODE_ATTEMPTS = 10;
+/** Wrong codes in one login after which the password is taken to be known to someone else. */
+export const WRONG_CODES_ALERT = 3;
 
 export type MfaLoginResult =
   | { ok: true; sessionToken: string; sessionId: string; factor: 'totp' | 'recovery_code' }
@@ -102,6 +104,14 @@ export async function completeMfaLogin(
         userAgent: meta.userAgent,
         details: { attempt: c.attempts + 1, of: MAX_CODE_ATTEMPTS },
       });
+      // Wrong codes after the right password: someone has the password but not the phone.
+      if (c.attempts + 1 === WRONG_CODES_ALERT)
+        await raiseAlertOnce(tx, {
+          tenantId: found.tenantId,
+          rule: 'password_then_wrong_codes',
+          operator: { operatorId: found.operatorId, loginId: c.loginId },
+          details: { ip: meta.ip, wrongCodes: WRONG_CODES_ALERT },
+        });
       return { ok: false, reason: c.attempts + 1 >= MAX_CODE_ATTEMPTS ? 'too_many_attempts' : 'bad_code' };
     }
     await tx

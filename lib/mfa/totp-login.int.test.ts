@@ -8,7 +8,7 @@ import { AppError } from '@/lib/http/app-error';
 import { contextFor, ownAccess, sessionCtx, tenantAccess } from '@/lib/testing/context';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
-import { completeMfaLogin } from './complete-mfa-login';
+import { WRONG_CODES_ALERT, completeMfaLogin } from './complete-mfa-login';
 import { confirmTotpEnrollment, pendingEnrollment, startTotpEnrollment } from './enroll-totp';
 import { resetOperatorMfa, setTotpPolicy } from './manage-mfa';
 import { totpAt } from './otp';
@@ -132,6 +132,34 @@ describe('TOTP login', () => {
       reason: 'too_many_attempts',
     });
     expect(await completeMfaLogin('x'.repeat(43), '123456', meta)).toEqual({ ok: false, reason: 'no_challenge' });
+  });
+
+  it(`the right password followed by ${WRONG_CODES_ALERT} wrong codes raises one alert naming the operator and address`, async () => {
+    const o = await enrolled();
+    const rules = async () =>
+      withPlatformTx((tx) =>
+        tx
+          .select({ rule: alerts.rule, loginId: alerts.loginId, details: alerts.details })
+          .from(alerts)
+          .where(eq(alerts.tenantId, o.tenantId)),
+      );
+    const token = await challenge(o.loginId);
+    // A mistyped code or two is a person with their phone: no alert yet.
+    for (let i = 1; i < WRONG_CODES_ALERT; i++) await completeMfaLogin(token, '000000', meta);
+    expect(await rules()).toEqual([]);
+    await completeMfaLogin(token, '000000', meta);
+    await completeMfaLogin(token, '000000', meta);
+    expect(await rules()).toEqual([
+      {
+        rule: 'password_then_wrong_codes',
+        loginId: o.loginId,
+        details: { ip: meta.ip, wrongCodes: WRONG_CODES_ALERT },
+      },
+    ]);
+    // A new login from the same address while the alert is open raises no second one.
+    const again = await challenge(o.loginId);
+    for (let i = 0; i < WRONG_CODES_ALERT; i++) await completeMfaLogin(again, '000000', meta);
+    expect(await rules()).toHaveLength(1);
   });
 
   it('a recovery code works once, is audited and flags the operator', async () => {

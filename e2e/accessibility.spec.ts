@@ -69,6 +69,7 @@ for (const locale of ['ja', 'en'] as const) {
       operator,
       `${t}/audit`,
       `${t}/audit?ip=999.1.1.1`,
+      `${t}/audit?actor=sakura.admin`,
       `${t}/security`,
       `${t}/ip-allowlist`,
       `${t}/rotation`,

@@ -31,6 +31,13 @@ test('search the audit trail with filters and pivot from a login to everything i
   const actions = await page.getByTestId('audit-action-id').allTextContents();
   expect(actions).toContain('login.succeeded');
   expect(new URL(page.url()).searchParams.get('session')).toBe(me.sessionId);
+  // What the session did, counted by action; each count narrows the pivot to that action.
+  const counts = page.getByTestId('pivot-counts');
+  await expect(counts.getByRole('heading')).toContainText(/events? of this session, by action/);
+  await counts.getByRole('link', { name: /Signed in/ }).click();
+  await expect(page).toHaveURL(/action=login\.succeeded/);
+  expect(new URL(page.url()).searchParams.get('session')).toBe(me.sessionId);
+  expect(new Set(await page.getByTestId('audit-action-id').allTextContents())).toEqual(new Set(['login.succeeded']));
 
   // Junk filters are named field by field; nothing is searched, and there is nothing to export.
   expect((await page.goto(`/t/${me.tenant.id}/audit?from=junk&ip=999.1.1.1&action=orders.bogus`))?.status()).toBe(200);

@@ -70,6 +70,7 @@ test('screenshots of every page', async ({ browser }) => {
       act: async (page) => void (await openDialog(page, page.getByTestId('end-sessions-open'))),
     },
     { name: 'audit', path: `${t}/audit` },
+    { name: 'audit-pivot', path: `${t}/audit?actor=sakura.admin` },
     {
       name: 'audit-detail',
       path: `${t}/audit`,

@@ -5,6 +5,7 @@ import { createOperator, createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { parseAuditFilter } from './audit-filter';
 import { searchAuditEvents } from './search-audit-events';
+import { countAuditActions } from './count-audit-actions';
 
 setupTestDatabase();
 
@@ -83,6 +84,32 @@ describe('audit search', () => {
     // Thirty-six hex digits and dashes that are no UUID are a login ID, not an operator id.
     expect((await searchAuditEvents(tenantId, q({ actor: 'a'.repeat(36) }))).rows).toEqual([]);
     expect((await searchAuditEvents(tenantId, q({ actor: '-'.repeat(36) }))).rows).toEqual([]);
+  });
+
+  it('counts a pivot by action, in its own chain only', async () => {
+    const code = `audc${Date.now().toString(36)}`;
+    const tenantId = await createTenant(code);
+    const other = await createTenant(`${code}x`);
+    const loginId = `${code}.op`;
+    await createOperator(tenantId, loginId, PW);
+    await createOperator(other, `${code}x.op`, PW);
+    await loginWithPassword({ loginId, password: PW }, { ip: '203.0.113.9', userAgent: 't' });
+    for (let i = 0; i < 3; i++)
+      await loginWithPassword({ loginId, password: `wrong ${i}` }, { ip: '203.0.113.9', userAgent: 't' });
+    // The same address in another company: not in this chain's count.
+    await loginWithPassword({ loginId: `${code}x.op`, password: PW }, { ip: '203.0.113.9', userAgent: 't' });
+    expect(await countAuditActions(tenantId, q({ ip: '203.0.113.9' }))).toEqual({
+      chain: tenantId,
+      total: 4,
+      capped: false,
+      actions: [
+        { action: 'login.failed', count: 3 },
+        { action: 'login.succeeded', count: 1 },
+      ],
+    });
+    // A page's keyset does not narrow the count: it is the pivot's whole.
+    const page = await searchAuditEvents(tenantId, q({ actor: loginId }), 2);
+    expect((await countAuditActions(tenantId, { ...q({ actor: loginId }), before: page.next! })).total).toBe(4);
   });
 
   it("sees only its own tenant's chain; platform staff choose a tenant", async () => {

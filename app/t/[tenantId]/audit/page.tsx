@@ -15,6 +15,7 @@ import { AUDIT_PAGE, searchAuditEvents } from '@/lib/audit/search-audit-events';
 import { publishedSigningKey } from '@/lib/audit/published-signing-key';
 import { requireAccess } from '@/lib/auth/guard';
 import { VerifyChainForm } from './verify-form';
+import { countAuditActions } from '@/lib/audit/count-audit-actions';
 import { JstDateTimeField } from '@/app/components/jst-date-time-field';
 import { AuditEventDetail } from './audit-event-detail';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
@@ -36,12 +37,15 @@ export default async function AuditPage({
   const filter = parsed.ok ? parsed.filter : null;
   // A platform search of a tenant's chain needs the same right on that tenant.
   if (isPlatform && filter?.tenant) await requireAccess('app/t/[tenantId]/audit/page.tsx', { tenantId: filter.tenant });
-  const [t, v, locale, result, key] = await Promise.all([
+  // A pivot (one session, operator, address or target) also shows what it did, counted by action.
+  const pivot = filter && (['session', 'actor', 'ip', 'target'] as const).find((k) => filter[k]);
+  const [t, v, locale, result, key, counts] = await Promise.all([
     getTranslations('audit'),
     getTranslations('validation'),
     getLocale() as Promise<Locale>,
     filter ? searchAuditEvents(tenantId, filter) : null,
     publishedSigningKey(filter?.tenant ?? tenantId),
+    filter && pivot ? countAuditActions(tenantId, filter) : null,
   ]);
   const fieldErrors = parsed.ok ? {} : parsed.fieldErrors;
   const base = `/t/${tenantId}/audit`;
@@ -210,6 +214,40 @@ export default async function AuditPage({
             );
           })}
         </p>
+      )}
+      {counts && pivot && (
+        <section
+          aria-labelledby="pivot-title"
+          className="rounded-lg border border-slate-200 bg-white p-3 text-sm"
+          data-testid="pivot-counts"
+        >
+          <h2 id="pivot-title" className="font-medium">
+            {t(counts.capped ? 'pivotCountsCapped' : 'pivotCounts', {
+              count: counts.total,
+              of: t(`pivotOf.${pivot}`),
+            })}
+          </h2>
+          <ul className="mt-2 flex flex-wrap gap-2">
+            {counts.actions.map((a) => (
+              <li key={a.action}>
+                <Link
+                  className="inline-flex items-center gap-1 rounded-full border border-slate-300 px-3 py-1 hover:bg-slate-50"
+                  href={`${base}?${new URLSearchParams({
+                    ...(Object.fromEntries(
+                      Object.entries(raw).filter(
+                        ([k, val]) => typeof val === 'string' && k !== 'before' && k !== 'action',
+                      ),
+                    ) as Record<string, string>),
+                    action: a.action,
+                  })}`}
+                >
+                  <span>{actionLabel(a.action) ?? a.action}</span>
+                  <span className="font-semibold tabular-nums">{a.count}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
       )}
       {result && (
         <div className="overflow-x-auto" tabIndex={0}>

@@ -9,7 +9,7 @@ import os from 'node:os';
 import { sql, type SQL } from 'drizzle-orm';
 import { migrateDatabase, openDatabase, rowsOf, setDatabase, withPlatformTx, type Database, type Tx } from '@/db';
 import { PLATFORM_TENANT_ID } from '@/db/schema';
-import { startRotationCampaign } from '@/lib/passwords/rotation-campaigns';
+import { startRotationCampaign } from '@/lib/passwords/start-rotation-campaign';
 import { getRotationProgress } from '@/lib/passwords/rotation-progress';
 import { contextFor, tenantAccess } from '@/lib/testing/context';
 import { generateWorld } from './admin-lists';

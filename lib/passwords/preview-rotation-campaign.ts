@@ -5,7 +5,8 @@ import type { TenantAccess } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { z } from '@/lib/http/zod-messages';
 import { campaignScope } from './campaign-scope';
-import { assertDeadlineAhead, type startCampaignInput } from './rotation-campaigns';
+import { assertDeadlineAhead } from './campaign-deadline';
+import type { startCampaignInput } from './start-rotation-campaign';
 
 /**
  * What starting a campaign would do, for the confirmation the starter reads first: how many

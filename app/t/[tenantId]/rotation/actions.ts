@@ -3,13 +3,9 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { withAction } from '@/lib/auth/with-action';
 import { z } from '@/lib/http/zod-messages';
-import {
-  cancelRotationCampaign,
-  extendCampaignInput,
-  extendRotationCampaign,
-  startCampaignInput,
-  startRotationCampaign,
-} from '@/lib/passwords/rotation-campaigns';
+import { cancelRotationCampaign } from '@/lib/passwords/cancel-rotation-campaign';
+import { extendCampaignInput, extendRotationCampaign } from '@/lib/passwords/extend-rotation-campaign';
+import { startCampaignInput, startRotationCampaign } from '@/lib/passwords/start-rotation-campaign';
 import { uuidSchema } from '@/lib/http/input-schemas';
 import { previewRotationCampaign } from '@/lib/passwords/preview-rotation-campaign';
 

@@ -1,23 +1,14 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
-import { affectedRows, rowsOf, withOwnerTx, type Tx } from '@/db';
-import { PLATFORM_TENANT_ID, rotationCampaigns, rotationTargets } from '@/db/schema';
+import { affectedRows, rowsOf, withOwnerTx } from '@/db';
+import { PLATFORM_TENANT_ID, rotationCampaigns } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
-import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
 import { reasonSchema } from '@/lib/http/input-schemas';
 import { campaignScope, campaignTenantsInput } from './campaign-scope';
-
-// A date-time without a zone (an <input type="datetime-local">) is Japan time, as the UI says.
-export const deadlineSchema = z.preprocess(
-  (v) =>
-    typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v)
-      ? `${v.length === 16 ? `${v}:00` : v}+09:00`
-      : v,
-  z.coerce.date().refine((d) => !Number.isNaN(d.getTime()), 'invalid_format'),
-);
+import { assertDeadlineAhead, deadlineSchema } from './campaign-deadline';
 
 export const startCampaignInput = z.object({
   reason: reasonSchema,
@@ -25,11 +16,6 @@ export const startCampaignInput = z.object({
   revokeSessions: z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean()),
   ...campaignTenantsInput.shape,
 });
-
-/** A deadline at least a minute ahead: less would lock operators before they could act. */
-export function assertDeadlineAhead(deadline: Date, at: Date) {
-  if (deadline.getTime() <= at.getTime() + 60_000) throw new AppError('bad_request', { deadline: ['in_past'] });
-}
 
 /**
  * Starts a forced rotation: every active operator in scope whose password predates the campaign
@@ -129,89 +115,5 @@ export async function startRotationCampaign(
            and tenant_id = ${ctx.tenantId} and operator_id = ${ctx.operatorId}`),
     );
     return { campaignId, operators: total, tenants: counts.length, sessionsEnded, includesSelf: self.n > 0 };
-  });
-}
-
-async function lockCampaign(tx: Tx, ownerTenantId: string, campaignId: string) {
-  const [row] = await tx
-    .select({ status: rotationCampaigns.status, deadline: rotationCampaigns.deadline })
-    .from(rotationCampaigns)
-    .where(and(eq(rotationCampaigns.tenantId, ownerTenantId), eq(rotationCampaigns.id, campaignId)))
-    .for('update');
-  if (!row) throw new AppError('not_found');
-  if (row.status !== 'active') throw new AppError('conflict', { campaign: ['not_active'] });
-  return row;
-}
-
-export const extendCampaignInput = z.object({ deadline: deadlineSchema });
-
-export async function extendRotationCampaign(
-  ctx: TenantAccess<'security.write'>,
-  campaignId: string,
-  input: z.infer<typeof extendCampaignInput>,
-) {
-  const ownerTenantId = ctx.granted.tenantId;
-  return withOwnerTx(ownerTenantId, async (tx) => {
-    const before = await lockCampaign(tx, ownerTenantId, campaignId);
-    if (input.deadline.getTime() <= Math.max(before.deadline.getTime(), now().getTime()))
-      throw new AppError('bad_request', { deadline: ['not_later'] });
-    await tx
-      .update(rotationCampaigns)
-      .set({ deadline: input.deadline })
-      .where(and(eq(rotationCampaigns.tenantId, ownerTenantId), eq(rotationCampaigns.id, campaignId)));
-    await tx
-      .update(rotationTargets)
-      .set({ deadline: input.deadline })
-      .where(
-        and(
-          eq(rotationTargets.campaignTenantId, ownerTenantId),
-          eq(rotationTargets.campaignId, campaignId),
-          eq(rotationTargets.status, 'pending'),
-        ),
-      );
-    await recordAudit(tx, {
-      tenantId: ownerTenantId,
-      action: 'rotation.extended',
-      outcome: 'success',
-      ...byOperator(ctx),
-      target: { type: 'rotation_campaign', id: campaignId },
-      details: { before: before.deadline.toISOString(), after: input.deadline.toISOString() },
-    });
-  });
-}
-
-/**
- * Stops a campaign: pending operators are released from the must-change flag it set (unless
- * another campaign still holds them); operators already locked stay locked until an admin resets them.
- */
-export async function cancelRotationCampaign(ctx: TenantAccess<'security.write'>, campaignId: string) {
-  const ownerTenantId = ctx.granted.tenantId;
-  return withOwnerTx(ownerTenantId, async (tx) => {
-    await lockCampaign(tx, ownerTenantId, campaignId);
-    await tx
-      .update(rotationCampaigns)
-      .set({ status: 'cancelled', cancelledAt: now() })
-      .where(and(eq(rotationCampaigns.tenantId, ownerTenantId), eq(rotationCampaigns.id, campaignId)));
-    const released = await tx.execute(sql`
-      with cancelled as (
-        update rotation_targets set status = 'cancelled'
-         where campaign_tenant_id = ${ownerTenantId} and campaign_id = ${campaignId} and status = 'pending'
-        returning tenant_id, operator_id
-      )
-      update operators o set must_change_password = false
-        from cancelled c
-       where o.tenant_id = c.tenant_id and o.id = c.operator_id
-         and not exists (select 1 from rotation_targets t where t.tenant_id = c.tenant_id and t.operator_id = c.operator_id
-                          and t.status = 'pending' and t.campaign_id <> ${campaignId})`);
-    const count = affectedRows(released);
-    await recordAudit(tx, {
-      tenantId: ownerTenantId,
-      action: 'rotation.cancelled',
-      outcome: 'success',
-      ...byOperator(ctx),
-      target: { type: 'rotation_campaign', id: campaignId },
-      details: { released: count },
-    });
-    return { released: count };
   });
 }

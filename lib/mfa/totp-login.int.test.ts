@@ -89,7 +89,9 @@ describe('TOTP login', () => {
 
   it('refuses a replay in the same step, an older step after a newer one, and codes two steps away', async () => {
     const o = await enrolled();
-    advanceClock(90_000);
+    // To the start of a 30-second step: the codes below are computed from one moment, and a step
+    // that ended while the test ran (a slow machine) would shift which of them is in the window.
+    advanceClock(90_000 + 30_000 - (now().getTime() % 30_000));
     const t = o.nowS();
     const code = await totpAt(o.secret, t);
     expect((await completeMfaLogin(await challenge(o.loginId), code, meta)).ok).toBe(true);

@@ -1,13 +1,13 @@
 import 'server-only';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { alerts, operators, type AlertRule } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import type { SteppedUp, TenantAccess } from '@/lib/kernel/access';
 import { revokeOperatorSessions } from '@/lib/sessions/revoke-sessions';
 import { lockOperator } from '@/lib/tenancy/operator-guards';
+import { markAlertChecked } from './list-alerts';
 
 /** The alerts that say an operator's password is known to someone else. */
 export const KNOWN_PASSWORD_RULES = [
@@ -57,20 +57,7 @@ export async function containKnownPassword(
       target: about,
       details: { scope: 'operator', loginId: target.loginId, count: sessionsEnded, ...because },
     });
-    const acknowledged = await tx
-      .update(alerts)
-      .set({ acknowledgedAt: now(), acknowledgedByLoginId: ctx.loginId })
-      .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, alertId), isNull(alerts.acknowledgedAt)))
-      .returning({ id: alerts.id });
-    if (acknowledged.length > 0)
-      await recordAudit(tx, {
-        tenantId,
-        action: 'alert.acknowledged',
-        outcome: 'success',
-        ...byOperator(ctx),
-        target: { type: 'alert', id: alertId },
-        details: { rule: alert.rule },
-      });
+    await markAlertChecked(tx, ctx, alertId);
     return { loginId: target.loginId, sessionsEnded };
   });
 }

@@ -42,19 +42,26 @@ export async function listAlerts(ctx: TenantAccess<'audit.read'>, limit = 20) {
 export async function acknowledgeAlert(ctx: TenantAccess<'security.write'>, alertId: string) {
   const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
-    const [row] = await tx
-      .update(alerts)
-      .set({ acknowledgedAt: now(), acknowledgedByLoginId: ctx.loginId })
-      .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, alertId), isNull(alerts.acknowledgedAt)))
-      .returning({ rule: alerts.rule });
-    if (!row) throw new AppError('not_found');
-    await recordAudit(tx, {
-      tenantId,
-      action: 'alert.acknowledged',
-      outcome: 'success',
-      ...byOperator(ctx),
-      target: { type: 'alert', id: alertId },
-      details: { rule: row.rule },
-    });
+    if (!(await markAlertChecked(tx, ctx, alertId))) throw new AppError('not_found');
   });
+}
+
+/** In the caller's transaction: an open alert marked as checked, with its event; false when none was open. */
+export async function markAlertChecked(tx: Tx, ctx: TenantAccess, alertId: string): Promise<boolean> {
+  const tenantId = ctx.granted.tenantId;
+  const [row] = await tx
+    .update(alerts)
+    .set({ acknowledgedAt: now(), acknowledgedByLoginId: ctx.loginId })
+    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, alertId), isNull(alerts.acknowledgedAt)))
+    .returning({ rule: alerts.rule });
+  if (!row) return false;
+  await recordAudit(tx, {
+    tenantId,
+    action: 'alert.acknowledged',
+    outcome: 'success',
+    ...byOperator(ctx),
+    target: { type: 'alert', id: alertId },
+    details: { rule: row.rule },
+  });
+  return true;
 }

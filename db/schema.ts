@@ -81,6 +81,9 @@ export const tenants = pgTable(
     // Where alerts are POSTed (optional), and the HMAC key that signs them (keyring-encrypted).
     alertWebhookUrl: text('alert_webhook_url'),
     alertWebhookSecretCiphertext: text('alert_webhook_secret_ciphertext'),
+    // Bumped with every change to the tenant's blocked addresses (the platform row's for the
+    // platform-wide ones): read with each session, so every instance sees a block on its next request.
+    ipBlockVersion: bigint('ip_block_version', { mode: 'number' }).notNull().default(0),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -456,6 +459,33 @@ export const ipBreakGlass = pgTable(
     }),
     index('ip_break_glass_operator_idx').on(t.tenantId, t.operatorId, t.expiresAt),
     tenantPolicy('ip_break_glass'),
+  ],
+);
+
+/**
+ * Addresses refused for a while, whatever the allowlists say: containment during an incident.
+ * Owned by a tenant (its own operators and tokens) or by the platform row (everyone). A block
+ * ends at `expires_at` or when lifted; rows are kept as the record of what was blocked.
+ */
+export const ipBlocks = pgTable(
+  'ip_blocks',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    id: uuid('id').notNull().defaultRandom(),
+    cidr: text('cidr').notNull(),
+    reason: text('reason').notNull(),
+    createdByLoginId: text('created_by_login_id').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+    liftedAt: ts('lifted_at'),
+    liftedByLoginId: text('lifted_by_login_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('ip_blocks_live_idx').on(t.tenantId, t.expiresAt),
+    tenantPolicy('ip_blocks'),
   ],
 );
 

@@ -1,8 +1,8 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { withPlatformTx, withTenantTx } from '@/db';
-import { apiTokens, tenants, type ApiScope } from '@/db/schema';
+import { PLATFORM_TENANT_ID, apiTokens, tenants, type ApiScope } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
 import { hashSessionToken } from '@/lib/crypto/session-token';
@@ -11,6 +11,8 @@ import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
 import { decideIp } from '@/lib/allowlists/allowlist';
 import { layerRules, listRefs } from '@/lib/allowlists/ip-allowlist-rules';
+import { blockVersionsOf, findIpBlock } from '@/lib/allowlists/ip-block-rules';
+import { recordIpBlockRefusal } from '@/lib/allowlists/record-ip-block-refusal';
 
 export const createTokenInput = z.object({
   name: z.string().trim().min(1).max(100),
@@ -119,6 +121,8 @@ export async function authenticateApiToken(
         name: apiTokens.name,
         scope: apiTokens.scope,
         tenantStatus: tenants.status,
+        tenantBlocks: tenants.ipBlockVersion,
+        platformBlocks: sql<number>`(select p.ip_block_version from tenants p where p.id = ${PLATFORM_TENANT_ID})`,
       })
       .from(apiTokens)
       .innerJoin(tenants, eq(tenants.id, apiTokens.tenantId))
@@ -131,6 +135,24 @@ export async function authenticateApiToken(
       ),
   );
   if (!row || row.tenantStatus !== 'active') throw new AppError('unauthenticated');
+  const block = await findIpBlock(ip, row.tenantId, blockVersionsOf(row.tenantBlocks, row.platformBlocks));
+  if (block) {
+    await withTenantTx(row.tenantId, (tx) =>
+      recordIpBlockRefusal(
+        tx,
+        {
+          tenantId: row.tenantId,
+          actor: { operatorId: null, loginId: `api-token:${row.name}` },
+          target: { type: 'api_token', id: row.id },
+          ip,
+          userAgent,
+        },
+        block,
+        'api',
+      ),
+    );
+    throw new AppError('ip_denied');
+  }
   return withTenantTx(row.tenantId, async (tx) => {
     const refs = await listRefs(tx, row.tenantId, '00000000-0000-0000-0000-000000000000');
     const decision = decideIp(ip, await layerRules(tx, row.tenantId, { tenant: refs.tenant, operator: null }), null);

@@ -46,6 +46,8 @@ export const AUDIT_ACTIONS = [
   'ip_allowlist.updated',
   'ip_allowlist.mode_changed',
   'ip_allowlist.break_glass_granted',
+  'ip_block.added',
+  'ip_block.lifted',
   'mfa.enrolled',
   'mfa.recovery_codes_generated',
   'mfa.reset',

@@ -31,6 +31,7 @@ export const LABELLED_DETAIL_KEYS = [
   'attempt',
   'before',
   'bytes',
+  'blockId',
   'bytesSent',
   'campaignTenantId',
   'cause',

@@ -83,6 +83,7 @@ export const ACCESS = {
   [`${T}/actions.ts unlockOperatorAction`]: { who: 'tenant', permission: 'operators.write' },
   [`${T}/actions.ts resetOperatorPasswordAction`]: { who: 'tenant', permission: 'operators.write', stepUp: true },
   [`${T}/actions.ts endOperatorSessionsAction`]: { who: 'tenant', permission: 'sessions.manage', stepUp: true },
+  [`${T}/actions.ts endSessionAction`]: { who: 'tenant', permission: 'sessions.manage', stepUp: true },
   [`${T}/actions.ts endTenantSessionsAction`]: { who: 'tenant', permission: 'sessions.manage', stepUp: true },
   [`${T}/actions.ts updateTenantAction`]: { who: 'tenant', permission: 'tenants.write' },
   [`${T}/actions.ts setTenantStatusAction`]: { who: 'tenant', permission: 'tenants.write', stepUp: true },
@@ -114,6 +115,12 @@ export const ACCESS = {
     stepUp: true,
   },
   [`${T}/ip-allowlist/actions.ts checkIpAction`]: { who: 'tenant', permission: 'security.write' },
+  [`${T}/ip-allowlist/actions.ts blockAddressAction`]: { who: 'tenant', permission: 'security.write', stepUp: true },
+  [`${T}/ip-allowlist/actions.ts liftAddressBlockAction`]: {
+    who: 'tenant',
+    permission: 'security.write',
+    stepUp: true,
+  },
   [`${T}/ip-allowlist/actions.ts grantBreakGlassAction`]: {
     who: 'platform',
     permission: 'security.write',

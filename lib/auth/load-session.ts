@@ -7,6 +7,8 @@ import { now } from '@/lib/clock';
 import { sessionLimits } from './create-session';
 import { enforceIpAllowlist } from '@/lib/allowlists/enforce-ip-allowlist';
 import { hasEntries, listRefOf } from '@/lib/allowlists/ip-allowlist-rules';
+import { blockVersionsOf, findIpBlock } from '@/lib/allowlists/ip-block-rules';
+import { recordIpBlockRefusal } from '@/lib/allowlists/record-ip-block-refusal';
 import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { hashSessionToken } from '@/lib/crypto/session-token';
 
@@ -49,6 +51,8 @@ interface SessionRow {
   operator_list_version: number | string | null;
   operator_list_mode: 'enforce' | 'monitor' | null;
   operator_list_entries: number | null;
+  tenant_block_version: number | string;
+  platform_block_version: number | string;
 }
 
 const date = (v: Date | string | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
@@ -85,6 +89,30 @@ export async function loadSession(
   if (row.revoked_at) return ended('revoked');
   if (date(row.expires_at)!.getTime() <= at.getTime()) return ended('expired');
   if (at.getTime() - date(row.last_seen_at)!.getTime() > idle) return ended('idle');
+  // A blocked address is refused before anything else, whatever the allowlists say.
+  const block = await findIpBlock(
+    meta.ip,
+    row.tenant_id,
+    blockVersionsOf(row.tenant_block_version, row.platform_block_version),
+  );
+  if (block) {
+    await withTenantTx(row.tenant_id, (tx) =>
+      recordIpBlockRefusal(
+        tx,
+        {
+          tenantId: row.tenant_id,
+          actor: { operatorId: row.operator_id, loginId: row.login_id },
+          target: { type: 'operator', id: row.operator_id },
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+          sessionId: row.session_id,
+        },
+        block,
+        'request',
+      ),
+    );
+    return 'ip_denied';
+  }
   // The IP allowlist holds on every request, not only at login (a transaction only when a list exists).
   const lists = {
     tenant: listRefOf(row.tenant_list_id, row.tenant_list_version, row.tenant_list_mode, row.tenant_list_entries),

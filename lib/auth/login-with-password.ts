@@ -13,6 +13,8 @@ import { verifyDummy, verifyPassword } from '@/lib/passwords/hash-password';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
 import { enforceIpAllowlist } from '@/lib/allowlists/enforce-ip-allowlist';
 import { hasEntries, listRefOf } from '@/lib/allowlists/ip-allowlist-rules';
+import { blockVersionsOf, findIpBlock } from '@/lib/allowlists/ip-block-rules';
+import { recordIpBlockRefusal } from '@/lib/allowlists/record-ip-block-refusal';
 import { loginIdKey, normalizeLoginId } from '@/lib/tenancy/normalize-login-id';
 import type { RequestMeta } from './request-context';
 import { createLoginChallenge, createSession, passwordExpired, sessionLimits, startSession } from './create-session';
@@ -34,7 +36,8 @@ export type LoginFailureReason =
   | 'tenant_suspended'
   | 'throttled'
   | 'throttled_ip'
-  | 'ip_denied';
+  | 'ip_denied'
+  | 'ip_blocked';
 
 export type LoginResult =
   | { ok: true; sessionToken: string; sessionId: string; operatorId: string; tenantId: string }
@@ -68,6 +71,8 @@ interface LookupRow {
   operator_list_entries: number | null;
   id_failures: number | null;
   id_last_failed_at: Date | string | null;
+  tenant_block_version: number | string | null;
+  platform_block_version: number | string | null;
 }
 
 const date = (v: Date | string) => (v instanceof Date ? v : new Date(v));
@@ -192,6 +197,7 @@ async function passwordStep(raw: unknown, meta: RequestMeta): Promise<LoginResul
             row.operator_list_entries,
           ),
         },
+        blocks: blockVersionsOf(row.tenant_block_version, row.platform_block_version),
       }
     : undefined;
   const found = { ipThrottled: isIpThrottled(ipRow, at) };
@@ -311,6 +317,34 @@ async function passwordStep(raw: unknown, meta: RequestMeta): Promise<LoginResul
     userAgent: meta.userAgent,
   };
   const account = { ...subject, maxAgeDays: op.maxAgeDays, passwordChangedAt: op.passwordChangedAt };
+  // A blocked address is answered like a wrong password: whoever is there must not learn that the
+  // password worked, only the trail and the alert say so.
+  const block = await findIpBlock(meta.ip, op.tenantId, op.blocks);
+  if (block) {
+    await withTenantTx(op.tenantId, async (tx) => {
+      const event = {
+        tenantId: op.tenantId,
+        actor: { operatorId: op.id, loginId: op.loginId },
+        target: { type: 'operator', id: op.id },
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+      };
+      await recordIpBlockRefusal(tx, event, block, 'login');
+      await recordAudit(tx, {
+        ...event,
+        action: 'login.failed',
+        outcome: 'failure',
+        details: { reason: 'ip_blocked', layer: 'block', scope: block.scope },
+      });
+      await raiseAlertOnce(tx, {
+        tenantId: op.tenantId,
+        rule: 'password_from_refused_ip',
+        operator: { operatorId: op.id, loginId: op.loginId },
+        details: { ip: meta.ip, layer: 'block' },
+      });
+    });
+    return { ok: false, reason: 'ip_blocked' };
+  }
   // The common case has nothing left to decide: one call creates the session (one round trip).
   if (!hasEntries(op.lists) && !op.totpActive && !passwordExpired(account, at)) {
     const session = await startSession(null, subject, at, { mfa: null }, false);

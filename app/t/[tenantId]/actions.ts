@@ -2,6 +2,7 @@
 import { revalidatePath } from 'next/cache';
 import { endOperatorSessions, endTenantSessions, bulkRevokeInput } from '@/lib/auth/revoke-sessions-bulk';
 import { withAction } from '@/lib/auth/with-action';
+import { endSession, endSessionInput } from '@/lib/sessions/end-session';
 import { z } from '@/lib/http/zod-messages';
 import { resetMfaInput, resetOperatorMfa } from '@/lib/mfa/manage-mfa';
 import { forcePasswordChange, forcePasswordChangeInput } from '@/lib/tenancy/force-password-change';
@@ -115,6 +116,17 @@ export const endOperatorSessionsAction = withAction(
     const r = await endOperatorSessions(ctx, operatorId, reason);
     refresh(tenantId, operatorId);
     return { ok: true, data: r };
+  },
+);
+
+/** One session, from a pivot on its events. */
+export const endSessionAction = withAction(
+  'app/t/[tenantId]/actions.ts endSessionAction',
+  inTenant.extend(endSessionInput.shape),
+  async (ctx, { tenantId, ...input }) => {
+    await endSession(ctx, input);
+    revalidatePath(`/t/${tenantId}/audit`);
+    return { ok: true };
   },
 );
 

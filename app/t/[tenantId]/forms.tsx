@@ -9,6 +9,7 @@ import {
   closeSiteAction,
   createOperatorAction,
   endOperatorSessionsAction,
+  endSessionAction,
   endTenantSessionsAction,
   forcePasswordChangeAction,
   resetMfaAction,
@@ -211,6 +212,36 @@ export function ResetPasswordForm({ tenantId, operatorId, name }: Subject) {
     >
       <Hidden name="tenantId" value={tenantId} />
       <Hidden name="operatorId" value={operatorId} />
+    </ConfirmAction>
+  );
+}
+
+/** Ends one session, found by a pivot on its events. */
+export function EndSessionForm({
+  tenantId,
+  sessionId,
+  loginId,
+}: {
+  tenantId: string;
+  sessionId: string;
+  loginId: string;
+}) {
+  const t = useTranslations('admin');
+  return (
+    <ConfirmAction
+      action={endSessionAction}
+      label={t('endSession')}
+      title={t('endSessionTitle', { loginId })}
+      effect={t('endSessionEffect', { loginId })}
+      testId="end-session"
+      success={() => (
+        <p className="text-sm text-green-700" data-testid="session-ended">
+          {t('sessionEnded')}
+        </p>
+      )}
+    >
+      <Hidden name="tenantId" value={tenantId} />
+      <Hidden name="sessionId" value={sessionId} />
     </ConfirmAction>
   );
 }

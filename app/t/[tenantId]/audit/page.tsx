@@ -18,6 +18,7 @@ import { VerifyChainForm } from './verify-form';
 import { countAuditActions } from '@/lib/audit/count-audit-actions';
 import { JstDateTimeField } from '@/app/components/jst-date-time-field';
 import { AuditEventDetail } from './audit-event-detail';
+import { ContainPanel } from './contain-panel';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 
 export default async function AuditPage({
@@ -28,7 +29,7 @@ export default async function AuditPage({
   searchParams: Promise<Record<string, string | string[]>>;
 }) {
   const { tenantId } = await params;
-  await requireAccess('app/t/[tenantId]/audit/page.tsx', { tenantId });
+  const ctx = await requireAccess('app/t/[tenantId]/audit/page.tsx', { tenantId });
   const raw = await searchParams;
   const isPlatform = tenantId === PLATFORM_TENANT_ID;
   // An invalid field is shown as such and nothing is searched or exported: a filter that was
@@ -36,7 +37,10 @@ export default async function AuditPage({
   const parsed = parseAuditFilter(raw, 'console', { without: isPlatform ? [] : ['tenant'] });
   const filter = parsed.ok ? parsed.filter : null;
   // A platform search of a tenant's chain needs the same right on that tenant.
-  if (isPlatform && filter?.tenant) await requireAccess('app/t/[tenantId]/audit/page.tsx', { tenantId: filter.tenant });
+  const chainAccess =
+    isPlatform && filter?.tenant
+      ? await requireAccess('app/t/[tenantId]/audit/page.tsx', { tenantId: filter.tenant })
+      : ctx;
   // A pivot (one session, operator, address or target) also shows what it did, counted by action.
   const pivot = filter && (['session', 'actor', 'ip', 'target'] as const).find((k) => filter[k]);
   const [t, v, locale, result, key, counts] = await Promise.all([
@@ -249,6 +253,9 @@ export default async function AuditPage({
           </ul>
         </section>
       )}
+      {filter && (pivot === 'session' || pivot === 'actor' || pivot === 'ip' || pivot === 'target') && (
+        <ContainPanel access={chainAccess} pivot={pivot} value={filter[pivot]!} />
+      )}
       {result && (
         <div className="overflow-x-auto" tabIndex={0}>
           <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
@@ -292,6 +299,11 @@ export default async function AuditPage({
                     {e.actorOperatorId && (
                       <Link className="text-brand-600 hover:underline" href={link({ actor: e.actorOperatorId })}>
                         {t('pivotActor')}
+                      </Link>
+                    )}
+                    {e.targetType === 'api_token' && e.targetId && (
+                      <Link className="text-brand-600 hover:underline" href={link({ target: e.targetId })}>
+                        {t('pivotToken')}
                       </Link>
                     )}
                     {e.ip && e.ip !== 'unknown' && (

@@ -13,6 +13,8 @@ import {
   setModeInput,
 } from '@/lib/allowlists/manage-ip-allowlist';
 import { uuidSchema } from '@/lib/http/input-schemas';
+import { blockAddress, blockAddressInput } from '@/lib/allowlists/block-address';
+import { liftAddressBlock, liftAddressBlockInput } from '@/lib/allowlists/lift-address-block';
 
 const owner = z.object({
   tenantId: uuidSchema,
@@ -57,5 +59,26 @@ export const grantBreakGlassAction = withAction(
     const r = await grantBreakGlass(ctx, tenantId, operatorId, input);
     revalidatePath(`/t/${tenantId}/operators/${operatorId}`);
     return { ok: true, data: { expiresAt: r.expiresAt.toISOString() } };
+  },
+);
+
+/** Blocks an address for the route's tenant (the platform's: everyone). */
+export const blockAddressAction = withAction(
+  'app/t/[tenantId]/ip-allowlist/actions.ts blockAddressAction',
+  z.object({ tenantId: uuidSchema }).extend(blockAddressInput.shape),
+  async (ctx, { tenantId, ...input }) => {
+    const r = await blockAddress(ctx, input);
+    page({ tenantId });
+    return { ok: true, data: { cidr: r.cidr, expiresAt: r.expiresAt.toISOString() } };
+  },
+);
+
+export const liftAddressBlockAction = withAction(
+  'app/t/[tenantId]/ip-allowlist/actions.ts liftAddressBlockAction',
+  z.object({ tenantId: uuidSchema }).extend(liftAddressBlockInput.shape),
+  async (ctx, { tenantId, ...input }) => {
+    await liftAddressBlock(ctx, input);
+    page({ tenantId });
+    return { ok: true };
   },
 );

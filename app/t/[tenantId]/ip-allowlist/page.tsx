@@ -6,6 +6,8 @@ import { getOperator } from '@/lib/tenancy/list-operators';
 import { uuidSchema } from '@/lib/http/input-schemas';
 import { notFound } from 'next/navigation';
 import { AllowlistEditor, ModeForm } from './forms';
+import { listAddressBlocks } from '@/lib/allowlists/list-address-blocks';
+import { AddressBlocks } from './address-blocks';
 
 export default async function IpAllowlistPage({
   params,
@@ -27,7 +29,11 @@ export default async function IpAllowlistPage({
     operatorId = op.id;
     operatorLogin = op.loginId;
   }
-  const [t, list] = await Promise.all([getTranslations('ipAllowlist'), getIpAllowlist(ctx, operatorId)]);
+  const [t, list, blocks] = await Promise.all([
+    getTranslations('ipAllowlist'),
+    getIpAllowlist(ctx, operatorId),
+    operatorId ? null : listAddressBlocks(ctx),
+  ]);
   const initial = list.entries.map((e) => (e.label ? `${e.cidr} ${e.label}` : e.cidr)).join('\n');
   return (
     <div className="space-y-6">
@@ -56,6 +62,7 @@ export default async function IpAllowlistPage({
         </div>
       </section>
       <AllowlistEditor tenantId={tenantId} operatorId={operatorId} initial={initial} currentIp={ctx.ip} />
+      {blocks && <AddressBlocks tenantId={tenantId} blocks={blocks} />}
     </div>
   );
 }

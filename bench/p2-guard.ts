@@ -171,7 +171,8 @@ async function onPostgres() {
 
 /**
  * Issue 5: every layer that can apply set, 1,000 entries each (the platform's list, the tenant's
- * and the operator's own), the benchmark client's loopback address inside all of them.
+ * and the operator's own), the benchmark client's loopback address inside all of them; and live
+ * blocked addresses on the platform and the tenant (issue 22), so every request decides on them.
  */
 async function setAllowlistLayers(): Promise<void> {
   const db = await getDb();
@@ -189,6 +190,17 @@ async function setAllowlistLayers(): Promise<void> {
       from lists l,
            lateral (select '10.' || (g / 256) || '.' || (g % 256) || '.0/24' as cidr from generate_series(0, 999) g
                     union all select '127.0.0.0/8') e`);
+  // And 100 live blocked networks each on the platform and the tenant, none of them the client's.
+  await db.execute(sql`
+    with t as (select tenant_id from operators where login_id = 'sakura.admin'),
+    owners as (select '00000000-0000-0000-0000-000000000000'::uuid as id union all select tenant_id from t),
+    blocks as (
+      insert into ip_blocks (tenant_id, cidr, reason, created_by_login_id, expires_at)
+      select o.id, '198.51.' || g || '.0/24', 'bench', 'bench', now() + interval '1 day'
+        from owners o, generate_series(0, 99) g
+      returning tenant_id
+    )
+    update tenants set ip_block_version = ip_block_version + 1 where id in (select id from owners)`);
 }
 
 async function onPostgresWithAllowlists() {
@@ -204,7 +216,7 @@ async function onPostgresWithAllowlists() {
     }
     const server = await Server.start({ DATABASE_URL: pgDb.url });
     try {
-      return await measure('postgres + allowlists (3 x 1,000)', server, login);
+      return await measure('postgres + allowlists (3 x 1,000) + blocks (2 x 100)', server, login);
     } finally {
       await server.stop();
     }

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { expect, type Locator, type Page } from '@playwright/test';
 import { generate } from 'otplib';
-import { runId } from '../playwright.config';
+import { baseURL, runId } from '../playwright.config';
 
 export const DEMO_PASSWORD = 'kanri-demo-2026';
 
@@ -166,4 +167,19 @@ export async function logout(page: Page) {
   await page.getByTestId('account-menu').click();
   await page.getByRole('menuitem', { name: /^(Log out|ログアウト)$/ }).click();
   await expect(page).toHaveURL(/\/login/);
+}
+
+/** A request over a real socket from a chosen source address (127.0.0.0/8 or ::1). */
+export function fetchFrom(localAddress: string, path: string, cookie: string, headers: Record<string, string> = {}) {
+  const url = new URL(baseURL);
+  const host = localAddress === '::1' ? '::1' : '127.0.0.1';
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = httpRequest({ host, port: url.port, path, localAddress, headers: { cookie, ...headers } }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }

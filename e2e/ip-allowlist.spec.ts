@@ -1,22 +1,5 @@
-import { request as httpRequest } from 'node:http';
 import { expect, test } from '@playwright/test';
-import { baseURL } from '../playwright.config';
-import { clickSensitive, enrollTotp, login } from './helpers';
-
-/** A request over a real socket from a chosen source address (127.0.0.0/8 or ::1). */
-function fetchFrom(localAddress: string, path: string, cookie: string, headers: Record<string, string> = {}) {
-  const url = new URL(baseURL);
-  const host = localAddress === '::1' ? '::1' : '127.0.0.1';
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = httpRequest({ host, port: url.port, path, localAddress, headers: { cookie, ...headers } }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { clickSensitive, enrollTotp, fetchFrom, login } from './helpers';
 
 test('tenant admin sets an allowlist (lockout guard, check an IP, monitor mode); real sockets from other addresses are refused', async ({
   browser,

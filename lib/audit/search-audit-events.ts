@@ -8,7 +8,7 @@ import type { AuditFilter } from './audit-filter';
 export const AUDIT_PAGE = 50;
 
 // The page's columns, in the order toEventRow reads them.
-const COLUMNS = sql.raw(
+export const COLUMNS = sql.raw(
   'tenant_id, seq, id, occurred_at, actor_operator_id, actor_login_id, action, target_type, target_id, outcome, ip, ' +
     "user_agent, session_id, details, encode(hash, 'hex') as hash",
 );
@@ -43,10 +43,10 @@ export function auditSearchSql(chain: string, query: AuditFilter, limit: number)
   return sql`${sql.join(parts, sql` union all `)} ${newest}`;
 }
 
-type Cell = string | number | Date | null;
+export type Cell = string | number | Date | null;
 
 // The drivers differ in how they hand over bigint (text or number) and timestamptz (Date or text).
-const toEventRow = (r: Cell[]) => ({
+export const toEventRow = (r: Cell[]) => ({
   tenantId: r[0] as string,
   seq: Number(r[1]),
   id: r[2] as string,
@@ -105,9 +105,14 @@ export async function searchAuditEvents(tenantId: string, query: AuditFilter, pa
  * The chain a search reads and its filters as one where clause (the `before` keyset included):
  * the search's own, and the export's, which chooses its own columns and paging.
  */
-export function auditSearchFilter(tenantId: string, query: AuditFilter): { chain: string; where: SQL } {
+export function auditSearchFilter(
+  tenantId: string,
+  query: AuditFilter,
+  /** Each tenant of an outer query instead of one chain (a search across tenants). */
+  eachTenant?: SQL,
+): { chain: string; where: SQL } {
   const chain = tenantId === PLATFORM_TENANT_ID && query.tenant ? query.tenant : tenantId;
-  const where: SQL[] = [eq(auditEvents.tenantId, chain)];
+  const where: SQL[] = [eachTenant ? sql`${auditEvents.tenantId} = ${eachTenant}` : eq(auditEvents.tenantId, chain)];
   if (query.from) where.push(sql`${auditEvents.occurredAt} >= ${query.from.toISOString()}`);
   if (query.to) where.push(sql`${auditEvents.occurredAt} < ${query.to.toISOString()}`);
   // An actor that is an operator id (a UUID) is searched by id, anything else by login ID.

@@ -13,12 +13,17 @@ import {
 } from '@/lib/audit/audit-filter';
 import { AUDIT_PAGE, searchAuditEvents } from '@/lib/audit/search-audit-events';
 import { publishedSigningKey } from '@/lib/audit/published-signing-key';
-import { requireAccess } from '@/lib/auth/guard';
+import { onPlatform, requireAccess } from '@/lib/auth/guard';
 import { VerifyChainForm } from './verify-form';
 import { countAuditActions } from '@/lib/audit/count-audit-actions';
 import { JstDateTimeField } from '@/app/components/jst-date-time-field';
 import { AuditEventDetail } from './audit-event-detail';
 import { ContainPanel } from './contain-panel';
+import { AcrossTenants } from './across-tenants';
+import { BlastRadius } from './blast-radius';
+import { measureBlastRadius, measureBlastRadiusAcrossTenants } from '@/lib/audit/measure-blast-radius';
+import { countAuditAcrossTenants } from '@/lib/audit/count-audit-across-tenants';
+import { searchAuditAcrossTenants } from '@/lib/audit/search-audit-across-tenants';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 
 export default async function AuditPage({
@@ -34,8 +39,14 @@ export default async function AuditPage({
   const isPlatform = tenantId === PLATFORM_TENANT_ID;
   // An invalid field is shown as such and nothing is searched or exported: a filter that was
   // dropped would show (and export) more than was asked for.
-  const parsed = parseAuditFilter(raw, 'console', { without: isPlatform ? [] : ['tenant'] });
+  const parsed = parseAuditFilter(raw, 'console', {
+    without: isPlatform ? [] : ['tenant'],
+    extra: isPlatform ? ['across'] : [],
+  });
   const filter = parsed.ok ? parsed.filter : null;
+  // Platform staff may search every tenant's chain at once (a chosen tenant narrows it to one).
+  const acrossAccess = isPlatform && raw.across === 'all' && !filter?.tenant ? onPlatform(ctx, 'audit.read') : null;
+  const across = filter && acrossAccess ? { filter, access: acrossAccess } : null;
   // A platform search of a tenant's chain needs the same right on that tenant.
   const chainAccess =
     isPlatform && filter?.tenant
@@ -47,14 +58,27 @@ export default async function AuditPage({
     getTranslations('audit'),
     getTranslations('validation'),
     getLocale() as Promise<Locale>,
-    filter ? searchAuditEvents(tenantId, filter) : null,
+    filter && !across ? searchAuditEvents(tenantId, filter) : null,
     publishedSigningKey(filter?.tenant ?? tenantId),
-    filter && pivot ? countAuditActions(tenantId, filter) : null,
+    filter && pivot && !across ? countAuditActions(tenantId, filter) : null,
   ]);
+  const [acrossRows, acrossCounts] = across
+    ? await Promise.all([
+        searchAuditAcrossTenants(across.access, across.filter),
+        pivot ? countAuditAcrossTenants(across.access, across.filter) : null,
+      ])
+    : [null, null];
+  // What a pivot touched: every matching event counted, in this chain or across tenants.
+  const radius =
+    filter && pivot
+      ? across
+        ? await measureBlastRadiusAcrossTenants(across.access, across.filter)
+        : await measureBlastRadius(chainAccess, filter)
+      : null;
   const fieldErrors = parsed.ok ? {} : parsed.fieldErrors;
   const base = `/t/${tenantId}/audit`;
   const link = (q: Partial<Record<keyof AuditFilter, string>>) => {
-    const keep = filter?.tenant ? { tenant: filter.tenant } : {};
+    const keep: Record<string, string> = filter?.tenant ? { tenant: filter.tenant } : across ? { across: 'all' } : {};
     return `${base}?${new URLSearchParams({ ...keep, ...q })}`;
   };
   const text = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : '');
@@ -134,6 +158,27 @@ export default async function AuditPage({
             <input {...inputProps('tenant', true)} defaultValue={text('tenant')} />,
             t('tenantIdHint'),
           )}
+        {isPlatform && (
+          <div className="flex items-end gap-2 text-sm">
+            <input
+              id="audit-across"
+              type="checkbox"
+              name="across"
+              value="all"
+              defaultChecked={raw.across === 'all'}
+              className="mb-1.5 size-4"
+              aria-describedby="audit-across-hint"
+            />
+            <div>
+              <label htmlFor="audit-across" className="font-medium text-slate-700">
+                {t('across.label')}
+              </label>
+              <p id="audit-across-hint" className="text-xs text-slate-500">
+                {t('across.hint')}
+              </p>
+            </div>
+          </div>
+        )}
         {(['from', 'to'] as const).map((k) => (
           <JstDateTimeField
             key={k}
@@ -255,6 +300,19 @@ export default async function AuditPage({
       )}
       {filter && (pivot === 'session' || pivot === 'actor' || pivot === 'ip' || pivot === 'target') && (
         <ContainPanel access={chainAccess} pivot={pivot} value={filter[pivot]!} />
+      )}
+      {radius && <BlastRadius radius={radius} across={Boolean(across)} />}
+      {across && acrossRows && (
+        <AcrossTenants
+          base={base}
+          pivot={Object.fromEntries(
+            Object.entries(raw).filter(
+              ([k, val]) => typeof val === 'string' && val !== '' && k !== 'across' && k !== 'before' && k !== 'tenant',
+            ),
+          )}
+          rows={acrossRows}
+          counts={acrossCounts}
+        />
       )}
       {result && (
         <div className="overflow-x-auto" tabIndex={0}>

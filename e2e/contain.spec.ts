@@ -1,0 +1,111 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { clickSensitive, confirmAction, ensureTotp, fetchFrom, login } from './helpers';
+
+const stamp = Date.now().toString(36);
+const code = `ct-${stamp}`;
+const adminLogin = `${code}.admin`;
+const opLogin = `${code}.op`;
+const PLATFORM = '00000000-0000-0000-0000-000000000000';
+
+/** Signs in with a temporary password from a fresh browser and sets a password of one's own. */
+async function firstLogin(browser: Browser, loginId: string, temporary: string, password: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel('Login ID', { exact: true }).fill(loginId);
+  await page.getByLabel('Password', { exact: true }).fill(temporary);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByLabel('Current password').fill(temporary);
+  await page.getByLabel('New password', { exact: true }).fill(password);
+  await page.getByLabel('New password again').fill(password);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByTestId('whoami')).toContainText(loginId);
+  return { page, cookie: (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') };
+}
+
+async function newOperator(staff: Page, tenantId: string, loginId: string, name: string, role?: string) {
+  await staff.goto(`/t/${tenantId}/operators/new`);
+  await staff.getByLabel('Login ID', { exact: true }).fill(loginId);
+  await staff.getByLabel('Name', { exact: true }).fill(name);
+  if (role) await staff.getByLabel('Role').selectOption(role);
+  await clickSensitive(staff, 'platform.admin', staff.getByRole('button', { name: 'Create operator' }));
+  return (await staff.getByTestId('temporary-password').textContent())!.trim();
+}
+
+// A company of its own: its operator's address gets blocked, which no other test may meet.
+test('from a pivot in the audit trail, an admin ends a session and blocks an address; both hold on the next request', async ({
+  browser,
+}) => {
+  const staff = await (await browser.newContext()).newPage();
+  await login(staff, 'platform.admin');
+  await staff.goto('/platform/tenants/new');
+  await staff.getByLabel('Company name').fill('株式会社封じ込め商事');
+  await staff.getByLabel('Code (a-z, 0-9, -)').fill(code);
+  await staff.getByRole('button', { name: 'Create tenant' }).click();
+  await expect(staff.getByTestId('tenant-title')).toHaveText('株式会社封じ込め商事');
+  const tenantId = new URL(staff.url()).pathname.split('/')[2];
+  const adminTemporary = await newOperator(staff, tenantId, adminLogin, '封じ 花子', 'tenant_admin');
+  const opTemporary = await newOperator(staff, tenantId, opLogin, '込め 次郎');
+  const { page: admin } = await firstLogin(browser, adminLogin, adminTemporary, 'hold the line firmly');
+  await ensureTotp(admin, adminLogin);
+  const first = await firstLogin(browser, opLogin, opTemporary, 'one session too many');
+  // The same session used from a second address (a stolen cookie).
+  expect((await fetchFrom('127.0.0.9', '/api/v1/me', first.cookie)).status).toBe(200);
+
+  // The operator's sign-in, found in the trail; its session pivot names the session and ends it.
+  await admin.goto(`/t/${tenantId}/audit?action=login.succeeded&actor=${opLogin}`);
+  await admin.getByRole('link', { name: 'session', exact: true }).first().click();
+  await expect(admin.getByTestId('pivot-session')).toContainText(`込め 次郎 (${opLogin})`);
+  await expect(admin.getByTestId('pivot-session')).toContainText('Still live.');
+  // What it touched, counted: here only the sign-in, by this login ID, at no site.
+  await expect(admin.getByTestId('radius-row')).toHaveCount(1);
+  await expect(admin.getByTestId('radius-row')).toContainText(opLogin);
+  await confirmAction(admin, admin.getByRole('button', { name: 'End this session' }), {
+    reason: 'session used from a second address',
+    loginId: adminLogin,
+  });
+  await expect(admin.getByTestId('session-ended')).toHaveText('Session ended.');
+  expect((await fetchFrom('127.0.0.1', '/api/v1/me', first.cookie)).status).toBe(401);
+  await admin.reload();
+  await expect(admin.getByTestId('pivot-session')).toContainText('Already ended.');
+  await expect(admin.getByRole('button', { name: 'End this session' })).toHaveCount(0);
+
+  // The address: pivot on it, block it for a week.
+  await admin.goto(`/t/${tenantId}/audit`);
+  await admin.getByLabel('IP address').fill('127.0.0.9');
+  await admin.getByRole('button', { name: 'Search' }).click();
+  const dialog = admin.getByRole('alertdialog');
+  await expect(admin.getByTestId('contain')).toContainText('Address 127.0.0.9.');
+  await admin.getByRole('button', { name: 'Block this address' }).click();
+  await expect(dialog).toContainText("株式会社封じ込め商事's operators and tokens is refused");
+  await dialog.getByLabel('For').selectOption('168');
+  await confirmAction(admin, admin.getByRole('button', { name: 'Block this address' }), {
+    reason: 'the stolen cookie came from here',
+    loginId: adminLogin,
+  });
+  await expect(admin.getByTestId('pivot-blocked')).toContainText('Blocked 127.0.0.9');
+
+  // A new session of the operator: refused from the blocked address, fine from another.
+  const operator = await (await browser.newContext()).newPage();
+  await login(operator, opLogin, 'one session too many');
+  const cookie = (await operator.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const refused = await fetchFrom('127.0.0.9', '/api/v1/me', cookie);
+  expect(refused.status).toBe(403);
+  expect(JSON.parse(refused.body)).toEqual({ error: 'ip_denied' });
+  expect((await fetchFrom('127.0.0.5', '/api/v1/me', cookie)).status).toBe(200);
+
+  // Platform staff see the address across tenants, with this company among them.
+  await staff.goto(`/t/${PLATFORM}/audit?across=all&ip=127.0.0.9`);
+  const here = staff.getByTestId('across-tenant').filter({ hasText: code });
+  await expect(here).toContainText('Access refused from this address');
+  await expect(staff.getByTestId('across-rows')).toContainText('株式会社封じ込め商事');
+
+  // The block is listed beside the allowlist and lifted there; the address is let in again.
+  await admin.goto(`/t/${tenantId}/ip-allowlist`);
+  const row = admin.getByTestId('block-row').filter({ hasText: '127.0.0.9/32' });
+  await expect(row).toContainText('the stolen cookie came from here');
+  await expect(row).toContainText('Blocked');
+  await confirmAction(admin, row.getByRole('button', { name: 'Lift' }), { reason: 'contained', loginId: adminLogin });
+  await expect(row).toContainText(`Lifted by ${adminLogin}`);
+  expect((await fetchFrom('127.0.0.9', '/api/v1/me', cookie)).status).toBe(200);
+});

@@ -60,6 +60,9 @@ test('from a pivot in the audit trail, an admin ends a session and blocks an add
   // What it touched, counted: here only the sign-in, by this login ID, at no site.
   await expect(admin.getByTestId('radius-row')).toHaveCount(1);
   await expect(admin.getByTestId('radius-row')).toContainText(opLogin);
+  const csv = await admin.request.get((await admin.getByTestId('radius-csv').getAttribute('href'))!);
+  expect(csv.status()).toBe(200);
+  expect(await csv.text()).toContain(`site,${tenantId},株式会社封じ込め商事,,,${opLogin},0,0`);
   await confirmAction(admin, admin.getByRole('button', { name: 'End this session' }), {
     reason: 'session used from a second address',
     loginId: adminLogin,

@@ -77,6 +77,12 @@ test('screenshots of every page', async ({ browser }) => {
       act: (page) => page.getByTestId('audit-action').first().click(),
     },
     { name: 'audit-invalid-filter', path: `${t}/audit?ip=999.1.1.1&action=orders.bogus` },
+    { name: 'audit-pivot-ip', path: `${t}/audit?ip=127.0.0.1` },
+    {
+      name: 'audit-block-dialog',
+      path: `${t}/audit?ip=198.51.100.7`,
+      act: async (page) => void (await openDialog(page, page.getByTestId('pivot-block-open'))),
+    },
     { name: 'security', path: `${t}/security` },
     { name: 'ip-allowlist', path: `${t}/ip-allowlist` },
     { name: 'rotation', path: `${t}/rotation` },
@@ -115,6 +121,8 @@ test('screenshots of every page', async ({ browser }) => {
     { name: 'tenant-new', path: '/platform/tenants/new' },
     { name: 'tenant', path: t },
     { name: 'staff', path: '/platform/staff' },
+    { name: 'ip-allowlist', path: '/t/00000000-0000-0000-0000-000000000000/ip-allowlist' },
+    { name: 'audit-across', path: '/t/00000000-0000-0000-0000-000000000000/audit?across=all&ip=127.0.0.1' },
     { name: 'sessions', path: '/platform/sessions' },
     {
       name: 'sessions-end-all-dialog',

@@ -145,6 +145,7 @@ export const ACCESS = {
   [`${T}/audit/actions.ts verifyChainAction`]: { who: 'tenant', permission: 'audit.read' },
   'app/api/v1/tenants/[tenantId]/audit/bundle/route.ts GET': { who: 'tenant', permission: 'audit.read' },
   'app/api/v1/tenants/[tenantId]/audit/export/route.ts GET': { who: 'tenant', permission: 'audit.read' },
+  'app/api/v1/tenants/[tenantId]/audit/blast-radius/route.ts GET': { who: 'tenant', permission: 'audit.read' },
   'app/api/v1/audit-events/route.ts GET': { who: 'token', scope: 'audit:read' },
 
   // A shop's customer data.

@@ -8,7 +8,7 @@ type Radius = Awaited<ReturnType<typeof measureBlastRadius>>;
  * What a pivot touched, per tenant and site, counted from every matching event; where the trail
  * cannot tell, it says "not evidenced" with the reason rather than guessing.
  */
-export async function BlastRadius({ radius, across }: { radius: Radius; across: boolean }) {
+export async function BlastRadius({ radius, across, csvHref }: { radius: Radius; across: boolean; csvHref: string }) {
   const [t, locale] = await Promise.all([getTranslations('audit.radius'), getLocale() as Promise<Locale>]);
   const nf = new Intl.NumberFormat(locale === 'ja' ? 'ja-JP' : 'en-GB');
   const num = (n: number) => nf.format(n);
@@ -19,9 +19,14 @@ export async function BlastRadius({ radius, across }: { radius: Radius; across: 
       className="space-y-2 rounded-lg border border-slate-200 bg-white p-3 text-sm"
       data-testid="blast-radius"
     >
-      <h2 id="radius-title" className="font-medium">
-        {t('title')}
-      </h2>
+      <div className="flex flex-wrap items-baseline gap-3">
+        <h2 id="radius-title" className="font-medium">
+          {t('title')}
+        </h2>
+        <a className="text-xs text-brand-600 hover:underline" href={csvHref} data-testid="radius-csv">
+          {t('csv')}
+        </a>
+      </div>
       <p className="text-xs text-slate-600">{t('intro')}</p>
       {sites.length === 0 ? (
         <p className="text-slate-500">{t('nothing')}</p>

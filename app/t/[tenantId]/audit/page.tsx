@@ -301,7 +301,18 @@ export default async function AuditPage({
       {filter && (pivot === 'session' || pivot === 'actor' || pivot === 'ip' || pivot === 'target') && (
         <ContainPanel access={chainAccess} pivot={pivot} value={filter[pivot]!} />
       )}
-      {radius && <BlastRadius radius={radius} across={Boolean(across)} />}
+      {radius && filter && (
+        <BlastRadius
+          radius={radius}
+          across={Boolean(across)}
+          csvHref={`/api/v1/tenants/${across ? tenantId : chainAccess.granted.tenantId}/audit/blast-radius?${(() => {
+            const q = filterParams(filter);
+            q.delete('tenant');
+            if (across) q.set('across', 'all');
+            return q.toString();
+          })()}`}
+        />
+      )}
       {across && acrossRows && (
         <AcrossTenants
           base={base}

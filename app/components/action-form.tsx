@@ -8,6 +8,7 @@ import { validationMessage } from './validation-message';
 import { JstDateTimeField } from './jst-date-time-field';
 
 const FieldErrors = createContext<Record<string, string[]> | undefined>(undefined);
+const FieldIds = createContext('f');
 
 /** The server's validation keys for one field of the enclosing ActionForm, for custom fields. */
 export function useFieldErrors(name: string): string[] | undefined {
@@ -50,6 +51,7 @@ export function ActionForm({
   onSuccess,
   secondary,
   fieldErrorsHere = false,
+  idPrefix = 'f',
 }: {
   action: (prev: ActionState, formData: FormData) => Promise<ActionState>;
   children?: React.ReactNode;
@@ -65,6 +67,8 @@ export function ActionForm({
   secondary?: React.ReactNode;
   /** Lists field errors in the form's error message, for forms without visible fields. */
   fieldErrorsHere?: boolean;
+  /** Prefix of the fields' ids (`f` by default): a page form beside a dialog's form keeps its own. */
+  idPrefix?: string;
 }) {
   const [state, formAction, pending] = useActionState(action, null);
   const t = useTranslations('errors');
@@ -90,59 +94,61 @@ export function ActionForm({
   };
   return (
     <FieldErrors.Provider value={state?.fieldErrors}>
-      <form
-        ref={form}
-        action={formAction}
-        onSubmit={(event) => submitKeepingInput(formAction, (data) => (lastSubmitted.current = data))(event)}
-        className={className}
-        data-testid={testId}
-      >
-        {children}
-        {steppingUp && (
-          <StepUp
-            onVerified={() => lastSubmitted.current && startTransition(() => formAction(lastSubmitted.current!))}
-          />
-        )}
-        {state?.error === 'mfa_enrollment_required' && (
-          <p role="alert" className="text-sm text-red-700">
-            {t('mfa_enrollment_required')}{' '}
-            <Link className="underline" href="/account/mfa">
-              {t('enrollNow')}
-            </Link>
-          </p>
-        )}
-        {state &&
-          !state.ok &&
-          state.error &&
-          state.error !== 'step_up_required' &&
-          state.error !== 'mfa_enrollment_required' && (
-            <p role="alert" data-testid="form-error" className="text-sm text-red-700">
-              {t.has(state.error) ? t(state.error) : t('bad_request')}
-              {/* A form of hidden fields (a confirmation) has no field to show them beside. */}
-              {fieldErrorsHere &&
-                Object.values(state.fieldErrors ?? {})
-                  .flat()
-                  .map((key) => ` ${message(key)}`)}
+      <FieldIds.Provider value={idPrefix}>
+        <form
+          ref={form}
+          action={formAction}
+          onSubmit={(event) => submitKeepingInput(formAction, (data) => (lastSubmitted.current = data))(event)}
+          className={className}
+          data-testid={testId}
+        >
+          {children}
+          {steppingUp && (
+            <StepUp
+              onVerified={() => lastSubmitted.current && startTransition(() => formAction(lastSubmitted.current!))}
+            />
+          )}
+          {state?.error === 'mfa_enrollment_required' && (
+            <p role="alert" className="text-sm text-red-700">
+              {t('mfa_enrollment_required')}{' '}
+              <Link className="underline" href="/account/mfa">
+                {t('enrollNow')}
+              </Link>
             </p>
           )}
-        {state?.ok && success && !onSuccess && (
-          <div role="status" data-testid="form-success">
-            {success(state)}
-          </div>
-        )}
-        {/* While a code is asked for, its button is the one way on: no second primary button. */}
-        <div className={`flex flex-wrap items-center gap-2 ${steppingUp ? 'justify-end' : ''}`}>
-          {!steppingUp && (
-            <button
-              disabled={pending}
-              className={`rounded px-4 py-2 text-sm font-medium disabled:opacity-60 ${tones[tone]}`}
-            >
-              {submit}
-            </button>
+          {state &&
+            !state.ok &&
+            state.error &&
+            state.error !== 'step_up_required' &&
+            state.error !== 'mfa_enrollment_required' && (
+              <p role="alert" data-testid="form-error" className="text-sm text-red-700">
+                {t.has(state.error) ? t(state.error) : t('bad_request')}
+                {/* A form of hidden fields (a confirmation) has no field to show them beside. */}
+                {fieldErrorsHere &&
+                  Object.values(state.fieldErrors ?? {})
+                    .flat()
+                    .map((key) => ` ${message(key)}`)}
+              </p>
+            )}
+          {state?.ok && success && !onSuccess && (
+            <div role="status" data-testid="form-success">
+              {success(state)}
+            </div>
           )}
-          {secondary}
-        </div>
-      </form>
+          {/* While a code is asked for, its button is the one way on: no second primary button. */}
+          <div className={`flex flex-wrap items-center gap-2 ${steppingUp ? 'justify-end' : ''}`}>
+            {!steppingUp && (
+              <button
+                disabled={pending}
+                className={`rounded px-4 py-2 text-sm font-medium disabled:opacity-60 ${tones[tone]}`}
+              >
+                {submit}
+              </button>
+            )}
+            {secondary}
+          </div>
+        </form>
+      </FieldIds.Provider>
     </FieldErrors.Provider>
   );
 }
@@ -170,7 +176,7 @@ export function Field({
 }) {
   const errors = useContext(FieldErrors)?.[name];
   const message = useValidationMessage();
-  const id = `f-${name}`;
+  const id = `${useContext(FieldIds)}-${name}`;
   return (
     <div className="text-sm">
       <label htmlFor={id} className="block font-medium">
@@ -220,10 +226,11 @@ export function Select({
   defaultValue?: string;
   onChange?: (value: string) => void;
 }) {
+  const id = `${useContext(FieldIds)}-${name}`;
   return (
     <Field name={name} label={label}>
       <select
-        id={`f-${name}`}
+        id={id}
         name={name}
         defaultValue={defaultValue}
         onChange={onChange && ((e) => onChange(e.target.value))}
@@ -253,7 +260,7 @@ export function CheckboxGroup({
 }) {
   const errors = useContext(FieldErrors)?.[name];
   const message = useValidationMessage();
-  const id = `f-${name}`;
+  const id = `${useContext(FieldIds)}-${name}`;
   return (
     <fieldset
       className="text-sm"

@@ -107,6 +107,8 @@ describe('the blast radius of a pivot', () => {
     const otherOp = await createOperator(other, `bs${stamp}.op`, 'a long enough password');
     await record(other, { operatorId: otherOp, loginId: `bs${stamp}.op`, sessionId: randomUUID(), ip: INTRUDER }, [
       ['members.listed', { siteId: randomUUID(), count: 5 }],
+      // Refused only: no login ID was used there.
+      ['access.denied_ip', { layer: 'block', at: 'request' }, 'failure'],
     ]);
     const staff = platformAccess(contextFor(PLATFORM_TENANT_ID, opId, 'platform_auditor', 'staff'), 'audit.read');
     const across = await measureBlastRadiusAcrossTenants(staff, { ip: INTRUDER });
@@ -116,8 +118,10 @@ describe('the blast radius of a pivot', () => {
       [tenantId, null, 0],
       [tenantId, 'a ストア', 150],
       [tenantId, 'b ストア', 82],
+      [other, null, 0],
       [other, null, 5],
     ]);
+    expect(across.sites.at(-2)!.operators).toEqual([]);
     // A tenant's own view never reaches the other company.
     expect((await measureBlastRadius(reader, { ip: INTRUDER })).sites.map((s) => s.tenantId)).not.toContain(other);
   });

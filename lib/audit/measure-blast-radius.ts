@@ -89,7 +89,7 @@ async function measure(chain: string | null, query: AuditFilter) {
   const rows = await selectOwnerRows<Row>(
     chain ?? PLATFORM_TENANT_ID,
     sql`select t.id as tenant_id, t.name as tenant_name, e.details->>'siteId' as site_id, min(s.name) as site_name,
-          array_remove(array_agg(distinct e.actor_login_id) filter (where e.outcome = 'success' and e.actor_operator_id is not null), null) as operators,
+          coalesce(array_remove(array_agg(distinct e.actor_login_id) filter (where e.outcome = 'success' and e.actor_operator_id is not null), null), '{}') as operators,
           coalesce(sum(${n('rows')}) filter (where e.action = 'orders.exported'), 0) as orders_exported,
           coalesce(jsonb_agg(jsonb_build_object('sha256', e.details->>'sha256', 'rows', ${n('rows')}, 'customers', ${n('customers')}, 'at', e.occurred_at)
             order by e.occurred_at, e.seq) filter (where e.action = 'orders.exported'), '[]'::jsonb) as export_files,
@@ -109,7 +109,7 @@ async function measure(chain: string | null, query: AuditFilter) {
         left join sites s on s.tenant_id = t.id and s.id::text = e.details->>'siteId'
         ${chain ? sql`where t.id = ${chain}` : sql``}
         group by t.id, t.name, e.details->>'siteId'
-        order by t.name, site_name nulls first`,
+        order by t.name, site_name nulls first, site_id nulls first`,
     { plan: 'custom' },
   );
   const sites: SiteRadius[] = rows.map((r) => ({

@@ -63,7 +63,7 @@ export async function ContainPanel({
   if (session) {
     parts.push(
       <div key="session" className="space-y-1">
-        <p data-testid="pivot-session">
+        <p data-testid="pivot-session" role="status">
           {t('session', {
             name: session.displayName,
             loginId: session.loginId,

@@ -29,6 +29,7 @@ export function BlockAddressForm({ tenantId }: { tenantId: string }) {
       tone="danger"
       resetOnSuccess
       testId="block-address"
+      idPrefix="block"
       className="grid gap-3 sm:grid-cols-2"
       success={(s) => (
         <p className="text-sm text-green-700 sm:col-span-2" data-testid="block-added">

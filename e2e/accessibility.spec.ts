@@ -70,6 +70,7 @@ for (const locale of ['ja', 'en'] as const) {
       `${t}/audit`,
       `${t}/audit?ip=999.1.1.1`,
       `${t}/audit?actor=sakura.admin`,
+      `${t}/audit?ip=127.0.0.1`,
       `${t}/security`,
       `${t}/ip-allowlist`,
       `${t}/rotation`,
@@ -89,6 +90,10 @@ for (const locale of ['ja', 'en'] as const) {
     await admin.getByRole('link', { name: 'sakura.operator' }).click();
     await openDialog(admin, admin.getByTestId('end-sessions-open'));
     await auditHere(admin, 'operator#end-sessions-dialog', found);
+    // Containment from a pivot: blocking the address it shows.
+    await admin.goto(`${t}/audit?ip=198.51.100.7`);
+    await openDialog(admin, admin.getByTestId('pivot-block-open'));
+    await auditHere(admin, 'audit#block-dialog', found);
 
     // A page that does not exist (or is not this operator's) answers with the 404 page.
     await audit(admin, '/t/00000000-0000-4000-8000-000000000000', found);
@@ -97,7 +102,16 @@ for (const locale of ['ja', 'en'] as const) {
     for (const path of ['/', t, '/account/mfa']) await audit(operatorPage, `${path}#operator`, found);
 
     const staff = await as(browser, 'platform.admin', locale);
-    for (const path of ['/', '/platform/tenants', '/platform/tenants/new', '/platform/staff', '/platform/sessions'])
+    const platformTrail = '/t/00000000-0000-0000-0000-000000000000';
+    for (const path of [
+      '/',
+      '/platform/tenants',
+      '/platform/tenants/new',
+      '/platform/staff',
+      '/platform/sessions',
+      `${platformTrail}/ip-allowlist`,
+      `${platformTrail}/audit?across=all&ip=127.0.0.1`,
+    ])
       await audit(staff, `${path}#platform`, found);
     await staff.goto('/platform/sessions');
     await openDialog(staff, staff.getByTestId('end-all-open'));

@@ -19,12 +19,15 @@ export async function AcrossTenants({
   pivot,
   rows,
   counts,
+  between,
 }: {
   base: string;
   /** The filter as given, without the tenant (carried into each tenant's link). */
   pivot: Pivot;
   rows: Awaited<ReturnType<typeof searchAuditAcrossTenants>>;
   counts: Awaited<ReturnType<typeof countAuditAcrossTenants>> | null;
+  /** Shown between the counts and the events: what it touched, and how to contain it. */
+  between?: React.ReactNode;
 }) {
   const [t, locale] = await Promise.all([getTranslations('audit'), getLocale() as Promise<Locale>]);
   const actionLabel = (name: string) => (isAuditAction(name) ? t(`actionLabels.${name}`) : name);
@@ -64,6 +67,7 @@ export async function AcrossTenants({
           </ul>
         </section>
       )}
+      {between}
       <div className="overflow-x-auto" tabIndex={0}>
         <table className="w-full rounded-lg border border-slate-200 bg-white text-sm" data-testid="across-rows">
           <caption className="p-2 text-left text-xs text-slate-500">{t('across.newest', { n: rows.length })}</caption>

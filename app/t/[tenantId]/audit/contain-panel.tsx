@@ -4,6 +4,7 @@ import { UUID } from '@/db';
 import { alsoOn, linksOn } from '@/lib/auth/guard';
 import type { TenantAccess } from '@/lib/kernel/access';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
+import { cidrContains, parseCidr, parseIp } from '@/lib/ip/ip';
 import { getSession } from '@/lib/sessions/get-session';
 import { getOperator } from '@/lib/tenancy/list-operators';
 import { EndSessionForm, EndSessionsForm, StatusForm } from '../forms';
@@ -43,6 +44,10 @@ export async function ContainPanel({
     pivot === 'target' && UUID.test(value) && writer
       ? (await listApiTokens(writer)).find((k) => k.id === value && !k.revokedAt)
       : undefined;
+  // Blocking one's own address would lock the blocker out: the server refuses it, so it is not offered.
+  const pivotRange = pivot === 'ip' ? parseCidr(value) : null;
+  const viewer = parseIp(access.ip);
+  const ownAddress = Boolean(pivotRange?.ok && viewer && cidrContains(pivotRange.cidr, viewer));
   const parts: React.ReactNode[] = [];
   if (token) {
     parts.push(
@@ -56,7 +61,13 @@ export async function ContainPanel({
     parts.push(
       <div key="ip" className="space-y-1">
         <p>{t('address', { cidr: value })}</p>
-        <BlockAddressConfirm tenantId={blockOwner} cidr={value} who={platform ? null : access.tenant.name} />
+        {ownAddress ? (
+          <p className="text-slate-700" data-testid="pivot-own-address">
+            {t('ownAddress', { ip: access.ip })}
+          </p>
+        ) : (
+          <BlockAddressConfirm tenantId={blockOwner} cidr={value} who={platform ? null : access.tenant.name} />
+        )}
       </div>,
     );
   }

@@ -124,6 +124,26 @@ export default async function AuditPage({
     q.delete('tenant');
     return q.toString();
   };
+  // What a pivot offers beside its events: containment, then what it touched.
+  const containAndRadius = (
+    <>
+      {filter && (pivot === 'session' || pivot === 'actor' || pivot === 'ip' || pivot === 'target') && (
+        <ContainPanel access={chainAccess} pivot={pivot} value={filter[pivot]!} />
+      )}
+      {radius && filter && (
+        <BlastRadius
+          radius={radius}
+          across={Boolean(across)}
+          csvHref={`/api/v1/tenants/${across ? tenantId : chainAccess.granted.tenantId}/audit/blast-radius?${(() => {
+            const q = filterParams(filter);
+            q.delete('tenant');
+            if (across) q.set('across', 'all');
+            return q.toString();
+          })()}`}
+        />
+      )}
+    </>
+  );
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-baseline gap-4">
@@ -298,21 +318,7 @@ export default async function AuditPage({
           </ul>
         </section>
       )}
-      {filter && (pivot === 'session' || pivot === 'actor' || pivot === 'ip' || pivot === 'target') && (
-        <ContainPanel access={chainAccess} pivot={pivot} value={filter[pivot]!} />
-      )}
-      {radius && filter && (
-        <BlastRadius
-          radius={radius}
-          across={Boolean(across)}
-          csvHref={`/api/v1/tenants/${across ? tenantId : chainAccess.granted.tenantId}/audit/blast-radius?${(() => {
-            const q = filterParams(filter);
-            q.delete('tenant');
-            if (across) q.set('across', 'all');
-            return q.toString();
-          })()}`}
-        />
-      )}
+      {!across && containAndRadius}
       {across && acrossRows && (
         <AcrossTenants
           base={base}
@@ -323,6 +329,7 @@ export default async function AuditPage({
           )}
           rows={acrossRows}
           counts={acrossCounts}
+          between={containAndRadius}
         />
       )}
       {result && (

@@ -489,6 +489,52 @@ export const ipBlocks = pgTable(
   ],
 );
 
+/**
+ * Compromise mode: "every credential issued before `void_before` is void", declared by a tenant
+ * for itself or by the platform for all or chosen tenants (their rows in compromise_tenants).
+ * The counts are what the declaration voided; progress is read live. Active until ended.
+ */
+export const compromiseDeclarations = pgTable(
+  'compromise_declarations',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    id: uuid('id').notNull().defaultRandom(),
+    reason: text('reason').notNull(),
+    voidBefore: ts('void_before').notNull(),
+    reenrollTotp: boolean('reenroll_totp').notNull(),
+    declaredAt: ts('declared_at').notNull(),
+    declaredByLoginId: text('declared_by_login_id').notNull(),
+    operators: integer('operators').notNull().default(0),
+    sessionsEnded: integer('sessions_ended').notNull().default(0),
+    tokensRevoked: integer('tokens_revoked').notNull().default(0),
+    totpVoided: integer('totp_voided').notNull().default(0),
+    recoveryCodesVoided: integer('recovery_codes_voided').notNull().default(0),
+    webhooksRotated: integer('webhooks_rotated').notNull().default(0),
+    endedAt: ts('ended_at'),
+    endedByLoginId: text('ended_by_login_id'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), tenantPolicy('compromise_declarations')],
+);
+
+/** The tenants a compromise declaration covers (its owner's own row for a tenant's declaration). */
+export const compromiseTenants = pgTable(
+  'compromise_tenants',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    ownerTenantId: uuid('owner_tenant_id').notNull(),
+    declarationId: uuid('declaration_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ownerTenantId, t.declarationId, t.tenantId] }),
+    index('compromise_tenants_tenant_idx').on(t.tenantId),
+    tenantPolicy('compromise_tenants'),
+  ],
+);
+
 /** An operator's TOTP secret, encrypted with the keyring (key id beside the ciphertext). */
 export const totpCredentials = pgTable(
   'totp_credentials',

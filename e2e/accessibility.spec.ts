@@ -73,6 +73,7 @@ for (const locale of ['ja', 'en'] as const) {
       `${t}/audit?ip=127.0.0.1`,
       `${t}/security`,
       `${t}/ip-allowlist`,
+      `${t}/compromise`,
       `${t}/rotation`,
       `${t}/api-tokens`,
       `${site}/orders`,
@@ -94,6 +95,9 @@ for (const locale of ['ja', 'en'] as const) {
     await admin.goto(`${t}/audit?ip=198.51.100.7`);
     await openDialog(admin, admin.getByTestId('pivot-block-open'));
     await auditHere(admin, 'audit#block-dialog', found);
+    await admin.goto(`${t}/compromise`);
+    await openDialog(admin, admin.getByTestId('declare-compromise-open'));
+    await auditHere(admin, 'compromise#declare-dialog', found);
 
     // A page that does not exist (or is not this operator's) answers with the 404 page.
     await audit(admin, '/t/00000000-0000-4000-8000-000000000000', found);
@@ -110,6 +114,7 @@ for (const locale of ['ja', 'en'] as const) {
       '/platform/staff',
       '/platform/sessions',
       `${platformTrail}/ip-allowlist`,
+      `${platformTrail}/compromise`,
       `${platformTrail}/audit?across=all&ip=127.0.0.1`,
     ])
       await audit(staff, `${path}#platform`, found);

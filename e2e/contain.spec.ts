@@ -1,36 +1,21 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { clickSensitive, confirmAction, ensureTotp, fetchFrom, login, openDialog } from './helpers';
+import { expect, test } from '@playwright/test';
+import {
+  clickSensitive,
+  confirmAction,
+  ensureTotp,
+  fetchFrom,
+  firstLogin,
+  login,
+  newCompany,
+  newOperator,
+  openDialog,
+} from './helpers';
 
 const stamp = Date.now().toString(36);
 const code = `ct-${stamp}`;
 const adminLogin = `${code}.admin`;
 const opLogin = `${code}.op`;
 const PLATFORM = '00000000-0000-0000-0000-000000000000';
-
-/** Signs in with a temporary password from a fresh browser and sets a password of one's own. */
-async function firstLogin(browser: Browser, loginId: string, temporary: string, password: string) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto('/login');
-  await page.getByLabel('Login ID', { exact: true }).fill(loginId);
-  await page.getByLabel('Password', { exact: true }).fill(temporary);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByLabel('Current password').fill(temporary);
-  await page.getByLabel('New password', { exact: true }).fill(password);
-  await page.getByLabel('New password again').fill(password);
-  await page.getByRole('button', { name: 'Change password' }).click();
-  await expect(page.getByTestId('whoami')).toContainText(loginId);
-  return { page, cookie: (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') };
-}
-
-async function newOperator(staff: Page, tenantId: string, loginId: string, name: string, role?: string) {
-  await staff.goto(`/t/${tenantId}/operators/new`);
-  await staff.getByLabel('Login ID', { exact: true }).fill(loginId);
-  await staff.getByLabel('Name', { exact: true }).fill(name);
-  if (role) await staff.getByLabel('Role').selectOption(role);
-  await clickSensitive(staff, 'platform.admin', staff.getByRole('button', { name: 'Create operator' }));
-  return (await staff.getByTestId('temporary-password').textContent())!.trim();
-}
 
 // A company of its own: its operator's address gets blocked, which no other test may meet.
 test('from a pivot in the audit trail, an admin ends a session and blocks an address; both hold on the next request', async ({
@@ -40,12 +25,7 @@ test('from a pivot in the audit trail, an admin ends a session and blocks an add
   test.setTimeout(240_000);
   const staff = await (await browser.newContext()).newPage();
   await login(staff, 'platform.admin');
-  await staff.goto('/platform/tenants/new');
-  await staff.getByLabel('Company name').fill('株式会社封じ込め商事');
-  await staff.getByLabel('Code (a-z, 0-9, -)').fill(code);
-  await staff.getByRole('button', { name: 'Create tenant' }).click();
-  await expect(staff.getByTestId('tenant-title')).toHaveText('株式会社封じ込め商事');
-  const tenantId = new URL(staff.url()).pathname.split('/')[2];
+  const tenantId = await newCompany(staff, '株式会社封じ込め商事', code);
   const adminTemporary = await newOperator(staff, tenantId, adminLogin, '封じ 花子', 'tenant_admin');
   const opTemporary = await newOperator(staff, tenantId, opLogin, '込め 次郎');
   const { page: admin } = await firstLogin(browser, adminLogin, adminTemporary, 'hold the line firmly');

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type Browser, type Locator, type Page } from '@playwright/test';
 import { generate } from 'otplib';
 import { baseURL, runId } from '../playwright.config';
 
@@ -182,4 +182,39 @@ export function fetchFrom(localAddress: string, path: string, cookie: string, he
     req.on('error', reject);
     req.end();
   });
+}
+
+/** Signs in with a temporary password from a fresh browser and sets a password of one's own. */
+export async function firstLogin(browser: Browser, loginId: string, temporary: string, password: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel('Login ID', { exact: true }).fill(loginId);
+  await page.getByLabel('Password', { exact: true }).fill(temporary);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByLabel('Current password').fill(temporary);
+  await page.getByLabel('New password', { exact: true }).fill(password);
+  await page.getByLabel('New password again').fill(password);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByTestId('whoami')).toContainText(loginId);
+  return { page, cookie: (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') };
+}
+
+export async function newOperator(staff: Page, tenantId: string, loginId: string, name: string, role?: string) {
+  await staff.goto(`/t/${tenantId}/operators/new`);
+  await staff.getByLabel('Login ID', { exact: true }).fill(loginId);
+  await staff.getByLabel('Name', { exact: true }).fill(name);
+  if (role) await staff.getByLabel('Role').selectOption(role);
+  await clickSensitive(staff, 'platform.admin', staff.getByRole('button', { name: 'Create operator' }));
+  return (await staff.getByTestId('temporary-password').textContent())!.trim();
+}
+
+/** A company created by platform staff (signed in on `staff`); returns its id. */
+export async function newCompany(staff: Page, name: string, code: string): Promise<string> {
+  await staff.goto('/platform/tenants/new');
+  await staff.getByLabel('Company name').fill(name);
+  await staff.getByLabel('Code (a-z, 0-9, -)').fill(code);
+  await staff.getByRole('button', { name: 'Create tenant' }).click();
+  await expect(staff.getByTestId('tenant-title')).toHaveText(name);
+  return new URL(staff.url()).pathname.split('/')[2];
 }

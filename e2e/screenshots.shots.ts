@@ -85,6 +85,12 @@ test('screenshots of every page', async ({ browser }) => {
     },
     { name: 'security', path: `${t}/security` },
     { name: 'ip-allowlist', path: `${t}/ip-allowlist` },
+    { name: 'compromise', path: `${t}/compromise` },
+    {
+      name: 'compromise-declare-dialog',
+      path: `${t}/compromise`,
+      act: async (page) => void (await openDialog(page, page.getByTestId('declare-compromise-open'))),
+    },
     { name: 'rotation', path: `${t}/rotation` },
     {
       name: 'rotation-summary-dialog',
@@ -122,6 +128,11 @@ test('screenshots of every page', async ({ browser }) => {
     { name: 'tenant', path: t },
     { name: 'staff', path: '/platform/staff' },
     { name: 'ip-allowlist', path: '/t/00000000-0000-0000-0000-000000000000/ip-allowlist' },
+    {
+      name: 'compromise-declare-dialog',
+      path: '/t/00000000-0000-0000-0000-000000000000/compromise',
+      act: async (page) => void (await openDialog(page, page.getByTestId('declare-compromise-open'))),
+    },
     { name: 'audit-across', path: '/t/00000000-0000-0000-0000-000000000000/audit?across=all&ip=127.0.0.1' },
     { name: 'sessions', path: '/platform/sessions' },
     {

@@ -48,6 +48,8 @@ export const AUDIT_ACTIONS = [
   'ip_allowlist.break_glass_granted',
   'ip_block.added',
   'ip_block.lifted',
+  'compromise.declared',
+  'compromise.ended',
   'mfa.enrolled',
   'mfa.recovery_codes_generated',
   'mfa.reset',

@@ -126,6 +126,13 @@ export const ACCESS = {
     permission: 'security.write',
     stepUp: true,
   },
+  [`${T}/compromise/page.tsx`]: { who: 'tenant', permission: 'security.write' },
+  [`${T}/compromise/actions.ts declareCompromiseAction`]: {
+    who: 'tenant',
+    permission: 'security.write',
+    stepUp: true,
+  },
+  [`${T}/compromise/actions.ts endCompromiseAction`]: { who: 'tenant', permission: 'security.write', stepUp: true },
   [`${T}/api-tokens/page.tsx`]: { who: 'tenant', permission: 'security.write' },
   [`${T}/api-tokens/actions.ts createTokenAction`]: { who: 'tenant', permission: 'security.write', stepUp: true },
   [`${T}/api-tokens/actions.ts revokeTokenAction`]: { who: 'tenant', permission: 'security.write', stepUp: true },

@@ -506,6 +506,8 @@ export const compromiseDeclarations = pgTable(
     reenrollTotp: boolean('reenroll_totp').notNull(),
     declaredAt: ts('declared_at').notNull(),
     declaredByLoginId: text('declared_by_login_id').notNull(),
+    // The declarer's own session, kept so they can follow the progress (not counted as a leftover).
+    keptSessionId: uuid('kept_session_id'),
     operators: integer('operators').notNull().default(0),
     sessionsEnded: integer('sessions_ended').notNull().default(0),
     tokensRevoked: integer('tokens_revoked').notNull().default(0),

@@ -43,7 +43,7 @@ test('a tenant admin declares compromise mode: sessions and tokens void, passwor
     'For 株式会社侵害対応, every credential issued before the chosen moment becomes void',
   );
   await dialog.getByLabel(/^Reason/).fill('backdoor found on the web server');
-  await clickSensitive(admin, adminLogin, dialog.getByRole('button', { name: 'Declare compromise…', exact: true }));
+  await clickSensitive(admin, adminLogin, dialog.getByRole('button', { name: 'Declare compromise mode', exact: true }));
   await expect(dialog).toBeHidden();
 
   // The operator's session is gone at once.
@@ -57,6 +57,8 @@ test('a tenant admin declares compromise mode: sessions and tokens void, passwor
   await expect(state).toContainText('Compromise mode is in force');
   await expect(admin.getByTestId('compromise-voided')).toContainText('2 passwords');
   await expect(admin.getByTestId('compromise-tenant')).toContainText('1 / 2');
+  // Nothing issued before it is still live (the admin's own session is kept, and not counted).
+  await expect(admin.getByTestId('compromise-tenant').locator('td').nth(3)).toHaveText('0');
 
   // The operator signs in with the old password: it leads only to the change form.
   const again = await (await browser.newContext()).newPage();
@@ -77,7 +79,7 @@ test('a tenant admin declares compromise mode: sessions and tokens void, passwor
   // It ends only by an explicit step.
   const end = await openDialog(admin, admin.getByTestId('end-compromise-open'));
   await end.getByLabel(/^Reason/).fill('every credential re-established');
-  await clickSensitive(admin, adminLogin, end.getByRole('button', { name: 'End compromise mode…', exact: true }));
+  await clickSensitive(admin, adminLogin, end.getByRole('button', { name: 'End compromise mode', exact: true }));
   await expect(end).toBeHidden();
   await expect(state).toContainText(`ended`);
   await expect(admin.getByTestId('declare-compromise-open')).toBeVisible();

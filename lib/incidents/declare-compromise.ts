@@ -64,6 +64,7 @@ export async function declareCompromise(
       reenrollTotp: input.reenrollTotp,
       declaredAt: at,
       declaredByLoginId: ctx.loginId,
+      keptSessionId: ctx.sessionId,
     });
     const covered = rowsOf<{ tenant_id: string }>(
       await tx.execute(sql`

@@ -24,6 +24,7 @@ export async function getCompromise(ctx: TenantAccess<'security.write' | 'audit.
           reenrollTotp: compromiseDeclarations.reenrollTotp,
           declaredAt: compromiseDeclarations.declaredAt,
           declaredByLoginId: compromiseDeclarations.declaredByLoginId,
+          keptSessionId: compromiseDeclarations.keptSessionId,
           operators: compromiseDeclarations.operators,
           sessionsEnded: compromiseDeclarations.sessionsEnded,
           tokensRevoked: compromiseDeclarations.tokensRevoked,
@@ -59,7 +60,8 @@ export async function getCompromise(ctx: TenantAccess<'security.write' | 'audit.
               where c.tenant_id = t.id and o.status = 'active' and c.status = 'active'
                 and (not ${declaration.reenrollTotp} or c.created_at >= ${before})) as factor_established,
             (select count(*)::int from sessions s where s.tenant_id = t.id and s.revoked_at is null
-               and s.created_at < ${before} and s.expires_at > ${at}) as old_sessions_live,
+               and s.created_at < ${before} and s.expires_at > ${at}
+               and s.id is distinct from ${declaration.keptSessionId}) as old_sessions_live,
             (select count(*)::int from api_tokens k where k.tenant_id = t.id and k.revoked_at is null
                and k.created_at < ${before}) as old_tokens_live,
             (select count(*)::int from payment_settings p where p.tenant_id = t.id) as payment_sites

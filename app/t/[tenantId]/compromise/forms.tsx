@@ -26,6 +26,7 @@ export function DeclareCompromiseForm({
       action={declareCompromiseAction}
       label={t('declare')}
       title={t('declareTitle')}
+      confirm={t('declareConfirm')}
       effect={
         <div className="space-y-2">
           <p>{company ? t('effectTenant', { company }) : t('effectPlatform')}</p>
@@ -64,6 +65,7 @@ export function EndCompromiseForm({ tenantId }: { tenantId: string }) {
       action={endCompromiseAction}
       label={t('end')}
       title={t('endTitle')}
+      confirm={t('endConfirm')}
       effect={t('endEffect')}
       tone="plain"
       testId="end-compromise"

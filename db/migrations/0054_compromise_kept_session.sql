@@ -1,0 +1,1 @@
+ALTER TABLE "compromise_declarations" ADD COLUMN "kept_session_id" uuid;

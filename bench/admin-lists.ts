@@ -99,7 +99,7 @@ const pick = (xs: string[], r: string) =>
   sql`(${sqlArray(xs)})[1 + floor(${sql.raw(r)} * ${sql.raw(String(xs.length))})::int]`;
 
 /** Searches that match about 1% of the tenants: one name fragment, one code prefix. */
-const TENANT_SEARCHES = { name: `${HOUSES[0]}${TRADES[0]}`, code: 'T012' };
+const TENANT_SEARCHES = { name: `${HOUSES[0]}${TRADES[0]}`, code: 't012' };
 
 // Never verified: the benchmarks do not log in, and hashing a million passwords would take hours.
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$YmVuY2htYXJrc2FsdA$YmVuY2htYXJrIGR1bW15IGhhc2ggdmFsdWUgMDAwMDA';
@@ -131,7 +131,7 @@ export async function generateWorld(database: Database, spec: WorldSpec): Promis
     await step('tenants', () =>
       tx.execute(sql`
         insert into tenants (kind, code, name, contact_email, status, suspended_reason, created_at, updated_at)
-        select 'tenant', 'T' || lpad(i::text, 5, '0'),
+        select 'tenant', 't' || lpad(i::text, 5, '0'),
                case when i % 3 = 0 then '株式会社' else '' end || ${pick(REGIONS, 'r1')} || ${pick(HOUSES, 'r2')} || ${pick(TRADES, 'r3')}
                  || case when i % 3 <> 0 then '株式会社' else '' end,
                'admin@t' || i || '.example.co.jp',

@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
 import {
+  changePassword,
+  clickSensitive,
   ensureTotp,
   fetchFrom,
   firstLogin,
@@ -7,21 +9,12 @@ import {
   newCompany,
   newOperator,
   openDialog,
-  clickSensitive,
 } from './helpers';
 
 const stamp = Date.now().toString(36);
 const code = `cp-${stamp}`;
 const adminLogin = `${code}.admin`;
 const opLogin = `${code}.op`;
-
-/** Changes one's own password on the change form shown now (forced), and lands where it was going. */
-async function changePassword(page: import('@playwright/test').Page, current: string, next: string) {
-  await page.getByLabel('Current password').fill(current);
-  await page.getByLabel('New password', { exact: true }).fill(next);
-  await page.getByLabel('New password again').fill(next);
-  await page.getByRole('button', { name: 'Change password' }).click();
-}
 
 // A company of its own: compromise mode voids every credential in it.
 test('a tenant admin declares compromise mode: sessions and tokens void, passwords changed after TOTP, progress shown, ended explicitly', async ({

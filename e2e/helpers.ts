@@ -192,12 +192,17 @@ export async function firstLogin(browser: Browser, loginId: string, temporary: s
   await page.getByLabel('Login ID', { exact: true }).fill(loginId);
   await page.getByLabel('Password', { exact: true }).fill(temporary);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByLabel('Current password').fill(temporary);
-  await page.getByLabel('New password', { exact: true }).fill(password);
-  await page.getByLabel('New password again').fill(password);
-  await page.getByRole('button', { name: 'Change password' }).click();
+  await changePassword(page, temporary, password);
   await expect(page.getByTestId('whoami')).toContainText(loginId);
   return { page, cookie: (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') };
+}
+
+/** Changes one's own password on the change form shown now (a forced change), in English. */
+export async function changePassword(page: Page, current: string, next: string) {
+  await page.getByLabel('Current password').fill(current);
+  await page.getByLabel('New password', { exact: true }).fill(next);
+  await page.getByLabel('New password again').fill(next);
+  await page.getByRole('button', { name: 'Change password' }).click();
 }
 
 export async function newOperator(staff: Page, tenantId: string, loginId: string, name: string, role?: string) {

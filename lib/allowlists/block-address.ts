@@ -1,8 +1,8 @@
 import 'server-only';
-import { eq, sql } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
-import { PLATFORM_TENANT_ID, ipBlocks, tenants } from '@/db/schema';
+import { PLATFORM_TENANT_ID, ipBlocks } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
+import { bumpBlockVersion } from './bump-block-version';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { reasonSchema } from '@/lib/http/input-schemas';
@@ -54,10 +54,7 @@ export async function blockAddress(
         expiresAt,
       })
       .returning({ id: ipBlocks.id });
-    await tx
-      .update(tenants)
-      .set({ ipBlockVersion: sql`${tenants.ipBlockVersion} + 1` })
-      .where(eq(tenants.id, owner));
+    await bumpBlockVersion(tx, owner);
     await recordAudit(tx, {
       tenantId: owner,
       action: 'ip_block.added',

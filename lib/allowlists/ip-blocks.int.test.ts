@@ -6,10 +6,10 @@ import { authenticateApiToken, createApiToken } from '@/lib/api/api-tokens';
 import { loadSession } from '@/lib/auth/load-session';
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { advanceClock, resetClock } from '@/lib/clock';
-import { AppError } from '@/lib/http/app-error';
 import { endSession } from '@/lib/sessions/end-session';
 import { contextFor, sessionCtx, tenantAccess } from '@/lib/testing/context';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
+import { refusal } from '@/lib/testing/refusal';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { blockAddress, blockAddressInput } from './block-address';
 import { liftAddressBlock } from './lift-address-block';
@@ -61,15 +61,6 @@ const versionOf = async (tenantId: string) =>
   (
     await withPlatformTx((tx) => tx.select({ v: tenants.ipBlockVersion }).from(tenants).where(eq(tenants.id, tenantId)))
   )[0].v;
-
-async function refusal(p: Promise<unknown>) {
-  const error = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return { code: (error as AppError).code, fields: (error as AppError).fields };
-}
 
 describe('blocked addresses', () => {
   it('refuses bad input, a network too wide and the blocker’s own address, and changes nothing', async () => {

@@ -1,8 +1,9 @@
 import 'server-only';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
-import { ipBlocks, tenants } from '@/db/schema';
+import { ipBlocks } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
+import { bumpBlockVersion } from './bump-block-version';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { reasonSchema, uuidSchema } from '@/lib/http/input-schemas';
@@ -32,10 +33,7 @@ export async function liftAddressBlock(
       )
       .returning({ cidr: ipBlocks.cidr });
     if (!lifted) throw new AppError('not_found');
-    await tx
-      .update(tenants)
-      .set({ ipBlockVersion: sql`${tenants.ipBlockVersion} + 1` })
-      .where(eq(tenants.id, owner));
+    await bumpBlockVersion(tx, owner);
     await recordAudit(tx, {
       tenantId: owner,
       action: 'ip_block.lifted',

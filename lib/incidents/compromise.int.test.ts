@@ -5,12 +5,12 @@ import { PLATFORM_TENANT_ID, apiTokens, auditEvents, recoveryCodes, totpCredenti
 import { createApiToken } from '@/lib/api/api-tokens';
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { advanceClock, now, resetClock } from '@/lib/clock';
-import { AppError } from '@/lib/http/app-error';
 import { completeMfaLogin } from '@/lib/mfa/complete-mfa-login';
 import { confirmTotpEnrollment, startTotpEnrollment } from '@/lib/mfa/enroll-totp';
 import { totpAt } from '@/lib/mfa/otp';
 import { contextFor, ownAccess, sessionCtx, tenantAccess } from '@/lib/testing/context';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
+import { refusal } from '@/lib/testing/refusal';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { declareCompromise } from './declare-compromise';
 import { endCompromise } from './end-compromise';
@@ -60,15 +60,6 @@ const live = async (tenantId: string) =>
         .where(eq(totpCredentials.tenantId, tenantId))
     ).length,
   }));
-
-async function refusal(p: Promise<unknown>) {
-  const error = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return { code: (error as AppError).code, fields: (error as AppError).fields };
-}
 
 describe('compromise mode', () => {
   it('voids every credential issued before it in the tenant; the old password then leads only to the change form, after TOTP', async () => {

@@ -71,6 +71,7 @@ for (const locale of ['ja', 'en'] as const) {
       `${t}/audit?ip=999.1.1.1`,
       `${t}/audit?actor=sakura.admin`,
       `${t}/audit?ip=127.0.0.1`,
+      `${t}/audit/report?ip=127.0.0.1`,
       `${t}/security`,
       `${t}/ip-allowlist`,
       `${t}/compromise`,

@@ -45,6 +45,12 @@ test('from a pivot in the audit trail, an admin ends a session and blocks an add
   const csv = await admin.request.get((await admin.getByTestId('radius-csv').getAttribute('href'))!);
   expect(csv.status()).toBe(200);
   expect(await csv.text()).toContain(`site,${tenantId},株式会社封じ込め商事,,,${opLogin},0,0`);
+  // The same as a report laid out like a notice's facts, to print or file.
+  await admin.getByTestId('radius-report-link').click();
+  await expect(admin.getByRole('heading', { name: 'Blast-radius report' })).toBeVisible();
+  await expect(admin.getByTestId('radius-report')).toContainText(`1 company, 0 sites; 1 login ID was used`);
+  await expect(admin.getByTestId('report-facts')).toContainText('Order history exported: 0 rows in 0 files');
+  await admin.goBack();
   await confirmAction(admin, admin.getByRole('button', { name: 'End this session' }), {
     reason: 'session used from a second address',
     loginId: adminLogin,

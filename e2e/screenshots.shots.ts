@@ -78,6 +78,7 @@ test('screenshots of every page', async ({ browser }) => {
     },
     { name: 'audit-invalid-filter', path: `${t}/audit?ip=999.1.1.1&action=orders.bogus` },
     { name: 'audit-pivot-ip', path: `${t}/audit?ip=127.0.0.1` },
+    { name: 'audit-report', path: `${t}/audit/report?ip=127.0.0.1` },
     {
       name: 'audit-block-dialog',
       path: `${t}/audit?ip=198.51.100.7`,

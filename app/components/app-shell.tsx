@@ -48,8 +48,8 @@ export async function AppShell({ children }: { children: React.ReactNode }) {
   return (
     <>
       {skip}
-      <div data-signed-in-frame className="min-h-screen lg:grid lg:grid-cols-[15rem_minmax(0,1fr)]">
-        <aside className="hidden border-r border-slate-200 bg-white lg:block">
+      <div data-signed-in-frame className="min-h-screen lg:grid lg:grid-cols-[15rem_minmax(0,1fr)] print:block">
+        <aside className="hidden border-r border-slate-200 bg-white lg:block print:hidden">
           <div className="sticky top-0 max-h-screen overflow-y-auto px-3 py-4">
             <Link href="/" className="mb-4 block px-2 text-brand-700">
               <span className="block text-lg font-semibold">{t('app.name')}</span>
@@ -59,7 +59,7 @@ export async function AppShell({ children }: { children: React.ReactNode }) {
           </div>
         </aside>
         <div className="min-w-0">
-          <header className="border-b border-slate-200 bg-white">
+          <header className="border-b border-slate-200 bg-white print:hidden">
             <div className="flex items-center gap-3 px-4 py-2">
               <PhoneMenu
                 groups={groups}
@@ -83,7 +83,11 @@ export async function AppShell({ children }: { children: React.ReactNode }) {
             </div>
           </header>
           {ctx.mfaEnrollBy && (
-            <div role="status" className="border-b border-amber-300 bg-amber-50" data-testid="mfa-grace-banner">
+            <div
+              role="status"
+              className="border-b border-amber-300 bg-amber-50 print:hidden"
+              data-testid="mfa-grace-banner"
+            >
               <p className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2 text-sm text-amber-900">
                 <span>{t('mfaGrace.text', { deadline: formatJst(ctx.mfaEnrollBy, locale) })}</span>
                 <Link href="/account/mfa" className="font-medium underline">

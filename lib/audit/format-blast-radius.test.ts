@@ -23,6 +23,8 @@ describe('the blast radius as CSV', () => {
             ordersListed: 0,
             paymentSecretsRevealed: 1,
             settingsChanged: 0,
+            firstAt: new Date('2026-11-30T00:00:00Z'),
+            lastAt: new Date('2026-12-01T00:00:00Z'),
           },
         ],
         prunedBefore: new Map([['t1', new Date('2021-12-01T00:00:00Z')]]),

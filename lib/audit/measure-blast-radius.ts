@@ -39,26 +39,33 @@ export interface SiteRadius {
   ordersListed: number;
   paymentSecretsRevealed: number;
   settingsChanged: number;
+  /** The first and last matching event here. */
+  firstAt: Date;
+  lastAt: Date;
 }
 
+type Count = number | string;
+// Columns in select order: tenant, name, site, site name, login IDs, rows exported, files,
+// exports not accounted for, rows sent before an abort, members revealed / listed, orders
+// revealed / listed, secrets revealed, first and last event, settings changed.
 type Row = [
   string,
   string,
   string | null,
   string | null,
   string[] | string,
-  number | string,
+  Count,
   unknown,
-  number | string,
-  number | string,
-  number | string,
-  number | string,
-  number | string,
-  number | string,
-  number | string,
-  number | string,
-  number | string,
-  number | string,
+  Count,
+  Count,
+  Count,
+  Count,
+  Count,
+  Count,
+  Count,
+  Date | string,
+  Date | string,
+  Count,
 ];
 
 /**
@@ -101,6 +108,7 @@ async function measure(chain: string | null, query: AuditFilter) {
           count(distinct e.details->>'orderNo') filter (where e.action = 'order.revealed') as orders_revealed,
           coalesce(sum(${n('count')}) filter (where e.action = 'orders.listed'), 0) as orders_listed,
           count(*) filter (where e.action = 'payment_settings.revealed' and e.outcome = 'success') as secrets_revealed,
+          min(e.occurred_at) as first_at, max(e.occurred_at) as last_at,
           count(*) filter (where e.outcome = 'success' and e.action <> 'payment_settings.revealed'
             and (split_part(e.action, '.', 1) in (${groups}) or e.action in (${actions}))) as settings_changed
         from tenants t
@@ -132,7 +140,9 @@ async function measure(chain: string | null, query: AuditFilter) {
     ordersRevealed: Number(r[11]),
     ordersListed: Number(r[12]),
     paymentSecretsRevealed: Number(r[13]),
-    settingsChanged: Number(r[14]),
+    firstAt: new Date(r[14]),
+    lastAt: new Date(r[15]),
+    settingsChanged: Number(r[16]),
   }));
   const pruned = await selectOwnerRows<[string, string | null]>(
     chain ?? PLATFORM_TENANT_ID,

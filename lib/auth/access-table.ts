@@ -150,6 +150,7 @@ export const ACCESS = {
   // A tenant's audit trail.
   [`${T}/audit/page.tsx`]: { who: 'tenant', permission: 'audit.read' },
   [`${T}/audit/actions.ts verifyChainAction`]: { who: 'tenant', permission: 'audit.read' },
+  [`${T}/audit/report/page.tsx`]: { who: 'tenant', permission: 'audit.read' },
   'app/api/v1/tenants/[tenantId]/audit/bundle/route.ts GET': { who: 'tenant', permission: 'audit.read' },
   'app/api/v1/tenants/[tenantId]/audit/export/route.ts GET': { who: 'tenant', permission: 'audit.read' },
   'app/api/v1/tenants/[tenantId]/audit/blast-radius/route.ts GET': { who: 'tenant', permission: 'audit.read' },

@@ -8,7 +8,17 @@ type Radius = Awaited<ReturnType<typeof measureBlastRadius>>;
  * What a pivot touched, per tenant and site, counted from every matching event; where the trail
  * cannot tell, it says "not evidenced" with the reason rather than guessing.
  */
-export async function BlastRadius({ radius, across, csvHref }: { radius: Radius; across: boolean; csvHref: string }) {
+export async function BlastRadius({
+  radius,
+  across,
+  csvHref,
+  reportHref,
+}: {
+  radius: Radius;
+  across: boolean;
+  csvHref: string;
+  reportHref: string;
+}) {
   const [t, locale] = await Promise.all([getTranslations('audit.radius'), getLocale() as Promise<Locale>]);
   const nf = new Intl.NumberFormat(locale === 'ja' ? 'ja-JP' : 'en-GB');
   const num = (n: number) => nf.format(n);
@@ -25,6 +35,9 @@ export async function BlastRadius({ radius, across, csvHref }: { radius: Radius;
         </h2>
         <a className="text-xs text-brand-600 hover:underline" href={csvHref} data-testid="radius-csv">
           {t('csv')}
+        </a>
+        <a className="text-xs text-brand-600 hover:underline" href={reportHref} data-testid="radius-report-link">
+          {t('printable')}
         </a>
       </div>
       <p className="text-xs text-slate-600">{t('intro')}</p>

@@ -124,6 +124,14 @@ export default async function AuditPage({
     q.delete('tenant');
     return q.toString();
   };
+  // What a pivot touched, as CSV and as a report: in the searched chain, or across tenants.
+  const radiusChain = across ? tenantId : chainAccess.granted.tenantId;
+  const pivotQuery = (() => {
+    const q = filter ? filterParams(filter) : new URLSearchParams();
+    q.delete('tenant');
+    if (across) q.set('across', 'all');
+    return q.toString();
+  })();
   // What a pivot offers beside its events: containment, then what it touched.
   const containAndRadius = (
     <>
@@ -134,12 +142,8 @@ export default async function AuditPage({
         <BlastRadius
           radius={radius}
           across={Boolean(across)}
-          csvHref={`/api/v1/tenants/${across ? tenantId : chainAccess.granted.tenantId}/audit/blast-radius?${(() => {
-            const q = filterParams(filter);
-            q.delete('tenant');
-            if (across) q.set('across', 'all');
-            return q.toString();
-          })()}`}
+          csvHref={`/api/v1/tenants/${radiusChain}/audit/blast-radius?${pivotQuery}`}
+          reportHref={`/t/${radiusChain}/audit/report?${pivotQuery}`}
         />
       )}
     </>

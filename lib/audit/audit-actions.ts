@@ -61,6 +61,7 @@ export const AUDIT_ACTIONS = [
   'audit.exported',
   'audit.export_aborted',
   'audit.verified',
+  'audit.searched_across',
   'keys.rotated',
   'api_token.created',
   'api_token.revoked',

@@ -134,6 +134,7 @@ export const LABELLED_DETAIL_KEYS = [
   'use',
   'usedToday',
   'uses',
+  'view',
   'voidBefore',
   'wasLocked',
   'wasTemporary',

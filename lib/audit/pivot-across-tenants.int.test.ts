@@ -5,7 +5,9 @@ import { contextFor, platformAccess } from '@/lib/testing/context';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { countAuditAcrossTenants } from './count-audit-across-tenants';
+import { recordCrossTenantView } from './record-cross-tenant-view';
 import { searchAuditAcrossTenants } from './search-audit-across-tenants';
+import { searchAuditEvents } from './search-audit-events';
 
 setupTestDatabase();
 
@@ -58,5 +60,9 @@ describe('a pivot across tenants', () => {
     expect((await searchAuditAcrossTenants(staff, { ip: '203.0.113.5' })).map((r) => r.tenantCode)).toEqual([
       `pc${stamp}`,
     ]);
+    // The look across tenants is itself on record, in the platform's chain.
+    await recordCrossTenantView(staff, { ip: SHARED }, 'search');
+    const [seen] = (await searchAuditEvents(PLATFORM_TENANT_ID, { action: ['audit.searched_across'] })).rows;
+    expect(seen).toMatchObject({ actorLoginId: 'staff', details: { filter: `ip=${SHARED}`, view: 'search' } });
   });
 });

@@ -20,6 +20,7 @@ import { JstDateTimeField } from '@/app/components/jst-date-time-field';
 import { AuditEventDetail } from './audit-event-detail';
 import { ContainPanel } from './contain-panel';
 import { AcrossTenants } from './across-tenants';
+import { recordCrossTenantView } from '@/lib/audit/record-cross-tenant-view';
 import { BlastRadius } from './blast-radius';
 import { measureBlastRadius, measureBlastRadiusAcrossTenants } from '@/lib/audit/measure-blast-radius';
 import { countAuditAcrossTenants } from '@/lib/audit/count-audit-across-tenants';
@@ -66,6 +67,7 @@ export default async function AuditPage({
     ? await Promise.all([
         searchAuditAcrossTenants(across.access, across.filter),
         pivot ? countAuditAcrossTenants(across.access, across.filter) : null,
+        recordCrossTenantView(across.access, across.filter, 'search'),
       ])
     : [null, null];
   // What a pivot touched: every matching event counted, in this chain or across tenants.

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { PLATFORM_TENANT_ID } from '@/db/schema';
 import { filterParams, parseAuditFilter } from '@/lib/audit/audit-filter';
 import { measureBlastRadius, measureBlastRadiusAcrossTenants } from '@/lib/audit/measure-blast-radius';
+import { recordCrossTenantView } from '@/lib/audit/record-cross-tenant-view';
 import { onPlatform, requireAccess } from '@/lib/auth/guard';
 import { now } from '@/lib/clock';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
@@ -33,6 +34,7 @@ export default async function BlastRadiusReportPage({
     getTranslations('audit.report'),
     getLocale() as Promise<Locale>,
     staff ? measureBlastRadiusAcrossTenants(staff, filter) : measureBlastRadius(ctx, filter),
+    staff ? recordCrossTenantView(staff, filter, 'report') : null,
   ]);
   const { sites, prunedBefore } = radius;
   const nf = new Intl.NumberFormat(locale === 'ja' ? 'ja-JP' : 'en-GB');

@@ -2,6 +2,7 @@ import { PLATFORM_TENANT_ID } from '@/db/schema';
 import { filterParams, requireAuditFilter } from '@/lib/audit/audit-filter';
 import { formatBlastRadius } from '@/lib/audit/format-blast-radius';
 import { measureBlastRadius, measureBlastRadiusAcrossTenants } from '@/lib/audit/measure-blast-radius';
+import { recordCrossTenantView } from '@/lib/audit/record-cross-tenant-view';
 import { onPlatform } from '@/lib/auth/guard';
 import { withRoute } from '@/lib/auth/with-route';
 import { AppError } from '@/lib/http/app-error';
@@ -25,6 +26,7 @@ export const GET = withRoute(
       throw new AppError('bad_request', { across: ['invalid_choice'] });
     const staff = across ? onPlatform(ctx, 'audit.read') : null;
     if (across && !staff) throw new AppError('not_found');
+    if (staff) await recordCrossTenantView(staff, query, 'csv');
     const radius = staff ? await measureBlastRadiusAcrossTenants(staff, query) : await measureBlastRadius(ctx, query);
     const name = `mamori-blast-radius-${new Date().toISOString().slice(0, 10)}.csv`;
     return new Response(formatBlastRadius(radius, filterParams(query).toString()), {

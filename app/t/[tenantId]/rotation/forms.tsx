@@ -70,6 +70,7 @@ export function StartCampaignForm({
 function ConfirmCampaign({ tenantId, preview, platform }: { tenantId: string; preview: Preview; platform: boolean }) {
   const t = useTranslations('rotation');
   const tc = useTranslations('confirm');
+  const ts = useTranslations('tenantScope');
   const locale = useLocale() as Locale;
   const { form } = preview;
   const deadline = formatJst(new Date(form.deadline), locale);
@@ -86,8 +87,8 @@ function ConfirmCampaign({ tenantId, preview, platform }: { tenantId: string; pr
             <dt className="text-slate-600">{t('tenants')}</dt>
             <dd>
               {form.scope === 'all'
-                ? t('allTenants', { count: form.allTenants ?? 0 })
-                : t('chosenCount', { count: form.tenantIds?.length ?? 0 })}
+                ? ts('allTenants', { count: form.allTenants ?? 0 })
+                : ts('chosenCount', { count: form.tenantIds?.length ?? 0 })}
             </dd>
           </>
         )}

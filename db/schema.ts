@@ -492,7 +492,7 @@ export const ipBlocks = pgTable(
 /**
  * Compromise mode: "every credential issued before `void_before` is void", declared by a tenant
  * for itself or by the platform for all or chosen tenants (their rows in compromise_tenants).
- * The counts are what the declaration voided; progress is read live. Active until ended.
+ * What it voided is counted per covered tenant; progress is read live. Active until ended.
  */
 export const compromiseDeclarations = pgTable(
   'compromise_declarations',
@@ -508,12 +508,6 @@ export const compromiseDeclarations = pgTable(
     declaredByLoginId: text('declared_by_login_id').notNull(),
     // The declarer's own session, kept so they can follow the progress (not counted as a leftover).
     keptSessionId: uuid('kept_session_id'),
-    operators: integer('operators').notNull().default(0),
-    sessionsEnded: integer('sessions_ended').notNull().default(0),
-    tokensRevoked: integer('tokens_revoked').notNull().default(0),
-    totpVoided: integer('totp_voided').notNull().default(0),
-    recoveryCodesVoided: integer('recovery_codes_voided').notNull().default(0),
-    webhooksRotated: integer('webhooks_rotated').notNull().default(0),
     endedAt: ts('ended_at'),
     endedByLoginId: text('ended_by_login_id'),
   },
@@ -529,10 +523,22 @@ export const compromiseTenants = pgTable(
       .references(() => tenants.id),
     ownerTenantId: uuid('owner_tenant_id').notNull(),
     declarationId: uuid('declaration_id').notNull(),
+    // Set by the tenant's own transaction when its credentials were voided; null until then, so a
+    // declaration interrupted by a crash is finished from here (see resume-compromises.ts).
+    appliedAt: ts('applied_at'),
+    operators: integer('operators').notNull().default(0),
+    sessionsEnded: integer('sessions_ended').notNull().default(0),
+    tokensRevoked: integer('tokens_revoked').notNull().default(0),
+    totpVoided: integer('totp_voided').notNull().default(0),
+    recoveryCodesVoided: integer('recovery_codes_voided').notNull().default(0),
+    webhooksRotated: integer('webhooks_rotated').notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.ownerTenantId, t.declarationId, t.tenantId] }),
     index('compromise_tenants_tenant_idx').on(t.tenantId),
+    index('compromise_tenants_pending_idx')
+      .on(t.ownerTenantId, t.declarationId)
+      .where(sql`applied_at is null`),
     tenantPolicy('compromise_tenants'),
   ],
 );

@@ -11,6 +11,7 @@ import { sequenceWaitingAudit } from '@/lib/audit/sequence-audit';
 import { deliverWebhooks } from '@/lib/alerts/webhooks';
 import { seedDemo, DEMO_PASSWORD } from '@/lib/demo/seed-demo';
 import { env } from '@/lib/env';
+import { resumeCompromises } from '@/lib/incidents/resume-compromises';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
 import { pruneLoginThrottles } from '@/lib/auth/prune-login-throttles';
 import { rotateKeys } from '@/lib/keys/rotate-keys';
@@ -59,6 +60,12 @@ async function main() {
     sequenceWaitingAudit().catch((error) => console.error('[mamori] audit sequencing sweep failed', error));
   await sweepAudit();
   setInterval(sweepAudit, 5_000).unref();
+
+  // Compromise declarations an instance died while applying: finished at start, then every minute.
+  const resumeCompromise = () =>
+    resumeCompromises().catch((error) => console.error('[mamori] compromise resume failed', error));
+  void resumeCompromise();
+  setInterval(resumeCompromise, 60_000).unref();
 
   // Rotation deadlines: lock stragglers every minute (the login path also checks on its own).
   setInterval(() => {

@@ -49,6 +49,7 @@ export const AUDIT_ACTIONS = [
   'ip_block.added',
   'ip_block.lifted',
   'compromise.declared',
+  'compromise.applied',
   'compromise.ended',
   'mfa.enrolled',
   'mfa.recovery_codes_generated',

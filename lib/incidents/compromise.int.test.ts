@@ -1,7 +1,15 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withPlatformTx } from '@/db';
-import { PLATFORM_TENANT_ID, apiTokens, auditEvents, recoveryCodes, totpCredentials } from '@/db/schema';
+import {
+  PLATFORM_TENANT_ID,
+  apiTokens,
+  auditEvents,
+  compromiseDeclarations,
+  compromiseTenants,
+  recoveryCodes,
+  totpCredentials,
+} from '@/db/schema';
 import { createApiToken } from '@/lib/api/api-tokens';
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { advanceClock, now, resetClock } from '@/lib/clock';
@@ -15,6 +23,7 @@ import { setupTestDatabase } from '@/lib/testing/test-db';
 import { declareCompromise } from './declare-compromise';
 import { endCompromise } from './end-compromise';
 import { getCompromise } from './get-compromise';
+import { resumeCompromises } from './resume-compromises';
 
 setupTestDatabase();
 afterEach(() => resetClock());
@@ -124,14 +133,16 @@ describe('compromise mode', () => {
         .where(and(eq(auditEvents.tenantId, c.tenantId), eq(auditEvents.targetType, 'compromise')))
         .orderBy(auditEvents.seq),
     );
-    expect(events.map((e) => e.action)).toEqual(['compromise.declared', 'compromise.ended']);
-    expect(events[0].details).toMatchObject({
+    expect(events.map((e) => e.action)).toEqual(['compromise.declared', 'compromise.applied', 'compromise.ended']);
+    expect(events[0].details).toMatchObject({ reason: 'web server backdoor', tenants: 1 });
+    expect(events[1].details).toMatchObject({
       operators: 2,
       sessionsEnded: 1,
       tokensRevoked: 1,
       recoveryCodesVoided: 10,
-      tenants: 1,
+      totpVoided: 0,
     });
+    expect(events[1].details).not.toHaveProperty('campaignTenantId');
   });
 
   it('from the platform, for chosen tenants: TOTP seeds voided on request, each tenant’s chain told; a time in the future is refused', async () => {
@@ -173,7 +184,7 @@ describe('compromise mode', () => {
       tx
         .select({ details: auditEvents.details })
         .from(auditEvents)
-        .where(and(eq(auditEvents.tenantId, a.tenantId), eq(auditEvents.action, 'compromise.declared'))),
+        .where(and(eq(auditEvents.tenantId, a.tenantId), eq(auditEvents.action, 'compromise.applied'))),
     );
     expect(told).toEqual([
       {
@@ -187,5 +198,68 @@ describe('compromise mode', () => {
     ]);
     const progress = (await getCompromise(platform))!;
     expect(progress.tenants.map((t) => [t.tenantId, t.factorEstablished])).toEqual([[a.tenantId, 0]]);
+  });
+
+  it('a declaration an instance died while applying is finished by the resume sweep, each tenant once, by the platform', async () => {
+    const a = await company();
+    const b = await company();
+    advanceClock(1_000);
+    // The state a crash right after the declaration's own transaction leaves: covered, not voided.
+    const id = crypto.randomUUID();
+    await withPlatformTx(async (tx) => {
+      await tx
+        .update(compromiseDeclarations)
+        .set({ endedAt: now() })
+        .where(and(eq(compromiseDeclarations.tenantId, PLATFORM_TENANT_ID), isNull(compromiseDeclarations.endedAt)));
+      await tx.insert(compromiseDeclarations).values({
+        tenantId: PLATFORM_TENANT_ID,
+        id,
+        reason: 'interrupted',
+        voidBefore: now(),
+        reenrollTotp: false,
+        declaredAt: now(),
+        declaredByLoginId: 'staff.admin',
+      });
+      await tx.insert(compromiseTenants).values([
+        { tenantId: a.tenantId, ownerTenantId: PLATFORM_TENANT_ID, declarationId: id },
+        { tenantId: b.tenantId, ownerTenantId: PLATFORM_TENANT_ID, declarationId: id },
+      ]);
+    });
+    // Within the first minute the declaring request is taken to be still at work.
+    expect(await resumeCompromises()).toBe(0);
+    expect(await live(a.tenantId)).toEqual({ tokens: 1, codes: 10, seeds: 1 });
+    advanceClock(61_000);
+    // Two instances sweeping at once: each tenant is voided exactly once.
+    const [x, y] = await Promise.all([resumeCompromises(), resumeCompromises()]);
+    expect(x + y).toBe(2);
+    expect(await resumeCompromises()).toBe(0);
+    expect(await live(a.tenantId)).toEqual({ tokens: 0, codes: 0, seeds: 1 });
+    expect(await live(b.tenantId)).toEqual({ tokens: 0, codes: 0, seeds: 1 });
+    expect(await sessionCtx(b.session.sessionToken, meta)).toBeNull();
+    const applied = await withPlatformTx((tx) =>
+      tx
+        .select({ tenantId: auditEvents.tenantId, actor: auditEvents.actorLoginId, details: auditEvents.details })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.targetId, id), eq(auditEvents.action, 'compromise.applied'))),
+    );
+    expect(applied.map((e) => e.tenantId).sort()).toEqual([a.tenantId, b.tenantId].sort());
+    expect(applied.every((e) => e.actor === null)).toBe(true);
+    expect(applied[0].details).toMatchObject({
+      tokensRevoked: 1,
+      recoveryCodesVoided: 10,
+      campaignTenantId: PLATFORM_TENANT_ID,
+    });
+    const staff = {
+      ...contextFor(PLATFORM_TENANT_ID, a.admin.operatorId, 'platform_admin', 'staff.admin'),
+      ip: meta.ip,
+    };
+    const progress = (await getCompromise(tenantAccess(staff, PLATFORM_TENANT_ID, 'security.write')))!;
+    expect(progress.declaration).toMatchObject({
+      id,
+      pending: 0,
+      tokensRevoked: 2,
+      recoveryCodesVoided: 20,
+      operators: 4,
+    });
   });
 });

@@ -7,7 +7,8 @@ import type { TenantAccess } from '@/lib/kernel/access';
 
 /**
  * The owner's compromise declaration (the active one, else the latest ended) with its live
- * progress per covered tenant: operators who have set a new password since, and who have a second
+ * progress per covered tenant: what was voided there (summed for the declaration; `pending` counts
+ * tenants not voided yet), operators who have set a new password since, and who have a second
  * factor established since (any, unless seeds were voided); credentials from before that are still
  * live (should be none); sites whose payment-gateway keys are to be rotated at the gateway.
  */
@@ -25,12 +26,6 @@ export async function getCompromise(ctx: TenantAccess<'security.write' | 'audit.
           declaredAt: compromiseDeclarations.declaredAt,
           declaredByLoginId: compromiseDeclarations.declaredByLoginId,
           keptSessionId: compromiseDeclarations.keptSessionId,
-          operators: compromiseDeclarations.operators,
-          sessionsEnded: compromiseDeclarations.sessionsEnded,
-          tokensRevoked: compromiseDeclarations.tokensRevoked,
-          totpVoided: compromiseDeclarations.totpVoided,
-          recoveryCodesVoided: compromiseDeclarations.recoveryCodesVoided,
-          webhooksRotated: compromiseDeclarations.webhooksRotated,
           endedAt: compromiseDeclarations.endedAt,
           endedByLoginId: compromiseDeclarations.endedByLoginId,
         })
@@ -44,6 +39,13 @@ export async function getCompromise(ctx: TenantAccess<'security.write' | 'audit.
       const rows = rowsOf<{
         tenant_id: string;
         name: string;
+        applied: boolean;
+        voided_operators: number;
+        sessions_ended: number;
+        tokens_revoked: number;
+        totp_voided: number;
+        recovery_codes_voided: number;
+        webhooks_rotated: number;
         operators: number;
         passwords_changed: number;
         factor_established: number;
@@ -52,7 +54,8 @@ export async function getCompromise(ctx: TenantAccess<'security.write' | 'audit.
         payment_sites: number;
       }>(
         await tx.execute(sql`
-          select t.id as tenant_id, t.name,
+          select t.id as tenant_id, t.name, ct.applied_at is not null as applied, ct.operators as voided_operators,
+            ct.sessions_ended, ct.tokens_revoked, ct.totp_voided, ct.recovery_codes_voided, ct.webhooks_rotated,
             (select count(*)::int from operators o where o.tenant_id = t.id and o.status = 'active') as operators,
             (select count(*)::int from operators o where o.tenant_id = t.id and o.status = 'active'
                and o.password_changed_at >= ${before} and not o.must_change_password) as passwords_changed,
@@ -78,8 +81,20 @@ export async function getCompromise(ctx: TenantAccess<'security.write' | 'audit.
         oldSessionsLive: Number(r.old_sessions_live),
         oldTokensLive: Number(r.old_tokens_live),
         paymentSites: Number(r.payment_sites),
+        applied: r.applied,
       }));
-      return { declaration, tenants };
+      const sum = (key: keyof (typeof rows)[number]) => rows.reduce((n, r) => n + Number(r[key]), 0);
+      const voided = {
+        operators: sum('voided_operators'),
+        sessionsEnded: sum('sessions_ended'),
+        tokensRevoked: sum('tokens_revoked'),
+        totpVoided: sum('totp_voided'),
+        recoveryCodesVoided: sum('recovery_codes_voided'),
+        webhooksRotated: sum('webhooks_rotated'),
+      };
+      // Tenants not yet voided: the declaration is still being applied (or is resumed after a crash).
+      const pending = rows.filter((r) => !r.applied).length;
+      return { declaration: { ...declaration, ...voided, pending }, tenants };
     },
     { readOnly: true },
   );

@@ -58,6 +58,11 @@ export default async function CompromisePage({ params }: { params: Promise<{ ten
               })}
             </dd>
           </dl>
+          {d.pending > 0 && (
+            <p role="status" className="font-medium text-amber-800" data-testid="compromise-pending">
+              {t('pending', { count: d.pending })}
+            </p>
+          )}
           {active && <EndCompromiseForm tenantId={tenantId} />}
         </section>
       )}

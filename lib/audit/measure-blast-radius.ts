@@ -1,26 +1,11 @@
 import 'server-only';
-import { sql } from 'drizzle-orm';
+import { or, sql } from 'drizzle-orm';
 import { selectOwnerRows } from '@/db';
-import { PLATFORM_TENANT_ID } from '@/db/schema';
+import { PLATFORM_TENANT_ID, auditEvents } from '@/db/schema';
 import type { PlatformAccess, TenantAccess } from '@/lib/kernel/access';
 import type { AuditFilter } from './audit-filter';
 import { auditSearchFilter } from './search-audit-events';
-
-/** Events that change how a company is protected or run: counted as "settings changed". */
-const SETTING_GROUPS = [
-  'ip_allowlist',
-  'ip_block',
-  'operator',
-  'tenant',
-  'site',
-  'password_policy',
-  'api_token',
-  'alert_webhook',
-  'support_access',
-  'payment_settings',
-] as const;
-// And these, in groups that are otherwise about one's own account.
-const SETTING_ACTIONS = ['mfa.policy_updated', 'mfa.reset', 'password.change_forced'] as const;
+import { SECRET_REVEALED, SETTING_ACTIONS, SETTING_GROUPS } from './tally-blast-radius';
 
 export interface SiteRadius {
   tenantId: string;
@@ -73,25 +58,38 @@ type Row = [
  * tenant and site, counted from the audit trail itself: every event that matches, not a sample.
  * Where the trail cannot say, it says so: an export claimed but never finished or stopped, and
  * distinct customers across several files (the trail holds each file's count, not who was in it).
+ * Several filters (an incident's pivots) measure the union of their events, each counted once.
  * `prunedBefore`: events older than this were removed by retention, so nothing before it is evidenced.
+ * `throughSeq`: only events up to this seq of the chain (what an evidence bundle holds).
  */
-export function measureBlastRadius(access: TenantAccess<'audit.read'>, query: AuditFilter) {
-  return measure(access.granted.tenantId, query);
+export function measureBlastRadius(
+  access: TenantAccess<'audit.read'>,
+  query: AuditFilter | AuditFilter[],
+  throughSeq?: number,
+) {
+  return measure(access.granted.tenantId, query, throughSeq);
 }
 
 /** The same across every tenant's chain, for platform staff. */
-export function measureBlastRadiusAcrossTenants(_access: PlatformAccess<'audit.read'>, query: AuditFilter) {
+export function measureBlastRadiusAcrossTenants(
+  _access: PlatformAccess<'audit.read'>,
+  query: AuditFilter | AuditFilter[],
+) {
   return measure(null, query);
 }
 
-async function measure(chain: string | null, query: AuditFilter) {
-  const { where } = auditSearchFilter(
-    PLATFORM_TENANT_ID,
-    { ...query, tenant: undefined, before: undefined },
-    sql`t.id`,
-  );
+async function measure(chain: string | null, query: AuditFilter | AuditFilter[], throughSeq?: number) {
+  const filters = Array.isArray(query) ? query : [query];
+  if (filters.length === 0) throw new Error('a blast radius needs at least one filter');
+  const matches = or(
+    ...filters.map(
+      (f) => auditSearchFilter(PLATFORM_TENANT_ID, { ...f, tenant: undefined, before: undefined }, sql`t.id`).where,
+    ),
+  )!;
+  const where = throughSeq === undefined ? matches : sql`(${matches}) and ${auditEvents.seq} <= ${throughSeq}`;
   const groups = sql.raw(SETTING_GROUPS.map((g) => `'${g}'`).join(', '));
   const actions = sql.raw(SETTING_ACTIONS.map((a) => `'${a}'`).join(', '));
+  const secret = sql.raw(`'${SECRET_REVEALED}'`);
   const n = (key: string) => sql.raw(`coalesce((e.details->>'${key}')::bigint, 0)`);
   const rows = await selectOwnerRows<Row>(
     chain ?? PLATFORM_TENANT_ID,
@@ -107,9 +105,9 @@ async function measure(chain: string | null, query: AuditFilter) {
           coalesce(sum(${n('count')}) filter (where e.action = 'members.listed'), 0) as members_listed,
           count(distinct e.details->>'orderNo') filter (where e.action = 'order.revealed') as orders_revealed,
           coalesce(sum(${n('count')}) filter (where e.action = 'orders.listed'), 0) as orders_listed,
-          count(*) filter (where e.action = 'payment_settings.revealed' and e.outcome = 'success') as secrets_revealed,
+          count(*) filter (where e.action = ${secret} and e.outcome = 'success') as secrets_revealed,
           min(e.occurred_at) as first_at, max(e.occurred_at) as last_at,
-          count(*) filter (where e.outcome = 'success' and e.action <> 'payment_settings.revealed'
+          count(*) filter (where e.outcome = 'success' and e.action <> ${secret}
             and (split_part(e.action, '.', 1) in (${groups}) or e.action in (${actions}))) as settings_changed
         from tenants t
         cross join lateral (select tenant_id, seq, occurred_at, action, outcome, actor_operator_id, actor_login_id, details

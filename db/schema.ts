@@ -258,6 +258,10 @@ export const auditEvents = pgTable(
     primaryKey({ columns: [t.tenantId, t.seq] }),
     index('audit_events_tenant_actor_idx').on(t.tenantId, t.actorOperatorId, t.occurredAt),
     index('audit_events_tenant_session_idx').on(t.tenantId, t.sessionId),
+    // An incident's timeline: the few events taken as part of one (see incidents).
+    index('audit_events_incident_idx')
+      .on(sql`(details->>'incidentId')`)
+      .where(sql`(details->>'incidentId') is not null`),
     tenantPolicy('audit_events'),
   ],
 );
@@ -487,6 +491,42 @@ export const ipBlocks = pgTable(
     index('ip_blocks_live_idx').on(t.tenantId, t.expiresAt),
     tenantPolicy('ip_blocks'),
   ],
+);
+
+/**
+ * An incident: what a company (or the platform, across companies) is investigating and
+ * containing. It groups pivots (audit filters naming the suspected sessions, operators, addresses
+ * and tokens); every action taken in its name carries `incidentId` in its audit event, which
+ * makes its timeline. Open until closed with a note.
+ */
+export const incidents = pgTable(
+  'incidents',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    id: uuid('id').notNull().defaultRandom(),
+    title: text('title').notNull(),
+    openedAt: ts('opened_at').notNull(),
+    openedByLoginId: text('opened_by_login_id').notNull(),
+    closedAt: ts('closed_at'),
+    closedByLoginId: text('closed_by_login_id'),
+    closingNote: text('closing_note'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), tenantPolicy('incidents')],
+);
+
+/** A pivot of an incident: an audit filter as its query string (times in UTC), at most once each. */
+export const incidentPivots = pgTable(
+  'incident_pivots',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    incidentId: uuid('incident_id').notNull(),
+    filter: text('filter').notNull(),
+    addedAt: ts('added_at').notNull(),
+    addedByLoginId: text('added_by_login_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.incidentId, t.filter] }), tenantPolicy('incident_pivots')],
 );
 
 /**

@@ -9,6 +9,15 @@ import { JstDateTimeField } from './jst-date-time-field';
 
 const FieldErrors = createContext<Record<string, string[]> | undefined>(undefined);
 const FieldIds = createContext('f');
+const IncidentFor = createContext<string | null>(null);
+
+/**
+ * Every form inside is sent for this open incident: the server checks it and writes it into the
+ * action's audit event, which puts the action on the incident's timeline.
+ */
+export function ForIncident({ id, children }: { id: string | null; children: React.ReactNode }) {
+  return <IncidentFor.Provider value={id}>{children}</IncidentFor.Provider>;
+}
 
 /** The server's validation keys for one field of the enclosing ActionForm, for custom fields. */
 export function useFieldErrors(name: string): string[] | undefined {
@@ -71,6 +80,7 @@ export function ActionForm({
   idPrefix?: string;
 }) {
   const [state, formAction, pending] = useActionState(action, null);
+  const incidentId = useContext(IncidentFor);
   const t = useTranslations('errors');
   const message = useValidationMessage();
   const form = useRef<HTMLFormElement>(null);
@@ -102,6 +112,7 @@ export function ActionForm({
           className={className}
           data-testid={testId}
         >
+          {incidentId && <input type="hidden" name="incidentId" value={incidentId} />}
           {children}
           {steppingUp && (
             <StepUp

@@ -129,7 +129,10 @@ async function navGroups(ctx: Operator, t: Translate): Promise<NavGroup[]> {
         may.operatorsRead && link(`${T}/rotation`, 'rotation'),
         may.securityWrite && link(`${T}/ip-allowlist`, 'ipAllowlist'),
       ]),
-      group('incident', [may.securityWrite && link(`${T}/compromise`, 'compromise')]),
+      group('incident', [
+        may.auditRead && link(`${T}/incidents`, 'incidents'),
+        may.securityWrite && link(`${T}/compromise`, 'compromise'),
+      ]),
       group('evidence', [may.auditRead && link(`${T}/audit`, 'audit')]),
     ].filter((g) => g.links.length > 0);
   }
@@ -152,7 +155,10 @@ async function navGroups(ctx: Operator, t: Translate): Promise<NavGroup[]> {
       may.securityWrite && link(`${T}/security`, 'security'),
       may.securityWrite && link(`${T}/api-tokens`, 'apiTokens'),
     ]),
-    group('incident', [may.securityWrite && link(`${T}/compromise`, 'compromise')]),
+    group('incident', [
+      may.auditRead && link(`${T}/incidents`, 'incidents'),
+      may.securityWrite && link(`${T}/compromise`, 'compromise'),
+    ]),
     group('evidence', [may.auditRead && link(`${T}/audit`, 'audit')]),
     // One group per shop, named after it.
     ...shops.map((g, i) => ({ ...g, label: `${t('nav.groups.shops')}: ${sites[i].name}` })),

@@ -14,6 +14,8 @@ export interface AuditEventInput {
   userAgent?: string | null;
   sessionId?: string | null;
   details?: Record<string, unknown>;
+  /** The open incident the action was taken for: kept in the details, where its timeline finds it. */
+  incidentId?: string;
 }
 
 /** Who, from where and in which session: the part of an event that comes from the caller. */
@@ -23,12 +25,14 @@ export function byOperator(ctx: {
   ip: string;
   userAgent: string | null;
   sessionId: string;
-}): Pick<AuditEventInput, 'actor' | 'ip' | 'userAgent' | 'sessionId'> {
+  incident?: { id: string };
+}): Pick<AuditEventInput, 'actor' | 'ip' | 'userAgent' | 'sessionId' | 'incidentId'> {
   return {
     actor: { operatorId: ctx.operatorId, loginId: ctx.loginId },
     ip: ctx.ip,
     userAgent: ctx.userAgent,
     sessionId: ctx.sessionId,
+    ...(ctx.incident ? { incidentId: ctx.incident.id } : {}),
   };
 }
 
@@ -49,7 +53,9 @@ export function auditFieldsOf(input: AuditEventInput) {
     ip: input.ip ?? null,
     userAgent: input.userAgent ? safeText(input.userAgent, 512) : null,
     sessionId: input.sessionId ?? null,
-    details: JSON.stringify(safeDetails(input.details ?? {})),
+    details: JSON.stringify(
+      safeDetails(input.incidentId ? { ...input.details, incidentId: input.incidentId } : (input.details ?? {})),
+    ),
   };
 }
 

@@ -7,20 +7,23 @@ import { byOperator, recordAudit } from './record-audit';
 
 /**
  * Platform staff looked across every tenant's trail (a pivot, its blast radius or its report):
- * recorded in the platform's own chain with the filter, so a cross-tenant look is itself evidence.
+ * recorded in the platform's own chain with the filter (an incident's: its filters), so a
+ * cross-tenant look is itself evidence.
  */
 export async function recordCrossTenantView(
   ctx: PlatformAccess<'audit.read'>,
-  query: AuditFilter,
+  query: AuditFilter | AuditFilter[],
   view: 'search' | 'report' | 'csv',
 ): Promise<void> {
+  const filters = (Array.isArray(query) ? query : [query]).map((f) => filterParams(f).toString());
   await withPlatformTx((tx) =>
     recordAudit(tx, {
       tenantId: PLATFORM_TENANT_ID,
       action: 'audit.searched_across',
       outcome: 'success',
       ...byOperator(ctx),
-      details: { filter: filterParams(query).toString(), view },
+      // An incident's several pivots are listed; one look keeps its single filter.
+      details: filters.length === 1 ? { filter: filters[0], view } : { filters, view },
     }),
   );
 }

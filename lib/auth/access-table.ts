@@ -126,6 +126,11 @@ export const ACCESS = {
     permission: 'security.write',
     stepUp: true,
   },
+  [`${T}/incidents/page.tsx`]: { who: 'tenant', permission: 'audit.read' },
+  [`${T}/incidents/[incidentId]/page.tsx`]: { who: 'tenant', permission: 'audit.read' },
+  [`${T}/incidents/actions.ts openIncidentAction`]: { who: 'tenant', permission: 'security.write' },
+  [`${T}/incidents/actions.ts addIncidentPivotAction`]: { who: 'tenant', permission: 'security.write' },
+  [`${T}/incidents/actions.ts closeIncidentAction`]: { who: 'tenant', permission: 'security.write' },
   [`${T}/compromise/page.tsx`]: { who: 'tenant', permission: 'security.write' },
   [`${T}/compromise/actions.ts declareCompromiseAction`]: {
     who: 'tenant',

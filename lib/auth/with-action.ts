@@ -3,6 +3,9 @@ import { headers } from 'next/headers';
 import { forbidden, notFound, redirect, unstable_rethrow } from 'next/navigation';
 import { z } from '@/lib/http/zod-messages';
 import { AppError } from '@/lib/http/app-error';
+import { uuidSchema } from '@/lib/http/input-schemas';
+import { findOpenIncident } from '@/lib/incidents/find-open-incident';
+import type { OperatorContext } from '@/lib/kernel/operator-context';
 import { authorize, type AccessOf, type GuardedEntry, type TenantEntry } from './guard';
 
 export type ActionState = {
@@ -35,7 +38,7 @@ type InputOf<E extends GuardedEntry> = E extends TenantEntry ? { tenantId: strin
  * The one wrapper for server actions: same-origin check, zod-parsed input (field errors come back
  * to the form, nothing is changed), then the guard with the action's row of the access table
  * (permission on the input's tenant, a fresh second factor where declared); then the handler,
- * with the access value the guard made.
+ * with the access value the guard made (naming the open incident the form was sent for, if any).
  */
 export function withAction<E extends GuardedEntry, S extends z.ZodType<InputOf<E>>>(
   entry: E,
@@ -64,6 +67,13 @@ export function withAction<E extends GuardedEntry, S extends z.ZodType<InputOf<E
       }
       const input = parsed.data as z.infer<S>;
       const access = await (authorize as (entry: E, where?: unknown) => Promise<AccessOf<E>>)(entry, input);
+      // Any action may be taken for an open incident: its audit event then carries the incident.
+      if (raw.incidentId !== undefined && raw.incidentId !== '') {
+        const id = uuidSchema.safeParse(raw.incidentId);
+        if (!id.success) return { ok: false, error: 'bad_request', fieldErrors: { incidentId: ['incident_unknown'] } };
+        const incident = await findOpenIncident(access as OperatorContext, id.data);
+        return await handler({ ...access, incident }, input);
+      }
       return await handler(access, input);
     } catch (error) {
       // redirect() and notFound() inside a handler are control flow, not failures.

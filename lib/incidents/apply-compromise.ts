@@ -9,7 +9,7 @@ import { now } from '@/lib/clock';
 import { seal } from '@/lib/crypto/keyring';
 
 /** Who applies: the declarer right after declaring, or nobody (the platform) when resuming. */
-export type AppliedBy = Pick<AuditEventInput, 'actor' | 'ip' | 'userAgent' | 'sessionId'> | null;
+export type AppliedBy = Pick<AuditEventInput, 'actor' | 'ip' | 'userAgent' | 'sessionId' | 'incidentId'> | null;
 
 const count = async (tx: Tx, statement: ReturnType<typeof sql>) =>
   Number(rowsOf<{ n: number }>(await tx.execute(statement))[0]?.n ?? 0);

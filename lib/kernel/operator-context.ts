@@ -26,6 +26,14 @@ export interface OperatorContext {
   userAgent: string | null;
   /** Set by the guard when this request reads a tenant's customer data under a support grant. */
   support?: SupportUse;
+  /** Set by the action wrapper when the action is taken for an open incident (its audit event says so). */
+  incident?: IncidentUse;
+}
+
+/** The open incident an action is taken for, and whose it is (the tenant's own, or the platform's). */
+export interface IncidentUse {
+  ownerTenantId: string;
+  id: string;
 }
 
 /** An active grant's use on this request, kept on the context the guard hands to lib. */

@@ -13,7 +13,10 @@ import {
 } from '@/lib/audit/audit-filter';
 import { AUDIT_PAGE, searchAuditEvents } from '@/lib/audit/search-audit-events';
 import { publishedSigningKey } from '@/lib/audit/published-signing-key';
-import { onPlatform, requireAccess } from '@/lib/auth/guard';
+import { alsoOn, onPlatform, requireAccess } from '@/lib/auth/guard';
+import { listIncidents } from '@/lib/incidents/list-incidents';
+import { ForIncident } from '@/app/components/action-form';
+import { AddPivotForm } from '../incidents/forms';
 import { VerifyChainForm } from './verify-form';
 import { countAuditActions } from '@/lib/audit/count-audit-actions';
 import { JstDateTimeField } from '@/app/components/jst-date-time-field';
@@ -42,7 +45,7 @@ export default async function AuditPage({
   // dropped would show (and export) more than was asked for.
   const parsed = parseAuditFilter(raw, 'console', {
     without: isPlatform ? [] : ['tenant'],
-    extra: isPlatform ? ['across'] : [],
+    extra: isPlatform ? ['across', 'incident'] : ['incident'],
   });
   const filter = parsed.ok ? parsed.filter : null;
   // Platform staff may search every tenant's chain at once (a chosen tenant narrows it to one).
@@ -55,8 +58,9 @@ export default async function AuditPage({
       : ctx;
   // A pivot (one session, operator, address or target) also shows what it did, counted by action.
   const pivot = filter && (['session', 'actor', 'ip', 'target'] as const).find((k) => filter[k]);
-  const [t, v, locale, result, key, counts] = await Promise.all([
+  const [t, ti, v, locale, result, key, counts] = await Promise.all([
     getTranslations('audit'),
+    getTranslations('incidents'),
     getTranslations('validation'),
     getLocale() as Promise<Locale>,
     filter && !across ? searchAuditEvents(tenantId, filter) : null,
@@ -77,10 +81,17 @@ export default async function AuditPage({
         ? await measureBlastRadiusAcrossTenants(across.access, across.filter)
         : await measureBlastRadius(chainAccess, filter)
       : null;
+  // Pivots may join an incident; opened from one, containment here is taken for it.
+  const incidentWriter = pivot ? alsoOn(ctx, 'security.write') : null;
+  const openIncidents = incidentWriter
+    ? (await listIncidents(ctx)).filter((i) => !i.closedAt).map((i) => ({ id: i.id, title: i.title }))
+    : [];
+  const forIncident = typeof raw.incident === 'string' ? openIncidents.find((i) => i.id === raw.incident) : undefined;
   const fieldErrors = parsed.ok ? {} : parsed.fieldErrors;
   const base = `/t/${tenantId}/audit`;
   const link = (q: Partial<Record<keyof AuditFilter, string>>) => {
     const keep: Record<string, string> = filter?.tenant ? { tenant: filter.tenant } : across ? { across: 'all' } : {};
+    if (forIncident) keep.incident = forIncident.id;
     return `${base}?${new URLSearchParams({ ...keep, ...q })}`;
   };
   const text = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : '');
@@ -137,8 +148,38 @@ export default async function AuditPage({
   // What a pivot offers beside its events: containment, then what it touched.
   const containAndRadius = (
     <>
+      {filter && pivot && incidentWriter && (
+        <section
+          aria-labelledby="incident-pivot-title"
+          className="space-y-2 rounded-lg border border-slate-200 bg-white p-3 text-sm"
+          data-testid="incident-pivot"
+        >
+          <h2 id="incident-pivot-title" className="font-medium">
+            {ti('pivotTitle')}
+          </h2>
+          {forIncident && (
+            <p role="status" data-testid="for-incident">
+              {ti.rich('forIncident', {
+                title: forIncident.title,
+                link: (chunks) => (
+                  <Link className="text-brand-600 underline" href={`/t/${tenantId}/incidents/${forIncident.id}`}>
+                    {chunks}
+                  </Link>
+                ),
+              })}
+            </p>
+          )}
+          <AddPivotForm
+            tenantId={tenantId}
+            filter={pivotQuery}
+            open={forIncident ? [forIncident, ...openIncidents.filter((i) => i !== forIncident)] : openIncidents}
+          />
+        </section>
+      )}
       {filter && (pivot === 'session' || pivot === 'actor' || pivot === 'ip' || pivot === 'target') && (
-        <ContainPanel access={chainAccess} pivot={pivot} value={filter[pivot]!} />
+        <ForIncident id={forIncident?.id ?? null}>
+          <ContainPanel access={chainAccess} pivot={pivot} value={filter[pivot]!} />
+        </ForIncident>
       )}
       {radius && filter && (
         <BlastRadius

@@ -1,17 +1,31 @@
 import { getLocale, getTranslations } from 'next-intl/server';
 import { PLATFORM_TENANT_ID } from '@/db/schema';
-import { onPlatform, requireAccess } from '@/lib/auth/guard';
+import Link from 'next/link';
+import { ForIncident } from '@/app/components/action-form';
+import { alsoOn, onPlatform, requireAccess } from '@/lib/auth/guard';
+import { listIncidents } from '@/lib/incidents/list-incidents';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { getCompromise } from '@/lib/incidents/get-compromise';
 import { listTenants } from '@/lib/tenancy/list-tenants';
 import { DeclareCompromiseForm, EndCompromiseForm } from './forms';
 
-export default async function CompromisePage({ params }: { params: Promise<{ tenantId: string }> }) {
+export default async function CompromisePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenantId: string }>;
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const { tenantId } = await params;
   const ctx = await requireAccess('app/t/[tenantId]/compromise/page.tsx', { tenantId });
+  // Opened from an incident: the declaration is made for it (and shows on its timeline).
+  const wanted = (await searchParams).incident;
+  const reader = typeof wanted === 'string' ? alsoOn(ctx, 'audit.read') : null;
+  const incident = reader ? (await listIncidents(reader)).find((i) => i.id === wanted && !i.closedAt) : undefined;
   const platform = tenantId === PLATFORM_TENANT_ID;
-  const [t, locale, state] = await Promise.all([
+  const [t, ti, locale, state] = await Promise.all([
     getTranslations('compromise'),
+    getTranslations('incidents'),
     getLocale() as Promise<Locale>,
     getCompromise(ctx),
   ]);
@@ -122,7 +136,21 @@ export default async function CompromisePage({ params }: { params: Promise<{ ten
             {t('declareTitle')}
           </h2>
           <p className="text-slate-600">{t('declareIntro')}</p>
-          <DeclareCompromiseForm tenantId={tenantId} company={platform ? null : ctx.tenant.name} tenants={tenants} />
+          {incident && (
+            <p className="font-medium" data-testid="for-incident">
+              {ti.rich('forIncident', {
+                title: incident.title,
+                link: (chunks) => (
+                  <Link className="text-brand-600 underline" href={`/t/${tenantId}/incidents/${incident.id}`}>
+                    {chunks}
+                  </Link>
+                ),
+              })}
+            </p>
+          )}
+          <ForIncident id={incident?.id ?? null}>
+            <DeclareCompromiseForm tenantId={tenantId} company={platform ? null : ctx.tenant.name} tenants={tenants} />
+          </ForIncident>
         </section>
       )}
     </div>

@@ -1,18 +1,22 @@
 import { getLocale, getTranslations } from 'next-intl/server';
 import { notFound } from 'next/navigation';
+import { UUID } from '@/db';
 import { PLATFORM_TENANT_ID } from '@/db/schema';
-import { filterParams, parseAuditFilter } from '@/lib/audit/audit-filter';
+import { filterParams, parseAuditFilter, type AuditFilter } from '@/lib/audit/audit-filter';
 import { measureBlastRadius, measureBlastRadiusAcrossTenants } from '@/lib/audit/measure-blast-radius';
 import { recordCrossTenantView } from '@/lib/audit/record-cross-tenant-view';
 import { onPlatform, requireAccess } from '@/lib/auth/guard';
 import { now } from '@/lib/clock';
+import { AppError } from '@/lib/http/app-error';
+import { readIncidentPivots } from '@/lib/incidents/read-incident-pivots';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { PrintButton } from './print-button';
 
 /**
  * What a pivot touched, as a page to print or file: laid out like the facts section of a breach
  * notice (when, who, what, what the trail cannot show, how to check it), every figure computed from
- * the audit trail, in the viewer's language. Same filter as the audit page (and `across=all`).
+ * the audit trail, in the viewer's language. Same filter as the audit page (and `across=all`), or
+ * `incident=<id>`: the union of an incident's pivots.
  */
 export default async function BlastRadiusReportPage({
   params,
@@ -25,16 +29,26 @@ export default async function BlastRadiusReportPage({
   const ctx = await requireAccess('app/t/[tenantId]/audit/report/page.tsx', { tenantId });
   const raw = await searchParams;
   const platform = tenantId === PLATFORM_TENANT_ID;
-  const parsed = parseAuditFilter(raw, 'console', { without: ['tenant'], extra: platform ? ['across'] : [] });
-  if (!parsed.ok) notFound();
-  const filter = parsed.filter;
-  if (!filter.session && !filter.actor && !filter.ip && !filter.target) notFound();
-  const staff = platform && raw.across === 'all' ? onPlatform(ctx, 'audit.read') : null;
+  // An incident's report: the union of its pivots (a platform incident's across every tenant).
+  const incidentId = typeof raw.incident === 'string' && UUID.test(raw.incident) ? raw.incident : null;
+  const staff = platform && (raw.across === 'all' || incidentId) ? onPlatform(ctx, 'audit.read') : null;
+  const incident = incidentId
+    ? await readIncidentPivots(staff ?? ctx, incidentId).catch((error) => {
+        if (error instanceof AppError) notFound();
+        throw error;
+      })
+    : null;
+  const parsed = incident
+    ? null
+    : parseAuditFilter(raw, 'console', { without: ['tenant'], extra: platform ? ['across'] : [] });
+  if (parsed && !parsed.ok) notFound();
+  const filters = incident ? incident.filters : [(parsed as { filter: AuditFilter }).filter];
+  if (!incident && !filters.some((f) => f.session || f.actor || f.ip || f.target)) notFound();
   const [t, locale, radius] = await Promise.all([
     getTranslations('audit.report'),
     getLocale() as Promise<Locale>,
-    staff ? measureBlastRadiusAcrossTenants(staff, filter) : measureBlastRadius(ctx, filter),
-    staff ? recordCrossTenantView(staff, filter, 'report') : null,
+    staff ? measureBlastRadiusAcrossTenants(staff, filters) : measureBlastRadius(ctx, filters),
+    staff ? recordCrossTenantView(staff, filters, 'report') : null,
   ]);
   const { sites, prunedBefore } = radius;
   const nf = new Intl.NumberFormat(locale === 'ja' ? 'ja-JP' : 'en-GB');
@@ -55,8 +69,13 @@ export default async function BlastRadiusReportPage({
       .map((s) => t('gapUnaccounted', { site: s.siteName ?? '', count: s.exportsUnaccounted })),
     ...[...prunedBefore.values()].map((at) => t('gapPruned', { at: formatJst(at, locale) })),
   ];
-  const query = filterParams(filter);
-  if (staff) query.set('across', 'all');
+  const described = filters
+    .map((f) => {
+      const q = filterParams(f);
+      if (staff && !incident) q.set('across', 'all');
+      return decodeURIComponent(q.toString());
+    })
+    .join(' | ');
   const section = 'space-y-2 break-inside-avoid';
   return (
     <article className="mx-auto max-w-4xl space-y-6 text-sm leading-relaxed" data-testid="radius-report">
@@ -66,7 +85,14 @@ export default async function BlastRadiusReportPage({
           <PrintButton label={t('print')} />
         </div>
         <p className="text-slate-600">
-          {t('meta', { at: formatJst(now(), locale), by: ctx.loginId, filter: decodeURIComponent(query.toString()) })}
+          {incident
+            ? t('metaIncident', {
+                at: formatJst(now(), locale),
+                by: ctx.loginId,
+                title: incident.title,
+                filter: described,
+              })
+            : t('meta', { at: formatJst(now(), locale), by: ctx.loginId, filter: described })}
         </p>
       </header>
       <section className={section} aria-labelledby="r-when">

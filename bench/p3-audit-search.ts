@@ -27,8 +27,16 @@ const dialect = new PgDialect();
  * Fills audit_events with `total` events. Secondary indexes are dropped for the load and rebuilt
  * from their own definitions afterwards (as a restore would), then the table is analyzed and
  * vacuumed and a checkpoint is taken. Hashes are placeholders: search does not read them.
+ * `more` adds events of its own while the indexes are still dropped: it may read bench_tenants
+ * (tenant_id, tix, ids, logins, cnt, n, start_seq), and must append after each chain's last_seq
+ * and move it on.
  */
-export async function generateAuditEvents(client: pg.Client, total: number, end: Date): Promise<void> {
+export async function generateAuditEvents(
+  client: pg.Client,
+  total: number,
+  end: Date,
+  more?: (client: pg.Client) => Promise<void>,
+): Promise<void> {
   const { rows: indexes } = await client.query<{ name: string; def: string }>(
     `select i.indexname as name, i.indexdef as def from pg_indexes i
       where i.tablename = 'audit_events' and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`,
@@ -88,6 +96,7 @@ export async function generateAuditEvents(client: pg.Client, total: number, end:
   await client.query(
     `update audit_chains c set last_seq = b.start_seq + b.n from bench_tenants b where c.tenant_id = b.tenant_id`,
   );
+  if (more) await more(client);
   for (const ix of indexes) await client.query(ix.def);
   await client.query(`drop table bench_tenants`);
   await client.query(`vacuum analyze audit_events`);

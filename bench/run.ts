@@ -18,6 +18,7 @@ import { runOrderExport } from './order-export';
 import { runAdminLists } from './admin-lists';
 import { runAllowlist } from './allowlist';
 import { runRotation } from './rotation';
+import { runPivot } from './pivot';
 
 /** Issue 3: tenants list and a tenant's operator list at 10,000 tenants / 1,000,000 operators. */
 async function lists(): Promise<BenchReport> {
@@ -113,6 +114,7 @@ const BENCHES: Record<string, { title: string; run: () => Promise<BenchReport> }
   lists: { title: 'Admin lists at 10k tenants / 1M operators', run: lists },
   rotation: { title: 'Rotation campaign at 100k operators', run: rotation },
   allowlist: { title: 'IP allowlist decision, 3 layers x 1,000 entries', run: runAllowlist },
+  pivot: { title: 'Incident pivots and blast-radius reports at 10M audit events', run: runPivot },
 };
 
 // Read by lib/env on first use; the P2 server child gets the same one, so its cookies decrypt.

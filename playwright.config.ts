@@ -49,6 +49,8 @@ export default defineConfig({
       MAMORI_DATA_DIR: process.env.MAMORI_E2E_DATA_DIR ?? `.data/e2e-${runId}`,
       // Short, so a test can see a sensitive action ask for a fresh code without waiting 5 minutes.
       MAMORI_STEP_UP_SECONDS: '20',
+      // The notice's incident, played on the demo data at start (e2e/incident.spec.ts walks it).
+      MAMORI_DEMO_INCIDENT: '1',
       ...(process.env.MAMORI_E2E_DATABASE_URL ? { DATABASE_URL: process.env.MAMORI_E2E_DATABASE_URL } : {}),
     },
   },

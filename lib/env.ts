@@ -21,6 +21,8 @@ const schema = z.object({
     .max(24 * 30)
     .default(12),
   MAMORI_DEMO: z.enum(['0', '1']).default('1'),
+  // With the demo data: also play the notice's incident on it once (see npm run demo:incident).
+  MAMORI_DEMO_INCIDENT: z.enum(['0', '1']).default('0'),
   // How long a verified second factor counts as fresh for sensitive actions (step-up).
   MAMORI_STEP_UP_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   AUTH_SECRET: z.string().min(32).optional(),

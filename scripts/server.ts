@@ -10,6 +10,7 @@ import { pruneAllTenants } from '@/lib/audit/prune-audit-events';
 import { sequenceWaitingAudit } from '@/lib/audit/sequence-audit';
 import { deliverWebhooks } from '@/lib/alerts/webhooks';
 import { seedDemo, DEMO_PASSWORD } from '@/lib/demo/seed-demo';
+import { INTRUDER_IP, replayIncident } from '@/lib/demo/replay-incident';
 import { env } from '@/lib/env';
 import { resumeCompromises } from '@/lib/incidents/resume-compromises';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
@@ -47,6 +48,13 @@ async function main() {
     if (seeded) console.log('[mamori] demo data seeded: 43 tenants, 53 sites, 314 operators');
     console.log(`[mamori] demo logins (password for all: ${DEMO_PASSWORD})`);
     for (const l of logins) console.log(`  ${l.loginId.padEnd(20)} ${l.role.padEnd(17)} ${l.tenant}`);
+    if (e.MAMORI_DEMO_INCIDENT === '1') {
+      const played = await replayIncident();
+      if (played)
+        console.log(
+          `[mamori] demo incident played from ${INTRUDER_IP} at ${played.victims.map((v) => v.tenantName).join(', ')}`,
+        );
+    }
   }
 
   // Secrets still in the first keyring's form are re-encrypted, bound to their rows, once.

@@ -14,6 +14,27 @@ export const campaignTenantsInput = z.object({
   allTenants: z.number().int().nonnegative().optional(),
 });
 
+/**
+ * The same choice as a form posts it (TenantScope): the scope chosen, "all N" as text, and the
+ * ticked tenants (one ticked box arrives as a value, several as a list).
+ */
+export const campaignTenantsForm = z.object({
+  scope: z.enum(['all', 'chosen']).optional(),
+  allTenants: z.coerce.number().int().nonnegative().optional(),
+  tenantIds: z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(z.uuid()).max(10_000)).optional(),
+});
+
+/** The posted choice as campaignTenantsInput: only what the chosen scope says (none: refused later). */
+export function campaignTenantsOf({
+  scope,
+  allTenants,
+  tenantIds,
+}: z.infer<typeof campaignTenantsForm>): z.infer<typeof campaignTenantsInput> {
+  if (scope === 'all') return { allTenants };
+  if (scope === 'chosen') return { tenantIds: tenantIds?.length ? tenantIds : undefined };
+  return {};
+}
+
 /** The operators (aliased `o`) a campaign of this owner covers, as a condition on `o.tenant_id`. */
 export async function campaignScope(
   tx: Tx,

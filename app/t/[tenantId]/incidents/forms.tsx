@@ -83,6 +83,7 @@ export function CloseIncidentForm({ tenantId, incidentId }: { tenantId: string; 
       label={t('close')}
       title={t('closeTitle')}
       effect={t('closeEffect')}
+      confirm={t('closeConfirm')}
       tone="plain"
       testId="close-incident"
     >

@@ -8,6 +8,7 @@ import { extendCampaignInput, extendRotationCampaign } from '@/lib/passwords/ext
 import { startCampaignInput, startRotationCampaign } from '@/lib/passwords/start-rotation-campaign';
 import { uuidSchema } from '@/lib/http/input-schemas';
 import { previewRotationCampaign } from '@/lib/passwords/preview-rotation-campaign';
+import { campaignTenantsForm, campaignTenantsOf } from '@/lib/passwords/campaign-scope';
 
 const onCampaign = z.object({ tenantId: uuidSchema, campaignId: uuidSchema });
 
@@ -15,24 +16,14 @@ const onCampaign = z.object({ tenantId: uuidSchema, campaignId: uuidSchema });
  * The start form as posted: a platform campaign names its tenants explicitly, either "all N"
  * (N as the starter saw it) or a non-empty choice; a tenant's campaign covers the tenant.
  */
-const campaignForm = z
-  .object({
-    tenantId: uuidSchema,
-    scope: z.enum(['all', 'chosen']).optional(),
-    allTenants: z.coerce.number().int().nonnegative().optional(),
-    // One ticked box arrives as a value, several as a list.
-    tenantIds: z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(uuidSchema).max(10_000)).optional(),
-  })
-  .extend({
-    reason: startCampaignInput.shape.reason,
-    deadline: startCampaignInput.shape.deadline,
-    revokeSessions: startCampaignInput.shape.revokeSessions,
-  });
+const campaignForm = z.object({ tenantId: uuidSchema, ...campaignTenantsForm.shape }).extend({
+  reason: startCampaignInput.shape.reason,
+  deadline: startCampaignInput.shape.deadline,
+  revokeSessions: startCampaignInput.shape.revokeSessions,
+});
 
 function campaignInput({ tenantId: _owner, scope, allTenants, tenantIds, ...input }: z.infer<typeof campaignForm>) {
-  if (scope === 'all') return { ...input, allTenants };
-  if (scope === 'chosen') return { ...input, tenantIds: tenantIds?.length ? tenantIds : undefined };
-  return input;
+  return { ...input, ...campaignTenantsOf({ scope, allTenants, tenantIds }) };
 }
 
 export const previewCampaignAction = withAction(

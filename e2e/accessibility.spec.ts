@@ -75,6 +75,7 @@ for (const locale of ['ja', 'en'] as const) {
       `${t}/security`,
       `${t}/ip-allowlist`,
       `${t}/compromise`,
+      `${t}/incidents`,
       `${t}/rotation`,
       `${t}/api-tokens`,
       `${site}/orders`,
@@ -117,6 +118,24 @@ for (const locale of ['ja', 'en'] as const) {
       `${platformTrail}/ip-allowlist`,
       `${platformTrail}/compromise`,
       `${platformTrail}/audit?across=all&ip=127.0.0.1`,
+      `${platformTrail}/incidents`,
+    ])
+      await audit(staff, `${path}#platform`, found);
+    // An incident of the demo's intruder: its pivot panel, its page, its report, its compromise form.
+    await staff.goto(`${platformTrail}/audit?across=all&ip=203.0.113.66`);
+    await auditHere(staff, 'audit#incident-pivot', found);
+    const add = staff.getByTestId('add-pivot');
+    await add.locator('select[name=into]').selectOption('new');
+    await add.locator('input[name=title]').fill(`axe ${locale}`);
+    await add.getByRole('button').click();
+    await staff.getByTestId('pivot-added').click();
+    await staff.waitForURL(/\/incidents\//);
+    const incident = new URL(staff.url()).pathname;
+    const incidentId = incident.split('/').at(-1);
+    for (const path of [
+      incident,
+      `${platformTrail}/audit/report?incident=${incidentId}`,
+      `${platformTrail}/compromise?incident=${incidentId}`,
     ])
       await audit(staff, `${path}#platform`, found);
     await staff.goto('/platform/sessions');

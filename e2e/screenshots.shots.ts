@@ -87,6 +87,7 @@ test('screenshots of every page', async ({ browser }) => {
     { name: 'security', path: `${t}/security` },
     { name: 'ip-allowlist', path: `${t}/ip-allowlist` },
     { name: 'compromise', path: `${t}/compromise` },
+    { name: 'incidents', path: `${t}/incidents` },
     {
       name: 'compromise-declare-dialog',
       path: `${t}/compromise`,
@@ -120,6 +121,27 @@ test('screenshots of every page', async ({ browser }) => {
   await capture(browser, (await signedIn(browser, 'sakura.operator')).state, 'operator', [
     { name: 'dashboard', path: '/' },
     { name: 'tenant', path: t },
+  ]);
+
+  // The demo incident (played at start), gathered into an incident by a pivot across tenants.
+  const { page: staff, state: staffState } = await signedIn(browser, 'platform.admin');
+  const platform = '/t/00000000-0000-0000-0000-000000000000';
+  const intruder = `${platform}/audit?across=all&ip=203.0.113.66`;
+  await staff.goto(intruder);
+  const add = staff.getByTestId('add-pivot');
+  await add.locator('select[name=into]').selectOption('new');
+  await add.locator('input[name=title]').fill('Webサーバーのバックドア');
+  await add.getByRole('button').click();
+  await staff.getByTestId('pivot-added').click();
+  await staff.waitForURL(/\/incidents\//);
+  const incident = new URL(staff.url()).pathname;
+  await capture(browser, staffState, 'platform-admin', [
+    { name: 'alerts', path: '/' },
+    { name: 'audit-across-intruder', path: intruder },
+    { name: 'incidents', path: `${platform}/incidents` },
+    { name: 'incident', path: incident },
+    { name: 'incident-report', path: `${platform}/audit/report?incident=${incident.split('/').at(-1)}` },
+    { name: 'incident-compromise', path: `${platform}/compromise?incident=${incident.split('/').at(-1)}` },
   ]);
 
   await capture(browser, (await signedIn(browser, 'platform.admin')).state, 'platform-admin', [

@@ -59,6 +59,7 @@ export const LABELLED_DETAIL_KEYS = [
   'field',
   'fields',
   'filter',
+  'filters',
   'format',
   'from',
   'grantee',

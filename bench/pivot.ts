@@ -3,11 +3,13 @@
  *
  * pivot: the first page of a pivot (one session, address, operator or API token), timed as the
  * audit page (app/t/[tenantId]/audit/page.tsx) makes it: the search and the count by action
- * concurrently, then the blast radius of the same filter (the page awaits it before it renders;
- * the page sets no time window). In one tenant as its admin, and across every tenant as platform
- * staff (search, count and the record of the cross-tenant look concurrently, then the radius
- * across tenants). The same statements, as the app sent them, are timed bare on owner
- * connections (no transaction, no row-level security), in turns with the app. Goal: p95 <= 100 ms.
+ * concurrently (the page sets no time window). In one tenant as its admin, and across every
+ * tenant as platform staff (search, count and the record of the cross-tenant look concurrently).
+ * Goal: p95 <= 100 ms. The blast radius of the same filter renders under its own Suspense
+ * boundary: it starts once the first page is made and streams in after it. It is timed as such
+ * (first page, then the radius), goal: in by p95 <= 1 s. The same statements, as the app sent
+ * them, are timed bare on owner connections (no transaction, no row-level security), in turns
+ * with the app.
  *
  * report: the blast-radius report (what the report page computes) over the last 30 days, for a
  * pivot by operator and by address, in one tenant and across tenants: a few runs each, goal <= 5 s.
@@ -35,6 +37,7 @@ const ITERATIONS = Number(process.env.BENCH_PIVOT_ITERATIONS ?? 100);
 const WARMUP = 5;
 const REPORT_RUNS = 5;
 const GOAL_PAGE_MS = 100;
+const GOAL_RADIUS_MS = 1000;
 const GOAL_REPORT_MS = 5000;
 const SPAN_DAYS = 730;
 const DAY = 86_400_000;
@@ -134,7 +137,7 @@ interface Statement {
   params: unknown[];
 }
 
-/** A pivot as the page makes it: its first stage (concurrent calls), then the blast radius. */
+/** A pivot as the page makes it: its first page (concurrent calls), then the streamed blast radius. */
 interface Page {
   scope: 'tenant' | 'across';
   kind: string;
@@ -153,27 +156,29 @@ interface PageTiming {
   kind: string;
   value: string;
   matches: number;
-  /** Search and count (and, across, the record of the look), concurrently. */
-  listsP50Ms: number;
-  listsP95Ms: number;
-  /** The whole page: that, then the blast radius. */
-  pageP50Ms: number;
-  pageP95Ms: number;
+  /** The first page: search and count (and, across, the record of the look), concurrently. */
+  firstP50Ms: number;
+  firstP95Ms: number;
+  /** The blast radius alone, and when it has streamed in: the first page, then the radius. */
   radiusP50Ms: number;
   radiusP95Ms: number;
-  bareListsP50Ms: number;
-  bareListsP95Ms: number;
-  barePageP50Ms: number;
-  barePageP95Ms: number;
-  ratioListsP95: number;
-  ratioPageP95: number;
+  radiusInP50Ms: number;
+  radiusInP95Ms: number;
+  bareFirstP50Ms: number;
+  bareFirstP95Ms: number;
+  bareRadiusInP50Ms: number;
+  bareRadiusInP95Ms: number;
+  ratioFirstP95: number;
+  ratioRadiusInP95: number;
   met: boolean;
+  radiusMet: boolean;
 }
 
 const ms = (values: number[], p: number) => round(percentile(values, p));
 
 async function timePage(bare: pg.Client[], page: Page): Promise<PageTiming> {
   const app = { lists: [] as number[], radius: [] as number[], page: [] as number[] };
+  // Bare: the first stage, and the whole (first stage, then the radius).
   const raw = { lists: [] as number[], page: [] as number[] };
   const runApp = async (keep: boolean) => {
     const t0 = nowMs();
@@ -209,25 +214,27 @@ async function timePage(bare: pg.Client[], page: Page): Promise<PageTiming> {
       await runApp(keep);
     }
   }
-  const pageP95 = percentile(app.page, 95);
+  const firstP95 = percentile(app.lists, 95);
+  const radiusInP95 = percentile(app.page, 95);
   return {
     scope: page.scope,
     kind: page.kind,
     value: String(page.filter.session ?? page.filter.ip ?? page.filter.actor ?? page.filter.target),
     matches: page.matches,
-    listsP50Ms: ms(app.lists, 50),
-    listsP95Ms: ms(app.lists, 95),
-    pageP50Ms: ms(app.page, 50),
-    pageP95Ms: round(pageP95),
+    firstP50Ms: ms(app.lists, 50),
+    firstP95Ms: round(firstP95),
     radiusP50Ms: ms(app.radius, 50),
     radiusP95Ms: ms(app.radius, 95),
-    bareListsP50Ms: ms(raw.lists, 50),
-    bareListsP95Ms: ms(raw.lists, 95),
-    barePageP50Ms: ms(raw.page, 50),
-    barePageP95Ms: ms(raw.page, 95),
-    ratioListsP95: round(percentile(app.lists, 95) / percentile(raw.lists, 95)),
-    ratioPageP95: round(pageP95 / percentile(raw.page, 95)),
-    met: pageP95 <= GOAL_PAGE_MS,
+    radiusInP50Ms: ms(app.page, 50),
+    radiusInP95Ms: round(radiusInP95),
+    bareFirstP50Ms: ms(raw.lists, 50),
+    bareFirstP95Ms: ms(raw.lists, 95),
+    bareRadiusInP50Ms: ms(raw.page, 50),
+    bareRadiusInP95Ms: ms(raw.page, 95),
+    ratioFirstP95: round(firstP95 / percentile(raw.lists, 95)),
+    ratioRadiusInP95: round(radiusInP95 / percentile(raw.page, 95)),
+    met: firstP95 <= GOAL_PAGE_MS,
+    radiusMet: radiusInP95 <= GOAL_RADIUS_MS,
   };
 }
 
@@ -398,13 +405,17 @@ export async function runPivot(): Promise<BenchReport> {
         }
       }
 
+      // The app gives the radius 32 MB of work_mem for its sorts (measure-blast-radius.ts): so do
+      // the bare statements (the lists' sorts are far smaller).
+      await Promise.all(bare.map((c) => c.query(`set work_mem = '32MB'`)));
       const timings: PageTiming[] = [];
       for (const page of pages) {
         const timing = await timePage(bare, page);
         timings.push(timing);
         console.log(
-          `[pivot] ${page.scope} ${page.kind}: page p50 ${timing.pageP50Ms} / p95 ${timing.pageP95Ms} ms ` +
-            `(search+count p95 ${timing.listsP95Ms}, radius p95 ${timing.radiusP95Ms}; bare page p95 ${timing.barePageP95Ms})`,
+          `[pivot] ${page.scope} ${page.kind}: first page p50 ${timing.firstP50Ms} / p95 ${timing.firstP95Ms} ms ` +
+            `(bare p95 ${timing.bareFirstP95Ms}); blast radius in by p50 ${timing.radiusInP50Ms} / p95 ${timing.radiusInP95Ms} ` +
+            `(radius alone p95 ${timing.radiusP95Ms}; bare p95 ${timing.bareRadiusInP95Ms})`,
         );
         const o = openings.get(page)!;
         const stages = [
@@ -468,12 +479,22 @@ export async function runPivot(): Promise<BenchReport> {
         ...timings.map((x): TableRow => ({
           bench: 'Pivot',
           backend: 'postgres',
-          measure: `${x.scope === 'tenant' ? 'one tenant' : 'across tenants'}, ${x.kind} (${x.matches.toLocaleString('en')} events): page p50 / p95 (ms)`,
-          value: `${x.pageP50Ms} / ${x.pageP95Ms}`,
-          baseline: `search+count p95 ${x.listsP95Ms}; bare page p95 ${x.barePageP95Ms}`,
-          ratio: String(x.ratioPageP95),
+          measure: `${x.scope === 'tenant' ? 'one tenant' : 'across tenants'}, ${x.kind} (${x.matches.toLocaleString('en')} events): first page (search and count) p50 / p95 (ms)`,
+          value: `${x.firstP50Ms} / ${x.firstP95Ms}`,
+          baseline: `bare p95 ${x.bareFirstP95Ms}`,
+          ratio: String(x.ratioFirstP95),
           goal: `≤ ${GOAL_PAGE_MS} ms`,
           met: x.met ? 'yes' : 'NO',
+        })),
+        ...timings.map((x): TableRow => ({
+          bench: 'Pivot radius',
+          backend: 'postgres',
+          measure: `${x.scope === 'tenant' ? 'one tenant' : 'across tenants'}, ${x.kind}: what it touched, streamed after the first page, in by p50 / p95 (ms)`,
+          value: `${x.radiusInP50Ms} / ${x.radiusInP95Ms}`,
+          baseline: `radius alone p95 ${x.radiusP95Ms}; bare p95 ${x.bareRadiusInP95Ms}`,
+          ratio: String(x.ratioRadiusInP95),
+          goal: `≤ ${GOAL_RADIUS_MS} ms`,
+          met: x.radiusMet ? 'yes' : 'NO',
         })),
         ...reports.map((r): TableRow => ({
           bench: 'Report',

@@ -377,7 +377,11 @@ export function withOwnerTx<T>(ownerTenantId: string, fn: (tx: Tx) => Promise<T>
 export async function selectOwnerRows<T extends unknown[]>(
   ownerTenantId: string,
   query: SQL,
-  options: { plan: 'generic' | 'custom' },
+  options: {
+    plan: 'generic' | 'custom';
+    /** PostgreSQL only: this statement's work_mem, for sorts that would spill to disk at the default. */
+    workMemMb?: number;
+  },
 ): Promise<T[]> {
   const database = await getDatabase();
   const scope =
@@ -388,7 +392,8 @@ export async function selectOwnerRows<T extends unknown[]>(
     // for queries whose best plan does not depend on the values, which the caller knows. The
     // others are planned for their values every time, never switched to a generic plan by
     // PostgreSQL's own guess (a generic plan for a rare value can be a hundred times slower).
-    const opening = `${scopeOpening(scope)}, set_config('plan_cache_mode', '${options.plan === 'generic' ? 'force_generic_plan' : 'force_custom_plan'}', true)`;
+    const workMem = options.workMemMb ? `, set_config('work_mem', '${Math.trunc(options.workMemMb)}MB', true)` : '';
+    const opening = `${scopeOpening(scope)}, set_config('plan_cache_mode', '${options.plan === 'generic' ? 'force_generic_plan' : 'force_custom_plan'}', true)${workMem}`;
     return database.scopedRows<T>(opening, { sql: text, params });
   }
   return scoped(scope, { readOnly: true }, async (tx) =>

@@ -93,7 +93,8 @@ async function measure(chain: string | null, query: AuditFilter | AuditFilter[],
   const n = (key: string) => sql.raw(`coalesce((e.details->>'${key}')::bigint, 0)`);
   const rows = await selectOwnerRows<Row>(
     chain ?? PLATFORM_TENANT_ID,
-    sql`select t.id as tenant_id, t.name as tenant_name, e.details->>'siteId' as site_id, min(s.name) as site_name,
+    sql`select t.id as tenant_id, t.name as tenant_name, e.details->>'siteId' as site_id,
+          (select s.name from sites s where s.tenant_id = t.id and s.id::text = min(e.details->>'siteId')) as site_name,
           coalesce(array_remove(array_agg(distinct e.actor_login_id) filter (where e.outcome = 'success' and e.actor_operator_id is not null), null), '{}') as operators,
           coalesce(sum(${n('rows')}) filter (where e.action = 'orders.exported'), 0) as orders_exported,
           coalesce(jsonb_agg(jsonb_build_object('sha256', e.details->>'sha256', 'rows', ${n('rows')}, 'customers', ${n('customers')}, 'at', e.occurred_at)
@@ -112,11 +113,12 @@ async function measure(chain: string | null, query: AuditFilter | AuditFilter[],
         from tenants t
         cross join lateral (select tenant_id, seq, occurred_at, action, outcome, actor_operator_id, actor_login_id, details
                               from audit_events where ${where}) e
-        left join sites s on s.tenant_id = t.id and s.id::text = e.details->>'siteId'
         ${chain ? sql`where t.id = ${chain}` : sql``}
         group by t.id, t.name, e.details->>'siteId'
         order by t.name, site_name nulls first, site_id nulls first`,
-    { plan: 'custom' },
+    // The grouping sorts every matching event (33,619 for the busiest operator across tenants):
+    // in memory rather than spilled to disk at the default 4 MB.
+    { plan: 'custom', workMemMb: 32 },
   );
   const sites: SiteRadius[] = rows.map((r) => ({
     tenantId: r[0],

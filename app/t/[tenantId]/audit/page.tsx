@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { Suspense } from 'react';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { validationMessage } from '@/app/components/validation-message';
 import { PLATFORM_TENANT_ID } from '@/db/schema';
@@ -24,8 +25,7 @@ import { AuditEventDetail } from './audit-event-detail';
 import { ContainPanel } from './contain-panel';
 import { AcrossTenants } from './across-tenants';
 import { recordCrossTenantView } from '@/lib/audit/record-cross-tenant-view';
-import { BlastRadius } from './blast-radius';
-import { measureBlastRadius, measureBlastRadiusAcrossTenants } from '@/lib/audit/measure-blast-radius';
+import { BlastRadiusPending, MeasuredBlastRadius } from './measured-blast-radius';
 import { countAuditAcrossTenants } from '@/lib/audit/count-audit-across-tenants';
 import { searchAuditAcrossTenants } from '@/lib/audit/search-audit-across-tenants';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
@@ -74,13 +74,6 @@ export default async function AuditPage({
         recordCrossTenantView(across.access, across.filter, 'search'),
       ])
     : [null, null];
-  // What a pivot touched: every matching event counted, in this chain or across tenants.
-  const radius =
-    filter && pivot
-      ? across
-        ? await measureBlastRadiusAcrossTenants(across.access, across.filter)
-        : await measureBlastRadius(chainAccess, filter)
-      : null;
   // Pivots may join an incident; opened from one, containment here is taken for it.
   const incidentWriter = pivot ? alsoOn(ctx, 'security.write') : null;
   const openIncidents = incidentWriter
@@ -181,13 +174,18 @@ export default async function AuditPage({
           <ContainPanel access={chainAccess} pivot={pivot} value={filter[pivot]!} />
         </ForIncident>
       )}
-      {radius && filter && (
-        <BlastRadius
-          radius={radius}
-          across={Boolean(across)}
-          csvHref={`/api/v1/tenants/${radiusChain}/audit/blast-radius?${pivotQuery}`}
-          reportHref={`/t/${radiusChain}/audit/report?${pivotQuery}`}
-        />
+      {/* What a pivot touched: every matching event counted, in this chain or across tenants. It
+          streams in after the search and count, which do not wait for it. */}
+      {filter && pivot && (
+        <Suspense fallback={<BlastRadiusPending title={t('radius.title')} status={t('radius.counting')} />}>
+          <MeasuredBlastRadius
+            filter={filter}
+            chainAccess={chainAccess}
+            acrossAccess={across?.access ?? null}
+            csvHref={`/api/v1/tenants/${radiusChain}/audit/blast-radius?${pivotQuery}`}
+            reportHref={`/t/${radiusChain}/audit/report?${pivotQuery}`}
+          />
+        </Suspense>
       )}
     </>
   );

@@ -156,4 +156,27 @@ test('the demo incident, walked: from the alert to a pivot, an incident, contain
     `/api/v1/tenants/${me.tenant.id}/audit/bundle?incident=${incidentId}`,
   );
   expect(foreignBundle.status()).toBe(404);
+  for (const path of [
+    `/api/v1/tenants/${me.tenant.id}/audit/blast-radius?incident=${incidentId}`,
+    `/api/v1/tenants/${PLATFORM}/audit/blast-radius?incident=${incidentId}`,
+    `/api/v1/tenants/${tenantId}/audit/blast-radius?ip=${INTRUDER}`,
+  ])
+    expect((await foreign.request.get(path)).status()).toBe(404);
+  // Bad input is named, and nothing is measured.
+  const bad = async (query: string) => {
+    const r = await staff.request.get(`/api/v1/tenants/${PLATFORM}/audit/blast-radius?${query}`);
+    return { status: r.status(), body: await r.json() };
+  };
+  expect(await bad(`incident=${incidentId}&ip=${INTRUDER}`)).toEqual({
+    status: 400,
+    body: expect.objectContaining({ error: 'bad_request', fields: { incident: ['alone'] } }),
+  });
+  expect(await bad('incident=not-an-id')).toEqual({
+    status: 400,
+    body: expect.objectContaining({ error: 'bad_request', fields: { incident: ['invalid_uuid'] } }),
+  });
+  expect(await bad('across=all&outcome=success')).toEqual({
+    status: 400,
+    body: expect.objectContaining({ error: 'bad_request', fields: { session: ['required'] } }),
+  });
 });

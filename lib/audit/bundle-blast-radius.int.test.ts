@@ -1,16 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { withTenantTx } from '@/db';
-import { contextFor, tenantAccess } from '@/lib/testing/context';
-import { createOperator, createSite, createTenant } from '@/lib/testing/fixtures';
+import { fakeSha, seedIntrusion } from '@/lib/testing/seed-intrusion';
 import { setupTestSigner } from '@/lib/testing/signer';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { exportAuditBundle } from './export-bundle';
-import { recordAudit } from './record-audit';
 import { tallyBlastRadius } from './tally-blast-radius';
 import { readTar, writeTar } from './tar';
 import { verifyBlastRadius, type BlastRadiusReport } from './verify-blast-radius';
@@ -19,67 +15,8 @@ import { sha256Hex, verifyBundle, type BundleLine, type ExportedEvent } from './
 setupTestDatabase();
 setupTestSigner();
 
-const SHA = (c: string) => c.repeat(64);
-
-/** Events as the app writes them (docs/audit-events.md), by one session from one address. */
-async function record(
-  tenantId: string,
-  by: { operatorId: string; loginId: string; sessionId: string; ip: string },
-  events: [action: string, details: Record<string, unknown>, outcome?: 'success' | 'failure'][],
-) {
-  await withTenantTx(tenantId, async (tx) => {
-    for (const [action, details, outcome] of events) {
-      await recordAudit(tx, {
-        tenantId,
-        action,
-        outcome: outcome ?? 'success',
-        actor: { operatorId: by.operatorId, loginId: by.loginId },
-        ip: by.ip,
-        userAgent: 'vitest',
-        sessionId: by.sessionId,
-        details,
-      });
-    }
-  });
-}
-
 /** An intruder's session and the owner's own work in another, on two sites of one company. */
-async function incident() {
-  const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const tenantId = await createTenant(`bb${stamp}`);
-  const siteA = await createSite(tenantId, 'a', { members: 1, orders: 1, customers: 1 });
-  const siteB = await createSite(tenantId, 'b', { members: 1, orders: 1, customers: 1 });
-  const opId = await createOperator(tenantId, `bb${stamp}.op`, 'a long enough password');
-  const intruder = { operatorId: opId, loginId: `bb${stamp}.op`, sessionId: randomUUID(), ip: '198.51.100.44' };
-  const owner = { ...intruder, sessionId: randomUUID(), ip: '203.0.113.1' };
-  const common = { from: '2026-01-01', to: '2026-12-01', columns: ['orderNo'], reason: 'monthly', encoding: 'utf8' };
-  await record(tenantId, owner, [['members.listed', { siteId: siteB, count: 3 }]]);
-  await record(tenantId, intruder, [
-    ['login.succeeded', {}],
-    ['orders.export_started', { siteId: siteA, ...common, rows: 100, customers: 80 }],
-    ['orders.exported', { siteId: siteA, ...common, rows: 100, customers: 80, bytes: 9000, sha256: SHA('a') }],
-    ['orders.export_started', { siteId: siteA, ...common, rows: 50, customers: 40 }],
-    ['orders.exported', { siteId: siteA, ...common, rows: 50, customers: 40, bytes: 4000, sha256: SHA('b') }],
-    ['orders.export_started', { siteId: siteA, ...common, rows: 70, customers: 60 }],
-    ['orders.export_aborted', { siteId: siteA, cause: 'client_gone', rowsSent: 10, bytesSent: 900 }, 'failure'],
-    ['orders.export_started', { siteId: siteA, ...common, rows: 30, customers: 30 }],
-    ['payment_settings.revealed', { siteId: siteA, field: 'apiSecret', reason: 'check' }],
-    ['payment_settings.revealed', { siteId: siteA, field: 'apiKey', reason: 'check', error: 'x' }, 'failure'],
-    ['member.revealed', { siteId: siteB, memberNo: 'M1' }],
-    ['member.revealed', { siteId: siteB, memberNo: 'M1' }],
-    ['member.revealed', { siteId: siteB, memberNo: 'M2' }],
-    ['members.listed', { siteId: siteB, count: 50 }],
-    ['members.listed', { siteId: siteB, count: 30 }],
-    ['orders.listed', { siteId: siteB, count: 20 }],
-    ['order.revealed', { siteId: siteB, orderNo: 'O9' }],
-    ['ip_allowlist.updated', { layer: 'tenant', added: 1, removed: 0, count: 1 }],
-    ['mfa.policy_updated', { totpRequired: false }],
-    ['payment_settings.updated', { siteId: siteB, fields: ['apiKey'] }],
-  ]);
-  await record(tenantId, owner, [['member.revealed', { siteId: siteB, memberNo: 'M3' }]]);
-  const reader = tenantAccess(contextFor(tenantId, opId, 'tenant_admin', 'admin'), tenantId, 'audit.read');
-  return { tenantId, siteA, siteB, intruder, owner, reader };
-}
+const incident = () => seedIntrusion('bb');
 
 /** A bundle's files, its events held in full and its blast radius as written. */
 function open(tar: Buffer) {
@@ -134,8 +71,8 @@ describe('the blast radius in a regulator bundle', () => {
       paymentSecretsRevealed: 1,
     });
     expect(report.sites[1].exportFiles.map((f) => [f.sha256, f.rows, f.customers])).toEqual([
-      [SHA('a'), 100, 80],
-      [SHA('b'), 50, 40],
+      [fakeSha('a'), 100, 80],
+      [fakeSha('b'), 50, 40],
     ]);
     expect(report.sites[2]).toMatchObject({ membersRevealed: 2, membersListed: 80, settingsChanged: 1 });
     // SQL and the offline count agree on every figure of every site.

@@ -47,7 +47,7 @@ export function AddPivotForm({
       action={addIncidentPivotAction}
       submit={t('addPivot')}
       tone="plain"
-      idPrefix="pivot"
+      idPrefix="add-pivot"
       testId="add-pivot"
       className="flex flex-wrap items-end gap-3"
       success={(s) => (

@@ -138,34 +138,36 @@ export default async function BlastRadiusReportPage({
           <li>{t('factSettings', { count: sum((s) => s.settingsChanged) })}</li>
         </ul>
         {shops.length > 0 && (
-          <table className="w-full border-collapse text-xs">
-            <thead>
-              <tr className="border-b border-slate-300 text-left">
-                <th className="py-1 pr-2">{t('site')}</th>
-                <th className="py-1 pr-2 text-right">{t('rows')}</th>
-                <th className="py-1 pr-2 text-right">{t('members')}</th>
-                <th className="py-1 pr-2 text-right">{t('orders')}</th>
-                <th className="py-1 text-right">{t('secrets')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shops.map((s) => (
-                <tr key={`${s.tenantId}:${s.siteId}`} className="border-b border-slate-100">
-                  <td className="py-1 pr-2">
-                    {s.tenantName} / {s.siteName ?? s.siteId}
-                  </td>
-                  <td className="py-1 pr-2 text-right tabular-nums">{n(s.ordersExported)}</td>
-                  <td className="py-1 pr-2 text-right tabular-nums">
-                    {n(s.membersRevealed)} / {n(s.membersListed)}
-                  </td>
-                  <td className="py-1 pr-2 text-right tabular-nums">
-                    {n(s.ordersRevealed)} / {n(s.ordersListed)}
-                  </td>
-                  <td className="py-1 text-right tabular-nums">{n(s.paymentSecretsRevealed)}</td>
+          <div className="overflow-x-auto" tabIndex={0}>
+            <table className="w-full border-collapse text-xs">
+              <thead>
+                <tr className="border-b border-slate-300 text-left">
+                  <th className="py-1 pr-2">{t('site')}</th>
+                  <th className="py-1 pr-2 text-right">{t('rows')}</th>
+                  <th className="py-1 pr-2 text-right">{t('members')}</th>
+                  <th className="py-1 pr-2 text-right">{t('orders')}</th>
+                  <th className="py-1 text-right">{t('secrets')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {shops.map((s) => (
+                  <tr key={`${s.tenantId}:${s.siteId}`} className="border-b border-slate-100">
+                    <td className="py-1 pr-2">
+                      {s.tenantName} / {s.siteName ?? s.siteId}
+                    </td>
+                    <td className="py-1 pr-2 text-right tabular-nums">{n(s.ordersExported)}</td>
+                    <td className="py-1 pr-2 text-right tabular-nums">
+                      {n(s.membersRevealed)} / {n(s.membersListed)}
+                    </td>
+                    <td className="py-1 pr-2 text-right tabular-nums">
+                      {n(s.ordersRevealed)} / {n(s.ordersListed)}
+                    </td>
+                    <td className="py-1 text-right tabular-nums">{n(s.paymentSecretsRevealed)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         {files.length > 0 && (
           <ul className="space-y-1 text-xs" data-testid="report-files">

@@ -111,26 +111,6 @@ export default async function DashboardPage({
                       {formatJst(a.raisedAt, locale)} · {a.tenantName}
                       {a.loginId && <> · {a.loginId}</>}
                     </div>
-                    {(a.loginId || typeof detailsOf(a).ip === 'string') && (
-                      <p className="flex flex-wrap gap-x-3 text-xs" data-testid="alert-pivots">
-                        {a.loginId && (
-                          <Link
-                            className="text-brand-600 hover:underline"
-                            href={`/t/${a.tenantId}/audit?${new URLSearchParams({ actor: a.loginId })}`}
-                          >
-                            {t('alerts.pivotOperator', { loginId: a.loginId })}
-                          </Link>
-                        )}
-                        {typeof detailsOf(a).ip === 'string' && (
-                          <Link
-                            className="text-brand-600 hover:underline"
-                            href={`/t/${a.tenantId}/audit?${new URLSearchParams({ ip: String(detailsOf(a).ip) })}`}
-                          >
-                            {t('alerts.pivotIp', { ip: String(detailsOf(a).ip) })}
-                          </Link>
-                        )}
-                      </p>
-                    )}
                     {knownPassword(a.rule) ? (
                       <div className="text-slate-700" data-testid="alert-detail">
                         {t(`alerts.details.${a.rule}`, {
@@ -150,6 +130,26 @@ export default async function DashboardPage({
                           </div>
                         ))}
                       </dl>
+                    )}
+                    {(a.loginId || typeof detailsOf(a).ip === 'string') && (
+                      <p className="mt-1 flex flex-wrap gap-x-3 text-xs" data-testid="alert-pivots">
+                        {a.loginId && (
+                          <Link
+                            className="text-brand-600 hover:underline"
+                            href={`/t/${a.tenantId}/audit?${new URLSearchParams({ actor: a.loginId })}`}
+                          >
+                            {t('alerts.pivotOperator', { loginId: a.loginId })}
+                          </Link>
+                        )}
+                        {typeof detailsOf(a).ip === 'string' && (
+                          <Link
+                            className="text-brand-600 hover:underline"
+                            href={`/t/${a.tenantId}/audit?${new URLSearchParams({ ip: String(detailsOf(a).ip) })}`}
+                          >
+                            {t('alerts.pivotIp', { ip: String(detailsOf(a).ip) })}
+                          </Link>
+                        )}
+                      </p>
                     )}
                   </div>
                   {a.acknowledgedAt ? (

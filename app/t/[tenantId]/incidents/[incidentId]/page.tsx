@@ -150,41 +150,29 @@ export default async function IncidentPage({ params }: { params: Promise<{ tenan
         <p className="text-sm text-slate-600">
           {capped ? t('timelineCapped', { count: timeline.length }) : t('timelineHint')}
         </p>
-        <div className="overflow-x-auto" tabIndex={0}>
-          <table className="w-full rounded-lg border border-slate-200 bg-white text-sm" data-testid="incident-timeline">
-            <thead className="bg-slate-100 text-left">
-              <tr>
-                <th className="px-3 py-2">{ta('columns.when')}</th>
-                {platform && <th className="px-3 py-2">{t('columns.company')}</th>}
-                <th className="px-3 py-2">{ta('columns.actor')}</th>
-                <th className="px-3 py-2">{ta('columns.action')}</th>
-                <th className="px-3 py-2">{t('columns.what')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {timeline.map((e) => (
-                <tr
-                  key={`${e.tenantId}:${e.seq}`}
-                  className="border-t border-slate-100 align-top"
-                  data-testid="timeline-row"
-                >
-                  <td className="whitespace-nowrap px-3 py-2">{formatJst(e.occurredAt, locale, { seconds: true })}</td>
-                  {platform && <td className="px-3 py-2">{e.tenantName}</td>}
-                  <td className="px-3 py-2 font-mono">{e.actorLoginId ?? '—'}</td>
-                  <td className="px-3 py-2">
-                    {label(e.action)}
-                    <code className="block text-xs text-slate-500">{e.action}</code>
-                  </td>
-                  <td className="break-all px-3 py-2 text-slate-700">
-                    {SUMMARY_KEYS.filter((k) => typeof e.details[k] === 'string')
-                      .map((k) => `${ta(`detailFields.${k}`)}: ${String(e.details[k])}`)
-                      .join(' · ')}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        {/* A list, not a table: it reads in time order at any width. */}
+        <ol className="space-y-3 border-l-2 border-slate-300 pl-4 text-sm" data-testid="incident-timeline">
+          {timeline.map((e) => {
+            const summary = SUMMARY_KEYS.filter((k) => typeof e.details[k] === 'string')
+              .map((k) => `${ta(`detailFields.${k}`)}: ${String(e.details[k])}`)
+              .join(' · ');
+            return (
+              <li key={`${e.tenantId}:${e.seq}`} className="space-y-0.5" data-testid="timeline-row">
+                <p className="text-xs text-slate-600">
+                  <time dateTime={e.occurredAt.toISOString()}>
+                    {formatJst(e.occurredAt, locale, { seconds: true })}
+                  </time>
+                  {platform && <> · {e.tenantName}</>} · <span className="font-mono">{e.actorLoginId ?? '—'}</span>
+                </p>
+                <p>
+                  <span className="font-medium">{label(e.action)}</span>{' '}
+                  <code className="text-xs text-slate-500">{e.action}</code>
+                </p>
+                {summary && <p className="break-words text-slate-700">{summary}</p>}
+              </li>
+            );
+          })}
+        </ol>
       </section>
 
       {radius ? (

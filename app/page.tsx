@@ -7,6 +7,7 @@ import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { AcknowledgeAlertForm, ContainKnownPasswordForm } from './alert-forms';
 import { KNOWN_PASSWORD_RULES } from '@/lib/alerts/contain-known-password';
 import { isLabelledDetailKey } from '@/lib/audit/audit-labels';
+import { DORMANCY_NOTICE_DAYS, listDormancyDue } from '@/lib/tenancy/list-dormancy-due';
 
 const detailsOf = (a: { details: unknown }) => (a.details ?? {}) as Record<string, unknown>;
 const knownPassword = (rule: string) => (KNOWN_PASSWORD_RULES as readonly string[]).includes(rule);
@@ -22,12 +23,15 @@ export default async function DashboardPage({
   const canContain = onOwnTenant(ctx, 'operators.write') !== null;
   // Alerts for those who may read the audit trail: the platform's staff see every company's.
   const audit = onOwnTenant(ctx, 'audit.read');
-  const [t, locale, alerts, grants] = await Promise.all([
+  // Operators about to be disabled for inactivity, for those who manage them (staff: their own).
+  const operatorsReader = onOwnTenant(ctx, 'operators.read');
+  const [t, locale, alerts, grants, dormancy] = await Promise.all([
     getTranslations(),
     getLocale() as Promise<Locale>,
     audit ? listAlerts(audit) : null,
     // A company's admins see, on every visit, who at the platform can read their customer data.
     audit && ctx.tenant.kind === 'tenant' ? listSupportGrants(audit) : [],
+    operatorsReader ? listDormancyDue(operatorsReader) : null,
   ]);
   const activeGrants = grants.filter((g) => g.active);
   const prev = ctx.previousLogin;
@@ -89,6 +93,28 @@ export default async function DashboardPage({
           )}
         </div>
       </section>
+      {dormancy && dormancy.length > 0 && (
+        <section
+          aria-labelledby="dormancy-title"
+          className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm"
+          data-testid="dormancy-due"
+        >
+          <h2 id="dormancy-title" className="font-medium text-amber-900">
+            {t('dormancy.title', { days: DORMANCY_NOTICE_DAYS })}
+          </h2>
+          <ul className="mt-2 space-y-1">
+            {dormancy.map((d) => (
+              <li key={d.id} className="flex flex-wrap gap-x-2">
+                <span className="font-mono">{d.loginId}</span>
+                <span className="text-slate-700">
+                  {d.kept ? t('dormancy.kept') : t('dormancy.on', { at: formatJst(d.disabledAt, locale) })}
+                </span>
+              </li>
+            ))}
+          </ul>
+          <p className="mt-2 text-xs text-slate-700">{t('dormancy.hint')}</p>
+        </section>
+      )}
       {alerts && (
         <section className="rounded-lg border border-slate-200 bg-white p-4" data-testid="alerts">
           <h2 className="mb-2 font-medium">{t('alerts.title')}</h2>

@@ -78,6 +78,9 @@ export const tenants = pgTable(
     auditRetentionDays: integer('audit_retention_days').notNull().default(1826),
     // Rows one operator may export per day (JST) before a second admin must approve.
     orderExportDailyQuota: integer('order_export_daily_quota').notNull().default(5000),
+    // An operator who has not signed in for this many days is disabled (the platform row's: its
+    // staff), warned on the dashboard 7 days before; 30 to 730 (a database check enforces it).
+    dormantAfterDays: integer('dormant_after_days').notNull().default(90),
     // Where alerts are POSTed (optional), and the HMAC key that signs them (keyring-encrypted).
     alertWebhookUrl: text('alert_webhook_url'),
     alertWebhookSecretCiphertext: text('alert_webhook_secret_ciphertext'),
@@ -148,6 +151,9 @@ export const operators = pgTable(
     lockedAt: ts('locked_at'),
     lastLoginAt: ts('last_login_at'),
     lastLoginIp: text('last_login_ip'),
+    // When the operator last became active (created or re-enabled): dormancy counts from the later
+    // of this and the last sign-in, so a re-enabled account is not disabled again at once.
+    enabledAt: ts('enabled_at').notNull().defaultNow(),
     previousLoginAt: ts('previous_login_at'),
     previousLoginIp: text('previous_login_ip'),
     // Set when a recovery code was used to log in: worth a look by an admin.

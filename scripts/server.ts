@@ -13,6 +13,7 @@ import { seedDemo, DEMO_PASSWORD } from '@/lib/demo/seed-demo';
 import { INTRUDER_IP, replayIncident } from '@/lib/demo/replay-incident';
 import { env } from '@/lib/env';
 import { resumeCompromises } from '@/lib/incidents/resume-compromises';
+import { disableDormantOperators } from '@/lib/tenancy/disable-dormant-operators';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
 import { pruneLoginThrottles } from '@/lib/auth/prune-login-throttles';
 import { rotateKeys } from '@/lib/keys/rotate-keys';
@@ -94,6 +95,12 @@ async function main() {
   setInterval(() => {
     deliverWebhooks().catch((error) => console.error('[mamori] webhook delivery failed', error));
   }, 10_000).unref();
+
+  // Operators past their company's inactivity period are disabled: at start, then hourly.
+  const disableDormant = () =>
+    disableDormantOperators().catch((error) => console.error('[mamori] dormancy sweep failed', error));
+  void disableDormant();
+  setInterval(disableDormant, 3_600_000).unref();
 
   // Failure counts of unknown login IDs, a day after their last failure: hourly.
   setInterval(() => {

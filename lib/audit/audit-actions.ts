@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = [
   'tenant.updated',
   'tenant.suspended',
   'tenant.reactivated',
+  'tenant.dormancy_updated',
   'site.added',
   'site.renamed',
   'site.closed',

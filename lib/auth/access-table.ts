@@ -100,6 +100,7 @@ export const ACCESS = {
     stepUp: true,
   },
   [`${T}/security/actions.ts setTotpPolicyAction`]: { who: 'tenant', permission: 'security.write', stepUp: true },
+  [`${T}/security/actions.ts setDormancyPeriodAction`]: { who: 'tenant', permission: 'security.write', stepUp: true },
   [`${T}/security/actions.ts setAlertWebhookAction`]: { who: 'tenant', permission: 'security.write', stepUp: true },
   [`${T}/security/actions.ts grantSupportAccessAction`]: {
     who: 'tenant',

@@ -1,4 +1,5 @@
 import 'server-only';
+import { now } from '@/lib/clock';
 import { and, eq, sql } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { operators, ROLES } from '@/db/schema';
@@ -65,7 +66,8 @@ export async function setOperatorStatus(
     if (input.status === 'disabled') await assertAnotherAdminRemains(tx, tenantId, operatorId);
     await tx
       .update(operators)
-      .set({ status: input.status, updatedAt: sql`now()` })
+      // Re-enabled: dormancy counts afresh from now (see disable-dormant-operators.ts).
+      .set({ status: input.status, updatedAt: sql`now()`, ...(input.status === 'active' ? { enabledAt: now() } : {}) })
       .where(and(eq(operators.tenantId, tenantId), eq(operators.id, operatorId)));
     const sessionsEnded =
       input.status === 'disabled' ? await revokeOperatorSessions(tx, tenantId, operatorId, 'operator_disabled') : 0;

@@ -1,5 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { getDormancyPeriod } from '@/lib/tenancy/set-dormancy-period';
+import { DormancyForm } from './security/dormancy-form';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { alsoOn, linksOn, requireAccess } from '@/lib/auth/guard';
 import { getRecentPaymentSettingChanges } from '@/lib/ec/payment-settings';
@@ -41,6 +43,8 @@ export default async function TenantPage({
     'sessions.manage',
   ]);
   const can = (p: Parameters<typeof links.has>[0]) => links.has(p);
+  // The platform's own staff: its inactivity period is set here (a company's on its security page).
+  const dormancyWriter = isPlatform ? alsoOn(ctx, 'security.write') : null;
   const paymentReader = isPlatform ? null : alsoOn(ctx, 'payment_settings.read');
   const paymentChanges = paymentReader ? await getRecentPaymentSettingChanges(paymentReader, 10) : null;
   // Platform staff always need TOTP; a company's operators as its policy says.
@@ -350,6 +354,15 @@ export default async function TenantPage({
             </Link>
           )}
         </nav>
+      )}
+
+      {isPlatform && dormancyWriter && (
+        <section aria-labelledby="dormancy-title" className="max-w-md rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="dormancy-title" className="mb-2 font-medium">
+            {t('security.dormancyStaffTitle')}
+          </h2>
+          <DormancyForm tenantId={tenant.id} days={await getDormancyPeriod(dormancyWriter)} />
+        </section>
       )}
 
       {can('sessions.manage') && (

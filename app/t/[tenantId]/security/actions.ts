@@ -8,6 +8,7 @@ import { passwordSettingsInput, updatePasswordSettings } from '@/lib/passwords/u
 import { grantSupportAccess, grantSupportInput } from '@/lib/support/grant-support-access';
 import { revokeSupportAccess } from '@/lib/support/revoke-support-access';
 import { uuidSchema } from '@/lib/http/input-schemas';
+import { dormancyPeriodInput, setDormancyPeriod } from '@/lib/tenancy/set-dormancy-period';
 
 export const updatePasswordSettingsAction = withAction(
   'app/t/[tenantId]/security/actions.ts updatePasswordSettingsAction',
@@ -25,6 +26,17 @@ export const setTotpPolicyAction = withAction(
   async (ctx, { tenantId, ...input }) => {
     await setTotpPolicy(ctx, input);
     revalidatePath(`/t/${tenantId}/security`);
+    return { ok: true };
+  },
+);
+
+export const setDormancyPeriodAction = withAction(
+  'app/t/[tenantId]/security/actions.ts setDormancyPeriodAction',
+  z.object({ tenantId: uuidSchema }).extend(dormancyPeriodInput.shape),
+  async (ctx, { tenantId, ...input }) => {
+    await setDormancyPeriod(ctx, input);
+    revalidatePath(`/t/${tenantId}/security`);
+    revalidatePath(`/t/${tenantId}`);
     return { ok: true };
   },
 );

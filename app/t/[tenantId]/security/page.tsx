@@ -11,11 +11,13 @@ import { PasswordSettingsForm, TotpPolicyForm } from './password-settings-form';
 import { listSupportGrants, listSupportStaff } from '@/lib/support/list-support-grants';
 import { GrantSupportForm, RevokeSupportForm } from './support-access-form';
 import { WebhookForm } from './webhook-form';
+import { DormancyForm } from './dormancy-form';
+import { getDormancyPeriod } from '@/lib/tenancy/set-dormancy-period';
 
 export default async function SecurityPage({ params }: { params: Promise<{ tenantId: string }> }) {
   const { tenantId } = await params;
   const ctx = await requireAccess('app/t/[tenantId]/security/page.tsx', { tenantId });
-  const [t, w, s, settings, totp, locale, webhook, grants, staff] = await Promise.all([
+  const [t, w, s, settings, totp, locale, webhook, grants, staff, dormancy] = await Promise.all([
     getTranslations('security'),
     getTranslations('webhook'),
     getTranslations('support'),
@@ -25,6 +27,7 @@ export default async function SecurityPage({ params }: { params: Promise<{ tenan
     getAlertWebhook(ctx),
     listSupportGrants(ctx),
     listSupportStaff(ctx),
+    getDormancyPeriod(ctx),
   ]);
   return (
     <div className="max-w-lg space-y-4">
@@ -42,6 +45,8 @@ export default async function SecurityPage({ params }: { params: Promise<{ tenan
             : NEW_TENANT_TOTP_GRACE_DAYS
         }
       />
+      <h2 className="pt-4 text-lg font-medium">{t('dormancyTitle')}</h2>
+      <DormancyForm tenantId={tenantId} days={dormancy} />
       <h2 className="pt-4 text-lg font-medium">{w('title')}</h2>
       <p className="text-sm text-slate-600">{w('intro')}</p>
       <WebhookForm tenantId={tenantId} url={webhook.url} />

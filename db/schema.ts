@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   customType,
+  date,
   foreignKey,
   index,
   integer,
@@ -587,6 +588,57 @@ export const compromiseTenants = pgTable(
       .where(sql`applied_at is null`),
     tenantPolicy('compromise_tenants'),
   ],
+);
+
+export const ALLOWLIST_POSTURES = ['none', 'monitor', 'enforce'] as const;
+export const WEBHOOK_POSTURES = ['none', 'ok', 'failing'] as const;
+
+/**
+ * Each company's security posture, one row a tenant, refreshed set-based by a background job
+ * (and at once for a company whose admin looks at its own): the platform's posture page sorts,
+ * filters and pages these rows instead of counting a million operators per request. Figures are
+ * of active operators; `renewalSince` is the start of the last rotation campaign or compromise
+ * declaration covering the company (null: none). `reasons` name what keeps `score` below 100.
+ */
+export const tenantPosture = pgTable(
+  'tenant_posture',
+  {
+    tenantId: uuid('tenant_id')
+      .primaryKey()
+      .references(() => tenants.id),
+    operators: integer('operators').notNull(),
+    totpEnrolled: integer('totp_enrolled').notNull(),
+    recoveryCodes: integer('recovery_codes').notNull(),
+    renewalSince: ts('renewal_since'),
+    passwordsRenewed: integer('passwords_renewed').notNull(),
+    allowlistMode: text('allowlist_mode', { enum: ALLOWLIST_POSTURES }).notNull(),
+    allowlistCovered: integer('allowlist_covered').notNull(),
+    dormant: integer('dormant').notNull(),
+    openAlerts: integer('open_alerts').notNull(),
+    lastExportAt: ts('last_export_at'),
+    oldTokens: integer('old_tokens').notNull(),
+    webhook: text('webhook', { enum: WEBHOOK_POSTURES }).notNull(),
+    score: integer('score').notNull(),
+    reasons: text('reasons').array().notNull(),
+    refreshedAt: ts('refreshed_at').notNull(),
+  },
+  () => [tenantPolicy('tenant_posture')],
+);
+
+/** Each company's posture as it stood at the end of each day (JST): the dashboards' trends. */
+export const tenantPostureDaily = pgTable(
+  'tenant_posture_daily',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    day: date('day', { mode: 'string' }).notNull(),
+    operators: integer('operators').notNull(),
+    totpEnrolled: integer('totp_enrolled').notNull(),
+    passwordsRenewed: integer('passwords_renewed').notNull(),
+    score: integer('score').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.day] }), tenantPolicy('tenant_posture_daily')],
 );
 
 /** An operator's TOTP secret, encrypted with the keyring (key id beside the ciphertext). */

@@ -14,6 +14,7 @@ import { INTRUDER_IP, replayIncident } from '@/lib/demo/replay-incident';
 import { env } from '@/lib/env';
 import { resumeCompromises } from '@/lib/incidents/resume-compromises';
 import { disableDormantOperators } from '@/lib/tenancy/disable-dormant-operators';
+import { refreshPosture } from '@/lib/posture/refresh-posture';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
 import { pruneLoginThrottles } from '@/lib/auth/prune-login-throttles';
 import { rotateKeys } from '@/lib/keys/rotate-keys';
@@ -95,6 +96,12 @@ async function main() {
   setInterval(() => {
     deliverWebhooks().catch((error) => console.error('[mamori] webhook delivery failed', error));
   }, 10_000).unref();
+
+  // Each company's security posture (the platform's posture page reads these rows): every minute.
+  const postureRefresh = () =>
+    refreshPosture().catch((error) => console.error('[mamori] posture refresh failed', error));
+  void postureRefresh();
+  setInterval(postureRefresh, 60_000).unref();
 
   // Operators past their company's inactivity period are disabled: at start, then hourly.
   const disableDormant = () =>

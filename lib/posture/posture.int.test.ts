@@ -1,0 +1,139 @@
+import { and, eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { withPlatformTx, withTenantTx } from '@/db';
+import {
+  ipAllowlists,
+  operators,
+  recoveryCodes,
+  tenantPosture,
+  tenantPostureDaily,
+  totpCredentials,
+} from '@/db/schema';
+import { createApiToken } from '@/lib/api/api-tokens';
+import { raiseAlert } from '@/lib/alerts/raise-alert';
+import { advanceClock, now, resetClock } from '@/lib/clock';
+import { startRotationCampaign } from '@/lib/passwords/start-rotation-campaign';
+import { contextFor, tenantAccess } from '@/lib/testing/context';
+import { createOperator, createTenant } from '@/lib/testing/fixtures';
+import { setupTestDatabase } from '@/lib/testing/test-db';
+import { refreshPosture } from './refresh-posture';
+
+setupTestDatabase();
+afterEach(() => resetClock());
+
+const PW = 'a long enough password';
+const DAY = 86_400_000;
+let n = 0;
+
+/** An admin and three operators, one of them disabled (never counted). */
+async function company() {
+  const code = `ps${++n}x${Date.now().toString(36)}`;
+  const tenantId = await createTenant(code);
+  const adminId = await createOperator(tenantId, `${code}.admin`, PW, 'tenant_admin');
+  const op1 = await createOperator(tenantId, `${code}.op1`, PW);
+  const op2 = await createOperator(tenantId, `${code}.op2`, PW);
+  const op3 = await createOperator(tenantId, `${code}.op3`, PW);
+  await withPlatformTx((tx) =>
+    tx
+      .update(operators)
+      .set({ status: 'disabled' })
+      .where(and(eq(operators.tenantId, tenantId), eq(operators.id, op3))),
+  );
+  const admin = { ...contextFor(tenantId, adminId, 'tenant_admin', `${code}.admin`), ip: '192.0.2.9' };
+  return { tenantId, adminId, op1, op2, admin };
+}
+
+/** TOTP for an operator (and unused recovery codes when asked), as enrollment leaves them. */
+const totp = (tenantId: string, operatorId: string, codes: boolean) =>
+  withPlatformTx(async (tx) => {
+    await tx
+      .insert(totpCredentials)
+      .values({ tenantId, operatorId, secretCiphertext: 'x', keyId: 'k', status: 'active', enrolledAt: now() });
+    if (codes) await tx.insert(recoveryCodes).values({ tenantId, operatorId, codeHash: `h-${operatorId}` });
+  });
+
+const row = async (tenantId: string) =>
+  (await withPlatformTx((tx) => tx.select().from(tenantPosture).where(eq(tenantPosture.tenantId, tenantId))))[0];
+
+describe('security posture', () => {
+  it('counts each figure of a company’s active operators and says what keeps its score below 100', async () => {
+    const a = await company();
+    const b = await company();
+    await totp(a.tenantId, a.adminId, true);
+    await totp(a.tenantId, a.op1, false);
+    expect(await refreshPosture([a.tenantId, b.tenantId])).toBe(2);
+
+    expect(await row(a.tenantId)).toMatchObject({
+      operators: 3,
+      totpEnrolled: 2,
+      recoveryCodes: 1,
+      renewalSince: null,
+      passwordsRenewed: 0,
+      allowlistMode: 'none',
+      allowlistCovered: 0,
+      dormant: 0,
+      openAlerts: 0,
+      lastExportAt: null,
+      oldTokens: 0,
+      webhook: 'none',
+      // 100 − 30·1/3 (TOTP) − 5·1/2 (recovery codes, rounded) − 15 (no allowlist).
+      score: 72,
+      reasons: ['totp', 'recovery', 'allowlist_none'],
+    });
+    expect(await row(b.tenantId)).toMatchObject({ operators: 3, totpEnrolled: 0, score: 55 });
+
+    // An enforced company list, an open alert, a year's API token, then 91 days without a sign-in.
+    await withPlatformTx((tx) =>
+      tx.insert(ipAllowlists).values({ tenantId: a.tenantId, mode: 'enforce', entryCount: 1 }),
+    );
+    await withTenantTx(a.tenantId, (tx) =>
+      raiseAlert(tx, { tenantId: a.tenantId, rule: 'secret_revealed', details: { siteId: 'x' } }),
+    );
+    const writer = { ...tenantAccess(a.admin, a.tenantId, 'security.write'), steppedUp: true as const };
+    await createApiToken(writer, { name: 'siem', days: 365 });
+    advanceClock(91 * DAY);
+    const before = (await row(b.tenantId)).refreshedAt;
+    await refreshPosture([a.tenantId]);
+    expect(await row(a.tenantId)).toMatchObject({
+      allowlistMode: 'enforce',
+      allowlistCovered: 3,
+      openAlerts: 1,
+      oldTokens: 1,
+      dormant: 3,
+      reasons: ['totp', 'recovery', 'dormant', 'alerts', 'old_tokens'],
+      // 100 − 10 − 3 − 10 (all dormant) − 5 (an alert) − 5 (an old token).
+      score: 67,
+    });
+    // Only the companies asked for are refreshed.
+    expect((await row(b.tenantId)).refreshedAt).toEqual(before);
+
+    // A rotation campaign: passwords count as renewed once changed after it began.
+    await startRotationCampaign(writer, {
+      reason: 'after the incident',
+      deadline: new Date(now().getTime() + 7 * DAY),
+      revokeSessions: false,
+    });
+    advanceClock(60_000);
+    await withPlatformTx((tx) =>
+      tx
+        .update(operators)
+        .set({ passwordChangedAt: now(), mustChangePassword: false })
+        .where(and(eq(operators.tenantId, a.tenantId), eq(operators.id, a.op2))),
+    );
+    await refreshPosture([a.tenantId]);
+    const renewed = await row(a.tenantId);
+    expect(renewed.renewalSince).not.toBeNull();
+    expect(renewed).toMatchObject({ passwordsRenewed: 1, reasons: expect.arrayContaining(['renewal']) });
+
+    // Today's trend row (Japan time) follows the latest refresh.
+    const days = await withPlatformTx((tx) =>
+      tx.select().from(tenantPostureDaily).where(eq(tenantPostureDaily.tenantId, a.tenantId)),
+    );
+    expect(days.map((d) => [d.totpEnrolled, d.passwordsRenewed, d.score])).toEqual(
+      expect.arrayContaining([
+        [2, 0, 72],
+        [2, 1, renewed.score],
+      ]),
+    );
+  });
+});

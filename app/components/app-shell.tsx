@@ -122,6 +122,7 @@ async function navGroups(ctx: Operator, t: Translate): Promise<NavGroup[]> {
       group('overview', [link('/', 'dashboard', true)]),
       group('platform', [
         may.tenantsList && link('/platform/tenants', 'tenants'),
+        may.tenantsList && link('/platform/posture', 'posture'),
         may.operatorsRead && link('/platform/staff', 'staff'),
         may.sessionsManage && link('/platform/sessions', 'endSessions'),
       ]),

@@ -58,6 +58,8 @@ export const ACCESS = {
 
   // The platform.
   'app/platform/tenants/page.tsx': { who: 'platform', permission: 'tenants.list' },
+  'app/platform/posture/page.tsx': { who: 'platform', permission: 'tenants.list' },
+  'app/api/v1/posture/route.ts GET': { who: 'platform', permission: 'tenants.list' },
   'app/platform/tenants/new/page.tsx': { who: 'platform', permission: 'tenants.write' },
   'app/platform/tenants/new/actions.ts createTenantAction': { who: 'platform', permission: 'tenants.write' },
   'app/platform/staff/page.tsx': { who: 'platform', permission: 'operators.read' },

@@ -274,6 +274,48 @@ export const auditEvents = pgTable(
 );
 
 /**
+ * Audit events counted per company, day (Japan time), action and outcome, with the order rows an
+ * export carried: what the dashboards' 30-day charts read instead of the events themselves. Kept
+ * by a background job from each chain's sequence numbers (audit_rollup_marks), so each event is
+ * counted once; retention pruning leaves the counts.
+ */
+export const auditDaily = pgTable(
+  'audit_daily',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    action: text('action').notNull(),
+    outcome: text('outcome').notNull(),
+    events: integer('events').notNull(),
+    rows: bigint('rows', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.day, t.action, t.outcome] }), tenantPolicy('audit_daily')],
+);
+
+/** The same summed over every company, for the platform's charts (one row a day and action). */
+export const auditDailyTotal = pgTable(
+  'audit_daily_total',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    action: text('action').notNull(),
+    outcome: text('outcome').notNull(),
+    events: integer('events').notNull(),
+    rows: bigint('rows', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.action, t.outcome] })],
+);
+
+/** How far each chain has been counted into audit_daily. */
+export const auditRollupMarks = pgTable(
+  'audit_rollup_marks',
+  {
+    tenantId: uuid('tenant_id').primaryKey(),
+    lastSeq: bigint('last_seq', { mode: 'number' }).notNull(),
+  },
+  () => [tenantPolicy('audit_rollup_marks')],
+);
+
+/**
  * Events committed while their chain was busy, waiting to be chained (see mamori_append_audit).
  * The sequencer moves them into audit_events in arrival order (`n`), many per transaction, and
  * deletes them here in the same transaction. The app role may only insert.

@@ -15,6 +15,7 @@ import { env } from '@/lib/env';
 import { resumeCompromises } from '@/lib/incidents/resume-compromises';
 import { disableDormantOperators } from '@/lib/tenancy/disable-dormant-operators';
 import { refreshPosture } from '@/lib/posture/refresh-posture';
+import { rollUpAudit } from '@/lib/audit/roll-up-audit';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
 import { pruneLoginThrottles } from '@/lib/auth/prune-login-throttles';
 import { rotateKeys } from '@/lib/keys/rotate-keys';
@@ -97,9 +98,12 @@ async function main() {
     deliverWebhooks().catch((error) => console.error('[mamori] webhook delivery failed', error));
   }, 10_000).unref();
 
-  // Each company's security posture (the platform's posture page reads these rows): every minute.
+  // Each company's security posture (the platform's posture page reads these rows) and the daily
+  // audit counts the dashboards' charts read: every minute.
   const postureRefresh = () =>
-    refreshPosture().catch((error) => console.error('[mamori] posture refresh failed', error));
+    rollUpAudit()
+      .then(() => refreshPosture())
+      .catch((error) => console.error('[mamori] posture refresh failed', error));
   void postureRefresh();
   setInterval(postureRefresh, 60_000).unref();
 

@@ -1,6 +1,10 @@
 import { getLocale, getTranslations } from 'next-intl/server';
 import { listAlerts } from '@/lib/alerts/list-alerts';
-import { onOwnTenant, requireAccess } from '@/lib/auth/guard';
+import { onOwnTenant, onPlatform, requireAccess } from '@/lib/auth/guard';
+import { getOwnPosture } from '@/lib/posture/get-own-posture';
+import { readTrends } from '@/lib/posture/read-trends';
+import { SecurityTrends } from '@/app/components/security-trends';
+import { PosturePanel } from './posture-panel';
 import Link from 'next/link';
 import { listSupportGrants } from '@/lib/support/list-support-grants';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
@@ -25,13 +29,18 @@ export default async function DashboardPage({
   const audit = onOwnTenant(ctx, 'audit.read');
   // Operators about to be disabled for inactivity, for those who manage them (staff: their own).
   const operatorsReader = onOwnTenant(ctx, 'operators.read');
-  const [t, locale, alerts, grants, dormancy] = await Promise.all([
+  // A company's admins see its posture; whoever reads the trail, its 30-day trends (staff: all companies').
+  const postureOwner = ctx.tenant.kind === 'tenant' ? onOwnTenant(ctx, 'security.write') : null;
+  const trendReader = ctx.tenant.kind === 'platform' ? onPlatform(ctx, 'audit.read') : audit;
+  const [t, locale, alerts, grants, dormancy, posture, trends] = await Promise.all([
     getTranslations(),
     getLocale() as Promise<Locale>,
     audit ? listAlerts(audit) : null,
     // A company's admins see, on every visit, who at the platform can read their customer data.
     audit && ctx.tenant.kind === 'tenant' ? listSupportGrants(audit) : [],
     operatorsReader ? listDormancyDue(operatorsReader) : null,
+    postureOwner ? getOwnPosture(postureOwner) : null,
+    trendReader ? readTrends(trendReader) : null,
   ]);
   const activeGrants = grants.filter((g) => g.active);
   const prev = ctx.previousLogin;
@@ -93,6 +102,14 @@ export default async function DashboardPage({
           )}
         </div>
       </section>
+      {posture && <PosturePanel tenantId={ctx.tenantId} posture={posture} />}
+      {ctx.tenant.kind === 'platform' && onPlatform(ctx, 'tenants.list') && (
+        <p className="text-sm">
+          <Link className="text-brand-600 hover:underline" href="/platform/posture" data-testid="posture-link">
+            {t('posture.link')}
+          </Link>
+        </p>
+      )}
       {dormancy && dormancy.length > 0 && (
         <section
           aria-labelledby="dormancy-title"
@@ -196,6 +213,7 @@ export default async function DashboardPage({
           )}
         </section>
       )}
+      {trends && <SecurityTrends trends={trends} />}
     </div>
   );
 }

@@ -119,6 +119,7 @@ for (const locale of ['ja', 'en'] as const) {
       `${platformTrail}/compromise`,
       `${platformTrail}/audit?across=all&ip=127.0.0.1`,
       `${platformTrail}/incidents`,
+      '/platform/posture',
     ])
       await audit(staff, `${path}#platform`, found);
     // An incident of the demo's intruder: its pivot panel, its page, its report, its compromise form.

@@ -147,6 +147,7 @@ test('screenshots of every page', async ({ browser }) => {
   await capture(browser, (await signedIn(browser, 'platform.admin')).state, 'platform-admin', [
     { name: 'dashboard', path: '/' },
     { name: 'tenants', path: '/platform/tenants' },
+    { name: 'posture', path: '/platform/posture' },
     { name: 'tenant-new', path: '/platform/tenants/new' },
     { name: 'tenant', path: t },
     { name: 'staff', path: '/platform/staff' },

@@ -101,8 +101,9 @@ export function DailyChart({
         overlay: kind === 'bar' ? overlays[n % overlays.length] : null,
         dash: kind === 'line' ? dashes[n % dashes.length] : undefined,
         fill: kind === 'bar' && n % overlays.length ? `url(#${idBase}-${i})` : color,
-        // A function rather than a string key: keys may contain dots or clash with `day`.
-        value: (d: DailyChartDay) => d.values[s.key] ?? 0,
+        // A function rather than a string key: keys may contain dots or clash with `day`. A day
+        // without a value is 0 for a count, and a gap in a line (not yet recorded, not 0 %).
+        value: (d: DailyChartDay): number | null => d.values[s.key] ?? (kind === 'line' ? null : 0),
       };
     });
   }, [series, idBase]);
@@ -131,15 +132,15 @@ export function DailyChart({
   const summable = (s: (typeof styled)[number]) => s.kind === 'bar' && unit === 'count';
   const figures = styled.map((s) =>
     summable(s)
-      ? t('total', { label: s.label, value: fmt.number(days.reduce((sum, d) => sum + s.value(d), 0)) })
+      ? t('total', { label: s.label, value: fmt.number(days.reduce((sum, d) => sum + (s.value(d) ?? 0), 0)) })
       : t('change', {
           label: s.label,
-          first: fmt.number(days.length ? s.value(days[0]) : 0),
-          last: fmt.number(days.length ? s.value(days[days.length - 1]) : 0),
+          first: fmt.number(days.map(s.value).find((v) => v !== null) ?? 0),
+          last: fmt.number(days.map(s.value).findLast((v) => v !== null) ?? 0),
         }),
   );
   const counted = styled.filter(summable);
-  const dayTotal = (d: DailyChartDay) => counted.reduce((sum, s) => sum + s.value(d), 0);
+  const dayTotal = (d: DailyChartDay) => counted.reduce((sum, s) => sum + (s.value(d) ?? 0), 0);
   const busiest = days.reduce<DailyChartDay | null>(
     (best, d) => (dayTotal(d) > (best ? dayTotal(best) : 0) ? d : best),
     null,
@@ -254,7 +255,8 @@ export function DailyChart({
                       stroke={s.color}
                       strokeWidth={2}
                       strokeDasharray={s.dash}
-                      dot={false}
+                      // A lone day between gaps is a point, not nothing.
+                      dot={{ r: 2, fill: s.color, strokeWidth: 0 }}
                       isAnimationActive={false}
                     />
                   ),
@@ -296,7 +298,7 @@ export function DailyChart({
                 </th>
                 {styled.map((s) => (
                   <td key={s.key} className="px-2 py-1 text-right">
-                    {fmt.number(s.value(d))}
+                    {s.value(d) === null ? '—' : fmt.number(s.value(d)!)}
                   </td>
                 ))}
                 {totalColumn && <td className="py-1 pl-2 text-right">{fmt.number(dayTotal(d))}</td>}

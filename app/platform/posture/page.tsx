@@ -157,11 +157,17 @@ export default async function PosturePage({
           <tbody>
             {rows.map((r) => (
               <tr key={r.tenantId} className="border-t border-slate-100 align-top" data-testid="posture-row">
-                <td className="px-3 py-2">
+                <td className="min-w-56 px-3 py-2">
                   <Link className="text-brand-600 hover:underline" href={`/t/${r.tenantId}`}>
                     {r.name}
                   </Link>
                   <span className="block font-mono text-xs text-slate-500">{r.code}</span>
+                  {r.reasons.length > 0 && (
+                    <p className="mt-1 text-xs text-slate-700">
+                      <span className="sr-only">{t('whyBelow')}: </span>
+                      {r.reasons.map((k) => t(`reasons.${k}`)).join(' · ')}
+                    </p>
+                  )}
                 </td>
                 <td className="px-3 py-2 text-right">
                   <span
@@ -170,13 +176,6 @@ export default async function PosturePage({
                   >
                     {r.score}
                   </span>
-                  {r.reasons.length > 0 && (
-                    <ul className="mt-1 space-y-0.5 text-left text-xs text-slate-700" aria-label={t('whyBelow')}>
-                      {r.reasons.map((k) => (
-                        <li key={k}>{t(`reasons.${k}`)}</li>
-                      ))}
-                    </ul>
-                  )}
                 </td>
                 <td className="px-3 py-2 text-right tabular-nums">{nf.format(r.operators)}</td>
                 <td className="px-3 py-2 text-right tabular-nums" data-testid="posture-totp">

@@ -194,8 +194,9 @@ export function DailyChart({
             </li>
           ))}
         </ul>
-        {/* The same height before and after mounting, so nothing below moves. */}
-        <div style={{ height }}>
+        {/* The same height before and after mounting, so nothing below moves; clipped, so a chart
+            still at its old width just after the window narrows never widens the page. */}
+        <div style={{ height }} className="overflow-hidden">
           {mounted && (
             <ResponsiveContainer width="100%" height={height}>
               <ComposedChart

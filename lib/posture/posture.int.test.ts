@@ -2,20 +2,25 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withPlatformTx, withTenantTx } from '@/db';
 import {
+  alerts,
   ipAllowlists,
+  orderExports,
   operators,
   recoveryCodes,
   tenantPosture,
   tenantPostureDaily,
+  tenants,
   totpCredentials,
+  webhookDeliveries,
 } from '@/db/schema';
 import { createApiToken } from '@/lib/api/api-tokens';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { advanceClock, now, resetClock } from '@/lib/clock';
 import { startRotationCampaign } from '@/lib/passwords/start-rotation-campaign';
 import { contextFor, tenantAccess } from '@/lib/testing/context';
-import { createOperator, createTenant } from '@/lib/testing/fixtures';
+import { createOperator, createSite, createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
+import { getOwnPosture } from './get-own-posture';
 import { refreshPosture } from './refresh-posture';
 
 setupTestDatabase();
@@ -125,6 +130,46 @@ describe('security posture', () => {
     expect(renewed.renewalSince).not.toBeNull();
     expect(renewed).toMatchObject({ passwordsRenewed: 1, reasons: expect.arrayContaining(['renewal']) });
 
+    // An export that left, and a webhook whose last delivery failed.
+    const site = await createSite(a.tenantId, 'main', { members: 1, orders: 1, customers: 1 });
+    const downloadedAt = new Date(now().getTime() - DAY);
+    await withPlatformTx(async (tx) => {
+      await tx.insert(orderExports).values({
+        tenantId: a.tenantId,
+        siteId: site,
+        operatorId: a.adminId,
+        loginId: 'x',
+        periodFrom: now(),
+        periodTo: now(),
+        columns: ['orderNo'],
+        encoding: 'utf8',
+        reason: 'monthly',
+        rowCount: 10,
+        customerCount: 5,
+        status: 'downloaded',
+        downloadedAt,
+      });
+      await tx
+        .update(tenants)
+        .set({ alertWebhookUrl: 'https://hooks.example.jp/mamori' })
+        .where(eq(tenants.id, a.tenantId));
+      const [alert] = await tx.select({ id: alerts.id }).from(alerts).where(eq(alerts.tenantId, a.tenantId));
+      await tx
+        .insert(webhookDeliveries)
+        .values({ tenantId: a.tenantId, alertId: alert.id, url: 'https://hooks.example.jp/mamori', status: 'failed' });
+    });
+    await refreshPosture([a.tenantId]);
+    expect(await row(a.tenantId)).toMatchObject({
+      lastExportAt: downloadedAt,
+      webhook: 'failing',
+      reasons: expect.arrayContaining(['webhook']),
+    });
+    // A company's own posture, for its admins: never another's.
+    const own = await getOwnPosture(tenantAccess(a.admin, a.tenantId, 'security.write'));
+    expect(own).toMatchObject({ tenantId: a.tenantId, webhook: 'failing', allowlistChangedAt: expect.any(Date) });
+    const theirs = await withTenantTx(b.tenantId, (tx) => tx.select().from(tenantPosture));
+    expect(theirs.map((r) => r.tenantId)).toEqual([b.tenantId]);
+
     // Today's trend row (Japan time) follows the latest refresh.
     const days = await withPlatformTx((tx) =>
       tx.select().from(tenantPostureDaily).where(eq(tenantPostureDaily.tenantId, a.tenantId)),
@@ -132,7 +177,7 @@ describe('security posture', () => {
     expect(days.map((d) => [d.totpEnrolled, d.passwordsRenewed, d.score])).toEqual(
       expect.arrayContaining([
         [2, 0, 72],
-        [2, 1, renewed.score],
+        [2, 1, (await row(a.tenantId)).score],
       ]),
     );
   });

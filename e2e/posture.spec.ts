@@ -42,6 +42,10 @@ test('a company admin sees what to fix next; enrolling TOTP moves the platformâ€
   // Filtered by what falls short, sorted, and as CSV.
   await staff.goto(`/platform/posture?q=${code}&reason=totp`);
   await expect(staff.getByTestId('posture-row')).toHaveCount(0);
+  await staff.goto(`/platform/posture?q=${code}&totpBelow=100`);
+  await expect(staff.getByTestId('posture-row')).toHaveCount(0);
+  await staff.goto(`/platform/posture?q=${code}&totpBelow=101&below=100`);
+  await expect(row).toHaveCount(1);
   await staff.goto(`/platform/posture?q=${code}&reason=allowlist_none&sort=totp&dir=desc`);
   await expect(row).toHaveCount(1);
   const csv = await staff.request.get(`/api/v1/posture?q=${code}`);

@@ -39,6 +39,8 @@ export const listPostureQuery = z.object({
   reason: z.enum(POSTURE_REASONS).optional().catch(undefined),
   /** Companies scoring below this. */
   below: z.coerce.number().int().min(1).max(101).optional().catch(undefined),
+  /** Companies with fewer than this share (percent) of their operators on TOTP. */
+  totpBelow: z.coerce.number().int().min(1).max(101).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 export type ListPostureQuery = z.infer<typeof listPostureQuery>;
@@ -85,6 +87,7 @@ export async function listPosture(
   if (query.webhook) where.push(sql`p.webhook = ${query.webhook}`);
   if (query.reason) where.push(sql`${query.reason} = any(p.reasons)`);
   if (query.below) where.push(sql`p.score < ${query.below}`);
+  if (query.totpBelow) where.push(sql`p.operators > 0 and 100.0 * p.totp_enrolled / p.operators < ${query.totpBelow}`);
   const order = sql.raw(`${SORTS[query.sort]} ${query.dir} nulls last, t.name, t.id`);
   const filter = sql.join(where, sql` and `);
   const page = limit === null ? sql`` : sql`limit ${limit} offset ${(query.page - 1) * limit}`;

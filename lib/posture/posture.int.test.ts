@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withPlatformTx, withTenantTx } from '@/db';
 import {
+  PLATFORM_TENANT_ID,
   alerts,
   ipAllowlists,
   orderExports,
@@ -17,10 +18,11 @@ import { createApiToken } from '@/lib/api/api-tokens';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { advanceClock, now, resetClock } from '@/lib/clock';
 import { startRotationCampaign } from '@/lib/passwords/start-rotation-campaign';
-import { contextFor, tenantAccess } from '@/lib/testing/context';
+import { contextFor, platformAccess, tenantAccess } from '@/lib/testing/context';
 import { createOperator, createSite, createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { getOwnPosture } from './get-own-posture';
+import { listPosture, listPostureQuery } from './list-posture';
 import { refreshPosture } from './refresh-posture';
 
 setupTestDatabase();
@@ -180,5 +182,43 @@ describe('security posture', () => {
         [2, 1, (await row(a.tenantId)).score],
       ]),
     );
+  });
+
+  it('the platform page filters on each shortfall, sorts on any column and pages, with the total', async () => {
+    const [a, b, c] = [await company(), await company(), await company()];
+    await totp(a.tenantId, a.adminId, true);
+    await totp(a.tenantId, a.op1, true);
+    await totp(a.tenantId, a.op2, true);
+    await totp(b.tenantId, b.adminId, true);
+    await withPlatformTx((tx) =>
+      tx.insert(ipAllowlists).values({ tenantId: b.tenantId, mode: 'monitor', entryCount: 2 }),
+    );
+    await refreshPosture([a.tenantId, b.tenantId, c.tenantId]);
+    const staff = platformAccess(contextFor(PLATFORM_TENANT_ID, a.adminId, 'platform_admin'), 'tenants.list');
+    const mine = (q: Record<string, string>) =>
+      listPosture(staff, listPostureQuery.parse(q)).then((r) => ({
+        total: r.total,
+        ids: r.rows.map((x) => x.tenantId).filter((id) => [a.tenantId, b.tenantId, c.tenantId].includes(id)),
+      }));
+    const ours = { q: 'ps' };
+    expect((await mine({ ...ours, sort: 'totp', dir: 'desc' })).ids.slice(0, 3)).toEqual([
+      a.tenantId,
+      b.tenantId,
+      c.tenantId,
+    ]);
+    expect((await mine({ ...ours, reason: 'totp' })).ids).toEqual(expect.arrayContaining([b.tenantId, c.tenantId]));
+    expect((await mine({ ...ours, reason: 'totp' })).ids).not.toContain(a.tenantId);
+    expect((await mine({ ...ours, allowlist: 'monitor' })).ids).toEqual([b.tenantId]);
+    expect((await mine({ ...ours, totpBelow: '50' })).ids).toEqual(expect.arrayContaining([b.tenantId, c.tenantId]));
+    expect((await mine({ ...ours, totpBelow: '50' })).ids).not.toContain(a.tenantId);
+    // Lowest score first by default; a bad sort or filter value falls back instead of failing.
+    const byScore = await listPosture(staff, listPostureQuery.parse({ ...ours, sort: 'nonsense', allowlist: 'x' }));
+    const scores = byScore.rows.map((r) => r.score);
+    expect(scores).toEqual([...scores].sort((x, y) => x - y));
+    // A page of one: the total is of every match, the rows of the page.
+    const page = await listPosture(staff, listPostureQuery.parse({ ...ours, page: '2' }), 1);
+    expect(page.rows).toHaveLength(1);
+    expect(page.total).toBe(byScore.total);
+    expect(page.rows[0].tenantId).toBe(byScore.rows[1].tenantId);
   });
 });

@@ -92,7 +92,7 @@ export default async function PosturePage({
       <form
         role="search"
         aria-label={t('filters.label')}
-        className="grid gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:grid-cols-3 lg:grid-cols-6"
+        className="grid gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:grid-cols-3 lg:grid-cols-7"
       >
         <input type="hidden" name="sort" value={query.sort} />
         <input type="hidden" name="dir" value={query.dir} />
@@ -121,6 +121,20 @@ export default async function PosturePage({
             min={1}
             max={101}
             defaultValue={query.below ?? ''}
+            className="mt-1 w-full rounded border border-slate-300 px-2 py-1"
+          />
+        </div>
+        <div className="text-sm">
+          <label htmlFor="posture-totp-below" className="block font-medium text-slate-700">
+            {t('filters.totpBelow')}
+          </label>
+          <input
+            id="posture-totp-below"
+            name="totpBelow"
+            type="number"
+            min={1}
+            max={101}
+            defaultValue={query.totpBelow ?? ''}
             className="mt-1 w-full rounded border border-slate-300 px-2 py-1"
           />
         </div>

@@ -19,6 +19,7 @@ import { runAdminLists } from './admin-lists';
 import { runAllowlist } from './allowlist';
 import { runRotation } from './rotation';
 import { runPivot } from './pivot';
+import { runPosture } from './posture';
 
 /** Issue 3: tenants list and a tenant's operator list at 10,000 tenants / 1,000,000 operators. */
 async function lists(): Promise<BenchReport> {
@@ -115,6 +116,10 @@ const BENCHES: Record<string, { title: string; run: () => Promise<BenchReport> }
   rotation: { title: 'Rotation campaign at 100k operators', run: rotation },
   allowlist: { title: 'IP allowlist decision, 3 layers x 1,000 entries', run: runAllowlist },
   pivot: { title: 'Incident pivots and blast-radius reports at 10M audit events', run: runPivot },
+  posture: {
+    title: 'Security posture page and 30-day trends at 10k tenants / 1M operators / 10M events',
+    run: runPosture,
+  },
 };
 
 // Read by lib/env on first use; the P2 server child gets the same one, so its cookies decrypt.

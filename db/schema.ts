@@ -662,6 +662,7 @@ export const tenantPosture = pgTable(
     webhook: text('webhook', { enum: WEBHOOK_POSTURES }).notNull(),
     score: integer('score').notNull(),
     reasons: text('reasons').array().notNull(),
+    // When the figures last changed (a refresh that finds them the same leaves the row alone).
     refreshedAt: ts('refreshed_at').notNull(),
   },
   () => [tenantPolicy('tenant_posture')],

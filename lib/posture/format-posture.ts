@@ -20,7 +20,7 @@ const HEADER = [
   'last_export_at',
   'api_tokens_over_90_days',
   'webhook',
-  'as_of',
+  'figures_changed_at',
 ];
 
 /** The posture page's rows as CSV (UTF-8 with BOM, CRLF, formula-safe), counts not percentages. */

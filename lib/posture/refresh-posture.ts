@@ -8,7 +8,8 @@ import { POSTURE_WEIGHTS, STALE_DAYS } from './posture-score';
 /**
  * Recomputes the posture rows (tenant_posture) of every company, or of the ones given, set-based
  * in one statement, and today's trend row (tenant_posture_daily, the day in Japan time). Each
- * figure is of active operators. Returns how many companies were refreshed.
+ * figure is of active operators; a row is written only when its figures changed (`refreshed_at`
+ * is when they last did). Returns how many companies were counted.
  */
 export async function refreshPosture(tenantIds?: string[], at: Date = now()): Promise<number> {
   const stamp = at.toISOString();
@@ -99,6 +100,17 @@ export async function refreshPosture(tenantIds?: string[], at: Date = now()): Pr
           allowlist_covered = excluded.allowlist_covered, dormant = excluded.dormant, open_alerts = excluded.open_alerts,
           last_export_at = excluded.last_export_at, old_tokens = excluded.old_tokens, webhook = excluded.webhook,
           score = excluded.score, reasons = excluded.reasons, refreshed_at = excluded.refreshed_at
+        -- Only a company whose figures changed is written: rewriting every row at every refresh
+        -- bloated the table the posture page reads.
+        where (tenant_posture.operators, tenant_posture.totp_enrolled, tenant_posture.recovery_codes,
+               tenant_posture.renewal_since, tenant_posture.passwords_renewed, tenant_posture.allowlist_mode,
+               tenant_posture.allowlist_covered, tenant_posture.dormant, tenant_posture.open_alerts,
+               tenant_posture.last_export_at, tenant_posture.old_tokens, tenant_posture.webhook, tenant_posture.score,
+               tenant_posture.reasons)
+          is distinct from (excluded.operators, excluded.totp_enrolled, excluded.recovery_codes, excluded.renewal_since,
+               excluded.passwords_renewed, excluded.allowlist_mode, excluded.allowlist_covered, excluded.dormant,
+               excluded.open_alerts, excluded.last_export_at, excluded.old_tokens, excluded.webhook, excluded.score,
+               excluded.reasons)
         returning tenant_id)
       -- Today's trend row, as of this refresh.
       insert into tenant_posture_daily (tenant_id, day, operators, totp_enrolled, passwords_renewed, score)

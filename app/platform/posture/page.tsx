@@ -57,7 +57,6 @@ export default async function PosturePage({
   const pages = Math.max(1, Math.ceil(total / POSTURE_PAGE));
   const nf = new Intl.NumberFormat(locale === 'ja' ? 'ja-JP' : 'en-GB');
   const pct = (part: number, whole: number) => (whole === 0 ? '—' : `${Math.floor((part / whole) * 100)}%`);
-  const asOf = rows.length ? new Date(Math.min(...rows.map((r) => r.refreshedAt.getTime()))) : null;
   const select = (name: 'allowlist' | 'webhook' | 'reason', options: readonly string[]) => (
     <div className="text-sm">
       <label htmlFor={`posture-${name}`} className="block font-medium text-slate-700">
@@ -86,9 +85,7 @@ export default async function PosturePage({
           {t('csv')}
         </a>
       </div>
-      <p className="max-w-3xl text-sm text-slate-600">
-        {t('intro')} {asOf && t('asOf', { at: formatJst(asOf, locale, { seconds: true }) })}
-      </p>
+      <p className="max-w-3xl text-sm text-slate-600">{t('intro')}</p>
       <form
         role="search"
         aria-label={t('filters.label')}

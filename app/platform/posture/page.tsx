@@ -77,6 +77,23 @@ export default async function PosturePage({
       </select>
     </div>
   );
+  // "Below this": the score, or the share of operators on TOTP (percent).
+  const threshold = (name: 'below' | 'totpBelow') => (
+    <div className="text-sm">
+      <label htmlFor={`posture-${name}`} className="block font-medium text-slate-700">
+        {t(`filters.${name}`)}
+      </label>
+      <input
+        id={`posture-${name}`}
+        name={name}
+        type="number"
+        min={1}
+        max={101}
+        defaultValue={query[name] ?? ''}
+        className="mt-1 w-full rounded border border-slate-300 px-2 py-1"
+      />
+    </div>
+  );
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-baseline gap-3">
@@ -107,34 +124,8 @@ export default async function PosturePage({
         {select('reason', POSTURE_REASONS)}
         {select('allowlist', ALLOWLIST_POSTURES)}
         {select('webhook', WEBHOOK_POSTURES)}
-        <div className="text-sm">
-          <label htmlFor="posture-below" className="block font-medium text-slate-700">
-            {t('filters.below')}
-          </label>
-          <input
-            id="posture-below"
-            name="below"
-            type="number"
-            min={1}
-            max={101}
-            defaultValue={query.below ?? ''}
-            className="mt-1 w-full rounded border border-slate-300 px-2 py-1"
-          />
-        </div>
-        <div className="text-sm">
-          <label htmlFor="posture-totp-below" className="block font-medium text-slate-700">
-            {t('filters.totpBelow')}
-          </label>
-          <input
-            id="posture-totp-below"
-            name="totpBelow"
-            type="number"
-            min={1}
-            max={101}
-            defaultValue={query.totpBelow ?? ''}
-            className="mt-1 w-full rounded border border-slate-300 px-2 py-1"
-          />
-        </div>
+        {threshold('below')}
+        {threshold('totpBelow')}
         <div className="flex items-end">
           <button className="rounded bg-brand-600 px-3 py-1.5 text-sm text-white">{t('filters.apply')}</button>
         </div>

@@ -42,10 +42,21 @@ test('a company admin sees what to fix next; enrolling TOTP moves the platformâ€
   // Filtered by what falls short, sorted, and as CSV.
   await staff.goto(`/platform/posture?q=${code}&reason=totp`);
   await expect(staff.getByTestId('posture-row')).toHaveCount(0);
-  await staff.goto(`/platform/posture?q=${code}&totpBelow=100`);
+  // A range on a column, through the form: TOTP up to 99 % leaves the company out, from 100 % in.
+  await staff.goto(`/platform/posture?q=${code}`);
+  await staff.getByText('Ranges').click();
+  await staff.getByLabel('TOTP (%) to').fill('99');
+  await staff.getByRole('button', { name: 'Apply' }).click();
+  await expect(staff).toHaveURL(/totpMax=99/);
   await expect(staff.getByTestId('posture-row')).toHaveCount(0);
-  await staff.goto(`/platform/posture?q=${code}&totpBelow=101&below=100`);
+  await staff.getByLabel('TOTP (%) to').fill('');
+  await staff.getByLabel('TOTP (%) from').fill('100');
+  await staff.getByLabel('Score to').fill('100');
+  await staff.getByRole('button', { name: 'Apply' }).click();
+  await expect(staff).toHaveURL(/totpMin=100/);
   await expect(row).toHaveCount(1);
+  await staff.getByRole('link', { name: 'Clear filters' }).click();
+  await expect(staff).toHaveURL(/\/platform\/posture$/);
   await staff.goto(`/platform/posture?q=${code}&reason=allowlist_none&sort=totp&dir=desc`);
   await expect(row).toHaveCount(1);
   const csv = await staff.request.get(`/api/v1/posture?q=${code}`);

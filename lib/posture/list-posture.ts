@@ -4,6 +4,7 @@ import { rowsOf, withPlatformTx } from '@/db';
 import { ALLOWLIST_POSTURES, WEBHOOK_POSTURES } from '@/db/schema';
 import { z } from '@/lib/http/zod-messages';
 import type { PlatformAccess } from '@/lib/kernel/access';
+import { now } from '@/lib/clock';
 import { escapeLike } from '@/lib/tenancy/list-tenants';
 import { POSTURE_REASONS, type PostureReason } from './posture-score';
 
@@ -29,18 +30,49 @@ const SORTS = {
 export type PostureSort = keyof typeof SORTS;
 export const POSTURE_SORTS = Object.keys(SORTS) as PostureSort[];
 
-/** The page's query: search, sort on any column, filters on the others, a page number. */
+const raw = (expression: string) => () => sql.raw(expression);
+/**
+ * The columns a range filters on, each as the page shows it: shares in whole percent (floored,
+ * as written), counts as they are, the last export in whole days before now. The name is
+ * searched, the allowlist mode and webhook are chosen.
+ */
+const RANGES = {
+  score: raw('p.score'),
+  operators: raw('p.operators'),
+  totp: raw(`floor(${SORTS.totp})`),
+  recovery: raw(`floor(${SORTS.recovery})`),
+  renewal: raw(`floor(${SORTS.renewal})`),
+  covered: raw(`floor(${SORTS.covered})`),
+  dormant: raw('p.dormant'),
+  alerts: raw('p.open_alerts'),
+  tokens: raw('p.old_tokens'),
+  export: (at: SQL) => sql`floor(extract(epoch from (${at} - p.last_export_at)) / 86400)`,
+} satisfies Record<string, (at: SQL) => SQL>;
+export type PostureRange = keyof typeof RANGES;
+export const POSTURE_RANGES = Object.keys(RANGES) as PostureRange[];
+
+// An empty field of the form is no bound; anything else that is not a whole number is dropped.
+const bound = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z.coerce.number().int().min(0).max(100_000_000).optional().catch(undefined),
+);
+type RangeShape = { [K in PostureRange as `${K}Min` | `${K}Max`]: typeof bound };
+const rangeShape = Object.fromEntries(
+  POSTURE_RANGES.flatMap((c) => [
+    [`${c}Min`, bound],
+    [`${c}Max`, bound],
+  ]),
+) as RangeShape;
+
+/** The page's query: search, sort on any column, a filter on each, a page number. */
 export const listPostureQuery = z.object({
+  ...rangeShape,
   q: z.string().trim().max(100).optional().catch(undefined),
   sort: z.enum(POSTURE_SORTS as [PostureSort, ...PostureSort[]]).catch('score'),
   dir: z.enum(['asc', 'desc']).catch('asc'),
   allowlist: z.enum(ALLOWLIST_POSTURES).optional().catch(undefined),
   webhook: z.enum(WEBHOOK_POSTURES).optional().catch(undefined),
   reason: z.enum(POSTURE_REASONS).optional().catch(undefined),
-  /** Companies scoring below this. */
-  below: z.coerce.number().int().min(1).max(101).optional().catch(undefined),
-  /** Companies with fewer than this share (percent) of their operators on TOTP. */
-  totpBelow: z.coerce.number().int().min(1).max(101).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 export type ListPostureQuery = z.infer<typeof listPostureQuery>;
@@ -86,8 +118,14 @@ export async function listPosture(
   if (query.allowlist) where.push(sql`p.allowlist_mode = ${query.allowlist}`);
   if (query.webhook) where.push(sql`p.webhook = ${query.webhook}`);
   if (query.reason) where.push(sql`${query.reason} = any(p.reasons)`);
-  if (query.below) where.push(sql`p.score < ${query.below}`);
-  if (query.totpBelow) where.push(sql`p.operators > 0 and 100.0 * p.totp_enrolled / p.operators < ${query.totpBelow}`);
+  for (const column of POSTURE_RANGES) {
+    const [min, max] = [query[`${column}Min`], query[`${column}Max`]];
+    if (min === undefined && max === undefined) continue;
+    const figure = RANGES[column](sql`${now().toISOString()}::timestamptz`);
+    // A company without the figure (no campaign yet, never exported) is outside every range.
+    if (min !== undefined) where.push(sql`${figure} >= ${min}`);
+    if (max !== undefined) where.push(sql`${figure} <= ${max}`);
+  }
   const order = sql.raw(`${SORTS[query.sort]} ${query.dir} nulls last, t.name, t.id`);
   const filter = sql.join(where, sql` and `);
   const page = limit === null ? sql`` : sql`limit ${limit} offset ${(query.page - 1) * limit}`;

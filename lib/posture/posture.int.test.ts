@@ -209,8 +209,48 @@ describe('security posture', () => {
     expect((await mine({ ...ours, reason: 'totp' })).ids).toEqual(expect.arrayContaining([b.tenantId, c.tenantId]));
     expect((await mine({ ...ours, reason: 'totp' })).ids).not.toContain(a.tenantId);
     expect((await mine({ ...ours, allowlist: 'monitor' })).ids).toEqual([b.tenantId]);
-    expect((await mine({ ...ours, totpBelow: '50' })).ids).toEqual(expect.arrayContaining([b.tenantId, c.tenantId]));
-    expect((await mine({ ...ours, totpBelow: '50' })).ids).not.toContain(a.tenantId);
+    expect((await mine({ ...ours, totpMax: '49' })).ids).toEqual(expect.arrayContaining([b.tenantId, c.tenantId]));
+    expect((await mine({ ...ours, totpMax: '49' })).ids).not.toContain(a.tenantId);
+    // Ranges on each figure as the page writes it (a's TOTP share is 100 %, b's 33 %, c's 0 %).
+    expect((await mine({ ...ours, totpMin: '33', totpMax: '33' })).ids).toEqual([b.tenantId]);
+    expect((await mine({ ...ours, totpMin: '34', totpMax: '' })).ids).toEqual([a.tenantId]);
+    expect((await mine({ ...ours, operatorsMin: '3', operatorsMax: '3', sort: 'name' })).ids).toHaveLength(3);
+    expect((await mine({ ...ours, operatorsMin: '4' })).ids).toEqual([]);
+    expect((await mine({ ...ours, scoreMin: String((await row(a.tenantId)).score) })).ids).toEqual([a.tenantId]);
+    expect((await mine({ ...ours, recoveryMin: '100' })).ids).toHaveLength(3);
+    expect((await mine({ ...ours, recoveryMax: '99' })).ids).toEqual([]);
+    // A figure a company does not have (no campaign, never exported) is outside every range.
+    expect((await mine({ ...ours, renewalMin: '0' })).ids).toEqual([]);
+    expect((await mine({ ...ours, exportMin: '0' })).ids).toEqual([]);
+    expect(
+      (await mine({ ...ours, alertsMax: '0', dormantMax: '0', tokensMax: '0', coveredMax: '0' })).ids,
+    ).toHaveLength(3);
+    // The last export, in whole days before now.
+    const site = await createSite(c.tenantId, 'main', { members: 1, orders: 1, customers: 1 });
+    await withPlatformTx((tx) =>
+      tx.insert(orderExports).values({
+        tenantId: c.tenantId,
+        siteId: site,
+        operatorId: c.adminId,
+        loginId: 'x',
+        periodFrom: now(),
+        periodTo: now(),
+        columns: ['orderNo'],
+        encoding: 'utf8',
+        reason: 'monthly',
+        rowCount: 1,
+        customerCount: 1,
+        status: 'downloaded',
+        downloadedAt: new Date(now().getTime() - DAY - 60_000),
+      }),
+    );
+    await refreshPosture([c.tenantId]);
+    expect((await mine({ ...ours, exportMin: '1', exportMax: '1' })).ids).toEqual([c.tenantId]);
+    expect((await mine({ ...ours, exportMax: '0' })).ids).toEqual([]);
+    advanceClock(DAY);
+    expect((await mine({ ...ours, exportMin: '2', exportMax: '2' })).ids).toEqual([c.tenantId]);
+    // A bound that is not a whole number is dropped, not an error.
+    expect((await mine({ ...ours, totpMax: 'x', operatorsMin: '-1' })).ids).toHaveLength(3);
     // Lowest score first by default; a bad sort or filter value falls back instead of failing.
     const byScore = await listPosture(staff, listPostureQuery.parse({ ...ours, sort: 'nonsense', allowlist: 'x' }));
     const scores = byScore.rows.map((r) => r.score);

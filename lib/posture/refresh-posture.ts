@@ -14,7 +14,8 @@ import { POSTURE_WEIGHTS, STALE_DAYS } from './posture-score';
 export async function refreshPosture(tenantIds?: string[], at: Date = now()): Promise<number> {
   const stamp = at.toISOString();
   const stale = sql`${stamp}::timestamptz - make_interval(days => ${STALE_DAYS})`;
-  const only = tenantIds ? sql`and t.id = any(${`{${tenantIds.join(',')}}`}::uuid[])` : sql``;
+  const ids = tenantIds ? `{${tenantIds.join(',')}}` : null;
+  const only = (column: string) => (ids ? sql`and ${sql.raw(column)} = any(${ids}::uuid[])` : sql``);
   // The weights are the code's own constants, written into the statement as numbers.
   const w = Object.fromEntries(Object.entries(POSTURE_WEIGHTS).map(([k, v]) => [k, sql.raw(String(v))])) as Record<
     keyof typeof POSTURE_WEIGHTS,
@@ -23,20 +24,28 @@ export async function refreshPosture(tenantIds?: string[], at: Date = now()): Pr
   return withPlatformTx(async (tx) => {
     const refreshed = affectedRows(
       await tx.execute(sql`
-      with c as (
-        select t.id, t.alert_webhook_url,
-          -- The start of the last rotation campaign (the company's or the platform's) or compromise declaration covering it.
-          greatest(
-            (select max(rc.started_at) from rotation_targets rt
-               join rotation_campaigns rc on rc.tenant_id = rt.campaign_tenant_id and rc.id = rt.campaign_id
-              where rt.tenant_id = t.id and rc.status <> 'cancelled'),
-            (select max(d.declared_at) from compromise_tenants ct
-               join compromise_declarations d on d.tenant_id = ct.owner_tenant_id and d.id = ct.declaration_id
-              where ct.tenant_id = t.id)) as renewal_since,
+      -- The start of the last rotation campaign (the company's or the platform's) or compromise
+      -- declaration covering each company, each gathered in one pass: asked per company, the
+      -- planner (blind to the row-level policy's selectivity) probed every campaign per company.
+      with r as (
+        select rt.tenant_id, max(rc.started_at) as since from rotation_targets rt
+          join rotation_campaigns rc on rc.tenant_id = rt.campaign_tenant_id and rc.id = rt.campaign_id
+         where rc.status <> 'cancelled' ${only('rt.tenant_id')}
+         group by rt.tenant_id),
+      x as (
+        select ct.tenant_id, max(d.declared_at) as since from compromise_tenants ct
+          join compromise_declarations d on d.tenant_id = ct.owner_tenant_id and d.id = ct.declaration_id
+         where true ${only('ct.tenant_id')}
+         group by ct.tenant_id),
+      -- Materialized: each company's renewal_since is read by several figures below.
+      c as materialized (
+        select t.id, t.alert_webhook_url, greatest(r.since, x.since) as renewal_since,
           l.mode as list_mode, coalesce(l.entry_count, 0) as list_entries
           from tenants t
           left join ip_allowlists l on l.tenant_id = t.id and l.operator_id is null
-         where t.kind = 'tenant' ${only}),
+          left join r on r.tenant_id = t.id
+          left join x on x.tenant_id = t.id
+         where t.kind = 'tenant' ${only('t.id')}),
       f as (
         select c.id, c.renewal_since,
           case when c.list_entries = 0 then 'none' else c.list_mode end as allowlist_mode,
@@ -116,7 +125,10 @@ export async function refreshPosture(tenantIds?: string[], at: Date = now()): Pr
       insert into tenant_posture_daily (tenant_id, day, operators, totp_enrolled, passwords_renewed, score)
       select id, (${stamp}::timestamptz at time zone ${VIEWER_TIME_ZONE})::date, operators, totp, renewed, score from s
       on conflict (tenant_id, day) do update set operators = excluded.operators, totp_enrolled = excluded.totp_enrolled,
-        passwords_renewed = excluded.passwords_renewed, score = excluded.score`),
+        passwords_renewed = excluded.passwords_renewed, score = excluded.score
+      where (tenant_posture_daily.operators, tenant_posture_daily.totp_enrolled, tenant_posture_daily.passwords_renewed,
+             tenant_posture_daily.score)
+        is distinct from (excluded.operators, excluded.totp_enrolled, excluded.passwords_renewed, excluded.score)`),
     );
     return refreshed;
   });

@@ -7,7 +7,9 @@ import {
   listPosture,
   listPostureQuery,
   POSTURE_PAGE,
+  POSTURE_RANGES,
   type ListPostureQuery,
+  type PostureRange,
   type PostureSort,
 } from '@/lib/posture/list-posture';
 import { POSTURE_REASONS } from '@/lib/posture/posture-score';
@@ -77,23 +79,29 @@ export default async function PosturePage({
       </select>
     </div>
   );
-  // "Below this": the score, or the share of operators on TOTP (percent).
-  const threshold = (name: 'below' | 'totpBelow') => (
-    <div className="text-sm">
-      <label htmlFor={`posture-${name}`} className="block font-medium text-slate-700">
-        {t(`filters.${name}`)}
-      </label>
-      <input
-        id={`posture-${name}`}
-        name={name}
-        type="number"
-        min={1}
-        max={101}
-        defaultValue={query[name] ?? ''}
-        className="mt-1 w-full rounded border border-slate-300 px-2 py-1"
-      />
-    </div>
+  // From–to on one column, both bounds inclusive.
+  const range = (column: PostureRange) => (
+    <fieldset key={column} className="text-sm">
+      <legend className="font-medium text-slate-700">{t(`filters.range.${column}`)}</legend>
+      <div className="mt-1 flex items-center gap-1">
+        {(['Min', 'Max'] as const).map((end) => (
+          <input
+            key={end}
+            name={`${column}${end}`}
+            type="number"
+            min={0}
+            inputMode="numeric"
+            placeholder={t(`filters.${end === 'Min' ? 'min' : 'max'}`)}
+            aria-label={`${t(`filters.range.${column}`)} ${t(`filters.${end === 'Min' ? 'min' : 'max'}`)}`}
+            defaultValue={query[`${column}${end}`] ?? ''}
+            className="w-full min-w-0 rounded border border-slate-300 px-2 py-1"
+          />
+        ))}
+      </div>
+    </fieldset>
   );
+  const ranged = POSTURE_RANGES.some((c) => query[`${c}Min`] !== undefined || query[`${c}Max`] !== undefined);
+  const filtered = ranged || [query.q, query.reason, query.allowlist, query.webhook].some((v) => v !== undefined);
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-baseline gap-3">
@@ -124,11 +132,19 @@ export default async function PosturePage({
         {select('reason', POSTURE_REASONS)}
         {select('allowlist', ALLOWLIST_POSTURES)}
         {select('webhook', WEBHOOK_POSTURES)}
-        {threshold('below')}
-        {threshold('totpBelow')}
-        <div className="flex items-end">
+        <div className="flex flex-wrap items-end gap-3 sm:col-span-3 lg:col-span-2">
           <button className="rounded bg-brand-600 px-3 py-1.5 text-sm text-white">{t('filters.apply')}</button>
+          {filtered && (
+            <Link className="py-1.5 text-sm text-brand-600 hover:underline" href="/platform/posture">
+              {t('filters.clear')}
+            </Link>
+          )}
         </div>
+        <details className="sm:col-span-3 lg:col-span-7" open={ranged}>
+          <summary className="cursor-pointer text-sm font-medium text-brand-600">{t('filters.ranges')}</summary>
+          <p className="mt-1 text-xs text-slate-600">{t('filters.rangesHint')}</p>
+          <div className="mt-2 grid gap-3 sm:grid-cols-3 lg:grid-cols-5">{POSTURE_RANGES.map(range)}</div>
+        </details>
       </form>
       <p className="text-sm text-slate-600" role="status" data-testid="posture-total">
         {t('total', { count: total, page: query.page, pages })}

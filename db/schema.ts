@@ -972,6 +972,8 @@ export const ALERT_RULES = [
   // The right password where its owner would not be: a refused network, or wrong codes after it.
   'password_from_refused_ip',
   'password_then_wrong_codes',
+  // An audit stream that has not delivered for 15 minutes.
+  'audit_stream_failing',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
@@ -1074,5 +1076,68 @@ export const webhookDeliveries = pgTable(
     index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
     index('webhook_deliveries_tenant_idx').on(t.tenantId, t.createdAt.desc()),
     tenantPolicy('webhook_deliveries'),
+  ],
+);
+
+export const STREAM_KINDS = ['https_json', 'splunk_hec', 'syslog_tls'] as const;
+export const STREAM_FORMATS = ['mamori', 'ocsf'] as const;
+/** What a tenant sees of a failed delivery: a kind, never the connection's own error text. */
+export const STREAM_ERRORS = [
+  'http_status',
+  'refused_address',
+  'unresolvable',
+  'unreachable',
+  'tls',
+  'timeout',
+] as const;
+
+/**
+ * A company's (or the platform's) audit streams to its SIEM, at most three: each delivers its
+ * chain in order from `cursor_seq` (the last event the receiver acknowledged), checkpoints
+ * from `checkpoint_seq`, one instance at a time (the lease), retrying with back-off.
+ */
+export const auditStreams = pgTable(
+  'audit_streams',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    id: uuid('id').notNull().defaultRandom(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: STREAM_KINDS }).notNull(),
+    format: text('format', { enum: STREAM_FORMATS }).notNull(),
+    /** https://… for HTTPS JSON and Splunk HEC; tls://host:port (tcp:// on loopback in development) for syslog. */
+    url: text('url').notNull(),
+    /** The HMAC signing secret (HTTPS JSON) or the HEC token, sealed to this stream. */
+    secretCiphertext: text('secret_ciphertext'),
+    status: text('status', { enum: ['running', 'paused'] })
+      .notNull()
+      .default('running'),
+    cursorSeq: bigint('cursor_seq', { mode: 'number' }).notNull(),
+    /** The hash of the event at cursor_seq: the next event's previous hash. */
+    cursorHash: text('cursor_hash').notNull(),
+    checkpointSeq: bigint('checkpoint_seq', { mode: 'number' }).notNull().default(0),
+    backfillFrom: ts('backfill_from'),
+    deliveredAt: ts('delivered_at'),
+    /** When the last acknowledged event happened: the stream's lag in time. */
+    deliveredEventAt: ts('delivered_event_at'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    lastError: text('last_error', { enum: STREAM_ERRORS }),
+    /** The connection's own words, for platform staff only. */
+    lastErrorDetail: text('last_error_detail'),
+    failingSince: ts('failing_since'),
+    alertedAt: ts('alerted_at'),
+    leaseUntil: ts('lease_until'),
+    createdByLoginId: text('created_by_login_id').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('audit_streams_tenant_name_key').on(t.tenantId, t.name),
+    index('audit_streams_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`status = 'running'`),
+    tenantPolicy('audit_streams'),
   ],
 );

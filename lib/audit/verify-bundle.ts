@@ -202,16 +202,14 @@ function publicKeysOf(pem: string): Map<string, KeyObject> {
   );
 }
 
-function check(events: JsonLines<BundleLine>, checkpoints: ExportedCheckpoint[], publicKeyPem: string): BundleVerdict {
-  // Any finding stands only if no later line is malformed; the later events also tell a swap
-  // from a gap.
-  const later = () => events.rest();
-  const damaged = (damage: Damage, seq: number | null, message: string) =>
-    later() === null ? malformed() : fail(damage, seq, message);
-  // Parsed once, not for every checkpoint; a key that does not parse fails every signature. The
-  // PEM may hold several keys (the signer's key was replaced): each checkpoint names its own.
+/**
+ * Checks checkpoint signatures against the public keys in a PEM text. The keys are parsed once,
+ * not for every checkpoint; a key that does not parse fails every signature. The PEM may hold
+ * several keys (the signer's key was replaced): each checkpoint names its own.
+ */
+export function checkpointVerifier(publicKeyPem: string) {
   let keys: Map<string, KeyObject> | undefined;
-  const signatureVerifies = (body: CheckpointBody, signature: string, fingerprint: string) => {
+  return (body: CheckpointBody, signature: string, fingerprint: string) => {
     try {
       keys ??= publicKeysOf(publicKeyPem);
       const key = keys.get(fingerprint) ?? (keys.size === 1 ? [...keys.values()][0] : undefined);
@@ -220,6 +218,15 @@ function check(events: JsonLines<BundleLine>, checkpoints: ExportedCheckpoint[],
       return false;
     }
   };
+}
+
+function check(events: JsonLines<BundleLine>, checkpoints: ExportedCheckpoint[], publicKeyPem: string): BundleVerdict {
+  // Any finding stands only if no later line is malformed; the later events also tell a swap
+  // from a gap.
+  const later = () => events.rest();
+  const damaged = (damage: Damage, seq: number | null, message: string) =>
+    later() === null ? malformed() : fail(damage, seq, message);
+  const signatureVerifies = checkpointVerifier(publicKeyPem);
   let e = events.next();
   let previousCp = GENESIS_CHECKPOINT;
   for (const cp of checkpoints) {

@@ -12,7 +12,14 @@ export interface Keyring {
   keys: Map<string, Buffer>;
 }
 
-export const KEY_PURPOSES = ['totp-seed', 'payment-secret', 'webhook-secret', 'recovery-code', 'login-id'] as const;
+export const KEY_PURPOSES = [
+  'totp-seed',
+  'payment-secret',
+  'webhook-secret',
+  'recovery-code',
+  'login-id',
+  'stream-secret',
+] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
 export function parseKeyring(spec: string): Keyring {

@@ -1,8 +1,10 @@
 import 'server-only';
 import { lookup } from 'node:dns/promises';
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
+import net, { type LookupFunction } from 'node:net';
+import tls from 'node:tls';
 import { env } from '@/lib/env';
 import { cidrContains, parseCidrList, parseIp, type IpAddress } from '@/lib/ip/ip';
 
@@ -56,14 +58,23 @@ function isTestReceiver(url: URL): boolean {
     .split(',')
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const port = url.port || (url.protocol === 'https:' ? '443' : url.protocol === 'http:' ? '80' : '');
   return named.includes(`${url.hostname.toLowerCase()}:${port}`);
 }
 
 export type OutboundRefusal = 'not_https' | 'credentials_in_url' | 'not_public' | 'unresolvable';
 
-/** Whether a URL may be a receiver at all, before any lookup: https, no credentials, no private literal address. */
-export function outboundUrlProblem(raw: string): OutboundRefusal | null {
+/** How a receiver is reached: HTTPS, or syslog over TLS (RFC 5425) as tls://host:port. */
+export type OutboundScheme = 'https' | 'syslog';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * Whether a URL may be a receiver at all, before any lookup: encrypted (https, or tls:// for
+ * syslog), no credentials, no private literal address. Plain http is for named test receivers
+ * only, plain tcp:// syslog also only on this machine.
+ */
+export function outboundUrlProblem(raw: string, scheme: OutboundScheme = 'https'): OutboundRefusal | null {
   let url: URL;
   try {
     url = new URL(raw);
@@ -71,8 +82,14 @@ export function outboundUrlProblem(raw: string): OutboundRefusal | null {
     return 'not_https';
   }
   if (url.username || url.password) return 'credentials_in_url';
+  if (scheme === 'syslog') {
+    if (!url.port || (url.pathname && url.pathname !== '/') || url.search) return 'not_https';
+    if (url.protocol === 'tcp:')
+      return isTestReceiver(url) && LOOPBACK.has(url.hostname.replace(/^\[|\]$/g, '')) ? null : 'not_https';
+    if (url.protocol !== 'tls:') return 'not_https';
+  }
   if (isTestReceiver(url)) return null;
-  if (url.protocol !== 'https:') return 'not_https';
+  if (scheme === 'https' && url.protocol !== 'https:') return 'not_https';
   const literal = url.hostname.replace(/^\[|\]$/g, '');
   if (parseIp(literal) && !isPublicAddress(literal)) return 'not_public';
   if (literal === 'localhost' || literal.endsWith('.localhost') || !literal.includes('.')) return 'not_public';
@@ -106,19 +123,83 @@ async function resolveReceiver(url: URL): Promise<{ address: string; family: 4 |
 }
 
 /** The URL's problem before any lookup, or where its name resolves to: throws OutboundRefused. */
-export async function assertReceiver(raw: string): Promise<void> {
-  const problem = outboundUrlProblem(raw);
+export async function assertReceiver(raw: string, scheme: OutboundScheme = 'https'): Promise<void> {
+  const problem = outboundUrlProblem(raw, scheme);
   if (problem) throw new OutboundRefused(problem);
   await resolveReceiver(new URL(raw));
 }
 
+/**
+ * The certificate authorities a receiver's certificate may chain to: the system's, plus those in
+ * MAMORI_OUTBOUND_CA_FILE (a company's private CA for an on-premises SIEM; the tests' CA).
+ */
+let trusted: string[] | undefined | null = null;
+function trustedCas(): string[] | undefined {
+  if (trusted === null) {
+    const file = process.env.MAMORI_OUTBOUND_CA_FILE;
+    trusted = file ? [...tls.rootCertificates, readFileSync(file, 'utf8')] : undefined;
+  }
+  return trusted;
+}
+
+/** A lookup that answers with the one address already resolved and checked. */
+const pinTo =
+  (pinned: { address: string; family: 4 | 6 }): LookupFunction =>
+  (_hostname, options, callback) => {
+    if ((options as { all?: boolean }).all)
+      (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [pinned]);
+    else callback(null, pinned.address, pinned.family);
+  };
+
+// TLS checks the certificate against the name in the URL (not against an address literal).
+const serverName = (url: URL) => (parseIp(url.hostname.replace(/^\[|\]$/g, '')) ? undefined : url.hostname);
+
+/**
+ * Writes to a syslog receiver through the guard (tls://, or tcp:// on this machine in
+ * development): checked, resolved once and pinned, the certificate verified. Resolves once every
+ * byte was written and the receiver closed the connection in turn: TCP's acknowledgement, the
+ * only one syslog has.
+ */
+export async function writeToReceiver(raw: string, data: string, timeoutMs: number): Promise<void> {
+  const problem = outboundUrlProblem(raw, 'syslog');
+  if (problem) throw new OutboundRefused(problem);
+  const url = new URL(raw);
+  const pinned = await resolveReceiver(url);
+  const port = Number(url.port);
+  return new Promise((resolve, reject) => {
+    const socket =
+      url.protocol === 'tls:'
+        ? tls.connect({
+            host: url.hostname,
+            port,
+            lookup: pinTo(pinned),
+            servername: serverName(url),
+            ca: trustedCas(),
+          })
+        : net.connect({ host: url.hostname, port, lookup: pinTo(pinned) });
+    let failed = false;
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error('timed out')));
+    socket.on('error', (error) => {
+      failed = true;
+      reject(error);
+    });
+    socket.on('close', () => {
+      if (!failed) resolve();
+    });
+    socket.on('data', () => {});
+    socket.once(url.protocol === 'tls:' ? 'secureConnect' : 'connect', () => socket.end(data));
+  });
+}
+
 export interface OutboundResponse {
   status: number;
+  /** The first bytes of the answer (a Splunk HEC acknowledgement is a small JSON). */
+  body: string;
 }
 
 /**
  * POSTs to a receiver through the guard: the URL checked, its name resolved once and pinned, no
- * redirect followed (a 3xx is an answer like any other), a timeout, the answer's body discarded.
+ * redirect followed (a 3xx is an answer like any other), a timeout, the answer's first 2 KB kept.
  */
 export async function postToReceiver(
   raw: string,
@@ -130,11 +211,6 @@ export async function postToReceiver(
   if (problem) throw new OutboundRefused(problem);
   const url = new URL(raw);
   const pinned = await resolveReceiver(url);
-  const pin: LookupFunction = (_hostname, options, callback) => {
-    if ((options as { all?: boolean }).all)
-      (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [pinned]);
-    else callback(null, pinned.address, pinned.family);
-  };
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const req = client.request(
@@ -142,14 +218,18 @@ export async function postToReceiver(
       {
         method: 'POST',
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-        lookup: pin,
-        // TLS still checks the certificate against the name in the URL.
-        servername: parseIp(url.hostname.replace(/^\[|\]$/g, '')) ? undefined : url.hostname,
+        lookup: pinTo(pinned),
+        servername: serverName(url),
+        ca: trustedCas(),
         timeout: timeoutMs,
       },
       (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (body.length < 2048) body += chunk.slice(0, 2048 - body.length);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
         res.on('error', reject);
       },
     );

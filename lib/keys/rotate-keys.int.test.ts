@@ -2,8 +2,9 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { withPlatformTx } from '@/db';
-import { PLATFORM_TENANT_ID, auditEvents, paymentSettings, tenants, totpCredentials } from '@/db/schema';
-import { keyring, parseKeyring } from '@/lib/crypto/keyring';
+import { PLATFORM_TENANT_ID, auditEvents, auditStreams, paymentSettings, tenants, totpCredentials } from '@/db/schema';
+import { keyring, open, parseKeyring, seal } from '@/lib/crypto/keyring';
+import { streamSecretContext } from '@/lib/streams/stream-secret-context';
 import { openPaymentSecret } from '@/lib/ec/payment-crypto';
 import { now } from '@/lib/clock';
 import { totpAt } from '@/lib/mfa/otp';
@@ -60,6 +61,19 @@ async function world() {
       .update(tenants)
       .set({ alertWebhookSecretCiphertext: legacy('whsec', `alert_webhook:${tenantId}`) })
       .where(eq(tenants.id, tenantId));
+    const streamId = crypto.randomUUID();
+    await tx.insert(auditStreams).values({
+      tenantId,
+      id: streamId,
+      name: 'siem',
+      kind: 'https_json',
+      format: 'mamori',
+      url: 'https://siem.example.jp/in',
+      secretCiphertext: seal('stream-secret', 'whsec_stream', streamSecretContext(tenantId, streamId)).ciphertext,
+      cursorSeq: 0,
+      cursorHash: '0'.repeat(64),
+      createdByLoginId: 'x',
+    });
   });
   return { tenantId, siteId, a, b };
 }
@@ -81,6 +95,12 @@ const sealed = (tenantId: string) =>
     webhook: (
       await tx.select({ w: tenants.alertWebhookSecretCiphertext }).from(tenants).where(eq(tenants.id, tenantId))
     )[0].w!,
+    stream: (
+      await tx
+        .select({ id: auditStreams.id, c: auditStreams.secretCiphertext })
+        .from(auditStreams)
+        .where(eq(auditStreams.tenantId, tenantId))
+    )[0],
   }));
 
 describe('keys for one purpose each', () => {
@@ -102,7 +122,7 @@ describe('keys for one purpose each', () => {
     );
     expect(event.details).toMatchObject({ reason: 'upgrade', pending: 'legacy', keyId: keyring().current });
     // Nothing left to do: a second run changes nothing and records nothing.
-    expect(Object.values((await rotateKeys('legacy', 'upgrade')).reencrypted)).toEqual([0, 0, 0, 0]);
+    expect(Object.values((await rotateKeys('legacy', 'upgrade')).reencrypted)).toEqual([0, 0, 0, 0, 0]);
   });
 
   it('refuses a ciphertext copied to another row: a moved TOTP seed verifies no code, a moved key does not open', async () => {
@@ -140,9 +160,19 @@ describe('keys for one purpose each', () => {
     );
     const result = await rotateKeys('all', 'rotation', next);
     expect(result.keyId).toBe('next');
-    expect(result.unreadable).toEqual({ totp_seeds: 0, payment_api_keys: 0, payment_secrets: 0, webhook_secrets: 0 });
+    expect(result.unreadable).toEqual({
+      totp_seeds: 0,
+      payment_api_keys: 0,
+      payment_secrets: 0,
+      webhook_secrets: 0,
+      stream_secrets: 0,
+    });
     const after = await sealed(w.tenantId);
-    for (const c of [...after.totp, after.payment.a, after.payment.s, after.webhook]) expect(c).toMatch(/^v2\.next\./);
+    for (const c of [...after.totp, after.payment.a, after.payment.s, after.webhook, after.stream.c])
+      expect(c).toMatch(/^v2\.next\./);
+    expect(open('stream-secret', after.stream.c!, streamSecretContext(w.tenantId, after.stream.id), next)).toBe(
+      'whsec_stream',
+    );
     // A ring without the key those rows are under: nothing is lost, they are counted unreadable.
     const elsewhere = parseKeyring(`lost:${randomBytes(32).toString('base64')}`);
     const stuck = await rotateKeys('all', 'rotation', elsewhere);

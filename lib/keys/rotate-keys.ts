@@ -7,12 +7,13 @@ import { isCurrent, keyring, open, seal, type KeyPurpose } from '@/lib/crypto/ke
 import { webhookSecretContext } from '@/lib/alerts/webhooks';
 import { paymentSecretContext } from '@/lib/ec/payment-crypto';
 import { totpSeedContext } from '@/lib/mfa/otp';
+import { streamSecretContext } from '@/lib/streams/stream-secret-context';
 
 const BATCH = 100;
 
 /** One encrypted column: how to find its rows (keyset on the primary key) and where each belongs. */
 interface SealedColumn {
-  name: 'totp_seeds' | 'payment_api_keys' | 'payment_secrets' | 'webhook_secrets';
+  name: 'totp_seeds' | 'payment_api_keys' | 'payment_secrets' | 'webhook_secrets' | 'stream_secrets';
   purpose: KeyPurpose;
   /** Up to BATCH rows past `after` (a primary key as text) whose ciphertext is not current: pk, ciphertext, a, b. */
   select(notCurrent: string, after: string, pending: 'legacy' | 'all'): SQL;
@@ -80,6 +81,21 @@ const COLUMNS: SealedColumn[] = [
     context: (r) => webhookSecretContext(r.a),
     legacyContext: (r) => webhookSecretContext(r.a),
   },
+  {
+    name: 'stream_secrets',
+    purpose: 'stream-secret',
+    select: (
+      prefix,
+      after,
+      pending,
+    ) => sql`select tenant_id::text || '/' || id::text as pk, secret_ciphertext as ciphertext, tenant_id::text as a, id::text as b
+      from audit_streams where secret_ciphertext is not null and ${notCurrentSql('secret_ciphertext', prefix, pending)} and tenant_id::text || '/' || id::text > ${after} order by 1 limit ${BATCH}`,
+    update: (pk, before, after) =>
+      sql`update audit_streams set secret_ciphertext = ${after} where tenant_id::text || '/' || id::text = ${pk} and secret_ciphertext = ${before}`,
+    context: (r) => streamSecretContext(r.a, r.b!),
+    // Streams came after the first keyring: none was sealed in its form.
+    legacyContext: (r) => streamSecretContext(r.a, r.b!),
+  },
 ];
 
 export interface RotationResult {
@@ -100,8 +116,8 @@ export async function rotateKeys(pending: 'legacy' | 'all', reason: string, ring
   const prefix = `v2.${ring.current}.`;
   const result: RotationResult = {
     keyId: ring.current,
-    reencrypted: { totp_seeds: 0, payment_api_keys: 0, payment_secrets: 0, webhook_secrets: 0 },
-    unreadable: { totp_seeds: 0, payment_api_keys: 0, payment_secrets: 0, webhook_secrets: 0 },
+    reencrypted: { totp_seeds: 0, payment_api_keys: 0, payment_secrets: 0, webhook_secrets: 0, stream_secrets: 0 },
+    unreadable: { totp_seeds: 0, payment_api_keys: 0, payment_secrets: 0, webhook_secrets: 0, stream_secrets: 0 },
   };
   for (const column of COLUMNS) {
     for (let after = ''; ;) {

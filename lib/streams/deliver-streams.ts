@@ -1,0 +1,262 @@
+import 'server-only';
+import { sql } from 'drizzle-orm';
+import { affectedRows, rowsOf, withPlatformTx, withTenantTx } from '@/db';
+import { raiseAlert } from '@/lib/alerts/raise-alert';
+import type { StreamLine } from '@/lib/audit/stream-line';
+import { now } from '@/lib/clock';
+import { open } from '@/lib/crypto/keyring';
+import { checkpointLine, eventLine, formatStreamLine, type StreamFormat } from './format-stream-line';
+import { streamSecretContext } from './stream-secret-context';
+import { sendToStream, StreamSendFailed, type StreamKind } from './send-to-stream';
+
+/** Events per request to the receiver. */
+export const STREAM_BATCH = 500;
+// While one instance delivers a stream, the others leave it alone for this long; a delivery
+// round stops well before it runs out.
+const LEASE_MS = 60_000;
+const ROUND_MS = 20_000;
+/** A stream failing this long raises an alert (once per failing spell). */
+export const FAILING_ALERT_MS = 15 * 60_000;
+
+/** 2 s, 4 s, 8 s ... capped at 5 minutes: a receiver back from an outage catches up soon. */
+export const streamBackoffMs = (attempts: number) => Math.min(2_000 * 2 ** (attempts - 1), 300_000);
+
+interface LeasedStream {
+  tenant_id: string;
+  id: string;
+  name: string;
+  kind: StreamKind;
+  format: StreamFormat;
+  url: string;
+  secret_ciphertext: string | null;
+  cursor_seq: string | number;
+  cursor_hash: string;
+  checkpoint_seq: string | number;
+  attempts: number;
+  failing_since: string | Date | null;
+  alerted_at: string | Date | null;
+  lease_until: string | Date;
+}
+
+/**
+ * Delivers every running stream that is due (all tenants; the server runs this every second):
+ * each is leased first, so one instance delivers a stream at a time, then sent its chain in
+ * order from its cursor, a batch at a time, the cursor moving only on the receiver's
+ * acknowledgement and only while the lease is still this round's. Returns the events delivered.
+ */
+export async function deliverStreams(options: { batch?: number; roundMs?: number } = {}): Promise<number> {
+  const at = now();
+  const leaseUntil = new Date(at.getTime() + LEASE_MS).toISOString();
+  const leased = await withPlatformTx(async (tx) =>
+    rowsOf<LeasedStream>(
+      await tx.execute(sql`
+        update audit_streams s set lease_until = ${leaseUntil}
+          from (select tenant_id, id from audit_streams
+                 where status = 'running' and next_attempt_at <= ${at.toISOString()}
+                   and (lease_until is null or lease_until < ${at.toISOString()})
+                 order by next_attempt_at limit 20 for update skip locked) due
+         where s.tenant_id = due.tenant_id and s.id = due.id
+        returning s.tenant_id, s.id, s.name, s.kind, s.format, s.url, s.secret_ciphertext, s.cursor_seq, s.cursor_hash,
+                  s.checkpoint_seq, s.attempts, s.failing_since, s.alerted_at, s.lease_until`),
+    ),
+  );
+  const delivered = await Promise.all(
+    leased.map((s) => deliverOne(s, leaseUntil, options.batch ?? STREAM_BATCH, options.roundMs ?? ROUND_MS)),
+  );
+  return delivered.reduce((a, b) => a + b, 0);
+}
+
+interface EventRow {
+  seq: string | number;
+  id: string;
+  occurred_at: string | Date;
+  actor_operator_id: string | null;
+  actor_login_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  ip: string | null;
+  user_agent: string | null;
+  session_id: string | null;
+  details: Record<string, unknown> | string;
+  hash: string;
+}
+
+interface CheckpointRow {
+  seq: string | number;
+  head_hash: string;
+  signed_at: string | Date;
+  previous_checkpoint_hash: string;
+  checkpoint_hash: string;
+  signature: string;
+  key_fingerprint: string;
+}
+
+async function deliverOne(s: LeasedStream, lease: string, batch: number, roundMs: number): Promise<number> {
+  const tenantId = s.tenant_id;
+  let cursor = Number(s.cursor_seq);
+  let cursorHash = s.cursor_hash;
+  let checkpointSeq = Number(s.checkpoint_seq);
+  let delivered = 0;
+  const started = Date.now();
+  let secret: string | null = null;
+  try {
+    secret = s.secret_ciphertext
+      ? open('stream-secret', s.secret_ciphertext, streamSecretContext(tenantId, s.id))
+      : null;
+    for (;;) {
+      const { events, checkpoints } = await readAfter(tenantId, cursor, checkpointSeq, batch);
+      if (events.length === 0 && checkpoints.length === 0) break;
+      const lastSeq = events.length > 0 ? Number(events.at(-1)!.seq) : cursor;
+      const lines = interleave(tenantId, events, checkpoints, cursorHash);
+      await sendToStream(
+        { id: s.id, kind: s.kind, format: s.format, url: s.url, secret },
+        lines.map((l) => formatStreamLine(l, s.format)),
+      );
+      const next = {
+        cursor: lastSeq,
+        hash: events.length > 0 ? events.at(-1)!.hash : cursorHash,
+        checkpoint: checkpoints.length > 0 ? Number(checkpoints.at(-1)!.seq) : checkpointSeq,
+        eventAt: events.length > 0 ? new Date(events.at(-1)!.occurred_at).toISOString() : null,
+      };
+      const kept = await withPlatformTx(async (tx) =>
+        affectedRows(
+          await tx.execute(sql`
+            update audit_streams set cursor_seq = ${next.cursor}, cursor_hash = ${next.hash},
+                   checkpoint_seq = ${next.checkpoint}, delivered_at = ${now().toISOString()},
+                   delivered_event_at = coalesce(${next.eventAt}::timestamptz, delivered_event_at),
+                   attempts = 0, last_error = null, last_error_detail = null, failing_since = null, alerted_at = null
+             where tenant_id = ${tenantId} and id = ${s.id} and lease_until = ${lease}`),
+        ),
+      );
+      // Paused, removed, or the lease expired and another instance took over: stop here.
+      if (kept === 0) return delivered;
+      delivered += events.length;
+      [cursor, cursorHash, checkpointSeq] = [next.cursor, next.hash, next.checkpoint];
+      if (events.length < batch || Date.now() - started > roundMs) break;
+    }
+    await release(tenantId, s.id, lease, now());
+  } catch (error) {
+    if (!(error instanceof StreamSendFailed)) console.error('[mamori] audit stream delivery failed', error);
+    await fail(
+      s,
+      lease,
+      error instanceof StreamSendFailed ? error : new StreamSendFailed('unreachable', String(error)),
+    );
+  }
+  return delivered;
+}
+
+/** The events after the cursor, and the checkpoints not yet sent up to the last of them. */
+async function readAfter(tenantId: string, cursor: number, checkpointSeq: number, batch: number) {
+  return withTenantTx(
+    tenantId,
+    async (tx) => {
+      const events = rowsOf<EventRow>(
+        await tx.execute(sql`
+          select seq, id, occurred_at, actor_operator_id, actor_login_id, action, target_type, target_id, outcome, ip,
+                 user_agent, session_id, details, encode(hash, 'hex') as hash
+            from audit_events where tenant_id = ${tenantId} and seq > ${cursor} order by seq limit ${batch}`),
+      );
+      const through = events.length > 0 ? Number(events.at(-1)!.seq) : cursor;
+      const checkpoints =
+        through > checkpointSeq
+          ? rowsOf<CheckpointRow>(
+              await tx.execute(sql`
+                select seq, head_hash, signed_at, previous_checkpoint_hash, checkpoint_hash, signature, key_fingerprint
+                  from audit_checkpoints where tenant_id = ${tenantId} and seq > ${checkpointSeq} and seq <= ${through}
+                 order by seq`),
+            )
+          : [];
+      return { events, checkpoints };
+    },
+    { readOnly: true },
+  );
+}
+
+/** Events in chain order, each checkpoint right after the event it signs (or first, if signed late). */
+function interleave(
+  tenantId: string,
+  events: EventRow[],
+  checkpoints: CheckpointRow[],
+  cursorHash: string,
+): StreamLine[] {
+  const lines: StreamLine[] = [];
+  const pending = checkpoints.map((c) =>
+    checkpointLine({
+      tenantId,
+      seq: Number(c.seq),
+      headHash: c.head_hash,
+      signedAt: new Date(c.signed_at),
+      previousCheckpointHash: c.previous_checkpoint_hash,
+      checkpointHash: c.checkpoint_hash,
+      signature: c.signature,
+      keyFingerprint: c.key_fingerprint,
+    }),
+  );
+  let previous = cursorHash;
+  let i = 0;
+  const first = events.length > 0 ? Number(events[0].seq) : Infinity;
+  while (i < pending.length && pending[i].seq < first) lines.push(pending[i++]);
+  for (const e of events) {
+    const seq = Number(e.seq);
+    lines.push(
+      eventLine(
+        {
+          tenantId,
+          seq,
+          hash: e.hash,
+          id: e.id,
+          occurredAt: new Date(e.occurred_at),
+          actorOperatorId: e.actor_operator_id,
+          actorLoginId: e.actor_login_id,
+          action: e.action,
+          targetType: e.target_type,
+          targetId: e.target_id,
+          outcome: e.outcome,
+          ip: e.ip,
+          userAgent: e.user_agent,
+          sessionId: e.session_id,
+          details: typeof e.details === 'string' ? JSON.parse(e.details) : e.details,
+        },
+        previous,
+      ),
+    );
+    previous = e.hash;
+    while (i < pending.length && pending[i].seq <= seq) lines.push(pending[i++]);
+  }
+  return lines;
+}
+
+async function release(tenantId: string, id: string, lease: string, at: Date) {
+  await withPlatformTx((tx) =>
+    tx.execute(sql`
+      update audit_streams set lease_until = null, next_attempt_at = ${at.toISOString()}
+       where tenant_id = ${tenantId} and id = ${id} and lease_until = ${lease}`),
+  );
+}
+
+/** Records the failure, schedules the retry, and raises the alert once a spell passes 15 minutes. */
+async function fail(s: LeasedStream, lease: string, error: StreamSendFailed) {
+  const at = now();
+  const attempts = s.attempts + 1;
+  const failingSince = s.failing_since ? new Date(s.failing_since) : at;
+  const alert = !s.alerted_at && at.getTime() - failingSince.getTime() >= FAILING_ALERT_MS;
+  await withPlatformTx(async (tx) => {
+    const kept = affectedRows(
+      await tx.execute(sql`
+        update audit_streams set attempts = ${attempts}, last_error = ${error.kind}, last_error_detail = ${error.detail.slice(0, 500)},
+               failing_since = ${failingSince.toISOString()}, lease_until = null,
+               next_attempt_at = ${new Date(at.getTime() + streamBackoffMs(attempts)).toISOString()},
+               alerted_at = case when ${alert} then ${at.toISOString()}::timestamptz else alerted_at end
+         where tenant_id = ${s.tenant_id} and id = ${s.id} and lease_until = ${lease}`),
+    );
+    if (kept > 0 && alert)
+      await raiseAlert(tx, {
+        tenantId: s.tenant_id,
+        rule: 'audit_stream_failing',
+        details: { stream: s.name, error: error.kind, since: failingSince.toISOString() },
+      });
+  });
+}

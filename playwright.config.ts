@@ -4,6 +4,8 @@ const port = Number(process.env.MAMORI_E2E_PORT ?? 3210);
 // One id per run, shared with the worker processes through the environment.
 process.env.MAMORI_E2E_RUN ??= String(Date.now());
 export const runId = process.env.MAMORI_E2E_RUN;
+/** A SIEM receiver the specs run on this machine, named to the server's outbound guard. */
+export const receiverPort = port + 7;
 export const baseURL = `http://127.0.0.1:${port}`;
 
 /**
@@ -51,6 +53,7 @@ export default defineConfig({
       MAMORI_STEP_UP_SECONDS: '20',
       // The notice's incident, played on the demo data at start (e2e/incident.spec.ts walks it).
       MAMORI_DEMO_INCIDENT: '1',
+      MAMORI_OUTBOUND_TEST_RECEIVERS: `127.0.0.1:${receiverPort}`,
       ...(process.env.MAMORI_E2E_DATABASE_URL ? { DATABASE_URL: process.env.MAMORI_E2E_DATABASE_URL } : {}),
     },
   },

@@ -9,6 +9,7 @@ import { getDatabase, withPlatformTx } from '@/db';
 import { pruneAllTenants } from '@/lib/audit/prune-audit-events';
 import { sequenceWaitingAudit } from '@/lib/audit/sequence-audit';
 import { deliverWebhooks } from '@/lib/alerts/webhooks';
+import { deliverStreams } from '@/lib/streams/deliver-streams';
 import { seedDemo, DEMO_PASSWORD } from '@/lib/demo/seed-demo';
 import { INTRUDER_IP, replayIncident } from '@/lib/demo/replay-incident';
 import { env } from '@/lib/env';
@@ -98,9 +99,20 @@ async function main() {
     deliverWebhooks().catch((error) => console.error('[mamori] webhook delivery failed', error));
   }, 10_000).unref();
 
+  // Audit streams to SIEMs: every second, a round at a time (a round leases each due stream and
+  // delivers it for up to 20 s; the next starts when it ends).
+  let streaming = false;
+  setInterval(() => {
+    if (streaming) return;
+    streaming = true;
+    deliverStreams()
+      .catch((error) => console.error('[mamori] audit stream delivery failed', error))
+      .finally(() => (streaming = false));
+  }, 1_000).unref();
+
   // The daily audit counts the dashboards' charts read: every minute. Each company's security
   // posture (the platform's posture page reads these rows): every ten minutes, as it reads every
-  // operator (about 45 s at 1,000,000); a company's own is refreshed whenever its admins look.
+  // operator (about 5 s at 1,000,000); a company's own is refreshed whenever its admins look.
   const rollUp = () => rollUpAudit().catch((error) => console.error('[mamori] audit roll-up failed', error));
   const postureRefresh = () =>
     refreshPosture().catch((error) => console.error('[mamori] posture refresh failed', error));

@@ -134,7 +134,10 @@ async function navGroups(ctx: Operator, t: Translate): Promise<NavGroup[]> {
         may.auditRead && link(`${T}/incidents`, 'incidents'),
         may.securityWrite && link(`${T}/compromise`, 'compromise'),
       ]),
-      group('evidence', [may.auditRead && link(`${T}/audit`, 'audit')]),
+      group('evidence', [
+        may.auditRead && link(`${T}/audit`, 'audit'),
+        may.securityWrite && link(`${T}/audit-streams`, 'auditStreams'),
+      ]),
     ].filter((g) => g.links.length > 0);
   }
   const reader = onOwnTenant(ctx, 'tenant.read');
@@ -160,7 +163,10 @@ async function navGroups(ctx: Operator, t: Translate): Promise<NavGroup[]> {
       may.auditRead && link(`${T}/incidents`, 'incidents'),
       may.securityWrite && link(`${T}/compromise`, 'compromise'),
     ]),
-    group('evidence', [may.auditRead && link(`${T}/audit`, 'audit')]),
+    group('evidence', [
+      may.auditRead && link(`${T}/audit`, 'audit'),
+      may.securityWrite && link(`${T}/audit-streams`, 'auditStreams'),
+    ]),
     // One group per shop, named after it.
     ...shops.map((g, i) => ({ ...g, label: `${t('nav.groups.shops')}: ${sites[i].name}` })),
   ].filter((g) => g.links.length > 0);

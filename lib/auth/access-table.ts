@@ -141,6 +141,16 @@ export const ACCESS = {
     stepUp: true,
   },
   [`${T}/compromise/actions.ts endCompromiseAction`]: { who: 'tenant', permission: 'security.write', stepUp: true },
+  // Audit streams to a SIEM (platform staff: the platform's own chain, tenant zero).
+  [`${T}/audit-streams/page.tsx`]: { who: 'tenant', permission: 'security.write' },
+  [`${T}/audit-streams/actions.ts createStreamAction`]: { who: 'tenant', permission: 'security.write', stepUp: true },
+  [`${T}/audit-streams/actions.ts setStreamStatusAction`]: {
+    who: 'tenant',
+    permission: 'security.write',
+    stepUp: true,
+  },
+  [`${T}/audit-streams/actions.ts testStreamAction`]: { who: 'tenant', permission: 'security.write' },
+  [`${T}/audit-streams/actions.ts removeStreamAction`]: { who: 'tenant', permission: 'security.write', stepUp: true },
   [`${T}/api-tokens/page.tsx`]: { who: 'tenant', permission: 'security.write' },
   [`${T}/api-tokens/actions.ts createTokenAction`]: { who: 'tenant', permission: 'security.write', stepUp: true },
   [`${T}/api-tokens/actions.ts revokeTokenAction`]: { who: 'tenant', permission: 'security.write', stepUp: true },

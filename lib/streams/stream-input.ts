@@ -10,31 +10,37 @@ export const MAX_STREAMS = 3;
  * for syslog) that passes the outbound guard, the HEC token for Splunk, and optionally the day
  * (Japan time) to backfill from.
  */
-export const createStreamInput = z
-  .object({
-    name: z.string().trim().min(1).max(60),
-    kind: z.enum(STREAM_KINDS),
-    format: z.enum(STREAM_FORMATS),
-    url: z.string().trim().min(1).max(500),
-    token: z.string().trim().max(200).optional().default(''),
-    backfillFrom: z
-      .union([z.literal(''), z.iso.date()])
-      .optional()
-      .default(''),
-  })
-  .superRefine((v, ctx) => {
-    const problem = outboundUrlProblem(v.url, v.kind === 'syslog_tls' ? 'syslog' : 'https');
-    if (problem)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['url'],
-        message:
-          problem === 'not_public'
-            ? 'webhook_not_public'
-            : v.kind === 'syslog_tls'
-              ? 'invalid_syslog_url'
-              : 'invalid_webhook_url',
-      });
-    if (v.kind === 'splunk_hec' && !v.token) ctx.addIssue({ code: 'custom', path: ['token'], message: 'required' });
-  });
+export const streamFields = {
+  name: z.string().trim().min(1).max(60),
+  kind: z.enum(STREAM_KINDS),
+  format: z.enum(STREAM_FORMATS),
+  url: z.string().trim().min(1).max(500),
+  token: z.string().trim().max(200).optional().default(''),
+  backfillFrom: z
+    .union([z.literal(''), z.iso.date()])
+    .optional()
+    .default(''),
+};
+
+/** The checks across fields: the destination for its kind, the token Splunk needs. */
+export function checkStream(
+  v: { kind: (typeof STREAM_KINDS)[number]; url: string; token: string },
+  ctx: z.RefinementCtx,
+) {
+  const problem = outboundUrlProblem(v.url, v.kind === 'syslog_tls' ? 'syslog' : 'https');
+  if (problem)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['url'],
+      message:
+        problem === 'not_public'
+          ? 'webhook_not_public'
+          : v.kind === 'syslog_tls'
+            ? 'invalid_syslog_url'
+            : 'invalid_webhook_url',
+    });
+  if (v.kind === 'splunk_hec' && !v.token) ctx.addIssue({ code: 'custom', path: ['token'], message: 'required' });
+}
+
+export const createStreamInput = z.object(streamFields).superRefine(checkStream);
 export type CreateStreamInput = z.infer<typeof createStreamInput>;

@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
@@ -135,8 +139,28 @@ const seqs = (path: string) =>
     .map((l) => l.seq as number);
 
 async function signerKey(c: Awaited<ReturnType<typeof company>>) {
-  const bundle = readTar((await exportAuditBundle(c.reader)).tar);
-  return { pem: bundle.get('public-key.pem')!.toString('utf8'), events: bundle.get('events.jsonl')!.toString('utf8') };
+  const { tar } = await exportAuditBundle(c.reader);
+  const bundle = readTar(tar);
+  return {
+    tar,
+    pem: bundle.get('public-key.pem')!.toString('utf8'),
+    events: bundle.get('events.jsonl')!.toString('utf8'),
+  };
+}
+
+/** `npm run audit:verify` as a receiver runs it, offline: exit code, and what it printed. */
+function verifyCli(args: string[]) {
+  try {
+    const out = execFileSync(process.execPath, ['scripts/run.mjs', 'scripts/audit-verify.ts', ...args], {
+      encoding: 'utf8',
+      stdio: 'pipe',
+      env: { ...process.env, DATABASE_URL: '' },
+    });
+    return { code: 0, out };
+  } catch (e) {
+    const err = e as { status: number; stdout: string; stderr: string };
+    return { code: err.status, out: `${err.stdout}${err.stderr}` };
+  }
 }
 
 describe('audit streams', () => {
@@ -302,8 +326,21 @@ describe('audit streams', () => {
         .set({ actorLoginId: 'someone.else' })
         .where(and(eq(auditEvents.tenantId, c.tenantId), eq(auditEvents.seq, target)));
     });
-    const { pem, events } = await signerKey(c);
+    const { pem, events, tar } = await signerKey(c);
     expect(verifyStreamCopy(copy('/proof'), pem)).toMatchObject({ ok: true });
+    // The same through the command a receiver runs: the copy alone holds, with the bundle it does not.
+    const dir = mkdtempSync(path.join(tmpdir(), 'mamori-stream-'));
+    const at = (name: string, content: string | Buffer) => {
+      writeFileSync(path.join(dir, name), content);
+      return path.join(dir, name);
+    };
+    const [copyFile, keyFile, bundleFile] = [at('copy.jsonl', copy('/proof')), at('key.pem', pem), at('b.tar', tar)];
+    const alone = verifyCli(['--stream', copyFile, '--public-key', keyFile]);
+    expect(alone).toMatchObject({ code: 0 });
+    expect(alone.out).toContain(`stream copy OK: chain ${c.tenantId}, seq ${seqs('/proof')[0]}..`);
+    const both = verifyCli(['--stream', copyFile, bundleFile, '--public-key', keyFile]);
+    expect(both.code).toBe(1);
+    expect(both.out).toContain(`stream copy DISAGREES (rewritten) at chain ${c.tenantId}, seq ${target}`);
     expect(verifyStreamCopy(copy('/proof'), pem, events)).toMatchObject({
       ok: false,
       damage: 'rewritten',

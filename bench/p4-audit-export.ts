@@ -37,7 +37,7 @@ const GOAL_RSS_MB = 256;
  * neighbours (bursts), so paging must break ties on seq. Hashes are placeholders: the export
  * copies them, it does not check the chain.
  */
-async function generate(client: pg.Client, tenantId: string, total: number, end: Date): Promise<void> {
+export async function generate(client: pg.Client, tenantId: string, total: number, end: Date): Promise<void> {
   const { rows: indexes } = await client.query<{ name: string; def: string }>(
     `select i.indexname as name, i.indexdef as def from pg_indexes i
       where i.tablename = 'audit_events' and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`,
@@ -132,7 +132,7 @@ async function exportHere(url: string, tenantId: string, format: Format, encodin
  * An export run in a fresh child process, so its RSS is the export's own and not whatever the
  * benchmarks before it left in this one. Checked against the audit event the export writes.
  */
-async function runExport(
+export async function runExport(
   client: pg.Client,
   url: string,
   tenantId: string,

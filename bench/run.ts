@@ -20,6 +20,7 @@ import { runAllowlist } from './allowlist';
 import { runRotation } from './rotation';
 import { runPivot } from './pivot';
 import { runPosture } from './posture';
+import { runStreams } from './streams';
 
 /** Issue 3: tenants list and a tenant's operator list at 10,000 tenants / 1,000,000 operators. */
 async function lists(): Promise<BenchReport> {
@@ -119,6 +120,10 @@ const BENCHES: Record<string, { title: string; run: () => Promise<BenchReport> }
   posture: {
     title: 'Security posture page and 30-day trends at 10k tenants / 1M operators / 10M events',
     run: runPosture,
+  },
+  streams: {
+    title: 'Audit streams: lag under P5 load, backfill of 1M events vs the JSON Lines export',
+    run: runStreams,
   },
 };
 

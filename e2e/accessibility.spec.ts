@@ -78,6 +78,7 @@ for (const locale of ['ja', 'en'] as const) {
       `${t}/incidents`,
       `${t}/rotation`,
       `${t}/api-tokens`,
+      `${t}/audit-streams`,
       `${site}/orders`,
       `${site}/members`,
       `${site}/export`,
@@ -120,6 +121,8 @@ for (const locale of ['ja', 'en'] as const) {
       `${platformTrail}/audit?across=all&ip=127.0.0.1`,
       `${platformTrail}/incidents`,
       '/platform/posture',
+      '/platform/posture?totpMax=49',
+      `${platformTrail}/audit-streams`,
     ])
       await audit(staff, `${path}#platform`, found);
     // An incident of the demo's intruder: its pivot panel, its page, its report, its compromise form.

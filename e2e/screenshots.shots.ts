@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { baseURL } from '../playwright.config';
-import { login, openDialog } from './helpers';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { baseURL, receiverPort } from '../playwright.config';
+import { clickSensitive, login, openDialog } from './helpers';
 
 const VIEWPORTS = { desktop: { width: 1366, height: 900 }, phone: { width: 390, height: 844 } } as const;
 const LOCALES = ['ja', 'en'] as const;
@@ -109,6 +109,7 @@ test('screenshots of every page', async ({ browser }) => {
       },
     },
     { name: 'api-tokens', path: `${t}/api-tokens` },
+    { name: 'audit-streams', path: `${t}/audit-streams` },
     { name: 'orders', path: `${site}/orders` },
     { name: 'members', path: `${site}/members` },
     { name: 'export', path: `${site}/export` },
@@ -144,10 +145,31 @@ test('screenshots of every page', async ({ browser }) => {
     { name: 'incident-compromise', path: `${platform}/compromise?incident=${incident.split('/').at(-1)}` },
   ]);
 
+  // A stream of the platform's chain to a SIEM that is not there: it shows how a failing one reads.
+  await staff.goto(`${platform}/audit-streams`);
+  const form = staff.getByTestId('create-stream');
+  // Chosen again until the page is hydrated and shows the token field Splunk needs.
+  await expect(async () => {
+    await form.locator('select[name=kind]').selectOption('https_json');
+    await form.locator('select[name=kind]').selectOption('splunk_hec');
+    await expect(form.locator('input[name=token]')).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await form.locator('input[name=name]').fill('SOC Splunk');
+  await form.locator('input[name=url]').fill(`http://127.0.0.1:${receiverPort}/services/collector/event`);
+  await form.locator('input[name=token]').fill('6a1f0c2e-9b7d-4c1e-8f3a-2d5b7e9c0a14');
+  await form.locator('select[name=format]').selectOption('ocsf');
+  await clickSensitive(staff, 'platform.admin', form.locator('button[type=submit]'));
+  await expect(async () => {
+    await staff.reload();
+    await expect(staff.getByTestId('stream-state')).toHaveClass(/bg-red/, { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+
   await capture(browser, (await signedIn(browser, 'platform.admin')).state, 'platform-admin', [
     { name: 'dashboard', path: '/' },
     { name: 'tenants', path: '/platform/tenants' },
     { name: 'posture', path: '/platform/posture' },
+    { name: 'posture-ranges', path: '/platform/posture?totpMax=49&sort=operators&dir=desc' },
+    { name: 'audit-streams', path: `${platform}/audit-streams` },
     { name: 'tenant-new', path: '/platform/tenants/new' },
     { name: 'tenant', path: t },
     { name: 'staff', path: '/platform/staff' },

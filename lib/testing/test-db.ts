@@ -7,9 +7,10 @@ import { migrateDatabase, openDatabase, setDatabase, type Database } from '@/db'
  * Gives the calling test file a fresh, migrated database: an in-memory PGlite, or with
  * DATABASE_URL a new PostgreSQL database dropped afterwards. Same migrations, same code path.
  */
-export function setupTestDatabase(): { current: () => Database } {
+export function setupTestDatabase(): { current: () => Database; url: () => string | null } {
   let database: Database | undefined;
   let dropName: string | undefined;
+  let databaseUrl: string | null = null;
   const url = process.env.DATABASE_URL;
   beforeAll(async () => {
     if (url && /^postgres/.test(url)) {
@@ -19,7 +20,8 @@ export function setupTestDatabase(): { current: () => Database } {
       await admin.close();
       const u = new URL(url);
       u.pathname = `/${dropName}`;
-      database = await openDatabase(u.toString());
+      databaseUrl = u.toString();
+      database = await openDatabase(databaseUrl);
     } else {
       database = await openDatabase('memory://');
     }
@@ -41,5 +43,7 @@ export function setupTestDatabase(): { current: () => Database } {
       if (!database) throw new Error('database not ready');
       return database;
     },
+    /** The PostgreSQL database's URL, for a second process (null on PGlite, which is this process's own). */
+    url: () => databaseUrl,
   };
 }

@@ -1,7 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withPlatformTx, withTenantTx } from '@/db';
-import { tenants } from '@/db/schema';
+import { auditStreams, tenants } from '@/db/schema';
 import { advanceClock, resetClock } from '@/lib/clock';
 import { contextFor, tenantAccess } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
@@ -39,6 +39,41 @@ describe('audit retention', () => {
     );
     expect(verdict).toMatchObject({ ok: true, events: 6 }); // 2 + 3 + audit.pruned
     expect(await pruneAuditEvents(tenantId)).toBe(0);
+  });
+
+  it('keeps every event an audit stream has not delivered yet, however old', async () => {
+    const tenantId = await createTenant(`ret3${Date.now().toString(36)}`);
+    await withPlatformTx((tx) => tx.update(tenants).set({ auditRetentionDays: 365 }).where(eq(tenants.id, tenantId)));
+    await append(tenantId, 5);
+    await requestCheckpoints(tenantId);
+    const streamId = crypto.randomUUID();
+    // A stream paused after delivering the first two events.
+    await withPlatformTx((tx) =>
+      tx.insert(auditStreams).values({
+        tenantId,
+        id: streamId,
+        name: 'paused',
+        kind: 'https_json',
+        format: 'mamori',
+        url: 'https://siem.example.jp/in',
+        status: 'paused',
+        cursorSeq: 2,
+        cursorHash: 'x',
+        createdByLoginId: 'x',
+      }),
+    );
+    advanceClock(400 * 86_400_000);
+    await append(tenantId, 1);
+    await requestCheckpoints(tenantId);
+    expect(await pruneAuditEvents(tenantId)).toBe(0);
+    // Delivered past the old checkpoint: now those events may go.
+    await withPlatformTx((tx) =>
+      tx
+        .update(auditStreams)
+        .set({ cursorSeq: 6 })
+        .where(and(eq(auditStreams.tenantId, tenantId), eq(auditStreams.id, streamId))),
+    );
+    expect(await pruneAuditEvents(tenantId)).toBe(5);
   });
 
   it('refuses retention below one year, and the app role can neither choose the cut-off nor delete', async () => {

@@ -14,7 +14,7 @@ import { requestCheckpoints } from './request-checkpoints';
 import { streamBuffer } from '@/lib/http/stream-export';
 import { writeTar } from './tar';
 import type { BlastRadiusReport } from './verify-blast-radius';
-import { checkpointsJsonl, sha256Hex, type ExportedEvent, type WithheldEvent } from './verify-bundle';
+import { checkpointsJsonl, exportedEvent, sha256Hex, type ExportedEvent, type WithheldEvent } from './verify-bundle';
 
 const README = `Mamori audit evidence bundle
 
@@ -99,23 +99,7 @@ export async function exportAuditBundle(
           hash,
         };
       matched++;
-      return {
-        tenantId: e.tenantId,
-        seq: e.seq,
-        id: e.id,
-        occurredAt: e.occurredAt.toISOString(),
-        actorOperatorId: e.actorOperatorId,
-        actorLoginId: e.actorLoginId,
-        action: e.action,
-        targetType: e.targetType,
-        targetId: e.targetId,
-        outcome: e.outcome,
-        ip: e.ip,
-        userAgent: e.userAgent,
-        sessionId: e.sessionId,
-        details: e.details as Record<string, unknown>,
-        hash,
-      };
+      return exportedEvent({ ...e, details: e.details as Record<string, unknown> }, hash);
     })
     .map((e) => JSON.stringify(e))
     .join('\n');

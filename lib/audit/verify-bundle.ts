@@ -35,21 +35,40 @@ export interface StoredCheckpoint {
   keyFingerprint: string;
 }
 
+/** A stored checkpoint as bundles and streams carry it. */
+export const exportedCheckpoint = (c: StoredCheckpoint): ExportedCheckpoint => ({
+  chain: c.tenantId,
+  seq: c.seq,
+  headHash: c.headHash,
+  signedAt: c.signedAt.toISOString(),
+  previousCheckpointHash: c.previousCheckpointHash,
+  checkpointHash: c.checkpointHash,
+  signature: c.signature,
+  keyFingerprint: c.keyFingerprint,
+});
+
 /** Stored checkpoints as a bundle's checkpoints.jsonl: one exported checkpoint a line. */
 export const checkpointsJsonl = (rows: StoredCheckpoint[]): string =>
-  rows
-    .map((c): ExportedCheckpoint => ({
-      chain: c.tenantId,
-      seq: c.seq,
-      headHash: c.headHash,
-      signedAt: c.signedAt.toISOString(),
-      previousCheckpointHash: c.previousCheckpointHash,
-      checkpointHash: c.checkpointHash,
-      signature: c.signature,
-      keyFingerprint: c.keyFingerprint,
-    }))
-    .map((c) => JSON.stringify(c))
-    .join('\n');
+  rows.map((c) => JSON.stringify(exportedCheckpoint(c))).join('\n');
+
+/** A chained event as bundles and streams carry it: the hashed record, its seq and its hash. */
+export const exportedEvent = (e: AuditRecord & { seq: number }, hash: string): ExportedEvent => ({
+  tenantId: e.tenantId,
+  seq: e.seq,
+  id: e.id,
+  occurredAt: e.occurredAt.toISOString(),
+  actorOperatorId: e.actorOperatorId,
+  actorLoginId: e.actorLoginId,
+  action: e.action,
+  targetType: e.targetType,
+  targetId: e.targetId,
+  outcome: e.outcome,
+  ip: e.ip,
+  userAgent: e.userAgent,
+  sessionId: e.sessionId,
+  details: e.details,
+  hash,
+});
 
 export type Damage = 'modified' | 'missing' | 'inserted' | 'reordered' | 'truncated' | 'bad_signature' | 'malformed';
 
@@ -220,6 +239,29 @@ export function checkpointVerifier(publicKeyPem: string) {
   };
 }
 
+/**
+ * What is wrong with a checkpoint, if anything: its signature, or its link to the checkpoint
+ * before it (`previous` null: the first one seen, whose predecessor is not at hand).
+ */
+export function checkpointProblem(
+  cp: ExportedCheckpoint,
+  previous: string | null,
+  signatureVerifies: ReturnType<typeof checkpointVerifier>,
+): string | null {
+  const body: CheckpointBody = {
+    chain: cp.chain,
+    seq: cp.seq,
+    headHash: cp.headHash,
+    signedAt: cp.signedAt,
+    previousCheckpointHash: cp.previousCheckpointHash,
+  };
+  if (!signatureVerifies(body, cp.signature, cp.keyFingerprint))
+    return `checkpoint at seq ${cp.seq}: signature does not verify with the given public key`;
+  if ((previous !== null && cp.previousCheckpointHash !== previous) || checkpointHash(body) !== cp.checkpointHash)
+    return `checkpoint at seq ${cp.seq}: not linked to the previous checkpoint`;
+  return null;
+}
+
 function check(events: JsonLines<BundleLine>, checkpoints: ExportedCheckpoint[], publicKeyPem: string): BundleVerdict {
   // Any finding stands only if no later line is malformed; the later events also tell a swap
   // from a gap.
@@ -230,21 +272,8 @@ function check(events: JsonLines<BundleLine>, checkpoints: ExportedCheckpoint[],
   let e = events.next();
   let previousCp = GENESIS_CHECKPOINT;
   for (const cp of checkpoints) {
-    const body: CheckpointBody = {
-      chain: cp.chain,
-      seq: cp.seq,
-      headHash: cp.headHash,
-      signedAt: cp.signedAt,
-      previousCheckpointHash: cp.previousCheckpointHash,
-    };
-    if (!signatureVerifies(body, cp.signature, cp.keyFingerprint))
-      return damaged(
-        'bad_signature',
-        cp.seq,
-        `checkpoint at seq ${cp.seq}: signature does not verify with the given public key`,
-      );
-    if (cp.previousCheckpointHash !== previousCp || checkpointHash(body) !== cp.checkpointHash)
-      return damaged('bad_signature', cp.seq, `checkpoint at seq ${cp.seq}: not linked to the previous checkpoint`);
+    const problem = checkpointProblem(cp, previousCp, signatureVerifies);
+    if (problem) return damaged('bad_signature', cp.seq, problem);
     previousCp = cp.checkpointHash;
   }
   const signedHead = new Map(checkpoints.map((c) => [c.seq, c.headHash]));

@@ -1,6 +1,12 @@
-import { checkpointHash, type CheckpointBody } from './checkpoint';
 import { parseStreamLine, type StreamCheckpointLine, type StreamEventLine } from './stream-line';
-import { chainStep, checkpointVerifier, digestOf, type BundleLine, type Damage } from './verify-bundle';
+import {
+  chainStep,
+  checkpointProblem,
+  checkpointVerifier,
+  digestOf,
+  type BundleLine,
+  type Damage,
+} from './verify-bundle';
 
 export type StreamCopyDamage = Damage | 'rewritten';
 
@@ -125,21 +131,8 @@ function verifyChain(
   let previousCp: string | null = null;
   let signedThrough: number | null = null;
   for (const cp of unique) {
-    const body: CheckpointBody = {
-      chain: cp.chain,
-      seq: cp.seq,
-      headHash: cp.headHash,
-      signedAt: cp.signedAt,
-      previousCheckpointHash: cp.previousCheckpointHash,
-    };
-    if (!signatureVerifies(body, cp.signature, cp.keyFingerprint))
-      return bad(
-        'bad_signature',
-        cp.seq,
-        `checkpoint at seq ${cp.seq}: signature does not verify with the given public key`,
-      );
-    if (checkpointHash(body) !== cp.checkpointHash || (previousCp !== null && cp.previousCheckpointHash !== previousCp))
-      return bad('bad_signature', cp.seq, `checkpoint at seq ${cp.seq}: not linked to the previous checkpoint`);
+    const problem = checkpointProblem(cp, previousCp, signatureVerifies);
+    if (problem) return bad('bad_signature', cp.seq, problem);
     previousCp = cp.checkpointHash;
     const head = heads.get(cp.seq);
     if (head !== undefined) {

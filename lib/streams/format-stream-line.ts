@@ -1,7 +1,7 @@
 import type { STREAM_FORMATS } from '@/db/schema';
 import type { AuditRecord } from '@/lib/audit/canonical';
 import type { StreamCheckpointLine, StreamEventLine, StreamLine } from '@/lib/audit/stream-line';
-import type { StoredCheckpoint } from '@/lib/audit/verify-bundle';
+import { exportedCheckpoint, exportedEvent, type StoredCheckpoint } from '@/lib/audit/verify-bundle';
 
 export type StreamFormat = (typeof STREAM_FORMATS)[number];
 
@@ -12,39 +12,11 @@ export interface ChainedEvent extends AuditRecord {
 }
 
 export function eventLine(e: ChainedEvent, prevHash: string): StreamEventLine {
-  return {
-    type: 'mamori.audit_event',
-    tenantId: e.tenantId,
-    seq: e.seq,
-    prevHash,
-    hash: e.hash,
-    id: e.id,
-    occurredAt: e.occurredAt.toISOString(),
-    actorOperatorId: e.actorOperatorId,
-    actorLoginId: e.actorLoginId,
-    action: e.action,
-    targetType: e.targetType,
-    targetId: e.targetId,
-    outcome: e.outcome,
-    ip: e.ip,
-    userAgent: e.userAgent,
-    sessionId: e.sessionId,
-    details: e.details,
-  };
+  return { type: 'mamori.audit_event', ...exportedEvent(e, e.hash), prevHash };
 }
 
 export function checkpointLine(c: StoredCheckpoint): StreamCheckpointLine {
-  return {
-    type: 'mamori.checkpoint',
-    chain: c.tenantId,
-    seq: c.seq,
-    headHash: c.headHash,
-    signedAt: c.signedAt.toISOString(),
-    previousCheckpointHash: c.previousCheckpointHash,
-    checkpointHash: c.checkpointHash,
-    signature: c.signature,
-    keyFingerprint: c.keyFingerprint,
-  };
+  return { type: 'mamori.checkpoint', ...exportedCheckpoint(c) };
 }
 
 // OCSF 1.5 classes: Account Change (3001) and Authentication (3002) in Identity & Access

@@ -158,7 +158,7 @@ test('screenshots of every page', async ({ browser }) => {
   await form.locator('input[name=url]').fill(`http://127.0.0.1:${receiverPort}/services/collector/event`);
   await form.locator('input[name=token]').fill('6a1f0c2e-9b7d-4c1e-8f3a-2d5b7e9c0a14');
   await form.locator('select[name=format]').selectOption('ocsf');
-  await clickSensitive(staff, 'platform.admin', form.locator('button[type=submit]'));
+  await clickSensitive(staff, 'platform.admin', form.getByRole('button'));
   await expect(async () => {
     await staff.reload();
     await expect(staff.getByTestId('stream-state')).toHaveClass(/bg-red/, { timeout: 1_000 });

@@ -47,11 +47,11 @@ async function startReceivers() {
     for (const line of lines) {
       // Cheap for a million lines: the sequence number and time are found, not parsed.
       if (!line.includes('"mamori.audit_event"')) continue;
-      const seq = Number(/"seq":(\d+)/.exec(line)?.[1]);
+      const seq = Number(/"seq" ?: ?(\d+)/.exec(line)?.[1]);
       if (seq <= s.lastSeq) s.outOfOrder++;
       s.lastSeq = seq;
       s.events++;
-      if (timing) s.lagsMs.push(at - Date.parse(/"occurredAt":"([^"]+)"/.exec(line)![1]));
+      if (timing) s.lagsMs.push(at - Date.parse(/"occurredAt" ?: ?"([^"]+)"/.exec(line)![1]));
     }
   };
   const https = createHttpsServer({ key: ca.key, cert: ca.cert }, (req, res) => {

@@ -1,16 +1,27 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkpointLine, eventLine, formatStreamLine, type ChainedEvent } from '@/lib/streams/format-stream-line';
+import { checkpointLine, formatStreamLine } from '@/lib/streams/format-stream-line';
 import { chainHash, eventDigest, GENESIS_HASH, type AuditRecord } from './canonical';
 import { GENESIS_CHECKPOINT, checkpointHash, signCheckpoint } from './checkpoint';
 import { fingerprintOf } from './sign-chain-head';
-import type { StreamLine } from './stream-line';
+import type { StreamEventLine, StreamLine } from './stream-line';
+import { exportedEvent } from './verify-bundle';
 import { verifyStreamCopy } from './verify-stream-copy';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
 const fingerprint = fingerprintOf(publicKeyPem);
 const tenantId = randomUUID();
+
+/** An event as the chain stores it, with its place in the chain. */
+type ChainedEvent = AuditRecord & { seq: number; hash: string };
+
+/** An event as a stream sends it (the deliverer has PostgreSQL build the same object). */
+const eventLine = (e: ChainedEvent, prevHash: string): StreamEventLine => ({
+  type: 'mamori.audit_event',
+  ...exportedEvent(e, e.hash),
+  prevHash,
+});
 
 /** A chain of n events, and a signed checkpoint every `every` events, as the database holds them. */
 function chain(n: number, every = 4) {

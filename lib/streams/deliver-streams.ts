@@ -2,15 +2,18 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import { affectedRows, rowsOf, withPlatformTx, withTenantTx } from '@/db';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
-import type { StreamLine } from '@/lib/audit/stream-line';
+import type { StreamEventLine, StreamLine } from '@/lib/audit/stream-line';
 import { now } from '@/lib/clock';
 import { open } from '@/lib/crypto/keyring';
-import { checkpointLine, eventLine, formatStreamLine, type StreamFormat } from './format-stream-line';
+import { checkpointLine, formatStreamLine, type StreamFormat } from './format-stream-line';
 import { streamSecretContext } from './stream-secret-context';
-import { sendToStream, StreamSendFailed, type StreamKind } from './send-to-stream';
+import { sendToStream, StreamSendFailed, type StreamKind, type WireLine } from './send-to-stream';
 
-/** Events per request to the receiver. */
+/** Events per request to the receiver while it keeps up. */
 export const STREAM_BATCH = 500;
+// Behind (a backfill, an outage), batches grow to this many: fewer round trips per event, under
+// Splunk Cloud's 1 MB request limit for HEC (an event is about 400 bytes).
+const CATCH_UP_BATCH: Record<StreamKind, number> = { https_json: 10_000, splunk_hec: 2_000, syslog_tls: 10_000 };
 // While one instance delivers a stream, the others leave it alone for this long; a delivery
 // round stops well before it runs out.
 const LEASE_MS = 60_000;
@@ -66,21 +69,13 @@ export async function deliverStreams(options: { batch?: number; roundMs?: number
   return delivered.reduce((a, b) => a + b, 0);
 }
 
+/** An event as its stream line, made by PostgreSQL (no row objects to parse and serialise again). */
 interface EventRow {
   seq: string | number;
-  id: string;
-  occurred_at: string | Date;
-  actor_operator_id: string | null;
-  actor_login_id: string | null;
-  action: string;
-  target_type: string | null;
-  target_id: string | null;
-  outcome: 'success' | 'failure' | 'denied';
-  ip: string | null;
-  user_agent: string | null;
-  session_id: string | null;
-  details: Record<string, unknown> | string;
+  /** Epoch milliseconds of occurred_at. */
+  at: string | number;
   hash: string;
+  line: string;
 }
 
 interface CheckpointRow {
@@ -100,25 +95,25 @@ async function deliverOne(s: LeasedStream, lease: string, batch: number, roundMs
   let checkpointSeq = Number(s.checkpoint_seq);
   let delivered = 0;
   const started = Date.now();
+  let size = batch;
   let secret: string | null = null;
   try {
     secret = s.secret_ciphertext
       ? open('stream-secret', s.secret_ciphertext, streamSecretContext(tenantId, s.id))
       : null;
     for (;;) {
-      const { events, checkpoints } = await readAfter(tenantId, cursor, checkpointSeq, batch);
+      const { events, checkpoints } = await readAfter(tenantId, cursor, cursorHash, checkpointSeq, size);
       if (events.length === 0 && checkpoints.length === 0) break;
       const lastSeq = events.length > 0 ? Number(events.at(-1)!.seq) : cursor;
-      const lines = interleave(tenantId, events, checkpoints, cursorHash);
       await sendToStream(
         { id: s.id, kind: s.kind, format: s.format, url: s.url, secret },
-        lines.map((l) => formatStreamLine(l, s.format)),
+        interleave(tenantId, events, checkpoints, s.format),
       );
       const next = {
         cursor: lastSeq,
         hash: events.length > 0 ? events.at(-1)!.hash : cursorHash,
         checkpoint: checkpoints.length > 0 ? Number(checkpoints.at(-1)!.seq) : checkpointSeq,
-        eventAt: events.length > 0 ? new Date(events.at(-1)!.occurred_at).toISOString() : null,
+        eventAt: events.length > 0 ? new Date(Number(events.at(-1)!.at)).toISOString() : null,
       };
       const kept = await withPlatformTx(async (tx) =>
         affectedRows(
@@ -134,7 +129,8 @@ async function deliverOne(s: LeasedStream, lease: string, batch: number, roundMs
       if (kept === 0) return delivered;
       delivered += events.length;
       [cursor, cursorHash, checkpointSeq] = [next.cursor, next.hash, next.checkpoint];
-      if (events.length < batch || Date.now() - started > roundMs) break;
+      if (events.length < size || Date.now() - started > roundMs) break;
+      size = Math.min(size * 4, Math.max(batch, CATCH_UP_BATCH[s.kind]));
     }
     await release(tenantId, s.id, lease, now());
   } catch (error) {
@@ -148,16 +144,29 @@ async function deliverOne(s: LeasedStream, lease: string, batch: number, roundMs
   return delivered;
 }
 
-/** The events after the cursor, and the checkpoints not yet sent up to the last of them. */
-async function readAfter(tenantId: string, cursor: number, checkpointSeq: number, batch: number) {
+/**
+ * The events after the cursor, each as its Mamori line (its previous hash the one before it, the
+ * first the cursor's), and the checkpoints not yet sent up to the last of them.
+ */
+async function readAfter(tenantId: string, cursor: number, cursorHash: string, checkpointSeq: number, batch: number) {
   return withTenantTx(
     tenantId,
     async (tx) => {
+      // The page first, then the window over it: lag() over the whole rest of the chain would
+      // read every event after the cursor for each batch.
       const events = rowsOf<EventRow>(
         await tx.execute(sql`
-          select seq, id, occurred_at, actor_operator_id, actor_login_id, action, target_type, target_id, outcome, ip,
-                 user_agent, session_id, details, encode(hash, 'hex') as hash
-            from audit_events where tenant_id = ${tenantId} and seq > ${cursor} order by seq limit ${batch}`),
+          select seq, (extract(epoch from occurred_at) * 1000)::bigint as at, encode(hash, 'hex') as hash,
+                 json_build_object('type', 'mamori.audit_event', 'tenantId', tenant_id, 'seq', seq,
+                   'prevHash', coalesce(lag(encode(hash, 'hex')) over (order by seq), ${cursorHash}),
+                   'hash', encode(hash, 'hex'), 'id', id,
+                   'occurredAt', to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                   'actorOperatorId', actor_operator_id, 'actorLoginId', actor_login_id, 'action', action,
+                   'targetType', target_type, 'targetId', target_id, 'outcome', outcome, 'ip', ip,
+                   'userAgent', user_agent, 'sessionId', session_id, 'details', details)::text as line
+            from (select * from audit_events where tenant_id = ${tenantId} and seq > ${cursor}
+                   order by seq limit ${batch}) e
+           order by seq`),
       );
       const through = events.length > 0 ? Number(events.at(-1)!.seq) : cursor;
       const checkpoints =
@@ -175,56 +184,40 @@ async function readAfter(tenantId: string, cursor: number, checkpointSeq: number
   );
 }
 
-/** Events in chain order, each checkpoint right after the event it signs (or first, if signed late). */
-function interleave(
-  tenantId: string,
-  events: EventRow[],
-  checkpoints: CheckpointRow[],
-  cursorHash: string,
-): StreamLine[] {
-  const lines: StreamLine[] = [];
-  const pending = checkpoints.map((c) =>
-    checkpointLine({
-      tenantId,
-      seq: Number(c.seq),
-      headHash: c.head_hash,
-      signedAt: new Date(c.signed_at),
-      previousCheckpointHash: c.previous_checkpoint_hash,
-      checkpointHash: c.checkpoint_hash,
-      signature: c.signature,
-      keyFingerprint: c.key_fingerprint,
-    }),
-  );
-  let previous = cursorHash;
+/**
+ * The batch on the wire, in chain order, each checkpoint right after the event it signs (or
+ * first, if signed late); in OCSF each line is mapped from its Mamori form.
+ */
+function interleave(tenantId: string, events: EventRow[], checkpoints: CheckpointRow[], format: StreamFormat) {
+  const wire = (line: StreamLine, at: number): WireLine => ({
+    json: JSON.stringify(formatStreamLine(line, format)),
+    at,
+  });
+  const pending = checkpoints.map((c) => {
+    const signedAt = new Date(c.signed_at);
+    return wire(
+      checkpointLine({
+        tenantId,
+        seq: Number(c.seq),
+        headHash: c.head_hash,
+        signedAt,
+        previousCheckpointHash: c.previous_checkpoint_hash,
+        checkpointHash: c.checkpoint_hash,
+        signature: c.signature,
+        keyFingerprint: c.key_fingerprint,
+      }),
+      signedAt.getTime(),
+    );
+  });
+  const seqs = checkpoints.map((c) => Number(c.seq));
+  const lines: WireLine[] = [];
   let i = 0;
   const first = events.length > 0 ? Number(events[0].seq) : Infinity;
-  while (i < pending.length && pending[i].seq < first) lines.push(pending[i++]);
+  while (i < pending.length && seqs[i] < first) lines.push(pending[i++]);
   for (const e of events) {
-    const seq = Number(e.seq);
-    lines.push(
-      eventLine(
-        {
-          tenantId,
-          seq,
-          hash: e.hash,
-          id: e.id,
-          occurredAt: new Date(e.occurred_at),
-          actorOperatorId: e.actor_operator_id,
-          actorLoginId: e.actor_login_id,
-          action: e.action,
-          targetType: e.target_type,
-          targetId: e.target_id,
-          outcome: e.outcome,
-          ip: e.ip,
-          userAgent: e.user_agent,
-          sessionId: e.session_id,
-          details: typeof e.details === 'string' ? JSON.parse(e.details) : e.details,
-        },
-        previous,
-      ),
-    );
-    previous = e.hash;
-    while (i < pending.length && pending[i].seq <= seq) lines.push(pending[i++]);
+    const at = Number(e.at);
+    lines.push(format === 'mamori' ? { json: e.line, at } : wire(JSON.parse(e.line) as StreamEventLine, at));
+    while (i < pending.length && seqs[i] <= Number(e.seq)) lines.push(pending[i++]);
   }
   return lines;
 }

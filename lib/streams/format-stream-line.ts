@@ -1,19 +1,8 @@
 import type { STREAM_FORMATS } from '@/db/schema';
-import type { AuditRecord } from '@/lib/audit/canonical';
 import type { StreamCheckpointLine, StreamEventLine, StreamLine } from '@/lib/audit/stream-line';
-import { exportedCheckpoint, exportedEvent, type StoredCheckpoint } from '@/lib/audit/verify-bundle';
+import { exportedCheckpoint, type StoredCheckpoint } from '@/lib/audit/verify-bundle';
 
 export type StreamFormat = (typeof STREAM_FORMATS)[number];
-
-/** An event as the chain stores it, with its place in the chain. */
-export interface ChainedEvent extends AuditRecord {
-  seq: number;
-  hash: string;
-}
-
-export function eventLine(e: ChainedEvent, prevHash: string): StreamEventLine {
-  return { type: 'mamori.audit_event', ...exportedEvent(e, e.hash), prevHash };
-}
 
 export function checkpointLine(c: StoredCheckpoint): StreamCheckpointLine {
   return { type: 'mamori.checkpoint', ...exportedCheckpoint(c) };

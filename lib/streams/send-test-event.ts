@@ -37,7 +37,9 @@ export async function sendTestEvent(
     const secret = s.secret_ciphertext
       ? open('stream-secret', s.secret_ciphertext, streamSecretContext(tenantId, streamId))
       : null;
-    await sendToStream({ id: streamId, kind: s.kind, format: s.format, url: s.url, secret }, [line]);
+    await sendToStream({ id: streamId, kind: s.kind, format: s.format, url: s.url, secret }, [
+      { json: JSON.stringify(line), at: Date.parse(line.sentAt) },
+    ]);
   } catch (e) {
     if (!(e instanceof StreamSendFailed)) throw e;
     error = e.kind;

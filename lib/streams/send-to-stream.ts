@@ -21,6 +21,12 @@ export class StreamSendFailed extends Error {
   }
 }
 
+/** A line ready for the wire: its JSON, and the time it is of (epoch ms) for envelopes that carry one. */
+export interface WireLine {
+  json: string;
+  at: number;
+}
+
 export interface StreamTarget {
   id: string;
   kind: StreamKind;
@@ -38,30 +44,20 @@ const HOST =
     .slice(0, 255) || '-';
 
 /** One syslog message per line, each framed by its length in octets (RFC 5425's octet counting). */
-export function syslogFrames(lines: object[], at: Date): string {
+export function syslogFrames(lines: WireLine[], at: Date): string {
+  const header = `<${PRI}>1 ${at.toISOString()} ${HOST} mamori - audit - `;
   return lines
     .map((line) => {
-      const message = `<${PRI}>1 ${at.toISOString()} ${HOST} mamori - audit - ${JSON.stringify(line)}`;
+      const message = header + line.json;
       return `${Buffer.byteLength(message)} ${message}`;
     })
     .join('');
 }
 
 /** Splunk HTTP Event Collector: one envelope per line, the time in seconds. */
-export function hecBody(lines: object[], format: StreamFormat): string {
-  return lines
-    .map((event) => {
-      const at = (event as { occurredAt?: string; signedAt?: string; time?: number }) ?? {};
-      const ms = at.time ?? Date.parse(at.occurredAt ?? at.signedAt ?? '');
-      return JSON.stringify({
-        time: Number.isFinite(ms) ? ms / 1000 : undefined,
-        host: HOST,
-        source: 'mamori',
-        sourcetype: format === 'ocsf' ? 'ocsf' : 'mamori:audit',
-        event,
-      });
-    })
-    .join('\n');
+export function hecBody(lines: WireLine[], format: StreamFormat): string {
+  const head = `{"host":${JSON.stringify(HOST)},"source":"mamori","sourcetype":"${format === 'ocsf' ? 'ocsf' : 'mamori:audit'}"`;
+  return lines.map((line) => `${head},"time":${line.at / 1000},"event":${line.json}}`).join('\n');
 }
 
 /**
@@ -69,7 +65,7 @@ export function hecBody(lines: object[], format: StreamFormat): string {
  * them: a 2xx for HTTPS JSON and Splunk HEC (whose answer must also say code 0), the connection
  * closed in turn for syslog. Throws StreamSendFailed otherwise.
  */
-export async function sendToStream(target: StreamTarget, lines: object[]): Promise<void> {
+export async function sendToStream(target: StreamTarget, lines: WireLine[]): Promise<void> {
   const at = now();
   try {
     if (target.kind === 'syslog_tls') {
@@ -77,9 +73,7 @@ export async function sendToStream(target: StreamTarget, lines: object[]): Promi
       return;
     }
     const body =
-      target.kind === 'splunk_hec'
-        ? hecBody(lines, target.format)
-        : `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`;
+      target.kind === 'splunk_hec' ? hecBody(lines, target.format) : `${lines.map((l) => l.json).join('\n')}\n`;
     const headers: Record<string, string> =
       target.kind === 'splunk_hec'
         ? { 'content-type': 'application/json', authorization: `Splunk ${target.secret ?? ''}` }

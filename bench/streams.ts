@@ -12,6 +12,7 @@
  * from their first day, delivered until caught up, against the audit JSON Lines export of the
  * same events in the same run (P4's child process). Goal: >= 0.5 x the export's rows/s.
  */
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -33,21 +34,33 @@ const LIVE_SECONDS = Number(process.env.BENCH_STREAMS_SECONDS ?? 20);
 const WRITERS = 16;
 const GOAL_LAG_S = 5;
 const GOAL_BACKFILL = 0.5;
+const CHILD = '--stream-receivers';
 
-/** Receivers that keep, per stream path, how many events arrived and each one's lag. */
-async function startReceivers() {
+/** Receivers that keep, per stream path, how many events arrived, in what order, and each one's lag. */
+async function serveReceivers() {
   const ca = makeTestCa();
-  process.env.MAMORI_OUTBOUND_CA_FILE = ca.caFile;
-  const seen = new Map<string, { events: number; lastSeq: number; outOfOrder: number; lagsMs: number[] }>();
+  const seen: Record<string, { events: number; lastSeq: number; outOfOrder: number; lagsMs: number[] }> = {};
   let timing = true;
-  const note = (path: string, lines: string[]) => {
-    const s = seen.get(path) ?? { events: 0, lastSeq: 0, outOfOrder: 0, lagsMs: [] };
-    seen.set(path, s);
+  const note = (path: string, body: string, split: RegExp | string) => {
+    const s = (seen[path] ??= { events: 0, lastSeq: 0, outOfOrder: 0, lagsMs: [] });
+    const seqOf = (line: string) => Number(/"seq" ?: ?(\d+)/.exec(line)?.[1]);
+    if (!timing && split === '\n') {
+      // A backfill's batches: counted, and their order checked by their first and last events
+      // (a batch holds one chain's events in a row), so the receiver keeps up as a SIEM would.
+      const events = body.split('"mamori.audit_event"').length - 1;
+      if (events === 0) return;
+      const first = seqOf(body.slice(body.indexOf('"mamori.audit_event"')));
+      const last = seqOf(body.slice(body.lastIndexOf('"mamori.audit_event"')));
+      if (first <= s.lastSeq || last - first + 1 !== events) s.outOfOrder++;
+      s.lastSeq = last;
+      s.events += events;
+      return;
+    }
     const at = Date.now();
-    for (const line of lines) {
-      // Cheap for a million lines: the sequence number and time are found, not parsed.
+    for (const line of body.split(split)) {
+      // The sequence number and time are found, not parsed.
       if (!line.includes('"mamori.audit_event"')) continue;
-      const seq = Number(/"seq" ?: ?(\d+)/.exec(line)?.[1]);
+      const seq = seqOf(line);
       if (seq <= s.lastSeq) s.outOfOrder++;
       s.lastSeq = seq;
       s.events++;
@@ -58,7 +71,7 @@ async function startReceivers() {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      note(req.url ?? '/', Buffer.concat(chunks).toString('utf8').split('\n'));
+      note(req.url ?? '/', Buffer.concat(chunks).toString('utf8'), '\n');
       res.writeHead(200).end('{"text":"Success","code":0}');
     });
   });
@@ -67,27 +80,51 @@ async function startReceivers() {
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('end', () => {
       // Octet-counted frames: the JSON of each is the rest of its message.
-      note(
-        'syslog',
-        Buffer.concat(chunks)
-          .toString('utf8')
-          .split(/(?=\d+ <110>1 )/),
-      );
+      note('syslog', Buffer.concat(chunks).toString('utf8'), /(?=\d+ <110>1 )/);
       socket.end();
     });
   });
   await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
   await new Promise<void>((resolve) => syslog.listen(0, '127.0.0.1', resolve));
-  const [hp, sp] = [(https.address() as AddressInfo).port, (syslog.address() as AddressInfo).port];
-  process.env.MAMORI_OUTBOUND_TEST_RECEIVERS = `localhost:${hp},localhost:${sp}`;
+  process.on('message', (m: { cmd: string }) => {
+    if (m.cmd === 'stopTiming') timing = false;
+    if (m.cmd === 'stats') process.send!({ stats: seen });
+    if (m.cmd === 'close') process.exit(0);
+  });
+  process.send!({
+    caFile: ca.caFile,
+    https: (https.address() as AddressInfo).port,
+    syslog: (syslog.address() as AddressInfo).port,
+  });
+}
+
+/**
+ * The receivers in a process of their own, as a SIEM is: their work does not share this
+ * process's event loop with the deliverer.
+ */
+async function startReceivers() {
+  const child = fork('scripts/run.mjs', ['bench/streams.ts', CHILD], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<{ caFile: string; https: number; syslog: number }>((resolve) =>
+    child.once('message', (m) => resolve(m as { caFile: string; https: number; syslog: number })),
+  );
+  process.env.MAMORI_OUTBOUND_CA_FILE = ready.caFile;
+  process.env.MAMORI_OUTBOUND_TEST_RECEIVERS = `localhost:${ready.https},localhost:${ready.syslog}`;
   return {
-    web: `https://localhost:${hp}`,
-    syslog: `tls://localhost:${sp}`,
-    seen,
-    stopTiming: () => (timing = false),
+    web: `https://localhost:${ready.https}`,
+    syslog: `tls://localhost:${ready.syslog}`,
+    stats: () =>
+      new Promise<Record<string, { events: number; lastSeq: number; outOfOrder: number; lagsMs: number[] }>>(
+        (resolve) => {
+          child.once('message', (m) => resolve((m as { stats: never }).stats));
+          child.send({ cmd: 'stats' });
+        },
+      ),
+    stopTiming: () => child.send({ cmd: 'stopTiming' }),
     close: async () => {
-      await new Promise<void>((resolve) => https.close(() => resolve()));
-      await new Promise<void>((resolve) => syslog.close(() => resolve()));
+      child.send({ cmd: 'close' });
+      await new Promise((resolve) => child.once('exit', resolve));
     },
   };
 }
@@ -179,8 +216,9 @@ export async function runStreams(): Promise<BenchReport> {
       const {
         rows: [{ n: liveEvents }],
       } = await client.query<{ n: number }>(`select last_seq::int as n from audit_chains where tenant_id = $1`, [live]);
+      const seen = await receivers.stats();
       const lag = (path: string) => {
-        const s = receivers.seen.get(path)!;
+        const s = seen[path];
         return {
           events: s.events,
           outOfOrder: s.outOfOrder,
@@ -220,7 +258,7 @@ export async function runStreams(): Promise<BenchReport> {
       const t1 = nowMs();
       await caughtUp(access(big));
       const backfillSeconds = (nowMs() - t1) / 1000;
-      const backfill = receivers.seen.get('/backfill')!;
+      const backfill = (await receivers.stats())['/backfill'];
       const backfillRate = round(backfill.events / backfillSeconds, 0);
       const ratio = round(backfillRate / jsonl.rowsPerSecond, 3);
       console.log(
@@ -283,3 +321,5 @@ export async function runStreams(): Promise<BenchReport> {
     await bench.drop();
   }
 }
+
+if (process.argv[2] === CHILD) await serveReceivers();

@@ -127,9 +127,9 @@ export async function getAlertWebhook(ctx: TenantAccess<'security.write'>) {
 }
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`: the receiver checks the time and the body together. */
-export function signWebhook(secret: string, body: string, at: Date): string {
+export function signWebhook(secret: string, body: string | Buffer, at: Date): string {
   const t = Math.floor(at.getTime() / 1000);
-  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex')}`;
 }
 
 /**

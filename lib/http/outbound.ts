@@ -204,7 +204,7 @@ export interface OutboundResponse {
 export async function postToReceiver(
   raw: string,
   headers: Record<string, string>,
-  body: string,
+  body: string | Buffer,
   timeoutMs: number,
 ): Promise<OutboundResponse> {
   const problem = outboundUrlProblem(raw);

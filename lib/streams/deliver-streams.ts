@@ -101,20 +101,29 @@ async function deliverOne(s: LeasedStream, lease: string, batch: number, roundMs
     secret = s.secret_ciphertext
       ? open('stream-secret', s.secret_ciphertext, streamSecretContext(tenantId, s.id))
       : null;
-    for (;;) {
-      const { events, checkpoints } = await readAfter(tenantId, cursor, cursorHash, checkpointSeq, size);
+    let reading: ReturnType<typeof readAfter> | null = readAfter(tenantId, cursor, cursorHash, checkpointSeq, size);
+    while (reading) {
+      const { events, checkpoints } = await reading;
+      reading = null;
       if (events.length === 0 && checkpoints.length === 0) break;
-      const lastSeq = events.length > 0 ? Number(events.at(-1)!.seq) : cursor;
-      await sendToStream(
-        { id: s.id, kind: s.kind, format: s.format, url: s.url, secret },
-        interleave(tenantId, events, checkpoints, s.format),
-      );
       const next = {
-        cursor: lastSeq,
+        cursor: events.length > 0 ? Number(events.at(-1)!.seq) : cursor,
         hash: events.length > 0 ? events.at(-1)!.hash : cursorHash,
         checkpoint: checkpoints.length > 0 ? Number(checkpoints.at(-1)!.seq) : checkpointSeq,
         eventAt: events.length > 0 ? new Date(Number(events.at(-1)!.at)).toISOString() : null,
       };
+      // A full batch: more is waiting. The next batch is read while this one is sent (the
+      // database builds lines as the receiver takes them); it is dropped if this send fails.
+      const more = events.length === size && Date.now() - started < roundMs;
+      if (more) {
+        size = Math.min(size * 4, Math.max(batch, CATCH_UP_BATCH[s.kind]));
+        reading = readAfter(tenantId, next.cursor, next.hash, next.checkpoint, size);
+        reading.catch(() => {});
+      }
+      await sendToStream(
+        { id: s.id, kind: s.kind, format: s.format, url: s.url, secret },
+        interleave(tenantId, events, checkpoints, s.format),
+      );
       const kept = await withPlatformTx(async (tx) =>
         affectedRows(
           await tx.execute(sql`
@@ -129,8 +138,6 @@ async function deliverOne(s: LeasedStream, lease: string, batch: number, roundMs
       if (kept === 0) return delivered;
       delivered += events.length;
       [cursor, cursorHash, checkpointSeq] = [next.cursor, next.hash, next.checkpoint];
-      if (events.length < size || Date.now() - started > roundMs) break;
-      size = Math.min(size * 4, Math.max(batch, CATCH_UP_BATCH[s.kind]));
     }
     await release(tenantId, s.id, lease, now());
   } catch (error) {

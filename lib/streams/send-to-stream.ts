@@ -72,8 +72,10 @@ export async function sendToStream(target: StreamTarget, lines: WireLine[]): Pro
       await writeToReceiver(target.url, syslogFrames(lines, at), TIMEOUT_MS);
       return;
     }
-    const body =
-      target.kind === 'splunk_hec' ? hecBody(lines, target.format) : `${lines.map((l) => l.json).join('\n')}\n`;
+    // Encoded once: the signature and the request read the same bytes.
+    const body = Buffer.from(
+      target.kind === 'splunk_hec' ? hecBody(lines, target.format) : `${lines.map((l) => l.json).join('\n')}\n`,
+    );
     const headers: Record<string, string> =
       target.kind === 'splunk_hec'
         ? { 'content-type': 'application/json', authorization: `Splunk ${target.secret ?? ''}` }

@@ -11,9 +11,9 @@ import { sendToStream, StreamSendFailed, type StreamKind, type WireLine } from '
 
 /** Events per request to the receiver while it keeps up. */
 export const STREAM_BATCH = 500;
-// Behind (a backfill, an outage), batches grow to this many: fewer round trips per event, under
-// Splunk Cloud's 1 MB request limit for HEC (an event is about 400 bytes).
-const CATCH_UP_BATCH: Record<StreamKind, number> = { https_json: 10_000, splunk_hec: 2_000, syslog_tls: 10_000 };
+// Behind (a backfill, an outage), batches grow to this many: fewer round trips per event; for
+// HEC under Splunk Cloud's 1 MB request limit (an event's envelope is about 800 bytes).
+const CATCH_UP_BATCH: Record<StreamKind, number> = { https_json: 10_000, splunk_hec: 1_000, syslog_tls: 10_000 };
 // While one instance delivers a stream, the others leave it alone for this long; a delivery
 // round stops well before it runs out.
 const LEASE_MS = 60_000;

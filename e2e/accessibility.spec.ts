@@ -93,6 +93,8 @@ for (const locale of ['ja', 'en'] as const) {
     // Confirmation dialogs, open: a risky action on an operator, the platform's end-all.
     await admin.goto(`${t}?q=sakura.operator`);
     await admin.getByRole('link', { name: 'sakura.operator' }).click();
+    // The operator's page, its title in place, before the dialog is read.
+    await expect(admin).toHaveTitle(/\S/);
     await openDialog(admin, admin.getByTestId('end-sessions-open'));
     await auditHere(admin, 'operator#end-sessions-dialog', found);
     // Containment from a pivot: blocking the address it shows.

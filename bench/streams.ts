@@ -41,21 +41,26 @@ async function serveReceivers() {
   const ca = makeTestCa();
   const seen: Record<string, { events: number; lastSeq: number; outOfOrder: number; lagsMs: number[] }> = {};
   let timing = true;
-  const note = (path: string, body: string, split: RegExp | string) => {
+  const marker = Buffer.from('"mamori.audit_event"');
+  const note = (path: string, bytes: Buffer, split: RegExp | string) => {
     const s = (seen[path] ??= { events: 0, lastSeq: 0, outOfOrder: 0, lagsMs: [] });
     const seqOf = (line: string) => Number(/"seq" ?: ?(\d+)/.exec(line)?.[1]);
     if (!timing && split === '\n') {
-      // A backfill's batches: counted, and their order checked by their first and last events
-      // (a batch holds one chain's events in a row), so the receiver keeps up as a SIEM would.
-      const events = body.split('"mamori.audit_event"').length - 1;
+      // A backfill's batches: counted on the bytes, and their order checked by their first and
+      // last events (a batch holds one chain's events in a row), so the receiver keeps up as a
+      // SIEM would.
+      let events = 0;
+      for (let i = bytes.indexOf(marker); i >= 0; i = bytes.indexOf(marker, i + marker.length)) events++;
       if (events === 0) return;
-      const first = seqOf(body.slice(body.indexOf('"mamori.audit_event"')));
-      const last = seqOf(body.slice(body.lastIndexOf('"mamori.audit_event"')));
+      const first = seqOf(bytes.subarray(bytes.indexOf(marker), bytes.indexOf(marker) + 200).toString());
+      const lastAt = bytes.lastIndexOf(marker);
+      const last = seqOf(bytes.subarray(lastAt, lastAt + 200).toString());
       if (first <= s.lastSeq || last - first + 1 !== events) s.outOfOrder++;
       s.lastSeq = last;
       s.events += events;
       return;
     }
+    const body = bytes.toString('utf8');
     const at = Date.now();
     for (const line of body.split(split)) {
       // The sequence number and time are found, not parsed.
@@ -71,7 +76,7 @@ async function serveReceivers() {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      note(req.url ?? '/', Buffer.concat(chunks).toString('utf8'), '\n');
+      note(req.url ?? '/', Buffer.concat(chunks), '\n');
       res.writeHead(200).end('{"text":"Success","code":0}');
     });
   });
@@ -80,7 +85,7 @@ async function serveReceivers() {
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('end', () => {
       // Octet-counted frames: the JSON of each is the rest of its message.
-      note('syslog', Buffer.concat(chunks).toString('utf8'), /(?=\d+ <110>1 )/);
+      note('syslog', Buffer.concat(chunks), /(?=\d+ <110>1 )/);
       socket.end();
     });
   });

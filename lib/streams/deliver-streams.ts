@@ -12,8 +12,10 @@ import { sendToStream, StreamSendFailed, type StreamKind, type WireLine } from '
 /** Events per request to the receiver while it keeps up. */
 export const STREAM_BATCH = 500;
 // Behind (a backfill, an outage), batches grow to this many: fewer round trips per event; for
-// HEC under Splunk Cloud's 1 MB request limit (an event's envelope is about 800 bytes).
-const CATCH_UP_BATCH: Record<StreamKind, number> = { https_json: 10_000, splunk_hec: 1_000, syslog_tls: 10_000 };
+// HEC under Splunk Cloud's 1 MB request limit (an event's envelope is about 800 bytes). Larger
+// was slower: a batch's strings outlive the young generation while it is sent (a backfill ran
+// at 64,000 events/s in batches of 2,000, 59,000 in 5,000, 52,000 in 10,000, 35,000 in 25,000).
+const CATCH_UP_BATCH: Record<StreamKind, number> = { https_json: 2_000, splunk_hec: 1_000, syslog_tls: 2_000 };
 // While one instance delivers a stream, the others leave it alone for this long; a delivery
 // round stops well before it runs out.
 const LEASE_MS = 60_000;

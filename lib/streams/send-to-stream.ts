@@ -44,20 +44,32 @@ const HOST =
     .slice(0, 255) || '-';
 
 /** One syslog message per line, each framed by its length in octets (RFC 5425's octet counting). */
-export function syslogFrames(lines: WireLine[], at: Date): string {
+export function syslogFrames(lines: WireLine[], at: Date): string[] {
   const header = `<${PRI}>1 ${at.toISOString()} ${HOST} mamori - audit - `;
-  return lines
-    .map((line) => {
-      const message = header + line.json;
-      return `${Buffer.byteLength(message)} ${message}`;
-    })
-    .join('');
+  return lines.map((line) => {
+    const message = header + line.json;
+    return `${Buffer.byteLength(message)} ${message}`;
+  });
 }
 
 /** Splunk HTTP Event Collector: one envelope per line, the time in seconds. */
-export function hecBody(lines: WireLine[], format: StreamFormat): string {
+export function hecBody(lines: WireLine[], format: StreamFormat): string[] {
   const head = `{"host":${JSON.stringify(HOST)},"source":"mamori","sourcetype":"${format === 'ocsf' ? 'ocsf' : 'mamori:audit'}"`;
-  return lines.map((line) => `${head},"time":${line.at / 1000},"event":${line.json}}`).join('\n');
+  return lines.map((line) => `${head},"time":${line.at / 1000},"event":${line.json}}\n`);
+}
+
+/**
+ * The pieces as UTF-8 in one buffer, each encoded on its own: joined first, a single character
+ * outside Latin-1 (a Japanese name) makes the whole batch a two-byte string, and encoding it
+ * took 30 times longer (110 ms against 4 ms for 10,000 events).
+ */
+export function utf8Of(pieces: string[]): Buffer {
+  let size = 0;
+  for (const piece of pieces) size += Buffer.byteLength(piece);
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const piece of pieces) at += out.write(piece, at);
+  return out;
 }
 
 /**
@@ -69,13 +81,11 @@ export async function sendToStream(target: StreamTarget, lines: WireLine[]): Pro
   const at = now();
   try {
     if (target.kind === 'syslog_tls') {
-      await writeToReceiver(target.url, syslogFrames(lines, at), TIMEOUT_MS);
+      await writeToReceiver(target.url, utf8Of(syslogFrames(lines, at)), TIMEOUT_MS);
       return;
     }
     // Encoded once: the signature and the request read the same bytes.
-    const body = Buffer.from(
-      target.kind === 'splunk_hec' ? hecBody(lines, target.format) : `${lines.map((l) => l.json).join('\n')}\n`,
-    );
+    const body = utf8Of(target.kind === 'splunk_hec' ? hecBody(lines, target.format) : lines.map((l) => `${l.json}\n`));
     const headers: Record<string, string> =
       target.kind === 'splunk_hec'
         ? { 'content-type': 'application/json', authorization: `Splunk ${target.secret ?? ''}` }

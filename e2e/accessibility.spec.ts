@@ -1,7 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { baseURL } from '../playwright.config';
-import { login, openDialog } from './helpers';
+import { login, openDialog, presentationSpec } from './helpers';
+
+presentationSpec();
 
 /**
  * axe (WCAG 2.2 A and AA rules) on every page as each role sees it, in both languages: no

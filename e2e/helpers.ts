@@ -1,10 +1,19 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { expect, type Browser, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { generate } from 'otplib';
 import { baseURL, runId } from '../playwright.config';
 
 export const DEMO_PASSWORD = 'kanri-demo-2026';
+
+/**
+ * For specs about how pages read and are operated (axe, the keyboard, languages), which do not
+ * depend on the database: CI runs them on one backend and counts them as skipped on the other,
+ * whose integration tests and data specs cover the same server code.
+ */
+export function presentationSpec() {
+  test.skip(process.env.MAMORI_E2E_DATA_ONLY === '1', 'presentation spec: ran on the other backend in this CI run');
+}
 
 // TOTP secrets the tests enrolled, and the last time step each operator used (each step is
 // accepted once per operator), kept in a file so every spec of the run shares them.

@@ -1,4 +1,7 @@
 import { expect, test } from '@playwright/test';
+import { presentationSpec } from './helpers';
+
+presentationSpec();
 
 test('Accept-Language picks the default and the switcher changes it', async ({ browser }) => {
   const ja = await browser.newContext({ locale: 'ja-JP', extraHTTPHeaders: { 'accept-language': 'ja,en;q=0.5' } });

@@ -1,5 +1,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { clickSensitive, ensureTotp, login, nextCode } from './helpers';
+import { clickSensitive, ensureTotp, login, nextCode, presentationSpec } from './helpers';
+
+presentationSpec();
 
 // Each flow is done with the keyboard alone: Tab to move, typing, Space to tick, Enter to submit.
 // Setting up the company around it may use the mouse.

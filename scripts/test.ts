@@ -80,6 +80,10 @@ if (!existsSync(chromium)) {
     u.pathname = `/${e2eDb}`;
     env.MAMORI_E2E_DATABASE_URL = u.toString();
   }
+  if (process.env.MAMORI_E2E_DATA_ONLY === '1')
+    console.log(
+      '\n[mamori] MAMORI_E2E_DATA_ONLY=1: the presentation specs (axe, keyboard, languages) are skipped here and counted; they run on the other backend.',
+    );
   const built = run('build', 'npx', ['next', 'build']);
   rmSync('.data/e2e-results.json', { force: true });
   const e2eOk = built && run('e2e (Chromium)', 'npx', ['playwright', 'test'], env);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
@@ -212,6 +212,20 @@ export async function migrateDatabase(database: Database): Promise<void> {
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     await migrate(database.db as never, { migrationsFolder: MIGRATIONS });
   }
+}
+
+/**
+ * Migrations in db/migrations the database has not applied: drizzle records each applied one by
+ * its journal time, so the newest it recorded is compared with the newest on disk.
+ */
+export async function pendingMigrations(database: Database): Promise<number> {
+  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS, 'meta', '_journal.json'), 'utf8')) as {
+    entries: { when: number }[];
+  };
+  const applied = rowsOf<{ last: string | number | null }>(
+    await database.db.execute(sql`select max(created_at) as last from drizzle.__drizzle_migrations`),
+  )[0]?.last;
+  return journal.entries.filter((e) => e.when > Number(applied ?? 0)).length;
 }
 
 // One database per process: the server entry opens it before Next loads, and Next's bundled copy

@@ -1141,3 +1141,20 @@ export const auditStreams = pgTable(
     tenantPolicy('audit_streams'),
   ],
 );
+
+/**
+ * Background jobs (audit sequencing, deliveries, sweeps), one row each: which instance holds it
+ * and until when. An instance runs a job only after taking its lease, and only when the job's
+ * last start anywhere is an interval ago; a lease left by an instance that died runs out and
+ * another takes the job over.
+ */
+export const backgroundJobs = pgTable('background_jobs', {
+  name: text('name').primaryKey(),
+  holder: text('holder'),
+  leaseUntil: ts('lease_until'),
+  lastStartedAt: ts('last_started_at'),
+  lastFinishedAt: ts('last_finished_at'),
+  lastError: text('last_error'),
+  runs: bigint('runs', { mode: 'number' }).notNull().default(0),
+  failures: bigint('failures', { mode: 'number' }).notNull().default(0),
+});

@@ -3,7 +3,9 @@
  * or X-Forwarded-For through trusted proxies only), strips forwarding headers a client could
  * forge, refuses methods no route uses, then hands the request to Next.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
 import next from 'next';
 import { getDatabase, withPlatformTx } from '@/db';
 import { pruneAllTenants } from '@/lib/audit/prune-audit-events';
@@ -24,6 +26,8 @@ import { readJudgedBody } from '@/lib/http/judge-body';
 import { prepareRequest, type RequestRefusal } from '@/lib/http/prepare-request';
 import { recordOriginRefusal } from '@/lib/auth/record-origin-refusal';
 import { startSignerChild } from '@/lib/audit/signer-child';
+import { startJobs } from '@/lib/jobs/run-jobs';
+import { stopServer } from '@/lib/http/stop-server';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -66,26 +70,6 @@ async function main() {
   const moved = Object.values(upgraded.reencrypted).reduce((a, b) => a + b, 0);
   if (moved > 0) console.log(`[mamori] re-encrypted ${moved} secrets at rest under key ${upgraded.keyId}`);
 
-  // Audit events committed while their chain was busy are chained by their writer right after
-  // commit; this picks up any whose writer stopped in between (a crash, a restart).
-  const sweepAudit = () =>
-    sequenceWaitingAudit().catch((error) => console.error('[mamori] audit sequencing sweep failed', error));
-  await sweepAudit();
-  setInterval(sweepAudit, 5_000).unref();
-
-  // Compromise declarations an instance died while applying: finished at start, then every minute.
-  const resumeCompromise = () =>
-    resumeCompromises().catch((error) => console.error('[mamori] compromise resume failed', error));
-  void resumeCompromise();
-  setInterval(resumeCompromise, 60_000).unref();
-
-  // Rotation deadlines: lock stragglers every minute (the login path also checks on its own).
-  setInterval(() => {
-    withPlatformTx((tx) => lockOverdueRotations(tx)).catch((error) =>
-      console.error('[mamori] rotation sweep failed', error),
-    );
-  }, 60_000).unref();
-
   // Signed audit checkpoints come from the audit signer, which holds the key in a process of its
   // own: a child of this one in development and on embedded PGlite (which it reads through this
   // process), a service of its own in production on PostgreSQL (npm run audit:signer).
@@ -94,47 +78,37 @@ async function main() {
       ? startSignerChild(database.kind === 'pglite' ? 'ipc' : 'postgres')
       : null;
 
-  // Alert webhooks: due deliveries (new ones and retries) every 10 seconds.
-  setInterval(() => {
-    deliverWebhooks().catch((error) => console.error('[mamori] webhook delivery failed', error));
-  }, 10_000).unref();
+  // Audit events committed while their chain was busy are chained by their writer right after
+  // commit; the sweep picks up any whose writer stopped in between (a crash, a restart).
+  await sequenceWaitingAudit();
 
-  // Audit streams to SIEMs: every second, a round at a time (a round leases each due stream and
-  // delivers it for up to 20 s; the next starts when it ends).
-  let streaming = false;
-  setInterval(() => {
-    if (streaming) return;
-    streaming = true;
-    deliverStreams()
-      .catch((error) => console.error('[mamori] audit stream delivery failed', error))
-      .finally(() => (streaming = false));
-  }, 1_000).unref();
-
-  // The daily audit counts the dashboards' charts read: every minute. Each company's security
-  // posture (the platform's posture page reads these rows): every ten minutes, as it reads every
-  // operator (about 5 s at 1,000,000); a company's own is refreshed whenever its admins look.
-  const rollUp = () => rollUpAudit().catch((error) => console.error('[mamori] audit roll-up failed', error));
-  const postureRefresh = () =>
-    refreshPosture().catch((error) => console.error('[mamori] posture refresh failed', error));
-  void rollUp().then(postureRefresh);
-  setInterval(rollUp, 60_000).unref();
-  setInterval(postureRefresh, 600_000).unref();
-
-  // Operators past their company's inactivity period are disabled: at start, then hourly.
-  const disableDormant = () =>
-    disableDormantOperators().catch((error) => console.error('[mamori] dormancy sweep failed', error));
-  void disableDormant();
-  setInterval(disableDormant, 3_600_000).unref();
-
-  // Failure counts of unknown login IDs, a day after their last failure: hourly.
-  setInterval(() => {
-    pruneLoginThrottles().catch((error) => console.error('[mamori] login throttle pruning failed', error));
-  }, 3_600_000).unref();
-
-  // Audit retention (default 5 years), daily.
-  setInterval(() => {
-    pruneAllTenants().catch((error) => console.error('[mamori] audit retention failed', error));
-  }, 24 * 3_600_000).unref();
+  // Background work, each job on one instance at a time across all of them (a lease per job in
+  // the database; a dead instance's lease runs out and another takes over), each as often as
+  // its interval since its last start anywhere.
+  const jobs = startJobs(
+    [
+      { name: 'audit-sequencing', everyMs: 5_000, run: sequenceWaitingAudit },
+      // Compromise declarations an instance died while applying.
+      { name: 'compromise-resume', everyMs: 60_000, run: resumeCompromises },
+      // Rotation deadlines: stragglers are locked (the login path also checks on its own).
+      { name: 'rotation-locks', everyMs: 60_000, run: () => withPlatformTx((tx) => lockOverdueRotations(tx)) },
+      { name: 'alert-webhooks', everyMs: 10_000, run: deliverWebhooks },
+      // A round leases each due stream and delivers it for up to 20 s.
+      { name: 'audit-streams', everyMs: 1_000, run: deliverStreams },
+      // The daily audit counts the dashboards' charts read.
+      { name: 'audit-roll-up', everyMs: 60_000, run: rollUpAudit },
+      // Each company's security posture for the platform's page (it reads every operator, about
+      // 5 s at 1,000,000), from counts rolled up first; a company's own is refreshed whenever its
+      // admins look.
+      { name: 'posture-refresh', everyMs: 600_000, run: () => rollUpAudit().then(refreshPosture) },
+      { name: 'dormant-operators', everyMs: 3_600_000, run: disableDormantOperators },
+      // Failure counts of unknown login IDs, a day after their last failure.
+      { name: 'login-throttles', everyMs: 3_600_000, run: pruneLoginThrottles },
+      // Audit retention (default 5 years).
+      { name: 'audit-retention', everyMs: 24 * 3_600_000, leaseMs: 10 * 60_000, run: pruneAllTenants },
+    ],
+    `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+  );
 
   const app = next({ dev: false, dir: process.cwd(), port, hostname: 'localhost' });
   const handle = app.getRequestHandler();
@@ -156,10 +130,20 @@ async function main() {
   server.listen(port, host, () => {
     console.log(`[mamori] console on http://localhost:${port}`);
   });
+  // SIGTERM: no new connections; requests in flight and the running jobs get up to 30 s; the
+  // signer and then the database close last.
+  let stopping = false;
   const stop = async () => {
-    signer?.kill('SIGTERM');
-    server.close();
-    await database.close();
+    if (stopping) return;
+    stopping = true;
+    console.log('[mamori] stopping: finishing requests in flight and running jobs (up to 30 s)');
+    const report = await stopServer(server, jobs, async () => {
+      signer?.kill('SIGTERM');
+      await database.close();
+    });
+    console.log(
+      `[mamori] stopped${report.requestsEnded ? '' : '; requests still running were cut'}${report.jobsEnded ? '' : '; jobs still running were cut'}`,
+    );
     process.exit(0);
   };
   process.on('SIGTERM', stop);

@@ -35,6 +35,11 @@ export const ACCESS = {
   'app/actions.ts logoutAction': { who: 'anyone', why: 'ends the caller’s own session, if any' },
   'app/actions.ts setLocaleAction': { who: 'anyone', why: 'sets the language cookie' },
   'app/api/health/route.ts GET': { who: 'anyone', why: 'liveness, no data' },
+  'app/api/health/live/route.ts GET': { who: 'anyone', why: 'liveness for a load balancer, no data' },
+  'app/api/health/ready/route.ts GET': {
+    who: 'anyone',
+    why: 'readiness for a load balancer: which checks pass (database, migrations, signer), no data',
+  },
   'app/api/v1/openapi.json/route.ts GET': { who: 'anyone', why: 'the public API description' },
 
   // One's own account.

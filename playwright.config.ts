@@ -54,6 +54,7 @@ export default defineConfig({
       // The notice's incident, played on the demo data at start (e2e/incident.spec.ts walks it).
       MAMORI_DEMO_INCIDENT: '1',
       MAMORI_OUTBOUND_TEST_RECEIVERS: `127.0.0.1:${receiverPort}`,
+      MAMORI_METRICS_PORT: String(port + 8),
       ...(process.env.MAMORI_E2E_DATABASE_URL ? { DATABASE_URL: process.env.MAMORI_E2E_DATABASE_URL } : {}),
     },
   },

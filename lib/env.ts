@@ -24,6 +24,11 @@ const schema = z.object({
   // With the demo data: also play the notice's incident on it once (see npm run demo:incident).
   MAMORI_DEMO_INCIDENT: z.enum(['0', '1']).default('0'),
   // How long a verified second factor counts as fresh for sensitive actions (step-up).
+  // Prometheus metrics on a port of their own, loopback by default; 0 turns them off. With a
+  // token, a scrape must send it as a bearer token.
+  MAMORI_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  MAMORI_METRICS_HOST: z.string().default('127.0.0.1'),
+  MAMORI_METRICS_TOKEN: z.string().min(16).optional(),
   MAMORI_STEP_UP_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   AUTH_SECRET: z.string().min(32).optional(),
   AUTH_URL: z.url().optional(),

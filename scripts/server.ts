@@ -28,6 +28,11 @@ import { recordOriginRefusal } from '@/lib/auth/record-origin-refusal';
 import { startSignerChild } from '@/lib/audit/signer-child';
 import { startJobs } from '@/lib/jobs/run-jobs';
 import { stopServer } from '@/lib/http/stop-server';
+import { countWaitingChains } from '@/lib/audit/count-waiting-chains';
+import { metrics } from '@/lib/observability/metrics';
+import { observeRequest } from '@/lib/observability/observe-request';
+import { requestStorage } from '@/lib/observability/request-store';
+import { serveMetrics } from '@/lib/observability/serve-metrics';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -100,7 +105,7 @@ async function main() {
       // Each company's security posture for the platform's page (it reads every operator, about
       // 5 s at 1,000,000), from counts rolled up first; a company's own is refreshed whenever its
       // admins look.
-      { name: 'posture-refresh', everyMs: 600_000, run: () => rollUpAudit().then(refreshPosture) },
+      { name: 'posture-refresh', everyMs: 600_000, run: () => rollUpAudit().then(() => refreshPosture()) },
       { name: 'dormant-operators', everyMs: 3_600_000, run: disableDormantOperators },
       // Failure counts of unknown login IDs, a day after their last failure.
       { name: 'login-throttles', everyMs: 3_600_000, run: pruneLoginThrottles },
@@ -114,6 +119,10 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
   const server = createServer((req, res) => {
+    const store = observeRequest(req, res);
+    requestStorage().run(store, () => serve(req, res));
+  });
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     const refused = (refusal: RequestRefusal) =>
       void recordOriginRefusal(refusal).catch((error: Error) =>
         console.error('[mamori] could not record a refused request:', error.message),
@@ -126,10 +135,23 @@ async function main() {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
         res.end('Internal Server Error\n');
       });
-  });
+  };
   server.listen(port, host, () => {
     console.log(`[mamori] console on http://localhost:${port}`);
   });
+  const metricsServer =
+    e.MAMORI_METRICS_PORT > 0
+      ? serveMetrics({
+          port: e.MAMORI_METRICS_PORT,
+          host: e.MAMORI_METRICS_HOST,
+          token: e.MAMORI_METRICS_TOKEN,
+          beforeScrape: async () => metrics().auditChainsWaiting.set(await countWaitingChains()),
+        })
+      : null;
+  metricsServer?.on('listening', () =>
+    console.log(`[mamori] metrics on http://${e.MAMORI_METRICS_HOST}:${e.MAMORI_METRICS_PORT}/metrics`),
+  );
+  metricsServer?.on('error', (error) => console.error('[mamori] metrics server:', error.message));
   // SIGTERM: no new connections; requests in flight and the running jobs get up to 30 s; the
   // signer and then the database close last.
   let stopping = false;
@@ -137,6 +159,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log('[mamori] stopping: finishing requests in flight and running jobs (up to 30 s)');
+    metricsServer?.close();
     const report = await stopServer(server, jobs, async () => {
       signer?.kill('SIGTERM');
       await database.close();

@@ -13,6 +13,7 @@ import { decideIp } from '@/lib/allowlists/allowlist';
 import { layerRules, listRefs } from '@/lib/allowlists/ip-allowlist-rules';
 import { blockVersionsOf, findIpBlock } from '@/lib/allowlists/ip-block-rules';
 import { recordIpBlockRefusal } from '@/lib/allowlists/record-ip-block-refusal';
+import { noteCaller } from '@/lib/observability/request-store';
 
 export const createTokenInput = z.object({
   name: z.string().trim().min(1).max(100),
@@ -190,6 +191,7 @@ export async function authenticateApiToken(
   }).then((r) => {
     if (r === 'ip_denied') throw new AppError('ip_denied');
     if (r === 'scope_denied') throw new AppError('forbidden');
+    noteCaller({ tenantId: r.tenantId, tokenId: r.tokenId });
     return r;
   });
 }

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterCommit, atTransactionEnd, rowsOf, type Tx } from '@/db';
 import { safeDetails, safeText, type AuditRecord } from './canonical';
 import { sequenceAudit } from './sequence-audit';
+import { metrics } from '@/lib/observability/metrics';
 
 export interface AuditEventInput {
   tenantId: string;
@@ -98,7 +99,15 @@ export async function recordAudit(
     ${r.action}, ${r.targetType}, ${r.targetId}, ${r.outcome}, ${r.ip}, ${r.userAgent}, ${r.sessionId}, ${r.details}::jsonb, ${wait})`);
   const [row] = rowsOf<{ event_id: string; event_seq: string | number | null }>(result);
   if (row.event_seq === null) chainAfterCommit(tx, r.tenantId, row.event_id);
+  afterCommit(tx, async () => countAppend(r.action));
   return { id: row.event_id, seq: row.event_seq === null ? null : Number(row.event_seq) };
+}
+
+/** The audit and login counters, once the event is committed. */
+function countAppend(action: string) {
+  const m = metrics();
+  m.auditAppends.inc();
+  if (action.startsWith('login.')) m.logins.inc({ outcome: action.slice('login.'.length) });
 }
 
 /**

@@ -19,6 +19,7 @@ import { hasPermission, isPlatformRole, isSupportScope, mayAct, type Permission 
 import type { OperatorAccess, PlatformAccess, SteppedUp, TenantAccess } from '@/lib/kernel/access';
 import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { ACCESS, type AccessRule, type Entry, type RuleOf } from './access-table';
+import { noteCaller } from '@/lib/observability/request-store';
 import { requestMeta } from './request-context';
 
 export type { OperatorContext };
@@ -33,7 +34,9 @@ export const authenticate = cache(async (): Promise<OperatorContext | null | 'ip
   const sid = await sessionTokenOf(value, name);
   if (!sid) return null;
   const ended = endedSession();
-  return loadSession(sid, await requestMeta(), (why) => (ended.why = why));
+  const caller = await loadSession(sid, await requestMeta(), (why) => (ended.why = why));
+  if (caller && caller !== 'ip_denied') noteCaller({ tenantId: caller.tenantId, operatorId: caller.operatorId });
+  return caller;
 });
 
 /** Why this request's session no longer counts, when it existed: for the sign-in page's notice. */

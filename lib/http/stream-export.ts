@@ -2,6 +2,7 @@ import 'server-only';
 import { createHash } from 'node:crypto';
 import iconv from 'iconv-lite';
 import { getDatabase } from '@/db';
+import { metrics } from '@/lib/observability/metrics';
 
 export type ExportEncoding = 'utf8' | 'utf8-bom' | 'sjis';
 
@@ -101,6 +102,7 @@ export function streamBatches(spec: BatchedExport): ReadableStream<Uint8Array> {
     for (const chunk of sink.take()) {
       hash.update(chunk);
       bytes += chunk.length;
+      metrics().exportBytes.inc(chunk.length);
       controller.enqueue(chunk);
     }
   };
@@ -177,6 +179,7 @@ export function streamCopy(spec: CopiedExport): ReadableStream<Uint8Array> {
     const out = decoder ? iconv.encode(decoder.decode(chunk, { stream: true }), 'Shift_JIS') : chunk;
     hash.update(out);
     bytes += out.length;
+    metrics().exportBytes.inc(out.length);
     controller.enqueue(out);
   };
   /** The chunk with CR before every LF that ends a row; quote state carries over between chunks. */
@@ -299,6 +302,7 @@ export function streamBuffer(file: Uint8Array, spec: BufferedExport): ReadableSt
         const piece = file.subarray(bytes, Math.min(bytes + PIECE, file.length));
         hash.update(piece);
         bytes += piece.length;
+        metrics().exportBytes.inc(piece.length);
         controller.enqueue(piece);
         return;
       }

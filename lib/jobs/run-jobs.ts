@@ -2,6 +2,7 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import { affectedRows, withPlatformTx } from '@/db';
 import { now } from '@/lib/clock';
+import { metrics } from '@/lib/observability/metrics';
 
 /** A piece of background work that must run once across all instances, every `everyMs`. */
 export interface Job {
@@ -65,6 +66,7 @@ async function runClaimed(job: Job, holder: string): Promise<void> {
     renew(job, holder).catch((error) => console.error(`[mamori] job ${job.name}: lease renewal failed`, error));
   }, leaseMs / 3);
   let failure: unknown;
+  const stopTimer = metrics().jobDuration.startTimer({ job: job.name });
   try {
     await job.run();
   } catch (error) {
@@ -72,6 +74,8 @@ async function runClaimed(job: Job, holder: string): Promise<void> {
     console.error(`[mamori] job ${job.name} failed`, error);
   } finally {
     clearInterval(keepAlive);
+    stopTimer();
+    metrics().jobRuns.inc({ job: job.name, outcome: failure === undefined ? 'succeeded' : 'failed' });
   }
   await release(job, holder, failure).catch((error) =>
     console.error(`[mamori] job ${job.name}: could not hand back its lease`, error),

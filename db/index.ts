@@ -251,7 +251,10 @@ export function getDatabase(): Promise<Database> {
     setDatabase(
       (async () => {
         const database = await openDatabase(process.env.DATABASE_URL, process.env.MAMORI_DATA_DIR);
-        await migrateDatabase(database);
+        // Instances of a deployment on PostgreSQL leave migrating to its one migration step
+        // (`npm run db:migrate`) and report not ready until it has run; embedded PGlite has one
+        // process, which always migrates.
+        if (database.kind === 'pglite' || process.env.MAMORI_MIGRATE_ON_START !== '0') await migrateDatabase(database);
         return database;
       })(),
     );

@@ -55,6 +55,8 @@ export default defineConfig({
       MAMORI_DEMO_INCIDENT: '1',
       MAMORI_OUTBOUND_TEST_RECEIVERS: `127.0.0.1:${receiverPort}`,
       MAMORI_METRICS_PORT: String(port + 8),
+      // A line per request would bury the test report; warnings and errors still show.
+      MAMORI_LOG_LEVEL: 'warn',
       ...(process.env.MAMORI_E2E_DATABASE_URL ? { DATABASE_URL: process.env.MAMORI_E2E_DATABASE_URL } : {}),
     },
   },

@@ -13,6 +13,7 @@ import { runP3 } from './p3-audit-search';
 import { runP4 } from './p4-audit-export';
 import { runP5 } from './p5-audit';
 import { runP6 } from './p6-audit-verify';
+import { runP7 } from './p7-restart';
 import { runP8 } from './p8-login-timing';
 import { runOrderExport } from './order-export';
 import { runAdminLists } from './admin-lists';
@@ -111,6 +112,7 @@ const BENCHES: Record<string, { title: string; run: () => Promise<BenchReport> }
   p3: { title: 'P3 audit search at 1M and 10M events', run: runP3 },
   p4: { title: 'P4 audit export vs COPY at 1M rows', run: runP4 },
   p6: { title: 'P6 bundle verification vs raw sha256', run: runP6 },
+  p7: { title: 'P7 restart of npm start to its first page on existing data', run: runP7 },
   p8: { title: 'P8 failed-login timing, existing vs unknown login ID', run: runP8 },
   orders: { title: 'Order-history export vs COPY at 1M orders', run: runOrderExport },
   lists: { title: 'Admin lists at 10k tenants / 1M operators', run: lists },

@@ -98,8 +98,14 @@ if (process.env.MAMORI_SIGNER_MODE === 'ipc') {
     );
   }
   const dialect = new PgDialect();
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // Named, so its connections show as the signer's in pg_stat_activity.
+  const connection = { connectionString: url, application_name: 'mamori-audit-signer' };
+  const pool = new pg.Pool({ ...connection, max: 2 });
   pool.on('error', (error) => console.error('[audit-signer] idle connection closed:', error.message));
+  // A connection lost while in use (the database restarting) fails its statement, not the process.
+  pool.on('connect', (client) =>
+    client.on('error', (error) => console.error('[audit-signer] connection closed:', error.message)),
+  );
   // Every statement as the signer's own role, which may read the chains and call its doors only.
   const source = chainSource(async (query) => {
     const client = await pool.connect();
@@ -110,18 +116,19 @@ if (process.env.MAMORI_SIGNER_MODE === 'ipc') {
       const { sql, params } = dialect.sqlToQuery(query);
       const result = await client.query(sql, params);
       await client.query('commit');
+      client.release();
       return result.rows as Record<string, unknown>[];
     } catch (error) {
-      await client.query('rollback').catch(() => undefined);
+      const rolledBack = await client.query('rollback').then(
+        () => true,
+        () => false,
+      );
+      // A connection that cannot even roll back is gone: it leaves the pool.
+      client.release(!rolledBack);
       throw error;
-    } finally {
-      client.release();
     }
   });
-  const listener = new pg.Client({ connectionString: url });
-  await listener.connect();
-  await listener.query('listen mamori_audit_sign');
-  listener.on('notification', (n) => {
+  const onNotification = (n: pg.Notification) => {
     let chains: string[] | undefined;
     try {
       const parsed = JSON.parse(n.payload ?? '[]') as unknown;
@@ -135,17 +142,47 @@ if (process.env.MAMORI_SIGNER_MODE === 'ipc') {
       chains = undefined;
     }
     void round(source, chains);
-  });
+  };
+  // The LISTEN connection outlives a database restart: when it is lost, it is made again (1 s,
+  // doubling to 30 s) and a full round makes up for notifications missed meanwhile.
+  let listener: pg.Client | null = null;
+  let stopped = false;
+  const listen = async (delayMs: number): Promise<void> => {
+    if (stopped) return;
+    const client = new pg.Client(connection);
+    let lost = false;
+    const reconnect = (error?: Error) => {
+      if (lost || stopped) return;
+      lost = true;
+      if (error) console.error('[audit-signer] notification connection lost:', error.message);
+      listener = null;
+      void client.end().catch(() => undefined);
+      setTimeout(() => void listen(Math.min(delayMs * 2, 30_000)), delayMs);
+    };
+    client.on('error', reconnect);
+    client.on('end', () => reconnect());
+    client.on('notification', onNotification);
+    try {
+      await client.connect();
+      await client.query('listen mamori_audit_sign');
+      listener = client;
+      delayMs = 1_000;
+      void round(source);
+    } catch (error) {
+      reconnect(error as Error);
+    }
+  };
+  await listen(1_000);
   const timer = setInterval(() => void round(source), every);
   const stop = async () => {
     clearInterval(timer);
+    stopped = true;
     await queue;
-    await listener.end();
+    await listener?.end();
     await pool.end();
     process.exit(0);
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   process.on('disconnect', stop);
-  void round(source);
 }

@@ -52,6 +52,9 @@ async function main() {
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST || undefined;
 
+  // Next loads its build while the database opens and catches up: a restart serves sooner.
+  const app = next({ dev: false, dir: process.cwd(), port, hostname: 'localhost' });
+  const prepared = app.prepare();
   const database = await getDatabase();
   console.log(
     `[mamori] database: ${database.kind === 'pglite' ? `embedded PGlite (${e.MAMORI_DATA_DIR}/pglite)` : 'PostgreSQL'}, migrated`,
@@ -115,9 +118,8 @@ async function main() {
     `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
   );
 
-  const app = next({ dev: false, dir: process.cwd(), port, hostname: 'localhost' });
+  await prepared;
   const handle = app.getRequestHandler();
-  await app.prepare();
   const server = createServer((req, res) => {
     const store = observeRequest(req, res);
     requestStorage().run(store, () => serve(req, res));

@@ -207,7 +207,7 @@ describe('the audit signer', () => {
   });
 
   it.runIf(onPostgres)(
-    'runs as a process of its own on PostgreSQL: reads with its own role, answers a NOTIFY, files the checkpoint',
+    'runs as a process of its own on PostgreSQL: reads with its own role, answers a NOTIFY, files the checkpoint, outlives lost connections',
     async () => {
       const tenantId = await chain(3);
       const url = new URL(process.env.DATABASE_URL!);
@@ -241,6 +241,20 @@ describe('the audit signer', () => {
             await tx.execute(sql`delete from audit_checkpoints where tenant_id = ${tenantId}`);
           }),
         ).rejects.toMatchObject({ cause: expect.objectContaining({ code: '42501' }) });
+
+        // A database restart ends its connections; it makes them again and answers the next NOTIFY.
+        await db
+          .current()
+          .db.execute(
+            sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'mamori-audit-signer'`,
+          );
+        for (let i = 0; i < 100 && !output.includes('notification connection lost'); i++)
+          await new Promise((r) => setTimeout(r, 50));
+        await new Promise((r) => setTimeout(r, 1500));
+        expect(child.exitCode, output).toBeNull();
+        await append(tenantId, 1);
+        await requestCheckpoints(tenantId);
+        expect((await checkpointsOf(tenantId)).at(-1)?.seq, output).toBe(6);
       } finally {
         child.kill('SIGTERM');
       }

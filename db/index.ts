@@ -7,6 +7,7 @@ import { copyOutStream } from './copy-out';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { clockOffsetMs } from '@/lib/clock';
 import * as schema from './schema';
+import { logger } from '@/lib/observability/logger';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -44,11 +45,11 @@ export async function openDatabase(url: string | undefined, dataDir = '.data'): 
     const pool = new Pool({ connectionString: url, max: Number(process.env.MAMORI_DB_POOL ?? 10), pipeline: true });
     // An idle connection can be closed by the server (restart, admin command); that must not
     // crash the process: the pool replaces it on the next checkout.
-    pool.on('error', (error) => console.error('[mamori] idle database connection closed:', error.message));
+    pool.on('error', (error) => logger().warn({ err: error.message }, 'idle database connection closed'));
     // The pool listens only while a connection is idle; one ended by the server while checked out
     // fails its query (which the caller sees) and must not also reach Node as an unhandled error.
     pool.on('connect', (client) =>
-      client.on('error', (error) => console.error('[mamori] database connection closed:', error.message)),
+      client.on('error', (error) => logger().warn({ err: error.message }, 'database connection closed')),
     );
     // COPY keeps the connection for its whole stream, which a pipelined connection refuses:
     // exports get a small pool of their own, opened on first use.
@@ -86,7 +87,7 @@ export async function openDatabase(url: string | undefined, dataDir = '.data'): 
       // A read-only transaction returns as soon as its work is done; its COMMIT completes before
       // the connection goes back to the pool.
       if (readOnly)
-        commit.catch((e: Error) => console.error('[mamori] commit of a read-only transaction failed:', e.message));
+        commit.catch((e: Error) => logger().error({ err: e.message }, 'commit of a read-only transaction failed'));
       else await commit;
       return result;
     };
@@ -167,9 +168,9 @@ export async function openDatabase(url: string | undefined, dataDir = '.data'): 
     const copyOut = (opening: string, copy: string) => {
       if (!copyPool) {
         copyPool = new Pool({ connectionString: url, max: pool.options.max });
-        copyPool.on('error', (error) => console.error('[mamori] idle database connection closed:', error.message));
+        copyPool.on('error', (error) => logger().warn({ err: error.message }, 'idle database connection closed'));
         copyPool.on('connect', (client) =>
-          client.on('error', (error) => console.error('[mamori] database connection closed:', error.message)),
+          client.on('error', (error) => logger().warn({ err: error.message }, 'database connection closed')),
         );
       }
       return copyOutStream(copyPool, `begin read only; ${opening}`, copy);

@@ -30,6 +30,7 @@ import { startJobs } from '@/lib/jobs/run-jobs';
 import { stopServer } from '@/lib/http/stop-server';
 import { countWaitingChains } from '@/lib/audit/count-waiting-chains';
 import { metrics } from '@/lib/observability/metrics';
+import { logger } from '@/lib/observability/logger';
 import { observeRequest } from '@/lib/observability/observe-request';
 import { requestStorage } from '@/lib/observability/request-store';
 import { serveMetrics } from '@/lib/observability/serve-metrics';
@@ -127,13 +128,13 @@ async function main() {
   const serve = (req: IncomingMessage, res: ServerResponse) => {
     const refused = (refusal: RequestRefusal) =>
       void recordOriginRefusal(refusal).catch((error: Error) =>
-        console.error('[mamori] could not record a refused request:', error.message),
+        logger().error({ err: error.message }, 'could not record a refused request'),
       );
     if (!prepareRequest(req, res, e.trustedProxies, refused)) return;
     judged(req, res)
       .then((request) => request && handle(request, res))
       .catch((error) => {
-        console.error('[mamori] unhandled', error);
+        logger().error({ err: error }, 'unhandled error');
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
         res.end('Internal Server Error\n');
       });
@@ -153,7 +154,7 @@ async function main() {
   metricsServer?.on('listening', () =>
     console.log(`[mamori] metrics on http://${e.MAMORI_METRICS_HOST}:${e.MAMORI_METRICS_PORT}/metrics`),
   );
-  metricsServer?.on('error', (error) => console.error('[mamori] metrics server:', error.message));
+  metricsServer?.on('error', (error) => logger().error({ err: error.message }, 'metrics server failed'));
   // SIGTERM: no new connections; requests in flight and the running jobs get up to 30 s; the
   // signer and then the database close last.
   let stopping = false;

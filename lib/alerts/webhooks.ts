@@ -10,6 +10,7 @@ import { z } from '@/lib/http/zod-messages';
 import { open, seal } from '@/lib/crypto/keyring';
 import { OutboundRefused, assertReceiver, outboundUrlProblem, postToReceiver } from '@/lib/http/outbound';
 import { AppError } from '@/lib/http/app-error';
+import { logger } from '@/lib/observability/logger';
 
 export const MAX_ATTEMPTS = 8;
 const TIMEOUT_MS = 5000;
@@ -206,9 +207,9 @@ export async function deliverWebhooks(limit = 20): Promise<number> {
               ? 'unresolvable'
               : 'refused_address'
             : 'unreachable';
-        console.error(
-          `[mamori] webhook delivery ${d.id} of tenant ${d.tenantId} failed:`,
-          e instanceof Error ? e.message : e,
+        logger().warn(
+          { deliveryId: d.id, tenantId: d.tenantId, err: e instanceof Error ? e.message : String(e) },
+          'webhook delivery failed',
         );
       }
     }

@@ -4,6 +4,7 @@ import { afterCommit, atTransactionEnd, rowsOf, type Tx } from '@/db';
 import { safeDetails, safeText, type AuditRecord } from './canonical';
 import { sequenceAudit } from './sequence-audit';
 import { metrics } from '@/lib/observability/metrics';
+import { logger } from '@/lib/observability/logger';
 
 export interface AuditEventInput {
   tenantId: string;
@@ -119,7 +120,7 @@ function countAppend(action: string) {
 function chainAfterCommit(tx: Tx, tenantId: string, eventId: string) {
   afterCommit(tx, () =>
     sequenceAudit(tenantId, [eventId]).catch((error: Error) =>
-      console.error('[mamori] audit sequencing failed; the sweep retries:', error.message),
+      logger().error({ err: error.message }, 'audit sequencing failed; the sweep retries'),
     ),
   );
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { getDatabase, rowsOf, withPlatformTx } from '@/db';
+import { logger } from '@/lib/observability/logger';
 
 /**
  * How the web process asks the audit signer, which holds the key in a process of its own, for
@@ -40,9 +41,7 @@ const notifyLink: SignerLink = {
       if ((await behind()) === 0) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    console.warn(
-      '[mamori] the audit signer did not answer within 5 s: the newest events stay unsigned until its next round',
-    );
+    logger().warn('the audit signer did not answer within 5 s: the newest events stay unsigned until its next round');
   },
 };
 
@@ -53,7 +52,7 @@ const notifyLink: SignerLink = {
 export async function requestCheckpoints(chain?: string): Promise<void> {
   const link = holder.__mamoriSignerLink ?? ((await getDatabase()).kind === 'postgres' ? notifyLink : undefined);
   if (!link) {
-    console.warn('[mamori] no audit signer is running: checkpoints are not signed');
+    logger().warn('no audit signer is running: checkpoints are not signed');
     return;
   }
   await link.sign(chain ? [chain] : undefined);

@@ -3,6 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { ChainSource, SigningRound } from './audit-signer';
 import { appChainSource } from './app-chain-source';
 import { setSignerLink } from './request-checkpoints';
+import { logger } from '@/lib/observability/logger';
 
 type FromSigner =
   | { type: 'call'; id: number; op: keyof ChainSource; args: unknown[] }
@@ -27,8 +28,9 @@ export function startSignerChild(mode: 'ipc' | 'postgres'): ChildProcess {
   });
   child.on('exit', (code, signal) => {
     if (code !== 0 && signal !== 'SIGTERM')
-      console.error(
-        `[mamori] the audit signer stopped (${signal ?? code}): checkpoints are not signed until it is started again`,
+      logger().error(
+        { exit: signal ?? code },
+        'the audit signer stopped: checkpoints are not signed until it is started again',
       );
     setSignerLink(undefined);
   });
@@ -57,7 +59,7 @@ export function startSignerChild(mode: 'ipc' | 'postgres'): ChildProcess {
         const id = next++;
         const timer = setTimeout(() => {
           waiting.delete(id);
-          console.warn('[mamori] the audit signer did not answer within 30 s');
+          logger().warn('the audit signer did not answer within 30 s');
           resolve();
         }, SIGN_TIMEOUT_MS);
         waiting.set(id, {

@@ -3,6 +3,7 @@ import NextAuth from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { env } from '@/lib/env';
 import { adoptSession } from './adopt-session';
+import { logger } from '@/lib/observability/logger';
 
 export const sessionCookieName = () => (env().secureCookies ? '__Host-mamori.session' : 'mamori.session');
 
@@ -21,7 +22,7 @@ export const { signIn, signOut } = NextAuth(() => {
       error(error: Error) {
         const type = (error as { type?: string }).type;
         if (type === 'JWTSessionError' || type === 'CredentialsSignin') return;
-        console.error('[auth]', type ?? 'error', error.message);
+        logger().error({ type: type ?? 'error', err: error.message }, 'auth error');
       },
       warn() {},
     },

@@ -1,6 +1,7 @@
 import { NextRequest } from 'next/server';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '@/lib/http/app-error';
+import { logger } from '@/lib/observability/logger';
 
 /**
  * withAction and withRoute around a stand-in guard: what each wrapper does before and after the
@@ -124,13 +125,18 @@ describe('withRoute', () => {
     state.authorize.mockRejectedValueOnce(new AppError('unauthenticated'));
     let res = await route(req('/api/v1/me'), params({}));
     expect([res.status, await res.json()]).toEqual([401, { error: 'unauthenticated' }]);
-    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const logged = vi.spyOn(logger(), 'error').mockImplementation(() => {});
     res = await route(req('/api/v1/me'), params({}));
-    quiet.mockRestore();
+    const calls = [...logged.mock.calls];
+    logged.mockRestore();
     expect(res.status).toBe(500);
     const body = await res.json();
     expect(body).toEqual({ error: 'internal', id: expect.any(String) });
     expect(JSON.stringify(body)).not.toContain('secret detail');
+    // The detail goes to the log under the id the answer names, for the operator who reports it.
+    expect(calls).toEqual([
+      [{ errorId: body.id, err: expect.objectContaining({ message: 'secret detail' }) }, 'unexpected error'],
+    ]);
   });
 
   it('checks a token route’s bearer against the row’s scope, never the session guard', async () => {

@@ -2,6 +2,7 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import { getDatabase, pendingMigrations, rowsOf, withPlatformTx } from '@/db';
 import { now } from '@/lib/clock';
+import { logger } from '@/lib/observability/logger';
 
 export interface Readiness {
   ready: boolean;
@@ -19,7 +20,7 @@ async function within<T>(work: Promise<T>): Promise<T | false> {
       new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), TIMEOUT_MS))),
     ]);
   } catch (error) {
-    console.error('[mamori] readiness check failed', error);
+    logger().error({ err: error }, 'readiness check failed');
     return false;
   } finally {
     clearTimeout(timer);

@@ -2,6 +2,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { NextResponse } from 'next/server';
 import { isAppError } from './app-error';
+import { logger } from '@/lib/observability/logger';
 
 /** Turns any error into a JSON answer: AppErrors by their code, anything else as a bare 500. */
 export function errorResponse(error: unknown): NextResponse {
@@ -12,6 +13,6 @@ export function errorResponse(error: unknown): NextResponse {
     );
   }
   const id = randomUUID();
-  console.error(`[mamori] error ${id}`, error);
+  logger().error({ errorId: id, err: error }, 'unexpected error');
   return NextResponse.json({ error: 'internal', id }, { status: 500, headers: { 'cache-control': 'no-store' } });
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import iconv from 'iconv-lite';
 import { getDatabase } from '@/db';
 import { metrics } from '@/lib/observability/metrics';
+import { logger } from '@/lib/observability/logger';
 
 export type ExportEncoding = 'utf8' | 'utf8-bom' | 'sjis';
 
@@ -49,7 +50,7 @@ function onceAborted(abort: (summary: AbortSummary) => Promise<unknown>) {
     done = true;
     return abort(summary).then(
       () => undefined,
-      (error: Error) => console.error('[mamori] could not record an aborted export:', error.message),
+      (error: Error) => logger().error({ err: error.message }, 'could not record an aborted export'),
     );
   };
 }

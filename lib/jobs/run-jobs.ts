@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { affectedRows, withPlatformTx } from '@/db';
 import { now } from '@/lib/clock';
 import { metrics } from '@/lib/observability/metrics';
+import { logger } from '@/lib/observability/logger';
 
 /** A piece of background work that must run once across all instances, every `everyMs`. */
 export interface Job {
@@ -63,7 +64,7 @@ async function release(job: Job, holder: string, error: unknown) {
 async function runClaimed(job: Job, holder: string): Promise<void> {
   const leaseMs = job.leaseMs ?? DEFAULT_LEASE_MS;
   const keepAlive = setInterval(() => {
-    renew(job, holder).catch((error) => console.error(`[mamori] job ${job.name}: lease renewal failed`, error));
+    renew(job, holder).catch((err) => logger().error({ job: job.name, err }, 'job lease renewal failed'));
   }, leaseMs / 3);
   let failure: unknown;
   const stopTimer = metrics().jobDuration.startTimer({ job: job.name });
@@ -71,14 +72,14 @@ async function runClaimed(job: Job, holder: string): Promise<void> {
     await job.run();
   } catch (error) {
     failure = error ?? 'failed';
-    console.error(`[mamori] job ${job.name} failed`, error);
+    logger().error({ job: job.name, err: error }, 'job failed');
   } finally {
     clearInterval(keepAlive);
     stopTimer();
     metrics().jobRuns.inc({ job: job.name, outcome: failure === undefined ? 'succeeded' : 'failed' });
   }
   await release(job, holder, failure).catch((error) =>
-    console.error(`[mamori] job ${job.name}: could not hand back its lease`, error),
+    logger().error({ job: job.name, err: error }, 'job lease could not be handed back'),
   );
 }
 
@@ -116,7 +117,7 @@ export async function runDueJobs(
     try {
       claimed = await claim(job, holder, state.known);
     } catch (error) {
-      console.error(`[mamori] job ${job.name}: could not claim`, error);
+      logger().error({ job: job.name, err: error }, 'job could not be claimed');
     }
     if (!claimed) continue;
     running.add(job.name);

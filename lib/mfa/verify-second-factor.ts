@@ -6,6 +6,7 @@ import { now } from '@/lib/clock';
 import { keyedHashes, open } from '@/lib/crypto/keyring';
 import { totpSeedContext } from './otp';
 import { verifyTotp } from './otp';
+import { logger } from '@/lib/observability/logger';
 
 /**
  * The operator's TOTP seed, or null when its ciphertext does not open here (moved from another
@@ -15,8 +16,9 @@ function openSeed(ciphertext: string, tenantId: string, operatorId: string): str
   try {
     return open('totp-seed', ciphertext, totpSeedContext(tenantId, operatorId));
   } catch {
-    console.error(
-      `[mamori] the TOTP seed of operator ${operatorId} does not open: moved from another row, or its key left the ring`,
+    logger().error(
+      { tenantId, operatorId },
+      'a TOTP seed does not open: moved from another row, or its key left the ring',
     );
     return null;
   }

@@ -1,6 +1,7 @@
 import 'server-only';
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { logger } from './logger';
 import { metrics } from './metrics';
 
 /**
@@ -28,7 +29,7 @@ export function serveMetrics(options: {
     }
     const { registry } = metrics();
     (options.beforeScrape?.() ?? Promise.resolve())
-      .catch((error) => console.error('[mamori] a metric could not be read', error))
+      .catch((error) => logger().error({ err: error }, 'a metric could not be read'))
       .then(() => registry.metrics())
       .then(
         (text) => res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' }).end(text),

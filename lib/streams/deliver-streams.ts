@@ -8,6 +8,7 @@ import { open } from '@/lib/crypto/keyring';
 import { checkpointLine, formatStreamLine, type StreamFormat } from './format-stream-line';
 import { streamSecretContext } from './stream-secret-context';
 import { sendToStream, StreamSendFailed, type StreamKind, type WireLine } from './send-to-stream';
+import { logger } from '@/lib/observability/logger';
 
 /** Events per request to the receiver while it keeps up. */
 export const STREAM_BATCH = 500;
@@ -143,7 +144,7 @@ async function deliverOne(s: LeasedStream, lease: string, batch: number, roundMs
     }
     await release(tenantId, s.id, lease, now());
   } catch (error) {
-    if (!(error instanceof StreamSendFailed)) console.error('[mamori] audit stream delivery failed', error);
+    if (!(error instanceof StreamSendFailed)) logger().error({ err: error }, 'audit stream delivery failed');
     await fail(
       s,
       lease,

@@ -13,6 +13,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { planDemo } from '@/lib/demo/seed-demo';
 import { createPostgresDatabase, nowMs, openSeeded, percentile, round, type BenchReport, type TableRow } from './lib';
 import { Server } from './server';
+import { hiddenFields, multipart } from './html-forms';
 import { mannWhitney } from './stats';
 
 const PAIRS = 200;
@@ -22,14 +23,6 @@ const GOAL_P = 0.01;
 interface LoginForm {
   fields: [string, string][];
 }
-
-const decode = (v: string) =>
-  v
-    .replaceAll('&quot;', '"')
-    .replaceAll('&amp;', '&')
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>')
-    .replaceAll('&#x27;', "'");
 
 /** The hidden fields of the login form, as a browser without JavaScript would post them back. */
 async function loginForm(port: number): Promise<LoginForm> {
@@ -43,24 +36,9 @@ async function loginForm(port: number): Promise<LoginForm> {
       })
       .on('error', reject);
   });
-  const form = /<form[^>]*>((?:(?!<\/form>).)*name="loginId"(?:(?!<\/form>).)*)<\/form>/s.exec(html)?.[1];
-  if (!form) throw new Error('P8: no login form on /login');
-  const fields = [...form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/?>/g)].map(
-    (m): [string, string] => [decode(m[1]), decode(m[2] ?? '')],
-  );
+  const fields = hiddenFields(html, 'loginId');
   if (!fields.some(([name]) => name.startsWith('$ACTION'))) throw new Error('P8: the login form has no action fields');
   return { fields };
-}
-
-function multipart(fields: [string, string][]): { body: Buffer; type: string } {
-  const boundary = `----mamori${Math.random().toString(16).slice(2)}`;
-  const parts = fields.map(
-    ([name, value]) => `--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
-  );
-  return {
-    body: Buffer.from(`${parts.join('')}--${boundary}--\r\n`),
-    type: `multipart/form-data; boundary=${boundary}`,
-  };
 }
 
 /** One failed login, from `source` (a loopback address of its own); its time and what came back. */

@@ -3,12 +3,10 @@
  * and every chain verifies from genesis under its signed checkpoints, as the offline verifier
  * checks a bundle.
  */
-import { asc, eq, sql } from 'drizzle-orm';
-import { selectRows, withOwnerTx } from '@/db';
-import { auditCheckpoints, auditEvents } from '@/db/schema';
+import { sql } from 'drizzle-orm';
+import { selectRows } from '@/db';
 import { countWaitingChains } from '@/lib/audit/count-waiting-chains';
-import { chainSigningKeys } from '@/lib/audit/published-signing-key';
-import { checkpointsJsonl, verifyBundle } from '@/lib/audit/verify-bundle';
+import { verifyStoredChain } from '@/lib/audit/verify-stored-chain';
 
 type Tally = Map<string, { acknowledged: number; unknown: number }>;
 
@@ -74,20 +72,7 @@ export async function checkAudit(acks: Acknowledged, startedMs: number) {
   let events = 0;
   let checkpoints = 0;
   for (const { tenantId } of chainIds) {
-    const { rows, marks } = await withOwnerTx(tenantId, async (tx) => ({
-      rows: await tx.select().from(auditEvents).where(eq(auditEvents.tenantId, tenantId)).orderBy(asc(auditEvents.seq)),
-      marks: await tx
-        .select()
-        .from(auditCheckpoints)
-        .where(eq(auditCheckpoints.tenantId, tenantId))
-        .orderBy(asc(auditCheckpoints.seq)),
-    }));
-    const jsonl = rows
-      .map((e) =>
-        JSON.stringify({ ...e, occurredAt: e.occurredAt.toISOString(), hash: Buffer.from(e.hash).toString('hex') }),
-      )
-      .join('\n');
-    const verdict = verifyBundle(jsonl, checkpointsJsonl(marks), (await chainSigningKeys(tenantId)) ?? '');
+    const verdict = await verifyStoredChain(tenantId);
     if (verdict.ok) {
       events += verdict.events;
       checkpoints += verdict.checkpoints;

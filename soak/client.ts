@@ -5,6 +5,7 @@
  * moment are kept for the report.
  */
 import https from 'node:https';
+import { hiddenFields, multipart } from '@/bench/html-forms';
 import { nowMs } from '@/bench/lib';
 
 export interface Sample {
@@ -18,36 +19,6 @@ export interface Answer {
   status: number;
   location: string | undefined;
   body: string;
-}
-
-const decode = (v: string) =>
-  v
-    .replaceAll('&quot;', '"')
-    .replaceAll('&amp;', '&')
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>')
-    .replaceAll('&#x27;', "'");
-
-/** The hidden fields of the form that holds `marker` (a field name or a data-testid). */
-export function hiddenFields(html: string, marker: string): [string, string][] {
-  const forms = html.split(/<form\b/).slice(1);
-  const form = forms.find((f) => f.includes(`name="${marker}"`) || f.includes(`data-testid="${marker}"`));
-  if (!form) throw new Error(`no form with ${marker}`);
-  const body = form.slice(0, form.indexOf('</form>'));
-  return [...body.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/?>/g)].map(
-    (m): [string, string] => [decode(m[1]), decode(m[2] ?? '')],
-  );
-}
-
-function multipart(fields: [string, string][]): { body: Buffer; type: string } {
-  const boundary = `----soak${Math.random().toString(16).slice(2)}`;
-  const parts = fields.map(
-    ([name, value]) => `--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
-  );
-  return {
-    body: Buffer.from(`${parts.join('')}--${boundary}--\r\n`),
-    type: `multipart/form-data; boundary=${boundary}`,
-  };
 }
 
 export class Client {

@@ -789,11 +789,27 @@ export const auditSigningKeys = pgTable('audit_signing_keys', {
   registeredAt: ts('registered_at').notNull().defaultNow(),
 });
 
-/** What an API token may do; every route that takes tokens names the one it needs. */
-export const API_SCOPES = ['audit:read'] as const;
+/**
+ * What an API token may do; every route that takes tokens names the one it needs. Write scopes
+ * need a step-up to grant. Exports of personal data and secret reveals have no scope: they need a
+ * person's fresh second factor, in the console.
+ */
+export const API_SCOPES = [
+  'audit:read',
+  'operators:read',
+  'operators:write',
+  'allowlist:read',
+  'allowlist:write',
+  'policy:read',
+  'policy:write',
+  'rotation:read',
+  'rotation:write',
+  'alerts:read',
+  'alerts:write',
+] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
-/** API tokens for SIEMs: one tenant, scoped, expiring, stored hashed (shown once). */
+/** API tokens: one tenant, scoped, expiring (a year at most), optionally bound to networks; stored hashed, shown once. */
 export const apiTokens = pgTable(
   'api_tokens',
   {
@@ -803,7 +819,12 @@ export const apiTokens = pgTable(
     id: uuid('id').notNull().defaultRandom(),
     name: text('name').notNull(),
     tokenHash: text('token_hash').notNull(),
-    scope: text('scope', { enum: API_SCOPES }).notNull(),
+    scopes: text('scopes', { enum: API_SCOPES }).array().notNull(),
+    // Networks the token may be used from, besides the tenant's allowlist; empty: any.
+    allowedCidrs: text('allowed_cidrs')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdByLoginId: text('created_by_login_id').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
     expiresAt: ts('expires_at').notNull(),

@@ -205,4 +205,16 @@ test('a SIEM reads audit events with an API token created after step-up; other n
   expect(openapi.openapi).toBe('3.1.0');
   await admin.reload();
   await expect(admin.getByTestId('token-row').first()).toContainText('SIEM collector');
+  await expect(admin.getByTestId('token-row').first()).toContainText('audit:read');
+
+  // A token bound to other networks than the caller's is refused, and a refused line says why.
+  await admin.getByLabel('Name', { exact: true }).fill('Office only');
+  await admin.getByLabel(/Networks/).fill('198.51.100.0/24 Tokyo office\n10.0.0.1/33');
+  await admin.getByRole('button', { name: 'Create token' }).click();
+  await expect(admin.locator('#f-networks')).toHaveAttribute('aria-invalid', 'true');
+  await admin.getByLabel(/Networks/).fill('198.51.100.0/24 Tokyo office');
+  await admin.getByRole('button', { name: 'Create token' }).click();
+  const bound = (await admin.getByTestId('api-token').textContent())!.trim();
+  const outside = await request.get('/api/v1/audit-events', { headers: { authorization: `Bearer ${bound}` } });
+  expect([outside.status(), await outside.json()]).toEqual([403, { error: 'ip_denied' }]);
 });

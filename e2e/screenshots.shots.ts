@@ -6,6 +6,8 @@ import { clickSensitive, login, openDialog } from './helpers';
 const VIEWPORTS = { desktop: { width: 1366, height: 900 }, phone: { width: 390, height: 844 } } as const;
 const LOCALES = ['ja', 'en'] as const;
 const OUT = process.env.MAMORI_SCREENSHOTS_DIR ?? 'screenshots';
+// MAMORI_SHOTS=api-tokens: only the shots whose name holds it (one page after a change).
+const ONLY = process.env.MAMORI_SHOTS;
 
 interface Shot {
   name: string;
@@ -35,7 +37,7 @@ async function capture(browser: Browser, state: State | undefined, role: string,
     });
     await context.addCookies([{ name: 'mamori.locale', value: locale, url: baseURL }]);
     const page = await context.newPage();
-    for (const shot of shots) {
+    for (const shot of shots.filter((x) => !ONLY || x.name.includes(ONLY))) {
       for (const [device, size] of Object.entries(VIEWPORTS)) {
         await page.setViewportSize(size);
         await page.goto(shot.path);

@@ -2,7 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withPlatformTx } from '@/db';
 import { PLATFORM_TENANT_ID, alerts, auditEvents, ipBlocks, tenants } from '@/db/schema';
-import { authenticateApiToken, createApiToken } from '@/lib/api/api-tokens';
+import { authenticateApiToken } from '@/lib/api/authenticate-api-token';
+import { createApiToken } from '@/lib/api/create-api-token';
 import { loadSession } from '@/lib/auth/load-session';
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { advanceClock, resetClock } from '@/lib/clock';
@@ -169,7 +170,7 @@ describe('blocked addresses', () => {
     const a = await company();
     const b = await company();
     const sa = await signedIn(a.opLogin, INTRUDER);
-    const token = await createApiToken(b.writer, { name: 'siem', days: 30 });
+    const token = await createApiToken(b.writer, { name: 'siem', days: 30, scopes: ['audit:read'] });
     const staff = { ...contextFor(PLATFORM_TENANT_ID, a.opId, 'platform_admin', 'staff.admin'), ip: OFFICE };
     const r = await blockAddress(tenantAccess(staff, PLATFORM_TENANT_ID, 'security.write'), {
       cidr: INTRUDER,

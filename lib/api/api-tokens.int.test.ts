@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withPlatformTx } from '@/db';
 import { auditEvents } from '@/db/schema';
@@ -7,7 +7,9 @@ import { saveIpAllowlist } from '@/lib/allowlists/manage-ip-allowlist';
 import { contextFor, tenantAccess } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
-import { authenticateApiToken, createApiToken, revokeApiToken } from './api-tokens';
+import { authenticateApiToken } from './authenticate-api-token';
+import { createApiToken } from './create-api-token';
+import { revokeApiToken } from './revoke-api-token';
 import { openApiDocument } from './openapi';
 import { checkAccess } from '@/lib/auth/guard';
 
@@ -31,11 +33,12 @@ describe('API tokens', () => {
     const { token, id } = await createApiToken(tenantAccess(admin, tenantId, 'security.write'), {
       name: 'SIEM',
       days: 30,
+      scopes: 'audit:read',
     });
     expect(token).toMatch(/^mmr_/);
     expect(await authenticateApiToken(token, 'audit:read', '192.0.2.5', 'siem', 'test')).toMatchObject({
       tenantId,
-      scope: 'audit:read',
+      scopes: ['audit:read'],
     });
     expect(await count(tenantId, 'api_token.used')).toBe(1);
     expect(await count(tenantId, 'api_token.created')).toBe(1);
@@ -52,7 +55,11 @@ describe('API tokens', () => {
       ),
     ).rejects.toMatchObject({ code: 'unauthenticated' });
 
-    const other = await createApiToken(tenantAccess(admin, tenantId, 'security.write'), { name: 'old', days: 1 });
+    const other = await createApiToken(tenantAccess(admin, tenantId, 'security.write'), {
+      name: 'old',
+      days: 1,
+      scopes: ['audit:read'],
+    });
     advanceClock(2 * 86_400_000);
     await expect(authenticateApiToken(other.token, 'audit:read', '192.0.2.5', null, 'test')).rejects.toMatchObject({
       code: 'unauthenticated',
@@ -82,10 +89,7 @@ describe('API tokens', () => {
     });
     const { token } = await createApiToken(
       tenantAccess(contextFor(tenantId, crypto.randomUUID(), 'tenant_admin'), tenantId, 'security.write'),
-      {
-        name: 'SIEM',
-        days: 30,
-      },
+      { name: 'SIEM', days: 30, scopes: ['audit:read'] },
     );
     await expect(authenticateApiToken(token, 'audit:read', '198.51.100.1', null, 'test')).rejects.toMatchObject({
       code: 'ip_denied',
@@ -101,21 +105,88 @@ describe('API tokens', () => {
   it('refuses a token on a route that needs a scope it does not have, audited as a denial', async () => {
     const tenantId = await createTenant(`toks${Date.now().toString(36)}`);
     const admin = contextFor(tenantId, crypto.randomUUID(), 'tenant_admin');
-    const { token, id } = await createApiToken(tenantAccess(admin, tenantId, 'security.write'), {
-      name: 'narrow',
+    const { token, scopes } = await createApiToken(tenantAccess(admin, tenantId, 'security.write'), {
+      name: 'hr sync',
       days: 30,
+      scopes: ['operators:write', 'operators:read', 'operators:read'],
     });
-    // A scope this version does not grant: as a token of a later version, or one changed in the database.
-    await withPlatformTx((tx) =>
-      tx.execute(sql`update api_tokens set scope = 'audit:write' where tenant_id = ${tenantId} and id = ${id}`),
-    );
+    expect(scopes).toEqual(['operators:read', 'operators:write']);
+    expect(await authenticateApiToken(token, 'operators:write', '192.0.2.5', null, 'test')).toMatchObject({
+      scopes: ['operators:read', 'operators:write'],
+    });
     await expect(
       authenticateApiToken(token, 'audit:read', '192.0.2.5', null, 'GET /api/v1/audit-events'),
-    ).rejects.toMatchObject({
-      code: 'forbidden',
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    expect(await count(tenantId, 'api_token.used')).toBe(1);
+    const [denied] = await withPlatformTx((tx) =>
+      tx
+        .select({ details: auditEvents.details })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, 'access.denied'))),
+    );
+    expect(denied.details).toEqual({
+      permission: 'audit:read',
+      reason: 'token_scope',
+      request: 'GET /api/v1/audit-events',
     });
-    expect(await count(tenantId, 'api_token.used')).toBe(0);
-    expect(await count(tenantId, 'access.denied')).toBe(1);
+  });
+
+  it("refuses a token outside its own networks, inside the tenant's allowlist or not", async () => {
+    const tenantId = await createTenant(`tokn${Date.now().toString(36)}`);
+    const admin = contextFor(tenantId, crypto.randomUUID(), 'tenant_admin');
+    const { token, id } = await createApiToken(tenantAccess(admin, tenantId, 'security.write'), {
+      name: 'office sync',
+      days: 365,
+      scopes: ['allowlist:write'],
+      networks: '198.51.100.0/24 Tokyo office\n2001:db8:10::/48 Osaka VPN',
+    });
+    expect(await authenticateApiToken(token, 'allowlist:write', '198.51.100.7', null, 'test')).toMatchObject({
+      tokenId: id,
+    });
+    expect(await authenticateApiToken(token, 'allowlist:write', '2001:db8:10::5', null, 'test')).toMatchObject({
+      tokenId: id,
+    });
+    await expect(authenticateApiToken(token, 'allowlist:write', '192.0.2.5', null, 'test')).rejects.toMatchObject({
+      code: 'ip_denied',
+    });
+    const [denied] = await withPlatformTx((tx) =>
+      tx
+        .select({ details: auditEvents.details, ip: auditEvents.ip })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, 'access.denied_ip'))),
+    );
+    expect(denied).toEqual({ details: { layer: 'token', at: 'api' }, ip: '192.0.2.5' });
+  });
+
+  it('refuses bad input with the field at fault and creates nothing', async () => {
+    const tenantId = await createTenant(`tokv${Date.now().toString(36)}`);
+    const writer = tenantAccess(contextFor(tenantId, crypto.randomUUID(), 'tenant_admin'), tenantId, 'security.write');
+    const attempts: [Record<string, unknown>, string, unknown][] = [
+      [{ name: 'x', days: 366, scopes: ['audit:read'] }, 'days', [expect.any(String)]],
+      [{ name: 'x', days: 30, scopes: [] }, 'scopes', [expect.any(String)]],
+      [{ name: 'x', days: 30, scopes: ['orders:export'] }, 'scopes', [expect.any(String)]],
+      [
+        { name: 'x', days: 30, scopes: ['audit:read'], networks: '10.0.0.1/33' },
+        'networks',
+        ['entry:1:invalid_prefix:10.0.0.1/33'],
+      ],
+      [
+        { name: 'x', days: 30, scopes: ['audit:read'], networks: '10.0.0.1/8' },
+        'networks',
+        ['host_bits:1:10.0.0.1/8:10.0.0.0/8'],
+      ],
+      [{ name: 'x', days: 30, scopes: ['audit:read'], networks: '0.0.0.0/0' }, 'networks', ['any_address:0.0.0.0/0']],
+    ];
+    for (const [input, field, reasons] of attempts) {
+      const error = await createApiToken(writer, input as never).then(
+        () => null,
+        (e: { code?: string; fields?: Record<string, unknown> }) => e,
+      );
+      expect(error?.code, JSON.stringify(input)).toBe('bad_request');
+      expect(Object.keys(error?.fields ?? {}), JSON.stringify(input)).toEqual([field]);
+      expect(error?.fields?.[field], JSON.stringify(input)).toEqual(reasons);
+    }
+    expect(await count(tenantId, 'api_token.created')).toBe(0);
   });
 
   it('publishes an OpenAPI 3.1 document generated from the route schemas', () => {

@@ -2,7 +2,7 @@ import 'server-only';
 import { NextResponse, type NextRequest } from 'next/server';
 import { errorResponse } from '@/lib/http/respond';
 import { authorize, type AccessOf, type GuardedEntry } from './guard';
-import { authenticateApiToken, type TokenContext } from '@/lib/api/api-tokens';
+import { authenticateApiToken, type TokenContext } from '@/lib/api/authenticate-api-token';
 import { ACCESS, type AccessRule, type Entry, type RuleOf } from './access-table';
 import { requestMetaFrom } from './request-context';
 

@@ -20,7 +20,7 @@ const state = vi.hoisted(() => ({
 }));
 vi.mock('next/headers', () => ({ headers: async () => state.headers, cookies: async () => new Map() }));
 vi.mock('./guard', () => ({ authorize: state.authorize }));
-vi.mock('@/lib/api/api-tokens', () => ({ authenticateApiToken: state.token }));
+vi.mock('@/lib/api/authenticate-api-token', () => ({ authenticateApiToken: state.token }));
 
 const { withAction } = await import('./with-action');
 const { withRoute, json } = await import('./with-route');
@@ -140,7 +140,7 @@ describe('withRoute', () => {
   });
 
   it('checks a token route’s bearer against the row’s scope, never the session guard', async () => {
-    state.token.mockResolvedValueOnce({ tokenId: 't-1', tenantId: TENANT, scope: 'audit:read' });
+    state.token.mockResolvedValueOnce({ tokenId: 't-1', tenantId: TENANT, scopes: ['audit:read'] });
     const route = withRoute('app/api/v1/audit-events/route.ts GET', async (_req, token) => json({ token }));
     const res = await route(
       req('/api/v1/audit-events', { headers: { authorization: 'Bearer mamori_abc', 'user-agent': 'siem' } }),
@@ -148,7 +148,7 @@ describe('withRoute', () => {
     );
     expect(state.token).toHaveBeenCalledWith('mamori_abc', 'audit:read', 'unknown', 'siem', 'GET /api/v1/audit-events');
     expect(state.authorize).not.toHaveBeenCalled();
-    expect(await res.json()).toEqual({ token: { tokenId: 't-1', tenantId: TENANT, scope: 'audit:read' } });
+    expect(await res.json()).toEqual({ token: { tokenId: 't-1', tenantId: TENANT, scopes: ['audit:read'] } });
     state.token.mockRejectedValueOnce(new AppError('unauthenticated'));
     expect((await route(req('/api/v1/audit-events'), params({}))).status).toBe(401);
   });

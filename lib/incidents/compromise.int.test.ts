@@ -10,7 +10,7 @@ import {
   recoveryCodes,
   totpCredentials,
 } from '@/db/schema';
-import { createApiToken } from '@/lib/api/api-tokens';
+import { createApiToken } from '@/lib/api/create-api-token';
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { advanceClock, now, resetClock } from '@/lib/clock';
 import { completeMfaLogin } from '@/lib/mfa/complete-mfa-login';
@@ -48,7 +48,7 @@ async function company() {
   await confirmTotpEnrollment(ownAccess(ctx), await totpAt(secret, nowS()));
   const admin = { ...contextFor(tenantId, adminId, 'tenant_admin', adminLogin), ip: meta.ip };
   const writer = tenantAccess(admin, tenantId, 'security.write');
-  await createApiToken(writer, { name: 'siem', days: 30 });
+  await createApiToken(writer, { name: 'siem', days: 30, scopes: ['audit:read'] });
   return { tenantId, opLogin, session: first, secret, nowS, admin, writer };
 }
 

@@ -14,7 +14,7 @@ import {
   totpCredentials,
   webhookDeliveries,
 } from '@/db/schema';
-import { createApiToken } from '@/lib/api/api-tokens';
+import { createApiToken } from '@/lib/api/create-api-token';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { advanceClock, now, resetClock } from '@/lib/clock';
 import { startRotationCampaign } from '@/lib/passwords/start-rotation-campaign';
@@ -97,7 +97,7 @@ describe('security posture', () => {
       raiseAlert(tx, { tenantId: a.tenantId, rule: 'secret_revealed', details: { siteId: 'x' } }),
     );
     const writer = { ...tenantAccess(a.admin, a.tenantId, 'security.write'), steppedUp: true as const };
-    await createApiToken(writer, { name: 'siem', days: 365 });
+    await createApiToken(writer, { name: 'siem', days: 365, scopes: ['audit:read'] });
     advanceClock(91 * DAY);
     const before = (await row(b.tenantId)).refreshedAt;
     await refreshPosture([a.tenantId]);

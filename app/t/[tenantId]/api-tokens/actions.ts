@@ -1,6 +1,7 @@
 'use server';
 import { revalidatePath } from 'next/cache';
-import { createApiToken, createTokenInput, revokeApiToken } from '@/lib/api/api-tokens';
+import { createApiToken, createTokenInput } from '@/lib/api/create-api-token';
+import { revokeApiToken } from '@/lib/api/revoke-api-token';
 import { withAction } from '@/lib/auth/with-action';
 import { z } from '@/lib/http/zod-messages';
 import { uuidSchema } from '@/lib/http/input-schemas';

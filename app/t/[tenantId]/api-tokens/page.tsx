@@ -1,8 +1,14 @@
 import { getLocale, getTranslations } from 'next-intl/server';
-import { listApiTokens } from '@/lib/api/api-tokens';
+import { listApiTokens } from '@/lib/api/list-api-tokens';
+import { ACCESS } from '@/lib/auth/access-table';
 import { requireAccess } from '@/lib/auth/guard';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { CreateTokenForm, RevokeTokenForm } from './forms';
+
+/** The scopes some route needs: what a token can be given today. */
+const usableScopes = [
+  ...new Set(Object.values(ACCESS).flatMap((rule) => (rule.who === 'token' ? [rule.scope as string] : []))),
+].sort();
 
 export default async function ApiTokensPage({ params }: { params: Promise<{ tenantId: string }> }) {
   const { tenantId } = await params;
@@ -27,6 +33,7 @@ export default async function ApiTokensPage({ params }: { params: Promise<{ tena
             <tr>
               <th className="px-3 py-2">{t('name')}</th>
               <th className="px-3 py-2">{t('scope')}</th>
+              <th className="px-3 py-2">{t('networksColumn')}</th>
               <th className="px-3 py-2">{t('expires')}</th>
               <th className="px-3 py-2">{t('lastUsed')}</th>
               <th className="px-3 py-2" />
@@ -38,7 +45,10 @@ export default async function ApiTokensPage({ params }: { params: Promise<{ tena
                 <td className="px-3 py-2">
                   {k.name} <span className="text-xs text-slate-500">({k.createdByLoginId})</span>
                 </td>
-                <td className="px-3 py-2 font-mono">{k.scope}</td>
+                <td className="px-3 py-2 font-mono">{k.scopes.join(' ')}</td>
+                <td className="px-3 py-2 font-mono">
+                  {k.allowedCidrs.length ? k.allowedCidrs.join(' ') : t('anyNetwork')}
+                </td>
                 <td className="px-3 py-2">{formatJst(k.expiresAt, locale)}</td>
                 <td className="px-3 py-2">
                   {formatJst(k.lastUsedAt, locale)} {k.lastUsedIp}
@@ -50,7 +60,7 @@ export default async function ApiTokensPage({ params }: { params: Promise<{ tena
             ))}
             {tokens.length === 0 && (
               <tr>
-                <td colSpan={5} className="px-3 py-4 text-center text-slate-500">
+                <td colSpan={6} className="px-3 py-4 text-center text-slate-500">
                   {t('none')}{' '}
                   <a className="text-brand-600 underline" href="#new-token">
                     {t('createFirst')}
@@ -65,7 +75,7 @@ export default async function ApiTokensPage({ params }: { params: Promise<{ tena
         <h2 className="mb-2 font-medium" id="new-token">
           {t('createTitle')}
         </h2>
-        <CreateTokenForm tenantId={tenantId} />
+        <CreateTokenForm tenantId={tenantId} scopes={usableScopes} />
       </section>
     </div>
   );

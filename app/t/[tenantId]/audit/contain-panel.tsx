@@ -10,7 +10,7 @@ import { getOperator } from '@/lib/tenancy/list-operators';
 import { EndSessionForm, EndSessionsForm, StatusForm } from '../forms';
 import { BlockAddressConfirm } from '../ip-allowlist/block-forms';
 import { RevokeTokenForm } from '../api-tokens/forms';
-import { listApiTokens } from '@/lib/api/api-tokens';
+import { listApiTokens } from '@/lib/api/list-api-tokens';
 
 /**
  * What a pivot can contain, beside what it shows: the session (end it), the operator (end their

@@ -20,6 +20,9 @@ export default defineConfig({
       AUTH_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
       MAMORI_DATA_DIR: '.data/test',
       MAMORI_LOGIN_FAILURE_FLOOR_MS: '0',
+      // Tests fail jobs and deliveries on purpose; their log lines would bury the report
+      // (MAMORI_LOG_LEVEL=error npm run test:unit shows them).
+      MAMORI_LOG_LEVEL: process.env.MAMORI_LOG_LEVEL ?? 'silent',
     },
     testTimeout: 60_000,
     hookTimeout: 120_000,

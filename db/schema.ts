@@ -831,6 +831,9 @@ export const apiTokens = pgTable(
     revokedAt: ts('revoked_at'),
     lastUsedAt: ts('last_used_at'),
     lastUsedIp: text('last_used_ip'),
+    // The rate limit's minute and the calls in it, counted by the statement that notes each use.
+    rateWindow: ts('rate_window'),
+    rateCalls: integer('rate_calls').notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),

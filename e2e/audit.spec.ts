@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { login, typeDateTime } from './helpers';
+import { login, problem, typeDateTime } from './helpers';
 
 test('search the audit trail with filters and pivot from a login to everything its session did', async ({
   browser,
@@ -91,7 +91,7 @@ test('a console filter is read in Japan time; export URLs and the API take insta
   ]) {
     const res = await page.request.get(`/api/v1/tenants/${me.tenant.id}/audit/export?${query}`);
     expect(res.status(), query).toBe(400);
-    expect(await res.json()).toEqual({ error: 'bad_request', fields: { [field]: [reason] } });
+    expect(await res.json()).toEqual(problem('bad_request', 400, { [field]: [reason] }));
   }
   expect((await page.request.get(`/api/v1/tenants/${me.tenant.id}/audit/bundle?from=${jst}`)).status()).toBe(400);
 });
@@ -192,7 +192,7 @@ test('a SIEM reads audit events with an API token created after step-up; other n
     headers: { authorization: `Bearer ${token}` },
   });
   expect(naive.status()).toBe(400);
-  expect(await naive.json()).toEqual({ error: 'bad_request', fields: { from: ['offset_required'] } });
+  expect(await naive.json()).toEqual(problem('bad_request', 400, { from: ['offset_required'] }));
   expect(
     (
       await request.get(`/api/v1/audit-events?tenant=${me.tenant.id}`, {
@@ -216,5 +216,5 @@ test('a SIEM reads audit events with an API token created after step-up; other n
   await admin.getByRole('button', { name: 'Create token' }).click();
   const bound = (await admin.getByTestId('api-token').textContent())!.trim();
   const outside = await request.get('/api/v1/audit-events', { headers: { authorization: `Bearer ${bound}` } });
-  expect([outside.status(), await outside.json()]).toEqual([403, { error: 'ip_denied' }]);
+  expect([outside.status(), await outside.json()]).toEqual([403, problem('ip_denied', 403)]);
 });

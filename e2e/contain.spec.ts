@@ -9,6 +9,7 @@ import {
   newCompany,
   newOperator,
   openDialog,
+  problem,
 } from './helpers';
 
 const stamp = Date.now().toString(36);
@@ -79,7 +80,7 @@ test('from a pivot in the audit trail, an admin ends a session and blocks an add
   const cookie = (await operator.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
   const refused = await fetchFrom('127.0.0.9', '/api/v1/me', cookie);
   expect(refused.status).toBe(403);
-  expect(JSON.parse(refused.body)).toEqual({ error: 'ip_denied' });
+  expect(JSON.parse(refused.body)).toEqual(problem('ip_denied', 403));
   expect((await fetchFrom('127.0.0.5', '/api/v1/me', cookie)).status).toBe(200);
 
   // Platform staff see the address across tenants, with this company among them.

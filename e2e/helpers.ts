@@ -232,3 +232,14 @@ export async function newCompany(staff: Page, name: string, code: string): Promi
   await expect(staff.getByTestId('tenant-title')).toHaveText(name);
   return new URL(staff.url()).pathname.split('/')[2];
 }
+
+/** An API refusal as it must arrive: an RFC 9457 problem with the code and, for bad input, the fields. */
+export function problem(error: string, status: number, fields?: Record<string, string[]>) {
+  return {
+    type: `urn:mamori:problem:${error}`,
+    title: expect.any(String),
+    status,
+    error,
+    ...(fields ? { fields } : {}),
+  };
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { clickSensitive, enrollTotp, fetchFrom, login } from './helpers';
+import { clickSensitive, enrollTotp, fetchFrom, login, problem } from './helpers';
 
 test('tenant admin sets an allowlist (lockout guard, check an IP, monitor mode); real sockets from other addresses are refused', async ({
   browser,
@@ -48,7 +48,7 @@ test('tenant admin sets an allowlist (lockout guard, check an IP, monitor mode);
   expect((await fetchFrom('127.0.0.5', '/api/v1/me', cookie)).status).toBe(200);
   const refused = await fetchFrom('127.0.0.9', '/api/v1/me', cookie);
   expect(refused.status).toBe(403);
-  expect(JSON.parse(refused.body)).toEqual({ error: 'ip_denied' });
+  expect(JSON.parse(refused.body)).toEqual(problem('ip_denied', 403));
   expect((await fetchFrom('127.0.0.9', '/api/v1/me', cookie, { 'x-forwarded-for': '127.0.0.5' })).status).toBe(403);
   expect((await fetchFrom('::1', '/api/v1/me', cookie)).status).toBe(403);
   const page = await fetchFrom('127.0.0.9', '/', cookie, { 'accept-language': 'en' });

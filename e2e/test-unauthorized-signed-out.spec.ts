@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { OPEN_ENTRY_POINTS, appEntryFiles } from '../lib/testing/entry-points';
+import { problem } from './helpers';
 
 // Every page and GET route on disk, its dynamic segments filled in: the platform's own tenant
 // (tenant zero, which always exists) and random ids for the rest.
@@ -30,6 +31,7 @@ test('signed out, every guarded page sends to the sign-in form and every guarded
   for (const path of routes) {
     const res = await request.get(path, { maxRedirects: 0 });
     expect(res.status(), path).toBe(401);
-    expect(await res.json(), path).toEqual({ error: 'unauthenticated' });
+    expect(res.headers()['content-type'], path).toBe('application/problem+json');
+    expect(await res.json(), path).toEqual(problem('unauthenticated', 401));
   }
 });

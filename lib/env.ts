@@ -39,6 +39,8 @@ const schema = z.object({
   // Every failed login answers no sooner than this after it began, so its timing cannot tell an
   // existing login ID from an unknown one (the work on both paths is the same as well).
   MAMORI_LOGIN_FAILURE_FLOOR_MS: z.coerce.number().int().min(0).max(5000).default(300),
+  // Calls an API token may make per minute (every instance together); more answer 429.
+  MAMORI_API_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
 });
 
 export type Env = z.infer<typeof schema> & {

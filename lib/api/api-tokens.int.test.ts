@@ -13,6 +13,8 @@ import { revokeApiToken } from './revoke-api-token';
 import { openApiDocument } from './openapi';
 import { checkAccess } from '@/lib/auth/guard';
 
+// Small, so the limit is reached in a test; every other test uses a token of its own a few times.
+process.env.MAMORI_API_CALLS_PER_MINUTE = '3';
 setupTestDatabase();
 afterEach(() => resetClock());
 
@@ -156,6 +158,29 @@ describe('API tokens', () => {
         .where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, 'access.denied_ip'))),
     );
     expect(denied).toEqual({ details: { layer: 'token', at: 'api' }, ip: '192.0.2.5' });
+  });
+
+  it('answers 429 with the seconds to wait past the per-minute limit, audits the first refusal only, and counts again the next minute', async () => {
+    const tenantId = await createTenant(`tokr${Date.now().toString(36)}`);
+    const admin = contextFor(tenantId, crypto.randomUUID(), 'tenant_admin');
+    const { token } = await createApiToken(tenantAccess(admin, tenantId, 'security.write'), {
+      name: 'busy',
+      days: 30,
+      scopes: ['audit:read'],
+    });
+    // The start of a minute, so the calls below fall into one.
+    advanceClock(60_000 - (Date.now() % 60_000) + 1_000);
+    for (let i = 0; i < 3; i++) await authenticateApiToken(token, 'audit:read', '192.0.2.5', null, 'test');
+    for (let i = 0; i < 2; i++)
+      await expect(authenticateApiToken(token, 'audit:read', '192.0.2.5', null, 'test')).rejects.toMatchObject({
+        code: 'too_many_requests',
+        status: 429,
+        retryAfterSeconds: expect.toSatisfy((s: number) => s > 50 && s <= 59),
+      });
+    expect(await count(tenantId, 'api_token.used')).toBe(3);
+    expect(await count(tenantId, 'access.denied')).toBe(1);
+    advanceClock(60_000);
+    expect(await authenticateApiToken(token, 'audit:read', '192.0.2.5', null, 'test')).toMatchObject({ tenantId });
   });
 
   it('refuses bad input with the field at fault and creates nothing', async () => {

@@ -11,6 +11,7 @@ import { layerRules, listRefs } from '@/lib/allowlists/ip-allowlist-rules';
 import { blockVersionsOf, findIpBlock } from '@/lib/allowlists/ip-block-rules';
 import { recordIpBlockRefusal } from '@/lib/allowlists/record-ip-block-refusal';
 import { parseIp } from '@/lib/ip/ip';
+import { env } from '@/lib/env';
 import { noteCaller } from '@/lib/observability/request-store';
 
 export interface TokenContext {
@@ -114,15 +115,37 @@ export async function authenticateApiToken(
       });
       return 'scope_denied' as const;
     }
-    await tx
+    // One statement notes the use and counts it in its minute (a row lock: exact across instances).
+    const at = now();
+    const minute = new Date(Math.floor(at.getTime() / 60_000) * 60_000);
+    const [counted] = await tx
       .update(apiTokens)
-      .set({ lastUsedAt: now(), lastUsedIp: ip })
-      .where(and(eq(apiTokens.tenantId, row.tenantId), eq(apiTokens.id, row.id)));
+      .set({
+        lastUsedAt: at,
+        lastUsedIp: ip,
+        rateWindow: minute,
+        rateCalls: sql`case when ${apiTokens.rateWindow} = ${minute.toISOString()}::timestamptz then ${apiTokens.rateCalls} + 1 else 1 end`,
+      })
+      .where(and(eq(apiTokens.tenantId, row.tenantId), eq(apiTokens.id, row.id)))
+      .returning({ calls: apiTokens.rateCalls });
+    const limit = env().MAMORI_API_CALLS_PER_MINUTE;
+    if (counted.calls > limit) {
+      // The first refusal of a minute is audited; the rest of a flood only counts.
+      if (counted.calls === limit + 1)
+        await recordAudit(tx, {
+          ...base,
+          action: 'access.denied',
+          outcome: 'denied',
+          details: { permission: scope, reason: 'rate_limited', request: action, limitPerMinute: limit },
+        });
+      return { limited: (minute.getTime() + 60_000 - at.getTime()) / 1000 };
+    }
     await recordAudit(tx, { ...base, action: 'api_token.used', outcome: 'success', details: { request: action } });
     return { tokenId: row.id, tenantId: row.tenantId, name: row.name, scopes: row.scopes, ip };
   }).then((r) => {
     if (r === 'ip_denied') throw new AppError('ip_denied');
     if (r === 'scope_denied') throw new AppError('forbidden');
+    if ('limited' in r) throw new AppError('too_many_requests', undefined, r.limited);
     noteCaller({ tenantId: r.tenantId, tokenId: r.tokenId });
     return r;
   });

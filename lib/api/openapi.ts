@@ -23,9 +23,14 @@ const page = z.object({
   events: z.array(event),
   next: z.string().nullable().describe('pass as `before` for the next (older) page'),
 });
-const error = z.object({
-  error: z.string(),
+/** RFC 9457 problem details, with the code and the refused fields as extension members. */
+const problem = z.object({
+  type: z.string().describe('urn:mamori:problem:<code>'),
+  title: z.string(),
+  status: z.number().int(),
+  error: z.string().describe('the code: bad_request, unauthenticated, forbidden, ip_denied, too_many_requests, …'),
   fields: z.record(z.string(), z.array(z.string())).optional().describe('per parameter, the reasons it was refused'),
+  id: z.string().optional().describe('for an internal error: the id its log line carries'),
 });
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the route parses with. */
@@ -42,6 +47,9 @@ export function openApiDocument() {
   const json = (schema: z.ZodType) => ({
     'application/json': { schema: z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) },
   });
+  const problemJson = {
+    'application/problem+json': { schema: z.toJSONSchema(problem, { io: 'output', unrepresentable: 'any' }) },
+  };
   return {
     openapi: '3.1.0',
     info: {
@@ -60,9 +68,18 @@ export function openApiDocument() {
           parameters,
           responses: {
             '200': { description: 'A page of events', content: json(page) },
-            '400': { description: 'A parameter is invalid, unknown, or a time has no offset', content: json(error) },
-            '401': { description: 'Missing, unknown, revoked or expired token', content: json(error) },
-            '403': { description: 'Address outside the tenant IP allowlist', content: json(error) },
+            '400': { description: 'A parameter is invalid, unknown, or a time has no offset', content: problemJson },
+            '401': { description: 'Missing, unknown, revoked or expired token', content: problemJson },
+            '403': {
+              description:
+                "Address outside the tenant's IP allowlist or the token's networks, or a token without the scope",
+              content: problemJson,
+            },
+            '429': {
+              description: 'More calls this minute than the token may make; Retry-After says when to try again',
+              headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'seconds' } },
+              content: problemJson,
+            },
           },
         },
       },

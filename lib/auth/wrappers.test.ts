@@ -124,14 +124,29 @@ describe('withRoute', () => {
     });
     state.authorize.mockRejectedValueOnce(new AppError('unauthenticated'));
     let res = await route(req('/api/v1/me'), params({}));
-    expect([res.status, await res.json()]).toEqual([401, { error: 'unauthenticated' }]);
+    expect([res.status, res.headers.get('content-type'), await res.json()]).toEqual([
+      401,
+      'application/problem+json',
+      {
+        type: 'urn:mamori:problem:unauthenticated',
+        title: 'Authentication is required',
+        status: 401,
+        error: 'unauthenticated',
+      },
+    ]);
     const logged = vi.spyOn(logger(), 'error').mockImplementation(() => {});
     res = await route(req('/api/v1/me'), params({}));
     const calls = [...logged.mock.calls];
     logged.mockRestore();
     expect(res.status).toBe(500);
     const body = await res.json();
-    expect(body).toEqual({ error: 'internal', id: expect.any(String) });
+    expect(body).toEqual({
+      type: 'urn:mamori:problem:internal',
+      title: 'Internal error',
+      status: 500,
+      error: 'internal',
+      id: expect.any(String),
+    });
     expect(JSON.stringify(body)).not.toContain('secret detail');
     // The detail goes to the log under the id the answer names, for the operator who reports it.
     expect(calls).toEqual([

@@ -21,6 +21,8 @@ export class AppError extends Error {
   constructor(
     readonly code: AppErrorCode,
     readonly fields?: Record<string, string[]>,
+    /** For too_many_requests: when to try again (the answer's Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(code);
     this.name = 'AppError';

@@ -36,11 +36,11 @@ export const REDACTED_PATHS = [
 ];
 
 /** A JSON logger (one object per line on stdout, or on `destination` in tests). */
-export function createLogger(destination?: DestinationStream): Logger {
+export function createLogger(destination?: DestinationStream, level = process.env.MAMORI_LOG_LEVEL ?? 'info'): Logger {
   return pino(
     {
       base: { service: 'mamori' },
-      level: process.env.MAMORI_LOG_LEVEL ?? 'info',
+      level,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },

@@ -17,7 +17,7 @@ function captureLogs(): Record<string, unknown>[] {
       callback();
     },
   });
-  (globalThis as { __mamoriLogger?: unknown }).__mamoriLogger = createLogger(sink);
+  (globalThis as { __mamoriLogger?: unknown }).__mamoriLogger = createLogger(sink, 'info');
   return lines;
 }
 

@@ -9,7 +9,6 @@ import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
-import { freePort } from '@/bench/server';
 
 export interface Proc {
   name: string;
@@ -27,7 +26,7 @@ function launch(name: string, command: string, args: string[], env: NodeJS.Proce
 }
 
 /** Stops a process group: SIGTERM, SIGKILL after `graceMs`. */
-export async function stop(proc: Proc, graceMs = 35_000): Promise<void> {
+async function stop(proc: Proc, graceMs = 35_000): Promise<void> {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null || proc.child.pid === undefined) return;
   try {
     process.kill(-proc.child.pid, 'SIGTERM');
@@ -45,7 +44,7 @@ export async function stop(proc: Proc, graceMs = 35_000): Promise<void> {
   clearTimeout(timer);
 }
 
-export function kill(proc: Proc): Promise<number | null> {
+function kill(proc: Proc): Promise<number | null> {
   process.kill(-proc.child.pid!, 'SIGKILL');
   return proc.exited;
 }
@@ -285,5 +284,3 @@ export async function waitFor(
   }
   throw new Error(`${typeof what === 'string' ? what : what()}: not within ${timeoutMs / 1000} s`);
 }
-
-export { freePort };

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { and, eq, ne } from 'drizzle-orm';
 import pg from 'pg';
 import { createPostgresDatabase, openSeeded, percentile, PG_ADMIN_URL, round } from '@/bench/lib';
+import { freePort } from '@/bench/server';
 import { operators, tenants, totpCredentials } from '@/db/schema';
 import { seal } from '@/lib/crypto/keyring';
 import { DEMO_PASSWORD } from '@/lib/demo/seed-demo';
@@ -24,7 +25,6 @@ import { checkAudit, type Acknowledged } from './check-audit';
 import { Client, type Sample } from './client';
 import { act, type Operator } from './act';
 import {
-  freePort,
   makeCertificate,
   probe,
   restartPostgres,

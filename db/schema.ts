@@ -842,6 +842,33 @@ export const apiTokens = pgTable(
   ],
 );
 
+/**
+ * The first answer to each API POST by its Idempotency-Key, per token, for a day: a retry gets
+ * that answer back instead of acting twice. A row without a status is a request still running.
+ */
+export const apiIdempotencyKeys = pgTable(
+  'api_idempotency_keys',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    tokenId: uuid('token_id').notNull(),
+    key: text('key').notNull(),
+    // sha256 of the method, path and body: the same key with another request is refused.
+    fingerprint: text('fingerprint').notNull(),
+    status: integer('status'),
+    contentType: text('content_type'),
+    headers: jsonb('headers').$type<Record<string, string>>(),
+    body: text('body'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.tokenId, t.key] }),
+    index('api_idempotency_keys_created').on(t.createdAt),
+    tenantPolicy('api_idempotency_keys'),
+  ],
+);
+
 /** A site's registered customers: personal data, shown masked unless one record is revealed. */
 export const members = pgTable(
   'members',

@@ -21,6 +21,7 @@ import { refreshPosture } from '@/lib/posture/refresh-posture';
 import { rollUpAudit } from '@/lib/audit/roll-up-audit';
 import { lockOverdueRotations } from '@/lib/passwords/rotation-targets';
 import { pruneLoginThrottles } from '@/lib/auth/prune-login-throttles';
+import { pruneIdempotencyKeys } from '@/lib/api/prune-idempotency-keys';
 import { rotateKeys } from '@/lib/keys/rotate-keys';
 import { readJudgedBody } from '@/lib/http/judge-body';
 import { prepareRequest, type RequestRefusal } from '@/lib/http/prepare-request';
@@ -113,6 +114,8 @@ async function main() {
       { name: 'dormant-operators', everyMs: 3_600_000, run: disableDormantOperators },
       // Failure counts of unknown login IDs, a day after their last failure.
       { name: 'login-throttles', everyMs: 3_600_000, run: pruneLoginThrottles },
+      // API idempotency keys, a day after their first request.
+      { name: 'idempotency-keys', everyMs: 3_600_000, run: pruneIdempotencyKeys },
       // Audit retention (default 5 years).
       { name: 'audit-retention', everyMs: 24 * 3_600_000, leaseMs: 10 * 60_000, run: pruneAllTenants },
     ],

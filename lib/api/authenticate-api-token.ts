@@ -20,13 +20,15 @@ export interface TokenContext {
   name: string;
   scopes: ApiScope[];
   ip: string;
+  userAgent: string | null;
 }
 
 /**
  * Authenticates a bearer token for a route that needs `scope`: unknown, revoked and expired
  * tokens, suspended tenants, blocked addresses, addresses outside the tenant's IP allowlist or
- * the token's own networks, and a token without the scope are refused. Every use and every
- * refusal of a known token is audited.
+ * the token's own networks, a token without the scope, and a request for another tenant than the
+ * token's (`onTenant`, from the route's path; answered like a missing tenant) are refused. Every
+ * use and every refusal of a known token is audited.
  */
 export async function authenticateApiToken(
   bearer: string,
@@ -34,6 +36,7 @@ export async function authenticateApiToken(
   ip: string,
   userAgent: string | null,
   action: string,
+  onTenant?: string,
 ): Promise<TokenContext> {
   if (!/^mmr_[A-Za-z0-9_-]{43}$/.test(bearer)) throw new AppError('unauthenticated');
   const [row] = await withPlatformTx((tx) =>
@@ -115,6 +118,15 @@ export async function authenticateApiToken(
       });
       return 'scope_denied' as const;
     }
+    if (onTenant !== undefined && onTenant !== row.tenantId) {
+      await recordAudit(tx, {
+        ...base,
+        action: 'access.denied',
+        outcome: 'denied',
+        details: { permission: scope, reason: 'not_member', request: action, tenant: onTenant.slice(0, 64) },
+      });
+      return 'not_member' as const;
+    }
     // One statement notes the use and counts it in its minute (a row lock: exact across instances).
     const at = now();
     const minute = new Date(Math.floor(at.getTime() / 60_000) * 60_000);
@@ -141,10 +153,11 @@ export async function authenticateApiToken(
       return { limited: (minute.getTime() + 60_000 - at.getTime()) / 1000 };
     }
     await recordAudit(tx, { ...base, action: 'api_token.used', outcome: 'success', details: { request: action } });
-    return { tokenId: row.id, tenantId: row.tenantId, name: row.name, scopes: row.scopes, ip };
+    return { tokenId: row.id, tenantId: row.tenantId, name: row.name, scopes: row.scopes, ip, userAgent };
   }).then((r) => {
     if (r === 'ip_denied') throw new AppError('ip_denied');
     if (r === 'scope_denied') throw new AppError('forbidden');
+    if (r === 'not_member') throw new AppError('not_found');
     if ('limited' in r) throw new AppError('too_many_requests', undefined, r.limited);
     noteCaller({ tenantId: r.tenantId, tokenId: r.tokenId });
     return r;

@@ -18,6 +18,8 @@ export interface AuditEventInput {
   details?: Record<string, unknown>;
   /** The open incident the action was taken for: kept in the details, where its timeline finds it. */
   incidentId?: string;
+  /** The API token that acted (its name is the actor's login ID): kept in the details. */
+  apiTokenId?: string;
 }
 
 /** Who, from where and in which session: the part of an event that comes from the caller. */
@@ -39,6 +41,33 @@ export function byOperator(ctx: {
 }
 
 /**
+ * The caller's part of an event for functions a person or an API token may call: a token is named
+ * as `api-token:<name>`, with no operator and no session, and its id goes into the details.
+ */
+export function byActor(
+  ctx:
+    | Parameters<typeof byOperator>[0]
+    | {
+        operatorId: null;
+        loginId: string;
+        ip: string;
+        userAgent: string | null;
+        sessionId: null;
+        token: { id: string };
+      },
+): Pick<AuditEventInput, 'actor' | 'ip' | 'userAgent' | 'sessionId' | 'incidentId' | 'apiTokenId'> {
+  if ('token' in ctx)
+    return {
+      actor: { operatorId: null, loginId: ctx.loginId },
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+      sessionId: null,
+      apiTokenId: ctx.token.id,
+    };
+  return byOperator(ctx);
+}
+
+/**
  * The fields of an event as the door takes them: texts made safe to store and show, details
  * with only safe integers as numbers (see safeDetails). Its id, time, digest, sequence number and
  * hash are the database's to make.
@@ -56,7 +85,11 @@ export function auditFieldsOf(input: AuditEventInput) {
     userAgent: input.userAgent ? safeText(input.userAgent, 512) : null,
     sessionId: input.sessionId ?? null,
     details: JSON.stringify(
-      safeDetails(input.incidentId ? { ...input.details, incidentId: input.incidentId } : (input.details ?? {})),
+      safeDetails({
+        ...input.details,
+        ...(input.incidentId ? { incidentId: input.incidentId } : {}),
+        ...(input.apiTokenId ? { apiTokenId: input.apiTokenId } : {}),
+      }),
     ),
   };
 }

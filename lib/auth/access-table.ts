@@ -24,6 +24,7 @@ export type AccessRule =
 
 const T = 'app/t/[tenantId]';
 const SITE = `${T}/sites/[siteId]`;
+const API = 'app/api/v1/tenants/[tenantId]';
 
 export const ACCESS = {
   // Open to anyone, each with why.
@@ -178,6 +179,18 @@ export const ACCESS = {
   'app/api/v1/tenants/[tenantId]/audit/export/route.ts GET': { who: 'tenant', permission: 'audit.read' },
   'app/api/v1/tenants/[tenantId]/audit/blast-radius/route.ts GET': { who: 'tenant', permission: 'audit.read' },
   'app/api/v1/audit-events/route.ts GET': { who: 'token', scope: 'audit:read' },
+
+  // The admin API: bearer tokens, each call on the token's own tenant with one of its scopes.
+  [`${API}/operators/route.ts GET`]: { who: 'token', scope: 'operators:read' },
+  [`${API}/operators/route.ts POST`]: { who: 'token', scope: 'operators:write' },
+  [`${API}/operators/[operatorId]/route.ts GET`]: { who: 'token', scope: 'operators:read' },
+  [`${API}/operators/[operatorId]/route.ts PATCH`]: { who: 'token', scope: 'operators:write' },
+  [`${API}/operators/[operatorId]/disable/route.ts POST`]: { who: 'token', scope: 'operators:write' },
+  [`${API}/operators/[operatorId]/enable/route.ts POST`]: { who: 'token', scope: 'operators:write' },
+  [`${API}/operators/[operatorId]/unlock/route.ts POST`]: { who: 'token', scope: 'operators:write' },
+  [`${API}/operators/[operatorId]/force-password-change/route.ts POST`]: { who: 'token', scope: 'operators:write' },
+  [`${API}/operators/[operatorId]/reset-totp/route.ts POST`]: { who: 'token', scope: 'operators:write' },
+  [`${API}/operators/[operatorId]/end-sessions/route.ts POST`]: { who: 'token', scope: 'operators:write' },
 
   // A shop's customer data.
   [`${SITE}/orders/page.tsx`]: { who: 'tenant', permission: 'orders.read' },

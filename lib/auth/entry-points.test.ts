@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { appEntryFiles } from '@/lib/testing/entry-points';
 import { ACCESS, type AccessRule } from './access-table';
+import { API_OPERATIONS } from '@/lib/api/api-operations';
 
 /**
  * The access table and the files on disk, held to each other: every page, route handler and
@@ -24,10 +25,15 @@ function entryPoints(file: string): { name: string; declares: string | null }[] 
   const exported = [...text.matchAll(/export\s+(?:const|async function|function)\s+(\w+)\b(?=([\s\S]{0,300}))/g)];
   const wrapped = (rest: string, wrapper: string) =>
     rest.match(new RegExp(`^\\s*=\\s*${wrapper}(?:<[^(]*>)?\\(\\s*'([^']+)'`))?.[1] ?? null;
+  // An API route hands the guard its operation, which names its row.
+  const operation = (rest: string) => {
+    const name = rest.match(/^\s*=\s*withApi\(\s*(\w+)/)?.[1];
+    return name && name in API_OPERATIONS ? API_OPERATIONS[name as keyof typeof API_OPERATIONS].entry : null;
+  };
   if (file.endsWith('/route.ts'))
     return exported
       .filter((m) => HTTP_METHODS.includes(m[1]))
-      .map((m) => ({ name: `${file} ${m[1]}`, declares: wrapped(m[2], 'withRoute') }));
+      .map((m) => ({ name: `${file} ${m[1]}`, declares: wrapped(m[2], 'withRoute') ?? operation(m[2]) }));
   if (file.endsWith('/actions.ts') && text.startsWith("'use server'"))
     return exported.map((m) => ({ name: `${file} ${m[1]}`, declares: wrapped(m[2], 'withAction') }));
   return [];
@@ -63,7 +69,8 @@ describe('the access table and the entry points on disk', () => {
   });
 
   it('lets only the guard make access values, and only the guard check a second factor', () => {
-    const casts = /\bas\s+(unknown\s+as\s+)?(TenantAccess|PlatformAccess|OperatorAccess|SteppedUp|AccessOf)\b/;
+    const casts =
+      /\bas\s+(unknown\s+as\s+)?(TenantAccess|PlatformAccess|OperatorAccess|TokenAccess|TokenAccessOf|SteppedUp|AccessOf)\b/;
     expect(code.filter((f) => casts.test(read(f)) && !f.startsWith('lib/testing/'))).toEqual(['lib/auth/guard.ts']);
     expect(code.filter((f) => /\brequireStepUp\(/.test(read(f)))).toEqual([
       'lib/auth/guard.ts',

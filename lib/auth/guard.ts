@@ -16,9 +16,11 @@ import { safeReturnPath } from '@/lib/http/return-path';
 import { applySupportGrant } from '@/lib/support/apply-support-grant';
 import { supportScopesOf } from '@/lib/support/list-support-grants';
 import { hasPermission, isPlatformRole, isSupportScope, mayAct, type Permission } from '@/lib/kernel/permissions';
-import type { OperatorAccess, PlatformAccess, SteppedUp, TenantAccess } from '@/lib/kernel/access';
+import type { OperatorAccess, PlatformAccess, SteppedUp, TenantAccess, TokenAccess } from '@/lib/kernel/access';
+import { authenticateApiToken } from '@/lib/api/authenticate-api-token';
 import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { ACCESS, type AccessRule, type Entry, type RuleOf } from './access-table';
+import type { ApiScope } from '@/db/schema';
 import { noteCaller } from '@/lib/observability/request-store';
 import { requestMeta } from './request-context';
 
@@ -205,6 +207,42 @@ export async function checkAccess<E extends GuardedEntry>(
     access = { ...access, steppedUp: true };
   }
   return access as AccessOf<E>;
+}
+
+/** Route entries for API clients: a bearer token with the row's scope, for its own tenant only. */
+export type TokenEntry = { [E in Entry]: RuleOf<E>['who'] extends 'token' ? E : never }[Entry];
+type ScopeOf<E extends TokenEntry> = RuleOf<E> extends { scope: infer S extends ApiScope } ? S : never;
+export type TokenAccessOf<E extends TokenEntry> = TokenAccess<ScopeOf<E>>;
+
+/**
+ * The guard for API calls: the bearer token must be live, allowed from this address, hold the
+ * entry's scope and belong to the tenant the path names (when it names one). Makes the token's
+ * access value, the only place one is made.
+ */
+export async function authorizeToken<E extends TokenEntry>(
+  entry: E,
+  call: { bearer: string; ip: string; userAgent: string | null; request: string; tenantId?: string },
+): Promise<TokenAccessOf<E>> {
+  const rule: AccessRule = ACCESS[entry];
+  if (rule.who !== 'token') throw new AppError('not_found');
+  const token = await authenticateApiToken(
+    call.bearer,
+    rule.scope,
+    call.ip,
+    call.userAgent,
+    call.request,
+    call.tenantId,
+  );
+  return {
+    token: { id: token.tokenId, name: token.name },
+    tenantId: token.tenantId,
+    operatorId: null,
+    loginId: `api-token:${token.name}`,
+    sessionId: null,
+    ip: token.ip,
+    userAgent: token.userAgent,
+    granted: { tenantId: token.tenantId, scope: rule.scope },
+  } as unknown as TokenAccessOf<E>;
 }
 
 /**

@@ -2,13 +2,13 @@ import 'server-only';
 import { and, isNull, sql } from 'drizzle-orm';
 import { rowsOf, withPlatformTx, withTenantTx } from '@/db';
 import { PLATFORM_TENANT_ID, sessions } from '@/db/schema';
-import { byOperator, recordAudit } from '@/lib/audit/record-audit';
+import { byActor, byOperator, recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { z } from '@/lib/http/zod-messages';
 import { AppError } from '@/lib/http/app-error';
 import { lockOperator } from '@/lib/tenancy/operator-guards';
 import { reasonSchema } from '@/lib/http/input-schemas';
-import type { TenantAccess, PlatformAccess, SteppedUp } from '@/lib/kernel/access';
+import type { TenantAccess, PlatformAccess, SteppedUp, SteppedUpActor } from '@/lib/kernel/access';
 import { revokeOperatorSessions, revokeTenantSessions } from '@/lib/sessions/revoke-sessions';
 
 export const bulkRevokeInput = z.object({ reason: reasonSchema });
@@ -20,7 +20,7 @@ export const endAllSessionsInput = bulkRevokeInput.extend({
 
 /** Ends one operator's sessions (an admin of their tenant, or platform staff). */
 export async function endOperatorSessions(
-  ctx: SteppedUp<TenantAccess<'sessions.manage'>>,
+  ctx: SteppedUpActor<'sessions.manage', 'operators:write'>,
   operatorId: string,
   reason: string,
 ) {
@@ -32,13 +32,13 @@ export async function endOperatorSessions(
       tenantId,
       operatorId,
       'revoked_by_admin',
-      ctx.operatorId === operatorId ? ctx.sessionId : undefined,
+      ctx.operatorId === operatorId ? (ctx.sessionId ?? undefined) : undefined,
     );
     await recordAudit(tx, {
       tenantId,
       action: 'sessions.revoked_bulk',
       outcome: 'success',
-      ...byOperator(ctx),
+      ...byActor(ctx),
       target: { type: 'operator', id: operatorId },
       details: { scope: 'operator', loginId: target.loginId, reason, count },
     });

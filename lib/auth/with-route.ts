@@ -1,14 +1,18 @@
 import 'server-only';
 import { NextResponse, type NextRequest } from 'next/server';
 import { errorResponse } from '@/lib/http/respond';
-import { authorize, type AccessOf, type GuardedEntry } from './guard';
-import { authenticateApiToken, type TokenContext } from '@/lib/api/authenticate-api-token';
-import { ACCESS, type AccessRule, type Entry, type RuleOf } from './access-table';
+import {
+  authorize,
+  authorizeToken,
+  type AccessOf,
+  type GuardedEntry,
+  type TokenAccessOf,
+  type TokenEntry,
+} from './guard';
+import { ACCESS, type AccessRule } from './access-table';
 import { requestMetaFrom } from './request-context';
 
-/** Route entries for API clients: a bearer token with the row's scope, for its own tenant only. */
-type TokenEntry = { [E in Entry]: RuleOf<E>['who'] extends 'token' ? E : never }[Entry];
-type ContextOf<E> = E extends TokenEntry ? TokenContext : E extends GuardedEntry ? AccessOf<E> : never;
+type ContextOf<E> = E extends TokenEntry ? TokenAccessOf<E> : E extends GuardedEntry ? AccessOf<E> : never;
 
 type Handler<P, C> = (req: NextRequest, access: C, params: P) => Promise<Response>;
 type RouteHandler<P> = (req: NextRequest, context: { params: Promise<P> }) => Promise<Response>;
@@ -29,14 +33,13 @@ export function withRoute<
       let access: unknown;
       if (rule.who === 'token') {
         const meta = requestMetaFrom(req.headers);
-        const bearer = (req.headers.get('authorization') ?? '').replace(/^Bearer\s+/i, '');
-        access = await authenticateApiToken(
-          bearer,
-          rule.scope,
-          meta.ip,
-          meta.userAgent,
-          `${req.method} ${req.nextUrl.pathname}`,
-        );
+        access = await authorizeToken(entry as TokenEntry, {
+          bearer: (req.headers.get('authorization') ?? '').replace(/^Bearer\s+/i, ''),
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+          request: `${req.method} ${req.nextUrl.pathname}`,
+          tenantId: params.tenantId,
+        });
       } else {
         access = await (authorize as (entry: E, where?: unknown) => Promise<unknown>)(entry, params);
       }

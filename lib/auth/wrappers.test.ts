@@ -19,8 +19,7 @@ const state = vi.hoisted(() => ({
   token: vi.fn(),
 }));
 vi.mock('next/headers', () => ({ headers: async () => state.headers, cookies: async () => new Map() }));
-vi.mock('./guard', () => ({ authorize: state.authorize }));
-vi.mock('@/lib/api/authenticate-api-token', () => ({ authenticateApiToken: state.token }));
+vi.mock('./guard', () => ({ authorize: state.authorize, authorizeToken: state.token }));
 
 const { withAction } = await import('./with-action');
 const { withRoute, json } = await import('./with-route');
@@ -155,15 +154,21 @@ describe('withRoute', () => {
   });
 
   it('checks a token route’s bearer against the row’s scope, never the session guard', async () => {
-    state.token.mockResolvedValueOnce({ tokenId: 't-1', tenantId: TENANT, scopes: ['audit:read'] });
+    state.token.mockResolvedValueOnce({ token: { id: 't-1', name: 'siem' }, tenantId: TENANT });
     const route = withRoute('app/api/v1/audit-events/route.ts GET', async (_req, token) => json({ token }));
     const res = await route(
       req('/api/v1/audit-events', { headers: { authorization: 'Bearer mamori_abc', 'user-agent': 'siem' } }),
       params({}),
     );
-    expect(state.token).toHaveBeenCalledWith('mamori_abc', 'audit:read', 'unknown', 'siem', 'GET /api/v1/audit-events');
+    expect(state.token).toHaveBeenCalledWith('app/api/v1/audit-events/route.ts GET', {
+      bearer: 'mamori_abc',
+      ip: 'unknown',
+      userAgent: 'siem',
+      request: 'GET /api/v1/audit-events',
+      tenantId: undefined,
+    });
     expect(state.authorize).not.toHaveBeenCalled();
-    expect(await res.json()).toEqual({ token: { tokenId: 't-1', tenantId: TENANT, scopes: ['audit:read'] } });
+    expect(await res.json()).toEqual({ token: { token: { id: 't-1', name: 'siem' }, tenantId: TENANT } });
     state.token.mockRejectedValueOnce(new AppError('unauthenticated'));
     expect((await route(req('/api/v1/audit-events'), params({}))).status).toBe(401);
   });

@@ -9,7 +9,11 @@ export const APP_ERRORS = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  precondition_failed: 412,
   payload_too_large: 413,
+  unsupported_media_type: 415,
+  idempotency_key_reused: 422,
+  precondition_required: 428,
   too_many_requests: 429,
   internal: 500,
 } as const;

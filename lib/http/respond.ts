@@ -15,7 +15,11 @@ const TITLES: Record<AppErrorCode, string> = {
   not_found: 'Not found',
   method_not_allowed: 'Method not allowed',
   conflict: 'Conflicts with the current state',
+  precondition_failed: 'The resource changed since it was read (If-Match is stale)',
   payload_too_large: 'The request body is too large',
+  unsupported_media_type: 'The request body must be application/json',
+  idempotency_key_reused: 'This Idempotency-Key was used for a different request',
+  precondition_required: 'This write needs If-Match with the ETag last read',
   too_many_requests: 'Too many requests',
   internal: 'Internal error',
 };

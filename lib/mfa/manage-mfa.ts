@@ -2,8 +2,8 @@ import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { rowsOf, withPlatformTx, withTenantTx } from '@/db';
 import { recoveryCodes, tenants, totpCredentials } from '@/db/schema';
-import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorAccess, PlatformAccess, SteppedUp, TenantAccess } from '@/lib/kernel/access';
+import { byActor, byOperator, recordAudit } from '@/lib/audit/record-audit';
+import type { OperatorAccess, PlatformAccess, SteppedUp, SteppedUpActor, TenantAccess } from '@/lib/kernel/access';
 import { revokeOperatorSessions } from '@/lib/sessions/revoke-sessions';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
@@ -18,7 +18,7 @@ export const resetMfaInput = z.object({ reason: reasonSchema });
 
 /** An admin resets an operator's TOTP: credential and codes gone, sessions ended, re-enrollment forced. */
 export async function resetOperatorMfa(
-  ctx: SteppedUp<TenantAccess<'operators.write'>>,
+  ctx: SteppedUpActor<'operators.write', 'operators:write'>,
   operatorId: string,
   input: z.infer<typeof resetMfaInput>,
 ) {
@@ -36,13 +36,13 @@ export async function resetOperatorMfa(
       tenantId,
       operatorId,
       'mfa_reset',
-      ctx.operatorId === operatorId ? ctx.sessionId : undefined,
+      ctx.operatorId === operatorId ? (ctx.sessionId ?? undefined) : undefined,
     );
     await recordAudit(tx, {
       tenantId,
       action: 'mfa.reset',
       outcome: 'success',
-      ...byOperator(ctx),
+      ...byActor(ctx),
       target: { type: 'operator', id: operatorId },
       details: { loginId: target.loginId, reason: input.reason, sessionsEnded },
     });

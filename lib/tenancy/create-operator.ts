@@ -2,8 +2,8 @@ import 'server-only';
 import { withTenantTx } from '@/db';
 import { eq } from 'drizzle-orm';
 import { operators, ROLES, tenants } from '@/db/schema';
-import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
+import { byActor, recordAudit } from '@/lib/audit/record-audit';
+import type { SteppedUpActor } from '@/lib/kernel/access';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
 import { hashPassword } from '@/lib/passwords/hash-password';
@@ -27,7 +27,7 @@ export const createOperatorInput = z.object({
  * only be one of this tenant's own.
  */
 export async function createOperator(
-  ctx: SteppedUp<TenantAccess<'operators.write'>>,
+  ctx: SteppedUpActor<'operators.write', 'operators:write'>,
   input: z.infer<typeof createOperatorInput>,
 ) {
   const tenantId = ctx.granted.tenantId;
@@ -62,7 +62,7 @@ export async function createOperator(
       tenantId,
       action: 'operator.created',
       outcome: 'success',
-      ...byOperator(ctx),
+      ...byActor(ctx),
       target: { type: 'operator', id: row.id },
       details: {
         loginId: input.loginId,

@@ -2,8 +2,8 @@ import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { operators } from '@/db/schema';
-import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
+import { byActor, recordAudit } from '@/lib/audit/record-audit';
+import type { SteppedUpActor } from '@/lib/kernel/access';
 import { z } from '@/lib/http/zod-messages';
 import { lockOperator } from '@/lib/tenancy/operator-guards';
 import { reasonSchema } from '@/lib/http/input-schemas';
@@ -12,7 +12,7 @@ export const forcePasswordChangeInput = z.object({ reason: reasonSchema });
 
 /** Flags one operator to change their password (their current one stays valid to log in with). */
 export async function forcePasswordChange(
-  ctx: SteppedUp<TenantAccess<'operators.write'>>,
+  ctx: SteppedUpActor<'operators.write', 'operators:write'>,
   operatorId: string,
   input: z.infer<typeof forcePasswordChangeInput>,
 ) {
@@ -27,7 +27,7 @@ export async function forcePasswordChange(
       tenantId,
       action: 'password.change_forced',
       outcome: 'success',
-      ...byOperator(ctx),
+      ...byActor(ctx),
       target: { type: 'operator', id: operatorId },
       details: { loginId: target.loginId, reason: input.reason },
     });

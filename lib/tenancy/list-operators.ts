@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { operators } from '@/db/schema';
-import type { TenantAccess } from '@/lib/kernel/access';
+import type { TenantActor } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { decodeCursor, encodeCursor } from '@/lib/http/cursor';
 import { z } from '@/lib/http/zod-messages';
@@ -25,7 +25,7 @@ const factorColumns = {
 
 /** One tenant's operators by login ID, keyset-paged on the (tenant_id, login_id_key) index. */
 export async function listOperators(
-  ctx: TenantAccess<'operators.read' | 'operators.write'>,
+  ctx: TenantActor<'operators.read' | 'operators.write', 'operators:read'>,
   query: z.infer<typeof listOperatorsQuery>,
 ) {
   const tenantId = ctx.granted.tenantId;
@@ -64,7 +64,11 @@ export async function listOperators(
 }
 
 /** One operator of a tenant, for the detail page; null when not in this tenant. */
-export async function getOperator(ctx: TenantAccess<'operators.read' | 'operators.write'>, operatorId: string) {
+export async function getOperator(
+  // A write token reads back the operator it changed.
+  ctx: TenantActor<'operators.read' | 'operators.write', 'operators:read' | 'operators:write'>,
+  operatorId: string,
+) {
   const tenantId = ctx.granted.tenantId;
   const [row] = await withTenantTx(tenantId, (tx) =>
     tx

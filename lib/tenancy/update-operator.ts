@@ -3,8 +3,8 @@ import { now } from '@/lib/clock';
 import { and, eq, sql } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { operators, ROLES } from '@/db/schema';
-import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
+import { byActor, recordAudit } from '@/lib/audit/record-audit';
+import type { SteppedUpActor, TenantActor } from '@/lib/kernel/access';
 import { revokeOperatorSessions } from '@/lib/sessions/revoke-sessions';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
@@ -24,7 +24,7 @@ import { reasonInput, reasonSchema } from '@/lib/http/input-schemas';
 export const updateOperatorInput = z.object({ displayName: displayNameSchema, email: optionalEmailSchema });
 
 export async function updateOperator(
-  ctx: TenantAccess<'operators.write'>,
+  ctx: TenantActor<'operators.write', 'operators:write'>,
   operatorId: string,
   input: z.infer<typeof updateOperatorInput>,
 ) {
@@ -39,7 +39,7 @@ export async function updateOperator(
       tenantId,
       action: 'operator.updated',
       outcome: 'success',
-      ...byOperator(ctx),
+      ...byActor(ctx),
       target: { type: 'operator', id: operatorId },
       details: {
         loginId: before.loginId,
@@ -54,7 +54,7 @@ export const setOperatorStatusInput = z.object({ status: z.enum(['active', 'disa
 
 /** Disabling ends the operator's sessions at once and is refused for oneself and the last admin. */
 export async function setOperatorStatus(
-  ctx: TenantAccess<'operators.write'>,
+  ctx: TenantActor<'operators.write', 'operators:write'>,
   operatorId: string,
   input: z.infer<typeof setOperatorStatusInput>,
 ) {
@@ -75,7 +75,7 @@ export async function setOperatorStatus(
       tenantId,
       action: input.status === 'disabled' ? 'operator.disabled' : 'operator.enabled',
       outcome: 'success',
-      ...byOperator(ctx),
+      ...byActor(ctx),
       target: { type: 'operator', id: operatorId },
       details: {
         loginId: before.loginId,
@@ -93,7 +93,7 @@ export const changeOperatorRoleInput = z.object({ role: z.enum(ROLES) });
 
 /** Never one's own role; never the last active admin. Takes effect on the target's next request. */
 export async function changeOperatorRole(
-  ctx: SteppedUp<TenantAccess<'operators.write'>>,
+  ctx: SteppedUpActor<'operators.write', 'operators:write'>,
   operatorId: string,
   input: z.infer<typeof changeOperatorRoleInput>,
 ) {
@@ -112,7 +112,7 @@ export async function changeOperatorRole(
       tenantId,
       action: 'operator.role_changed',
       outcome: 'success',
-      ...byOperator(ctx),
+      ...byActor(ctx),
       target: { type: 'operator', id: operatorId },
       details: { loginId: before.loginId, before: before.role, after: input.role },
     });
@@ -121,7 +121,7 @@ export async function changeOperatorRole(
 
 /** Clears failed-login counters and a lock after 100 failures. */
 export async function unlockOperator(
-  ctx: TenantAccess<'operators.write'>,
+  ctx: TenantActor<'operators.write', 'operators:write'>,
   operatorId: string,
   input: z.infer<typeof reasonInput>,
 ) {
@@ -140,7 +140,7 @@ export async function unlockOperator(
       tenantId,
       action: 'operator.unlocked',
       outcome: 'success',
-      ...byOperator(ctx),
+      ...byActor(ctx),
       target: { type: 'operator', id: operatorId },
       details: {
         loginId: before.loginId,
@@ -154,7 +154,7 @@ export async function unlockOperator(
 
 /** A new temporary password (shown once), must-change set, every session of the target ended. */
 export async function resetOperatorPassword(
-  ctx: SteppedUp<TenantAccess<'operators.write'>>,
+  ctx: SteppedUpActor<'operators.write', 'operators:write'>,
   operatorId: string,
   input: z.infer<typeof reasonInput>,
 ) {
@@ -185,7 +185,7 @@ export async function resetOperatorPassword(
       tenantId,
       action: 'operator.password_reset',
       outcome: 'success',
-      ...byOperator(ctx),
+      ...byActor(ctx),
       target: { type: 'operator', id: operatorId },
       details: { loginId: before.loginId, reason: input.reason, sessionsEnded },
     });

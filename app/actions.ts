@@ -3,7 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { acknowledgeAlert } from '@/lib/alerts/list-alerts';
+import { acknowledgeAlert } from '@/lib/alerts/acknowledge-alert';
 import { signOut } from '@/lib/auth/auth';
 import { currentOperator } from '@/lib/auth/guard';
 import { revokeOwnSession } from '@/lib/auth/revoke-session';

@@ -382,7 +382,8 @@ export const rotationCampaigns = pgTable(
       .notNull()
       .default('active'),
     startedAt: ts('started_at').notNull(),
-    startedByOperatorId: uuid('started_by_operator_id').notNull(),
+    // Null when an API token started it (its name is the login ID).
+    startedByOperatorId: uuid('started_by_operator_id'),
     startedByLoginId: text('started_by_login_id').notNull(),
     targetCount: integer('target_count').notNull().default(0),
     tenantCount: integer('tenant_count').notNull().default(0),
@@ -806,8 +807,12 @@ export const API_SCOPES = [
   'rotation:write',
   'alerts:read',
   'alerts:write',
+  'tenants:read',
+  'tenants:write',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
+/** Scopes over every tenant: only the platform's own tokens may hold them. */
+export const PLATFORM_SCOPES: readonly ApiScope[] = ['tenants:read', 'tenants:write'];
 
 /** API tokens: one tenant, scoped, expiring (a year at most), optionally bound to networks; stored hashed, shown once. */
 export const apiTokens = pgTable(

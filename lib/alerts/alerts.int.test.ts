@@ -5,7 +5,8 @@ import { PLATFORM_TENANT_ID, auditEvents } from '@/db/schema';
 import { contextFor, tenantAccess } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
-import { acknowledgeAlert, listAlerts } from './list-alerts';
+import { acknowledgeAlert } from './acknowledge-alert';
+import { listAlerts } from './list-alerts';
 import { raiseAlert } from './raise-alert';
 import { checkAccess, onOwnTenant } from '@/lib/auth/guard';
 

@@ -7,7 +7,7 @@ import { AppError } from '@/lib/http/app-error';
 import type { SteppedUp, TenantAccess } from '@/lib/kernel/access';
 import { revokeOperatorSessions } from '@/lib/sessions/revoke-sessions';
 import { lockOperator } from '@/lib/tenancy/operator-guards';
-import { markAlertChecked } from './list-alerts';
+import { markAlertChecked } from './acknowledge-alert';
 
 /** The alerts that say an operator's password is known to someone else. */
 export const KNOWN_PASSWORD_RULES = [

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { withPlatformTx } from '@/db';
 import { alerts, auditEvents, operators } from '@/db/schema';
-import { saveIpAllowlist } from '@/lib/allowlists/manage-ip-allowlist';
+import { saveIpAllowlist } from '@/lib/allowlists/save-ip-allowlist';
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { AppError } from '@/lib/http/app-error';
 import { contextFor, sessionCtx, tenantAccess } from '@/lib/testing/context';

@@ -1,11 +1,9 @@
 import 'server-only';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { withPlatformTx, withTenantTx, type Tx } from '@/db';
 import { alerts, PLATFORM_TENANT_ID, tenants } from '@/db/schema';
-import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { TenantAccess } from '@/lib/kernel/access';
-import { now } from '@/lib/clock';
-import { AppError } from '@/lib/http/app-error';
+import type { TenantAccess, TokenAccess } from '@/lib/kernel/access';
+import { decodeCursor, encodeCursor } from '@/lib/http/cursor';
 
 const columns = {
   id: alerts.id,
@@ -38,30 +36,45 @@ export async function listAlerts(ctx: TenantAccess<'audit.read'>, limit = 20) {
   return withTenantTx(tenantId, (tx) => latest(tx, tenantId, limit), { readOnly: true });
 }
 
-/** Marks an alert as looked at; who did is kept on the alert and in the audit trail. */
-export async function acknowledgeAlert(ctx: TenantAccess<'security.write'>, alertId: string) {
-  const tenantId = ctx.granted.tenantId;
-  return withTenantTx(tenantId, async (tx) => {
-    if (!(await markAlertChecked(tx, ctx, alertId))) throw new AppError('not_found');
-  });
-}
+export const ALERT_PAGE = 50;
 
-/** In the caller's transaction: an open alert marked as checked, with its event; false when none was open. */
-export async function markAlertChecked(tx: Tx, ctx: TenantAccess, alertId: string): Promise<boolean> {
-  const tenantId = ctx.granted.tenantId;
-  const [row] = await tx
-    .update(alerts)
-    .set({ acknowledgedAt: now(), acknowledgedByLoginId: ctx.loginId })
-    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, alertId), isNull(alerts.acknowledgedAt)))
-    .returning({ rule: alerts.rule });
-  if (!row) return false;
-  await recordAudit(tx, {
+/**
+ * A tenant's alerts for an API client, newest first, keyset-paged on (raised_at, id); `open`
+ * only those not yet acknowledged.
+ */
+export async function listAlertsPage(
+  ctx: TokenAccess<'alerts:read' | 'alerts:write'>,
+  query: { after?: string; open?: boolean },
+) {
+  const { tenantId } = ctx.granted;
+  const cursor = decodeCursor(query.after);
+  const rows = await withTenantTx(
     tenantId,
-    action: 'alert.acknowledged',
-    outcome: 'success',
-    ...byOperator(ctx),
-    target: { type: 'alert', id: alertId },
-    details: { rule: row.rule },
-  });
-  return true;
+    (tx) =>
+      tx
+        .select(columns)
+        .from(alerts)
+        .innerJoin(tenants, eq(tenants.id, alerts.tenantId))
+        .where(
+          and(
+            eq(alerts.tenantId, tenantId),
+            query.open ? isNull(alerts.acknowledgedAt) : undefined,
+            cursor && typeof cursor.value === 'string'
+              ? or(
+                  lt(alerts.raisedAt, new Date(cursor.value)),
+                  and(eq(alerts.raisedAt, new Date(cursor.value)), lt(alerts.id, cursor.id)),
+                )
+              : undefined,
+          ),
+        )
+        .orderBy(sql`${alerts.raisedAt} desc`, sql`${alerts.id} desc`)
+        .limit(ALERT_PAGE + 1),
+    { readOnly: true },
+  );
+  const page = rows.slice(0, ALERT_PAGE);
+  const last = page.at(-1);
+  return {
+    rows: page,
+    next: rows.length > ALERT_PAGE && last ? encodeCursor(last.raisedAt.toISOString(), last.id) : null,
+  };
 }

@@ -9,14 +9,11 @@ import { AppError } from '@/lib/http/app-error';
 import { contextFor, platformAccess, tenantAccess } from '@/lib/testing/context';
 import { createOperator, createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
-import {
-  breakGlassInput,
-  checkIp,
-  getIpAllowlist,
-  grantBreakGlass,
-  saveIpAllowlist,
-  setIpAllowlistMode,
-} from './manage-ip-allowlist';
+import { breakGlassInput, grantBreakGlass } from './grant-break-glass';
+import { checkIp } from './check-ip';
+import { getIpAllowlist } from './get-ip-allowlist';
+import { saveIpAllowlist } from './save-ip-allowlist';
+import { setIpAllowlistMode } from './set-ip-allowlist-mode';
 
 setupTestDatabase();
 afterEach(() => resetClock());

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { withPlatformTx } from '@/db';
 import { auditEvents } from '@/db/schema';
 import { advanceClock, resetClock } from '@/lib/clock';
-import { saveIpAllowlist } from '@/lib/allowlists/manage-ip-allowlist';
+import { saveIpAllowlist } from '@/lib/allowlists/save-ip-allowlist';
 import { contextFor, tenantAccess } from '@/lib/testing/context';
 import { createTenant } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';

@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { withTenantTx } from '@/db';
-import { API_SCOPES, apiTokens } from '@/db/schema';
+import { API_SCOPES, PLATFORM_SCOPES, PLATFORM_TENANT_ID, apiTokens } from '@/db/schema';
 import { byOperator, recordAudit } from '@/lib/audit/record-audit';
 import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
 import { hashSessionToken } from '@/lib/crypto/session-token';
@@ -47,6 +47,8 @@ export async function createApiToken(
   const scopes = [...new Set(parsed.scopes)].sort();
   const networks = tokenNetworks(parsed.networks);
   const tenantId = ctx.granted.tenantId;
+  if (tenantId !== PLATFORM_TENANT_ID && scopes.some((s) => PLATFORM_SCOPES.includes(s)))
+    throw new AppError('bad_request', { scopes: ['platform_only'] });
   const token = `mmr_${randomBytes(32).toString('base64url')}`;
   return withTenantTx(tenantId, async (tx) => {
     const expiresAt = new Date(now().getTime() + parsed.days * 86_400_000);

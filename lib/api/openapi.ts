@@ -183,7 +183,12 @@ export function openApiDocument() {
     security: [{ token: [] }],
     tags: [
       { name: 'operators', description: 'scopes operators:read, operators:write' },
+      { name: 'ip-allowlist', description: 'scopes allowlist:read, allowlist:write' },
+      { name: 'policies', description: 'scopes policy:read, policy:write' },
+      { name: 'rotation', description: 'scopes rotation:read, rotation:write' },
+      { name: 'alerts', description: 'scopes alerts:read, alerts:write' },
       { name: 'audit', description: 'scope audit:read' },
+      { name: 'tenants', description: "scopes tenants:read, tenants:write: the platform's own tokens only" },
     ],
     paths,
   };

@@ -20,7 +20,12 @@ export type AccessRule =
     }
   | { readonly who: 'tenant'; readonly permission: Permission; readonly stepUp?: true }
   | { readonly who: 'platform'; readonly permission: Permission; readonly stepUp?: true }
-  | { readonly who: 'token'; readonly scope: ApiScope };
+  | {
+      readonly who: 'token';
+      readonly scope: ApiScope;
+      /** A platform token's route: it acts on the tenant its path names (or the platform), any tenant. */
+      readonly platform?: true;
+    };
 
 const T = 'app/t/[tenantId]';
 const SITE = `${T}/sites/[siteId]`;
@@ -191,6 +196,24 @@ export const ACCESS = {
   [`${API}/operators/[operatorId]/force-password-change/route.ts POST`]: { who: 'token', scope: 'operators:write' },
   [`${API}/operators/[operatorId]/reset-totp/route.ts POST`]: { who: 'token', scope: 'operators:write' },
   [`${API}/operators/[operatorId]/end-sessions/route.ts POST`]: { who: 'token', scope: 'operators:write' },
+  [`${API}/ip-allowlist/route.ts GET`]: { who: 'token', scope: 'allowlist:read' },
+  [`${API}/ip-allowlist/route.ts PUT`]: { who: 'token', scope: 'allowlist:write' },
+  [`${API}/password-policy/route.ts GET`]: { who: 'token', scope: 'policy:read' },
+  [`${API}/password-policy/route.ts PUT`]: { who: 'token', scope: 'policy:write' },
+  [`${API}/totp-policy/route.ts GET`]: { who: 'token', scope: 'policy:read' },
+  [`${API}/totp-policy/route.ts PUT`]: { who: 'token', scope: 'policy:write' },
+  [`${API}/rotation-campaigns/route.ts GET`]: { who: 'token', scope: 'rotation:read' },
+  [`${API}/rotation-campaigns/route.ts POST`]: { who: 'token', scope: 'rotation:write' },
+  [`${API}/rotation-campaigns/[campaignId]/route.ts GET`]: { who: 'token', scope: 'rotation:read' },
+  [`${API}/rotation-campaigns/[campaignId]/operators/route.ts GET`]: { who: 'token', scope: 'rotation:read' },
+  [`${API}/rotation-campaigns/[campaignId]/extend/route.ts POST`]: { who: 'token', scope: 'rotation:write' },
+  [`${API}/rotation-campaigns/[campaignId]/cancel/route.ts POST`]: { who: 'token', scope: 'rotation:write' },
+  [`${API}/alerts/route.ts GET`]: { who: 'token', scope: 'alerts:read' },
+  [`${API}/alerts/[alertId]/acknowledge/route.ts POST`]: { who: 'token', scope: 'alerts:write' },
+  'app/api/v1/tenants/route.ts GET': { who: 'token', scope: 'tenants:read', platform: true },
+  'app/api/v1/tenants/route.ts POST': { who: 'token', scope: 'tenants:write', platform: true },
+  [`${API}/suspend/route.ts POST`]: { who: 'token', scope: 'tenants:write', platform: true },
+  [`${API}/reactivate/route.ts POST`]: { who: 'token', scope: 'tenants:write', platform: true },
 
   // A shop's customer data.
   [`${SITE}/orders/page.tsx`]: { who: 'tenant', permission: 'orders.read' },

@@ -20,7 +20,7 @@ import type { OperatorAccess, PlatformAccess, SteppedUp, TenantAccess, TokenAcce
 import { authenticateApiToken } from '@/lib/api/authenticate-api-token';
 import { requireStepUp } from '@/lib/kernel/require-step-up';
 import { ACCESS, type AccessRule, type Entry, type RuleOf } from './access-table';
-import type { ApiScope } from '@/db/schema';
+import { PLATFORM_TENANT_ID, type ApiScope } from '@/db/schema';
 import { noteCaller } from '@/lib/observability/request-store';
 import { requestMeta } from './request-context';
 
@@ -225,13 +225,15 @@ export async function authorizeToken<E extends TokenEntry>(
 ): Promise<TokenAccessOf<E>> {
   const rule: AccessRule = ACCESS[entry];
   if (rule.who !== 'token') throw new AppError('not_found');
+  // A tenant's token acts on its own tenant only; a platform route's token must be the platform's,
+  // and acts on the tenant its path names.
   const token = await authenticateApiToken(
     call.bearer,
     rule.scope,
     call.ip,
     call.userAgent,
     call.request,
-    call.tenantId,
+    rule.platform ? PLATFORM_TENANT_ID : call.tenantId,
   );
   return {
     token: { id: token.tokenId, name: token.name },
@@ -241,7 +243,7 @@ export async function authorizeToken<E extends TokenEntry>(
     sessionId: null,
     ip: token.ip,
     userAgent: token.userAgent,
-    granted: { tenantId: token.tenantId, scope: rule.scope },
+    granted: { tenantId: (rule.platform && call.tenantId) || token.tenantId, scope: rule.scope },
   } as unknown as TokenAccessOf<E>;
 }
 

@@ -3,7 +3,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { rowsOf, withPlatformTx, withTenantTx } from '@/db';
 import { recoveryCodes, tenants, totpCredentials } from '@/db/schema';
 import { byActor, byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorAccess, PlatformAccess, SteppedUp, SteppedUpActor, TenantAccess } from '@/lib/kernel/access';
+import type { OperatorAccess, PlatformAccess, SteppedUp, SteppedUpActor, TenantActor } from '@/lib/kernel/access';
+import { assertIfMatch, etagOf } from '@/lib/http/etag';
 import { revokeOperatorSessions } from '@/lib/sessions/revoke-sessions';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
@@ -93,10 +94,15 @@ export const totpPolicyInput = z.object({
   graceDays: z.coerce.number().int().min(0).max(90),
 });
 
+/** The policy's state as its ETag names it. */
+const totpPolicyTag = (p: { required: boolean; graceUntil: Date | null }) =>
+  etagOf({ required: p.required, graceUntil: p.graceUntil?.toISOString() ?? null });
+
 /** Tenant setting "require TOTP", with a grace period in days from now. */
 export async function setTotpPolicy(
-  ctx: SteppedUp<TenantAccess<'security.write'>>,
+  ctx: SteppedUpActor<'security.write', 'policy:write'>,
   input: z.infer<typeof totpPolicyInput>,
+  options: { ifMatch?: string } = {},
 ) {
   const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
@@ -106,6 +112,7 @@ export async function setTotpPolicy(
       .where(eq(tenants.id, tenantId))
       .for('update');
     if (!before) throw new AppError('not_found');
+    assertIfMatch(options.ifMatch, totpPolicyTag(before));
     const graceUntil = input.required ? new Date(now().getTime() + input.graceDays * 86_400_000) : null;
     await tx
       .update(tenants)
@@ -115,17 +122,18 @@ export async function setTotpPolicy(
       tenantId,
       action: 'mfa.policy_updated',
       outcome: 'success',
-      ...byOperator(ctx),
+      ...byActor(ctx),
       target: { type: 'tenant', id: tenantId },
       details: {
         before: { required: before.required, graceUntil: before.graceUntil?.toISOString() ?? null },
         after: { required: input.required, graceUntil: graceUntil?.toISOString() ?? null },
       },
     });
+    return { etag: totpPolicyTag({ required: input.required, graceUntil }) };
   });
 }
 
-export async function getTotpPolicy(ctx: TenantAccess<'security.write'>) {
+export async function getTotpPolicy(ctx: TenantActor<'security.write', 'policy:read' | 'policy:write'>) {
   const tenantId = ctx.granted.tenantId;
   const [row] = await withTenantTx(tenantId, (tx) =>
     tx
@@ -134,7 +142,7 @@ export async function getTotpPolicy(ctx: TenantAccess<'security.write'>) {
       .where(eq(tenants.id, tenantId)),
   );
   if (!row) throw new AppError('not_found');
-  return row;
+  return { ...row, etag: totpPolicyTag(row) };
 }
 
 /** Share of active operators enrolled, per tenant (platform tenants page). */

@@ -2,8 +2,8 @@ import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { affectedRows, withOwnerTx } from '@/db';
 import { rotationCampaigns } from '@/db/schema';
-import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { TenantAccess } from '@/lib/kernel/access';
+import { byActor, recordAudit } from '@/lib/audit/record-audit';
+import type { TenantActor } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { lockCampaign } from './lock-rotation-campaign';
 
@@ -11,7 +11,7 @@ import { lockCampaign } from './lock-rotation-campaign';
  * Stops a campaign: pending operators are released from the must-change flag it set (unless
  * another campaign still holds them); operators already locked stay locked until an admin resets them.
  */
-export async function cancelRotationCampaign(ctx: TenantAccess<'security.write'>, campaignId: string) {
+export async function cancelRotationCampaign(ctx: TenantActor<'security.write', 'rotation:write'>, campaignId: string) {
   const ownerTenantId = ctx.granted.tenantId;
   return withOwnerTx(ownerTenantId, async (tx) => {
     await lockCampaign(tx, ownerTenantId, campaignId);
@@ -35,7 +35,7 @@ export async function cancelRotationCampaign(ctx: TenantAccess<'security.write'>
       tenantId: ownerTenantId,
       action: 'rotation.cancelled',
       outcome: 'success',
-      ...byOperator(ctx),
+      ...byActor(ctx),
       target: { type: 'rotation_campaign', id: campaignId },
       details: { released: count },
     });

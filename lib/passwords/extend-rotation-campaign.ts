@@ -2,8 +2,8 @@ import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import { withOwnerTx } from '@/db';
 import { rotationCampaigns, rotationTargets } from '@/db/schema';
-import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { TenantAccess } from '@/lib/kernel/access';
+import { byActor, recordAudit } from '@/lib/audit/record-audit';
+import type { TenantActor } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
@@ -14,7 +14,7 @@ export const extendCampaignInput = z.object({ deadline: deadlineSchema });
 
 /** A later deadline for a campaign and its operators still pending (never an earlier one). */
 export async function extendRotationCampaign(
-  ctx: TenantAccess<'security.write'>,
+  ctx: TenantActor<'security.write', 'rotation:write'>,
   campaignId: string,
   input: z.infer<typeof extendCampaignInput>,
 ) {
@@ -41,7 +41,7 @@ export async function extendRotationCampaign(
       tenantId: ownerTenantId,
       action: 'rotation.extended',
       outcome: 'success',
-      ...byOperator(ctx),
+      ...byActor(ctx),
       target: { type: 'rotation_campaign', id: campaignId },
       details: { before: before.deadline.toISOString(), after: input.deadline.toISOString() },
     });

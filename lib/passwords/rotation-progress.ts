@@ -2,10 +2,13 @@ import 'server-only';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, withOwnerTx } from '@/db';
 import { rotationCampaigns, tenants } from '@/db/schema';
-import type { TenantAccess } from '@/lib/kernel/access';
+import type { TenantActor } from '@/lib/kernel/access';
+
+/** Who may read campaigns: a person with operators.read, or a token with a rotation scope. */
+type Reader = TenantActor<'operators.read', 'rotation:read' | 'rotation:write'>;
 
 /** Campaigns owned by one tenant (or the platform), newest first. */
-export async function listRotationCampaigns(ctx: TenantAccess<'operators.read'>) {
+export async function listRotationCampaigns(ctx: Reader) {
   const ownerTenantId = ctx.granted.tenantId;
   return withOwnerTx(ownerTenantId, (tx) =>
     tx
@@ -41,7 +44,7 @@ export interface TenantProgress {
  * One campaign and its progress per tenant, laggards first (most pending, then lowest share
  * rotated). One grouped query over the campaign's targets, served by its index.
  */
-export async function getRotationProgress(ctx: TenantAccess<'operators.read'>, campaignId: string) {
+export async function getRotationProgress(ctx: Reader, campaignId: string) {
   const ownerTenantId = ctx.granted.tenantId;
   return withOwnerTx(ownerTenantId, async (tx) => {
     const [campaign] = await tx
@@ -124,12 +127,7 @@ export interface OperatorProgress {
 }
 
 /** Per-operator state, optionally for one tenant; also feeds the CSV report. */
-export async function listRotationTargets(
-  ctx: TenantAccess<'operators.read'>,
-  campaignId: string,
-  tenantId?: string,
-  limit = 500,
-) {
+export async function listRotationTargets(ctx: Reader, campaignId: string, tenantId?: string, limit = 500) {
   const ownerTenantId = ctx.granted.tenantId;
   return withOwnerTx(ownerTenantId, async (tx) =>
     rowsOf<OperatorProgress>(

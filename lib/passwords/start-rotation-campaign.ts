@@ -2,8 +2,8 @@ import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { affectedRows, rowsOf, withOwnerTx } from '@/db';
 import { PLATFORM_TENANT_ID, rotationCampaigns } from '@/db/schema';
-import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
+import { byActor, recordAudit } from '@/lib/audit/record-audit';
+import type { SteppedUpActor } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { z } from '@/lib/http/zod-messages';
 import { reasonSchema } from '@/lib/http/input-schemas';
@@ -23,7 +23,7 @@ export const startCampaignInput = z.object({
  * starter's own. Set-based SQL from start to end, whatever the number of operators.
  */
 export async function startRotationCampaign(
-  ctx: SteppedUp<TenantAccess<'security.write'>>,
+  ctx: SteppedUpActor<'security.write', 'rotation:write'>,
   input: z.infer<typeof startCampaignInput>,
 ) {
   const ownerTenantId = ctx.granted.tenantId;
@@ -69,7 +69,7 @@ export async function startRotationCampaign(
          where t.campaign_tenant_id = ${ownerTenantId} and t.campaign_id = ${campaignId} and s.tenant_id = t.tenant_id and s.operator_id = t.operator_id
            and s.revoked_at is null
            -- The starter's own session stays: they are asked to change their password in it.
-           and not (s.tenant_id = ${ctx.tenantId} and s.id = ${ctx.sessionId})`);
+           ${ctx.sessionId ? sql`and not (s.tenant_id = ${ctx.tenantId} and s.id = ${ctx.sessionId})` : sql``}`);
       sessionsEnded = affectedRows(ended);
     }
     await tx
@@ -86,7 +86,7 @@ export async function startRotationCampaign(
       tenantId: ownerTenantId,
       action: 'rotation.started',
       outcome: 'success',
-      ...byOperator(ctx),
+      ...byActor(ctx),
       target: { type: 'rotation_campaign', id: campaignId },
       details: {
         ...details,
@@ -102,18 +102,20 @@ export async function startRotationCampaign(
           tenantId: c.tenant_id,
           action: 'rotation.started',
           outcome: 'success',
-          ...byOperator(ctx),
+          ...byActor(ctx),
           target: { type: 'rotation_campaign', id: campaignId },
           details: { ...details, operators: c.n, campaignTenantId: ownerTenantId },
         });
       }
     }
-    const [self] = rowsOf<{ n: number }>(
-      await tx.execute(sql`
-        select count(*)::int as n from rotation_targets
-         where campaign_tenant_id = ${ownerTenantId} and campaign_id = ${campaignId}
-           and tenant_id = ${ctx.tenantId} and operator_id = ${ctx.operatorId}`),
-    );
+    const [self] = ctx.operatorId
+      ? rowsOf<{ n: number }>(
+          await tx.execute(sql`
+            select count(*)::int as n from rotation_targets
+             where campaign_tenant_id = ${ownerTenantId} and campaign_id = ${campaignId}
+               and tenant_id = ${ctx.tenantId} and operator_id = ${ctx.operatorId}`),
+        )
+      : [{ n: 0 }];
     return { campaignId, operators: total, tenants: counts.length, sessionsEnded, includesSelf: self.n > 0 };
   });
 }

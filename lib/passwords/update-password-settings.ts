@@ -2,8 +2,9 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import { withTenantTx } from '@/db';
 import { tenants } from '@/db/schema';
-import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
+import { byActor, recordAudit } from '@/lib/audit/record-audit';
+import type { SteppedUpActor, TenantActor } from '@/lib/kernel/access';
+import { assertIfMatch, etagOf } from '@/lib/http/etag';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
 import { PLATFORM_MIN_LENGTH } from './policy';
@@ -17,7 +18,11 @@ export const passwordSettingsInput = z.object({
   ),
 });
 
-export async function getPasswordSettings(ctx: TenantAccess<'security.write'>) {
+/** The policy's state as its ETag names it. */
+const policyTag = (p: { minLength: number; maxAgeDays: number | null }) =>
+  etagOf({ minLength: p.minLength, maxAgeDays: p.maxAgeDays });
+
+export async function getPasswordSettings(ctx: TenantActor<'security.write', 'policy:read' | 'policy:write'>) {
   const tenantId = ctx.granted.tenantId;
   const [row] = await withTenantTx(tenantId, (tx) =>
     tx
@@ -26,13 +31,14 @@ export async function getPasswordSettings(ctx: TenantAccess<'security.write'>) {
       .where(eq(tenants.id, tenantId)),
   );
   if (!row) throw new AppError('not_found');
-  return row;
+  return { ...row, etag: policyTag(row) };
 }
 
 /** A security setting: needs a fresh second factor like every other (TOTP even within a grace period). */
 export async function updatePasswordSettings(
-  ctx: SteppedUp<TenantAccess<'security.write'>>,
+  ctx: SteppedUpActor<'security.write', 'policy:write'>,
   input: z.infer<typeof passwordSettingsInput>,
+  options: { ifMatch?: string } = {},
 ) {
   const tenantId = ctx.granted.tenantId;
   return withTenantTx(tenantId, async (tx) => {
@@ -42,6 +48,7 @@ export async function updatePasswordSettings(
       .where(eq(tenants.id, tenantId))
       .for('update');
     if (!before) throw new AppError('not_found');
+    assertIfMatch(options.ifMatch, policyTag(before));
     await tx
       .update(tenants)
       .set({ passwordMinLength: input.minLength, passwordMaxAgeDays: input.maxAgeDays })
@@ -50,9 +57,10 @@ export async function updatePasswordSettings(
       tenantId,
       action: 'password_policy.updated',
       outcome: 'success',
-      ...byOperator(ctx),
+      ...byActor(ctx),
       target: { type: 'tenant', id: tenantId },
       details: { before, after: input },
     });
+    return { etag: policyTag(input) };
   });
 }

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { withPlatformTx } from '@/db';
 import { tenants } from '@/db/schema';
-import type { PlatformAccess } from '@/lib/kernel/access';
+import type { PlatformAccess, TokenAccess } from '@/lib/kernel/access';
 import { decodeCursor, encodeCursor } from '@/lib/http/cursor';
 import { z } from '@/lib/http/zod-messages';
 
@@ -31,7 +31,11 @@ export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * Customer tenants for platform staff (the caller has passed authorizePlatform): search, sort by
  * any column and keyset paging on (column, id), each sort served by its own index.
  */
-export async function listTenants(ctx: PlatformAccess<'tenants.list'>, query: ListTenantsQuery, pageSize = PAGE_SIZE) {
+export async function listTenants(
+  _ctx: PlatformAccess<'tenants.list'> | TokenAccess<'tenants:read'>,
+  query: ListTenantsQuery,
+  pageSize = PAGE_SIZE,
+) {
   const column = SORTS[query.sort];
   const cursor = decodeCursor(query.after);
   const conditions: SQL[] = [eq(tenants.kind, 'tenant')];

@@ -2,8 +2,8 @@ import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { withTenantTx, type Tx } from '@/db';
 import { tenants } from '@/db/schema';
-import { byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { TenantAccess, PlatformAccess, SteppedUp } from '@/lib/kernel/access';
+import { byActor, byOperator, recordAudit } from '@/lib/audit/record-audit';
+import type { TenantAccess, PlatformAccess, SteppedUpActor, TokenAccess } from '@/lib/kernel/access';
 import { revokeTenantSessions } from '@/lib/sessions/revoke-sessions';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
@@ -27,7 +27,10 @@ export const newTenantTotpPolicy = (at: Date) => ({
   totpGraceUntil: new Date(at.getTime() + NEW_TENANT_TOTP_GRACE_DAYS * 86_400_000),
 });
 
-export async function createTenant(ctx: PlatformAccess<'tenants.write'>, input: z.infer<typeof createTenantInput>) {
+export async function createTenant(
+  ctx: PlatformAccess<'tenants.write'> | TokenAccess<'tenants:write'>,
+  input: z.infer<typeof createTenantInput>,
+) {
   const tenantId = crypto.randomUUID();
   const totp = newTenantTotpPolicy(now());
   return withTenantTx(tenantId, async (tx) => {
@@ -42,7 +45,7 @@ export async function createTenant(ctx: PlatformAccess<'tenants.write'>, input: 
       tenantId,
       action: 'tenant.created',
       outcome: 'success',
-      ...byOperator(ctx),
+      ...byActor(ctx),
       target: { type: 'tenant', id: tenantId },
       details: { ...input, totpRequired: true, totpGraceUntil: totp.totpGraceUntil.toISOString() },
     });
@@ -91,7 +94,7 @@ export const setTenantStatusInput = z.object({ status: z.enum(['active', 'suspen
  * sessions back) and stops its operators from logging in.
  */
 export async function setTenantStatus(
-  ctx: SteppedUp<TenantAccess<'tenants.write'>>,
+  ctx: SteppedUpActor<'tenants.write', 'tenants:write'>,
   input: z.infer<typeof setTenantStatusInput>,
 ) {
   const tenantId = ctx.granted.tenantId;
@@ -112,7 +115,7 @@ export async function setTenantStatus(
       tenantId,
       action: input.status === 'suspended' ? 'tenant.suspended' : 'tenant.reactivated',
       outcome: 'success',
-      ...byOperator(ctx),
+      ...byActor(ctx),
       target: { type: 'tenant', id: tenantId },
       details: { reason: input.reason, sessionsEnded },
     });

@@ -1,14 +1,17 @@
 import { getLocale, getTranslations } from 'next-intl/server';
 import { listApiTokens } from '@/lib/api/list-api-tokens';
 import { ACCESS } from '@/lib/auth/access-table';
+import { PLATFORM_SCOPES, PLATFORM_TENANT_ID, type ApiScope } from '@/db/schema';
 import { requireAccess } from '@/lib/auth/guard';
 import { formatJst, type Locale } from '@/lib/i18n/locale';
 import { CreateTokenForm, RevokeTokenForm } from './forms';
 
-/** The scopes some route needs: what a token can be given today. */
-const usableScopes = [
-  ...new Set(Object.values(ACCESS).flatMap((rule) => (rule.who === 'token' ? [rule.scope as string] : []))),
+/** The scopes some route needs: what a token can be given today (platform scopes on the platform only). */
+const routeScopes = [
+  ...new Set(Object.values(ACCESS).flatMap((rule) => (rule.who === 'token' ? [rule.scope as ApiScope] : []))),
 ].sort();
+const scopesFor = (tenantId: string) =>
+  routeScopes.filter((s) => tenantId === PLATFORM_TENANT_ID || !PLATFORM_SCOPES.includes(s));
 
 export default async function ApiTokensPage({ params }: { params: Promise<{ tenantId: string }> }) {
   const { tenantId } = await params;
@@ -75,7 +78,7 @@ export default async function ApiTokensPage({ params }: { params: Promise<{ tena
         <h2 className="mb-2 font-medium" id="new-token">
           {t('createTitle')}
         </h2>
-        <CreateTokenForm tenantId={tenantId} scopes={usableScopes} />
+        <CreateTokenForm tenantId={tenantId} scopes={scopesFor(tenantId)} />
       </section>
     </div>
   );

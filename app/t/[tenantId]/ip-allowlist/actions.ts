@@ -2,16 +2,10 @@
 import { revalidatePath } from 'next/cache';
 import { withAction } from '@/lib/auth/with-action';
 import { z } from '@/lib/http/zod-messages';
-import {
-  breakGlassInput,
-  checkIp,
-  checkIpInput,
-  grantBreakGlass,
-  saveIpAllowlist,
-  saveIpAllowlistInput,
-  setIpAllowlistMode,
-  setModeInput,
-} from '@/lib/allowlists/manage-ip-allowlist';
+import { breakGlassInput, grantBreakGlass } from '@/lib/allowlists/grant-break-glass';
+import { checkIp, checkIpInput } from '@/lib/allowlists/check-ip';
+import { saveIpAllowlist, saveIpAllowlistInput } from '@/lib/allowlists/save-ip-allowlist';
+import { setIpAllowlistMode, setModeInput } from '@/lib/allowlists/set-ip-allowlist-mode';
 import { uuidSchema } from '@/lib/http/input-schemas';
 import { blockAddress, blockAddressInput } from '@/lib/allowlists/block-address';
 import { liftAddressBlock, liftAddressBlockInput } from '@/lib/allowlists/lift-address-block';

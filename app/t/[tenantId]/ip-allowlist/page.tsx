@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { alsoOn, requireAccess } from '@/lib/auth/guard';
-import { getIpAllowlist } from '@/lib/allowlists/manage-ip-allowlist';
+import { getIpAllowlist } from '@/lib/allowlists/get-ip-allowlist';
 import { getOperator } from '@/lib/tenancy/list-operators';
 import { uuidSchema } from '@/lib/http/input-schemas';
 import { notFound } from 'next/navigation';

@@ -1,0 +1,1 @@
+ALTER TABLE "rotation_campaigns" ALTER COLUMN "started_by_operator_id" DROP NOT NULL;

@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { rowsOf, withPlatformTx, withTenantTx } from '@/db';
 import { recoveryCodes, tenants, totpCredentials } from '@/db/schema';
 import { byActor, byOperator, recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorAccess, PlatformAccess, SteppedUp, SteppedUpActor, TenantActor } from '@/lib/kernel/access';
+import type { OperatorAccess, PlatformAccess, SteppedUpActor, TenantActor } from '@/lib/kernel/access';
 import { assertIfMatch, etagOf } from '@/lib/http/etag';
 import { revokeOperatorSessions } from '@/lib/sessions/revoke-sessions';
 import { now } from '@/lib/clock';

@@ -1,13 +1,11 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withPlatformTx } from '@/db';
-import { auditEvents, operators } from '@/db/schema';
+import { operators } from '@/db/schema';
 import { advanceClock, resetClock } from '@/lib/clock';
 import { apiClient } from '@/lib/testing/api-client';
-import { contextFor, tenantAccess } from '@/lib/testing/context';
-import { createOperator, createTenant } from '@/lib/testing/fixtures';
+import { apiCompany, eventsOf, problem } from '@/lib/testing/api-company';
 import { setupTestDatabase } from '@/lib/testing/test-db';
-import type { ApiScope } from '@/db/schema';
 import { createApiToken } from './create-api-token';
 import { revokeApiToken } from './revoke-api-token';
 
@@ -19,58 +17,14 @@ import { revokeApiToken } from './revoke-api-token';
 setupTestDatabase();
 afterEach(() => resetClock());
 
-const problem = (error: string, status: number, fields?: Record<string, string[]>) => ({
-  type: `urn:mamori:problem:${error}`,
-  title: expect.any(String),
-  status,
-  error,
-  ...(fields ? { fields } : {}),
-});
-
-async function company(code: string) {
-  const tenantId = await createTenant(code);
-  const adminId = await createOperator(tenantId, `${code}.admin`, 'correct horse battery 1', 'tenant_admin');
-  const staffId = await createOperator(tenantId, `${code}.staff`, 'correct horse battery 2');
-  const admin = tenantAccess(
-    contextFor(tenantId, adminId, 'tenant_admin', `${code}.admin`),
-    tenantId,
-    'security.write',
-  );
-  const token = async (scopes: ApiScope[], extra: { networks?: string; days?: number } = {}) =>
-    (
-      await createApiToken(admin, {
-        name: `hr-sync-${scopes.join('+')}`,
-        days: extra.days ?? 30,
-        scopes,
-        networks: extra.networks,
-      })
-    ).token;
-  return { tenantId, adminId, staffId, admin, token };
-}
-
-const events = (tenantId: string, action: string) =>
-  withPlatformTx((tx) =>
-    tx
-      .select({
-        actor: auditEvents.actorLoginId,
-        operatorId: auditEvents.actorOperatorId,
-        details: auditEvents.details,
-        sessionId: auditEvents.sessionId,
-      })
-      .from(auditEvents)
-      .where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, action))),
-  );
-
+const company = apiCompany;
+const events = eventsOf;
 const key = () => crypto.randomUUID();
 
 describe('the operators API', () => {
   it('lists, creates, reads, changes and acts on operators, each change audited as the token', async () => {
     const c = await company(`opa${Date.now().toString(36)}`);
-    const code = (
-      await withPlatformTx((tx) =>
-        tx.select({ loginId: operators.loginId }).from(operators).where(eq(operators.id, c.adminId)),
-      )
-    )[0].loginId.split('.')[0];
+    const { code } = c;
     const api = apiClient(await c.token(['operators:read', 'operators:write']));
     const path = { tenantId: c.tenantId };
 
@@ -95,7 +49,7 @@ describe('the operators API', () => {
     const id = created.data!.operator.id;
     const [createdEvent] = await events(c.tenantId, 'operator.created');
     expect(createdEvent).toMatchObject({
-      actor: expect.stringMatching(/^api-token:hr-sync/),
+      actor: expect.stringMatching(/^api-token:sync-/),
       operatorId: null,
       sessionId: null,
     });
@@ -136,11 +90,7 @@ describe('the operators API', () => {
   it('answers a retried POST with its first answer, never a second operator, and refuses a reused key', async () => {
     const c = await company(`opi${Date.now().toString(36)}`);
     const api = apiClient(await c.token(['operators:write']));
-    const code = (
-      await apiClient(await c.token(['operators:read'])).GET('/api/v1/tenants/{tenantId}/operators', {
-        params: { path: { tenantId: c.tenantId } },
-      })
-    ).data!.operators[0].loginId.split('.')[0];
+    const { code } = c;
     const k = key();
     const send = (loginId: string, idempotencyKey = k) =>
       api.POST('/api/v1/tenants/{tenantId}/operators', {

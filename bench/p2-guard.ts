@@ -1,11 +1,14 @@
 /**
  * P2: latency the authenticated guard (cookie decrypt, session + operator + tenant lookup) adds to
  * a request, through the real server entry: /api/v1/me (guard only) against /api/health (no
- * guard); /api/v1/tenants/<own> (guard + tenant permission + queries) for information.
+ * guard); /api/v1/tenants/<own> (guard + tenant permission + queries) for information; and an API
+ * token's call, /api/v1/tenants/<own>/password-policy (token lookup, allowlist and scope checks,
+ * the counted use and its audit event, one read), against the same baseline.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { decode, encode } from 'next-auth/jwt';
 import { loadSession } from '@/lib/auth/load-session';
@@ -13,6 +16,7 @@ import { getDb } from '@/db';
 import { loginWithPassword } from '@/lib/auth/login-with-password';
 import { DEMO_PASSWORD } from '@/lib/demo/seed-demo';
 import { env } from '@/lib/env';
+import { hashSessionToken } from '@/lib/crypto/session-token';
 import {
   createPostgresDatabase,
   nowMs,
@@ -32,9 +36,19 @@ const GOAL_P50_DIFF_MS = 2;
 const COOKIE_NAME = 'mamori.session';
 
 interface Endpoint {
-  name: 'health' | 'me' | 'tenant';
+  name: 'health' | 'me' | 'tenant' | 'token';
   path: string;
-  cookie: boolean;
+  credential: 'cookie' | 'token' | null;
+}
+
+/** An API token for the benchmark's company, written as the console would store it. */
+async function apiToken(tenantId: string): Promise<string> {
+  const token = `mmr_${randomBytes(32).toString('base64url')}`;
+  const db = await getDb();
+  await db.execute(sql`
+    insert into api_tokens (tenant_id, name, token_hash, scopes, created_by_login_id, expires_at)
+    values (${tenantId}, 'bench', ${hashSessionToken(token)}, '{policy:read}', 'bench', now() + interval '1 day')`);
+  return token;
 }
 
 /** Logs `sakura.admin` in; returns the cookie a browser would then hold, and the guard's parts timed. */
@@ -63,7 +77,12 @@ async function loginCookie() {
         throw new Error(`P2: loadSession refused the fresh session (${session})`);
     }),
   };
-  return { cookie: `${COOKIE_NAME}=${value}`, tenantId: result.tenantId, components };
+  return {
+    cookie: `${COOKIE_NAME}=${value}`,
+    tenantId: result.tenantId,
+    token: await apiToken(result.tenantId),
+    components,
+  };
 }
 
 async function timeSequential(fn: () => Promise<unknown>) {
@@ -80,19 +99,20 @@ async function expectStatus(
   port: number,
   agent: http.Agent,
   urlPath: string,
-  cookie: string | undefined,
+  credential: string | { bearer: string } | undefined,
   status: number,
 ) {
-  const r = await request(port, urlPath, cookie, agent);
+  const r = await request(port, urlPath, credential, agent);
   if (r.status !== status)
     throw new Error(
-      `P2: GET ${urlPath} ${cookie ? 'with' : 'without'} cookie gave ${r.status}, expected ${status}: ${r.body.slice(0, 300)}`,
+      `P2: GET ${urlPath} ${credential ? 'with' : 'without'} credentials gave ${r.status}, expected ${status}: ${r.body.slice(0, 300)}`,
     );
   return r;
 }
 
 async function measure(backend: string, server: Server, login: Awaited<ReturnType<typeof loginCookie>>) {
-  const { cookie, tenantId } = login;
+  const { cookie, tenantId, token } = login;
+  const tokenPath = `/api/v1/tenants/${tenantId}/password-policy`;
   // One keep-alive socket, requests strictly sequential: latency, not throughput.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
@@ -104,18 +124,23 @@ async function measure(backend: string, server: Server, login: Awaited<ReturnTyp
     await expectStatus(server.port, agent, '/api/v1/me', undefined, 401);
     await expectStatus(server.port, agent, `/api/v1/tenants/${tenantId}`, cookie, 200);
     await expectStatus(server.port, agent, `/api/v1/tenants/${tenantId}`, undefined, 401);
+    await expectStatus(server.port, agent, tokenPath, { bearer: token }, 200);
+    await expectStatus(server.port, agent, tokenPath, undefined, 401);
 
     const endpoints: Endpoint[] = [
-      { name: 'health', path: '/api/health', cookie: false },
-      { name: 'me', path: '/api/v1/me', cookie: true },
-      { name: 'tenant', path: `/api/v1/tenants/${tenantId}`, cookie: true },
+      { name: 'health', path: '/api/health', credential: null },
+      { name: 'me', path: '/api/v1/me', credential: 'cookie' },
+      { name: 'tenant', path: `/api/v1/tenants/${tenantId}`, credential: 'cookie' },
+      { name: 'token', path: tokenPath, credential: 'token' },
     ];
-    const samples: Record<Endpoint['name'], number[]> = { health: [], me: [], tenant: [] };
+    const samples: Record<Endpoint['name'], number[]> = { health: [], me: [], tenant: [], token: [] };
     for (let i = 0; i < WARMUP + REQUESTS; i++) {
       // Rotate the order each round, so no endpoint always follows the same one.
       for (let k = 0; k < endpoints.length; k++) {
         const e = endpoints[(i + k) % endpoints.length];
-        const r = await request(server.port, e.path, e.cookie ? cookie : undefined, agent);
+        const credential =
+          e.credential === 'cookie' ? cookie : e.credential === 'token' ? { bearer: token } : undefined;
+        const r = await request(server.port, e.path, credential, agent);
         if (r.status !== 200)
           throw new Error(`P2: GET ${e.path} gave ${r.status} during the run: ${r.body.slice(0, 300)}`);
         if (i >= WARMUP) samples[e.name].push(r.ms);
@@ -129,6 +154,7 @@ async function measure(backend: string, server: Server, login: Awaited<ReturnTyp
     const health = stats(samples.health);
     const meStats = stats(samples.me);
     const tenant = stats(samples.tenant);
+    const tokenStats = stats(samples.token);
     const p50DiffMs = round(meStats.p50Ms - health.p50Ms, 3);
     return {
       backend,
@@ -138,6 +164,8 @@ async function measure(backend: string, server: Server, login: Awaited<ReturnTyp
       tenant,
       guardAddedMs: { p50: p50DiffMs, p95: round(meStats.p95Ms - health.p95Ms, 3) },
       tenantAddedMs: { p50: round(tenant.p50Ms - health.p50Ms, 3), p95: round(tenant.p95Ms - health.p95Ms, 3) },
+      token: tokenStats,
+      tokenAddedMs: { p50: round(tokenStats.p50Ms - health.p50Ms, 3), p95: round(tokenStats.p95Ms - health.p95Ms, 3) },
       cookieRewritten,
       inProcessComponents: login.components,
       goal: { p50DiffMs: GOAL_P50_DIFF_MS },
@@ -288,6 +316,16 @@ export async function runP2(): Promise<BenchReport> {
       value: `${r.tenant.p50Ms} / ${r.tenant.p95Ms}`,
       baseline: `${r.health.p50Ms} / ${r.health.p95Ms}`,
       ratio: `${signed(r.tenantAddedMs.p50)} / ${signed(r.tenantAddedMs.p95)}`,
+      goal: '(info)',
+      met: '',
+    },
+    {
+      bench: 'P2',
+      backend: r.backend,
+      measure: 'API token call p50 / p95 ms (guard, counted use, audit event, one read)',
+      value: `${r.token.p50Ms} / ${r.token.p95Ms}`,
+      baseline: `${r.health.p50Ms} / ${r.health.p95Ms}`,
+      ratio: `${signed(r.tokenAddedMs.p50)} / ${signed(r.tokenAddedMs.p95)}`,
       goal: '(info)',
       met: '',
     },

@@ -86,16 +86,28 @@ export class Server {
   }
 }
 
+/** A GET over `agent`, with a session cookie, an API token (`{ bearer }`) or neither. */
 export function request(
   port: number,
   urlPath: string,
-  cookie: string | undefined,
+  credential: string | { bearer: string } | undefined,
   agent: http.Agent,
 ): Promise<{ status: number; body: string; ms: number; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const start = nowMs();
     const req = http.get(
-      { host: '127.0.0.1', port, path: urlPath, agent, headers: cookie ? { cookie } : {} },
+      {
+        host: '127.0.0.1',
+        port,
+        path: urlPath,
+        agent,
+        headers:
+          credential === undefined
+            ? {}
+            : typeof credential === 'string'
+              ? { cookie: credential }
+              : { authorization: `Bearer ${credential.bearer}` },
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');

@@ -167,11 +167,11 @@ test('a SIEM reads audit events with an API token created after step-up; other n
   browser,
   request,
 }) => {
-  const { clickSensitive, enrollTotp } = await import('./helpers');
+  const { clickSensitive, ensureTotp } = await import('./helpers');
   const admin = await (await browser.newContext()).newPage();
   await login(admin, 'sakura.admin');
   const me = await (await admin.request.get('/api/v1/me')).json();
-  await enrollTotp(admin, 'sakura.admin');
+  await ensureTotp(admin, 'sakura.admin');
   await admin.goto(`/t/${me.tenant.id}/api-tokens`);
   await admin.getByLabel('Name', { exact: true }).fill('SIEM collector');
   await clickSensitive(admin, 'sakura.admin', admin.getByRole('button', { name: 'Create token' }));

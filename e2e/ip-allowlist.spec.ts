@@ -90,3 +90,34 @@ test("another tenant's admin cannot read or change this tenant's allowlist", asy
   const own = (await (await op.request.get('/api/v1/me')).json()).tenant.id;
   expect((await op.goto(`/t/${own}/ip-allowlist`))?.status()).toBe(404);
 });
+
+test('two admins editing one list: the later save is refused with a clear message, not written over the first', async ({
+  browser,
+}) => {
+  // Three saves, each confirmed with a fresh TOTP code (a code is used once: up to 30 s apart).
+  test.setTimeout(180_000);
+  const { ensureTotp } = await import('./helpers');
+  const first = await (await browser.newContext()).newPage();
+  await login(first, 'aoba.admin');
+  await ensureTotp(first, 'aoba.admin');
+  const tenantId = (await (await first.request.get('/api/v1/me')).json()).tenant.id;
+  const second = await (await browser.newContext()).newPage();
+  await login(second, 'aoba.admin');
+  await first.goto(`/t/${tenantId}/ip-allowlist`);
+  await second.goto(`/t/${tenantId}/ip-allowlist`);
+
+  await first.getByLabel(/Allowed networks/).fill('127.0.0.1 head office');
+  await clickSensitive(first, 'aoba.admin', first.getByRole('button', { name: 'Save list' }));
+  await expect(first.getByTestId('allowlist-editor')).toContainText('Saved 1 entries');
+
+  await second.getByLabel(/Allowed networks/).fill('127.0.0.0/8 everything local');
+  await clickSensitive(second, 'aoba.admin', second.getByRole('button', { name: 'Save list' }));
+  await expect(second.getByTestId('form-error')).toContainText('Someone else changed this after you opened the page');
+  await second.reload();
+  await expect(second.getByLabel(/Allowed networks/)).toHaveValue('127.0.0.1 head office');
+
+  // Read afresh, the second admin's save goes through (here: back to no list).
+  await second.getByLabel(/Allowed networks/).fill('');
+  await clickSensitive(second, 'aoba.admin', second.getByRole('button', { name: 'Save list' }));
+  await expect(second.getByTestId('allowlist-editor')).toContainText('Saved 0 entries');
+});

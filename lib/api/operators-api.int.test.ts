@@ -158,6 +158,18 @@ describe('the operators API', () => {
       400,
       problem('bad_request', 400, { after: ['invalid_cursor'] }),
     ]);
+    const unknown = await api.GET('/api/v1/tenants/{tenantId}/operators', {
+      params: { path, query: { tenant: 'other' } as never },
+    });
+    expect(unknown.error).toEqual(problem('bad_request', 400, { tenant: ['unknown'] }));
+    const repeated = await api.GET('/api/v1/tenants/{tenantId}/operators', {
+      params: { path, query: { q: ['a', 'b'] } as never },
+    });
+    expect(repeated.error).toEqual(problem('bad_request', 400, { q: ['repeated'] }));
+    const unknownOnGet = await api.GET('/api/v1/tenants/{tenantId}/operators/{operatorId}', {
+      params: { path: { ...path, operatorId: c.staffId }, query: { expand: 'all' } as never },
+    });
+    expect(unknownOnGet.error).toEqual(problem('bad_request', 400, { expand: ['unknown'] }));
     const empty = await api.PATCH('/api/v1/tenants/{tenantId}/operators/{operatorId}', {
       params: { path: { ...path, operatorId: c.staffId } },
       body: {},

@@ -144,6 +144,48 @@ describe('the rotation API', () => {
   });
 });
 
+describe('platform-wide rotation', () => {
+  it('a platform token starts a campaign over chosen tenants, each tenant’s chain saying so', async () => {
+    const a = await apiCompany(`rpa${Date.now().toString(36)}`);
+    const b = await apiCompany(`rpb${Date.now().toString(36)}`);
+    const staff = tenantAccess(
+      contextFor(PLATFORM_TENANT_ID, crypto.randomUUID(), 'platform_admin', 'staff'),
+      PLATFORM_TENANT_ID,
+      'security.write',
+    );
+    const { token } = await createApiToken(staff, {
+      name: 'platform-runbook',
+      days: 30,
+      scopes: ['rotation:read', 'rotation:write'],
+    });
+    const api = apiClient(token);
+    const path = { tenantId: PLATFORM_TENANT_ID };
+    const none = await api.POST('/api/v1/tenants/{tenantId}/rotation-campaigns', {
+      params: { path, header: idempotencyKey() },
+      body: { reason: 'platform rotation', deadline: inDays(7) },
+    });
+    expect(none.error).toEqual(problem('bad_request', 400, { tenantIds: ['choose_tenants'] }));
+    const started = await api.POST('/api/v1/tenants/{tenantId}/rotation-campaigns', {
+      params: { path, header: idempotencyKey() },
+      body: { reason: 'platform rotation', deadline: inDays(7), tenantIds: [a.tenantId, b.tenantId] },
+    });
+    expect(started.data).toMatchObject({ operators: 4, tenants: 2 });
+    for (const c of [a, b])
+      expect((await eventsOf(c.tenantId, 'rotation.started'))[0]).toMatchObject({
+        actor: 'api-token:platform-runbook',
+        details: { operators: 2, campaignTenantId: PLATFORM_TENANT_ID },
+      });
+    const progress = await api.GET('/api/v1/tenants/{tenantId}/rotation-campaigns/{campaignId}', {
+      params: { path: { ...path, campaignId: started.data!.campaignId } },
+    });
+    expect(progress.data!.tenants.map((t) => t.tenantCode).sort()).toEqual([a.code, b.code].sort());
+    // A company's token reads none of the platform's campaigns.
+    const company = apiClient(await a.token(['rotation:read']));
+    const foreign = await company.GET('/api/v1/tenants/{tenantId}/rotation-campaigns', { params: { path } });
+    expect(foreign.error).toEqual(problem('not_found', 404));
+  });
+});
+
 describe('the alerts API', () => {
   it('pages alerts newest first and acknowledges one, once', async () => {
     const c = await apiCompany(`alr${Date.now().toString(36)}`);

@@ -27,6 +27,7 @@ export const LABELLED_DETAIL_KEYS = [
   'after',
   'alert',
   'alertId',
+  'apiTokenId',
   'at',
   'attempt',
   'backfillFrom',

@@ -52,7 +52,8 @@ export function withApi<
   return async (req, context) => {
     let claimed: IdempotentRequest | null = null;
     try {
-      const raw = await context.params;
+      // A route without dynamic segments gets no params from Next.
+      const raw = (await context.params) ?? {};
       const meta = requestMetaFrom(req.headers);
       const access = await authorizeToken(operation.entry, {
         bearer: (req.headers.get('authorization') ?? '').replace(/^Bearer\s+/i, ''),
@@ -64,9 +65,8 @@ export function withApi<
       // An id that cannot exist is not found, as a missing one is.
       const params = operation.params.safeParse(raw);
       if (!params.success) throw new AppError('not_found');
-      const query = operation.query
-        ? parseInput(operation.query, Object.fromEntries(req.nextUrl.searchParams))
-        : undefined;
+      // An unknown or repeated parameter is refused by name, never silently dropped.
+      const query = parseQuery(operation.query, req.nextUrl.searchParams);
       const text = operation.method === 'GET' ? '' : await req.text();
       const body = operation.body ? parseInput(operation.body, jsonOf(req, text)) : undefined;
       const ifMatch = req.headers.get('if-match') ?? undefined;
@@ -106,6 +106,17 @@ export function withApi<
       return response;
     }
   };
+}
+
+function parseQuery(schema: z.ZodObject | undefined, params: URLSearchParams): unknown {
+  const repeated = [...new Set([...params.keys()].filter((k) => params.getAll(k).length > 1))];
+  if (repeated.length) throw new AppError('bad_request', Object.fromEntries(repeated.map((k) => [k, ['repeated']])));
+  if (!schema) {
+    const unknown = [...params.keys()];
+    if (unknown.length) throw new AppError('bad_request', Object.fromEntries(unknown.map((k) => [k, ['unknown']])));
+    return undefined;
+  }
+  return parseInput(schema.strict(), Object.fromEntries(params));
 }
 
 function jsonOf(req: NextRequest, text: string): unknown {

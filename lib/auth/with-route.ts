@@ -28,7 +28,8 @@ export function withRoute<
 >(entry: E, handler: Handler<P, ContextOf<E>>): RouteHandler<P> {
   return async (req, context) => {
     try {
-      const params = await context.params;
+      // A route without dynamic segments gets no params from Next.
+      const params = (await context.params) ?? ({} as P);
       const rule: AccessRule = ACCESS[entry];
       let access: unknown;
       if (rule.who === 'token') {

@@ -7,3 +7,6 @@ export const reasonSchema = z.string().trim().min(3).max(500);
 export const reasonInput = z.object({ reason: reasonSchema });
 
 export const uuidSchema = z.uuid();
+
+/** The ETag a form's page read (see lib/http/etag.ts): the save is refused if the state changed since. */
+export const ifMatchInput = z.object({ ifMatch: z.string().max(100).optional() });

@@ -5,5 +5,9 @@ import { z } from './zod-messages';
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  throw new AppError('bad_request', z.flattenError(parsed.error).fieldErrors as Record<string, string[]>);
+  const fields = z.flattenError(parsed.error).fieldErrors as Record<string, string[]>;
+  // A strict object's unknown keys are refused by name, like any other field.
+  for (const issue of parsed.error.issues)
+    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) fields[key] = ['unknown'];
+  throw new AppError('bad_request', fields);
 }

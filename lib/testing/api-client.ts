@@ -22,7 +22,7 @@ const routes = (Object.values(API_OPERATIONS) as Operation[]).map((op) => ({
  * would hand it over (the client's address in its header). What a route file exports is what
  * answers: the same code `next start` runs.
  */
-async function serve(request: Request, ip: string): Promise<Response> {
+export async function serveApi(request: Request, ip: string): Promise<Response> {
   const url = new URL(request.url);
   const route = routes.find((r) => r.method === request.method && r.pattern.test(url.pathname));
   if (!route) return new Response(null, { status: 404 });
@@ -33,8 +33,9 @@ async function serve(request: Request, ip: string): Promise<Response> {
   const headers = new Headers(request.headers);
   headers.set(CLIENT_IP_HEADER, ip);
   const body = request.method === 'GET' ? undefined : await request.text();
+  // As Next does: a route without dynamic segments gets no params at all.
   return mod[route.method](new NextRequest(url, { method: request.method, headers, body }), {
-    params: Promise.resolve(params),
+    params: Promise.resolve(Object.keys(params).length ? params : (undefined as never)),
   });
 }
 
@@ -43,6 +44,6 @@ export function apiClient(token: string | null, ip = '192.0.2.5') {
   return createClient<paths>({
     baseUrl: 'http://mamori.test',
     headers: token ? { authorization: `Bearer ${token}` } : {},
-    fetch: (request: Request) => serve(request, ip),
+    fetch: (request: Request) => serveApi(request, ip),
   });
 }

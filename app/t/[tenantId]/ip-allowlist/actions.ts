@@ -6,7 +6,7 @@ import { breakGlassInput, grantBreakGlass } from '@/lib/allowlists/grant-break-g
 import { checkIp, checkIpInput } from '@/lib/allowlists/check-ip';
 import { saveIpAllowlist, saveIpAllowlistInput } from '@/lib/allowlists/save-ip-allowlist';
 import { setIpAllowlistMode, setModeInput } from '@/lib/allowlists/set-ip-allowlist-mode';
-import { uuidSchema } from '@/lib/http/input-schemas';
+import { ifMatchInput, uuidSchema } from '@/lib/http/input-schemas';
 import { blockAddress, blockAddressInput } from '@/lib/allowlists/block-address';
 import { liftAddressBlock, liftAddressBlockInput } from '@/lib/allowlists/lift-address-block';
 
@@ -18,9 +18,9 @@ const page = (i: { tenantId: string }) => revalidatePath(`/t/${i.tenantId}/ip-al
 
 export const saveIpAllowlistAction = withAction(
   'app/t/[tenantId]/ip-allowlist/actions.ts saveIpAllowlistAction',
-  owner.extend(saveIpAllowlistInput.shape),
-  async (ctx, { tenantId, operatorId, ...input }) => {
-    const r = await saveIpAllowlist(ctx, operatorId, input);
+  owner.extend(saveIpAllowlistInput.shape).extend(ifMatchInput.shape),
+  async (ctx, { tenantId, operatorId, ifMatch, ...input }) => {
+    const r = await saveIpAllowlist(ctx, operatorId, input, { ifMatch });
     page({ tenantId });
     return { ok: true, data: r };
   },

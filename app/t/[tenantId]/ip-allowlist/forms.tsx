@@ -50,11 +50,14 @@ export function AllowlistEditor({
   tenantId,
   operatorId,
   initial,
+  etag,
   currentIp,
 }: {
   tenantId: string;
   operatorId: string | null;
   initial: string;
+  /** The list as this page read it: a save after someone else's is refused, not applied over it. */
+  etag: string;
   currentIp: string;
 }) {
   const t = useTranslations('ipAllowlist');
@@ -69,6 +72,7 @@ export function AllowlistEditor({
       >
         <Hidden name="tenantId" value={tenantId} />
         <Hidden name="operatorId" value={operatorId ?? ''} />
+        <Hidden name="ifMatch" value={etag} />
         <Field name="entries" label={t('entries')}>
           <EntriesBox
             value={draft}

@@ -61,7 +61,13 @@ export default async function IpAllowlistPage({
           <ModeForm tenantId={tenantId} operatorId={operatorId} mode={list.mode} />
         </div>
       </section>
-      <AllowlistEditor tenantId={tenantId} operatorId={operatorId} initial={initial} currentIp={ctx.ip} />
+      <AllowlistEditor
+        tenantId={tenantId}
+        operatorId={operatorId}
+        initial={initial}
+        etag={list.etag}
+        currentIp={ctx.ip}
+      />
       {blocks && <AddressBlocks tenantId={tenantId} blocks={blocks} />}
     </div>
   );

@@ -7,14 +7,14 @@ import { setTotpPolicy, totpPolicyInput } from '@/lib/mfa/manage-mfa';
 import { passwordSettingsInput, updatePasswordSettings } from '@/lib/passwords/update-password-settings';
 import { grantSupportAccess, grantSupportInput } from '@/lib/support/grant-support-access';
 import { revokeSupportAccess } from '@/lib/support/revoke-support-access';
-import { uuidSchema } from '@/lib/http/input-schemas';
+import { ifMatchInput, uuidSchema } from '@/lib/http/input-schemas';
 import { dormancyPeriodInput, setDormancyPeriod } from '@/lib/tenancy/set-dormancy-period';
 
 export const updatePasswordSettingsAction = withAction(
   'app/t/[tenantId]/security/actions.ts updatePasswordSettingsAction',
-  z.object({ tenantId: uuidSchema }).extend(passwordSettingsInput.shape),
-  async (ctx, { tenantId, ...input }) => {
-    await updatePasswordSettings(ctx, input);
+  z.object({ tenantId: uuidSchema }).extend(passwordSettingsInput.shape).extend(ifMatchInput.shape),
+  async (ctx, { tenantId, ifMatch, ...input }) => {
+    await updatePasswordSettings(ctx, input, { ifMatch });
     revalidatePath(`/t/${tenantId}/security`);
     return { ok: true };
   },
@@ -22,9 +22,9 @@ export const updatePasswordSettingsAction = withAction(
 
 export const setTotpPolicyAction = withAction(
   'app/t/[tenantId]/security/actions.ts setTotpPolicyAction',
-  z.object({ tenantId: uuidSchema }).extend(totpPolicyInput.shape),
-  async (ctx, { tenantId, ...input }) => {
-    await setTotpPolicy(ctx, input);
+  z.object({ tenantId: uuidSchema }).extend(totpPolicyInput.shape).extend(ifMatchInput.shape),
+  async (ctx, { tenantId, ifMatch, ...input }) => {
+    await setTotpPolicy(ctx, input, { ifMatch });
     revalidatePath(`/t/${tenantId}/security`);
     return { ok: true };
   },

@@ -33,10 +33,16 @@ export default async function SecurityPage({ params }: { params: Promise<{ tenan
     <div className="max-w-lg space-y-4">
       <h1 className="text-2xl font-semibold">{t('title')}</h1>
       <p className="text-sm text-slate-600">{t('intro')}</p>
-      <PasswordSettingsForm tenantId={tenantId} minLength={settings.minLength} maxAgeDays={settings.maxAgeDays} />
+      <PasswordSettingsForm
+        tenantId={tenantId}
+        minLength={settings.minLength}
+        maxAgeDays={settings.maxAgeDays}
+        etag={settings.etag}
+      />
       <h2 className="pt-4 text-lg font-medium">{t('totpTitle')}</h2>
       <TotpPolicyForm
         tenantId={tenantId}
+        etag={totp.etag}
         required={totp.required}
         graceUntil={totp.graceUntil ? formatJst(totp.graceUntil, locale) : null}
         graceDaysLeft={

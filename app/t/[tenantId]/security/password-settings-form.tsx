@@ -7,10 +7,13 @@ export function PasswordSettingsForm({
   tenantId,
   minLength,
   maxAgeDays,
+  etag,
 }: {
   tenantId: string;
   minLength: number;
   maxAgeDays: number | null;
+  /** The policy as this page read it: a save after someone else's is refused, not applied over it. */
+  etag: string;
 }) {
   const t = useTranslations('security');
   return (
@@ -20,6 +23,7 @@ export function PasswordSettingsForm({
       success={() => <p className="text-sm text-green-700">{t('saved')}</p>}
     >
       <Hidden name="tenantId" value={tenantId} />
+      <Hidden name="ifMatch" value={etag} />
       <Field name="minLength" label={t('minLength')} type="number" defaultValue={String(minLength)} required />
       <Field
         name="maxAgeDays"
@@ -34,11 +38,13 @@ export function PasswordSettingsForm({
 
 export function TotpPolicyForm({
   tenantId,
+  etag,
   required,
   graceUntil,
   graceDaysLeft,
 }: {
   tenantId: string;
+  etag: string;
   required: boolean;
   graceUntil: string | null;
   graceDaysLeft: number;
@@ -52,6 +58,7 @@ export function TotpPolicyForm({
       success={() => <p className="text-sm text-green-700">{t('saved')}</p>}
     >
       <Hidden name="tenantId" value={tenantId} />
+      <Hidden name="ifMatch" value={etag} />
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="required" defaultChecked={required} /> {t('totpRequired')}
       </label>

@@ -114,7 +114,7 @@ test('two admins editing one list: the later save is refused with a clear messag
   await clickSensitive(second, 'aoba.admin', second.getByRole('button', { name: 'Save list' }));
   await expect(second.getByTestId('form-error')).toContainText('Someone else changed this after you opened the page');
   await second.reload();
-  await expect(second.getByLabel(/Allowed networks/)).toHaveValue('127.0.0.1 head office');
+  await expect(second.getByLabel(/Allowed networks/)).toHaveValue('127.0.0.1/32 head office');
 
   // Read afresh, the second admin's save goes through (here: back to no list).
   await second.getByLabel(/Allowed networks/).fill('');

@@ -34,6 +34,8 @@ const COMPONENT_SAMPLES = 1000;
 const REQUESTS = 2000;
 const GOAL_P50_DIFF_MS = 2;
 const COOKIE_NAME = 'mamori.session';
+// The run's thousands of token calls a minute would meet the per-token limit; its count is timed all the same.
+const UNLIMITED = { MAMORI_API_CALLS_PER_MINUTE: '100000' };
 
 interface Endpoint {
   name: 'health' | 'me' | 'tenant' | 'token';
@@ -186,7 +188,7 @@ async function onPostgres() {
     } finally {
       await database.close();
     }
-    const server = await Server.start({ DATABASE_URL: pgDb.url });
+    const server = await Server.start({ DATABASE_URL: pgDb.url, ...UNLIMITED });
     try {
       return await measure('postgres', server, login);
     } finally {
@@ -242,7 +244,7 @@ async function onPostgresWithAllowlists() {
     } finally {
       await database.close();
     }
-    const server = await Server.start({ DATABASE_URL: pgDb.url });
+    const server = await Server.start({ DATABASE_URL: pgDb.url, ...UNLIMITED });
     try {
       return await measure('postgres + allowlists (3 x 1,000) + blocks (2 x 100)', server, login);
     } finally {
@@ -265,7 +267,7 @@ async function onPglite() {
     } finally {
       await database.close();
     }
-    const server = await Server.start({ MAMORI_DATA_DIR: dataDir });
+    const server = await Server.start({ MAMORI_DATA_DIR: dataDir, ...UNLIMITED });
     try {
       return await measure('pglite', server, login);
     } finally {

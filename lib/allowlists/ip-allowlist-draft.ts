@@ -3,6 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Tx } from '@/db';
 import { ipAllowlists } from '@/db/schema';
 import { etagOf } from '@/lib/http/etag';
+import { lockOperator } from '@/lib/tenancy/operator-guards';
 import { AppError } from '@/lib/http/app-error';
 import { MAX_ENTRIES, decideIp, parseEntries, rangesOf, type IpDecision, type LayerRules } from './allowlist';
 import { breakGlassRanges, layerRules, listRefs } from './ip-allowlist-rules';
@@ -18,6 +19,20 @@ export const ownerWhere = (o: ListOwner) =>
     eq(ipAllowlists.tenantId, o.tenantId),
     o.operatorId ? eq(ipAllowlists.operatorId, o.operatorId) : isNull(ipAllowlists.operatorId),
   );
+
+/**
+ * Locks a list for a change (and the operator it belongs to, if any): its id and mode, or
+ * undefined when the owner has none yet.
+ */
+export async function lockList(tx: Tx, owner: ListOwner) {
+  if (owner.operatorId) await lockOperator(tx, owner.tenantId, owner.operatorId);
+  const [existing] = await tx
+    .select({ id: ipAllowlists.id, mode: ipAllowlists.mode })
+    .from(ipAllowlists)
+    .where(ownerWhere(owner))
+    .for('update');
+  return existing;
+}
 
 /** No operator: an API token, which only the tenant's own list (and blocks) apply to. */
 const NO_OPERATOR = '00000000-0000-0000-0000-000000000000';

@@ -7,9 +7,8 @@ import type { SteppedUpActor } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
-import { lockOperator } from '@/lib/tenancy/operator-guards';
 import { assertIfMatch } from '@/lib/http/etag';
-import { allowlistTag, decisionFor, draftEntries, ownerWhere, type ListOwner } from './ip-allowlist-draft';
+import { allowlistTag, decisionFor, draftEntries, lockList, type ListOwner } from './ip-allowlist-draft';
 
 export const saveIpAllowlistInput = z.object({
   entries: z.string().max(200_000),
@@ -33,12 +32,7 @@ export async function saveIpAllowlist(
   const parsed = draftEntries(input);
 
   return withTenantTx(owner.tenantId, async (tx) => {
-    if (owner.operatorId) await lockOperator(tx, owner.tenantId, owner.operatorId);
-    const [existing] = await tx
-      .select({ id: ipAllowlists.id, mode: ipAllowlists.mode })
-      .from(ipAllowlists)
-      .where(ownerWhere(owner))
-      .for('update');
+    const existing = await lockList(tx, owner);
     const mode = existing?.mode ?? 'enforce';
     const listId = existing?.id ?? crypto.randomUUID();
     const before = existing

@@ -7,8 +7,7 @@ import type { TenantAccess, SteppedUp } from '@/lib/kernel/access';
 import { now } from '@/lib/clock';
 import { AppError } from '@/lib/http/app-error';
 import { z } from '@/lib/http/zod-messages';
-import { lockOperator } from '@/lib/tenancy/operator-guards';
-import { decisionFor, ownerWhere, type ListOwner } from './ip-allowlist-draft';
+import { decisionFor, lockList, type ListOwner } from './ip-allowlist-draft';
 
 export const setModeInput = z.object({ mode: z.enum(['enforce', 'monitor']) });
 
@@ -20,12 +19,7 @@ export async function setIpAllowlistMode(
 ) {
   const owner: ListOwner = { tenantId: ctx.granted.tenantId, operatorId };
   return withTenantTx(owner.tenantId, async (tx) => {
-    if (owner.operatorId) await lockOperator(tx, owner.tenantId, owner.operatorId);
-    const [existing] = await tx
-      .select({ id: ipAllowlists.id, mode: ipAllowlists.mode })
-      .from(ipAllowlists)
-      .where(ownerWhere(owner))
-      .for('update');
+    const existing = await lockList(tx, owner);
     const before = existing?.mode ?? 'enforce';
     if (before === input.mode) return;
     if (input.mode === 'enforce' && existing) {

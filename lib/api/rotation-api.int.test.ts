@@ -5,8 +5,7 @@ import { PLATFORM_TENANT_ID, sessions, tenants } from '@/db/schema';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { advanceClock, now, resetClock } from '@/lib/clock';
 import { apiClient } from '@/lib/testing/api-client';
-import { apiCompany, eventsOf, idempotencyKey, problem } from '@/lib/testing/api-company';
-import { contextFor, tenantAccess } from '@/lib/testing/context';
+import { apiCompany, platformTokenAdmin, eventsOf, idempotencyKey, problem } from '@/lib/testing/api-company';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { createApiToken } from './create-api-token';
 
@@ -148,11 +147,7 @@ describe('platform-wide rotation', () => {
   it('a platform token starts a campaign over chosen tenants, each tenant’s chain saying so', async () => {
     const a = await apiCompany(`rpa${Date.now().toString(36)}`);
     const b = await apiCompany(`rpb${Date.now().toString(36)}`);
-    const staff = tenantAccess(
-      contextFor(PLATFORM_TENANT_ID, crypto.randomUUID(), 'platform_admin', 'staff'),
-      PLATFORM_TENANT_ID,
-      'security.write',
-    );
+    const staff = platformTokenAdmin();
     const { token } = await createApiToken(staff, {
       name: 'platform-runbook',
       days: 30,
@@ -234,11 +229,7 @@ describe('the alerts API', () => {
 
 describe('the tenants API (platform tokens)', () => {
   it('lists, creates, suspends and reactivates tenants; a company’s token can do none of it', async () => {
-    const staff = tenantAccess(
-      contextFor(PLATFORM_TENANT_ID, crypto.randomUUID(), 'platform_admin', 'staff'),
-      PLATFORM_TENANT_ID,
-      'security.write',
-    );
+    const staff = platformTokenAdmin();
     const { token } = await createApiToken(staff, {
       name: 'provisioning',
       days: 30,

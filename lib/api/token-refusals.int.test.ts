@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PLATFORM_TENANT_ID, PLATFORM_SCOPES, API_SCOPES, type ApiScope } from '@/db/schema';
+import { PLATFORM_SCOPES, API_SCOPES, type ApiScope } from '@/db/schema';
 import { ACCESS, type AccessRule } from '@/lib/auth/access-table';
 import { advanceClock, resetClock } from '@/lib/clock';
 import { serveApi } from '@/lib/testing/api-client';
-import { apiCompany, eventsOf, problem } from '@/lib/testing/api-company';
-import { contextFor, tenantAccess } from '@/lib/testing/context';
+import { apiCompany, platformTokenAdmin, eventsOf, problem } from '@/lib/testing/api-company';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { API_OPERATIONS } from './api-operations';
 import type { Operation } from './operation';
@@ -69,11 +68,7 @@ describe('every API operation', () => {
   it('refuses a missing, expired, revoked, unscoped, foreign or out-of-network token', async () => {
     const c = await apiCompany(`trf${Date.now().toString(36)}`);
     const other = await apiCompany(`trg${Date.now().toString(36)}`);
-    const platform = tenantAccess(
-      contextFor(PLATFORM_TENANT_ID, crypto.randomUUID(), 'platform_admin', 'staff'),
-      PLATFORM_TENANT_ID,
-      'security.write',
-    );
+    const platform = platformTokenAdmin();
     const platformToken = async (scopes: ApiScope[], extra: { networks?: string; name?: string } = {}) =>
       (await createApiToken(platform, { name: 'platform', days: 30, scopes, ...extra })).token;
     const companyScopes = API_SCOPES.filter((s) => !PLATFORM_SCOPES.includes(s));
@@ -122,11 +117,7 @@ describe('every API operation', () => {
 
   it('answers a retried POST with its first answer (a refusal included), and refuses its key for another request', async () => {
     const c = await apiCompany(`tri${Date.now().toString(36)}`);
-    const platform = tenantAccess(
-      contextFor(PLATFORM_TENANT_ID, crypto.randomUUID(), 'platform_admin', 'staff'),
-      PLATFORM_TENANT_ID,
-      'security.write',
-    );
+    const platform = platformTokenAdmin();
     const posts = operations.filter(([, op]) => op.method === 'POST');
     expect(posts.length).toBeGreaterThan(10);
     for (const [name, op] of posts) {

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { withPlatformTx } from '@/db';
-import { auditEvents, type ApiScope } from '@/db/schema';
+import { PLATFORM_TENANT_ID, auditEvents, type ApiScope } from '@/db/schema';
 import { createApiToken } from '@/lib/api/create-api-token';
 import { contextFor, tenantAccess } from './context';
 import { createOperator, createTenant } from './fixtures';
@@ -54,3 +54,11 @@ export const eventsOf = (tenantId: string, action: string) =>
 
 /** A fresh key for each intended change. */
 export const idempotencyKey = () => ({ 'Idempotency-Key': crypto.randomUUID() });
+
+/** Platform staff's access on the platform's own tenant, where the platform's API tokens are made. */
+export const platformTokenAdmin = () =>
+  tenantAccess(
+    contextFor(PLATFORM_TENANT_ID, crypto.randomUUID(), 'platform_admin', 'staff'),
+    PLATFORM_TENANT_ID,
+    'security.write',
+  );

@@ -172,6 +172,7 @@ test('screenshots of every page', async ({ browser }) => {
     { name: 'posture', path: '/platform/posture' },
     { name: 'posture-ranges', path: '/platform/posture?totpMax=49&sort=operators&dir=desc' },
     { name: 'audit-streams', path: `${platform}/audit-streams` },
+    { name: 'api-tokens', path: `${platform}/api-tokens` },
     { name: 'tenant-new', path: '/platform/tenants/new' },
     { name: 'tenant', path: t },
     { name: 'staff', path: '/platform/staff' },

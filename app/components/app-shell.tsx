@@ -129,6 +129,7 @@ async function navGroups(ctx: Operator, t: Translate): Promise<NavGroup[]> {
       group('policies', [
         may.operatorsRead && link(`${T}/rotation`, 'rotation'),
         may.securityWrite && link(`${T}/ip-allowlist`, 'ipAllowlist'),
+        may.securityWrite && link(`${T}/api-tokens`, 'apiTokens'),
       ]),
       group('incident', [
         may.auditRead && link(`${T}/incidents`, 'incidents'),

@@ -25,7 +25,7 @@ export default async function ApiTokensPage({ params }: { params: Promise<{ tena
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">{t('title')}</h1>
       <p className="max-w-3xl text-sm text-slate-600">
-        {t('intro')}{' '}
+        {t(tenantId === PLATFORM_TENANT_ID ? 'introPlatform' : 'intro')}{' '}
         <a className="text-brand-600 underline" href="/api/v1/openapi.json">
           OpenAPI
         </a>

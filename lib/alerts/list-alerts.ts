@@ -4,6 +4,7 @@ import { withPlatformTx, withTenantTx, type Tx } from '@/db';
 import { alerts, PLATFORM_TENANT_ID, tenants } from '@/db/schema';
 import type { TenantAccess, TokenAccess } from '@/lib/kernel/access';
 import { decodeCursor, encodeCursor } from '@/lib/http/cursor';
+import { AppError } from '@/lib/http/app-error';
 
 const columns = {
   id: alerts.id,
@@ -48,6 +49,9 @@ export async function listAlertsPage(
 ) {
   const { tenantId } = ctx.granted;
   const cursor = decodeCursor(query.after);
+  // A cursor is opaque but not trusted: one made by hand must name an instant.
+  if (cursor && (typeof cursor.value !== 'string' || Number.isNaN(Date.parse(cursor.value))))
+    throw new AppError('bad_request', { after: ['invalid_cursor'] });
   const rows = await withTenantTx(
     tenantId,
     (tx) =>
@@ -59,10 +63,10 @@ export async function listAlertsPage(
           and(
             eq(alerts.tenantId, tenantId),
             query.open ? isNull(alerts.acknowledgedAt) : undefined,
-            cursor && typeof cursor.value === 'string'
+            cursor
               ? or(
-                  lt(alerts.raisedAt, new Date(cursor.value)),
-                  and(eq(alerts.raisedAt, new Date(cursor.value)), lt(alerts.id, cursor.id)),
+                  lt(alerts.raisedAt, new Date(cursor.value as string)),
+                  and(eq(alerts.raisedAt, new Date(cursor.value as string)), lt(alerts.id, cursor.id)),
                 )
               : undefined,
           ),

@@ -10,12 +10,14 @@ import { allowlistTag, decisionFor, draftEntries, ownerWhere, type ListOwner } f
 /** Sign-ins older than this say little about where an operator works from today. */
 const RECENT_MS = 90 * 86_400_000;
 const MAX_LISTED = 200;
+// Each operator's decision is a few reads: a dry run looks at this many at most.
+const MAX_CHECKED = 1000;
 
 /**
  * A dry run of replacing the tenant's list: what a save would answer (the same 400 for junk, 412
  * for a stale If-Match, 409 if it would lock out the caller), which entries it adds and removes,
  * and which active operators would be refused at the address they last signed in from (in the
- * last 90 days) while they are allowed there today. Nothing is written.
+ * last 90 days; the first 1,000 by login ID) while they are allowed there today. Nothing is written.
  */
 export async function previewIpAllowlist(
   ctx: TenantActor<'security.write', 'allowlist:write'>,
@@ -52,7 +54,8 @@ export async function previewIpAllowlist(
             gt(operators.lastLoginAt, new Date(now().getTime() - RECENT_MS)),
           ),
         )
-        .orderBy(operators.loginIdKey);
+        .orderBy(operators.loginIdKey)
+        .limit(MAX_CHECKED);
       const refused: { operatorId: string; loginId: string; lastLoginIp: string; refusedBy: string }[] = [];
       for (const op of recent) {
         const who = { tenantId: owner.tenantId, operatorId: op.id };

@@ -57,12 +57,18 @@ export async function saveIpAllowlist(
         .delete(ipAllowlistEntries)
         .where(and(eq(ipAllowlistEntries.tenantId, owner.tenantId), eq(ipAllowlistEntries.listId, listId)));
     } else {
-      await tx.insert(ipAllowlists).values({
-        tenantId: owner.tenantId,
-        id: listId,
-        operatorId: owner.operatorId,
-        entryCount: parsed.entries.length,
-      });
+      // Two first saves at once: there was no row to lock, so the later one finds the other's here.
+      const [made] = await tx
+        .insert(ipAllowlists)
+        .values({
+          tenantId: owner.tenantId,
+          id: listId,
+          operatorId: owner.operatorId,
+          entryCount: parsed.entries.length,
+        })
+        .onConflictDoNothing()
+        .returning({ id: ipAllowlists.id });
+      if (!made) throw new AppError('precondition_failed', { 'If-Match': ['stale'] });
     }
     const previous = new Map(before.map((b) => [b.cidr, b]));
     if (parsed.entries.length) {

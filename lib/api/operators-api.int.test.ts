@@ -1,10 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withPlatformTx } from '@/db';
-import { operators } from '@/db/schema';
+import { apiIdempotencyKeys, operators } from '@/db/schema';
 import { advanceClock, resetClock } from '@/lib/clock';
 import { apiClient } from '@/lib/testing/api-client';
 import { apiCompany, eventsOf, problem } from '@/lib/testing/api-company';
+import { createOperator } from '@/lib/testing/fixtures';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { createApiToken } from './create-api-token';
 import { revokeApiToken } from './revoke-api-token';
@@ -61,12 +62,35 @@ describe('the operators API', () => {
 
     const patched = await api.PATCH('/api/v1/tenants/{tenantId}/operators/{operatorId}', {
       params: on,
-      body: { displayName: '新人 花子', role: 'tenant_admin' },
+      body: { displayName: '新人 花子', role: 'tenant_operator' },
     });
-    expect(patched.data).toMatchObject({ displayName: '新人 花子', role: 'tenant_admin', email: 'new@example.jp' });
-    expect((await events(c.tenantId, 'operator.role_changed'))[0].details).toMatchObject({
-      before: 'tenant_operator',
-      after: 'tenant_admin',
+    expect(patched.data).toMatchObject({ displayName: '新人 花子', role: 'tenant_operator', email: 'new@example.jp' });
+
+    // A token never makes an admin (that takes a person's second factor), but may unmake one.
+    const promote = await api.PATCH('/api/v1/tenants/{tenantId}/operators/{operatorId}', {
+      params: on,
+      body: { displayName: 'x', role: 'tenant_admin' },
+    });
+    expect([promote.response.status, promote.error]).toEqual([
+      403,
+      problem('forbidden', 403, { role: ['admin_needs_person'] }),
+    ]);
+    const newAdmin = await api.POST('/api/v1/tenants/{tenantId}/operators', {
+      params: { path, header: { 'Idempotency-Key': key() } },
+      body: { loginId: `${code}.boss`, displayName: 'Boss', role: 'tenant_admin' },
+    });
+    expect(newAdmin.error).toEqual(problem('forbidden', 403, { role: ['admin_needs_person'] }));
+    const second = await createOperator(c.tenantId, `${code}.admin2`, 'correct horse battery 3', 'tenant_admin');
+    const demoted = await api.PATCH('/api/v1/tenants/{tenantId}/operators/{operatorId}', {
+      params: { path: { ...path, operatorId: second } },
+      body: { role: 'tenant_operator' },
+    });
+    expect(demoted.data).toMatchObject({ role: 'tenant_operator' });
+    expect((await events(c.tenantId, 'operator.role_changed')).map((e) => e.details)).toEqual([
+      expect.objectContaining({ before: 'tenant_admin', after: 'tenant_operator' }),
+    ]);
+    expect((await api.GET('/api/v1/tenants/{tenantId}/operators/{operatorId}', { params: on })).data).toMatchObject({
+      displayName: '新人 花子',
     });
 
     const reason = 'HR system: contract ended';
@@ -103,6 +127,12 @@ describe('the operators API', () => {
     expect(again.response.headers.get('idempotent-replayed')).toBe('true');
     expect(again.data).toEqual(first.data);
     expect(await events(c.tenantId, 'operator.created')).toHaveLength(1);
+    // Kept sealed: the stored answer holds the temporary password, which is not readable at rest.
+    const [stored] = await withPlatformTx((tx) =>
+      tx.select({ body: apiIdempotencyKeys.body }).from(apiIdempotencyKeys).where(eq(apiIdempotencyKeys.key, k)),
+    );
+    expect(stored.body).toMatch(/^v2\./);
+    expect(stored.body).not.toContain(first.data!.temporaryPassword);
 
     const other = await send(`${code}.other`);
     expect([other.response.status, other.error]).toEqual([

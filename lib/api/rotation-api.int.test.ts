@@ -5,6 +5,7 @@ import { PLATFORM_TENANT_ID, sessions, tenants } from '@/db/schema';
 import { raiseAlert } from '@/lib/alerts/raise-alert';
 import { advanceClock, now, resetClock } from '@/lib/clock';
 import { apiClient } from '@/lib/testing/api-client';
+import { encodeCursor } from '@/lib/http/cursor';
 import { apiCompany, platformTokenAdmin, eventsOf, idempotencyKey, problem } from '@/lib/testing/api-company';
 import { setupTestDatabase } from '@/lib/testing/test-db';
 import { createApiToken } from './create-api-token';
@@ -55,6 +56,10 @@ describe('the rotation API', () => {
       [`${c.code}.staff`, 'pending'],
     ]);
     expect(report.data!.next).toBeNull();
+    const forged = await api.GET('/api/v1/tenants/{tenantId}/rotation-campaigns/{campaignId}/operators', {
+      params: { ...on, query: { after: encodeCursor('not-a-tenant', c.staffId) } },
+    });
+    expect(forged.error).toEqual(problem('bad_request', 400, { after: ['invalid_cursor'] }));
 
     const earlier = await api.POST('/api/v1/tenants/{tenantId}/rotation-campaigns/{campaignId}/extend', {
       params: { ...on, header: idempotencyKey() },
@@ -202,6 +207,11 @@ describe('the alerts API', () => {
       params: { path, query: { after: first.data!.next! } },
     });
     expect(second.data!.alerts.map((a) => a.id)).toEqual([ids[1], ids[0]]);
+    // A cursor made by hand is refused, not a 500.
+    const forged = await api.GET('/api/v1/tenants/{tenantId}/alerts', {
+      params: { path, query: { after: encodeCursor('not a time', ids[0]) } },
+    });
+    expect(forged.error).toEqual(problem('bad_request', 400, { after: ['invalid_cursor'] }));
     expect(second.data!.next).toBeNull();
 
     const ack = () =>

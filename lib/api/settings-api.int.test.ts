@@ -117,6 +117,11 @@ describe('the IP allowlist API', () => {
       problem('bad_request', 400, { confirmAnyAddress: ['any_address:0.0.0.0/0'] }),
     );
     expect((await put({ entries: [{ cidr: '203.0.113.0/24', label: 'two\nlines' }] })).response.status).toBe(400);
+    // A comment line in the editor's format is not an entry: refused, never silently dropped.
+    expect((await put({ entries: [{ cidr: '#10.0.0.0/8' }] })).error).toEqual(
+      problem('bad_request', 400, { entries: ['invalid_format'] }),
+    );
+    expect((await put({ entries: [{ cidr: '203.0.113.0/24', label: 'two  spaces' }] })).response.status).toBe(400);
     expect((await put({ entries: 'not a list' })).error).toEqual(
       problem('bad_request', 400, { entries: expect.any(Array) }),
     );

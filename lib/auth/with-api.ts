@@ -1,9 +1,10 @@
 import 'server-only';
 import { NextResponse, type NextRequest } from 'next/server';
 import type { z } from 'zod';
-import { AppError, isAppError } from '@/lib/http/app-error';
+import { AppError } from '@/lib/http/app-error';
 import { parseInput } from '@/lib/http/parse-input';
 import { errorResponse } from '@/lib/http/respond';
+import { logger } from '@/lib/observability/logger';
 import type { Operation } from '@/lib/api/operation';
 import { claimIdempotencyKey, type IdempotentRequest, type StoredAnswer } from '@/lib/api/claim-idempotency-key';
 import { settleIdempotencyKey } from '@/lib/api/settle-idempotency-key';
@@ -96,13 +97,15 @@ export function withApi<
         ifMatch,
       });
       const response = answerOf(operation, answer);
-      if (claimed) await settleIdempotencyKey(claimed, await storedOf(response));
+      // The change is made: its answer goes out even if it cannot be kept for retries.
+      if (claimed) await keep(claimed, response);
       return response;
     } catch (error) {
       const response = errorResponse(error);
-      // A refusal is the request's answer and is kept; an internal failure lets a retry run again.
-      if (claimed)
-        await settleIdempotencyKey(claimed, isAppError(error) ? await storedOf(response) : null).catch(() => {});
+      // Once claimed, every answer is the key's, an internal error too: the change may have been
+      // made before it failed, and a retry must not make it twice. If even this cannot be kept,
+      // the key stays refused as running (409) until it expires.
+      if (claimed) await keep(claimed, response);
       return response;
     }
   };
@@ -152,6 +155,15 @@ async function storedOf(response: Response): Promise<StoredAnswer> {
     headers,
     body: await response.clone().text(),
   };
+}
+
+/** Keeps an answer for its key; a key that cannot be settled stays refused as running until it expires. */
+async function keep(request: IdempotentRequest, response: Response): Promise<void> {
+  try {
+    await settleIdempotencyKey(request, await storedOf(response));
+  } catch (err) {
+    logger().warn({ err, key: request.key.slice(0, 64) }, 'idempotency key not settled');
+  }
 }
 
 function replay(first: StoredAnswer): NextResponse {

@@ -19,6 +19,8 @@ export const KEY_PURPOSES = [
   'recovery-code',
   'login-id',
   'stream-secret',
+  // An API POST's first answer, kept a day for its Idempotency-Key (it may hold a temporary password).
+  'api-answer',
 ] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 

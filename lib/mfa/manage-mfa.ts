@@ -129,7 +129,7 @@ export async function setTotpPolicy(
         after: { required: input.required, graceUntil: graceUntil?.toISOString() ?? null },
       },
     });
-    return { etag: totpPolicyTag({ required: input.required, graceUntil }) };
+    return { etag: totpPolicyTag({ required: input.required, graceUntil }), required: input.required, graceUntil };
   });
 }
 

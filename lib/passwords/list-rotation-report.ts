@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
-import { rowsOf, withOwnerTx } from '@/db';
+import { UUID, rowsOf, withOwnerTx } from '@/db';
+import { AppError } from '@/lib/http/app-error';
 import { rotationCampaigns } from '@/db/schema';
 import type { TenantActor } from '@/lib/kernel/access';
 import { decodeCursor, encodeCursor } from '@/lib/http/cursor';
@@ -18,6 +19,9 @@ export async function listRotationReport(
 ) {
   const ownerTenantId = ctx.granted.tenantId;
   const cursor = decodeCursor(after);
+  // A cursor is opaque but not trusted: one made by hand must name a tenant.
+  if (cursor && (typeof cursor.value !== 'string' || !UUID.test(cursor.value)))
+    throw new AppError('bad_request', { after: ['invalid_cursor'] });
   return withOwnerTx(
     ownerTenantId,
     async (tx) => {
@@ -46,7 +50,7 @@ export async function listRotationReport(
             join operators o on o.tenant_id = t.tenant_id and o.id = t.operator_id
             join tenants tn on tn.id = t.tenant_id
            where t.campaign_tenant_id = ${ownerTenantId} and t.campaign_id = ${campaignId}
-             ${cursor && typeof cursor.value === 'string' ? sql`and (t.tenant_id, t.operator_id) > (${cursor.value}::uuid, ${cursor.id}::uuid)` : sql``}
+             ${cursor ? sql`and (t.tenant_id, t.operator_id) > (${cursor.value}::uuid, ${cursor.id}::uuid)` : sql``}
            order by t.tenant_id, t.operator_id
            limit ${REPORT_PAGE + 1}`),
       );

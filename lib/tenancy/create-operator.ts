@@ -9,7 +9,7 @@ import { z } from '@/lib/http/zod-messages';
 import { hashPassword } from '@/lib/passwords/hash-password';
 import { temporaryPassword } from '@/lib/passwords/temporary-password';
 import { loginIdKey } from './normalize-login-id';
-import { assertRoleFits, baseRoleOf } from './operator-guards';
+import { assertRoleFits, assertTokenMayGrant, baseRoleOf } from './operator-guards';
 import { displayNameSchema, loginIdSchema, optionalEmailSchema } from './schemas';
 
 export const createOperatorInput = z.object({
@@ -33,6 +33,7 @@ export async function createOperator(
   const tenantId = ctx.granted.tenantId;
   const role = input.role ?? baseRoleOf(tenantId);
   assertRoleFits(tenantId, role);
+  assertTokenMayGrant(ctx, tenantId, role);
   const password = temporaryPassword();
   const passwordHash = await hashPassword(password);
   return withTenantTx(tenantId, async (tx) => {

@@ -20,6 +20,16 @@ export function assertRoleFits(tenantId: string, role: Role) {
   if (!fits) throw new AppError('bad_request', { role: ['invalid_choice'] });
 }
 
+/**
+ * An API token grants no more than the tenant's least role: making an admin (who can export
+ * customer data and reveal secrets, which no token may) takes a person with a fresh second factor,
+ * in the console. A token may still take admin rights away.
+ */
+export function assertTokenMayGrant(actor: { operatorId: string | null }, tenantId: string, role: Role) {
+  if (actor.operatorId === null && role !== baseRoleOf(tenantId))
+    throw new AppError('forbidden', { role: ['admin_needs_person'] });
+}
+
 /** The target operator of an admin action, locked for the rest of the transaction; 404 if it
  *  is not in this tenant. */
 export async function lockOperator(tx: Tx, tenantId: string, operatorId: string) {

@@ -11,7 +11,7 @@ import { z } from '@/lib/http/zod-messages';
 import { hashPassword } from '@/lib/passwords/hash-password';
 import { pushPasswordHistory } from '@/lib/passwords/password-history';
 import { temporaryPassword } from '@/lib/passwords/temporary-password';
-import { assertAnotherAdminRemains, assertRoleFits, lockOperator } from './operator-guards';
+import { assertAnotherAdminRemains, assertRoleFits, assertTokenMayGrant, lockOperator } from './operator-guards';
 import { displayNameSchema, optionalEmailSchema } from './schemas';
 import { reasonInput, reasonSchema } from '@/lib/http/input-schemas';
 
@@ -100,6 +100,7 @@ export async function changeOperatorRole(
   const tenantId = ctx.granted.tenantId;
   if (operatorId === ctx.operatorId) throw new AppError('conflict', { role: ['own_role'] });
   assertRoleFits(tenantId, input.role);
+  assertTokenMayGrant(ctx, tenantId, input.role);
   return withTenantTx(tenantId, async (tx) => {
     const before = await lockOperator(tx, tenantId, operatorId);
     if (before.role === input.role) return;

@@ -33,7 +33,7 @@ export interface paths {
         put?: never;
         /**
          * Creates an operator with a one-time temporary password
-         * @description The login ID starts with the tenant's code and a dot. Without a role, the tenant's least one. The temporary password is in this answer only (and in its idempotent replays for a day); the operator must replace it at first sign-in.
+         * @description The login ID starts with the tenant's code and a dot. The role is the tenant's least one: making an admin takes a person with a fresh second factor, in the console (403, `role: admin_needs_person`). The temporary password is in this answer only (and in its idempotent replays for a day, sealed at rest); the operator must replace it at first sign-in.
          */
         post: operations["createOperator"];
         delete?: never;
@@ -58,7 +58,7 @@ export interface paths {
         head?: never;
         /**
          * Changes an operator's display name, email or role
-         * @description Only the fields given change. A role change comes first and is refused for the last active admin and for the wrong kind of tenant; each change is its own audit event.
+         * @description Only the fields given change. A role change comes first: a token may take admin rights away (never from the last active admin), not give them (403, `role: admin_needs_person`). Each change is its own audit event.
          */
         patch: operations["updateOperator"];
         trace?: never;

@@ -8,12 +8,13 @@ const entry = z.object({
   cidr: z
     .string()
     .max(64)
-    .regex(/^\S+$/, 'invalid_format')
+    .regex(/^[^#\s]\S*$/, 'invalid_format')
     .describe('an address or CIDR range, IPv4 or IPv6, e.g. 203.0.113.0/24'),
   label: z
     .string()
     .max(100)
-    .regex(/^[^\r\n]*$/, 'invalid_format')
+    // Kept as given: words with single spaces between (the editor's text has no other).
+    .regex(/^(\S+( \S+)*)?$/, 'invalid_format')
     .default('')
     .describe('what the network is, e.g. "Tokyo office"'),
 });

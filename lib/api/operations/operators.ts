@@ -92,7 +92,7 @@ export const createOperatorOp = defineOperation({
   tag: 'operators',
   summary: 'Creates an operator with a one-time temporary password',
   description:
-    "The login ID starts with the tenant's code and a dot. Without a role, the tenant's least one. The temporary password is in this answer only (and in its idempotent replays for a day); the operator must replace it at first sign-in.",
+    "The login ID starts with the tenant's code and a dot. The role is the tenant's least one: making an admin takes a person with a fresh second factor, in the console (403, `role: admin_needs_person`). The temporary password is in this answer only (and in its idempotent replays for a day, sealed at rest); the operator must replace it at first sign-in.",
   params: inTenant,
   body: z.object({
     loginId: loginIdSchema,
@@ -134,7 +134,7 @@ export const updateOperatorOp = defineOperation({
   tag: 'operators',
   summary: "Changes an operator's display name, email or role",
   description:
-    'Only the fields given change. A role change comes first and is refused for the last active admin and for the wrong kind of tenant; each change is its own audit event.',
+    'Only the fields given change. A role change comes first: a token may take admin rights away (never from the last active admin), not give them (403, `role: admin_needs_person`). Each change is its own audit event.',
   params: onOperator,
   body: z
     .object({

@@ -8,7 +8,6 @@ export const GET = withApi(getTotpPolicyOp, async (token) => {
 });
 
 export const PUT = withApi(replaceTotpPolicyOp, async (token, { body, ifMatch }) => {
-  const { etag } = await setTotpPolicy(token, body, { ifMatch });
-  const { required, graceUntil } = await getTotpPolicy(token);
+  const { etag, required, graceUntil } = await setTotpPolicy(token, body, { ifMatch });
   return { body: { required, graceUntil: graceUntil?.toISOString() ?? null }, etag };
 });

@@ -20,7 +20,8 @@ export const PATCH = withApi(updateOperatorOp, async (token, { params, body }) =
   const before = await getOperator(token, params.operatorId);
   if (!before) throw new AppError('not_found');
   // The role first: it is the change that may be refused (the last admin, the kind of tenant).
-  if (body.role !== undefined) await changeOperatorRole(token, params.operatorId, { role: body.role });
+  if (body.role !== undefined && body.role !== before.role)
+    await changeOperatorRole(token, params.operatorId, { role: body.role });
   if (body.displayName !== undefined || body.email !== undefined)
     await updateOperator(token, params.operatorId, {
       displayName: body.displayName ?? before.displayName,
